@@ -1,0 +1,1 @@
+"""Doudi (兜底): social-assistance management for Chinese civil-affairs bureaus."""

@@ -1,0 +1,83 @@
+"""doudi users bootstrap-admin | create | deactivate | unlock"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from django.utils.translation import gettext_lazy as _
+
+from doudi.accounts import services
+from doudi.accounts.roles import Role
+from doudi.commands import DoudiCommand
+
+
+class Command(DoudiCommand):
+    help = "Users: create the first administrator, add accounts, deactivate, unlock."
+
+    def add_arguments(self, parser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        bootstrap = actions.add_parser(
+            "bootstrap-admin", help="the first system administrator (only when none)"
+        )
+        create = actions.add_parser("create", help="add an account (as an administrator)")
+        for sub in (bootstrap, create):
+            sub.add_argument("--username", required=True)
+            sub.add_argument("--region", required=True, help="12-digit division code")
+            sub.add_argument(
+                "--password-stdin",
+                action="store_true",
+                help="read the password from standard input instead of a prompt",
+            )
+        create.add_argument("--role", required=True, choices=Role.values)
+        create.add_argument("--full-name", default="")
+        create.add_argument("--reason", default="")
+        for name in ("deactivate", "unlock"):
+            sub = actions.add_parser(name, help=f"{name} an account (as an administrator)")
+            sub.add_argument("username")
+            sub.add_argument("--reason", required=True)
+        for sub in (create, actions.choices["deactivate"], actions.choices["unlock"]):
+            sub.add_argument("--user", required=True, help="the administrator acting")
+
+    def run(self, *, action: str, **options) -> None:
+        if action == "bootstrap-admin":
+            user = services.bootstrap_admin(
+                username=options["username"],
+                password=self._password(options),
+                region_code=options["region"],
+            )
+            self.say(_("Created system administrator %(name)s."), name=user.username)
+        elif action == "create":
+            user = services.create_user(
+                self.actor(options["user"]),
+                username=options["username"],
+                password=self._password(options),
+                role=options["role"],
+                region_code=options["region"],
+                full_name=options["full_name"],
+                reason=options["reason"],
+            )
+            self.say(_("Created account %(name)s."), name=user.username)
+        elif action == "deactivate":
+            services.set_active(
+                self.actor(options["user"]),
+                options["username"],
+                active=False,
+                reason=options["reason"],
+            )
+            self.say(_("Deactivated %(name)s."), name=options["username"])
+        else:
+            cleared = services.unlock(
+                self.actor(options["user"]), options["username"], reason=options["reason"]
+            )
+            self.say(
+                _("Unlocked %(name)s (%(count)d failed log-ins cleared)."),
+                name=options["username"],
+                count=cleared,
+            )
+
+    @staticmethod
+    def _password(options: dict) -> str:
+        if options["password_stdin"]:
+            return sys.stdin.readline().rstrip("\n")
+        return getpass.getpass(str(_("Password: ")))

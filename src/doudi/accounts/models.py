@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from doudi.accounts.roles import Role
+from doudi.identity.models import ProtectedIdNumber
+from doudi.regions.codes import prefix_of
+from doudi.regions.models import Region
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, username: str, password: str | None, **fields: object) -> User:
+        user = self.model(username=self.model.normalize_username(username), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+
+class User(ProtectedIdNumber, AbstractBaseUser):
+    """A member of staff: one role, one place; sees and acts only within that place's subtree.
+
+    The ID number is optional for staff; it is kept so that later checks can find staff who are
+    close relatives of an applicant (优亲厚友).
+    """
+
+    username = models.CharField(
+        _("user name"), max_length=150, unique=True, validators=[UnicodeUsernameValidator()]
+    )
+    full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="users", verbose_name=_("place")
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = ["role", "region"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def jurisdiction_prefix(self) -> str:
+        return prefix_of(self.region_id)
+
+    @property
+    def is_staff(self) -> bool:
+        """Only system administrators may enter the Django admin."""
+        return self.is_active and self.role == Role.SYSTEM_ADMIN
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        # The admin's model permissions follow the role; the admin classes narrow them further
+        # (audit events read-only, every list scoped to the jurisdiction).
+        return self.is_staff
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_staff

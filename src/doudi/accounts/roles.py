@@ -1,0 +1,67 @@
+"""Roles (DOMAIN.md §1), the levels each may sit at, and what each may do.
+
+This table is the whole permission model: a user may perform an action when their role grants
+the permission and the object lies inside their place's subtree (see jurisdiction.py).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from doudi.regions.codes import Level
+
+
+class Role(models.TextChoices):
+    VILLAGE_WORKER = "village_worker", _("Village/community worker")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    TOWNSHIP_HANDLER = "township_handler", _("Township handler")
+    TOWNSHIP_REVIEWER = "township_reviewer", _("Township reviewer")
+    COUNTY_APPROVER = "county_approver", _("County approver")
+    CITY_SUPERVISOR = "city_supervisor", _("City supervisor")
+    FINANCE_OFFICER = "finance_officer", _("Finance officer")
+    BANK_OPERATOR = "bank_operator", _("Bank operator")
+    AUDITOR = "auditor", _("Auditor (read-only)")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+# The levels of place a user of each role may belong to.
+ROLE_LEVELS: dict[Role, frozenset[Level]] = {
+    Role.VILLAGE_WORKER: frozenset({Level.VILLAGE}),
+    Role.GRID_WORKER: frozenset({Level.VILLAGE}),
+    Role.TOWNSHIP_HANDLER: frozenset({Level.TOWNSHIP}),
+    Role.TOWNSHIP_REVIEWER: frozenset({Level.TOWNSHIP}),
+    Role.COUNTY_APPROVER: frozenset({Level.COUNTY}),
+    Role.CITY_SUPERVISOR: frozenset({Level.CITY}),
+    Role.FINANCE_OFFICER: frozenset({Level.COUNTY, Level.CITY}),
+    Role.BANK_OPERATOR: frozenset({Level.COUNTY, Level.CITY}),
+    Role.AUDITOR: frozenset({Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP}),
+    Role.SYSTEM_ADMIN: frozenset({Level.PROVINCE, Level.CITY, Level.COUNTY}),
+}
+
+
+class Permission(StrEnum):
+    VIEW_REGIONS = "regions.view"
+    EDIT_REGIONS = "regions.edit"
+    IMPORT_REGIONS = "regions.import"
+    VIEW_USERS = "accounts.view"
+    MANAGE_USERS = "accounts.manage"
+    VIEW_AUDIT = "audit.view"
+
+
+_EVERY_ROLE = {Permission.VIEW_REGIONS}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.VILLAGE_WORKER: frozenset(_EVERY_ROLE),
+    Role.GRID_WORKER: frozenset(_EVERY_ROLE),
+    Role.TOWNSHIP_HANDLER: frozenset(_EVERY_ROLE),
+    Role.TOWNSHIP_REVIEWER: frozenset(_EVERY_ROLE),
+    Role.COUNTY_APPROVER: frozenset({*_EVERY_ROLE, Permission.VIEW_USERS}),
+    Role.CITY_SUPERVISOR: frozenset({*_EVERY_ROLE, Permission.VIEW_USERS, Permission.VIEW_AUDIT}),
+    Role.FINANCE_OFFICER: frozenset(_EVERY_ROLE),
+    Role.BANK_OPERATOR: frozenset(_EVERY_ROLE),
+    Role.AUDITOR: frozenset({*_EVERY_ROLE, Permission.VIEW_USERS, Permission.VIEW_AUDIT}),
+    Role.SYSTEM_ADMIN: frozenset(Permission),
+}

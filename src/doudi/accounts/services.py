@@ -1,0 +1,187 @@
+"""Every change to staff accounts: one transaction, one audit event each."""
+
+from __future__ import annotations
+
+from axes.utils import reset as reset_failed_logins
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from doudi.accounts.jurisdiction import get_in_scope, require
+from doudi.accounts.models import User
+from doudi.accounts.roles import ROLE_LEVELS, Permission, Role
+from doudi.audit.services import record
+from doudi.errors import DoudiError
+from doudi.identity.numbers import InvalidIdNumber
+from doudi.regions.codes import Level
+from doudi.regions.models import Region
+
+
+def snapshot(user: User) -> dict[str, object]:
+    """What the audit trail keeps of an account (the ID number only masked)."""
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": user.role,
+        "region": user.region_id,
+        "phone": user.phone,
+        "is_active": user.is_active,
+        "id_number": user.id_number_masked,
+    }
+
+
+def _build_user(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    region_code: str,
+    full_name: str,
+    phone: str,
+    id_number: str,
+) -> User:
+    if role not in Role.values:
+        raise DoudiError(_("Unknown role “%(role)s”."), field="role", role=role)
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise DoudiError(_("Unknown place code “%(code)s”."), field="region", code=region_code)
+    if Level(region.level) not in ROLE_LEVELS[Role(role)]:
+        raise DoudiError(
+            _("A %(role)s cannot belong to a place of level %(level)s."),
+            field="region",
+            role=Role(role).label,
+            level=Level(region.level).label,
+        )
+    if User.objects.filter(username=username).exists():
+        raise DoudiError(_("User name “%(name)s” is taken."), field="username", name=username)
+    user = User(username=username, role=role, region=region, full_name=full_name, phone=phone)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise DoudiError(" ".join(error.messages), field="password") from None
+    if id_number:
+        try:
+            user.set_id_number(id_number)
+        except InvalidIdNumber as error:
+            error.field = "id_number"
+            raise
+    user.set_password(password)
+    return user
+
+
+@transaction.atomic
+def create_user(
+    actor: User,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    region_code: str,
+    full_name: str = "",
+    phone: str = "",
+    id_number: str = "",
+    reason: str = "",
+) -> User:
+    require(actor, Permission.MANAGE_USERS, region_code)
+    user = _build_user(
+        username=username,
+        password=password,
+        role=role,
+        region_code=region_code,
+        full_name=full_name,
+        phone=phone,
+        id_number=id_number,
+    )
+    user.save()
+    record(
+        actor=actor,
+        action="user.create",
+        object_type="user",
+        object_id=user.username,
+        region_code=user.region_id,
+        after=snapshot(user),
+        reason=reason,
+    )
+    return user
+
+
+@transaction.atomic
+def bootstrap_admin(*, username: str, password: str, region_code: str, full_name: str = "") -> User:
+    """The first system administrator of a new installation; refused once one exists."""
+    if User.objects.filter(role=Role.SYSTEM_ADMIN).exists():
+        raise DoudiError(_("A system administrator already exists; ask them to add accounts."))
+    user = _build_user(
+        username=username,
+        password=password,
+        role=Role.SYSTEM_ADMIN,
+        region_code=region_code,
+        full_name=full_name,
+        phone="",
+        id_number="",
+    )
+    user.save()
+    record(
+        actor=None,
+        action="user.bootstrap_admin",
+        object_type="user",
+        object_id=user.username,
+        region_code=user.region_id,
+        after=snapshot(user),
+    )
+    return user
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise DoudiError(_("State the reason for this change."), field="reason")
+
+
+@transaction.atomic
+def set_active(actor: User, username: str, *, active: bool, reason: str) -> User:
+    user = get_in_scope(
+        actor,
+        User.objects.select_for_update(),
+        Permission.VIEW_USERS,
+        "region__code",
+        username=username,
+    )
+    require(actor, Permission.MANAGE_USERS, user.region_id)
+    _require_reason(reason)
+    if user.pk == actor.pk and not active:
+        raise DoudiError(_("You cannot deactivate your own account."), field="username")
+    before = snapshot(user)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record(
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        object_type="user",
+        object_id=user.username,
+        region_code=user.region_id,
+        before=before,
+        after=snapshot(user),
+        reason=reason,
+    )
+    return user
+
+
+@transaction.atomic
+def unlock(actor: User, username: str, *, reason: str) -> int:
+    """Clear the failed log-ins that locked the account; returns how many were cleared."""
+    user = get_in_scope(
+        actor, User.objects.all(), Permission.VIEW_USERS, "region__code", username=username
+    )
+    require(actor, Permission.MANAGE_USERS, user.region_id)
+    _require_reason(reason)
+    cleared = reset_failed_logins(username=user.username)
+    record(
+        actor=actor,
+        action="user.unlock",
+        object_type="user",
+        object_id=user.username,
+        region_code=user.region_id,
+        after={"failed_attempts_cleared": cleared},
+        reason=reason,
+    )
+    return cleared

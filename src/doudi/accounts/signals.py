@@ -1,0 +1,43 @@
+"""Audit events for log-ins, log-outs and lock-outs of existing accounts."""
+
+from __future__ import annotations
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db import transaction
+from django.dispatch import receiver
+
+from doudi.audit.services import record
+
+
+def _record_account_event(user, action: str) -> None:
+    with transaction.atomic():
+        record(
+            actor=user,
+            action=action,
+            object_type="user",
+            object_id=user.username,
+            region_code=user.region_id,
+        )
+
+
+@receiver(user_logged_in)
+def on_logged_in(sender, request, user, **kwargs) -> None:
+    _record_account_event(user, "auth.login")
+
+
+@receiver(user_logged_out)
+def on_logged_out(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        _record_account_event(user, "auth.logout")
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender, request, username, **kwargs) -> None:
+    # Unknown user names are counted by axes but not audited: a stranger must not be able to
+    # fill the audit trail by guessing names.
+    from doudi.accounts.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        _record_account_event(user, "auth.locked_out")

@@ -1,0 +1,114 @@
+"""Pages for staff accounts: list, detail, create, deactivate, unlock."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doudi.accounts import queries, services
+from doudi.accounts.jurisdiction import has_permission, require
+from doudi.accounts.roles import Permission, Role
+from doudi.errors import DoudiError
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    users = Paginator(queries.users_visible_to(request.user, search), 50)
+    return render(
+        request,
+        "accounts/list.html",
+        {
+            "users": users.get_page(request.GET.get("page")),
+            "search": search,
+            "can_manage": has_permission(request.user, Permission.MANAGE_USERS),
+        },
+    )
+
+
+@login_required
+def user_detail(
+    request: HttpRequest, username: str, error: DoudiError | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/detail.html",
+        {
+            "account": queries.user_for(request.user, username),
+            "can_manage": has_permission(request.user, Permission.MANAGE_USERS),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Permission.MANAGE_USERS)
+    error = None
+    if request.method == "POST":
+        try:
+            user = services.create_user(
+                request.user,
+                username=request.POST.get("username", "").strip(),
+                password=request.POST.get("password", ""),
+                role=request.POST.get("role", ""),
+                region_code=request.POST.get("region", "").strip(),
+                full_name=request.POST.get("full_name", "").strip(),
+                phone=request.POST.get("phone", "").strip(),
+                id_number=request.POST.get("id_number", "").strip(),
+                reason=request.POST.get("reason", "").strip(),
+            )
+        except DoudiError as refusal:
+            if refusal.http_status != 400:
+                raise
+            error = refusal
+        else:
+            messages.success(request, _("Account created."))
+            return redirect("accounts:detail", username=user.username)
+    return render(
+        request,
+        "accounts/create.html",
+        {
+            "roles": Role.choices,
+            "values": request.POST,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def user_set_active(request: HttpRequest, username: str) -> HttpResponse:
+    return _act(
+        request,
+        username,
+        lambda reason: services.set_active(
+            request.user, username, active=request.POST.get("active") == "1", reason=reason
+        ),
+    )
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, username: str) -> HttpResponse:
+    return _act(
+        request, username, lambda reason: services.unlock(request.user, username, reason=reason)
+    )
+
+
+def _act(request: HttpRequest, username: str, action) -> HttpResponse:
+    try:
+        action(request.POST.get("reason", ""))
+    except DoudiError as error:
+        if error.http_status != 400:
+            raise
+        return user_detail(request, username, error=error, status=400)
+    messages.success(request, _("Saved."))
+    return redirect("accounts:detail", username=username)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised on any attempt to change or remove an audit event through the application."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit events cannot be updated")
+
+    def delete(self):
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    """One state change: who, when, where, what, before, after and why (审计日志).
+
+    ``hash`` covers every other column and the previous event's hash, so editing, removing or
+    reordering any event breaks the chain from that point on (``doudi audit verify``).
+    The actor is a snapshot (name, role, place at the time), not a foreign key, so the event
+    stays readable and verifiable whatever later happens to the account.
+    """
+
+    seq = models.BigIntegerField(_("sequence"), primary_key=True)
+    occurred_at = models.DateTimeField(_("time"))
+    actor_id = models.BigIntegerField(_("actor id"), null=True)
+    actor_username = models.CharField(_("actor"), max_length=150)
+    actor_role = models.CharField(_("actor role"), max_length=30, blank=True)
+    actor_region_code = models.CharField(_("actor place"), max_length=12, blank=True)
+    region_code = models.CharField(_("place"), max_length=12, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object"), max_length=64)
+    action = models.CharField(_("action"), max_length=60)
+    before = models.JSONField(_("before"), null=True)
+    after = models.JSONField(_("after"), null=True)
+    reason = models.TextField(_("reason"), blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+class AuditChainHead(models.Model):
+    """The last event's sequence number and hash: the lock appenders queue on, and the anchor
+    that lets verification notice events cut off the end of the chain."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"head #{self.last_seq}"

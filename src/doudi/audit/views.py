@@ -1,0 +1,42 @@
+"""Pages for reading the audit trail (auditors, supervisors, administrators)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from doudi.audit import queries
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    action = request.GET.get("action", "").strip()
+    object_id = request.GET.get("object", "").strip()
+    events = queries.events_visible_to(request.user, action=action, object_id=object_id)
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "events": Paginator(events, 50).get_page(request.GET.get("page")),
+            "action": action,
+            "object_id": object_id,
+        },
+    )
+
+
+@login_required
+def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
+    event = queries.event_for(request.user, seq)
+    return render(
+        request,
+        "audit/detail.html",
+        {
+            "event": event,
+            "before": json.dumps(event.before, ensure_ascii=False, indent=2),
+            "after": json.dumps(event.after, ensure_ascii=False, indent=2),
+        },
+    )

@@ -1,0 +1,78 @@
+import datetime
+import logging
+
+import pytest
+
+from doudi.conftest import valid_id_number
+from doudi.identity import protection
+from doudi.identity.logging import RedactIdNumbers, redact
+from doudi.identity.numbers import InvalidIdNumber, mask, parse_id_number
+
+GOOD = valid_id_number("41082119800101001")  # 修武县, born 1980-01-01, male (odd 17th digit)
+
+
+def test_a_valid_number_gives_birth_date_sex_and_place():
+    number = parse_id_number(GOOD.lower())
+    assert number.value == GOOD
+    assert number.birth_date == datetime.date(1980, 1, 1)
+    assert number.sex == "male"
+    assert number.birthplace_code == "410821"
+    assert number.birthplace_known
+
+
+def test_an_even_sequence_digit_is_female():
+    assert parse_id_number(valid_id_number("41082119800101002")).sex == "female"
+
+
+def test_an_unknown_birthplace_is_a_flag_not_an_error():
+    number = parse_id_number(valid_id_number("99082119800101001"))
+    assert not number.birthplace_known
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ("4108211980010100", "18"),
+        ("41082119800101001A", "X"),
+        (GOOD[:-1] + ("0" if GOOD[-1] != "0" else "1"), "check"),
+        (valid_id_number("41082119800231001"), "birth date"),
+        (valid_id_number("41082121000101001"), "range"),
+    ],
+)
+def test_invalid_numbers_are_refused_with_a_reason(raw, fragment):
+    with pytest.raises(InvalidIdNumber) as caught:
+        parse_id_number(raw)
+    assert fragment in caught.value.render("en")
+    assert caught.value.render() != caught.value.render("en")  # Chinese first
+
+
+def test_masking_keeps_place_and_last_four():
+    assert mask("41082119800101001X") == "410821********001X"
+
+
+def test_encryption_is_randomised_and_reversible_and_the_hash_is_stable():
+    first, second = protection.encrypt(GOOD), protection.encrypt(GOOD)
+    assert first != second and GOOD not in first
+    assert protection.decrypt(first) == GOOD
+    assert protection.lookup_hash(GOOD) == protection.lookup_hash(GOOD.lower() + " ")
+    assert protection.lookup_hash(GOOD) != protection.lookup_hash(
+        valid_id_number("41082119800101002")
+    )
+
+
+def test_another_key_cannot_read_or_find_the_number(settings):
+    token, digest = protection.encrypt(GOOD), protection.lookup_hash(GOOD)
+    settings.DOUDI_DATA_KEY = "another key entirely"
+    with pytest.raises(ValueError, match="key"):
+        protection.decrypt(token)
+    assert protection.lookup_hash(GOOD) != digest
+
+
+def test_logs_never_carry_a_full_number(caplog):
+    assert redact(f"looked up {GOOD} today") == f"looked up {mask(GOOD)} today"
+    logger = logging.getLogger("doudi.test")
+    logger.addFilter(RedactIdNumbers())
+    with caplog.at_level(logging.INFO):
+        logger.info("applicant %s", GOOD)
+    assert GOOD not in caplog.text
+    assert mask(GOOD) in caplog.text

@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from doudi.admin import admin_site
+
+urlpatterns = [
+    path("", include("doudi.web.urls")),
+    path("places/", include("doudi.regions.urls")),
+    path("staff/", include("doudi.accounts.urls")),
+    path("audit/", include("doudi.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin_site.urls),
+    path("api/v1/", include("doudi.api.urls")),
+]
+
+handler403 = "doudi.web.views.forbidden"
+handler404 = "doudi.web.views.not_found"
+handler500 = "doudi.web.views.server_error"

@@ -1,0 +1,1 @@
+"""The server-rendered pages: log-in, home, language switch, error pages, shared layout."""

@@ -1,0 +1,16 @@
+"""Template context: which navigation links the user's role allows."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from doudi.accounts.jurisdiction import has_permission
+from doudi.accounts.roles import Permission
+
+
+def navigation(request: HttpRequest) -> dict[str, bool]:
+    user = getattr(request, "user", None)
+    return {
+        "perms_view_users": has_permission(user, Permission.VIEW_USERS),
+        "perms_view_audit": has_permission(user, Permission.VIEW_AUDIT),
+    }

@@ -1,0 +1,47 @@
+"""doudi serve — run Doudi under gunicorn and say where and how to log in."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from django.utils.translation import gettext_lazy as _
+
+from doudi.commands import DoudiCommand
+
+
+class Command(DoudiCommand):
+    help = "Serve the web pages and the API with gunicorn (default http://127.0.0.1:8000/)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("DOUDI_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=2)
+
+    def run(self, *, bind: str, workers: int, **options) -> None:
+        from doudi.accounts.models import User
+        from doudi.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+        self.say(_("Doudi is at http://%(bind)s/  (stop with Ctrl-C)"), bind=bind)
+        demo = [a for a in DEMO_ACCOUNTS if User.objects.filter(username=a.username).exists()]
+        if demo:
+            self.say(_("Demo log-ins (password %(password)s for all):"), password=DEMO_PASSWORD)
+            for account in demo:
+                self.stdout.write(
+                    f"  {account.username:<10} {account.role.label} · {account.region_code}"
+                )
+        self.stdout.flush()
+        os.execvp(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "doudi.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+            ],
+        )

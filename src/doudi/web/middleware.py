@@ -1,0 +1,54 @@
+"""Language choice and the conversion of refusals into pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from doudi.errors import DoudiError
+from doudi.web.views import refusal
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+class LanguageMiddleware:
+    """Pages are Chinese unless the user picked English; API clients may also ask by header.
+
+    Django's own LocaleMiddleware would follow the browser's Accept-Language, so a bureau PC with
+    an English browser would get English pages without anyone choosing it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in SUPPORTED:
+            language = settings.LANGUAGE_CODE
+            if request.path.startswith("/api/"):
+                language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class RefusalMiddleware:
+    """A refusal raised by a service becomes a page with its message and status, not a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DoudiError) or request.path.startswith("/api/"):
+            return None
+        return refusal(request, exception)

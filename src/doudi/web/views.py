@@ -1,0 +1,64 @@
+"""Log-in, home, and the error pages every app shares."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from doudi.accounts.jurisdiction import NOT_FOUND
+from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
+from doudi.regions.queries import home_region
+from doudi.web.home import counters_for
+
+
+class DoudiLoginView(LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/home.html",
+        {
+            "place": home_region(request.user),
+            "counters": counters_for(request.user),
+        },
+    )
+
+
+def refusal(request: HttpRequest, error: DoudiError, status: int | None = None) -> HttpResponse:
+    """A refusal as a page, or as the API's JSON error for /api/ paths."""
+    status = status or error.http_status
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": error.as_dict()}, status=status)
+    return render(request, "web/refused.html", {"message": error.render()}, status=status)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return refusal(
+        request,
+        NotPermitted(
+            _("The form had expired or did not come from this site. Reload the page and try again.")
+        ),
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return refusal(request, OutsideJurisdiction(NOT_FOUND))
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return refusal(request, NotPermitted(_("Your role does not allow this action.")))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    error = DoudiError(
+        _("Something went wrong on our side. Please try again, or call the system administrator.")
+    )
+    error.code = "server_error"
+    return refusal(request, error, status=500)
