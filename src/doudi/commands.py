@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from doudi.errors import DoudiError, ValidationFailed
@@ -14,10 +17,12 @@ class DoudiCommand(BaseCommand):
     """Subclasses implement ``run``; a DoudiError becomes a bilingual message and exit status 1."""
 
     def handle(self, *args, **options) -> None:
-        try:
-            self.run(**options)
-        except DoudiError as error:
-            raise CommandError(self._describe(error)) from None
+        # Chinese unless DOUDI_LANG=en; refusals always carry the English text as well.
+        with translation.override(os.environ.get("DOUDI_LANG") or settings.LANGUAGE_CODE):
+            try:
+                self.run(**options)
+            except DoudiError as error:
+                raise CommandError(self._describe(error)) from None
 
     def run(self, **options) -> None:
         raise NotImplementedError

@@ -50,6 +50,7 @@ def test_events_link_to_their_predecessors_and_verify():
     assert report.intact and report.checked == 3
 
 
+@pytest.mark.django_db(transaction=True)
 def test_recording_outside_a_transaction_is_a_programming_error():
     with pytest.raises(RuntimeError, match="inside the transaction"):
         record(actor=None, action="x", object_type="x", object_id="1", region_code="41")

@@ -8,13 +8,13 @@ from doudi.identity import protection
 from doudi.identity.logging import RedactIdNumbers, redact
 from doudi.identity.numbers import InvalidIdNumber, mask, parse_id_number
 
-GOOD = valid_id_number("41082119800101001")  # 修武县, born 1980-01-01, male (odd 17th digit)
+GOOD = valid_id_number("41082119850101001")  # 修武县, born 1985-01-01, male (odd 17th digit)
 
 
 def test_a_valid_number_gives_birth_date_sex_and_place():
     number = parse_id_number(GOOD.lower())
     assert number.value == GOOD
-    assert number.birth_date == datetime.date(1980, 1, 1)
+    assert number.birth_date == datetime.date(1985, 1, 1)
     assert number.sex == "male"
     assert number.birthplace_code == "410821"
     assert number.birthplace_known

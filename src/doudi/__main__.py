@@ -1,0 +1,3 @@
+from doudi.cli import main
+
+main()

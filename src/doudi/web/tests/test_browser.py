@@ -1,0 +1,45 @@
+"""A real Chromium logs in, reads the home page and switches language (Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from doudi.demo.loader import DEMO_PASSWORD, load_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Chromium's own calls home would wait on this machine's closed network.
+QUIET_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def test_log_in_see_counts_switch_to_english_log_out(live_server):
+    load_demo()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        page = browser.new_page(locale="en-US")
+        page.goto(f"{live_server.url}/")
+        expect(page.locator("h1")).to_have_text("登录")
+
+        page.fill("#id_username", "county")
+        page.fill("#id_password", "wrong password")
+        page.click("main button[type=submit]")
+        expect(page.locator(".error")).to_contain_text("密码")
+
+        page.fill("#id_username", "county")
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("main button[type=submit]")
+        expect(page.locator("h1")).to_have_text("修武县")
+        counters = page.locator("[data-testid=counters]")
+        expect(counters).to_contain_text("乡镇和街道")
+        expect(counters.locator(".counter").first.locator(".value")).to_have_text("2")
+
+        page.click("button[value=en]")
+        expect(page.locator("[data-testid=counters]")).to_contain_text("Townships and streets")
+        page.click("text=Log out")
+        expect(page.locator("h1")).to_have_text("Log in")
+        browser.close()
