@@ -45,10 +45,19 @@ def valid_id_number(first17: str) -> str:
     return first17 + ric.calc_check_digit(first17 + "0")
 
 
+def with_wrong_check_digit(number: str) -> str:
+    return number[:17] + ("1" if number[17] != "1" else "2")
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Argon2 is the production hasher (tested on its own); the suite logs in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -104,3 +113,26 @@ def _fixture_teardown_past_audit_triggers(self) -> None:
 
 
 TransactionTestCase._fixture_teardown = _fixture_teardown_past_audit_triggers
+
+
+def member_form(first17: str, name: str, relation: str = "head", **overrides) -> dict:
+    """A valid member of the household JSON form; ``first17`` fixes place, birth date and sex."""
+    return {"key": first17, "name": name, "id_number": valid_id_number(first17),
+            "relation": relation, "hukou_type": "rural", "marital_status": "married",
+            "education": "junior", "employment": "farming", "joined_on": "2020-01-01",
+            **overrides}
+
+
+def household_form(region: str = INSIDE_VILLAGE, members: list | None = None, **overrides) -> dict:
+    """A valid two-person household of the JSON form, living in ``region``."""
+    return {
+        "region": region,
+        "address": "示例一村 3 组 12 号",
+        "members": members or [
+            member_form("41082119700101001", "张三"),
+            member_form("41082119720202002", "李四", relation="spouse"),
+        ],
+        "incomes": [{"member": "41082119700101001", "month": "2026-09", "type": "wage",
+                     "amount_fen": 80000}],
+        **overrides,
+    }

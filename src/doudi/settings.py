@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "doudi.regions",
     "doudi.accounts",
     "doudi.audit",
+    "doudi.registry",
     "doudi.web",
     "doudi.api",
     "doudi.demo",
@@ -169,6 +170,9 @@ LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
+
+# Uploaded documents (一户一档). Never served as public files: a view checks jurisdiction.
+MEDIA_ROOT = VAR_DIR / "media"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -49,19 +49,27 @@ class Permission(StrEnum):
     VIEW_USERS = "accounts.view"
     MANAGE_USERS = "accounts.manage"
     VIEW_AUDIT = "audit.view"
+    VIEW_HOUSEHOLDS = "registry.view"
+    EDIT_HOUSEHOLDS = "registry.edit"
+    IMPORT_HOUSEHOLDS = "registry.import"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
+# Everyone who works with households reads them; finance and the bank see payrolls instead.
+_CASEWORK = {*_EVERY_ROLE, Permission.VIEW_HOUSEHOLDS}
+_FIELD_WORK = {*_CASEWORK, Permission.EDIT_HOUSEHOLDS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.VILLAGE_WORKER: frozenset(_EVERY_ROLE),
-    Role.GRID_WORKER: frozenset(_EVERY_ROLE),
-    Role.TOWNSHIP_HANDLER: frozenset(_EVERY_ROLE),
-    Role.TOWNSHIP_REVIEWER: frozenset(_EVERY_ROLE),
-    Role.COUNTY_APPROVER: frozenset({*_EVERY_ROLE, Permission.VIEW_USERS}),
-    Role.CITY_SUPERVISOR: frozenset({*_EVERY_ROLE, Permission.VIEW_USERS, Permission.VIEW_AUDIT}),
+    Role.VILLAGE_WORKER: frozenset(_FIELD_WORK),
+    Role.GRID_WORKER: frozenset(_FIELD_WORK),
+    Role.TOWNSHIP_HANDLER: frozenset({*_FIELD_WORK, Permission.IMPORT_HOUSEHOLDS}),
+    Role.TOWNSHIP_REVIEWER: frozenset(_CASEWORK),
+    Role.COUNTY_APPROVER: frozenset({*_CASEWORK, Permission.VIEW_USERS,
+                                     Permission.IMPORT_HOUSEHOLDS}),
+    Role.CITY_SUPERVISOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT}),
     Role.FINANCE_OFFICER: frozenset(_EVERY_ROLE),
     Role.BANK_OPERATOR: frozenset(_EVERY_ROLE),
-    Role.AUDITOR: frozenset({*_EVERY_ROLE, Permission.VIEW_USERS, Permission.VIEW_AUDIT}),
-    Role.SYSTEM_ADMIN: frozenset(Permission),
+    Role.AUDITOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT}),
+    Role.SYSTEM_ADMIN: frozenset(set(Permission) - {Permission.EDIT_HOUSEHOLDS,
+                                                    Permission.IMPORT_HOUSEHOLDS}),
 }
