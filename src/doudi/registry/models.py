@@ -122,6 +122,9 @@ class MoneyFact(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self._meta.model_name} {self.pk} of household {self.household_id}"
+
 
 class Income(MoneyFact):
     """One month's income of one type (收入), in fen."""

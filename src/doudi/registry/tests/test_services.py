@@ -139,8 +139,8 @@ def test_only_field_roles_change_households_and_only_inside(make_user, handler):
     household, _ = services.create_household(handler, household_form())
     reviewer = make_user(Role.TOWNSHIP_REVIEWER)
     with pytest.raises(NotPermitted):
-        services.update_household(reviewer, household.pk, address="x", region_code=household.region_id,
-                                  reason="x")
+        services.update_household(reviewer, household.pk, address="x",
+                                  region_code=household.region_id, reason="x")
     outsider = make_user(Role.TOWNSHIP_HANDLER, "410825902000", username="wen_handler")
     with pytest.raises(OutsideJurisdiction):
         services.update_household(outsider, household.pk, address="x",
