@@ -1,1 +1,1 @@
-"""The household registry (一户一档): households, members, incomes, rigid spending, assets, files."""
+"""The household registry (一户一档): households, members, incomes, spending, assets, files."""
