@@ -1,0 +1,3 @@
+"""URLs of the Excel template, import and export pages (views_excel.py)."""
+
+urlpatterns: list = []
