@@ -3,11 +3,14 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
 from doudi.api import views
+from doudi.registry import api as registry_api
 
 router = SimpleRouter(trailing_slash=True)
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("users", views.UserViewSet, basename="user")
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
+router.register("households", registry_api.HouseholdViewSet, basename="household")
+router.register("members", registry_api.MemberViewSet, basename="member")
 
 app_name = "api"
 urlpatterns = [
@@ -15,5 +18,11 @@ urlpatterns = [
     path("auth/login/", views.LoginView.as_view(), name="login"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("facts/<str:kind>/<int:fact_id>/remove/", registry_api.FactRemoveView.as_view(),
+         name="fact-remove"),
+    path("attachments/<int:attachment_id>/", registry_api.AttachmentDownloadView.as_view(),
+         name="attachment"),
+    path("schemas/household.json", registry_api.HouseholdSchemaView.as_view(),
+         name="household-schema"),
     *router.urls,
 ]

@@ -219,8 +219,12 @@ def parse_household(data: Any, *, today: datetime.date | None = None) -> Househo
     members = [parse_member(item, f"members[{i}]", problems, warnings, region_code, today)
                for i, item in enumerate(raw_members)]
     members = [m for m in members if m is not None]
-    _check_members_together(members, problems)
-    keys = {m.key for m in members}
+    if len(members) == len(raw_members):  # rules across members only once each one is sound
+        _check_members_together(members, problems)
+    # Every listed member's key, valid or not, so that one bad member is reported once and not
+    # again through every income that refers to it.
+    keys = {str(item.get("key") or f"members[{i}]") for i, item in enumerate(raw_members)
+            if isinstance(item, dict)}
     incomes = _parse_list(reader, "incomes", parse_income, problems, keys)
     expenses = _parse_list(reader, "expenses", parse_expense, problems, keys)
     assets = _parse_list(reader, "assets", parse_asset, problems, keys)
