@@ -7,6 +7,7 @@ urlpatterns = [
     path("places/", include("doudi.regions.urls")),
     path("staff/", include("doudi.accounts.urls")),
     path("audit/", include("doudi.audit.urls")),
+    path("households/", include("doudi.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/v1/", include("doudi.api.urls")),

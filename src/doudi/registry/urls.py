@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from doudi.registry import urls_excel, views
 
@@ -12,8 +12,10 @@ urlpatterns = [
     path("members/<int:member_id>/edit/", views.member_update, name="member_update"),
     path("members/<int:member_id>/end/", views.member_end, name="member_end"),
     path("members/<int:member_id>/reveal/", views.member_reveal, name="member_reveal"),
-    path("<int:household_id>/<str:kind>/new/", views.fact_add, name="fact_add"),
-    path("facts/<str:kind>/<int:fact_id>/remove/", views.fact_remove, name="fact_remove"),
+    re_path(r"^(?P<household_id>[0-9]+)/(?P<kind>income|expense|asset)/new/$", views.fact_add,
+            name="fact_add"),
+    re_path(r"^facts/(?P<kind>income|expense|asset)/(?P<fact_id>[0-9]+)/remove/$",
+            views.fact_remove, name="fact_remove"),
     path("<int:household_id>/attachments/new/", views.attachment_add, name="attachment_add"),
     path("attachments/<int:attachment_id>/", views.attachment_download,
          name="attachment_download"),

@@ -13,4 +13,5 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
     return {
         "perms_view_users": has_permission(user, Permission.VIEW_USERS),
         "perms_view_audit": has_permission(user, Permission.VIEW_AUDIT),
+        "perms_view_households": has_permission(user, Permission.VIEW_HOUSEHOLDS),
     }

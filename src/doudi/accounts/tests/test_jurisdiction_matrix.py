@@ -187,3 +187,51 @@ def test_audit_events_only_from_the_jurisdiction(world, role):
         assert api.get(f"/api/v1/audit-events/{event.seq}/").status_code == 404
         assert web.get(f"/audit/{event.seq}/").status_code == 404
     assert AuditEvent.objects.filter(action="test.outside").count() == len(outside)
+
+
+def _household_at(region_code: str, first17: str) -> int:
+    """A household written straight through the bulk writer (no acting user needed)."""
+    from doudi.conftest import household_form, member_form
+    from doudi.registry.form_input import parse_household
+    from doudi.registry.services import create_households, household_regions
+
+    form = household_form(region=region_code, members=[member_form(first17, "测试户主")],
+                          incomes=[])
+    (household,) = create_households(None, [parse_household(form)],
+                                     household_regions({region_code}), reason="test")
+    return household.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_households_inside_and_outside(world, role):
+    from doudi.conftest import INSIDE_VILLAGE
+    from doudi.registry.models import Income
+
+    actor = _actor(role)
+    web, api = _web(actor), api_as(actor)
+    inside = _household_at(INSIDE_VILLAGE, "41082119700101001")
+    outside = [_household_at(code, f"{code[:6]}19710101001")
+               for code in _outside_places(actor)]
+    may_view = _allowed(role, Permission.VIEW_HOUSEHOLDS)
+    may_edit = _allowed(role, Permission.EDIT_HOUSEHOLDS)
+    income = {"month": "2026-10", "type": "wage", "amount_fen": 100, "reason": "测试"}
+    page = {"month": "2026-10", "type": "wage", "amount": "1.00", "reason": "测试"}
+
+    assert web.get(f"/households/{inside}/").status_code == (200 if may_view else 403)
+    assert api.get(f"/api/v1/households/{inside}/").status_code == (200 if may_view else 403)
+    api_status = api.post(f"/api/v1/households/{inside}/incomes/", income,
+                          format="json").status_code
+    web_status = web.post(f"/households/{inside}/income/new/", page).status_code
+    assert (api_status, web_status) == ((201, 302) if may_edit else (403, 403))
+    assert Income.objects.filter(household_id=inside).count() == (2 if may_edit else 0)
+    if may_view:
+        listed = {row["id"] for row in api.get("/api/v1/households/").json()["results"]}
+        assert listed == {inside}
+    for household in outside:
+        assert web.get(f"/households/{household}/").status_code in (403, 404)
+        assert api.get(f"/api/v1/households/{household}/").status_code in (403, 404)
+        assert api.post(f"/api/v1/households/{household}/incomes/", income,
+                        format="json").status_code in (403, 404)
+        assert web.post(f"/households/{household}/income/new/", page).status_code in (403, 404)
+        assert not Income.objects.filter(household_id=household).exists()

@@ -1,0 +1,34 @@
+"""Money at the edges: yuan as people type and read it, integer fen inside."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext_lazy as _
+
+from doudi.errors import DoudiError
+
+FEN_PER_YUAN = 100
+
+
+def yuan_to_fen(text: str | int | Decimal, *, field: str = "amount") -> int:
+    """Exact conversion of a yuan amount (at most two decimals) to fen; refuses anything else."""
+    try:
+        amount = Decimal(str(text).replace(",", "").replace("，", "").strip())
+    except InvalidOperation:
+        raise DoudiError(_("“%(value)s” is not an amount in yuan."), field=field,
+                         value=text) from None
+    if not amount.is_finite():
+        raise DoudiError(_("“%(value)s” is not an amount in yuan."), field=field, value=text)
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+        raise DoudiError(_("An amount in yuan has at most two decimals (fen)."), field=field)
+    if amount < 0:
+        raise DoudiError(_("An amount cannot be negative."), field=field)
+    return int(amount * FEN_PER_YUAN)
+
+
+def fen_to_yuan(fen: int) -> str:
+    """Two decimals, thousands separated: 123456 → "1,234.56"."""
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), FEN_PER_YUAN)
+    return f"{sign}{yuan:,}.{cents:02d}"
