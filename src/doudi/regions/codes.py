@@ -8,6 +8,7 @@ and tree queries therefore need only a string prefix, which an ordinary index se
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,17 @@ def parent_code(code: str) -> str | None:
 def prefix_of(code: str) -> str:
     """The prefix that every code inside this place starts with."""
     return code[: SEGMENT_ENDS[level_of(code)]]
+
+
+def common_ancestor(codes: Iterable[str]) -> str:
+    """The deepest place containing every one of these places, as a full 12-digit code
+    ("000000000000" when they lie in different provinces)."""
+    codes = list(codes)
+    first, last = min(codes), max(codes)
+    for end in sorted(SEGMENT_ENDS.values(), reverse=True):
+        if first[:end] == last[:end]:
+            return first[:end].ljust(CODE_LENGTH, "0")
+    return "0" * CODE_LENGTH
 
 
 def _deepest(segments: list[str]) -> int:

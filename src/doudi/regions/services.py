@@ -13,7 +13,7 @@ from doudi.accounts.jurisdiction import covers, get_in_scope, require
 from doudi.accounts.roles import Permission, Role
 from doudi.audit.services import record
 from doudi.errors import CellError, DoudiError, NotPermitted, ValidationFailed
-from doudi.regions.codes import CLASSIFIED_LEVELS, LEVELS, Level
+from doudi.regions.codes import CLASSIFIED_LEVELS, LEVELS, Level, common_ancestor
 from doudi.regions.importer import RegionRow, read_region_csv
 from doudi.regions.models import Classification, Region
 
@@ -75,7 +75,7 @@ def import_regions(actor: User | None, data: bytes, source_name: str) -> ImportS
         action="regions.import",
         object_type="region_list",
         object_id=hashlib.sha256(data).hexdigest()[:16],
-        region_code=_common_ancestor([row.code for row in rows]),
+        region_code=common_ancestor(row.code for row in rows),
         before={row.code: snapshot(existing[row.code]) for row in changed},
         after={
             "source": source_name,
@@ -118,15 +118,6 @@ def _require_rows_in_jurisdiction(actor: User, rows: list[RegionRow]) -> None:
             problems=outside,
             count=len(outside),
         )
-
-
-def _common_ancestor(codes: list[str]) -> str:
-    """The deepest place containing every code, as a full 12-digit code."""
-    first, last = min(codes), max(codes)
-    shared = 0
-    while shared < len(first) and first[shared] == last[shared]:
-        shared += 1
-    return first[:shared].ljust(12, "0")
 
 
 @transaction.atomic

@@ -86,7 +86,7 @@ def active_elsewhere(id_hashes: list[str], household: Household | None = None) -
     if household is not None:
         clashes = clashes.exclude(household=household)
     return {m.id_number_hash: _place_path(m.household.region)
-            for m in clashes.select_related("household__region__parent__parent")}
+            for m in clashes.select_related("household__region__parent__parent__parent")}
 
 
 def already_active_error(masked: str, place: str, field: str = "id_number") -> DoudiError:
