@@ -8,6 +8,7 @@ from importlib import resources
 from typing import Any
 
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -226,7 +227,7 @@ class MemberViewSet(viewsets.ViewSet):
     def end(self, request: Request, pk: str) -> Response:
         data = _valid(EndMembershipSerializer, request.data)
         member = services.end_membership(
-            request.user, int(pk), left_on=data.get("left_on") or datetime.date.today(),
+            request.user, int(pk), left_on=data.get("left_on") or timezone.localdate(),
             leave_reason=data["leave_reason"], death_date=data["death_date"],
             reason=data["reason"])
         return Response(queries.household_form(request.user, member.household_id))
