@@ -1,0 +1,1 @@
+"""Policy as code: every program's eligibility and amount from dated, referenced parameters."""

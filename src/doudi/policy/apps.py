@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyConfig(AppConfig):
+    name = "doudi.policy"
+    verbose_name = _("Policy rules")

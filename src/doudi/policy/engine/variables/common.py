@@ -1,0 +1,127 @@
+"""Facts derived for every program: age, ability to work, who is counted, household totals."""
+
+from __future__ import annotations
+
+import numpy
+from openfisca_core.periods import MONTH
+from openfisca_core.variables import Variable
+
+from doudi.policy.engine.base import FenVariable
+from doudi.policy.engine.entities import Household, Person
+from doudi.policy.engine.regional import by_county
+from doudi.policy.engine.variables.inputs import DisabilityCategory
+
+
+def regional(household, period, parameters, name: str) -> numpy.ndarray:
+    """Each household's value of a region-varying parameter in force at the month's start."""
+    node = parameters(period)
+    for part in name.split("."):
+        node = node[part]
+    keys = household.simulation.tax_benefit_system.county_keys
+    return by_county(node, numpy.asarray(household("county", period)), keys)
+
+
+def per_urban_rural(household, period, parameters, name: str) -> numpy.ndarray:
+    """The urban or the rural value of a regional pair ``name.urban`` / ``name.rural``."""
+    urban = regional(household, period, parameters, f"{name}.urban")
+    rural = regional(household, period, parameters, f"{name}.rural")
+    return numpy.where(household("is_urban", period), urban, rural)
+
+
+class age(Variable):
+    value_type = int
+    entity = Person
+    definition_period = MONTH
+    label = "Age in completed years on the first day of the month"
+
+    def formula(person, period, parameters):
+        born = person("birth_date", period)
+        year = born.astype("datetime64[Y]").astype(int) + 1970
+        month = born.astype("datetime64[M]").astype(int) % 12 + 1
+        day = (born - born.astype("datetime64[M]")).astype(int) + 1
+        start = period.start
+        birthday_to_come = (month > start.month) | ((month == start.month) & (day > start.day))
+        return start.year - year - birthday_to_come
+
+
+class unable_to_work(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "Has no ability to work (特困人员认定办法)"
+    reference = "民政部《特困人员认定办法》（2021）：无劳动能力的认定"
+
+    def formula(person, period, parameters):
+        rules = parameters(period).work_ability
+        years = person("age", period)
+        category = person("disability_category", period)
+        grade = person("disability_grade", period)
+        graded = (grade >= 1) & (grade <= 4)
+        by_disability = graded & (
+            (
+                (
+                    (category == DisabilityCategory.intellectual)
+                    | (category == DisabilityCategory.mental)
+                )
+                & (grade <= rules.max_grade_intellectual_mental)
+            )
+            | ((category == DisabilityCategory.physical) & (grade <= rules.max_grade_physical))
+            | ((category == DisabilityCategory.visual) & (grade <= rules.max_grade_visual))
+        )
+        return (years >= rules.age_until) | (years < rules.age_from) | by_disability
+
+
+class severely_disabled(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "Disability grade 1 or 2 (重度残疾)"
+
+    def formula(person, period, parameters):
+        grade = person("disability_grade", period)
+        return (grade >= 1) & (grade <= 2)
+
+
+class self_care_level(Variable):
+    value_type = int
+    entity = Person
+    definition_period = MONTH
+    label = "Self-care: 0 fully able, 1 partly lost (1–3 items), 2 fully lost (4 or more)"
+
+    def formula(person, period, parameters):
+        failed = person("self_care_items_failed", period)
+        return numpy.select([failed >= 4, failed >= 1], [2, 1], 0)
+
+
+class counted_members(Variable):
+    value_type = int
+    entity = Household
+    definition_period = MONTH
+    label = "Members counted in the household's tests"
+
+    def formula(household, period, parameters):
+        return household.sum(household.members("counted_in_household", period))
+
+
+class total_income(FenVariable):
+    value_type = int
+    entity = Household
+    definition_period = MONTH
+    label = "Counted income of the counted members (fen per month)"
+
+    def formula(household, period, parameters):
+        counted = household.members("counted_in_household", period)
+        incomes = household.members("person_income", period) * counted
+        return household.sum(incomes) + household("household_income", period)
+
+
+class rigid_spending(FenVariable):
+    value_type = int
+    entity = Household
+    definition_period = MONTH
+    label = "Rigid spending of the counted members (fen per month)"
+
+    def formula(household, period, parameters):
+        counted = household.members("counted_in_household", period)
+        spending = household.members("person_rigid_spending", period) * counted
+        return household.sum(spending) + household("household_rigid_spending", period)

@@ -1,0 +1,54 @@
+"""残疾人两项补贴 and disaster transitional aid (受灾人员过渡期生活救助)."""
+
+from __future__ import annotations
+
+import numpy
+from openfisca_core.periods import MONTH
+
+from doudi.policy.engine.base import FenVariable
+from doudi.policy.engine.entities import Household, Person
+from doudi.policy.engine.variables.common import regional
+
+
+class disability_living_subsidy(FenVariable):
+    value_type = int
+    entity = Person
+    definition_period = MONTH
+    label = "困难残疾人生活补贴: a disabled member of a 低保 household, or on 单人保 (fen)"
+    reference = "焦作市 2018：每人每月60元（种子 003）"
+
+    def formula(person, period, parameters):
+        household = person.household
+        grade = person("disability_grade", period)
+        poor = household("minimum_living_eligible", period) | (
+            person("single_person_minimum_living_amount", period) > 0
+        )
+        amount = regional(household, period, parameters, "disability.living_subsidy")
+        return numpy.where((grade >= 1) & (grade <= 4) & poor, amount, 0)
+
+
+class disability_care_subsidy(FenVariable):
+    value_type = int
+    entity = Person
+    definition_period = MONTH
+    label = "重度残疾人护理补贴: disability grade 1 or 2 (fen)"
+    reference = "焦作市 2018：每人每月60元（种子 003）"
+
+    def formula(person, period, parameters):
+        household = person.household
+        amount = regional(household, period, parameters, "disability.care_subsidy")
+        return numpy.where(person("severely_disabled", period), amount, 0)
+
+
+class disaster_transitional_aid(FenVariable):
+    value_type = int
+    entity = Household
+    definition_period = MONTH
+    label = "受灾人员过渡期生活救助: an amount per person of a disaster-hit household (fen)"
+    reference = "焦作市：按照人均230元的标准补助（种子 001）"
+
+    def formula(household, period, parameters):
+        per_person = regional(household, period, parameters, "disaster.transitional_per_person")
+        return numpy.where(
+            household("disaster_affected", period), per_person * household.nb_persons(), 0
+        )
