@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "doudi.accounts",
     "doudi.audit",
     "doudi.registry",
+    "doudi.policy",
     "doudi.web",
     "doudi.api",
     "doudi.demo",
@@ -223,5 +224,5 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DOUDI_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "numexpr": {"level": "WARNING"}},
 }

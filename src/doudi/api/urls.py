@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
 from doudi.api import views
+from doudi.policy.api import EvaluateView
 from doudi.registry import api as registry_api
 
 router = SimpleRouter(trailing_slash=True)
@@ -18,6 +19,7 @@ urlpatterns = [
     path("auth/login/", views.LoginView.as_view(), name="login"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("evaluate", EvaluateView.as_view(), name="evaluate"),
     path("facts/<str:kind>/<int:fact_id>/remove/", registry_api.FactRemoveView.as_view(),
          name="fact-remove"),
     path("attachments/<int:attachment_id>/", registry_api.AttachmentDownloadView.as_view(),

@@ -1,0 +1,52 @@
+"""Running the model on columns: one household or a million, the same code path.
+
+The persons and households arrive as numpy arrays (``Population``); the simulation is assembled
+directly from them (OpenFisca's SimulationBuilder would loop over every person in Python).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy
+from openfisca_core.periods import ETERNITY
+from openfisca_core.simulations import Simulation
+
+from doudi.policy.engine.system import DoudiSystem
+
+
+@dataclass
+class Population:
+    """Input columns for one run. Each person row names its household by position."""
+
+    person_household: numpy.ndarray  # int: index of the person's household
+    person_is_head: numpy.ndarray  # bool
+    persons: dict[str, numpy.ndarray] = field(default_factory=dict)
+    households: dict[str, numpy.ndarray] = field(default_factory=dict)
+
+    @property
+    def household_count(self) -> int:
+        return int(self.person_household.max()) + 1 if len(self.person_household) else 0
+
+
+def simulate(system: DoudiSystem, population: Population, month: str) -> Simulation:
+    """A simulation of ``population`` for ``month`` (YYYY-MM), ready for ``calculate``."""
+    entities = system.instantiate_entities()
+    persons, households = entities["person"], entities["household"]
+    persons.count = len(population.person_household)
+    persons.ids = numpy.arange(persons.count)
+    households.count = population.household_count
+    households.ids = numpy.arange(households.count)
+    households.members_entity_id = population.person_household
+    head, member = households.entity.flattened_roles
+    roles = numpy.array([member, head], dtype=object)
+    households.members_role = roles[population.person_is_head.astype(int)]
+    simulation = Simulation(system, entities)
+    for columns in (population.persons, population.households):
+        for name, values in columns.items():
+            variable = system.get_variable(name, check_existence=True)
+            period = ETERNITY if variable.definition_period == ETERNITY else month
+            if variable.value_type.__name__ == "Enum":
+                values = variable.possible_values.encode(values)
+            simulation.set_input(name, period, values)
+    return simulation

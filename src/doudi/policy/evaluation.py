@@ -1,0 +1,162 @@
+"""Evaluating one household: every programme, its amount, and the reasons behind it."""
+
+from __future__ import annotations
+
+import datetime
+from functools import lru_cache
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from openfisca_core.errors import ParameterNotFoundError
+from openfisca_core.parameters import Parameter, ParameterNode
+
+from doudi.errors import DoudiError
+from doudi.identity.numbers import mask
+from doudi.money import fen_to_yuan
+from doudi.policy.engine.base import FenVariable
+from doudi.policy.engine.regional import county_key
+from doudi.policy.engine.simulate import simulate
+from doudi.policy.engine.system import DoudiSystem
+from doudi.policy.inputs import members_on, parse_month, population_from_form
+from doudi.policy.programmes import PROGRAMMES, URBAN_RURAL, NamedTest, Programme
+from doudi.regions.codes import Level
+from doudi.regions.models import Region
+
+
+@lru_cache(maxsize=4)
+def _system(counties: tuple[str, ...]) -> DoudiSystem:
+    return DoudiSystem(counties)
+
+
+def current_system() -> DoudiSystem:
+    """The model for every county in the region tree (built once per set of counties)."""
+    counties = Region.objects.filter(level=Level.COUNTY).values_list("code", flat=True)
+    return _system(tuple(sorted(counties)))
+
+
+def evaluate_form(form: dict[str, Any], month_text: str) -> dict[str, Any]:
+    """Evaluate a household JSON form for a month: eligible or not, monthly amounts in yuan,
+    and each programme's named tests with the values and parameters they compared."""
+    month = parse_month(month_text)
+    system = current_system()
+    population, data = population_from_form(form, month, system.county_keys)
+    simulation = simulate(system, population, month.strftime("%Y-%m"))
+    region = Region.objects.get(code=data.region_code)
+    context = _Context(
+        system,
+        simulation,
+        month,
+        county_key(region.code),
+        "urban" if region.classification == "urban" else "rural",
+    )
+    members = members_on(form, data, month)
+    try:
+        programmes = [context.programme(p, members) for p in PROGRAMMES]
+    except ParameterNotFoundError as missing:
+        raise DoudiError(
+            _("No rule is in force for %(month)s in this place (%(parameter)s)."),
+            field="month",
+            month=month.strftime("%Y-%m"),
+            parameter=missing.name,
+        ) from None
+    return {
+        "month": month.strftime("%Y-%m"),
+        "region": region.code,
+        "urban_rural": context.urban_rural,
+        "programmes": programmes,
+    }
+
+
+class _Context:
+    def __init__(
+        self, system: DoudiSystem, simulation, month: datetime.date, key: str, urban_rural: str
+    ) -> None:
+        self.system, self.simulation, self.month = system, simulation, month
+        self.period = month.strftime("%Y-%m")
+        self.key, self.urban_rural = key, urban_rural
+
+    def value(self, variable: str, index: int) -> Any:
+        values = self.simulation.calculate(variable, self.period)
+        value = values[index].item() if hasattr(values[index], "item") else values[index]
+        if isinstance(self.system.variables[variable], FenVariable):
+            return fen_to_yuan(int(value)).replace(",", "")
+        return value.name if hasattr(value, "name") else value
+
+    def programme(self, programme: Programme, members) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "programme": programme.key,
+            "label": str(programme.label),
+            "label_en": _english(programme.label),
+        }
+        if programme.per_person:
+            result["members"] = [
+                {
+                    "name": m.name,
+                    "id_number": mask(m.id_number.value),
+                    **self.decision(programme, index),
+                }
+                for index, m in enumerate(members)
+            ]
+            result["eligible"] = any(m["eligible"] for m in result["members"])
+        else:
+            result.update(self.decision(programme, 0))
+        return result
+
+    def decision(self, programme: Programme, index: int) -> dict[str, Any]:
+        amount_fen = 0
+        if programme.amount:
+            amount_fen = int(self.simulation.calculate(programme.amount, self.period)[index])
+        eligible = (
+            bool(self.simulation.calculate(programme.eligible, self.period)[index])
+            if programme.eligible
+            else amount_fen > 0
+        )
+        decision: dict[str, Any] = {"eligible": eligible}
+        if programme.amount:
+            decision["monthly_amount"] = fen_to_yuan(amount_fen).replace(",", "")
+        decision["reasons"] = [self.reason(test, index) for test in programme.tests]
+        return decision
+
+    def reason(self, test: NamedTest, index: int) -> dict[str, Any]:
+        return {
+            "test": test.variable,
+            "passed": bool(self.simulation.calculate(test.variable, self.period)[index]),
+            "label": str(test.label),
+            "label_en": _english(test.label),
+            "values": {name: self.value(name, index) for name in test.compared},
+            "parameters": [
+                self.parameter(name.replace(URBAN_RURAL, self.urban_rural))
+                for name in test.parameters
+            ],
+        }
+
+    def parameter(self, name: str) -> dict[str, Any]:
+        node: Any = self.system.parameters
+        for part in name.split("."):
+            node = node.children[part]
+        unit = str((node.metadata or {}).get("unit", ""))
+        if isinstance(node, ParameterNode):  # a regional parameter: the county's own timeline
+            node = node.children[self.key]
+        assert isinstance(node, Parameter)
+        instant = self.month.isoformat()
+        for dated in node.values_list:  # newest first
+            if dated.instant_str <= instant and dated.value is not None:
+                metadata = dated.metadata or {}
+                value = dated.value
+                if unit.startswith("fen"):
+                    value = fen_to_yuan(int(value)).replace(",", "")
+                return {
+                    "name": name,
+                    "value": value,
+                    "since": dated.instant_str,
+                    "reference": metadata.get("reference", ""),
+                    "region": metadata.get("region", ""),
+                    "local_example": bool(metadata.get("local_example", False)),
+                }
+        raise ParameterNotFoundError(name, instant)
+
+
+def _english(label: object) -> str:
+    with translation.override("en"):
+        return str(label)

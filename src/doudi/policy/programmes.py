@@ -1,0 +1,176 @@
+"""The programmes the engine decides, and the named tests that explain each decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+URBAN_RURAL = "{urban_rural}"  # replaced by "urban" or "rural" for the household's place
+
+
+@dataclass(frozen=True)
+class NamedTest:
+    """One reason a household or person is in or out: the test's result, the values it
+    compared (variables of the model) and the parameters behind them."""
+
+    variable: str
+    label: object
+    compared: tuple[str, ...] = ()
+    parameters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Programme:
+    key: str
+    label: object
+    per_person: bool
+    eligible: str | None  # a boolean variable; None: eligible when the amount is above zero
+    amount: str | None
+    tests: tuple[NamedTest, ...] = ()
+
+
+STANDARD = f"minimum_living.standard.{URBAN_RURAL}"
+
+ASSET_TESTS = (
+    NamedTest(
+        "test_financial_assets",
+        _("Financial assets within the limit"),
+        ("financial_assets", "financial_assets_limit"),
+        ("assets.financial_months", STANDARD),
+    ),
+    NamedTest("test_cars", _("No car beyond those allowed"), ("cars",), ("assets.max_cars",)),
+    NamedTest("test_homes", _("No more homes than allowed"), ("homes",), ("assets.max_homes",)),
+    NamedTest(
+        "test_business_capital",
+        _("Business capital within the limit"),
+        ("business_capital",),
+        ("assets.max_business_capital",),
+    ),
+)
+
+INCOME_TEST = NamedTest(
+    "test_minimum_living_income",
+    _("Per-capita income below the 低保 standard"),
+    ("minimum_living_tested_income", "minimum_living_line", "minimum_living_members"),
+    (STANDARD, "minimum_living.deduct_rigid_spending"),
+)
+
+PROGRAMMES = (
+    Programme(
+        "minimum_living",
+        _("Minimum living guarantee (低保)"),
+        False,
+        "minimum_living_eligible",
+        "minimum_living_amount",
+        (
+            INCOME_TEST,
+            *ASSET_TESTS,
+            NamedTest(
+                "minimum_living_gradual_exit",
+                _("In the gradual exit (渐退期) after income rose"),
+                ("gradual_exit_months_used",),
+                ("minimum_living.gradual_exit_months",),
+            ),
+        ),
+    ),
+    Programme(
+        "minimum_living_edge",
+        _("Low-income family at the edge of 低保 (低保边缘)"),
+        False,
+        "minimum_living_edge",
+        None,
+        (
+            NamedTest(
+                "minimum_living_edge",
+                _("Not 低保; income below 1.5 times the 低保 line; assets compliant"),
+                ("minimum_living_tested_income", "minimum_living_line"),
+                ("minimum_living.edge_percent",),
+            ),
+        ),
+    ),
+    Programme(
+        "single_person_minimum_living",
+        _("低保 for one member alone (单人保)"),
+        True,
+        None,
+        "single_person_minimum_living_amount",
+        (
+            NamedTest(
+                "single_person_minimum_living_qualifies",
+                _("Severe disability or recognised serious illness"),
+                ("disability_grade", "serious_illness"),
+            ),
+        ),
+    ),
+    Programme(
+        "rigid_spending_hardship",
+        _("Hardship from rigid spending (支出型困难)"),
+        False,
+        "rigid_spending_hardship",
+        None,
+        (
+            NamedTest(
+                "rigid_spending_hardship",
+                _("Income below last year's disposable income; heavy rigid spending"),
+                ("total_income", "rigid_spending"),
+                (
+                    f"rigid_spending.disposable_income_per_year.{URBAN_RURAL}",
+                    "rigid_spending.min_share_percent",
+                ),
+            ),
+        ),
+    ),
+    Programme(
+        "extreme_hardship",
+        _("Extreme-hardship support (特困供养)"),
+        True,
+        "extreme_hardship_eligible",
+        "extreme_hardship_amount",
+        (
+            NamedTest(
+                "test_no_ability_to_work",
+                _("No ability to work"),
+                ("age", "disability_grade"),
+                ("work_ability.age_until", "work_ability.age_from"),
+            ),
+            NamedTest(
+                "test_no_means_of_living", _("No means of living"), ("person_income",), (STANDARD,)
+            ),
+            NamedTest(
+                "test_no_capable_supporter",
+                _("No supporter able to support"),
+                ("has_capable_supporter",),
+            ),
+        ),
+    ),
+    Programme("orphan", _("Orphan allowance (孤儿基本生活费)"), True, None, "orphan_allowance"),
+    Programme(
+        "de_facto_unsupported",
+        _("Allowance for a de facto unsupported child"),
+        True,
+        None,
+        "de_facto_unsupported_allowance",
+    ),
+    Programme(
+        "disability_living_subsidy",
+        _("Living subsidy for disabled people in need"),
+        True,
+        None,
+        "disability_living_subsidy",
+    ),
+    Programme(
+        "disability_care_subsidy",
+        _("Care subsidy for severely disabled people"),
+        True,
+        None,
+        "disability_care_subsidy",
+    ),
+    Programme(
+        "disaster_transitional_aid",
+        _("Disaster transitional living aid"),
+        False,
+        None,
+        "disaster_transitional_aid",
+    ),
+)
