@@ -52,6 +52,7 @@ class Permission(StrEnum):
     VIEW_HOUSEHOLDS = "registry.view"
     EDIT_HOUSEHOLDS = "registry.edit"
     IMPORT_HOUSEHOLDS = "registry.import"
+    SET_STANDARDS = "policy.set_standards"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -66,7 +67,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.TOWNSHIP_REVIEWER: frozenset(_CASEWORK),
     Role.COUNTY_APPROVER: frozenset({*_CASEWORK, Permission.VIEW_USERS,
                                      Permission.IMPORT_HOUSEHOLDS}),
-    Role.CITY_SUPERVISOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT}),
+    Role.CITY_SUPERVISOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT,
+                                     Permission.SET_STANDARDS}),
     Role.FINANCE_OFFICER: frozenset(_EVERY_ROLE),
     Role.BANK_OPERATOR: frozenset(_EVERY_ROLE),
     Role.AUDITOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT}),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from functools import lru_cache
 from typing import Any
 
 from django.utils import translation
@@ -20,26 +19,15 @@ from doudi.policy.engine.simulate import simulate
 from doudi.policy.engine.system import DoudiSystem
 from doudi.policy.inputs import members_on, parse_month, population_from_form
 from doudi.policy.programmes import PROGRAMMES, URBAN_RURAL, NamedTest, Programme
-from doudi.regions.codes import Level
+from doudi.policy.standards import rules_in_force
 from doudi.regions.models import Region
-
-
-@lru_cache(maxsize=4)
-def _system(counties: tuple[str, ...]) -> DoudiSystem:
-    return DoudiSystem(counties)
-
-
-def current_system() -> DoudiSystem:
-    """The model for every county in the region tree (built once per set of counties)."""
-    counties = Region.objects.filter(level=Level.COUNTY).values_list("code", flat=True)
-    return _system(tuple(sorted(counties)))
 
 
 def evaluate_form(form: dict[str, Any], month_text: str) -> dict[str, Any]:
     """Evaluate a household JSON form for a month: eligible or not, monthly amounts in yuan,
     and each programme's named tests with the values and parameters they compared."""
     month = parse_month(month_text)
-    system = current_system()
+    system = rules_in_force()
     population, data = population_from_form(form, month, system.county_keys)
     simulation = simulate(system, population, month.strftime("%Y-%m"))
     region = Region.objects.get(code=data.region_code)

@@ -58,7 +58,7 @@ def parse_month(text: str) -> datetime.date:
         ) from None
 
 
-def _months_back(month: datetime.date, count: int) -> datetime.date:
+def months_back(month: datetime.date, count: int) -> datetime.date:
     index = month.year * 12 + month.month - 1 - count
     return datetime.date(index // 12, index % 12 + 1, 1)
 
@@ -169,7 +169,7 @@ def population_from_form(
         raise DoudiError(
             _("The household had no members on %(day)s."), field="members", day=month.isoformat()
         )
-    window_start = _months_back(month, INCOME_WINDOW_MONTHS - 1)
+    window_start = months_back(month, INCOME_WINDOW_MONTHS - 1)
     incomes = [i for i in data.incomes if window_start <= i.month <= month]
     expenses = [e for e in data.expenses if window_start <= e.month <= month]
     months = max(len({i.month for i in incomes} | {e.month for e in expenses}), 1)

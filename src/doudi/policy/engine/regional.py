@@ -40,7 +40,7 @@ class DatedValue:
     start: str
     value: Any
     reference: str
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 def county_key(county_code: str) -> str:

@@ -1,0 +1,55 @@
+"""Dated values a bureau sets for its own place (地方标准), on top of the shipped ones."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from doudi.regions.models import Region
+
+
+class ValueStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed (what-if only)")
+    ADOPTED = "adopted", _("Adopted (in force from its date)")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class RegionalValue(models.Model):
+    """A new dated value of a region-varying parameter for one province, city or county.
+
+    Proposed values only feed what-if reports (提标测算); adopted ones are merged into the rules
+    from their start date; a withdrawn proposal is kept for the record.
+    """
+
+    parameter = models.CharField(_("parameter"), max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("place"))
+    start = models.DateField(_("in force from"))
+    value = models.BigIntegerField(_("value"))
+    document_number = models.CharField(_("policy document number"), max_length=100)
+    reference = models.CharField(_("reference"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ValueStatus.choices, default=ValueStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["parameter", "region_id", "start"]
+        verbose_name = _("regional value")
+        verbose_name_plural = _("regional values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parameter", "region", "start"],
+                condition=models.Q(status="adopted"),
+                name="one_adopted_value_per_parameter_place_and_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parameter}@{self.region_id} from {self.start}: {self.value}"
