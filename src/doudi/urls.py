@@ -8,6 +8,7 @@ urlpatterns = [
     path("staff/", include("doudi.accounts.urls")),
     path("audit/", include("doudi.audit.urls")),
     path("households/", include("doudi.registry.urls")),
+    path("policy/", include("doudi.policy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/v1/", include("doudi.api.urls")),

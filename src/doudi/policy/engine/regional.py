@@ -47,14 +47,27 @@ def county_key(county_code: str) -> str:
     return f"c{county_code[:6]}"
 
 
-def chain_of(county_code: str) -> list[str]:
-    """National, province, city and county codes of a county, least specific first."""
-    return [
-        NATIONAL,
-        county_code[:2].ljust(12, "0"),
-        county_code[:4].ljust(12, "0"),
-        county_code[:6].ljust(12, "0"),
-    ]
+def chain_of(place_code: str) -> list[str]:
+    """National, province, city and county codes above (and of) a place, least specific
+    first; a place below the county takes its county's values."""
+    chain = [NATIONAL]
+    for end in (2, 4, 6):
+        if place_code[end - 2 : end] == "00":
+            break
+        chain.append(place_code[:end].ljust(12, "0"))
+    return chain
+
+
+def in_force(values: list[DatedValue], place_code: str, day: str) -> DatedValue | None:
+    """The value of one parameter in force for a place on a day (most specific level wins)."""
+    timelines: dict[str, list[DatedValue]] = {}
+    for value in sorted(values, key=lambda v: v.start):
+        timelines.setdefault(value.region_code, []).append(value)
+    for code in reversed(chain_of(place_code)):
+        level = [v for v in timelines.get(code, []) if v.start <= day]
+        if level and level[-1].value is not None:
+            return level[-1]
+    return None
 
 
 def read_regional_files(directory: Path = REGIONAL_DIR) -> tuple[list[DatedValue], dict]:

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from doudi.accounts.models import User
 from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
 from doudi.conftest import household_form, member_form
@@ -112,3 +113,49 @@ def test_a_decided_proposal_cannot_be_decided_again(supervisor):
     services.withdraw_value(supervisor, proposal.pk, reason="测算后暂缓")
     with pytest.raises(DoudiError):
         services.adopt_value(supervisor, proposal.pk, reason="x")
+
+
+def test_the_pages_show_the_standards_propose_and_adopt(supervisor, registered):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(supervisor)
+    page = client.get("/policy/")
+    assert page.status_code == 200 and "600.00" in page.content.decode()
+    refused = client.post(
+        "/policy/propose/",
+        {
+            "parameter": "minimum_living.standard.urban",
+            "region": "410821000000",
+            "start": "2022-07-01",
+            "value": "650",
+            "document_number": "",
+        },
+    )
+    assert refused.status_code == 400
+    assert 'data-field="document_number"' in refused.content.decode()
+    response = client.post(
+        "/policy/propose/",
+        {
+            "parameter": "minimum_living.standard.urban",
+            "region": "410821000000",
+            "start": "2022-07-01",
+            "value": "650",
+            "document_number": "修民〔2022〕8号",
+        },
+    )
+    assert response.status_code == 302
+    report = client.get(response["Location"])
+    assert report.status_code == 200
+    html = report.content.decode()
+    assert "150.00" in html and "30.00" in html  # the household going up, the one coming in
+    adopted = client.post(response["Location"] + "decide/", {"decision": "adopt", "reason": "批准"})
+    assert adopted.status_code == 302
+    assert "650.00" not in client.get("/policy/").content.decode()  # the city's view: 600
+    county = Client()
+    county.force_login(
+        User.objects.create_user(
+            "xiuwu", "x-Password-1", role="county_approver", region_id="410821000000"
+        )
+    )
+    assert "650.00" in county.get("/policy/").content.decode()  # in force there since July 2022

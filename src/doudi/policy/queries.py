@@ -1,0 +1,64 @@
+"""Reads of the rules: values in force for a place, and the proposals a user may see."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from doudi.accounts.jurisdiction import scope
+from doudi.accounts.roles import Permission
+from doudi.money import fen_to_yuan
+from doudi.policy.engine.regional import in_force
+from doudi.policy.models import RegionalValue
+from doudi.policy.standards import regional_parameters, rules_in_force
+
+if TYPE_CHECKING:
+    from doudi.accounts.models import User
+
+
+@dataclass(frozen=True)
+class ValueInForce:
+    parameter: str
+    description: str
+    unit: str
+    value: str
+    since: str
+    reference: str
+    local_example: bool
+
+
+def values_in_force(place_code: str, day: datetime.date) -> list[ValueInForce]:
+    """Every regional parameter's value for a place on a day, with where it comes from."""
+    values = rules_in_force().regional_values
+    rows = []
+    for name, header in sorted(regional_parameters().items()):
+        unit = str(header.get("metadata", {}).get("unit", ""))
+        dated = in_force([v for v in values if v.parameter == name], place_code, day.isoformat())
+        if dated is None:
+            rows.append(ValueInForce(name, header.get("description", ""), unit, "—", "", "", False))
+            continue
+        shown = fen_to_yuan(int(dated.value)) if unit.startswith("fen") else str(dated.value)
+        rows.append(
+            ValueInForce(
+                name,
+                header.get("description", ""),
+                unit,
+                shown,
+                dated.start,
+                dated.reference,
+                bool(dated.metadata.get("local_example")),
+            )
+        )
+    return rows
+
+
+def proposals_visible_to(actor: User) -> QuerySet[RegionalValue]:
+    return scope(
+        actor,
+        RegionalValue.objects.select_related("region", "proposed_by"),
+        Permission.SET_STANDARDS,
+        "region__code",
+    ).order_by("-proposed_at")

@@ -1,0 +1,110 @@
+"""Pages for the rules: the values in force, proposing a new one, its what-if, adopting it."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doudi.accounts.jurisdiction import has_permission, require
+from doudi.accounts.roles import Permission
+from doudi.errors import DoudiError
+from doudi.policy import queries, services
+from doudi.policy.services import SETTING_LEVELS
+from doudi.policy.standards import regional_parameters
+from doudi.policy.whatif import MONTHS_PER_YEAR, what_if
+from doudi.regions.queries import regions_visible_to
+
+
+@login_required
+def standards(
+    request: HttpRequest, error: DoudiError | None = None, status: int = 200
+) -> HttpResponse:
+    require(request.user, Permission.VIEW_HOUSEHOLDS)
+    can_set = has_permission(request.user, Permission.SET_STANDARDS)
+    return render(
+        request,
+        "policy/standards.html",
+        {
+            "rows": queries.values_in_force(request.user.region_id, timezone.localdate()),
+            "can_set": can_set,
+            "proposals": queries.proposals_visible_to(request.user)[:50] if can_set else [],
+            "parameters": sorted(regional_parameters().items()),
+            "places": regions_visible_to(request.user).filter(level__in=SETTING_LEVELS)
+            if can_set
+            else [],
+            "values": request.POST,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    try:
+        start = datetime.date.fromisoformat(post["start"]) if post.get("start") else None
+        proposal = services.propose_value(
+            request.user,
+            parameter=post.get("parameter", ""),
+            region_code=post.get("region", ""),
+            start=start,
+            value=post.get("value", ""),
+            document_number=post.get("document_number", ""),
+            reference=post.get("reference", ""),
+        )
+    except ValueError:
+        return standards(request, DoudiError(_("The date must be YYYY-MM-DD."), field="start"), 400)
+    except DoudiError as error:
+        if error.http_status != 400:
+            raise
+        return standards(request, error, 400)
+    return redirect("policy:proposal", value_id=proposal.pk)
+
+
+@login_required
+def proposal(request: HttpRequest, value_id: int) -> HttpResponse:
+    report = what_if(request.user, value_id)
+    totals = [
+        (programme, county, before, after, after - before, (after - before) * MONTHS_PER_YEAR)
+        for (programme, county), (before, after) in sorted(report.totals.items())
+        if before or after
+    ]
+    return render(
+        request,
+        "policy/proposal.html",
+        {
+            "report": report,
+            "value": report.value,
+            "counts": report.counts(),
+            "changes": report.changes[:200],
+            "totals": totals,
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, value_id: int) -> HttpResponse:
+    decision = (
+        services.adopt_value
+        if request.POST.get("decision") == "adopt"
+        else (services.withdraw_value)
+    )
+    try:
+        decision(request.user, value_id, reason=request.POST.get("reason", ""))
+    except DoudiError as error:
+        if error.http_status != 400:
+            raise
+        messages.error(request, error.render())
+        return redirect("policy:proposal", value_id=value_id)
+    messages.success(request, _("Saved."))
+    return redirect("policy:standards")
