@@ -53,6 +53,7 @@ class Permission(StrEnum):
     EDIT_HOUSEHOLDS = "registry.edit"
     IMPORT_HOUSEHOLDS = "registry.import"
     SET_STANDARDS = "policy.set_standards"
+    RUN_EVALUATION = "policy.run_evaluation"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -66,9 +67,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.TOWNSHIP_HANDLER: frozenset({*_FIELD_WORK, Permission.IMPORT_HOUSEHOLDS}),
     Role.TOWNSHIP_REVIEWER: frozenset(_CASEWORK),
     Role.COUNTY_APPROVER: frozenset({*_CASEWORK, Permission.VIEW_USERS,
-                                     Permission.IMPORT_HOUSEHOLDS}),
+                                     Permission.IMPORT_HOUSEHOLDS, Permission.RUN_EVALUATION}),
     Role.CITY_SUPERVISOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT,
-                                     Permission.SET_STANDARDS}),
+                                     Permission.SET_STANDARDS, Permission.RUN_EVALUATION}),
     Role.FINANCE_OFFICER: frozenset(_EVERY_ROLE),
     Role.BANK_OPERATOR: frozenset(_EVERY_ROLE),
     Role.AUDITOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT}),

@@ -26,6 +26,7 @@ _FINANCIAL = tuple(sorted(FINANCIAL_ASSET_TYPES))
 class RegistryColumns:
     household_ids: numpy.ndarray
     region_codes: numpy.ndarray
+    member_ids: numpy.ndarray
     population: Population
 
 
@@ -100,7 +101,7 @@ def read_registry(
         persons=persons,
         households=households_columns,
     )
-    return RegistryColumns(ids, regions, population)
+    return RegistryColumns(ids, regions, member_ids, population)
 
 
 def _money_by_person(

@@ -53,3 +53,41 @@ class RegionalValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parameter}@{self.region_id} from {self.start}: {self.value}"
+
+
+class EvaluationRun(models.Model):
+    """One whole-population evaluation for a month (批量测算), written all at once or not at all."""
+
+    month = models.DateField(_("month"))
+    place_code = models.CharField(_("place"), max_length=12, db_index=True)
+    started_by = models.CharField(_("started by"), max_length=150)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"))
+    households = models.PositiveIntegerField(_("households"))
+    persons = models.PositiveIntegerField(_("persons"))
+    results = models.PositiveIntegerField(_("results"))
+
+    class Meta:
+        ordering = ["-finished_at"]
+        verbose_name = _("evaluation run")
+
+    def __str__(self) -> str:
+        return f"{self.place_code} {self.month:%Y-%m}"
+
+
+class EvaluationResult(models.Model):
+    """A programme a household (or one of its members) qualifies for, with the monthly amount.
+    Only eligible results are kept: the rest of a million households is implied."""
+
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="+")
+    household_id = models.BigIntegerField(_("household"), db_index=True)
+    member_id = models.BigIntegerField(_("member"), null=True)
+    programme = models.CharField(_("programme"), max_length=40)
+    amount_fen = models.BigIntegerField(_("monthly amount (fen)"))
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "programme"])]
+        verbose_name = _("evaluation result")
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.household_id}: {self.amount_fen}"

@@ -1,0 +1,42 @@
+"""doudi evaluate-all --month 2022-03 --user NAME [--place CODE]"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from tqdm import tqdm
+
+from doudi.commands import DoudiCommand
+from doudi.policy.batch import evaluate_all
+from doudi.policy.inputs import parse_month
+
+
+class Command(DoudiCommand):
+    help = "Evaluate every household of a place for a month and store the eligible results."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--month", required=True, help="YYYY-MM")
+        parser.add_argument("--place", help="division code (default: the user's place)")
+        self.add_actor_argument(parser)
+
+    def run(self, *, month: str, place: str | None, user: str | None, **options) -> None:
+        bar = tqdm(total=0, unit=" households", file=self.stderr._out, disable=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        run = evaluate_all(
+            self.actor(user), parse_month(month), place_code=place, progress=progress
+        )
+        bar.close()
+        self.say(
+            _(
+                "Evaluated %(households)d households (%(persons)d people) for %(month)s: "
+                "%(results)d eligible results stored as run %(run)d."
+            ),
+            households=run.households,
+            persons=run.persons,
+            month=run.month.strftime("%Y-%m"),
+            results=run.results,
+            run=run.pk,
+        )
