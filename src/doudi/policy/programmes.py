@@ -173,4 +173,109 @@ PROGRAMMES = (
         None,
         "disaster_transitional_aid",
     ),
+    Programme(
+        "temporary_assistance",
+        _("Temporary assistance (临时救助)"),
+        False,
+        None,
+        "temporary_assistance_amount",
+        (
+            NamedTest(
+                "test_temporary_need",
+                _("A complete request: an emergency of tier 1 to 3, or a cost left to cover"),
+                ("temporary_need_severity", "temporary_expense", "temporary_assistance_uncapped"),
+                (
+                    "temporary.emergency_multiple.tier_1",
+                    "temporary.emergency_multiple.tier_2",
+                    "temporary.emergency_multiple.tier_3",
+                    "temporary.expenditure_share_percent",
+                    STANDARD,
+                ),
+            ),
+            NamedTest(
+                "test_temporary_cap_room",
+                _("Room is left under the yearly cap"),
+                (
+                    "temporary_assistance_annual_cap",
+                    "temporary_already_granted_this_year",
+                    "temporary_assistance_cap_remaining",
+                ),
+                ("temporary.cap_months", STANDARD),
+            ),
+            NamedTest(
+                "temporary_case_by_case",
+                _("Need above the room under the yearly cap: decided case by case (一事一议)"),
+                ("temporary_assistance_uncapped", "temporary_assistance_cap_remaining"),
+                ("temporary.cap_months",),
+            ),
+            NamedTest(
+                "temporary_township_may_approve",
+                _("A small amount the township may approve itself"),
+                ("temporary_assistance_amount",),
+                ("temporary.township_limit",),
+            ),
+        ),
+    ),
+    Programme(
+        "medical_assistance",
+        _("Medical assistance (医疗救助)"),
+        True,
+        None,
+        "medical_assistance_amount",
+        (
+            NamedTest(
+                "test_medical_category_covered",
+                _("The person's category is covered for this kind of claim"),
+                ("medical_assistance_percent",),
+                (
+                    "medical.outpatient_chronic.percent",
+                    "medical.inpatient.percent",
+                    "medical.catastrophic.percent",
+                    "medical.extreme_hardship_percent",
+                    "medical.edge_and_rigid_percent",
+                ),
+            ),
+            NamedTest(
+                "test_medical_residual_cost",
+                _("Some cost is left after basic, critical-illness and supplementary insurance"),
+                (
+                    "medical_total_cost",
+                    "medical_paid_by_basic_insurance",
+                    "medical_paid_by_critical_illness_insurance",
+                    "medical_paid_by_supplementary_insurance",
+                    "medical_residual_cost",
+                ),
+            ),
+            NamedTest(
+                "test_medical_cap_reached",
+                _("The annual cap for this kind of claim is reached"),
+                (
+                    "medical_assistance_uncapped",
+                    "medical_annual_cap",
+                    "medical_assistance_received_this_year",
+                    "medical_cap_remaining",
+                ),
+                (
+                    "medical.outpatient_chronic.annual_cap",
+                    "medical.inpatient.annual_cap",
+                    "medical.catastrophic.annual_cap",
+                ),
+            ),
+        ),
+    ),
+    Programme(
+        "medical_premium_subsidy",
+        _("Medical insurance premium subsidy (资助参保), a yearly amount"),
+        True,
+        "medical_premium_subsidy_eligible",
+        None,
+        (
+            NamedTest(
+                "medical_premium_subsidy_eligible",
+                _("特困 (full individual premium), 低保 or 建档立卡 (a fixed sum per year)"),
+                ("medical_premium_subsidy",),
+                ("medical.individual_premium", "medical.premium_subsidy"),
+            ),
+        ),
+    ),
 )

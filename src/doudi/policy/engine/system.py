@@ -21,7 +21,9 @@ from doudi.policy.engine.variables import (
     disability_and_disaster,
     extreme_hardship,
     inputs,
+    medical_assistance,
     minimum_living,
+    temporary_assistance,
 )
 
 PARAMETERS_DIR = Path(__file__).parent / "parameters"
@@ -32,6 +34,8 @@ VARIABLE_MODULES: tuple[ModuleType, ...] = (
     extreme_hardship,
     children,
     disability_and_disaster,
+    temporary_assistance,
+    medical_assistance,
 )
 
 
