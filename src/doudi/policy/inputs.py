@@ -34,6 +34,69 @@ CARE_SETTINGS = ("home", "institution")
 COUNTED_VEHICLES = (VehicleType.CAR, VehicleType.TRUCK)
 
 
+# Optional request facts of the form → the engine's inputs (money in fen, never negative).
+TEMPORARY_NEED_FIELDS = {
+    "type": "temporary_need_type",
+    "severity": "temporary_need_severity",
+    "expense_fen": "temporary_expense",
+    "granted_this_year_fen": "temporary_already_granted_this_year",
+}
+MEDICAL_CLAIM_FIELDS = {
+    "type": "medical_claim_type",
+    "category": "medical_category",
+    "total_cost_fen": "medical_total_cost",
+    "paid_by_basic_insurance_fen": "medical_paid_by_basic_insurance",
+    "paid_by_critical_illness_insurance_fen": "medical_paid_by_critical_illness_insurance",
+    "paid_by_supplementary_insurance_fen": "medical_paid_by_supplementary_insurance",
+    "received_this_year_fen": "medical_assistance_received_this_year",
+}
+REQUEST_CHOICES = {
+    "temporary_need_type": ("none", "emergency", "expenditure"),
+    "medical_claim_type": ("none", "outpatient_chronic", "inpatient", "catastrophic"),
+    "medical_category": (
+        "none",
+        "extreme_hardship",
+        "minimum_living",
+        "poverty_registered",
+        "edge",
+        "rigid_spending",
+    ),
+}
+
+
+def _request(
+    raw: Any, where: str, fields: dict[str, str], problems: list[DoudiError]
+) -> dict[str, Any]:
+    """One optional request object of the form, as engine inputs (absent: the defaults)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(DoudiError(_("must be an object with named fields."), field=where))
+        return {}
+    values: dict[str, Any] = {}
+    for key, variable in fields.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        allowed = REQUEST_CHOICES.get(variable)
+        if allowed is not None:
+            if value not in allowed:
+                problems.append(
+                    DoudiError(
+                        _("“%(value)s” is not one of: %(allowed)s."),
+                        field=f"{where}.{key}",
+                        value=value,
+                        allowed=", ".join(allowed),
+                    )
+                )
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            problems.append(
+                DoudiError(_("must be a whole number, not negative."), field=f"{where}.{key}")
+            )
+        values[variable] = value
+    return values
+
+
 @dataclass(frozen=True)
 class CaseFacts:
     """What an investigation establishes beyond the registry (optional in the form)."""
@@ -46,6 +109,8 @@ class CaseFacts:
     receiving_minimum_living: bool
     current_minimum_living_fen: int
     gradual_exit_months_used: int
+    temporary_need: dict[str, Any]
+    medical_claims: dict[str, dict[str, Any]]
 
 
 def parse_month(text: str) -> datetime.date:
@@ -71,6 +136,7 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
         "orphan_status": {},
         "care_setting": {},
         "was_extreme_hardship": {},
+        "medical_claims": {},
     }
     for index, (raw, member) in enumerate(zip(raw_members, members, strict=False)):
         where = f"members[{index}]"
@@ -94,6 +160,12 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
                     )
                 )
             facts[name][member.key] = value
+        facts["medical_claims"][member.key] = _request(
+            raw.get("medical_claim"), f"{where}.medical_claim", MEDICAL_CLAIM_FIELDS, problems
+        )
+    temporary = _request(
+        form.get("temporary_need"), "temporary_need", TEMPORARY_NEED_FIELDS, problems
+    )
     status = form.get("minimum_living") or {}
     receiving = status.get("receiving", False)
     current = status.get("current_amount_fen", 0)
@@ -120,6 +192,7 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
         receiving_minimum_living=bool(receiving),
         current_minimum_living_fen=int(current),
         gradual_exit_months_used=int(used),
+        temporary_need=temporary,
     )
 
 
@@ -205,6 +278,11 @@ def population_from_form(
             )
         },
     }
+    for variable in MEDICAL_CLAIM_FIELDS.values():
+        given = [facts.medical_claims[m.key].get(variable) for m in members]
+        if any(value is not None for value in given):
+            default = "none" if variable in REQUEST_CHOICES else 0
+            persons[variable] = numpy.array([default if v is None else v for v in given])
     assets = data.assets
     households = {
         "county": numpy.array([county_keys.index(key)], dtype=numpy.int16),
@@ -237,6 +315,7 @@ def population_from_form(
         "current_minimum_living_amount": numpy.array([facts.current_minimum_living_fen]),
         "gradual_exit_months_used": numpy.array([facts.gradual_exit_months_used]),
         "disaster_affected": numpy.array([facts.disaster_affected]),
+        **{variable: numpy.array([value]) for variable, value in facts.temporary_need.items()},
     }
     population = Population(
         person_household=numpy.zeros(len(members), dtype=int),

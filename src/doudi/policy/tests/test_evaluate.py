@@ -124,3 +124,31 @@ def test_roles_without_casework_may_not_evaluate(make_user):
         "/api/v1/evaluate", {"household": _form(), "month": "2022-03"}, format="json"
     )
     assert response.status_code == 403
+
+
+def test_a_temporary_need_and_a_medical_claim_are_evaluated(client):
+    form = _form(temporary_need={"type": "emergency", "severity": 2})
+    form["members"][1]["medical_claim"] = {
+        "type": "inpatient",
+        "category": "minimum_living",
+        "total_cost_fen": 2_000_000,
+        "paid_by_basic_insurance_fen": 1_200_000,
+        "received_this_year_fen": 0,
+    }
+    result = client.post(
+        "/api/v1/evaluate", {"household": form, "month": "2022-03"}, format="json"
+    ).json()
+    temporary = _programme(result, "temporary_assistance")
+    assert temporary["eligible"] and temporary["monthly_amount"] == "1508.00"  # 4 × 377 元
+    medical = _programme(result, "medical_assistance")
+    assert [m["monthly_amount"] for m in medical["members"]] == ["0.00", "5600.00"]  # 70 % of 8,000
+
+
+def test_bad_request_facts_are_named(client):
+    form = _form(temporary_need={"type": "flood", "severity": -1})
+    response = client.post(
+        "/api/v1/evaluate", {"household": form, "month": "2022-03"}, format="json"
+    )
+    assert response.status_code == 400
+    fields = {p["field"] for p in response.json()["error"]["problems"]}
+    assert fields == {"temporary_need.type", "temporary_need.severity"}
