@@ -93,7 +93,8 @@ def propose_value(
     return proposal
 
 
-def _for_decision(actor: User, value_id: int) -> RegionalValue:
+def _decide(actor: User, value_id: int, status: str, reason: str) -> RegionalValue:
+    """Adopt or withdraw a proposal: only once, inside the actor's jurisdiction, audited."""
     value = get_in_scope(
         actor,
         RegionalValue.objects.select_for_update(),
@@ -103,15 +104,8 @@ def _for_decision(actor: User, value_id: int) -> RegionalValue:
     )
     if value.status != ValueStatus.PROPOSED:
         raise DoudiError(_("Only a proposed value can be adopted or withdrawn."), field="status")
-    return value
-
-
-@transaction.atomic
-def adopt_value(actor: User, value_id: int, *, reason: str) -> RegionalValue:
-    """Put a proposed value in force from its date; every later evaluation applies it."""
-    value = _for_decision(actor, value_id)
     before = _snapshot(value)
-    value.status = ValueStatus.ADOPTED
+    value.status = status
     try:
         with transaction.atomic():
             value.save(update_fields=["status"])
@@ -119,9 +113,10 @@ def adopt_value(actor: User, value_id: int, *, reason: str) -> RegionalValue:
         raise DoudiError(
             _("A value for this parameter, place and date is already in force."), field="start"
         ) from None
+    action = "policy.value_adopt" if status == ValueStatus.ADOPTED else "policy.value_withdraw"
     record(
         actor=actor,
-        action="policy.value_adopt",
+        action=action,
         object_type="regional_value",
         object_id=str(value.pk),
         region_code=value.region_id,
@@ -133,19 +128,12 @@ def adopt_value(actor: User, value_id: int, *, reason: str) -> RegionalValue:
 
 
 @transaction.atomic
+def adopt_value(actor: User, value_id: int, *, reason: str) -> RegionalValue:
+    """Put a proposed value in force from its date; every later evaluation applies it."""
+    return _decide(actor, value_id, ValueStatus.ADOPTED, reason)
+
+
+@transaction.atomic
 def withdraw_value(actor: User, value_id: int, *, reason: str) -> RegionalValue:
-    value = _for_decision(actor, value_id)
-    before = _snapshot(value)
-    value.status = ValueStatus.WITHDRAWN
-    value.save(update_fields=["status"])
-    record(
-        actor=actor,
-        action="policy.value_withdraw",
-        object_type="regional_value",
-        object_id=str(value.pk),
-        region_code=value.region_id,
-        before=before,
-        after=_snapshot(value),
-        reason=reason,
-    )
-    return value
+    """Set a proposal aside; it stays on record."""
+    return _decide(actor, value_id, ValueStatus.WITHDRAWN, reason)
