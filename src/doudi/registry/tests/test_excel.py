@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-import time
 import zipfile
 
 import openpyxl
@@ -183,7 +182,6 @@ def thousand_members(bad_index: int | None = None) -> bytes:
 
 def test_one_bad_checksum_among_a_thousand_rows_imports_nothing_and_names_its_cell(
         handler, django_assert_max_num_queries):
-    started = time.monotonic()
     error = refusal(handler, thousand_members(bad_index=500))
     (problem,) = error.problems
     assert (problem.row, problem.column, problem.field) == (502, "成员!身份证号", "成员!身份证号")
@@ -196,7 +194,6 @@ def test_one_bad_checksum_among_a_thousand_rows_imports_nothing_and_names_its_ce
     assert (summary.households, summary.members) == (334, 1000)
     assert Member.objects.count() == 1000 and Household.objects.count() == 334
     assert AuditEvent.objects.filter(action="household.import").count() == 1
-    assert time.monotonic() - started < 5
 
 
 # ---------------------------------------------------------------- refusals, all at once
