@@ -102,12 +102,14 @@ def _body_without_reason(request: Request) -> tuple[dict[str, Any], str]:
     return body, str(body.pop("reason", "") or "")
 
 
-def _rows(households, heads) -> list[dict[str, Any]]:
+def _rows(households: list) -> list[dict[str, Any]]:
+    heads, sizes = queries.heads_of(households), queries.sizes_of(households)
     rows = []
     for household in households:
         head = heads.get(household.pk)
         household.head_name = head.name if head else None
         household.head_id_number = head.id_number_masked if head else None
+        household.size = sizes.get(household.pk, 0)
         rows.append(household)
     return HouseholdRowSerializer(rows, many=True).data
 
@@ -126,7 +128,7 @@ class HouseholdViewSet(viewsets.ViewSet):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(queries.household_list(request.user, wanted),
                                            request, view=self)
-        return paginator.get_paginated_response(_rows(page, queries.heads_of(page)))
+        return paginator.get_paginated_response(_rows(page))
 
     @extend_schema(parameters=[OpenApiParameter("name", str), OpenApiParameter("place", str)])
     def list(self, request: Request) -> Response:

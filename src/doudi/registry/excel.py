@@ -722,7 +722,7 @@ EXPORT_HEADERS = (
 
 def export_workbook(households: Iterable[Any]) -> bytes:
     """One row per current member, household columns repeated. ``households`` carry
-    ``size`` and ``current_members`` and may be a streaming iterator: rows are written as
+    ``current_members`` (prefetched) and may be a streaming iterator: rows are written as
     they come (write-only mode), so a large list is never held whole.
 
     ID numbers appear masked only; social-security card numbers too, as they often are the
@@ -733,7 +733,7 @@ def export_workbook(households: Iterable[Any]) -> bytes:
     worksheet.append(EXPORT_HEADERS)
     for household in households:
         head = [household.file_number, household.region_id, household.region.name,
-                household.address, household.size]
+                household.address, len(household.current_members)]
         for member in sorted(household.current_members,
                              key=lambda m: (m.relation != Relation.HEAD, m.pk)):
             worksheet.append(head + _export_member(member))

@@ -61,7 +61,7 @@ class Member(ProtectedIdNumber):
     """
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("name"), max_length=50)
     relation = models.CharField(_("relation to head"), max_length=20, choices=Relation.choices)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
@@ -95,6 +95,12 @@ class Member(ProtectedIdNumber):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["household_id", "id"]
+        indexes = [
+            # Name search is "starts with" inside a household filter: the index alone answers
+            # it, without reading member rows (docs/performance.md).
+            models.Index(fields=["name", "household"], name="member_name_household",
+                         opclasses=["varchar_pattern_ops", "int8_ops"]),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["id_number_hash"], condition=Q(left_on__isnull=True),
                                     name="one_active_household_per_id_number"),

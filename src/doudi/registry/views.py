@@ -94,10 +94,11 @@ def household_list(request: HttpRequest) -> HttpResponse:
     wanted = _filter_from(source)
     page = Paginator(queries.household_list(request.user, wanted), 50).get_page(
         request.GET.get("page"))
-    heads = queries.heads_of(list(page))
+    heads, sizes = queries.heads_of(list(page)), queries.sizes_of(list(page))
     return render(request, "registry/list.html", {
         "page": page,
-        "rows": [(household, heads.get(household.pk)) for household in page],
+        "rows": [(household, heads.get(household.pk), sizes.get(household.pk, 0))
+                 for household in page],
         "wanted": wanted,
         "can_edit": has_permission(request.user, Permission.EDIT_HOUSEHOLDS),
         "can_import": has_permission(request.user, Permission.IMPORT_HOUSEHOLDS),
