@@ -14,7 +14,7 @@ run: install
 
 test: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/doudi makemigrations --check --dry-run -v0
+	DATABASE_URL= $(BIN)/doudi makemigrations --check --dry-run -v0
 	$(BIN)/pytest -n 2 -q
 
 install: $(VENV)/.installed
