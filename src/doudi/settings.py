@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "doudi.audit",
     "doudi.registry",
     "doudi.policy",
+    "doudi.workdays",
     "doudi.web",
     "doudi.api",
     "doudi.demo",

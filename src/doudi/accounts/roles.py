@@ -54,6 +54,7 @@ class Permission(StrEnum):
     IMPORT_HOUSEHOLDS = "registry.import"
     SET_STANDARDS = "policy.set_standards"
     RUN_EVALUATION = "policy.run_evaluation"
+    EDIT_CALENDAR = "workdays.edit"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}

@@ -1,0 +1,43 @@
+"""An administrator sets a day working or not (one transaction, one audit event)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from doudi.accounts.jurisdiction import require
+from doudi.accounts.roles import Permission
+from doudi.audit.services import record
+from doudi.errors import DoudiError
+from doudi.workdays.models import CalendarDay
+
+if TYPE_CHECKING:
+    from doudi.accounts.models import User
+
+
+@transaction.atomic
+def set_day(
+    actor: User, day: datetime.date, *, working: bool, name: str, reason: str
+) -> CalendarDay:
+    require(actor, Permission.EDIT_CALENDAR)
+    if not reason.strip():
+        raise DoudiError(_("State the reason for this change."), field="reason")
+    existing = CalendarDay.objects.filter(day=day).first()
+    before = {"working": existing.working, "name": existing.name} if existing else None
+    entry, _created = CalendarDay.objects.update_or_create(
+        day=day, defaults={"working": working, "name": name.strip()[:60], "set_by": actor}
+    )
+    record(
+        actor=actor,
+        action="workdays.set_day",
+        object_type="calendar_day",
+        object_id=day.isoformat(),
+        region_code=actor.region_id,
+        before=before,
+        after={"working": working, "name": entry.name},
+        reason=reason.strip(),
+    )
+    return entry
