@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "doudi.registry",
     "doudi.policy",
     "doudi.workdays",
+    "doudi.reserve_fund",
     "doudi.web",
     "doudi.api",
     "doudi.demo",

@@ -55,6 +55,8 @@ class Permission(StrEnum):
     SET_STANDARDS = "policy.set_standards"
     RUN_EVALUATION = "policy.run_evaluation"
     EDIT_CALENDAR = "workdays.edit"
+    FUND_RESERVE = "reserve_fund.fund"
+    PAY_FROM_RESERVE = "reserve_fund.pay"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -65,15 +67,19 @@ _FIELD_WORK = {*_CASEWORK, Permission.EDIT_HOUSEHOLDS}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VILLAGE_WORKER: frozenset(_FIELD_WORK),
     Role.GRID_WORKER: frozenset(_FIELD_WORK),
-    Role.TOWNSHIP_HANDLER: frozenset({*_FIELD_WORK, Permission.IMPORT_HOUSEHOLDS}),
+    Role.TOWNSHIP_HANDLER: frozenset({*_FIELD_WORK, Permission.IMPORT_HOUSEHOLDS,
+                                      Permission.PAY_FROM_RESERVE}),
     Role.TOWNSHIP_REVIEWER: frozenset(_CASEWORK),
     Role.COUNTY_APPROVER: frozenset({*_CASEWORK, Permission.VIEW_USERS,
-                                     Permission.IMPORT_HOUSEHOLDS, Permission.RUN_EVALUATION}),
+                                     Permission.IMPORT_HOUSEHOLDS, Permission.RUN_EVALUATION,
+                                     Permission.FUND_RESERVE}),
     Role.CITY_SUPERVISOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT,
                                      Permission.SET_STANDARDS, Permission.RUN_EVALUATION}),
     Role.FINANCE_OFFICER: frozenset(_EVERY_ROLE),
     Role.BANK_OPERATOR: frozenset(_EVERY_ROLE),
     Role.AUDITOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT}),
     Role.SYSTEM_ADMIN: frozenset(set(Permission) - {Permission.EDIT_HOUSEHOLDS,
-                                                    Permission.IMPORT_HOUSEHOLDS}),
+                                                    Permission.IMPORT_HOUSEHOLDS,
+                                                    Permission.PAY_FROM_RESERVE,
+                                                    Permission.FUND_RESERVE}),
 }
