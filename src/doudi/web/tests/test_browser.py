@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
 from doudi.demo.loader import DEMO_PASSWORD, load_demo
@@ -42,4 +43,28 @@ def test_log_in_see_counts_switch_to_english_log_out(live_server):
         expect(page.locator("[data-testid=counters]")).to_contain_text("Townships and streets")
         page.click("text=Log out")
         expect(page.locator("h1")).to_have_text("Log in")
+        browser.close()
+
+
+def test_a_township_handler_finds_a_household_and_reads_its_file(live_server):
+    call_command("demo", "load")  # the demo places, accounts and 3,000 synthetic households
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        page = browser.new_page(locale="zh-CN")
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "handler")
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("main button[type=submit]")
+        page.click("nav >> text=家庭档案")
+        rows = page.locator("[data-testid=households] tbody tr")
+        expect(rows.first).to_be_visible()
+        masked = rows.first.locator("td").nth(3).inner_text()
+        assert "********" in masked  # lists never show a full ID number
+        rows.first.locator("a").click()
+        expect(page.locator("[data-testid=members] tbody tr").first).to_be_visible()
+        expect(page.locator("h1")).to_contain_text("家庭")
+        page.fill("#id_as_of", "2000-01-01")
+        page.fill("#id_known_on", "2000-01-01")  # before it was registered
+        page.click("form.filters button[type=submit]")
+        expect(page.locator(".error")).to_contain_text("2000-01-01")
         browser.close()
