@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "doudi.policy",
     "doudi.workdays",
     "doudi.reserve_fund",
+    "doudi.cases",
+    "doudi.window",
     "doudi.web",
     "doudi.api",
     "doudi.demo",

@@ -9,6 +9,8 @@ urlpatterns = [
     path("audit/", include("doudi.audit.urls")),
     path("households/", include("doudi.registry.urls")),
     path("policy/", include("doudi.policy.urls")),
+    path("cases/", include("doudi.cases.urls")),
+    path("window/", include("doudi.window.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/v1/", include("doudi.api.urls")),

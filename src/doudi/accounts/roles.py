@@ -57,29 +57,42 @@ class Permission(StrEnum):
     EDIT_CALENDAR = "workdays.edit"
     FUND_RESERVE = "reserve_fund.fund"
     PAY_FROM_RESERVE = "reserve_fund.pay"
+    DELEGATE_CONFIRMATION = "regions.delegate_confirmation"
+    VIEW_CASES = "cases.view"
+    SUBMIT_CASES = "cases.submit"
+    HANDLE_CASES = "cases.handle"
+    CHECK_DATA = "cases.check_data"
+    CONFIRM_CASES = "cases.confirm"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
 # Everyone who works with households reads them; finance and the bank see payrolls instead.
-_CASEWORK = {*_EVERY_ROLE, Permission.VIEW_HOUSEHOLDS}
-_FIELD_WORK = {*_CASEWORK, Permission.EDIT_HOUSEHOLDS}
+_CASEWORK = {*_EVERY_ROLE, Permission.VIEW_HOUSEHOLDS, Permission.VIEW_CASES}
+_FIELD_WORK = {*_CASEWORK, Permission.EDIT_HOUSEHOLDS, Permission.SUBMIT_CASES}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VILLAGE_WORKER: frozenset(_FIELD_WORK),
     Role.GRID_WORKER: frozenset(_FIELD_WORK),
     Role.TOWNSHIP_HANDLER: frozenset({*_FIELD_WORK, Permission.IMPORT_HOUSEHOLDS,
-                                      Permission.PAY_FROM_RESERVE}),
-    Role.TOWNSHIP_REVIEWER: frozenset(_CASEWORK),
+                                      Permission.PAY_FROM_RESERVE, Permission.HANDLE_CASES}),
+    Role.TOWNSHIP_REVIEWER: frozenset({*_CASEWORK, Permission.CONFIRM_CASES}),
     Role.COUNTY_APPROVER: frozenset({*_CASEWORK, Permission.VIEW_USERS,
                                      Permission.IMPORT_HOUSEHOLDS, Permission.RUN_EVALUATION,
-                                     Permission.FUND_RESERVE}),
+                                     Permission.FUND_RESERVE, Permission.CHECK_DATA,
+                                     Permission.CONFIRM_CASES,
+                                     Permission.DELEGATE_CONFIRMATION}),
     Role.CITY_SUPERVISOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT,
                                      Permission.SET_STANDARDS, Permission.RUN_EVALUATION}),
     Role.FINANCE_OFFICER: frozenset(_EVERY_ROLE),
     Role.BANK_OPERATOR: frozenset(_EVERY_ROLE),
     Role.AUDITOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT}),
+    # The administrator keeps the system, not the cases or the money.
     Role.SYSTEM_ADMIN: frozenset(set(Permission) - {Permission.EDIT_HOUSEHOLDS,
                                                     Permission.IMPORT_HOUSEHOLDS,
                                                     Permission.PAY_FROM_RESERVE,
-                                                    Permission.FUND_RESERVE}),
+                                                    Permission.FUND_RESERVE,
+                                                    Permission.SUBMIT_CASES,
+                                                    Permission.HANDLE_CASES,
+                                                    Permission.CHECK_DATA,
+                                                    Permission.CONFIRM_CASES}),
 }

@@ -25,6 +25,9 @@ class Region(models.Model):
     classification = models.CharField(
         _("urban or rural"), max_length=5, choices=Classification.choices, blank=True
     )
+    # 审核确认权下放: the county has delegated confirming 低保, 特困 and temporary assistance to
+    # this township. Only townships carry it.
+    confirms_cases = models.BooleanField(_("confirms cases itself"), default=False)
 
     class Meta:
         ordering = ["code"]

@@ -153,3 +153,31 @@ def update_region(actor: User, code: str, *, name: str, classification: str, rea
         reason=reason,
     )
     return region
+
+
+@transaction.atomic
+def set_confirms_cases(actor: User, code: str, *, confirms: bool, reason: str) -> Region:
+    """Delegate confirming cases to a township (审核确认权下放), or take it back. Cases keep
+    the setting they were accepted under."""
+    region = get_in_scope(
+        actor, Region.objects.select_for_update(), Permission.VIEW_REGIONS, "code", code=code
+    )
+    require(actor, Permission.DELEGATE_CONFIRMATION, region.code)
+    if region.level != Level.TOWNSHIP:
+        raise DoudiError(_("Only a township can be given the power to confirm."), field="region")
+    if not reason.strip():
+        raise DoudiError(_("State the reason for this change."), field="reason")
+    before = {"confirms_cases": region.confirms_cases}
+    region.confirms_cases = confirms
+    region.save(update_fields=["confirms_cases"])
+    record(
+        actor=actor,
+        action="region.confirms_cases",
+        object_type="region",
+        object_id=region.code,
+        region_code=region.code,
+        before=before,
+        after={"confirms_cases": confirms},
+        reason=reason.strip(),
+    )
+    return region

@@ -1,0 +1,89 @@
+"""What the policy engine says about a case's household, as the registry knows it today plus
+the facts the investigation established (the optional case facts of the household form)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+from doudi.cases.models import Case
+from doudi.cases.procedures import ENGINE_PROGRAMME, CaseProgramme
+from doudi.errors import DoudiError
+from doudi.money import yuan_to_fen
+from doudi.policy.evaluation import evaluate_form
+from doudi.policy.inputs import population_from_form
+from doudi.policy.standards import rules_in_force
+from doudi.registry.queries import household_form
+
+if TYPE_CHECKING:
+    from doudi.accounts.models import User
+
+HOUSEHOLD_FACTS = ("temporary_need", "minimum_living", "disaster_affected")
+MEMBER_FACTS = (
+    "has_capable_supporter",
+    "was_extreme_hardship",
+    "orphan_status",
+    "care_setting",
+    "medical_claim",
+)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    eligible: bool
+    monthly_amount_fen: int
+    failed_tests: list[str]
+    result: dict[str, Any]  # the engine's whole answer, ID numbers masked
+
+
+def form_with_facts(actor: User, case: Case, facts: dict[str, Any],
+                    on: datetime.date) -> dict[str, Any]:
+    """The household form of day ``on`` with the case's facts filled in; refuses facts that
+    name an unknown field or a person outside the household."""
+    form = household_form(actor, case.household_id, on=on, reveal_id_numbers=True)
+    for name, value in (facts.get("household") or {}).items():
+        if name not in HOUSEHOLD_FACTS:
+            raise DoudiError(_("“%(name)s” is not a fact the rules use."), field=f"facts.{name}",
+                             name=name)
+        form[name] = value
+    by_key = {member["key"]: member for member in form["members"]}
+    for key, member_facts in (facts.get("members") or {}).items():
+        if key not in by_key:
+            raise DoudiError(_("No such member in this household."), field=f"facts.members.{key}")
+        for name, value in member_facts.items():
+            if name not in MEMBER_FACTS:
+                raise DoudiError(_("“%(name)s” is not a fact the rules use."),
+                                 field=f"facts.members.{key}.{name}", name=name)
+            by_key[key][name] = value
+    return form
+
+
+def check_facts(actor: User, case: Case, facts: dict[str, Any], on: datetime.date) -> None:
+    """Refuse facts the engine could not read, naming the field, before they are stored."""
+    form = form_with_facts(actor, case, facts, on)
+    population_from_form(form, on.replace(day=1), rules_in_force().county_keys)
+
+
+def assess(actor: User, case: Case, month: datetime.date, on: datetime.date) -> Assessment:
+    form = form_with_facts(actor, case, case.facts, on)
+    result = evaluate_form(form, month.strftime("%Y-%m"))
+    wanted = ENGINE_PROGRAMME[CaseProgramme(case.programme)]
+    programme = next(p for p in result["programmes"] if p["programme"] == wanted)
+    if "members" in programme:
+        programme = _the_member(case, programme)
+    failed = [reason["label"] for reason in programme.get("reasons", []) if not reason["passed"]]
+    amount = yuan_to_fen(programme.get("monthly_amount", "0"))
+    return Assessment(bool(programme["eligible"]), amount, failed, result)
+
+
+def _the_member(case: Case, programme: dict[str, Any]) -> dict[str, Any]:
+    if case.member is None:
+        raise DoudiError(_("Name the person this case concerns."), field="member")
+    for entry in programme["members"]:
+        if entry["name"] == case.member.name and entry["id_number"] == case.member.id_number_masked:
+            return entry
+    raise DoudiError(_("%(name)s is not a member of the household this month."), field="member",
+                     name=case.member.name)

@@ -1,0 +1,222 @@
+"""Each programme's procedure as an explicit state machine (DOMAIN.md §4).
+
+This module is data: the states a case can be in, the actions that move it, which action is
+allowed from which state, and each programme's time limits. ``services.py`` applies it; the
+guards that need the database (a notice not yet ended, an investigator confirming) live there.
+
+Time limits are in working days unless named ``_days`` (calendar days). Where no national rule
+fixes a limit it is marked a local example, like the parameters of the policy engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseProgramme(models.TextChoices):
+    MINIMUM_LIVING = "minimum_living", _("Minimum living guarantee (低保)")
+    EXTREME_HARDSHIP = "extreme_hardship", _("Extreme-hardship support (特困供养)")
+    DE_FACTO_UNSUPPORTED = (
+        "de_facto_unsupported",
+        _("De facto unsupported child (事实无人抚养儿童)"),
+    )
+    TEMPORARY_EMERGENCY = (
+        "temporary_emergency",
+        _("Temporary assistance, emergency (临时救助 急难型)"),
+    )
+    TEMPORARY_EXPENDITURE = (
+        "temporary_expenditure",
+        _("Temporary assistance, expenditure (临时救助 支出型)"),
+    )
+
+
+class CaseKind(models.TextChoices):
+    APPLICATION = "application", _("Application")
+    CHANGE = "change", _("Change of amount")
+    TERMINATION = "termination", _("Termination")
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", _("At the township window")
+    ONLINE = "online", _("Online")
+    PROXY = "proxy", _("By proxy (代办)")
+    DISCOVERY = "discovery", _("Active discovery (主动发现)")
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted, not yet accepted")
+    ACCEPTED = "accepted", _("Accepted (受理)")
+    INVESTIGATED = "investigated", _("Investigated (入户调查)")
+    CHECK_REQUESTED = "check_requested", _("Data check requested (核对中)")
+    CHECKED = "checked", _("Data check answered")
+    ON_NOTICE = "on_notice", _("On public notice (公示)")
+    OBJECTED = "objected", _("Objection raised (异议)")
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation (待审核确认)")
+    PAID_AWAITING_PAPERS = "paid_awaiting_papers", _("Paid first, papers to follow (先行救助)")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+CLOSED_STATES = frozenset({State.APPROVED, State.REFUSED, State.WITHDRAWN})
+OPEN_STATES = frozenset(set(State) - CLOSED_STATES)
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Submit")
+    FLAG_RELATIVE = "flag_relative", _("Register separately: a relative of staff (单独登记备案)")
+    LIST_MISSING = "list_missing", _("List the missing materials (一次性告知)")
+    RECEIVE_MATERIALS = "receive_materials", _("Record the materials received")
+    ACCEPT = "accept", _("Accept")
+    INVESTIGATE = "investigate", _("Record the investigation")
+    REQUEST_CHECK = "request_check", _("Request the data check")
+    RECORD_CHECK = "record_check", _("Record the data-check result")
+    GIVE_OPINION = "give_opinion", _("Give the township's opinion")
+    OBJECT = "object", _("Record an objection")
+    REINVESTIGATE = "reinvestigate", _("Record the re-investigation")
+    APPRAISE = "appraise", _("Record the democratic appraisal (民主评议)")
+    SPOT_CHECK = "spot_check", _("Record the county's spot check")
+    EXTEND = "extend", _("Extend the time limit")
+    PAY_FIRST = "pay_first", _("Pay first from the reserve fund")
+    COMPLETE_PAPERS = "complete_papers", _("Complete the papers")
+    APPROVE = "approve", _("Approve")
+    REFUSE = "refuse", _("Refuse")
+    NOTIFY = "notify", _("Record that the household was told")
+    WITHDRAW = "withdraw", _("Withdraw")
+
+
+# From which states each action may be taken, and where it leads (None: the state stays).
+# GIVE_OPINION leads to the notice or straight to confirmation; services.py decides which.
+EDGES: dict[Action, tuple[frozenset[State], State | None]] = {
+    Action.SUBMIT: (frozenset(), State.SUBMITTED),
+    Action.FLAG_RELATIVE: (OPEN_STATES, None),
+    Action.LIST_MISSING: (frozenset({State.SUBMITTED}), None),
+    Action.RECEIVE_MATERIALS: (frozenset({State.SUBMITTED}), None),
+    Action.ACCEPT: (frozenset({State.SUBMITTED}), State.ACCEPTED),
+    Action.INVESTIGATE: (frozenset({State.ACCEPTED}), State.INVESTIGATED),
+    Action.REQUEST_CHECK: (frozenset({State.INVESTIGATED}), State.CHECK_REQUESTED),
+    Action.RECORD_CHECK: (frozenset({State.CHECK_REQUESTED}), State.CHECKED),
+    Action.GIVE_OPINION: (frozenset({State.CHECKED}), None),
+    Action.OBJECT: (frozenset({State.ON_NOTICE}), State.OBJECTED),
+    Action.REINVESTIGATE: (frozenset({State.OBJECTED}), State.CHECKED),
+    Action.APPRAISE: (frozenset({State.OBJECTED}), State.CHECKED),
+    Action.SPOT_CHECK: (frozenset({State.ON_NOTICE, State.AWAITING_CONFIRMATION}), None),
+    Action.EXTEND: (OPEN_STATES - {State.SUBMITTED}, None),
+    Action.PAY_FIRST: (frozenset({State.ACCEPTED}), State.PAID_AWAITING_PAPERS),
+    Action.COMPLETE_PAPERS: (frozenset({State.PAID_AWAITING_PAPERS}), State.AWAITING_CONFIRMATION),
+    Action.APPROVE: (frozenset({State.ON_NOTICE, State.AWAITING_CONFIRMATION}), State.APPROVED),
+    Action.REFUSE: (frozenset({State.ON_NOTICE, State.AWAITING_CONFIRMATION}), State.REFUSED),
+    Action.NOTIFY: (frozenset({State.APPROVED, State.REFUSED}), None),
+    Action.WITHDRAW: (OPEN_STATES, State.WITHDRAWN),
+}
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """What one programme's procedure contains, and its time limits in working days."""
+
+    data_check: bool
+    public_notice: bool
+    spot_check_share: float  # the least share of cases the county spot-checks before confirming
+    pay_first: bool
+    investigation_limit: int | None  # from acceptance
+    data_check_limit: int | None  # from the request
+    confirmation_limit: int  # from the end of the notice, or the opinion where there is none
+    total_limit: int | None  # from acceptance to decision
+    delegated_total_limit: int | None
+    extended_total_limit: int | None
+    papers_limit: int | None = None  # after paying first
+    notice_days: int = 7  # calendar days
+    refusal_notice_limit: int = 3
+
+    def actions(self) -> frozenset[Action]:
+        left_out = set()
+        if not self.data_check:
+            left_out |= {Action.REQUEST_CHECK, Action.RECORD_CHECK}
+        if not self.public_notice:
+            left_out |= {Action.OBJECT, Action.REINVESTIGATE, Action.APPRAISE}
+        if not self.spot_check_share:
+            left_out.add(Action.SPOT_CHECK)
+        if not self.pay_first:
+            left_out |= {Action.PAY_FIRST, Action.COMPLETE_PAPERS}
+        if self.extended_total_limit is None:
+            left_out.add(Action.EXTEND)
+        return frozenset(set(Action) - left_out)
+
+
+# 低保: 最低生活保障审核确认办法 (2021) Arts 15–22; the 20 days where confirmation is delegated is
+# the Henan practice reported in the seeds.
+MINIMUM_LIVING = Procedure(
+    data_check=True,
+    public_notice=True,
+    spot_check_share=0.0,
+    pay_first=False,
+    investigation_limit=3,
+    data_check_limit=3,
+    confirmation_limit=10,
+    total_limit=30,
+    delegated_total_limit=20,
+    extended_total_limit=45,
+)
+
+PROCEDURES: dict[CaseProgramme, Procedure] = {
+    CaseProgramme.MINIMUM_LIVING: MINIMUM_LIVING,
+    # 特困人员认定办法 (2021): township 15 working days, county spot-checks and confirms in 15.
+    CaseProgramme.EXTREME_HARDSHIP: Procedure(
+        data_check=True,
+        public_notice=True,
+        spot_check_share=0.3,
+        pay_first=False,
+        investigation_limit=15,
+        data_check_limit=15,
+        confirmation_limit=15,
+        total_limit=None,
+        delegated_total_limit=None,
+        extended_total_limit=None,
+    ),
+    # 事实无人抚养儿童: data check 15, confirmation 15, no public notice (privacy).
+    CaseProgramme.DE_FACTO_UNSUPPORTED: Procedure(
+        data_check=True,
+        public_notice=False,
+        spot_check_share=0.0,
+        pay_first=False,
+        investigation_limit=None,
+        data_check_limit=15,
+        confirmation_limit=15,
+        total_limit=None,
+        delegated_total_limit=None,
+        extended_total_limit=None,
+    ),
+    # 急难型: paid first, no check, appraisal or notice; papers within 5 working days is a
+    # local example (DOMAIN.md §4 fixes no number).
+    CaseProgramme.TEMPORARY_EMERGENCY: Procedure(
+        data_check=False,
+        public_notice=False,
+        spot_check_share=0.0,
+        pay_first=True,
+        investigation_limit=None,
+        data_check_limit=None,
+        confirmation_limit=10,
+        total_limit=None,
+        delegated_total_limit=None,
+        extended_total_limit=None,
+        papers_limit=5,
+    ),
+    # 支出型: the full procedure, with the time limits of 低保.
+    CaseProgramme.TEMPORARY_EXPENDITURE: MINIMUM_LIVING,
+}
+
+# Termination of 特困 is noticed like an approval; other changes and stops are not.
+NOTICED_TERMINATIONS = frozenset({CaseProgramme.EXTREME_HARDSHIP})
+# The policy engine's programme that each case programme's decision is checked against.
+ENGINE_PROGRAMME = {
+    CaseProgramme.MINIMUM_LIVING: "minimum_living",
+    CaseProgramme.EXTREME_HARDSHIP: "extreme_hardship",
+    CaseProgramme.DE_FACTO_UNSUPPORTED: "de_facto_unsupported",
+    CaseProgramme.TEMPORARY_EMERGENCY: "temporary_assistance",
+    CaseProgramme.TEMPORARY_EXPENDITURE: "temporary_assistance",
+}
+TEMPORARY = frozenset({CaseProgramme.TEMPORARY_EMERGENCY, CaseProgramme.TEMPORARY_EXPENDITURE})
