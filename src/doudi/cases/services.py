@@ -435,7 +435,7 @@ def _needs_spot_check(case: Case, share: float) -> bool:
     """Select cases so that the county spot-checks at least ``share`` of its township's cases
     of this programme this year: a case is chosen whenever the share would otherwise fall."""
     earlier = Case.objects.filter(
-        programme=case.programme, region_id__startswith=case.region_id[:6],
+        programme=case.programme, region__code__startswith=case.region_id[:6],
         submitted_on__year=case.submitted_on.year, opinions__isnull=False,
     ).exclude(pk=case.pk).distinct()
     selected = earlier.filter(spot_check_selected=True).count()

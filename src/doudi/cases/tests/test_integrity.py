@@ -1,0 +1,100 @@
+"""Rules of integrity: the investigator does not confirm; a relative's case is registered
+separately and needs a home visit; only the right roles, only inside their places."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from doudi.accounts.roles import Role
+from doudi.cases import services
+from doudi.cases.models import Case
+from doudi.cases.procedures import State
+from doudi.cases.queries import deadline_lists
+from doudi.cases.tests.helpers import investigate, open_case
+from doudi.conftest import OUTSIDE_TOWNSHIP, valid_id_number
+from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
+
+pytestmark = pytest.mark.django_db
+D = datetime.date.fromisoformat
+
+
+def checked(staff, case: Case, *, investigators=None, home_visit=True) -> Case:
+    services.accept(staff.handler, case.pk)
+    investigate(staff, case, "2026-03-02", home_visit=home_visit,
+                investigator_ids=investigators or [staff.handler.pk, staff.village.pk])
+    services.request_check(staff.handler, case.pk)
+    services.record_check(staff.county, case.pk, result="consistent")
+    return services.give_opinion(staff.handler, case.pk, recommends_approval=False,
+                                 text="拟不予批准")
+
+
+def test_an_investigator_cannot_confirm_the_case(staff, household, clock):
+    clock.at("2026-03-02")
+    case = checked(staff, open_case(staff, household),
+                   investigators=[staff.village.pk, staff.county.pk])
+    with pytest.raises(DoudiError) as refused:
+        services.refuse(staff.county, case.pk, reasons="不符合")
+    assert "separation of duties" in refused.value.render("en")
+    assert Case.objects.get(pk=case.pk).state == State.AWAITING_CONFIRMATION
+    assert services.refuse(staff.county_colleague, case.pk, reasons="不符合").state == "refused"
+
+
+def test_a_relatives_case_needs_a_home_visit_before_it_can_be_confirmed(staff, household, clock):
+    clock.at("2026-03-02")
+    case = open_case(staff, household, relative_of_staff="申请人系村委会委员王某的兄弟")
+    services.accept(staff.handler, case.pk)
+    with pytest.raises(DoudiError, match="home visit is mandatory"):
+        investigate(staff, case, "2026-03-02", home_visit=False)
+    investigate(staff, case, "2026-03-02", home_visit=True)
+    assert case.pk in {c.pk for c in deadline_lists(staff.county).relatives}
+
+
+def test_a_case_flagged_late_without_a_home_visit_cannot_be_confirmed(staff, household, clock):
+    clock.at("2026-03-02")
+    case = checked(staff, open_case(staff, household), home_visit=False)
+    services.flag_relative(staff.handler, case.pk, relation="申请人系乡镇经办人的配偶之兄")
+    with pytest.raises(DoudiError) as refused:
+        services.refuse(staff.county, case.pk, reasons="不符合")
+    assert "单独登记备案" in refused.value.render()
+    assert Case.objects.get(pk=case.pk).state == State.AWAITING_CONFIRMATION
+
+
+def test_staff_who_belong_to_the_household_flag_it_themselves(staff, household, clock, make_user):
+    cadre = make_user(Role.VILLAGE_WORKER, username="cadre")
+    cadre.set_id_number(valid_id_number("41082119700101001"))  # 张三, the household's head
+    cadre.save()
+    clock.at("2026-03-02")
+    case = open_case(staff, household)
+    assert cadre.full_name in case.relative_of_staff
+
+
+def test_roles_and_places(staff, household, clock, make_user):
+    clock.at("2026-03-02")
+    case = open_case(staff, household)
+    with pytest.raises(NotPermitted):
+        services.accept(staff.village, case.pk)  # a village worker relays, the township accepts
+    with pytest.raises(NotPermitted):
+        services.accept(make_user(Role.AUDITOR), case.pk)
+    elsewhere = make_user(Role.TOWNSHIP_HANDLER, OUTSIDE_TOWNSHIP, "elsewhere")
+    with pytest.raises(OutsideJurisdiction):
+        services.accept(elsewhere, case.pk)
+    with pytest.raises(OutsideJurisdiction):
+        services.submit(elsewhere, household.pk, "minimum_living", channel="window")
+    with pytest.raises(DoudiError, match="proxy"):
+        services.submit(staff.village, household.pk, "minimum_living", channel="window")
+    services.accept(staff.handler, case.pk)
+    investigate(staff, case, "2026-03-02")
+    services.request_check(staff.handler, case.pk)
+    with pytest.raises(NotPermitted):
+        services.record_check(staff.handler, case.pk, result="consistent")  # the county checks
+
+
+def test_an_investigator_from_elsewhere_is_refused(staff, household, clock, make_user):
+    clock.at("2026-03-02")
+    case = open_case(staff, household)
+    services.accept(staff.handler, case.pk)
+    stranger = make_user(Role.VILLAGE_WORKER, "410825902001", "stranger")
+    with pytest.raises(DoudiError, match="does not work for this place"):
+        investigate(staff, case, "2026-03-02", investigator_ids=[staff.handler.pk, stranger.pk])

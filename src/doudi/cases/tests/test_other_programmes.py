@@ -1,0 +1,181 @@
+"""特困 with the county's spot check, 事实无人抚养儿童 without a notice, temporary assistance
+paid first (急难型) or in stages (支出型), and the termination and change of a benefit."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from doudi.cases import services
+from doudi.cases.assessment import assess
+from doudi.cases.models import Case, EmergencyPayment
+from doudi.cases.procedures import State
+from doudi.cases.queries import deadline_lists
+from doudi.cases.tests.helpers import investigate, open_case
+from doudi.conftest import household_form, member_form
+from doudi.errors import DoudiError
+from doudi.registry.services import create_household
+from doudi.reserve_fund.models import ReserveFund, ReserveMovement
+from doudi.reserve_fund.services import move
+
+pytestmark = pytest.mark.django_db
+D = datetime.date.fromisoformat
+TOWNSHIP = "410821902000"
+
+
+def checked(staff, case: Case, day: str, facts=None) -> Case:
+    services.accept(staff.handler, case.pk)
+    investigate(staff, case, day, facts=facts)
+    services.request_check(staff.handler, case.pk)
+    return services.record_check(staff.county, case.pk, result="consistent")
+
+
+@pytest.fixture
+def elder(staff, clock):
+    """A man of 76 living alone, without income."""
+    clock.at("2026-01-05")
+    form = household_form(members=[member_form("41082119500101003", "王老汉",
+                                               marital_status="widowed")], incomes=[])
+    household, _warnings = create_household(staff.handler, form, reason="登记")
+    return household
+
+
+def test_extreme_hardship_is_spot_checked_before_the_county_confirms(staff, elder, clock):
+    clock.at("2026-03-02")
+    person = elder.members.get()
+    case = open_case(staff, elder, "extreme_hardship", member_id=person.pk)
+    case = checked(staff, case, "2026-03-02",
+                   facts={"members": {str(person.pk): {"has_capable_supporter": False}}})
+    assert case.step_due_on == D("2026-03-23")  # the township's 15 working days
+    case = services.give_opinion(staff.handler, case.pk, recommends_approval=True,
+                                 text="无劳动能力、无生活来源、无赡养人，拟认定特困。")
+    assert case.spot_check_selected  # the county's first case this year is always checked
+    clock.at("2026-03-09")
+    with pytest.raises(DoudiError, match="spot check"):
+        services.approve(staff.county, case.pk, reasons="认定特困")
+    with pytest.raises(DoudiError, match="county"):
+        services.spot_check(staff.reviewer, case.pk, agrees=True, findings="x")
+    services.spot_check(staff.county_colleague, case.pk, agrees=True, findings="入户抽查属实")
+    case = services.approve(staff.county, case.pk, reasons="认定特困，分散供养")
+    assert case.decision.monthly_amount_fen > 0
+    assert case.decision.start_month == D("2026-04-01")
+
+
+def test_a_child_without_support_has_no_public_notice(staff, household, clock):
+    clock.at("2026-03-02")
+    child = household.members.first()
+    case = open_case(staff, household, "de_facto_unsupported", member_id=child.pk)
+    checked(staff, case, "2026-03-02")
+    case = services.give_opinion(staff.handler, case.pk, recommends_approval=True, text="拟认定")
+    assert case.state == State.AWAITING_CONFIRMATION and case.notice_ends_on is None
+    with pytest.raises(DoudiError):
+        services.object_to(staff.handler, case.pk, content="no notice, no objection")
+
+
+def test_emergency_paid_the_same_day_and_overdue_when_papers_are_late(staff, household, clock):
+    clock.at("2026-03-02")
+    move(staff.county, TOWNSHIP, "allocation", 300_000, reason="2026 年备用金")
+    case = open_case(staff, household, "temporary_emergency", requested_amount_fen=80_000,
+                     need="房屋失火，生活用品全部烧毁")
+    services.accept(staff.handler, case.pk)
+    with pytest.raises(DoudiError, match=r"1,000\.00"):
+        services.pay_first(staff.handler, case.pk, amount_fen=100_001, reason="火灾")
+    case = services.pay_first(staff.handler, case.pk, amount_fen=80_000, reason="火灾急难救助")
+    payment = case.emergency_payment
+    assert payment.paid_on == D("2026-03-02") == payment.movement.recorded_at.date()
+    assert ReserveFund.objects.get().balance_fen == 220_000
+    assert payment.papers_due_on == D("2026-03-09")  # 5 working days (a local example)
+
+    clock.at("2026-03-09")
+    assert case.pk not in {c.pk for c in deadline_lists(staff.handler).overdue}
+    assert case.pk in {c.pk for c in deadline_lists(staff.handler).due_soon}
+    clock.at("2026-03-10")
+    assert case.pk in {c.pk for c in deadline_lists(staff.handler).overdue}
+
+    case = services.complete_papers(staff.handler, case.pk, visited_on=D("2026-03-10"),
+                                    investigator_ids=[staff.handler.pk, staff.village.pk],
+                                    home_visit=True, findings="火灾属实，有消防证明。")
+    assert case.transitions.last().details["late"] is True
+    with pytest.raises(DoudiError, match="township"):
+        services.approve(staff.county, case.pk, reasons="x")
+    case = services.approve(staff.reviewer, case.pk, reasons="急难救助属实")
+    assert case.decision.total_amount_fen == 80_000
+    assert list(case.decision.stages.values_list("amount_fen", flat=True)) == [80_000]
+
+
+def test_an_emergency_payment_beyond_the_balance_changes_nothing(staff, household, clock):
+    clock.at("2026-03-02")
+    move(staff.county, TOWNSHIP, "allocation", 50_000, reason="备用金")
+    case = open_case(staff, household, "temporary_emergency", requested_amount_fen=60_000)
+    services.accept(staff.handler, case.pk)
+    with pytest.raises(DoudiError) as refused:
+        services.pay_first(staff.handler, case.pk, amount_fen=60_000, reason="急难")
+    assert "500.00" in refused.value.render() and "600.00" in refused.value.render()
+    assert Case.objects.get(pk=case.pk).state == State.ACCEPTED
+    assert not EmergencyPayment.objects.exists()
+    assert ReserveMovement.objects.count() == 1
+    with pytest.raises(DoudiError, match="paid"):
+        services.pay_first(staff.handler, case.pk, amount_fen=40_000, reason="急难")
+        services.withdraw(staff.handler, case.pk, reason="家属撤回")
+
+
+def test_expenditure_hardship_one_approval_staged_payments(staff, household, clock):
+    clock.at("2026-03-02")
+    head = household.members.first()
+    case = open_case(staff, household, "temporary_expenditure", requested_amount_fen=500_000,
+                     need="住院自付费用高")
+    need = {"type": "expenditure", "expense_fen": 2_000_000}
+    checked(staff, case, "2026-03-02", facts={"household": {"temporary_need": need}})
+    services.give_opinion(staff.handler, case.pk, recommends_approval=True, text="拟救助")
+    clock.at("2026-03-10")
+    cap = assess(staff.county, Case.objects.get(pk=case.pk), D("2026-04-01"),
+                 D("2026-03-10")).monthly_amount_fen
+    assert cap > 0
+    with pytest.raises(DoudiError, match="more than the rules allow"):
+        services.approve(staff.county, case.pk, reasons="x", amount_fen=cap + 1)
+    with pytest.raises(DoudiError, match="add up"):
+        services.approve(staff.county, case.pk, reasons="x", amount_fen=cap,
+                         stages=[(D("2026-03-10"), cap - 1)])
+    first = cap // 2
+    case = services.approve(staff.county, case.pk, reasons="分两次救助", amount_fen=cap,
+                            stages=[(D("2026-03-10"), first), (D("2026-04-10"), cap - first)])
+    assert [s.amount_fen for s in case.decision.stages.all()] == [first, cap - first]
+    assert head.name
+
+
+def approved_minimum_living(staff, household, clock) -> Case:
+    clock.at("2026-03-02")
+    case = checked(staff, open_case(staff, household), "2026-03-02")
+    services.give_opinion(staff.handler, case.pk, recommends_approval=True, text="拟同意")
+    clock.at("2026-03-10")
+    return services.approve(staff.county, case.pk, reasons="符合条件")
+
+
+def test_termination_goes_through_the_same_machinery(staff, household, clock):
+    approved_minimum_living(staff, household, clock)
+    clock.at("2026-06-01")
+    stop = open_case(staff, household, kind="termination", need="复核发现家庭收入增加")
+    checked(staff, stop, "2026-06-01")
+    stop = services.give_opinion(staff.handler, stop.pk, recommends_approval=True,
+                                 text="收入超过标准，拟停保")
+    assert stop.state == State.AWAITING_CONFIRMATION  # stopping 低保 is not noticed
+    stop = services.approve(staff.county, stop.pk, reasons="家庭人均收入超过低保标准")
+    assert stop.decision.end_month == D("2026-06-01")  # paid for June, stopped from July
+    assert services.receiving(household, "minimum_living") is None
+    with pytest.raises(DoudiError, match="receives nothing"):
+        open_case(staff, household, kind="change")
+
+
+def test_a_change_of_amount_is_decided_like_an_application(staff, household, clock):
+    first = approved_minimum_living(staff, household, clock)
+    clock.at("2026-07-01")
+    with pytest.raises(DoudiError, match="already receives"):
+        open_case(staff, household)
+    change = open_case(staff, household, kind="change", need="年度复核")
+    checked(staff, change, "2026-07-01")
+    services.give_opinion(staff.handler, change.pk, recommends_approval=True, text="调整")
+    change = services.approve(staff.county, change.pk, reasons="复核后调整")
+    assert change.decision.start_month == D("2026-08-01")
+    assert services.receiving(household, "minimum_living") == change.decision
+    assert first.decision.monthly_amount_fen > 0
