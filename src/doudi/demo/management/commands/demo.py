@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.commands import DoudiCommand
 from doudi.demo.bulk_load import load_population
+from doudi.demo.cases import load_demo_cases
 from doudi.demo.loader import load_demo
 from doudi.demo.population import generate
 from doudi.registry.models import Household
@@ -54,6 +55,8 @@ class Command(DoudiCommand):
             self.populate(options["households"], options["seed"], options["as_of"])
         elif not Household.objects.exists():
             self.populate(DEMO_HOUSEHOLDS, DEMO_SEED, None)
+        if action == "load":
+            self.say(_("Demo cases: %(count)d created."), count=load_demo_cases())
 
     def populate(self, households: int, seed: int, as_of: datetime.date | None) -> None:
         started = time.perf_counter()
