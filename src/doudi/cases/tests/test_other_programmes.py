@@ -179,3 +179,19 @@ def test_a_change_of_amount_is_decided_like_an_application(staff, household, clo
     assert change.decision.start_month == D("2026-08-01")
     assert services.receiving(household, "minimum_living") == change.decision
     assert first.decision.monthly_amount_fen > 0
+
+
+def test_the_county_spot_checks_at_least_thirty_percent(staff, elder, clock):
+    """Ten 特困 cases reach the county; the sample never falls below 30%."""
+    clock.at("2026-03-02")
+    person = elder.members.get()
+    shares = []
+    for number in range(10):
+        case = open_case(staff, elder, "extreme_hardship", member_id=person.pk)
+        checked(staff, case, "2026-03-02")
+        case = services.give_opinion(staff.handler, case.pk, recommends_approval=False,
+                                     text=f"第 {number + 1} 件")
+        shares.append(Case.objects.filter(spot_check_selected=True).count() / (number + 1))
+        services.withdraw(staff.handler, case.pk, reason="为下一件腾出")
+    assert min(shares) >= 0.3
+    assert Case.objects.filter(spot_check_selected=True).count() == 3
