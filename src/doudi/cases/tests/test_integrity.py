@@ -4,8 +4,10 @@ separately and needs a home visit; only the right roles, only inside their place
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 
 from doudi.accounts.roles import Role
 from doudi.cases import services
@@ -98,3 +100,14 @@ def test_an_investigator_from_elsewhere_is_refused(staff, household, clock, make
     stranger = make_user(Role.VILLAGE_WORKER, "410825902001", "stranger")
     with pytest.raises(DoudiError, match="does not work for this place"):
         investigate(staff, case, "2026-03-02", investigator_ids=[staff.handler.pk, stranger.pk])
+
+
+def test_the_deadlines_command_lists_overdue_cases(staff, household, clock):
+    clock.at("2026-03-02")
+    case = open_case(staff, household)
+    services.accept(staff.handler, case.pk)
+    clock.at("2026-03-06")  # the investigation was due on the 5th
+    out = io.StringIO()
+    call_command("deadlines", "--user", staff.handler.username, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].endswith("1") and case.file_number in lines[1]  # under "overdue"
