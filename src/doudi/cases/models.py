@@ -109,6 +109,27 @@ class Transition(models.Model):
         return f"{self.case_id} {self.action}"
 
 
+class HukouCheck(models.Model):
+    """居住地申办: the household applies where it lives, and the township of its hukou is asked
+    to help verify (协助核实). The case cannot be confirmed before it answers."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="hukou_check")
+    township = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("hukou township"))
+    requested_on = models.DateField(_("requested"))
+    due_on = models.DateField(_("due"))
+    answered_on = models.DateField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("hukou-place check")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.township_id}"
+
+
 class InvestigationKind(models.TextChoices):
     INVESTIGATION = "investigation", _("Investigation (家庭经济状况调查)")
     REINVESTIGATION = "reinvestigation", _("Re-investigation after an objection")

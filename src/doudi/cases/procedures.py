@@ -86,6 +86,7 @@ class Action(models.TextChoices):
     REFUSE = "refuse", _("Refuse")
     NOTIFY = "notify", _("Record that the household was told")
     WITHDRAW = "withdraw", _("Withdraw")
+    ANSWER_HUKOU_CHECK = "answer_hukou_check", _("Answer as the hukou place (协助核实)")
 
 
 # From which states each action may be taken, and where it leads (None: the state stays).
@@ -111,7 +112,10 @@ EDGES: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.REFUSE: (frozenset({State.ON_NOTICE, State.AWAITING_CONFIRMATION}), State.REFUSED),
     Action.NOTIFY: (frozenset({State.APPROVED, State.REFUSED}), None),
     Action.WITHDRAW: (OPEN_STATES, State.WITHDRAWN),
+    Action.ANSWER_HUKOU_CHECK: (OPEN_STATES, None),
 }
+# Taken by another township (the hukou place), not by the one handling the case.
+OTHER_PLACE_ACTIONS = frozenset({Action.ANSWER_HUKOU_CHECK})
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,8 @@ class Procedure:
     refusal_notice_limit: int = 3
 
     def actions(self) -> frozenset[Action]:
-        left_out = set()
+        """The steps the handling township and its county take in this procedure."""
+        left_out = set(OTHER_PLACE_ACTIONS)
         if not self.data_check:
             left_out |= {Action.REQUEST_CHECK, Action.RECORD_CHECK}
         if not self.public_notice:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from doudi.accounts.jurisdiction import get_in_scope, scope
 from doudi.accounts.roles import Permission
 from doudi.cases.deadlines import due_soon_until
-from doudi.cases.models import Case
+from doudi.cases.models import Case, HukouCheck
 from doudi.cases.procedures import OPEN_STATES
 from doudi.regions.codes import prefix_of
 
@@ -60,3 +60,10 @@ def deadline_lists(actor: User, place_code: str = "",
         ).order_by("step_due_on", "id"),
         relatives=cases.exclude(relative_of_staff="").filter(state__in=OPEN_STATES),
     )
+
+
+def hukou_checks_for(actor: User) -> QuerySet[HukouCheck]:
+    """Requests to help verify (居住地申办) addressed to townships in the user's jurisdiction and
+    not yet answered: the hukou place sees these, not the case itself."""
+    return scope(actor, HukouCheck.objects.select_related("case", "case__region", "township"),
+                 Permission.VIEW_CASES, "township__code").filter(answered_on__isnull=True)

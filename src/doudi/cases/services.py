@@ -28,6 +28,7 @@ from doudi.cases.models import (
     DataCheck,
     Decision,
     EmergencyPayment,
+    HukouCheck,
     Investigation,
     InvestigationKind,
     Objection,
@@ -70,6 +71,7 @@ ACTION_PERMISSION = {
 PER_PERSON = frozenset({CaseProgramme.EXTREME_HARDSHIP, CaseProgramme.DE_FACTO_UNSUPPORTED})
 FIELD_ROLES = frozenset({Role.VILLAGE_WORKER, Role.GRID_WORKER})
 CONFIRM_ACTIONS = frozenset({Action.APPROVE, Action.REFUSE})
+HUKOU_CHECK_LIMIT = 10  # working days for the hukou place to answer: a local example
 
 
 def _today() -> datetime.date:
@@ -159,10 +161,11 @@ def submit(actor: User, household_id: int, programme: str, *, channel: str,
         raise DoudiError(_("An amount cannot be negative."), field="requested_amount")
     hukou_region = None
     if hukou_region_code and hukou_region_code[:9] != household.region_id[:9]:
-        hukou_region = Region.objects.filter(code=hukou_region_code).first()
+        hukou_region = Region.objects.filter(
+            code=hukou_region_code, level__in=(Level.TOWNSHIP, Level.VILLAGE)).first()
         if hukou_region is None:
-            raise DoudiError(_("Unknown place “%(code)s”."), field="hukou_region",
-                             code=hukou_region_code)
+            raise DoudiError(_("“%(code)s” is not a township or village of the region tree."),
+                             field="hukou_region", code=hukou_region_code)
     case = Case.objects.create(
         household=household, region=household.region, member=member, programme=programme,
         kind=kind, channel=channel, proxy_name=proxy_name[:60], submitted_by=actor,
@@ -283,8 +286,30 @@ def accept(actor: User, case_id: int) -> Case:
     case.due_on = whole_procedure_due(case)
     case.step_due_on = (today if procedure.pay_first else
                         earliest(after(today, procedure.investigation_limit), case.due_on))
+    if case.hukou_region_id:
+        HukouCheck.objects.create(case=case, requested_on=today,
+                                  township_id=f"{case.hukou_region_id[:9]}000",
+                                  due_on=after(today, HUKOU_CHECK_LIMIT))
     return _finish(actor, case, Action.ACCEPT, details={
-        "delegated": case.delegated, "due_on": _iso(case.due_on)})
+        "delegated": case.delegated, "due_on": _iso(case.due_on),
+        "hukou_check": case.hukou_region_id or ""})
+
+
+@transaction.atomic
+def answer_hukou_check(actor: User, case_id: int, *, answer: str) -> Case:
+    """The township of the household's hukou answers the request to help verify."""
+    check = get_in_scope(actor, HukouCheck.objects.select_for_update(),
+                         Permission.VIEW_CASES, "township__code", case_id=case_id)
+    require(actor, Permission.HANDLE_CASES, check.township_id)
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if case.state not in OPEN_STATES or check.answered_on:
+        raise DoudiError(_("This request was already answered, or the case is closed."),
+                         field="state")
+    check.answer = _text(answer, "answer", _("Write down what the hukou place found."))
+    check.answered_on, check.answered_by = _today(), actor
+    check.save()
+    return _finish(actor, case, Action.ANSWER_HUKOU_CHECK, reason=check.answer,
+                   details={"township": check.township_id})
 
 
 @transaction.atomic
@@ -535,6 +560,10 @@ def _check_confirmer(actor: User, case: Case) -> None:
     if case.relative_of_staff and not case.investigations.filter(home_visit=True).exists():
         raise DoudiError(_("This is a relative's case (单独登记备案); it cannot be confirmed "
                            "without a home-visit record."), field="state")
+    check = HukouCheck.objects.filter(case=case).first()
+    if check and not check.answered_on:
+        raise DoudiError(_("The hukou place (%(place)s) has not yet answered the request to "
+                           "help verify."), field="state", place=check.township.name)
     if case.spot_check_selected and not case.spot_checks.exists():
         raise DoudiError(_("The county's spot check of this case is not recorded yet."),
                          field="state")

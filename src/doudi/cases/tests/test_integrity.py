@@ -13,7 +13,7 @@ from doudi.accounts.roles import Role
 from doudi.cases import services
 from doudi.cases.models import Case
 from doudi.cases.procedures import State
-from doudi.cases.queries import deadline_lists
+from doudi.cases.queries import deadline_lists, hukou_checks_for
 from doudi.cases.tests.helpers import investigate, open_case
 from doudi.conftest import OUTSIDE_TOWNSHIP, valid_id_number
 from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
@@ -111,3 +111,26 @@ def test_the_deadlines_command_lists_overdue_cases(staff, household, clock):
     call_command("deadlines", "--user", staff.handler.username, stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0].endswith("1") and case.file_number in lines[1]  # under "overdue"
+
+
+def test_applying_where_one_lives_waits_for_the_hukou_place(staff, household, clock, make_user):
+    """居住地申办: the hukou township (示范街道, 901) is asked to help verify; the case is not
+    confirmed before it answers, and only that township may answer."""
+    hukou_handler = make_user(Role.TOWNSHIP_HANDLER, "410821901000", "hukou_handler")
+    clock.at("2026-03-02")
+    case = open_case(staff, household, hukou_region_code="410821901001")
+    services.accept(staff.handler, case.pk)
+    assert case.pk in {c.case_id for c in hukou_checks_for(hukou_handler)}
+    assert not hukou_checks_for(staff.handler).exists()
+    investigate(staff, case, "2026-03-02")
+    services.request_check(staff.handler, case.pk)
+    services.record_check(staff.county, case.pk, result="consistent")
+    services.give_opinion(staff.handler, case.pk, recommends_approval=False, text="拟不予")
+    with pytest.raises(DoudiError, match="help verify"):
+        services.refuse(staff.county, case.pk, reasons="不符合")
+    with pytest.raises(OutsideJurisdiction):
+        services.answer_hukou_check(staff.handler, case.pk, answer="本乡镇代答")
+    services.answer_hukou_check(hukou_handler, case.pk, answer="户籍地核实：无房产、无车辆。")
+    assert services.refuse(staff.county, case.pk, reasons="不符合").state == State.REFUSED
+    with pytest.raises(DoudiError, match="not a township or village"):
+        open_case(staff, household, hukou_region_code="410825000000")
