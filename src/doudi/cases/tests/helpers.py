@@ -6,14 +6,18 @@ Dates are in Asia/Shanghai. ``clock.at("2026-02-11")`` puts the whole system on 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 
 from doudi.accounts.models import User
 from doudi.cases import services
 from doudi.cases.models import Case
+from doudi.errors import DoudiError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -57,3 +61,12 @@ def investigate(staff: Staff, case: Case, on: str, **fields) -> Case:
     fields.setdefault("investigator_ids", [staff.handler.pk, staff.village.pk])
     return services.investigate(staff.handler, case.pk,
                                 visited_on=datetime.date.fromisoformat(on), **fields)
+
+
+@contextmanager
+def refused(fragment: str) -> Iterator[pytest.ExceptionInfo[DoudiError]]:
+    """Expect a refusal whose English message contains ``fragment`` (the Chinese one, shown by
+    default, is the catalogue's translation of it)."""
+    with pytest.raises(DoudiError) as caught:
+        yield caught
+    assert fragment in caught.value.render("en"), caught.value.render("en")

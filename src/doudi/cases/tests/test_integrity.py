@@ -14,7 +14,7 @@ from doudi.cases import services
 from doudi.cases.models import Case
 from doudi.cases.procedures import State
 from doudi.cases.queries import deadline_lists, hukou_checks_for
-from doudi.cases.tests.helpers import investigate, open_case
+from doudi.cases.tests.helpers import investigate, open_case, refused
 from doudi.conftest import OUTSIDE_TOWNSHIP, valid_id_number
 from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
 
@@ -36,9 +36,9 @@ def test_an_investigator_cannot_confirm_the_case(staff, household, clock):
     clock.at("2026-03-02")
     case = checked(staff, open_case(staff, household),
                    investigators=[staff.village.pk, staff.county.pk])
-    with pytest.raises(DoudiError) as refused:
+    with pytest.raises(DoudiError) as caught:
         services.refuse(staff.county, case.pk, reasons="不符合")
-    assert "separation of duties" in refused.value.render("en")
+    assert "separation of duties" in caught.value.render("en")
     assert Case.objects.get(pk=case.pk).state == State.AWAITING_CONFIRMATION
     assert services.refuse(staff.county_colleague, case.pk, reasons="不符合").state == "refused"
 
@@ -47,7 +47,7 @@ def test_a_relatives_case_needs_a_home_visit_before_it_can_be_confirmed(staff, h
     clock.at("2026-03-02")
     case = open_case(staff, household, relative_of_staff="申请人系村委会委员王某的兄弟")
     services.accept(staff.handler, case.pk)
-    with pytest.raises(DoudiError, match="home visit is mandatory"):
+    with refused("home visit is mandatory"):
         investigate(staff, case, "2026-03-02", home_visit=False)
     investigate(staff, case, "2026-03-02", home_visit=True)
     assert case.pk in {c.pk for c in deadline_lists(staff.county).relatives}
@@ -57,9 +57,9 @@ def test_a_case_flagged_late_without_a_home_visit_cannot_be_confirmed(staff, hou
     clock.at("2026-03-02")
     case = checked(staff, open_case(staff, household), home_visit=False)
     services.flag_relative(staff.handler, case.pk, relation="申请人系乡镇经办人的配偶之兄")
-    with pytest.raises(DoudiError) as refused:
+    with pytest.raises(DoudiError) as caught:
         services.refuse(staff.county, case.pk, reasons="不符合")
-    assert "单独登记备案" in refused.value.render()
+    assert "单独登记备案" in caught.value.render()
     assert Case.objects.get(pk=case.pk).state == State.AWAITING_CONFIRMATION
 
 
@@ -84,7 +84,7 @@ def test_roles_and_places(staff, household, clock, make_user):
         services.accept(elsewhere, case.pk)
     with pytest.raises(OutsideJurisdiction):
         services.submit(elsewhere, household.pk, "minimum_living", channel="window")
-    with pytest.raises(DoudiError, match="proxy"):
+    with refused("proxy"):
         services.submit(staff.village, household.pk, "minimum_living", channel="window")
     services.accept(staff.handler, case.pk)
     investigate(staff, case, "2026-03-02")
@@ -98,7 +98,7 @@ def test_an_investigator_from_elsewhere_is_refused(staff, household, clock, make
     case = open_case(staff, household)
     services.accept(staff.handler, case.pk)
     stranger = make_user(Role.VILLAGE_WORKER, "410825902001", "stranger")
-    with pytest.raises(DoudiError, match="does not work for this place"):
+    with refused("does not work for this place"):
         investigate(staff, case, "2026-03-02", investigator_ids=[staff.handler.pk, stranger.pk])
 
 
@@ -126,11 +126,11 @@ def test_applying_where_one_lives_waits_for_the_hukou_place(staff, household, cl
     services.request_check(staff.handler, case.pk)
     services.record_check(staff.county, case.pk, result="consistent")
     services.give_opinion(staff.handler, case.pk, recommends_approval=False, text="拟不予")
-    with pytest.raises(DoudiError, match="help verify"):
+    with refused("help verify"):
         services.refuse(staff.county, case.pk, reasons="不符合")
     with pytest.raises(OutsideJurisdiction):
         services.answer_hukou_check(staff.handler, case.pk, answer="本乡镇代答")
     services.answer_hukou_check(hukou_handler, case.pk, answer="户籍地核实：无房产、无车辆。")
     assert services.refuse(staff.county, case.pk, reasons="不符合").state == State.REFUSED
-    with pytest.raises(DoudiError, match="not a township or village"):
+    with refused("not a township or village"):
         open_case(staff, household, hukou_region_code="410825000000")
