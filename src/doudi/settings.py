@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "doudi.reserve_fund",
     "doudi.cases",
     "doudi.window",
+    "doudi.benefits",
     "doudi.web",
     "doudi.api",
     "doudi.demo",

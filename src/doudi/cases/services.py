@@ -20,6 +20,7 @@ from doudi.accounts.jurisdiction import covers, get_in_scope, require
 from doudi.accounts.models import User
 from doudi.accounts.roles import Permission, Role
 from doudi.audit.services import record
+from doudi.benefits.services import apply_decision
 from doudi.cases import assessment
 from doudi.cases.deadlines import after, earliest, procedure_of, whole_procedure_due
 from doudi.cases.models import (
@@ -613,7 +614,9 @@ def approve(actor: User, case_id: int, *, reasons: str, amount_fen: int | None =
     decision.save()
     if decision.total_amount_fen:
         _save_stages(decision, stages or [(today, decision.total_amount_fen)])
-    return _close(actor, case, Action.APPROVE, decision)
+    benefit = apply_decision(decision)
+    return _close(actor, case, Action.APPROVE, decision,
+                  benefit=benefit.pk if benefit else None)
 
 
 def _temporary_total(case: Case, found: assessment.Assessment, amount_fen: int | None) -> int:
@@ -656,12 +659,14 @@ def refuse(actor: User, case_id: int, *, reasons: str) -> Case:
     return _close(actor, case, Action.REFUSE, decision)
 
 
-def _close(actor: User, case: Case, action: Action, decision: Decision) -> Case:
+def _close(actor: User, case: Case, action: Action, decision: Decision,
+           **more: Any) -> Case:
     case.closed_on, case.step_due_on = decision.decided_on, decision.notify_due_on
     return _finish(actor, case, action, reason=decision.reasons, details={
         "decision": decision.pk, "monthly_amount_fen": decision.monthly_amount_fen,
         "total_amount_fen": decision.total_amount_fen,
-        "start_month": _iso(decision.start_month), "end_month": _iso(decision.end_month)})
+        "start_month": _iso(decision.start_month), "end_month": _iso(decision.end_month),
+        **more})
 
 
 @transaction.atomic
