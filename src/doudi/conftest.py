@@ -12,6 +12,7 @@ from doudi.accounts.models import User
 from doudi.accounts.roles import Role
 from doudi.audit import triggers
 from doudi.audit.models import AuditChainHead
+from doudi.cases.tests.helpers import Clock, Staff
 from doudi.demo.loader import demo_regions_csv
 from doudi.regions.services import import_regions
 
@@ -77,6 +78,24 @@ def make_user(places):
         )
 
     return make
+
+
+@pytest.fixture
+def clock():
+    moved = Clock()
+    yield moved
+    moved.stop()
+
+
+@pytest.fixture
+def staff(make_user) -> Staff:
+    return Staff(
+        handler=make_user(Role.TOWNSHIP_HANDLER),
+        village=make_user(Role.VILLAGE_WORKER),
+        reviewer=make_user(Role.TOWNSHIP_REVIEWER),
+        county=make_user(Role.COUNTY_APPROVER),
+        county_colleague=make_user(Role.COUNTY_APPROVER, INSIDE_COUNTY, "county_colleague"),
+    )
 
 
 @pytest.fixture

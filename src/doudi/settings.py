@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "doudi.cases",
     "doudi.window",
     "doudi.benefits",
+    "doudi.grants",
+    "doudi.payroll",
     "doudi.web",
     "doudi.api",
     "doudi.demo",

@@ -63,6 +63,11 @@ class Permission(StrEnum):
     HANDLE_CASES = "cases.handle"
     CHECK_DATA = "cases.check_data"
     CONFIRM_CASES = "cases.confirm"
+    VIEW_PAYROLLS = "payroll.view"
+    PREPARE_PAYROLL = "payroll.prepare"
+    APPROVE_PAYROLL = "payroll.approve"
+    BANK_TRANSFER = "payroll.bank"
+    SET_BUDGETS = "payroll.budgets"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -80,12 +85,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                      Permission.IMPORT_HOUSEHOLDS, Permission.RUN_EVALUATION,
                                      Permission.FUND_RESERVE, Permission.CHECK_DATA,
                                      Permission.CONFIRM_CASES,
-                                     Permission.DELEGATE_CONFIRMATION}),
+                                     Permission.DELEGATE_CONFIRMATION,
+                                     Permission.VIEW_PAYROLLS, Permission.PREPARE_PAYROLL}),
     Role.CITY_SUPERVISOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT,
-                                     Permission.SET_STANDARDS, Permission.RUN_EVALUATION}),
-    Role.FINANCE_OFFICER: frozenset(_EVERY_ROLE),
-    Role.BANK_OPERATOR: frozenset(_EVERY_ROLE),
-    Role.AUDITOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT}),
+                                     Permission.SET_STANDARDS, Permission.RUN_EVALUATION,
+                                     Permission.VIEW_PAYROLLS}),
+    # Three-party control: finance approves payrolls and sets budgets, the bank pays.
+    Role.FINANCE_OFFICER: frozenset({*_EVERY_ROLE, Permission.VIEW_PAYROLLS,
+                                     Permission.APPROVE_PAYROLL, Permission.SET_BUDGETS}),
+    Role.BANK_OPERATOR: frozenset({*_EVERY_ROLE, Permission.VIEW_PAYROLLS,
+                                   Permission.BANK_TRANSFER}),
+    Role.AUDITOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT,
+                             Permission.VIEW_PAYROLLS}),
     # The administrator keeps the system, not the cases or the money.
     Role.SYSTEM_ADMIN: frozenset(set(Permission) - {Permission.EDIT_HOUSEHOLDS,
                                                     Permission.IMPORT_HOUSEHOLDS,
@@ -94,5 +105,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                                     Permission.SUBMIT_CASES,
                                                     Permission.HANDLE_CASES,
                                                     Permission.CHECK_DATA,
-                                                    Permission.CONFIRM_CASES}),
+                                                    Permission.CONFIRM_CASES,
+                                                    Permission.PREPARE_PAYROLL,
+                                                    Permission.APPROVE_PAYROLL,
+                                                    Permission.BANK_TRANSFER,
+                                                    Permission.SET_BUDGETS}),
 }

@@ -28,6 +28,8 @@ class Region(models.Model):
     # 审核确认权下放: the county has delegated confirming 低保, 特困 and temporary assistance to
     # this township. Only townships carry it.
     confirms_cases = models.BooleanField(_("confirms cases itself"), default=False)
+    # On a county: its payrolls are made per township rather than for the whole county.
+    payroll_by_township = models.BooleanField(_("payrolls per township"), default=False)
 
     class Meta:
         ordering = ["code"]

@@ -1,3 +1,3 @@
-"""The case fixtures: a township's staff, a household in need, a movable clock."""
+"""The household in need of the case tests."""
 
-from doudi.cases.tests.conftest import clock, household, staff  # noqa: F401
+from doudi.cases.tests.conftest import household  # noqa: F401

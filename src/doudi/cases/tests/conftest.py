@@ -1,31 +1,11 @@
-"""A township with its staff and one household in need, and a clock that can be moved."""
+"""One household in need, registered in January 2026 (staff and clock: src/doudi/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from doudi.accounts.roles import Role
-from doudi.cases.tests.helpers import Clock, Staff
-from doudi.conftest import INSIDE_COUNTY, household_form
+from doudi.conftest import household_form
 from doudi.registry.services import create_household
-
-
-@pytest.fixture
-def clock():
-    moved = Clock()
-    yield moved
-    moved.stop()
-
-
-@pytest.fixture
-def staff(make_user) -> Staff:
-    return Staff(
-        handler=make_user(Role.TOWNSHIP_HANDLER),
-        village=make_user(Role.VILLAGE_WORKER),
-        reviewer=make_user(Role.TOWNSHIP_REVIEWER),
-        county=make_user(Role.COUNTY_APPROVER),
-        county_colleague=make_user(Role.COUNTY_APPROVER, INSIDE_COUNTY, "county_colleague"),
-    )
 
 
 @pytest.fixture

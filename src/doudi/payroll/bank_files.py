@@ -1,0 +1,141 @@
+"""The files exchanged with the agent bank (代理金融机构), in CSV (UTF-8) or XLSX.
+
+The payment file: a title row, a header, one row per line (the card is paid the amount), and
+a footer ``合计`` with the number of lines and the total. The result file the bank returns has
+one row per line — ``行号, 社保卡号, 金额, 结果, 原因`` (结果: 成功/失败, or paid/failed) — and
+the same footer. Amounts are in yuan with two decimals.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import openpyxl
+from django.utils.translation import gettext_lazy as _
+
+from doudi.errors import CellError, DoudiError, ValidationFailed
+from doudi.money import fen_to_yuan, yuan_to_fen
+from doudi.payroll.models import LineStatus, Payroll
+
+PAYMENT_HEADER = ["行号", "姓名", "社保卡号", "金额（元）", "所属月份", "类别"]
+RESULT_HEADER = ["行号", "社保卡号", "金额（元）", "结果", "原因"]
+FOOTER = "合计"
+STATUS_WORDS = {"成功": LineStatus.PAID, "paid": LineStatus.PAID,
+                "失败": LineStatus.FAILED, "failed": LineStatus.FAILED}
+FORMATS = ("csv", "xlsx")
+
+
+def _yuan(fen: int) -> str:
+    return fen_to_yuan(fen).replace(",", "")
+
+
+def payment_rows(payroll: Payroll, lines: Iterable[tuple]) -> Iterator[list[str]]:
+    """``lines``: (id, name, card, amount_fen, pay_month, kind) in line order."""
+    yield ["发放批次", payroll.number, payroll.get_programme_display(), f"{payroll.month:%Y-%m}"]
+    yield PAYMENT_HEADER
+    for line_id, name, card, amount_fen, pay_month, kind in lines:
+        yield [str(line_id), name, card, _yuan(amount_fen), f"{pay_month:%Y-%m}", kind]
+    yield [FOOTER, str(payroll.line_count), _yuan(payroll.total_fen)]
+
+
+def write(rows: Iterable[list[str]], file_format: str) -> bytes:
+    if file_format == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)
+        return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("发放明细")
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    row: int
+    line_id: int
+    card: str
+    amount_fen: int
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResultFile:
+    rows: list[ResultRow]
+    footer_count: int
+    footer_total_fen: int
+
+
+def read_result(data: bytes, file_format: str) -> ResultFile:
+    """Parse the bank's result file; refuse it whole, naming every faulty row."""
+    rows = list(_raw_rows(data, file_format))
+    if not rows or [cell.strip() for cell in rows[0][:5]] != RESULT_HEADER:
+        raise DoudiError(_("The first row must be the header: %(header)s."), field="file",
+                         header=", ".join(RESULT_HEADER))
+    if len(rows) < 2 or rows[-1][0].strip() != FOOTER:
+        raise DoudiError(_("The last row must be the footer “合计” with the count and the "
+                           "total."), field="file")
+    problems: list[DoudiError] = []
+    parsed = [_result_row(number, cells, problems)
+              for number, cells in enumerate(rows[1:-1], start=2)]
+    footer_count, footer_total = _footer(rows[-1], len(rows), problems)
+    if problems:
+        raise ValidationFailed(_("The result file was not read: %(count)d problems found."),
+                               problems=problems, count=len(problems))
+    return ResultFile([row for row in parsed if row], footer_count, footer_total)
+
+
+def _raw_rows(data: bytes, file_format: str) -> Iterator[list[str]]:
+    if file_format not in FORMATS:
+        raise DoudiError(_("Upload a CSV or XLSX file."), field="file")
+    if file_format == "csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DoudiError(_("The CSV file is not UTF-8 text."), field="file") from None
+        yield from ([cell for cell in row] for row in csv.reader(io.StringIO(text)) if row)
+        return
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise DoudiError(_("The file is not an Excel workbook (.xlsx)."), field="file") from None
+    for values in book.worksheets[0].iter_rows(values_only=True):
+        if any(value not in (None, "") for value in values):
+            yield ["" if value is None else str(value) for value in values]
+
+
+def _result_row(number: int, cells: list[str], problems: list[DoudiError]) -> ResultRow | None:
+    cells = [cell.strip() for cell in cells] + [""] * (5 - len(cells))
+    line, card, amount, status, reason = cells[:5]
+    before = len(problems)
+    if not line.isdigit():
+        problems.append(CellError(_("is not a line number."), row=number, column="行号"))
+    try:
+        amount_fen = yuan_to_fen(amount)
+    except DoudiError:
+        problems.append(CellError(_("is not an amount in yuan."), row=number, column="金额（元）"))
+        amount_fen = 0
+    if status not in STATUS_WORDS:
+        problems.append(CellError(_("must be 成功 or 失败."), row=number, column="结果"))
+    elif STATUS_WORDS[status] == LineStatus.FAILED and not reason:
+        problems.append(CellError(_("a failed payment needs the bank's reason."), row=number,
+                                  column="原因"))
+    if len(problems) > before:
+        return None
+    return ResultRow(number, int(line), card, amount_fen, STATUS_WORDS[status], reason[:200])
+
+
+def _footer(cells: list[str], row: int, problems: list[DoudiError]) -> tuple[int, int]:
+    cells = [cell.strip() for cell in cells] + ["", ""]
+    try:
+        return int(cells[1]), yuan_to_fen(cells[2])
+    except (ValueError, DoudiError):
+        problems.append(CellError(_("the footer must give the count and the total."), row=row,
+                                  column=FOOTER))
+        return 0, 0

@@ -1,0 +1,95 @@
+"""Filling a payroll's lines in the database, set-based (INSERT … SELECT): a million benefits
+never pass through Python one by one.
+
+Three statements, in this order, each skipping whoever already has a payment for that
+programme and month that has not failed (the partial unique index is the last guard):
+
+1. re-issues of lines that failed in an earlier payroll of the same place and programme;
+2. this month's payment of every benefit in force, to a payee alive, still a member, with a card;
+3. arrears (补发): months an earlier payroll of this place paid, that a benefit approved late was
+   entitled to and missed.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from doudi.payroll.models import Payroll
+
+LINE_COLUMNS = """payroll_id, kind, programme, pay_month, benefit_id, grant_share_id, household_id,
+    region_id, payee_id, payee_name, card, amount_fen, status, bank_reason, reissue_of_id"""
+
+# The payee can be paid for month :m — alive on its first day, still a member, with a card.
+PAYABLE = """m.social_security_card <> ''
+    AND (m.death_date IS NULL OR m.death_date >= {m})
+    AND (m.left_on IS NULL OR m.left_on > {m})"""
+
+NOT_YET_PAID = """NOT EXISTS (
+    SELECT 1 FROM payroll_payrollline done
+    WHERE done.programme = b.programme AND done.payee_id = b.payee_id
+      AND done.pay_month = {m} AND done.benefit_id IS NOT NULL AND done.status <> 'failed')"""
+
+REISSUES = f"""
+INSERT INTO payroll_payrollline ({LINE_COLUMNS})
+SELECT %(payroll)s, 'reissue', f.programme, f.pay_month, f.benefit_id, NULL, f.household_id,
+       f.region_id, f.payee_id, m.name, m.social_security_card, f.amount_fen, 'pending', '', f.id
+FROM payroll_payrollline f
+JOIN payroll_payroll p ON p.id = f.payroll_id
+JOIN registry_member m ON m.id = f.payee_id
+WHERE p.programme = %(programme)s AND p.region_id = %(region)s
+  AND (p.grant_id = %(grant)s OR (p.grant_id IS NULL AND %(grant)s IS NULL))
+  AND f.status = 'failed' AND p.id <> %(payroll)s
+  AND NOT EXISTS (SELECT 1 FROM payroll_payrollline r WHERE r.reissue_of_id = f.id)
+  AND {PAYABLE.format(m="f.pay_month")}
+"""
+
+REGULAR = f"""
+INSERT INTO payroll_payrollline ({LINE_COLUMNS})
+SELECT %(payroll)s, 'regular', b.programme, %(month)s, b.id, NULL, b.household_id,
+       b.region_id, b.payee_id, m.name, m.social_security_card, b.monthly_amount_fen,
+       'pending', '', NULL
+FROM benefits_benefit b
+JOIN registry_member m ON m.id = b.payee_id
+WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
+  AND b.start_month <= %(month)s AND (b.end_month IS NULL OR b.end_month >= %(month)s)
+  AND b.monthly_amount_fen > 0
+  AND {PAYABLE.format(m="%(month)s")}
+  AND {NOT_YET_PAID.format(m="%(month)s")}
+"""
+
+ARREARS = f"""
+INSERT INTO payroll_payrollline ({LINE_COLUMNS})
+SELECT %(payroll)s, 'arrears', b.programme, earlier.month, b.id, NULL, b.household_id,
+       b.region_id, b.payee_id, m.name, m.social_security_card, b.monthly_amount_fen,
+       'pending', '', NULL
+FROM benefits_benefit b
+JOIN registry_member m ON m.id = b.payee_id
+JOIN (SELECT DISTINCT month FROM payroll_payroll
+      WHERE programme = %(programme)s AND region_id = %(region)s AND month < %(month)s) earlier
+  ON earlier.month >= b.start_month AND (b.end_month IS NULL OR earlier.month <= b.end_month)
+WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
+  AND b.monthly_amount_fen > 0
+  AND {PAYABLE.format(m="earlier.month")}
+  AND {NOT_YET_PAID.format(m="earlier.month")}
+"""
+
+GRANT_SHARES = f"""
+INSERT INTO payroll_payrollline ({LINE_COLUMNS})
+SELECT %(payroll)s, 'grant', 'one_off_grant', %(month)s, NULL, s.id, s.household_id,
+       s.region_id, s.payee_id, m.name, m.social_security_card, s.amount_fen, 'pending', '', NULL
+FROM grants_grantshare s
+JOIN registry_member m ON m.id = s.payee_id
+WHERE s.grant_id = %(grant)s AND s.region_id LIKE %(prefix)s
+  AND m.social_security_card <> '' AND m.death_date IS NULL
+  AND NOT EXISTS (SELECT 1 FROM payroll_payrollline l WHERE l.grant_share_id = s.id)
+"""
+
+
+def fill(payroll: Payroll, prefix: str) -> None:
+    """Insert every line the payroll should hold (see the module's docstring)."""
+    params = {"payroll": payroll.pk, "programme": payroll.programme, "month": payroll.month,
+              "region": payroll.region_id, "prefix": f"{prefix}%", "grant": payroll.grant_id}
+    statements = (REISSUES, GRANT_SHARES) if payroll.grant_id else (REISSUES, REGULAR, ARREARS)
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement, params)

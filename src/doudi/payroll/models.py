@@ -1,0 +1,150 @@
+"""A payroll (发放花名册): one programme, one month, one place; its lines, one per card.
+
+The payroll moves generated → submitted (civil affairs) → approved (finance) → sent (the bank
+took its file) → reconciled (the bank's result file was read). Each step is another role's.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from doudi.benefits.models import Benefit
+from doudi.cases.procedures import CaseProgramme
+from doudi.regions.models import Region
+from doudi.registry.models import Household, Member
+
+STAFF = settings.AUTH_USER_MODEL
+
+
+class PayrollProgramme(models.TextChoices):
+    MINIMUM_LIVING = CaseProgramme.MINIMUM_LIVING.value, CaseProgramme.MINIMUM_LIVING.label
+    EXTREME_HARDSHIP = CaseProgramme.EXTREME_HARDSHIP.value, CaseProgramme.EXTREME_HARDSHIP.label
+    DE_FACTO_UNSUPPORTED = (CaseProgramme.DE_FACTO_UNSUPPORTED.value,
+                            CaseProgramme.DE_FACTO_UNSUPPORTED.label)
+    ONE_OFF_GRANT = "one_off_grant", _("One-off grant (一次性补贴)")
+
+
+class PayrollState(models.TextChoices):
+    GENERATED = "generated", _("Generated")
+    SUBMITTED = "submitted", _("Submitted by civil affairs")
+    APPROVED = "approved", _("Approved by finance")
+    SENT = "sent", _("Sent to the bank")
+    RECONCILED = "reconciled", _("Reconciled with the bank's result")
+
+
+class Payroll(models.Model):
+    programme = models.CharField(_("programme"), max_length=24,
+                                 choices=PayrollProgramme.choices)
+    month = models.DateField(_("month"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="payrolls",
+                               verbose_name=_("place"))
+    grant = models.ForeignKey("grants.Grant", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="payrolls", verbose_name=_("grant"))
+    state = models.CharField(_("state"), max_length=12, choices=PayrollState.choices,
+                             default=PayrollState.GENERATED)
+    line_count = models.PositiveIntegerField(_("lines"))
+    total_fen = models.BigIntegerField(_("total (fen)"))
+    generated_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+    generated_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    approved_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    sent_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    reconciled_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+    paid_fen = models.BigIntegerField(_("paid (fen)"), default=0)
+    failed_fen = models.BigIntegerField(_("failed (fen)"), default=0)
+
+    class Meta:
+        verbose_name = _("payroll")
+        ordering = ["-month", "region_id", "programme"]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.month:%Y-%m} {self.region_id}"
+
+    @property
+    def number(self) -> str:
+        return f"{self.region_id[:9]}-{self.month:%Y%m}-{self.pk:05d}"
+
+
+class LineKind(models.TextChoices):
+    REGULAR = "regular", _("Monthly payment")
+    ARREARS = "arrears", _("Arrears (补发)")
+    REISSUE = "reissue", _("Re-issue of a failed payment")
+    GRANT = "grant", _("One-off grant")
+
+
+class LineStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
+
+
+class PayrollLine(models.Model):
+    """One payment to one card. ``pay_month`` is the month the money is for: the payroll's own
+    month, or an earlier one for arrears and re-issues."""
+
+    payroll = models.ForeignKey(Payroll, on_delete=models.PROTECT, related_name="lines")
+    kind = models.CharField(_("kind"), max_length=8, choices=LineKind.choices)
+    programme = models.CharField(_("programme"), max_length=24,
+                                 choices=PayrollProgramme.choices)
+    pay_month = models.DateField(_("for month"))
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="payroll_lines")
+    grant_share = models.OneToOneField("grants.GrantShare", on_delete=models.PROTECT, null=True,
+                                       blank=True, related_name="payroll_line")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    payee = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="payroll_lines")
+    payee_name = models.CharField(_("name"), max_length=50)
+    card = models.CharField(_("social-security card"), max_length=30)
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+    status = models.CharField(_("status"), max_length=8, choices=LineStatus.choices,
+                              default=LineStatus.PENDING)
+    bank_reason = models.CharField(_("bank's reason"), max_length=200, blank=True)
+    reissue_of = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="reissued_as")
+
+    class Meta:
+        verbose_name = _("payroll line")
+        ordering = ["payroll_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="line_amount_positive"),
+            # Paid at most once per programme and month, whatever is re-run: a failed line
+            # gives way to its re-issue.
+            models.UniqueConstraint(
+                fields=["programme", "payee", "pay_month"],
+                condition=Q(benefit__isnull=False) & ~Q(status=LineStatus.FAILED),
+                name="one_payment_per_person_programme_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payroll_id} {self.payee_name} {self.amount_fen}"
+
+
+class Budget(models.Model):
+    """The money set aside for one programme, one year, one county (资金预算)."""
+
+    programme = models.CharField(_("programme"), max_length=24,
+                                 choices=PayrollProgramme.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="budgets",
+                               verbose_name=_("county"))
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+    set_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("budget")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year", "region"],
+                                    name="one_budget_per_programme_year_county"),
+            models.CheckConstraint(condition=Q(amount_fen__gte=0), name="budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.year} {self.region_id}"
