@@ -68,6 +68,7 @@ class Permission(StrEnum):
     APPROVE_PAYROLL = "payroll.approve"
     BANK_TRANSFER = "payroll.bank"
     SET_BUDGETS = "payroll.budgets"
+    DEFINE_GRANTS = "grants.define"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -86,10 +87,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                      Permission.FUND_RESERVE, Permission.CHECK_DATA,
                                      Permission.CONFIRM_CASES,
                                      Permission.DELEGATE_CONFIRMATION,
-                                     Permission.VIEW_PAYROLLS, Permission.PREPARE_PAYROLL}),
+                                     Permission.VIEW_PAYROLLS, Permission.PREPARE_PAYROLL,
+                                     Permission.DEFINE_GRANTS}),
     Role.CITY_SUPERVISOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT,
                                      Permission.SET_STANDARDS, Permission.RUN_EVALUATION,
-                                     Permission.VIEW_PAYROLLS}),
+                                     Permission.VIEW_PAYROLLS, Permission.DEFINE_GRANTS}),
     # Three-party control: finance approves payrolls and sets budgets, the bank pays.
     Role.FINANCE_OFFICER: frozenset({*_EVERY_ROLE, Permission.VIEW_PAYROLLS,
                                      Permission.APPROVE_PAYROLL, Permission.SET_BUDGETS}),
@@ -109,5 +111,6 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                                     Permission.PREPARE_PAYROLL,
                                                     Permission.APPROVE_PAYROLL,
                                                     Permission.BANK_TRANSFER,
-                                                    Permission.SET_BUDGETS}),
+                                                    Permission.SET_BUDGETS,
+                                                    Permission.DEFINE_GRANTS}),
 }

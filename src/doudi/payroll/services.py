@@ -16,6 +16,7 @@ from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.roles import Permission
 from doudi.audit.services import record
 from doudi.errors import CellError, DoudiError, ValidationFailed
+from doudi.grants.models import Grant, GrantState
 from doudi.money import fen_to_yuan
 from doudi.payroll import bank_files, generation
 from doudi.payroll.funds import budget_after
@@ -25,7 +26,6 @@ from doudi.regions.models import Region
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
-    from doudi.grants.models import Grant
 
 STEPS = {  # step → (permission, the state it starts from, the state it leads to)
     "submit": (Permission.PREPARE_PAYROLL, PayrollState.GENERATED, PayrollState.SUBMITTED),
@@ -48,12 +48,16 @@ def payroll_place(region_code: str) -> Region:
 
 @transaction.atomic
 def generate(actor: User, programme: str, month: datetime.date, region_code: str, *,
-             grant: Grant | None = None) -> Payroll:
+             grant_id: int | None = None) -> Payroll:
     """Generate the month's payroll. Run again, it pays only whoever is still unpaid."""
     require(actor, Permission.PREPARE_PAYROLL, region_code)
     if programme not in PayrollProgramme.values:
         raise DoudiError(_("“%(value)s” is not one of: %(allowed)s."), field="programme",
                          value=programme, allowed=", ".join(PayrollProgramme.values))
+    grant = Grant.objects.filter(pk=grant_id, state=GrantState.APPROVED).first()
+    if (programme == PayrollProgramme.ONE_OFF_GRANT) != (grant is not None):
+        raise DoudiError(_("A grant's payroll needs the grant, approved by finance; a monthly "
+                           "payroll has none."), field="grant")
     region = payroll_place(region_code)
     payroll = Payroll.objects.create(programme=programme, month=month.replace(day=1),
                                      region=region, grant=grant, generated_by=actor,
