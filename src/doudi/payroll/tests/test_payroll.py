@@ -11,7 +11,7 @@ import pytest
 
 from doudi.audit.models import AuditEvent
 from doudi.errors import DoudiError, NotPermitted, ValidationFailed
-from doudi.payroll import generation, services
+from doudi.payroll import generation, queries, services
 from doudi.payroll.models import LineStatus, Payroll, PayrollLine, PayrollState
 from doudi.payroll.tests.conftest import (
     APRIL,
@@ -183,3 +183,39 @@ def test_the_xlsx_bank_file_matches_the_csv(parties, on_benefit, clock):
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[-1][:3] == ("合计", "3", f"{payroll.total_fen / 100:.2f}")
     assert len(rows) == 3 + 3  # title, header, three lines, footer
+
+
+def test_recovery_of_a_month_paid_after_the_stop(staff, parties, on_benefit, clock):
+    clock.at("2026-03-25")
+    april = sent(parties)
+    services.reconcile(parties.bank, april.pk, result_csv(april), "csv")
+    stopped = on_benefit[0]
+    stopped.end_month = datetime.date(2026, 3, 1)  # as a termination decided late would set it
+    stopped.save()
+    owed = list(queries.recoveries(parties.civil_affairs, COUNTY))
+    assert [(line.benefit_id, line.pay_month) for line in owed] == [(stopped.pk, APRIL)]
+
+
+def test_those_left_out_of_a_payroll_are_listed(staff, parties, on_benefit, clock):
+    clock.at("2026-03-20")
+    end_membership(staff.handler, on_benefit[1].payee_id, left_on=datetime.date(2026, 3, 18),
+                   leave_reason="death", death_date=datetime.date(2026, 3, 18), reason="死亡")
+    left_out = queries.unpayable(parties.civil_affairs, "minimum_living", APRIL, COUNTY)
+    assert [b.pk for b in left_out] == [on_benefit[1].pk]
+
+
+def test_the_report_matches_the_lines_to_the_fen(parties, on_benefit, clock):
+    clock.at("2026-03-25")
+    april = sent(parties)
+    first = april.lines.order_by("id").first()
+    services.reconcile(parties.bank, april.pk, result_csv(april, failed={first.pk: "户名不符"}),
+                       "csv")
+    rows = queries.report(queries.lines_of(parties.finance, april.pk))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row.place, row.people, row.households, row.lines) == ("410821902000", 3, 3, 3)
+    assert row.amount_fen == april.total_fen
+    assert (row.paid_fen, row.failed_fen) == (april.total_fen - first.amount_fen,
+                                              first.amount_fen)
+    month = queries.report(queries.month_lines(parties.finance, APRIL, COUNTY), place_digits=6)
+    assert month[0].amount_fen == april.total_fen and month[0].place == COUNTY
