@@ -44,6 +44,7 @@ class Channel(models.TextChoices):
     ONLINE = "online", _("Online")
     PROXY = "proxy", _("By proxy (代办)")
     DISCOVERY = "discovery", _("Active discovery (主动发现)")
+    BUREAU = "bureau", _("By civil affairs itself (提标)")
 
 
 class State(models.TextChoices):

@@ -1,0 +1,177 @@
+"""Payrolls for a million benefits: generation, the bank file, the bank's result.
+
+    .venv/bin/python benchmarks/payroll_1m.py [--database doudi_bench] [--repeat 3]
+
+Uses the registry that ``benchmarks/registry_1m.py`` leaves in PostgreSQL (run that first). Once,
+it gives every household an approved 低保 decision and a benefit from last month, and its head a
+social-security card, straight into the tables with INSERT … SELECT (the procedure that makes a
+decision is measured by the tests, not here). Then, ``--repeat`` times over empty payroll tables,
+for this month, for every county of the city (one payroll each, as the counties run them):
+
+  generate   — payroll.services.generate for each county: every line, totals, audit
+  bank file  — submit (civil affairs), approve (finance), then the CSV payment file (bank)
+  result     — the bank's result CSV (one line in a thousand failed) read and recorded
+
+Each is printed as median and spread, with the process's peak memory. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+SERVER = "postgres://postgres@127.0.0.1:5432"
+
+SEED_SQL = [
+    """UPDATE registry_member SET social_security_card = '6217' || lpad(id::text, 15, '0')
+       WHERE relation = 'head' AND social_security_card = ''""",
+    """INSERT INTO cases_case (household_id, region_id, member_id, programme, kind, channel,
+           proxy_name, submitted_by_id, submitted_on, need, missing_materials, relative_of_staff,
+           state, accepted_on, delegated, extension_reason, spot_check_selected, facts,
+           closed_on, created_at)
+       SELECT h.id, h.region_id, NULL, 'minimum_living', 'application', 'window', '',
+              %(actor)s, %(decided)s, 'benchmark', '[]', '', 'approved', %(decided)s, false, '',
+              false, '{}', %(decided)s, now()
+       FROM registry_household h""",
+    """INSERT INTO cases_decision (case_id, outcome, decided_on, decided_by_id, reasons,
+           monthly_amount_fen, start_month, engine_result, notify_due_on)
+       SELECT c.id, 'approved', %(decided)s, %(actor)s, 'benchmark',
+              30000 + (c.household_id %% 50000), %(start)s, '{}', %(decided)s
+       FROM cases_case c""",
+    """INSERT INTO benefits_benefit (decision_id, programme, household_id, region_id, member_id,
+           payee_id, monthly_amount_fen, start_month)
+       SELECT d.id, 'minimum_living', c.household_id, c.region_id, NULL, head.id,
+              d.monthly_amount_fen, d.start_month
+       FROM cases_decision d JOIN cases_case c ON c.id = d.case_id
+       JOIN LATERAL (SELECT m.id FROM registry_member m WHERE m.household_id = c.household_id
+                     AND m.relation = 'head' AND m.left_on IS NULL ORDER BY m.id LIMIT 1) head
+         ON true""",
+    "ANALYZE",
+]
+
+
+def main() -> None:
+    options = _arguments()
+    os.environ["DATABASE_URL"] = f"{SERVER}/{options.database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    import django
+
+    django.setup()
+    _run(options)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default="doudi_bench")
+    parser.add_argument("--repeat", type=int, default=3)
+    return parser.parse_args()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _line(name: str, times: list[float], note: str = "") -> None:
+    spread = f"{min(times):.2f}–{max(times):.2f}"
+    print(f"{name:<10} median {statistics.median(times):7.2f} s  spread {spread:>13} s  "
+          f"peak {_peak_mb():7.0f} MB  {note}", flush=True)
+
+
+def _seed(month: datetime.date) -> None:
+    from django.db import connection, transaction
+
+    from doudi.accounts.models import User
+    from doudi.benefits.models import Benefit
+
+    if Benefit.objects.exists():
+        return
+    started = time.perf_counter()
+    actor = User.objects.get(username="county").pk
+    start = (month - datetime.timedelta(days=1)).replace(day=1)
+    params = {"actor": actor, "decided": start - datetime.timedelta(days=10), "start": start}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in SEED_SQL[:-1]:
+            cursor.execute(statement, params)
+    with connection.cursor() as cursor:
+        cursor.execute(SEED_SQL[-1])
+    print(f"seeded {Benefit.objects.count():,} benefits in {time.perf_counter() - started:.0f} s",
+          flush=True)
+
+
+def _empty_payrolls() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE payroll_payrollline, payroll_payroll")
+
+
+def _run(options: argparse.Namespace) -> None:
+    from doudi.accounts.models import User
+    from doudi.accounts.roles import Role
+    from doudi.payroll import services
+    from doudi.payroll.models import PayrollLine
+    from doudi.regions.models import Region
+
+    month = datetime.date.today().replace(day=1)
+    _seed(month)
+    counties = list(Region.objects.filter(level="county", code__startswith="4108")
+                    .values_list("code", flat=True))
+    city = Region.objects.get(code="410800000000")
+    parties = {role: User.objects.get_or_create(
+        username=f"bench_{role.value}", defaults={"role": role, "region": city})[0]
+        for role in (Role.FINANCE_OFFICER, Role.BANK_OPERATOR)}
+    # Civil affairs prepares per county: one county approver each.
+    preparers = {code: User.objects.get_or_create(username=f"bench_{code[:6]}", defaults={
+        "role": Role.COUNTY_APPROVER, "region_id": code})[0] for code in counties}
+    timings: dict[str, list[float]] = {"generate": [], "bank file": [], "result": []}
+    for _ in range(options.repeat):
+        _empty_payrolls()
+        started = time.perf_counter()
+        payrolls = [services.generate(preparers[code], "minimum_living", month, code)
+                    for code in counties]
+        timings["generate"].append(time.perf_counter() - started)
+        files = {}
+        started = time.perf_counter()
+        for payroll in payrolls:
+            services.submit(preparers[payroll.region_id], payroll.pk)
+            services.approve(parties[Role.FINANCE_OFFICER], payroll.pk)
+            files[payroll.pk] = services.bank_file(parties[Role.BANK_OPERATOR], payroll.pk, "csv")
+        timings["bank file"].append(time.perf_counter() - started)
+        results = {pk: _bank_result(data) for pk, data in files.items()}
+        started = time.perf_counter()
+        for pk, data in results.items():
+            services.reconcile(parties[Role.BANK_OPERATOR], pk, data, "csv")
+        timings["result"].append(time.perf_counter() - started)
+    lines = PayrollLine.objects.count()
+    total = sum(p.total_fen for p in payrolls)
+    print(f"{platform.node()} · {os.cpu_count()} cores · {len(counties)} county payrolls · "
+          f"{lines:,} lines · {total / 100:,.2f} yuan")
+    for name, times in timings.items():
+        _line(name, times)
+
+
+def _bank_result(payment_file: bytes) -> bytes:
+    """What the bank sends back: every line paid except one in a thousand."""
+    rows = payment_file.decode("utf-8-sig").splitlines()[2:-1]
+    out = ["行号,社保卡号,金额（元）,结果,原因"]
+    total_fen = 0
+    for number, row in enumerate(rows):
+        line, _name, card, amount, *_rest = row.split(",")
+        failed = number % 1000 == 999
+        out.append(f"{line},{card},{amount},{'失败' if failed else '成功'},"
+                   f"{'账户已销户' if failed else ''}")
+        total_fen += round(float(amount) * 100)
+    out.append(f"合计,{len(rows)},{total_fen // 100}.{total_fen % 100:02d}")
+    return "\n".join(out).encode("utf-8")
+
+
+if __name__ == "__main__":
+    main()
