@@ -11,6 +11,8 @@ urlpatterns = [
     path("policy/", include("doudi.policy.urls")),
     path("cases/", include("doudi.cases.urls")),
     path("window/", include("doudi.window.urls")),
+    path("payroll/", include("doudi.payroll.urls")),
+    path("grants/", include("doudi.grants.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/v1/", include("doudi.api.urls")),

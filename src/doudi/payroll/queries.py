@@ -12,7 +12,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from doudi.accounts.jurisdiction import get_in_scope, scope
 from doudi.accounts.roles import Permission
 from doudi.benefits.models import Benefit
-from doudi.payroll.models import LineStatus, Payroll, PayrollLine
+from doudi.payroll.funds import FundPosition, position
+from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollLine
 from doudi.regions.codes import prefix_of
 
 if TYPE_CHECKING:
@@ -94,3 +95,15 @@ def month_lines(actor: User, month: datetime.date, place_code: str) -> QuerySet[
     return scope(actor, PayrollLine.objects.all(), Permission.VIEW_PAYROLLS,
                  "payroll__region__code").filter(
         payroll__month=month.replace(day=1), region__code__startswith=prefix_of(place_code))
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    budget: Budget
+    position: FundPosition
+
+
+def budgets_visible_to(actor: User) -> list[BudgetRow]:
+    budgets = scope(actor, Budget.objects.select_related("region"), Permission.VIEW_PAYROLLS,
+                    "region__code").order_by("-year", "region_id", "programme")[:200]
+    return [BudgetRow(b, position(b.programme, b.year, b.region_id)) for b in budgets]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
 
 from doudi.accounts.roles import Role
 from doudi.conftest import CITY, valid_id_number
@@ -85,3 +86,24 @@ def test_a_monthly_payroll_has_no_grant_and_a_grant_needs_approval(parties, coho
     with pytest.raises(DoudiError):
         payroll_services.generate(parties.civil_affairs, "one_off_grant", JULY, COUNTY,
                                   grant_id=grant.pk)
+
+
+def test_the_grant_pages(staff, parties, cohort, clock, make_user, city_finance):
+    clock.at("2026-06-20")
+    city = Client()
+    city.force_login(make_user(Role.CITY_SUPERVISOR))
+    response = city.post("/grants/define/", {
+        "name": "洪灾补贴", "programmes": ["minimum_living"], "places": FLOODED_VILLAGE,
+        "in_force_on": "2026-06-20", "per": "household", "amount": "500", "reason": "纪要"})
+    assert response.status_code == 302
+    page = city.get(response.url).content.decode()
+    assert 'data-testid="total">1,500.00' in page
+    finance = Client()
+    finance.force_login(city_finance)
+    grant_id = int(response.url.strip("/").split("/")[-1])
+    finance.post(f"/grants/{grant_id}/approve/")
+    county = Client()
+    county.force_login(parties.civil_affairs)
+    assert county.get(f"/grants/{grant_id}/").status_code == 200  # a city grant, seen below
+    paid = county.post(f"/grants/{grant_id}/pay/", {"month": "2026-07", "region": COUNTY})
+    assert paid.status_code == 302 and paid.url.startswith("/payroll/")

@@ -1,0 +1,95 @@
+"""Grant pages: the list and defining one (with its preview), a grant's figures, approving it,
+and generating its payroll for a county."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from doudi.accounts.jurisdiction import has_permission
+from doudi.accounts.roles import Permission
+from doudi.errors import DoudiError
+from doudi.grants import queries, services
+from doudi.grants.models import GrantState, Per
+from doudi.money import yuan_to_fen
+from doudi.payroll import services as payroll_services
+from doudi.payroll.models import PayrollProgramme
+from doudi.regions.queries import regions_visible_to
+
+
+def _date(text: str, field: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise DoudiError(_("“%(value)s” is not a date (YYYY-MM-DD)."), field=field,
+                         value=text) from None
+
+
+@login_required
+def grant_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "grants/list.html", {
+        "grants": queries.grants_visible_to(request.user)[:100],
+        "can_define": has_permission(request.user, Permission.DEFINE_GRANTS),
+        "programmes": services.MONTHLY, "labels": dict(PayrollProgramme.choices),
+        "per": Per.choices, "today": timezone.localdate().isoformat()})
+
+
+@login_required
+@require_POST
+def define(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    try:
+        grant = services.define(
+            request.user, name=post.get("name", ""), programmes=post.getlist("programmes"),
+            places=[code.strip() for code in post.get("places", "").split() if code.strip()],
+            in_force_on=_date(post.get("in_force_on", ""), "in_force_on"),
+            per=post.get("per", ""), amount_fen=yuan_to_fen(post.get("amount", "")),
+            reason=post.get("reason", ""))
+    except DoudiError as error:
+        messages.error(request, error.render())
+        return redirect("grants:list")
+    return redirect("grants:detail", grant.pk)
+
+
+@login_required
+def detail(request: HttpRequest, grant_id: int) -> HttpResponse:
+    grant = queries.grant_for(request.user, grant_id)
+    approved = grant.state == GrantState.APPROVED
+    return render(request, "grants/detail.html", {
+        "grant": grant, "payrolls": grant.payrolls.filter(
+            region__code__startswith=request.user.jurisdiction_prefix),
+        "can_approve": not approved and has_permission(request.user,
+                                                       Permission.APPROVE_PAYROLL),
+        "can_pay": approved and has_permission(request.user, Permission.PREPARE_PAYROLL),
+        "places": regions_visible_to(request.user).filter(level="county"),
+        "this_month": timezone.localdate().strftime("%Y-%m")})
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, grant_id: int) -> HttpResponse:
+    try:
+        services.approve(request.user, grant_id)
+    except DoudiError as error:
+        messages.error(request, error.render())
+    return redirect("grants:detail", grant_id)
+
+
+@login_required
+@require_POST
+def pay(request: HttpRequest, grant_id: int) -> HttpResponse:
+    try:
+        month = _date(f"{request.POST.get('month', '')}-01", "month")
+        payroll = payroll_services.generate(request.user, PayrollProgramme.ONE_OFF_GRANT, month,
+                                            request.POST.get("region", ""), grant_id=grant_id)
+    except DoudiError as error:
+        messages.error(request, error.render())
+        return redirect("grants:detail", grant_id)
+    return redirect("payroll:detail", payroll.pk)

@@ -1,0 +1,43 @@
+"""The figures of a payroll or a month as an Excel workbook (amounts in yuan, exact)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import openpyxl
+from openpyxl.styles import Font
+
+from doudi.money import FEN_PER_YUAN
+from doudi.payroll.models import PayrollProgramme
+from doudi.payroll.queries import ReportRow
+
+HEADER = ["项目", "地区代码", "人数", "户数", "笔数", "金额（元）", "已发放（元）", "失败（元）"]
+
+
+def _yuan(fen: int) -> Decimal:
+    return Decimal(fen) / FEN_PER_YUAN
+
+
+def report_workbook(title: str, rows: list[ReportRow]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "发放统计"
+    sheet.append([title])
+    sheet.append(HEADER)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    labels = dict(PayrollProgramme.choices)
+    for row in rows:
+        sheet.append([str(labels.get(row.programme, row.programme)), row.place, row.people,
+                      row.households, row.lines, _yuan(row.amount_fen), _yuan(row.paid_fen),
+                      _yuan(row.failed_fen)])
+    sheet.append(["合计", "", sum(r.people for r in rows), sum(r.households for r in rows),
+                  sum(r.lines for r in rows), _yuan(sum(r.amount_fen for r in rows)),
+                  _yuan(sum(r.paid_fen for r in rows)), _yuan(sum(r.failed_fen for r in rows))])
+    for row in sheet.iter_rows(min_row=3, min_col=6, max_col=8):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
