@@ -10,6 +10,8 @@ import openpyxl
 import pytest
 
 from doudi.audit.models import AuditEvent
+from doudi.cases import services as cases
+from doudi.cases.tests.helpers import investigate, open_case
 from doudi.errors import DoudiError, NotPermitted, ValidationFailed
 from doudi.payroll import generation, queries, services
 from doudi.payroll.models import LineStatus, Payroll, PayrollLine, PayrollState
@@ -219,3 +221,18 @@ def test_the_report_matches_the_lines_to_the_fen(parties, on_benefit, clock):
                                               first.amount_fen)
     month = queries.report(queries.month_lines(parties.finance, APRIL, COUNTY), place_digits=6)
     assert month[0].amount_fen == april.total_fen and month[0].place == COUNTY
+
+
+def test_a_stopped_benefit_is_not_paid_after_its_last_month(staff, parties, on_benefit, clock):
+    clock.at("2026-04-10")
+    stop = open_case(staff, on_benefit[0].household, kind="termination")
+    cases.accept(staff.handler, stop.pk)
+    investigate(staff, stop, "2026-04-10")
+    cases.request_check(staff.handler, stop.pk)
+    cases.record_check(staff.county, stop.pk, result="discrepancy", findings="有稳定收入")
+    cases.give_opinion(staff.handler, stop.pk, recommends_approval=True, text="拟停保")
+    cases.approve(staff.county_colleague, stop.pk, reasons="收入超标")  # paid April, not May
+    clock.at("2026-04-25")
+    may = services.generate(parties.civil_affairs, "minimum_living", MAY, COUNTY)
+    assert may.line_count == 2
+    assert on_benefit[0].pk not in set(may.lines.values_list("benefit_id", flat=True))
