@@ -64,6 +64,9 @@ class Case(models.Model):
     # household form (has_capable_supporter, orphan_status, temporary_need …).
     facts = models.JSONField(_("facts established"), default=dict, blank=True)
     closed_on = models.DateField(_("closed"), null=True, blank=True)
+    # The limit the case was working to when it closed (the whole procedure's, else its step's):
+    # whether it was decided in time, once step_due_on has moved on to telling the household.
+    deadline_at_closing = models.DateField(_("deadline when closed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

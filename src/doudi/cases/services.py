@@ -12,8 +12,9 @@ import datetime
 import math
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import covers, get_in_scope, require
@@ -158,8 +159,13 @@ def submit(actor: User, household_id: int, programme: str, *, channel: str,
     _refuse_duplicate(household, programme, kind, member)
     if programme in TEMPORARY and kind == CaseKind.APPLICATION and not requested_amount_fen:
         raise DoudiError(_("State the amount asked for."), field="requested_amount")
-    if requested_amount_fen is not None and requested_amount_fen < 0:
-        raise DoudiError(_("An amount cannot be negative."), field="requested_amount")
+    if requested_amount_fen is not None and (
+            isinstance(requested_amount_fen, bool) or not isinstance(requested_amount_fen, int)
+            or requested_amount_fen < 0):
+        raise DoudiError(_("An amount is a whole number of fen, not negative."),
+                         field="requested_amount")
+    if authorisation_signed_on and authorisation_signed_on > _today():
+        raise DoudiError(_("The date is in the future."), field="authorisation_signed_on")
     hukou_region = None
     if hukou_region_code and hukou_region_code[:9] != household.region_id[:9]:
         hukou_region = Region.objects.filter(
@@ -231,7 +237,10 @@ def _staff_in_household(household: Household) -> str:
     hashes = household.members.filter(left_on__isnull=True).exclude(id_number_hash="")
     staff = User.objects.filter(is_active=True,
                                 id_number_hash__in=hashes.values("id_number_hash")).first()
-    return _("Staff member %(name)s is in the household") % {"name": staff} if staff else ""
+    if staff is None:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):  # a record, kept in the bureau's language
+        return _("Staff member %(name)s is in the household") % {"name": staff}
 
 
 @transaction.atomic
@@ -335,6 +344,7 @@ def withdraw(actor: User, case_id: int, *, reason: str) -> Case:
     if hasattr(case, "emergency_payment"):
         raise DoudiError(_("Money was already paid on this case; complete its papers and "
                            "confirm it instead."), field="state")
+    case.deadline_at_closing = case.due_on or case.step_due_on
     case.closed_on, case.step_due_on = _today(), None
     return _finish(actor, case, Action.WITHDRAW,
                    reason=_text(reason, "reason", _("State the reason for this change.")))
@@ -661,6 +671,7 @@ def refuse(actor: User, case_id: int, *, reasons: str) -> Case:
 
 def _close(actor: User, case: Case, action: Action, decision: Decision,
            **more: Any) -> Case:
+    case.deadline_at_closing = case.due_on or case.step_due_on
     case.closed_on, case.step_due_on = decision.decided_on, decision.notify_due_on
     return _finish(actor, case, action, reason=decision.reasons, details={
         "decision": decision.pk, "monthly_amount_fen": decision.monthly_amount_fen,

@@ -66,6 +66,7 @@ def test_approved_by_the_county_with_limits_across_the_spring_festival(staff, ho
                      if p["programme"] == "minimum_living")
     assert programme["eligible"] is True
     assert decision.notify_due_on == D("2026-03-06")
+    assert case.deadline_at_closing == D("2026-03-31")  # decided well within the 30 days
 
     steps = list(case.transitions.values_list("action", "from_state", "to_state"))
     assert steps == [
