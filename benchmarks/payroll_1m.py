@@ -21,13 +21,9 @@ import argparse
 import datetime
 import os
 import platform
-import resource
-import statistics
-import sys
 import time
-from pathlib import Path
 
-SERVER = "postgres://postgres@127.0.0.1:5432"
+from common import report, setup_django
 
 SEED_SQL = [
     """UPDATE registry_member SET social_security_card = '6217' || lpad(id::text, 15, '0')
@@ -59,12 +55,7 @@ SEED_SQL = [
 
 def main() -> None:
     options = _arguments()
-    os.environ["DATABASE_URL"] = f"{SERVER}/{options.database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
-
-    django.setup()
+    setup_django(options.database)
     _run(options)
 
 
@@ -73,16 +64,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--database", default="doudi_bench")
     parser.add_argument("--repeat", type=int, default=3)
     return parser.parse_args()
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _line(name: str, times: list[float], note: str = "") -> None:
-    spread = f"{min(times):.2f}–{max(times):.2f}"
-    print(f"{name:<10} median {statistics.median(times):7.2f} s  spread {spread:>13} s  "
-          f"peak {_peak_mb():7.0f} MB  {note}", flush=True)
 
 
 def _seed(month: datetime.date) -> None:
@@ -155,7 +136,7 @@ def _run(options: argparse.Namespace) -> None:
     print(f"{platform.node()} · {os.cpu_count()} cores · {len(counties)} county payrolls · "
           f"{lines:,} lines · {total / 100:,.2f} yuan")
     for name, times in timings.items():
-        _line(name, times)
+        report(name, times)
 
 
 def _bank_result(payment_file: bytes) -> bytes:

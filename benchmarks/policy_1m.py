@@ -18,23 +18,16 @@ import argparse
 import datetime
 import os
 import platform
-import resource
 import statistics
 import sys
 import time
-from pathlib import Path
 
-SERVER = "postgres://postgres@127.0.0.1:5432"
+from common import report, setup_django, timed
 
 
 def main() -> None:
     options = _arguments()
-    os.environ["DATABASE_URL"] = f"{SERVER}/{options.database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
-
-    django.setup()
+    setup_django(options.database)
     _run(options)
 
 
@@ -45,27 +38,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--naive-sample", type=int, default=2000)
     return parser.parse_args()
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _timed(function, repeat: int) -> tuple[list[float], object]:
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return times, result
-
-
-def _line(name: str, times: list[float], note: str = "") -> None:
-    spread = f"{min(times):.2f}–{max(times):.2f}"
-    print(
-        f"{name:<8} median {statistics.median(times):8.2f} s  spread {spread:>13} s  "
-        f"peak {_peak_mb():7.0f} MB  {note}"
-    )
 
 
 def _run(options: argparse.Namespace) -> None:
@@ -89,19 +61,19 @@ def _run(options: argparse.Namespace) -> None:
         f"{households:,} households, month {month:%Y-%m}"
     )
     system = rules_in_force()
-    times, columns = _timed(lambda: read_registry(month, "41", system.county_keys), options.repeat)
+    times, columns = timed(lambda: read_registry(month, "41", system.county_keys), options.repeat)
     population = columns.population
-    _line(
+    report(
         "read",
         times,
         f"{len(columns.household_ids):,} households, {len(columns.member_ids):,} persons",
     )
-    times, amounts = _timed(lambda: programme_amounts(system, population, month), options.repeat)
+    times, amounts = timed(lambda: programme_amounts(system, population, month), options.repeat)
     eligible = int((amounts["minimum_living"] > 0).sum())
-    _line("engine", times, f"{eligible:,} households with 低保")
+    report("engine", times, f"{eligible:,} households with 低保")
     actor = User.objects.get(username="city")
-    times, run = _timed(lambda: batch.evaluate_all(actor, month), options.repeat)
-    _line("whole", times, f"{run.results:,} eligible results written per run")
+    times, run = timed(lambda: batch.evaluate_all(actor, month), options.repeat)
+    report("whole", times, f"{run.results:,} eligible results written per run")
     _single(system)
     _naive(
         system, population, month, options.naive_sample, len(columns.household_ids), simulate, numpy

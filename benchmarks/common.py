@@ -1,0 +1,44 @@
+"""What the benchmark scripts share: Django on a benchmark database, timing, peak memory."""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+SERVER = "postgres://postgres@127.0.0.1:5432"
+T = TypeVar("T")
+
+
+def setup_django(database: str) -> None:
+    os.environ["DATABASE_URL"] = f"{SERVER}/{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    import django
+
+    django.setup()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(function: Callable[[], T], repeat: int) -> tuple[list[float], T]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return times, result
+
+
+def report(name: str, times: list[float], note: str = "") -> None:
+    """One line: median and spread in seconds, and the process's peak memory so far."""
+    spread = f"{min(times):.2f}–{max(times):.2f}"
+    print(f"{name:<10} median {statistics.median(times):8.2f} s  spread {spread:>13} s  "
+          f"peak {peak_mb():7.0f} MB  {note}", flush=True)
