@@ -91,5 +91,11 @@ def fill(payroll: Payroll, prefix: str) -> None:
               "region": payroll.region_id, "prefix": f"{prefix}%", "grant": payroll.grant_id}
     statements = (REISSUES, GRANT_SHARES) if payroll.grant_id else (REISSUES, REGULAR, ARREARS)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Each "not yet paid" check must be a hash anti-join, built once from what was paid
+            # before the statement. As a nested loop it probes the index the statement is
+            # filling, re-reading every line inserted so far for each new one: 148 s instead of
+            # 3 s for 80,000 lines when the table's statistics say it is empty.
+            cursor.execute("SET LOCAL enable_nestloop = off")
         for statement in statements:
             cursor.execute(statement, params)

@@ -98,9 +98,15 @@ class PayrollLine(models.Model):
                                 related_name="payroll_lines")
     grant_share = models.OneToOneField("grants.GrantShare", on_delete=models.PROTECT, null=True,
                                        blank=True, related_name="payroll_line")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    payee = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="payroll_lines")
+    # Household, place and payee are copied from the benefit (or grant share), whose own
+    # constraints guard them; checking them again for every line of a million-line payroll
+    # doubled the time of its commit (docs/performance.md).
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+",
+                                  db_constraint=False, db_index=False)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                               db_constraint=False)
+    payee = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="payroll_lines",
+                              db_constraint=False, db_index=False)
     payee_name = models.CharField(_("name"), max_length=50)
     card = models.CharField(_("social-security card"), max_length=30)
     amount_fen = models.BigIntegerField(_("amount (fen)"))
