@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ FOOTER = "合计"
 STATUS_WORDS = {"成功": LineStatus.PAID, "paid": LineStatus.PAID,
                 "失败": LineStatus.FAILED, "failed": LineStatus.FAILED}
 FORMATS = ("csv", "xlsx")
+PLAIN_AMOUNT = re.compile(r"(\d{1,13})\.(\d{2})")
 
 
 def _yuan(fen: int) -> str:
@@ -116,11 +118,9 @@ def _result_row(number: int, cells: list[str], problems: list[DoudiError]) -> Re
     before = len(problems)
     if not line.isdigit():
         problems.append(CellError(_("is not a line number."), row=number, column="行号"))
-    try:
-        amount_fen = yuan_to_fen(amount)
-    except DoudiError:
+    amount_fen = _fen(amount)
+    if amount_fen is None:
         problems.append(CellError(_("is not an amount in yuan."), row=number, column="金额（元）"))
-        amount_fen = 0
     if status not in STATUS_WORDS:
         problems.append(CellError(_("must be 成功 or 失败."), row=number, column="结果"))
     elif STATUS_WORDS[status] == LineStatus.FAILED and not reason:
@@ -129,6 +129,16 @@ def _result_row(number: int, cells: list[str], problems: list[DoudiError]) -> Re
     if len(problems) > before:
         return None
     return ResultRow(number, int(line), card, amount_fen, STATUS_WORDS[status], reason[:200])
+
+
+def _fen(text: str) -> int | None:
+    """Yuan to fen; the bank's usual "1234.56" without Decimal (a million rows a file)."""
+    if match := PLAIN_AMOUNT.fullmatch(text):
+        return int(match[1]) * 100 + int(match[2])
+    try:
+        return yuan_to_fen(text)
+    except DoudiError:
+        return None
 
 
 def _footer(cells: list[str], row: int, problems: list[DoudiError]) -> tuple[int, int]:

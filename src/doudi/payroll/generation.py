@@ -1,10 +1,10 @@
 """Filling a payroll's lines in the database, set-based (INSERT … SELECT): a million benefits
 never pass through Python one by one.
 
-Three statements, in this order, each skipping whoever already has a payment for that
-programme and month that has not failed (the partial unique index is the last guard):
+Three statements, each skipping whoever already had a first payment for that programme and
+month (the partial unique index is the last guard):
 
-1. re-issues of lines that failed in an earlier payroll of the same place and programme;
+1. one re-issue of each line that failed in an earlier payroll of the same place and programme;
 2. this month's payment of every benefit in force, to a payee alive, still a member, with a card;
 3. arrears (补发): months an earlier payroll of this place paid, that a benefit approved late was
    entitled to and missed.
@@ -24,10 +24,13 @@ PAYABLE = """m.social_security_card <> ''
     AND (m.death_date IS NULL OR m.death_date >= {m})
     AND (m.left_on IS NULL OR m.left_on > {m})"""
 
+# No first payment yet for that person, programme and month: a failed one is re-issued by
+# REISSUES, never paid again as a new line.
 NOT_YET_PAID = """NOT EXISTS (
     SELECT 1 FROM payroll_payrollline done
     WHERE done.programme = b.programme AND done.payee_id = b.payee_id
-      AND done.pay_month = {m} AND done.benefit_id IS NOT NULL AND done.status <> 'failed')"""
+      AND done.pay_month = {m} AND done.benefit_id IS NOT NULL
+      AND done.reissue_of_id IS NULL)"""
 
 REISSUES = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})

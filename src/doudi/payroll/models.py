@@ -121,11 +121,14 @@ class PayrollLine(models.Model):
         ordering = ["payroll_id", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="line_amount_positive"),
-            # Paid at most once per programme and month, whatever is re-run: a failed line
-            # gives way to its re-issue.
+            # Paid at most once per programme and month, whatever is re-run: one first payment
+            # per person, programme and month; a failed one is followed by at most one
+            # re-issue (``reissue_of`` is unique), made only of a failed line. The status is
+            # kept out of every index so that recording the bank's result updates lines in
+            # place (HOT), without rewriting the indexes (docs/performance.md).
             models.UniqueConstraint(
                 fields=["programme", "payee", "pay_month"],
-                condition=Q(benefit__isnull=False) & ~Q(status=LineStatus.FAILED),
+                condition=Q(benefit__isnull=False) & Q(reissue_of__isnull=True),
                 name="one_payment_per_person_programme_month"),
         ]
 
