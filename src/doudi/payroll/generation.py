@@ -2,7 +2,9 @@
 never pass through Python one by one.
 
 Three statements, each skipping whoever already had a first payment for that programme and
-month (the partial unique index is the last guard):
+month (the partial unique index is the last guard; its first column is the payee, so that each
+check reads one person's entries — led by the month, a check re-read every line the statement
+had inserted so far: 148 s instead of 3 s for 80,000 lines):
 
 1. one re-issue of each line that failed in an earlier payroll of the same place and programme;
 2. this month's payment of every benefit in force, to a payee alive, still a member, with a card;
@@ -94,11 +96,5 @@ def fill(payroll: Payroll, prefix: str) -> None:
               "region": payroll.region_id, "prefix": f"{prefix}%", "grant": payroll.grant_id}
     statements = (REISSUES, GRANT_SHARES) if payroll.grant_id else (REISSUES, REGULAR, ARREARS)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Each "not yet paid" check must be a hash anti-join, built once from what was paid
-            # before the statement. As a nested loop it probes the index the statement is
-            # filling, re-reading every line inserted so far for each new one: 148 s instead of
-            # 3 s for 80,000 lines when the table's statistics say it is empty.
-            cursor.execute("SET LOCAL enable_nestloop = off")
         for statement in statements:
             cursor.execute(statement, params)

@@ -126,8 +126,10 @@ class PayrollLine(models.Model):
             # re-issue (``reissue_of`` is unique), made only of a failed line. The status is
             # kept out of every index so that recording the bank's result updates lines in
             # place (HOT), without rewriting the indexes (docs/performance.md).
+            # The payee comes first: each "not yet paid" probe then looks up one person,
+            # never a whole month of lines (docs/performance.md).
             models.UniqueConstraint(
-                fields=["programme", "payee", "pay_month"],
+                fields=["payee", "programme", "pay_month"],
                 condition=Q(benefit__isnull=False) & Q(reissue_of__isnull=True),
                 name="one_payment_per_person_programme_month"),
         ]
