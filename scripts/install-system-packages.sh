@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: Chromium (driven by Playwright in the browser tests)
-# and Noto CJK fonts (Chinese text in pages and PDFs). Installs only what is missing.
+# Debian packages Doudi needs: Noto CJK fonts (embedded in the PDF documents; `make run`) and,
+# for the test suite, Chromium (driven by Playwright in the browser tests; `make test`).
+#   scripts/install-system-packages.sh fonts   # the server's needs only
+#   scripts/install-system-packages.sh         # everything, for the tests
+# Installs only what is missing.
 set -euo pipefail
 needed=()
-command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || needed+=(fonts-noto-cjk)
+if [ "${1:-all}" != fonts ]; then
+  command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+fi
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Please install these Debian packages first: ${needed[*]}" >&2
