@@ -49,6 +49,18 @@ STEP_FIELDS: dict[Action, list[tuple[str, str]]] = {
     Action.NOTIFY: [("told_on", "date"), ("how", "text")],
     Action.WITHDRAW: [("reason", "text")],
 }
+FIELD_LABELS = {
+    "visited_on": _("visited"), "investigators": _("investigators"),
+    "home_visit": _("home visit (入户)"), "neighbours_heard": _("neighbours heard"),
+    "findings": _("findings"), "relation": _("close relative of staff or cadre"),
+    "items": _("materials, one per line"),
+    "authorisation_signed_on": _("authorisation for checks signed"), "result": _("result"),
+    "recommends_approval": _("recommends approval"), "text": _("opinion"),
+    "content": _("objection"), "participants": _("participants"), "in_favour": _("in favour"),
+    "outcome": _("outcome"), "agrees": _("agrees with the township"), "reason": _("reason"),
+    "amount": _("amount (yuan)"), "reasons": _("reasons"), "told_on": _("household told"),
+    "how": _("how the household was told"),
+}
 # Fields a step's form may leave empty (the service then uses its own default).
 OPTIONAL = {("authorisation_signed_on", Action.RECEIVE_MATERIALS), ("amount", Action.APPROVE)}
 STEP_SERVICES = {
@@ -125,7 +137,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = queries.case_for(request.user, case_id)
     procedure = procedure_of(case)
-    steps = [(action, STEP_FIELDS[action]) for action in Action
+    steps = [(action, [(name, kind, FIELD_LABELS[name]) for name, kind in STEP_FIELDS[action]])
+             for action in Action
              if action in STEP_FIELDS and action in procedure.actions()
              and case.state in EDGES[action][0]
              and has_permission(request.user, services.ACTION_PERMISSION[action])]
