@@ -68,3 +68,26 @@ def test_a_township_handler_finds_a_household_and_reads_its_file(live_server):
         page.click("form.filters button[type=submit]")
         expect(page.locator(".error")).to_contain_text("2000-01-01")
         browser.close()
+
+
+def test_a_handler_accepts_a_demo_case_and_a_reviewer_sees_it(live_server):
+    """The demo's submitted 低保 case, accepted in the browser through its step form."""
+    call_command("demo", "load")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        page = browser.new_page(locale="zh-CN")
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "handler")
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("main button[type=submit]")
+        page.click("nav >> text=案件")
+        cases = page.locator("[data-testid=cases] tbody tr")
+        expect(cases).to_have_count(9)
+        cases.filter(has_text="已申请，待受理").locator("a").first.click()
+        expect(page.locator("[data-testid=state]")).to_have_text("已申请，待受理")
+        page.click("details[data-step=accept] summary")
+        page.click("details[data-step=accept] button[type=submit]")
+        expect(page.locator("[data-testid=state]")).to_have_text("已受理")
+        expect(page.locator("[data-testid=transitions]")).to_contain_text("受理")
+        expect(page.locator("[data-testid=step-due]")).not_to_have_text("—")
+        browser.close()
