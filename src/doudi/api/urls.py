@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
 from doudi.api import views
+from doudi.cases.api import CaseViewSet
 from doudi.policy.api import EvaluateView
 from doudi.registry import api as registry_api
 
@@ -12,6 +13,7 @@ router.register("users", views.UserViewSet, basename="user")
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 router.register("households", registry_api.HouseholdViewSet, basename="household")
 router.register("members", registry_api.MemberViewSet, basename="member")
+router.register("cases", CaseViewSet, basename="case")
 
 app_name = "api"
 urlpatterns = [
