@@ -16,4 +16,5 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "perms_view_households": has_permission(user, Permission.VIEW_HOUSEHOLDS),
         "perms_view_payrolls": has_permission(user, Permission.VIEW_PAYROLLS),
         "perms_view_cases": has_permission(user, Permission.VIEW_CASES),
+        "perms_submit_cases": has_permission(user, Permission.SUBMIT_CASES),
     }
