@@ -14,6 +14,7 @@ run: install
 
 test: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	DATABASE_URL= $(BIN)/doudi makemigrations --check --dry-run -v0
 	$(BIN)/pytest -n 2 -q
 

@@ -40,5 +40,8 @@ def timed(function: Callable[[], T], repeat: int) -> tuple[list[float], T]:
 def report(name: str, times: list[float], note: str = "") -> None:
     """One line: median and spread in seconds, and the process's peak memory so far."""
     spread = f"{min(times):.2f}–{max(times):.2f}"
-    print(f"{name:<10} median {statistics.median(times):8.2f} s  spread {spread:>13} s  "
-          f"peak {peak_mb():7.0f} MB  {note}", flush=True)
+    print(
+        f"{name:<10} median {statistics.median(times):8.2f} s  spread {spread:>13} s  "
+        f"peak {peak_mb():7.0f} MB  {note}",
+        flush=True,
+    )

@@ -85,8 +85,10 @@ def _seed(month: datetime.date) -> None:
             cursor.execute(statement, params)
     with connection.cursor() as cursor:
         cursor.execute(SEED_SQL[-1])
-    print(f"seeded {Benefit.objects.count():,} benefits in {time.perf_counter() - started:.0f} s",
-          flush=True)
+    print(
+        f"seeded {Benefit.objects.count():,} benefits in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
 
 
 def _empty_payrolls() -> None:
@@ -105,21 +107,32 @@ def _run(options: argparse.Namespace) -> None:
 
     month = datetime.date.today().replace(day=1)
     _seed(month)
-    counties = list(Region.objects.filter(level="county", code__startswith="4108")
-                    .values_list("code", flat=True))
+    counties = list(
+        Region.objects.filter(level="county", code__startswith="4108").values_list(
+            "code", flat=True
+        )
+    )
     city = Region.objects.get(code="410800000000")
-    parties = {role: User.objects.get_or_create(
-        username=f"bench_{role.value}", defaults={"role": role, "region": city})[0]
-        for role in (Role.FINANCE_OFFICER, Role.BANK_OPERATOR)}
+    parties = {
+        role: User.objects.get_or_create(
+            username=f"bench_{role.value}", defaults={"role": role, "region": city}
+        )[0]
+        for role in (Role.FINANCE_OFFICER, Role.BANK_OPERATOR)
+    }
     # Civil affairs prepares per county: one county approver each.
-    preparers = {code: User.objects.get_or_create(username=f"bench_{code[:6]}", defaults={
-        "role": Role.COUNTY_APPROVER, "region_id": code})[0] for code in counties}
+    preparers = {
+        code: User.objects.get_or_create(
+            username=f"bench_{code[:6]}", defaults={"role": Role.COUNTY_APPROVER, "region_id": code}
+        )[0]
+        for code in counties
+    }
     timings: dict[str, list[float]] = {"generate": [], "bank file": [], "result": []}
     for _ in range(options.repeat):
         _empty_payrolls()
         started = time.perf_counter()
-        payrolls = [services.generate(preparers[code], "minimum_living", month, code)
-                    for code in counties]
+        payrolls = [
+            services.generate(preparers[code], "minimum_living", month, code) for code in counties
+        ]
         timings["generate"].append(time.perf_counter() - started)
         files = {}
         started = time.perf_counter()
@@ -133,12 +146,16 @@ def _run(options: argparse.Namespace) -> None:
         for pk, data in results.items():
             services.reconcile(parties[Role.BANK_OPERATOR], pk, data, "csv")
         timings["result"].append(time.perf_counter() - started)
-        print("  run: " + ", ".join(f"{name} {times[-1]:.1f} s" for name, times in timings.items()),
-              flush=True)
+        print(
+            "  run: " + ", ".join(f"{name} {times[-1]:.1f} s" for name, times in timings.items()),
+            flush=True,
+        )
     lines = PayrollLine.objects.count()
     total = sum(p.total_fen for p in payrolls)
-    print(f"{platform.node()} · {os.cpu_count()} cores · {len(counties)} county payrolls · "
-          f"{lines:,} lines · {total / 100:,.2f} yuan")
+    print(
+        f"{platform.node()} · {os.cpu_count()} cores · {len(counties)} county payrolls · "
+        f"{lines:,} lines · {total / 100:,.2f} yuan"
+    )
     for name, times in timings.items():
         report(name, times)
 
@@ -151,8 +168,10 @@ def _bank_result(payment_file: bytes) -> bytes:
     for number, row in enumerate(rows):
         line, _name, card, amount, *_rest = row.split(",")
         failed = number % 1000 == 999
-        out.append(f"{line},{card},{amount},{'失败' if failed else '成功'},"
-                   f"{'账户已销户' if failed else ''}")
+        out.append(
+            f"{line},{card},{amount},{'失败' if failed else '成功'},"
+            f"{'账户已销户' if failed else ''}"
+        )
         total_fen += round(float(amount) * 100)
     out.append(f"合计,{len(rows)},{total_fen // 100}.{total_fen % 100:02d}")
     return "\n".join(out).encode("utf-8")

@@ -35,9 +35,14 @@ PREFIX = "doudi_bench"
 WARM_UP = 3
 COUNTY = "410821"  # 修武县, where the demo account "county" works
 SURNAME = "王"  # the commonest surname: the longest name search
-TABLES = {"households": "registry_household", "members": "registry_member",
-          "incomes": "registry_income", "expenses": "registry_expense",
-          "assets": "registry_asset", "versions": "registry_householdversion"}
+TABLES = {
+    "households": "registry_household",
+    "members": "registry_member",
+    "incomes": "registry_income",
+    "expenses": "registry_expense",
+    "assets": "registry_asset",
+    "versions": "registry_householdversion",
+}
 
 
 def main() -> None:
@@ -64,8 +69,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--server", default=SERVER, help="PostgreSQL URL without database")
     parser.add_argument("--seed", type=int, default=410800)
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--pages-only", action="store_true",
-                        help="only time the pages, on the database a previous run loaded")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="only time the pages, on the database a previous run loaded",
+    )
     return parser.parse_args()
 
 
@@ -104,9 +112,11 @@ def _load(options: argparse.Namespace) -> tuple[dict[str, int], dict[str, float]
         cursor.execute("VACUUM (ANALYZE)")
         cursor.execute("CHECKPOINT")
     settled = time.perf_counter()
-    return counts, {"draw (numpy)": drawn - started,
-                    "write (COPY, one transaction)": written - drawn,
-                    "VACUUM ANALYZE + CHECKPOINT afterwards": settled - written}
+    return counts, {
+        "draw (numpy)": drawn - started,
+        "write (COPY, one transaction)": written - drawn,
+        "VACUUM ANALYZE + CHECKPOINT afterwards": settled - written,
+    }
 
 
 def _county_sample(size: int, seed: int) -> tuple[list[int], dict[int, str]]:
@@ -138,8 +148,9 @@ def _measure_pages(repeat: int, seed: int) -> dict[str, list[float]]:
         "list, first page": lambda i: client.get("/households/"),
         "list, page 500": lambda i: client.get("/households/", {"page": 500}),
         f"name search “{SURNAME}”": lambda i: client.get("/households/", {"name": SURNAME}),
-        "ID-number search (POST)": lambda i: _found(client.post(
-            "/households/", {"id_number": numbers[ids[i]]}), ids[i]),
+        "ID-number search (POST)": lambda i: _found(
+            client.post("/households/", {"id_number": numbers[ids[i]]}), ids[i]
+        ),
         "household detail": lambda i: client.get(f"/households/{ids[i]}/"),
     }
     results = {}
@@ -163,8 +174,9 @@ def _percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def _report_load(options: argparse.Namespace, counts: dict[str, int],
-                 timings: dict[str, float]) -> None:
+def _report_load(
+    options: argparse.Namespace, counts: dict[str, int], timings: dict[str, float]
+) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -172,11 +184,15 @@ def _report_load(options: argparse.Namespace, counts: dict[str, int],
         version, size = cursor.fetchone()
         cursor.execute(f"SELECT count(DISTINCT id_number_hash) FROM {TABLES['members']}")
         distinct = cursor.fetchone()[0]
-    print(f"\n## {datetime.date.today()} — {os.cpu_count()} cores, {_memory()}, "
-          f"{platform.python_implementation()} {platform.python_version()}, "
-          f"{version.split(' on ')[0]}")
-    print(f"\n{options.households:,} households, seed {options.seed}; database {size}; "
-          f"distinct ID numbers among the members: {distinct:,}\n")
+    print(
+        f"\n## {datetime.date.today()} — {os.cpu_count()} cores, {_memory()}, "
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{version.split(' on ')[0]}"
+    )
+    print(
+        f"\n{options.households:,} households, seed {options.seed}; database {size}; "
+        f"distinct ID numbers among the members: {distinct:,}\n"
+    )
     print("| rows | count |\n|---|---:|")
     for table, count in counts.items():
         print(f"| {table} | {count:,} |")
@@ -201,9 +217,11 @@ def _report_pages(results: dict[str, list[float]]) -> None:
     print("\n| request (county user, 修武县) | median ms | p95 ms | min–max ms | n |")
     print("|---|---:|---:|---:|---:|")
     for label, samples in results.items():
-        print(f"| {label} | {statistics.median(samples):.1f} | "
-              f"{_percentile(samples, 0.95):.1f} | {min(samples):.1f}–{max(samples):.1f} | "
-              f"{len(samples)} |")
+        print(
+            f"| {label} | {statistics.median(samples):.1f} | "
+            f"{_percentile(samples, 0.95):.1f} | {min(samples):.1f}–{max(samples):.1f} | "
+            f"{len(samples)} |"
+        )
 
 
 def _memory() -> str:

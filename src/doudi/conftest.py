@@ -136,10 +136,18 @@ TransactionTestCase._fixture_teardown = _fixture_teardown_past_audit_triggers
 
 def member_form(first17: str, name: str, relation: str = "head", **overrides) -> dict:
     """A valid member of the household JSON form; ``first17`` fixes place, birth date and sex."""
-    return {"key": first17, "name": name, "id_number": valid_id_number(first17),
-            "relation": relation, "hukou_type": "rural", "marital_status": "married",
-            "education": "junior", "employment": "farming", "joined_on": "2020-01-01",
-            **overrides}
+    return {
+        "key": first17,
+        "name": name,
+        "id_number": valid_id_number(first17),
+        "relation": relation,
+        "hukou_type": "rural",
+        "marital_status": "married",
+        "education": "junior",
+        "employment": "farming",
+        "joined_on": "2020-01-01",
+        **overrides,
+    }
 
 
 def household_form(region: str = INSIDE_VILLAGE, members: list | None = None, **overrides) -> dict:
@@ -147,11 +155,13 @@ def household_form(region: str = INSIDE_VILLAGE, members: list | None = None, **
     return {
         "region": region,
         "address": "示例一村 3 组 12 号",
-        "members": members or [
+        "members": members
+        or [
             member_form("41082119700101001", "张三"),
             member_form("41082119720202002", "李四", relation="spouse"),
         ],
-        "incomes": [{"member": "41082119700101001", "month": "2026-09", "type": "wage",
-                     "amount_fen": 80000}],
+        "incomes": [
+            {"member": "41082119700101001", "month": "2026-09", "type": "wage", "amount_fen": 80000}
+        ],
         **overrides,
     }

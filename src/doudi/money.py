@@ -16,8 +16,9 @@ def yuan_to_fen(text: str | int | Decimal, *, field: str = "amount") -> int:
     try:
         amount = Decimal(str(text).replace(",", "").replace("，", "").strip())
     except InvalidOperation:
-        raise DoudiError(_("“%(value)s” is not an amount in yuan."), field=field,
-                         value=text) from None
+        raise DoudiError(
+            _("“%(value)s” is not an amount in yuan."), field=field, value=text
+        ) from None
     if not amount.is_finite():
         raise DoudiError(_("“%(value)s” is not an amount in yuan."), field=field, value=text)
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):

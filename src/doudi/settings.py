@@ -236,6 +236,7 @@ LOGGING = {
 
 # The Chinese font embedded in PDF documents (Debian package fonts-noto-cjk), and its face in
 # the collection (2: Simplified Chinese).
-CJK_FONT = os.environ.get("DOUDI_CJK_FONT",
-                          "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+CJK_FONT = os.environ.get(
+    "DOUDI_CJK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
 CJK_FONT_INDEX = int(os.environ.get("DOUDI_CJK_FONT_INDEX", "2"))

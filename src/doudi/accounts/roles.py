@@ -79,38 +79,68 @@ _FIELD_WORK = {*_CASEWORK, Permission.EDIT_HOUSEHOLDS, Permission.SUBMIT_CASES}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VILLAGE_WORKER: frozenset(_FIELD_WORK),
     Role.GRID_WORKER: frozenset(_FIELD_WORK),
-    Role.TOWNSHIP_HANDLER: frozenset({*_FIELD_WORK, Permission.IMPORT_HOUSEHOLDS,
-                                      Permission.PAY_FROM_RESERVE, Permission.HANDLE_CASES}),
+    Role.TOWNSHIP_HANDLER: frozenset(
+        {
+            *_FIELD_WORK,
+            Permission.IMPORT_HOUSEHOLDS,
+            Permission.PAY_FROM_RESERVE,
+            Permission.HANDLE_CASES,
+        }
+    ),
     Role.TOWNSHIP_REVIEWER: frozenset({*_CASEWORK, Permission.CONFIRM_CASES}),
-    Role.COUNTY_APPROVER: frozenset({*_CASEWORK, Permission.VIEW_USERS,
-                                     Permission.IMPORT_HOUSEHOLDS, Permission.RUN_EVALUATION,
-                                     Permission.FUND_RESERVE, Permission.CHECK_DATA,
-                                     Permission.CONFIRM_CASES,
-                                     Permission.DELEGATE_CONFIRMATION,
-                                     Permission.VIEW_PAYROLLS, Permission.PREPARE_PAYROLL,
-                                     Permission.DEFINE_GRANTS}),
-    Role.CITY_SUPERVISOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT,
-                                     Permission.SET_STANDARDS, Permission.RUN_EVALUATION,
-                                     Permission.VIEW_PAYROLLS, Permission.DEFINE_GRANTS}),
+    Role.COUNTY_APPROVER: frozenset(
+        {
+            *_CASEWORK,
+            Permission.VIEW_USERS,
+            Permission.IMPORT_HOUSEHOLDS,
+            Permission.RUN_EVALUATION,
+            Permission.FUND_RESERVE,
+            Permission.CHECK_DATA,
+            Permission.CONFIRM_CASES,
+            Permission.DELEGATE_CONFIRMATION,
+            Permission.VIEW_PAYROLLS,
+            Permission.PREPARE_PAYROLL,
+            Permission.DEFINE_GRANTS,
+        }
+    ),
+    Role.CITY_SUPERVISOR: frozenset(
+        {
+            *_CASEWORK,
+            Permission.VIEW_USERS,
+            Permission.VIEW_AUDIT,
+            Permission.SET_STANDARDS,
+            Permission.RUN_EVALUATION,
+            Permission.VIEW_PAYROLLS,
+            Permission.DEFINE_GRANTS,
+        }
+    ),
     # Three-party control: finance approves payrolls and sets budgets, the bank pays.
-    Role.FINANCE_OFFICER: frozenset({*_EVERY_ROLE, Permission.VIEW_PAYROLLS,
-                                     Permission.APPROVE_PAYROLL, Permission.SET_BUDGETS}),
-    Role.BANK_OPERATOR: frozenset({*_EVERY_ROLE, Permission.VIEW_PAYROLLS,
-                                   Permission.BANK_TRANSFER}),
-    Role.AUDITOR: frozenset({*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT,
-                             Permission.VIEW_PAYROLLS}),
+    Role.FINANCE_OFFICER: frozenset(
+        {*_EVERY_ROLE, Permission.VIEW_PAYROLLS, Permission.APPROVE_PAYROLL, Permission.SET_BUDGETS}
+    ),
+    Role.BANK_OPERATOR: frozenset(
+        {*_EVERY_ROLE, Permission.VIEW_PAYROLLS, Permission.BANK_TRANSFER}
+    ),
+    Role.AUDITOR: frozenset(
+        {*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT, Permission.VIEW_PAYROLLS}
+    ),
     # The administrator keeps the system, not the cases or the money.
-    Role.SYSTEM_ADMIN: frozenset(set(Permission) - {Permission.EDIT_HOUSEHOLDS,
-                                                    Permission.IMPORT_HOUSEHOLDS,
-                                                    Permission.PAY_FROM_RESERVE,
-                                                    Permission.FUND_RESERVE,
-                                                    Permission.SUBMIT_CASES,
-                                                    Permission.HANDLE_CASES,
-                                                    Permission.CHECK_DATA,
-                                                    Permission.CONFIRM_CASES,
-                                                    Permission.PREPARE_PAYROLL,
-                                                    Permission.APPROVE_PAYROLL,
-                                                    Permission.BANK_TRANSFER,
-                                                    Permission.SET_BUDGETS,
-                                                    Permission.DEFINE_GRANTS}),
+    Role.SYSTEM_ADMIN: frozenset(
+        set(Permission)
+        - {
+            Permission.EDIT_HOUSEHOLDS,
+            Permission.IMPORT_HOUSEHOLDS,
+            Permission.PAY_FROM_RESERVE,
+            Permission.FUND_RESERVE,
+            Permission.SUBMIT_CASES,
+            Permission.HANDLE_CASES,
+            Permission.CHECK_DATA,
+            Permission.CONFIRM_CASES,
+            Permission.PREPARE_PAYROLL,
+            Permission.APPROVE_PAYROLL,
+            Permission.BANK_TRANSFER,
+            Permission.SET_BUDGETS,
+            Permission.DEFINE_GRANTS,
+        }
+    ),
 }

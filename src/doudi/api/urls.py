@@ -22,11 +22,20 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
     path("evaluate", EvaluateView.as_view(), name="evaluate"),
-    path("facts/<str:kind>/<int:fact_id>/remove/", registry_api.FactRemoveView.as_view(),
-         name="fact-remove"),
-    path("attachments/<int:attachment_id>/", registry_api.AttachmentDownloadView.as_view(),
-         name="attachment"),
-    path("schemas/household.json", registry_api.HouseholdSchemaView.as_view(),
-         name="household-schema"),
+    path(
+        "facts/<str:kind>/<int:fact_id>/remove/",
+        registry_api.FactRemoveView.as_view(),
+        name="fact-remove",
+    ),
+    path(
+        "attachments/<int:attachment_id>/",
+        registry_api.AttachmentDownloadView.as_view(),
+        name="attachment",
+    ),
+    path(
+        "schemas/household.json",
+        registry_api.HouseholdSchemaView.as_view(),
+        name="household-schema",
+    ),
     *router.urls,
 ]

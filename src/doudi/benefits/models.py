@@ -18,35 +18,53 @@ from doudi.registry.models import Household, Member
 
 
 class Benefit(models.Model):
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="benefit",
-                                    verbose_name=_("decision"))
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="benefit", verbose_name=_("decision")
+    )
     programme = models.CharField(_("programme"), max_length=24, choices=CaseProgramme.choices)
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="benefits",
-                                  verbose_name=_("household"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="benefits", verbose_name=_("household")
+    )
     # The village of the household when decided: the payroll of its county (or township) pays it.
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="benefits",
-                               verbose_name=_("place"))
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="benefits", verbose_name=_("person concerned"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="benefits", verbose_name=_("place")
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="benefits",
+        verbose_name=_("person concerned"),
+    )
     # Whose social-security card receives the money: the person concerned, else the head.
-    payee = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="payee_of",
-                              verbose_name=_("paid to"))
+    payee = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="payee_of", verbose_name=_("paid to")
+    )
     monthly_amount_fen = models.BigIntegerField(_("monthly amount (fen)"))
     start_month = models.DateField(_("first month"))
     end_month = models.DateField(_("last month"), null=True, blank=True)
-    ended_by = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="ended_benefits", verbose_name=_("ended by"))
+    ended_by = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ended_benefits",
+        verbose_name=_("ended by"),
+    )
 
     class Meta:
         verbose_name = _("benefit")
         ordering = ["household_id", "programme", "start_month"]
-        indexes = [models.Index(fields=["programme", "start_month", "end_month"],
-                                name="benefit_in_force")]
+        indexes = [
+            models.Index(fields=["programme", "start_month", "end_month"], name="benefit_in_force")
+        ]
         # An end before the start is allowed: a benefit stopped before its first month is
         # never paid, and the record of it stays.
         constraints = [
-            models.CheckConstraint(condition=Q(monthly_amount_fen__gte=0),
-                                   name="benefit_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(monthly_amount_fen__gte=0), name="benefit_amount_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

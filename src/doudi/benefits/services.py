@@ -20,9 +20,17 @@ def month_before(month: datetime.date) -> datetime.date:
 
 
 def current_benefit(case: Case) -> Benefit | None:
-    return (Benefit.objects.select_for_update()
-            .filter(household=case.household, programme=case.programme, member=case.member,
-                    ended_by__isnull=True).order_by("-start_month").first())
+    return (
+        Benefit.objects.select_for_update()
+        .filter(
+            household=case.household,
+            programme=case.programme,
+            member=case.member,
+            ended_by__isnull=True,
+        )
+        .order_by("-start_month")
+        .first()
+    )
 
 
 def apply_decision(decision: Decision) -> Benefit | None:
@@ -38,9 +46,15 @@ def apply_decision(decision: Decision) -> Benefit | None:
     if current is not None:
         _end(current, month_before(decision.start_month), decision)
     return Benefit.objects.create(
-        decision=decision, programme=case.programme, household=case.household,
-        region=case.region, member=case.member, payee=case.member or _head(case),
-        monthly_amount_fen=decision.monthly_amount_fen, start_month=decision.start_month)
+        decision=decision,
+        programme=case.programme,
+        household=case.household,
+        region=case.region,
+        member=case.member,
+        payee=case.member or _head(case),
+        monthly_amount_fen=decision.monthly_amount_fen,
+        start_month=decision.start_month,
+    )
 
 
 def _end(benefit: Benefit, last_month: datetime.date, decision: Decision) -> Benefit:

@@ -46,54 +46,109 @@ class StandardChange:
 def raised_benefits(run: EvaluationRun):
     """Household 低保 benefits in force in the run's month that the run pays more."""
     new_amount = EvaluationResult.objects.filter(
-        run=run, household_id=OuterRef("household_id"), member_id__isnull=True,
-        programme=CaseProgramme.MINIMUM_LIVING).values("amount_fen")[:1]
-    return (Benefit.objects.filter(programme=CaseProgramme.MINIMUM_LIVING, member__isnull=True,
-                                   region__code__startswith=prefix_of(run.place_code),
-                                   start_month__lte=run.month, ended_by__isnull=True)
-            .filter(Q(end_month__isnull=True) | Q(end_month__gte=run.month))
-            .annotate(new_amount_fen=Subquery(new_amount))
-            .filter(new_amount_fen__gt=F("monthly_amount_fen")))
+        run=run,
+        household_id=OuterRef("household_id"),
+        member_id__isnull=True,
+        programme=CaseProgramme.MINIMUM_LIVING,
+    ).values("amount_fen")[:1]
+    return (
+        Benefit.objects.filter(
+            programme=CaseProgramme.MINIMUM_LIVING,
+            member__isnull=True,
+            region__code__startswith=prefix_of(run.place_code),
+            start_month__lte=run.month,
+            ended_by__isnull=True,
+        )
+        .filter(Q(end_month__isnull=True) | Q(end_month__gte=run.month))
+        .annotate(new_amount_fen=Subquery(new_amount))
+        .filter(new_amount_fen__gt=F("monthly_amount_fen"))
+    )
 
 
 @transaction.atomic
 def apply_standard_change(actor: User, run_id: int, *, reason: str) -> StandardChange:
-    run = get_in_scope(actor, EvaluationRun.objects.all(), Permission.VIEW_CASES, "place_code",
-                       pk=run_id)
+    run = get_in_scope(
+        actor, EvaluationRun.objects.all(), Permission.VIEW_CASES, "place_code", pk=run_id
+    )
     require(actor, Permission.CONFIRM_CASES, run.place_code)
     if not reason.strip():
         raise DoudiError(_("State the reason for this change."), field="reason")
-    raised = list(raised_benefits(run).select_for_update(of=("self",))
-                  .select_related("household"))
+    raised = list(raised_benefits(run).select_for_update(of=("self",)).select_related("household"))
     today = timezone.localdate()
     notify_by = after(today, NOTIFY_LIMIT)
     cases = Case.objects.bulk_create(
-        Case(household_id=b.household_id, region_id=b.region_id, programme=b.programme,
-             kind=CaseKind.CHANGE, channel=Channel.BUREAU, submitted_by=actor,
-             submitted_on=today, need=reason.strip(), state=State.APPROVED, accepted_on=today,
-             closed_on=today, step_due_on=notify_by) for b in raised)
+        Case(
+            household_id=b.household_id,
+            region_id=b.region_id,
+            programme=b.programme,
+            kind=CaseKind.CHANGE,
+            channel=Channel.BUREAU,
+            submitted_by=actor,
+            submitted_on=today,
+            need=reason.strip(),
+            state=State.APPROVED,
+            accepted_on=today,
+            closed_on=today,
+            step_due_on=notify_by,
+        )
+        for b in raised
+    )
     decisions = Decision.objects.bulk_create(
-        Decision(case=case, outcome=Outcome.APPROVED, decided_on=today, decided_by=actor,
-                 reasons=reason.strip(), monthly_amount_fen=b.new_amount_fen,
-                 start_month=run.month, notify_due_on=notify_by,
-                 engine_result={"evaluation_run": run.pk, "amount_fen": b.new_amount_fen})
-        for case, b in zip(cases, raised, strict=True))
+        Decision(
+            case=case,
+            outcome=Outcome.APPROVED,
+            decided_on=today,
+            decided_by=actor,
+            reasons=reason.strip(),
+            monthly_amount_fen=b.new_amount_fen,
+            start_month=run.month,
+            notify_due_on=notify_by,
+            engine_result={"evaluation_run": run.pk, "amount_fen": b.new_amount_fen},
+        )
+        for case, b in zip(cases, raised, strict=True)
+    )
     Transition.objects.bulk_create(
-        Transition(case=case, action=Action.APPROVE, from_state=State.SUBMITTED,
-                   to_state=State.APPROVED, actor=actor, reason=reason.strip(),
-                   details={"evaluation_run": run.pk}) for case in cases)
+        Transition(
+            case=case,
+            action=Action.APPROVE,
+            from_state=State.SUBMITTED,
+            to_state=State.APPROVED,
+            actor=actor,
+            reason=reason.strip(),
+            details={"evaluation_run": run.pk},
+        )
+        for case in cases
+    )
     for old, decision in zip(raised, decisions, strict=True):
         old.end_month, old.ended_by = month_before(run.month), decision
     Benefit.objects.bulk_update(raised, ["end_month", "ended_by"], batch_size=2000)
     Benefit.objects.bulk_create(
-        Benefit(decision=decision, programme=old.programme, household_id=old.household_id,
-                region_id=old.region_id, member=None, payee_id=old.payee_id,
-                monthly_amount_fen=decision.monthly_amount_fen, start_month=run.month)
-        for old, decision in zip(raised, decisions, strict=True))
-    change = StandardChange(run.month, len(raised),
-                            sum(b.new_amount_fen - b.monthly_amount_fen for b in raised))
-    record(actor=actor, action="benefits.standard_change", object_type="evaluation_run",
-           object_id=str(run.pk), region_code=run.place_code,
-           after={"month": f"{run.month:%Y-%m}", "benefits": change.benefits,
-                  "monthly_increase_fen": change.monthly_increase_fen}, reason=reason.strip())
+        Benefit(
+            decision=decision,
+            programme=old.programme,
+            household_id=old.household_id,
+            region_id=old.region_id,
+            member=None,
+            payee_id=old.payee_id,
+            monthly_amount_fen=decision.monthly_amount_fen,
+            start_month=run.month,
+        )
+        for old, decision in zip(raised, decisions, strict=True)
+    )
+    change = StandardChange(
+        run.month, len(raised), sum(b.new_amount_fen - b.monthly_amount_fen for b in raised)
+    )
+    record(
+        actor=actor,
+        action="benefits.standard_change",
+        object_type="evaluation_run",
+        object_id=str(run.pk),
+        region_code=run.place_code,
+        after={
+            "month": f"{run.month:%Y-%m}",
+            "benefits": change.benefits,
+            "monthly_increase_fen": change.monthly_increase_fen,
+        },
+        reason=reason.strip(),
+    )
     return change

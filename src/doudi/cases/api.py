@@ -39,8 +39,11 @@ from doudi.errors import DoudiError
 # These steps pass their fields on to services._investigation, which names them.
 INVESTIGATION_STEPS = {Action.INVESTIGATE, Action.REINVESTIGATE, Action.COMPLETE_PAPERS}
 NOT_FROM_BODY = {"actor", "case", "case_id", "household_id", "record_fields"}
-BODY = {"type": "object", "description": "The keyword arguments of the step's service "
-        "(src/doudi/cases/services.py): dates as YYYY-MM-DD, money as integer fen."}
+BODY = {
+    "type": "object",
+    "description": "The keyword arguments of the step's service "
+    "(src/doudi/cases/services.py): dates as YYYY-MM-DD, money as integer fen.",
+}
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
 
@@ -60,8 +63,14 @@ class InvestigationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Investigation
-        fields = ["kind", "visited_on", "home_visit", "neighbours_heard", "findings",
-                  "investigators"]
+        fields = [
+            "kind",
+            "visited_on",
+            "home_visit",
+            "neighbours_heard",
+            "findings",
+            "investigators",
+        ]
 
     def get_investigators(self, record: Investigation) -> list[str]:
         return [str(person) for person in record.investigators.all()]
@@ -84,8 +93,15 @@ class OpinionSerializer(serializers.ModelSerializer):
 class ObjectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Objection
-        fields = ["received_on", "content", "resolution", "resolved_on", "participants",
-                  "in_favour", "outcome"]
+        fields = [
+            "received_on",
+            "content",
+            "resolution",
+            "resolved_on",
+            "participants",
+            "in_favour",
+            "outcome",
+        ]
 
 
 class SpotCheckSerializer(serializers.ModelSerializer):
@@ -115,9 +131,20 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["outcome", "decided_on", "decided_by", "reasons", "monthly_amount_fen",
-                  "total_amount_fen", "start_month", "end_month", "notify_due_on",
-                  "notified_on", "stages", "engine"]
+        fields = [
+            "outcome",
+            "decided_on",
+            "decided_by",
+            "reasons",
+            "monthly_amount_fen",
+            "total_amount_fen",
+            "start_month",
+            "end_month",
+            "notify_due_on",
+            "notified_on",
+            "stages",
+            "engine",
+        ]
 
     @extend_schema_field(EngineSerializer(allow_null=True))
     def get_engine(self, decision: Decision) -> dict[str, Any] | None:
@@ -161,12 +188,15 @@ class CaseSerializer(serializers.Serializer):
 class CaseDetailSerializer(CaseSerializer):
     proxy_name = serializers.CharField(source="case.proxy_name")
     need = serializers.CharField(source="case.need")
-    requested_amount_fen = serializers.IntegerField(source="case.requested_amount_fen",
-                                                    allow_null=True)
-    authorisation_signed_on = serializers.DateField(source="case.authorisation_signed_on",
-                                                    allow_null=True)
-    missing_materials = serializers.ListField(source="case.missing_materials",
-                                              child=serializers.CharField())
+    requested_amount_fen = serializers.IntegerField(
+        source="case.requested_amount_fen", allow_null=True
+    )
+    authorisation_signed_on = serializers.DateField(
+        source="case.authorisation_signed_on", allow_null=True
+    )
+    missing_materials = serializers.ListField(
+        source="case.missing_materials", child=serializers.CharField()
+    )
     extension_reason = serializers.CharField(source="case.extension_reason")
     notice_starts_on = serializers.DateField(source="case.notice_starts_on", allow_null=True)
     notice_ends_on = serializers.DateField(source="case.notice_ends_on", allow_null=True)
@@ -218,8 +248,11 @@ def _date(value: Any) -> datetime.date | None:
 def _stages(value: Any) -> list[tuple[datetime.date, int]] | None:
     if not isinstance(value, list):
         return None
-    stages = [(_date(item[0]), item[1]) for item in value
-              if isinstance(item, list | tuple) and len(item) == 2]
+    stages = [
+        (_date(item[0]), item[1])
+        for item in value
+        if isinstance(item, list | tuple) and len(item) == 2
+    ]
     if len(stages) != len(value) or any(day is None or not _is_int(fen) for day, fen in stages):
         return None
     return stages
@@ -236,10 +269,14 @@ READERS: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "int": (_kept(_is_int), _("a whole number")),
     "bool": (_kept(lambda v: isinstance(v, bool)), _("true or false")),
     "datetime.date": (_date, _("a date (YYYY-MM-DD)")),
-    "list[int]": (_kept(lambda v: isinstance(v, list) and all(map(_is_int, v))),
-                  _("a list of whole numbers")),
-    "list[str]": (_kept(lambda v: isinstance(v, list)
-                        and all(isinstance(x, str) for x in v)), _("a list of texts")),
+    "list[int]": (
+        _kept(lambda v: isinstance(v, list) and all(map(_is_int, v))),
+        _("a list of whole numbers"),
+    ),
+    "list[str]": (
+        _kept(lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)),
+        _("a list of texts"),
+    ),
     "dict[str, Any]": (_kept(lambda v: isinstance(v, dict)), _("an object")),
     "list[tuple[datetime.date, int]]": (_stages, _("a list of [date, amount in fen] pairs")),
 }
@@ -252,8 +289,7 @@ def _read(name: str, annotation: Any, value: Any) -> Any:
     reader, description = READERS.get(wanted, (lambda v: v, ""))
     read = reader(value)
     if read is None:
-        raise DoudiError(_("“%(name)s” must be %(kind)s."), field=name, name=name,
-                         kind=description)
+        raise DoudiError(_("“%(name)s” must be %(kind)s."), field=name, name=name, kind=description)
     return read
 
 
@@ -283,19 +319,27 @@ def _service_signature(step: Action) -> Callable[..., Any]:
 class CaseViewSet(viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
-    @extend_schema(parameters=[OpenApiParameter("state", str),
-                               OpenApiParameter("programme", str),
-                               OpenApiParameter("place", str)],
-                   responses=CaseSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str),
+            OpenApiParameter("programme", str),
+            OpenApiParameter("place", str),
+        ],
+        responses=CaseSerializer(many=True),
+    )
     def list(self, request: Request) -> Response:
         require(request.user, Permission.VIEW_CASES)
         cases = presentation.filtered_cases(
-            request.user, **{name: request.query_params.get(name, "")
-                             for name in ("state", "programme", "place")})
+            request.user,
+            **{
+                name: request.query_params.get(name, "") for name in ("state", "programme", "place")
+            },
+        )
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(cases, request) or []
         return paginator.get_paginated_response(
-            CaseSerializer(presentation.case_rows(page), many=True).data)
+            CaseSerializer(presentation.case_rows(page), many=True).data
+        )
 
     @extend_schema(parameters=[ID], responses=CaseDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -311,16 +355,27 @@ class CaseViewSet(viewsets.ViewSet):
         case = services.submit(request.user, household, **arguments)
         return Response(_detail(case), status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[ID, OpenApiParameter("step", str, OpenApiParameter.PATH,
-                                                    enum=[a.value for a in STEP_SERVICES])],
-                   request=BODY, responses=CaseDetailSerializer)
+    @extend_schema(
+        parameters=[
+            ID,
+            OpenApiParameter(
+                "step", str, OpenApiParameter.PATH, enum=[a.value for a in STEP_SERVICES]
+            ),
+        ],
+        request=BODY,
+        responses=CaseDetailSerializer,
+    )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<step>[a-z_]+)")
     def step(self, request: Request, pk: str, step: str) -> Response:
         case = queries.case_for(request.user, int(pk))
         chosen = step_named(step)
         if chosen is None:
-            raise DoudiError(_("“%(value)s” is not one of: %(allowed)s."), field="action",
-                             value=step, allowed=", ".join(a.value for a in STEP_SERVICES))
+            raise DoudiError(
+                _("“%(value)s” is not one of: %(allowed)s."),
+                field="action",
+                value=step,
+                allowed=", ".join(a.value for a in STEP_SERVICES),
+            )
         require(request.user, services.ACTION_PERMISSION[chosen])
         arguments = arguments_for(_service_signature(chosen), request.data)
         return Response(_detail(STEP_SERVICES[chosen](request.user, case.pk, **arguments)))
@@ -331,6 +386,9 @@ class CaseViewSet(viewsets.ViewSet):
         require(request.user, Permission.VIEW_CASES)
         place = presentation.place_code(request.query_params.get("place", ""))
         lists = queries.deadline_lists(request.user, place)
-        return Response({name: CaseSerializer(presentation.case_rows(getattr(lists, name)),
-                                              many=True).data
-                         for name in ("overdue", "due_soon", "relatives")})
+        return Response(
+            {
+                name: CaseSerializer(presentation.case_rows(getattr(lists, name)), many=True).data
+                for name in ("overdue", "due_soon", "relatives")
+            }
+        )

@@ -39,15 +39,17 @@ class Assessment:
     result: dict[str, Any]  # the engine's whole answer, ID numbers masked
 
 
-def form_with_facts(actor: User, case: Case, facts: dict[str, Any],
-                    on: datetime.date) -> dict[str, Any]:
+def form_with_facts(
+    actor: User, case: Case, facts: dict[str, Any], on: datetime.date
+) -> dict[str, Any]:
     """The household form of day ``on`` with the case's facts filled in; refuses facts that
     name an unknown field or a person outside the household."""
     form = household_form(actor, case.household_id, on=on, reveal_id_numbers=True)
     for name, value in (facts.get("household") or {}).items():
         if name not in HOUSEHOLD_FACTS:
-            raise DoudiError(_("“%(name)s” is not a fact the rules use."), field=f"facts.{name}",
-                             name=name)
+            raise DoudiError(
+                _("“%(name)s” is not a fact the rules use."), field=f"facts.{name}", name=name
+            )
         form[name] = value
     by_key = {member["key"]: member for member in form["members"]}
     for key, member_facts in (facts.get("members") or {}).items():
@@ -55,8 +57,11 @@ def form_with_facts(actor: User, case: Case, facts: dict[str, Any],
             raise DoudiError(_("No such member in this household."), field=f"facts.members.{key}")
         for name, value in member_facts.items():
             if name not in MEMBER_FACTS:
-                raise DoudiError(_("“%(name)s” is not a fact the rules use."),
-                                 field=f"facts.members.{key}.{name}", name=name)
+                raise DoudiError(
+                    _("“%(name)s” is not a fact the rules use."),
+                    field=f"facts.members.{key}.{name}",
+                    name=name,
+                )
             by_key[key][name] = value
     return form
 
@@ -85,5 +90,8 @@ def _the_member(case: Case, programme: dict[str, Any]) -> dict[str, Any]:
     for entry in programme["members"]:
         if entry["name"] == case.member.name and entry["id_number"] == case.member.id_number_masked:
             return entry
-    raise DoudiError(_("%(name)s is not a member of the household this month."), field="member",
-                     name=case.member.name)
+    raise DoudiError(
+        _("%(name)s is not a member of the household this month."),
+        field="member",
+        name=case.member.name,
+    )

@@ -34,8 +34,9 @@ TITLES = {
     "refusal": "不予批准通知书",
     "approval": "批准通知书",
 }
-APPEAL = ("如对本决定不服，可自收到本通知书之日起六十日内依法申请行政复议，"
-          "或者六个月内依法提起行政诉讼。")
+APPEAL = (
+    "如对本决定不服，可自收到本通知书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
+)
 FONT = "cjk"
 
 
@@ -44,8 +45,12 @@ def render(kind: str, case: Case) -> bytes:
     the step the document records."""
     writer = WRITERS.get(kind)
     if writer is None:
-        raise DoudiError(_("“%(value)s” is not one of: %(allowed)s."), field="kind", value=kind,
-                         allowed=", ".join(WRITERS))
+        raise DoudiError(
+            _("“%(value)s” is not one of: %(allowed)s."),
+            field="kind",
+            value=kind,
+            allowed=", ".join(WRITERS),
+        )
     _require_step(kind, case)
     pdf = _page(TITLES[kind], case)
     with translation.override("zh-hans"):
@@ -63,15 +68,22 @@ def _require_step(kind: str, case: Case) -> None:
         "approval": decision is None or decision.outcome != Outcome.APPROVED,
     }.get(kind, False)
     if missing:
-        raise DoudiError(_("This case has no %(document)s yet."), field="kind",
-                         document=DOCUMENT_KINDS[kind])
+        raise DoudiError(
+            _("This case has no %(document)s yet."), field="kind", document=DOCUMENT_KINDS[kind]
+        )
 
 
 def _page(title: str, case: Case) -> FPDF:
     font = Path(settings.CJK_FONT)
     if not font.is_file():
-        raise DoudiError(_("The Chinese font for documents is not installed (%(path)s); install "
-                           "the Debian package fonts-noto-cjk."), field="font", path=str(font))
+        raise DoudiError(
+            _(
+                "The Chinese font for documents is not installed (%(path)s); install "
+                "the Debian package fonts-noto-cjk."
+            ),
+            field="font",
+            path=str(font),
+        )
     pdf = FPDF(format="A4")
     pdf.set_title(title)
     pdf.add_font(FONT, fname=str(font), collection_font_number=settings.CJK_FONT_INDEX)
@@ -103,33 +115,46 @@ def _place(code: str) -> str:
 
 def _household_rows(case: Case) -> list[tuple[str, str]]:
     members = case.household.members.filter(left_on__isnull=True).order_by("id")
-    people = "；".join(f"{m.name}（{m.get_relation_display()}，{m.id_number_masked}）"
-                      for m in members)
-    return [("家庭档案号", case.household.file_number),
-            ("居住地", f"{_place(case.township_code)} {case.region.name}"),
-            ("家庭成员", people)]
+    people = "；".join(
+        f"{m.name}（{m.get_relation_display()}，{m.id_number_masked}）" for m in members
+    )
+    return [
+        ("家庭档案号", case.household.file_number),
+        ("居住地", f"{_place(case.township_code)} {case.region.name}"),
+        ("家庭成员", people),
+    ]
 
 
 def _case_rows(case: Case) -> list[tuple[str, str]]:
-    return [("救助项目", str(case.get_programme_display())),
-            ("事项", str(case.get_kind_display())),
-            ("当事人", case.member.name if case.member else "全户")]
+    return [
+        ("救助项目", str(case.get_programme_display())),
+        ("事项", str(case.get_kind_display())),
+        ("当事人", case.member.name if case.member else "全户"),
+    ]
 
 
 def _application(pdf: FPDF, case: Case) -> None:
-    rows = [*_household_rows(case), *_case_rows(case),
-            ("申请渠道", str(case.get_channel_display())),
-            ("代办人", case.proxy_name), ("申请日期", case.submitted_on.isoformat()),
-            ("申请事项", case.need),
-            ("核对授权书", case.authorisation_signed_on.isoformat()
-             if case.authorisation_signed_on else "未签署")]
+    rows = [
+        *_household_rows(case),
+        *_case_rows(case),
+        ("申请渠道", str(case.get_channel_display())),
+        ("代办人", case.proxy_name),
+        ("申请日期", case.submitted_on.isoformat()),
+        ("申请事项", case.need),
+        (
+            "核对授权书",
+            case.authorisation_signed_on.isoformat() if case.authorisation_signed_on else "未签署",
+        ),
+    ]
     if case.requested_amount_fen:
         rows.append(("申请金额（元）", fen_to_yuan(case.requested_amount_fen)))
     if case.hukou_region_id:
         rows.append(("户籍地协助核实", _place(case.hukou_region_id)))
     _rows(pdf, rows)
-    _paragraph(pdf, "本人承诺所提供的家庭成员、收入和财产情况真实完整，"
-                    "并同意民政部门依法核对家庭经济状况。")
+    _paragraph(
+        pdf,
+        "本人承诺所提供的家庭成员、收入和财产情况真实完整，并同意民政部门依法核对家庭经济状况。",
+    )
 
 
 def _investigation(pdf: FPDF, case: Case) -> None:
@@ -137,32 +162,59 @@ def _investigation(pdf: FPDF, case: Case) -> None:
     for record in case.investigations.order_by("id"):
         names = "、".join(str(person) for person in record.investigators.all())
         pdf.ln(3)
-        _rows(pdf, [("类别", str(record.get_kind_display())),
-                    ("调查日期", record.visited_on.isoformat()),
-                    ("方式", ("入户调查" if record.home_visit else "非入户")
-                     + ("，走访邻里" if record.neighbours_heard else "")),
-                    ("调查人员", names), ("调查情况", record.findings)])
+        _rows(
+            pdf,
+            [
+                ("类别", str(record.get_kind_display())),
+                ("调查日期", record.visited_on.isoformat()),
+                (
+                    "方式",
+                    ("入户调查" if record.home_visit else "非入户")
+                    + ("，走访邻里" if record.neighbours_heard else ""),
+                ),
+                ("调查人员", names),
+                ("调查情况", record.findings),
+            ],
+        )
 
 
 def _acceptance(pdf: FPDF, case: Case) -> None:
-    _rows(pdf, [*_household_rows(case), *_case_rows(case),
-                ("受理日期", case.accepted_on.isoformat()),
-                ("办理时限", case.due_on.isoformat() if case.due_on else "按程序规定")])
-    _paragraph(pdf, "您的申请已受理。我们将依法开展家庭经济状况调查和信息核对，"
-                    "并在规定时限内作出决定。")
+    _rows(
+        pdf,
+        [
+            *_household_rows(case),
+            *_case_rows(case),
+            ("受理日期", case.accepted_on.isoformat()),
+            ("办理时限", case.due_on.isoformat() if case.due_on else "按程序规定"),
+        ],
+    )
+    _paragraph(
+        pdf, "您的申请已受理。我们将依法开展家庭经济状况调查和信息核对，并在规定时限内作出决定。"
+    )
 
 
 def _refusal(pdf: FPDF, case: Case) -> None:
     decision = case.decision
-    _rows(pdf, [*_household_rows(case), *_case_rows(case),
-                ("决定日期", decision.decided_on.isoformat()), ("不予批准理由", decision.reasons)])
+    _rows(
+        pdf,
+        [
+            *_household_rows(case),
+            *_case_rows(case),
+            ("决定日期", decision.decided_on.isoformat()),
+            ("不予批准理由", decision.reasons),
+        ],
+    )
     _paragraph(pdf, APPEAL)
 
 
 def _approval(pdf: FPDF, case: Case) -> None:
     decision = case.decision
-    rows = [*_household_rows(case), *_case_rows(case),
-            ("决定日期", decision.decided_on.isoformat()), ("理由", decision.reasons)]
+    rows = [
+        *_household_rows(case),
+        *_case_rows(case),
+        ("决定日期", decision.decided_on.isoformat()),
+        ("理由", decision.reasons),
+    ]
     if decision.monthly_amount_fen is not None:
         rows.append(("月救助金额（元）", fen_to_yuan(decision.monthly_amount_fen)))
     if decision.start_month:
@@ -178,8 +230,9 @@ def _approval(pdf: FPDF, case: Case) -> None:
 def _signature(pdf: FPDF, case: Case) -> None:
     pdf.ln(14)
     pdf.set_font(FONT, size=12)
-    pdf.cell(0, 8, f"{_place(case.township_code)}（盖章）", align="R",
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0, 8, f"{_place(case.township_code)}（盖章）", align="R", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.cell(0, 8, "年    月    日", align="R", new_x="LMARGIN", new_y="NEXT")
 
 

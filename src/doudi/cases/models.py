@@ -20,37 +20,57 @@ STAFF = settings.AUTH_USER_MODEL
 
 
 class Case(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="cases",
-                                  verbose_name=_("household"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="cases", verbose_name=_("household")
+    )
     # The village or community of the household when the case began: it decides who handles
     # the case (its township) and who may see it.
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases",
-                               verbose_name=_("place"))
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="cases", verbose_name=_("person concerned"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="cases", verbose_name=_("place")
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("person concerned"),
+    )
     programme = models.CharField(_("programme"), max_length=24, choices=CaseProgramme.choices)
-    kind = models.CharField(_("kind"), max_length=12, choices=CaseKind.choices,
-                            default=CaseKind.APPLICATION)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=CaseKind.choices, default=CaseKind.APPLICATION
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     proxy_name = models.CharField(_("applied for by"), max_length=60, blank=True)
-    submitted_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("recorded by"))
+    submitted_by = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
     submitted_on = models.DateField(_("submitted"))
     need = models.TextField(_("what the household asks for"), blank=True)
-    requested_amount_fen = models.BigIntegerField(_("amount asked for (fen)"), null=True,
-                                                  blank=True)
+    requested_amount_fen = models.BigIntegerField(
+        _("amount asked for (fen)"), null=True, blank=True
+    )
     # 居住地申办: applying where the household lives; the hukou place helps verify.
-    hukou_region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("hukou place helping"))
-    authorisation_signed_on = models.DateField(_("authorisation for checks signed"), null=True,
-                                               blank=True)
+    hukou_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hukou place helping"),
+    )
+    authorisation_signed_on = models.DateField(
+        _("authorisation for checks signed"), null=True, blank=True
+    )
     missing_materials = models.JSONField(_("missing materials"), default=list, blank=True)
     missing_listed_on = models.DateField(_("missing materials listed"), null=True, blank=True)
     # 单独登记备案: a close relative of staff or a village cadre applies.
-    relative_of_staff = models.CharField(_("close relative of staff or cadre"), max_length=200,
-                                         blank=True)
-    state = models.CharField(_("state"), max_length=24, choices=State.choices,
-                             default=State.SUBMITTED)
+    relative_of_staff = models.CharField(
+        _("close relative of staff or cadre"), max_length=200, blank=True
+    )
+    state = models.CharField(
+        _("state"), max_length=24, choices=State.choices, default=State.SUBMITTED
+    )
     accepted_on = models.DateField(_("accepted"), null=True, blank=True)
     delegated = models.BooleanField(_("confirmed by the township"), default=False)
     due_on = models.DateField(_("whole procedure due"), null=True, blank=True)
@@ -58,8 +78,9 @@ class Case(models.Model):
     extension_reason = models.CharField(_("reason for extension"), max_length=300, blank=True)
     notice_starts_on = models.DateField(_("notice from"), null=True, blank=True)
     notice_ends_on = models.DateField(_("notice until"), null=True, blank=True)
-    spot_check_selected = models.BooleanField(_("selected for the county's spot check"),
-                                              default=False)
+    spot_check_selected = models.BooleanField(
+        _("selected for the county's spot check"), default=False
+    )
     # What the investigation established beyond the registry: the optional case facts of the
     # household form (has_capable_supporter, orphan_status, temporary_need …).
     facts = models.JSONField(_("facts established"), default=dict, blank=True)
@@ -98,8 +119,9 @@ class Transition(models.Model):
     action = models.CharField(_("step"), max_length=20, choices=Action.choices)
     from_state = models.CharField(max_length=24, choices=State.choices)
     to_state = models.CharField(max_length=24, choices=State.choices)
-    actor = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("by"))
+    actor = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True)
     details = models.JSONField(default=dict, blank=True)
@@ -117,13 +139,15 @@ class HukouCheck(models.Model):
     to help verify (协助核实). The case cannot be confirmed before it answers."""
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="hukou_check")
-    township = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("hukou township"))
+    township = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("hukou township")
+    )
     requested_on = models.DateField(_("requested"))
     due_on = models.DateField(_("due"))
     answered_on = models.DateField(_("answered"), null=True, blank=True)
-    answered_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    answered_by = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     answer = models.TextField(_("answer"), blank=True)
 
     class Meta:
@@ -146,8 +170,9 @@ class Investigation(models.Model):
     home_visit = models.BooleanField(_("home visit (入户)"))
     neighbours_heard = models.BooleanField(_("neighbours heard"), default=False)
     findings = models.TextField(_("findings"))
-    investigators = models.ManyToManyField(STAFF, related_name="investigations",
-                                           verbose_name=_("investigators"))
+    investigators = models.ManyToManyField(
+        STAFF, related_name="investigations", verbose_name=_("investigators")
+    )
     recorded_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -171,8 +196,7 @@ class DataCheck(models.Model):
     requested_on = models.DateField(_("requested"))
     due_on = models.DateField(_("due"))
     answered_on = models.DateField(_("answered"), null=True, blank=True)
-    result = models.CharField(_("result"), max_length=12, choices=CheckResult.choices,
-                              blank=True)
+    result = models.CharField(_("result"), max_length=12, choices=CheckResult.choices, blank=True)
     findings = models.TextField(_("findings"), blank=True)
 
     class Meta:
@@ -209,8 +233,9 @@ class Objection(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="objections")
     received_on = models.DateField(_("received"))
     content = models.TextField(_("objection"))
-    resolution = models.CharField(_("resolved by"), max_length=16, choices=Resolution.choices,
-                                  blank=True)
+    resolution = models.CharField(
+        _("resolved by"), max_length=16, choices=Resolution.choices, blank=True
+    )
     resolved_on = models.DateField(_("resolved"), null=True, blank=True)
     # A democratic appraisal: who took part and how they judged.
     participants = models.PositiveSmallIntegerField(_("participants"), null=True, blank=True)
@@ -253,8 +278,9 @@ class Decision(models.Model):
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     decided_on = models.DateField(_("decided"))
-    decided_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
     reasons = models.TextField(_("reasons"))
     monthly_amount_fen = models.BigIntegerField(_("monthly amount (fen)"), null=True, blank=True)
     total_amount_fen = models.BigIntegerField(_("one-off total (fen)"), null=True, blank=True)
@@ -269,7 +295,8 @@ class Decision(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(monthly_amount_fen__isnull=True) | Q(monthly_amount_fen__gte=0),
-                name="decision_amount_not_negative"),
+                name="decision_amount_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -32,20 +32,34 @@ if TYPE_CHECKING:
 # The service of each step a user takes on a case of their own jurisdiction (the hukou
 # place's answer is taken elsewhere, submission opens the case).
 STEP_SERVICES: dict[Action, Callable[..., Case]] = {
-    Action.FLAG_RELATIVE: services.flag_relative, Action.LIST_MISSING: services.list_missing,
-    Action.RECEIVE_MATERIALS: services.receive_materials, Action.ACCEPT: services.accept,
-    Action.INVESTIGATE: services.investigate, Action.REQUEST_CHECK: services.request_check,
-    Action.RECORD_CHECK: services.record_check, Action.GIVE_OPINION: services.give_opinion,
-    Action.OBJECT: services.object_to, Action.REINVESTIGATE: services.reinvestigate,
-    Action.APPRAISE: services.appraise, Action.SPOT_CHECK: services.spot_check,
-    Action.EXTEND: services.extend, Action.PAY_FIRST: services.pay_first,
-    Action.COMPLETE_PAPERS: services.complete_papers, Action.APPROVE: services.approve,
-    Action.REFUSE: services.refuse, Action.NOTIFY: services.notify,
+    Action.FLAG_RELATIVE: services.flag_relative,
+    Action.LIST_MISSING: services.list_missing,
+    Action.RECEIVE_MATERIALS: services.receive_materials,
+    Action.ACCEPT: services.accept,
+    Action.INVESTIGATE: services.investigate,
+    Action.REQUEST_CHECK: services.request_check,
+    Action.RECORD_CHECK: services.record_check,
+    Action.GIVE_OPINION: services.give_opinion,
+    Action.OBJECT: services.object_to,
+    Action.REINVESTIGATE: services.reinvestigate,
+    Action.APPRAISE: services.appraise,
+    Action.SPOT_CHECK: services.spot_check,
+    Action.EXTEND: services.extend,
+    Action.PAY_FIRST: services.pay_first,
+    Action.COMPLETE_PAPERS: services.complete_papers,
+    Action.APPROVE: services.approve,
+    Action.REFUSE: services.refuse,
+    Action.NOTIFY: services.notify,
     Action.WITHDRAW: services.withdraw,
 }
 # The roles services.py accepts as investigators.
-INVESTIGATOR_ROLES = (Role.VILLAGE_WORKER, Role.GRID_WORKER, Role.TOWNSHIP_HANDLER,
-                      Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER)
+INVESTIGATOR_ROLES = (
+    Role.VILLAGE_WORKER,
+    Role.GRID_WORKER,
+    Role.TOWNSHIP_HANDLER,
+    Role.TOWNSHIP_REVIEWER,
+    Role.COUNTY_APPROVER,
+)
 SECTION_LIMIT = 100  # rows shown in each deadline section
 
 
@@ -58,13 +72,15 @@ def place_code(text: str) -> str:
     """A place typed into a filter: empty, or a well-formed 12-digit division code."""
     text = text.strip()
     if text and not is_well_formed(text):
-        raise DoudiError(_("“%(value)s” is not a 12-digit division code."), field="place",
-                         value=text)
+        raise DoudiError(
+            _("“%(value)s” is not a 12-digit division code."), field="place", value=text
+        )
     return text
 
 
-def filtered_cases(actor: User, *, state: str = "", programme: str = "",
-                   place: str = "") -> QuerySet[Case]:
+def filtered_cases(
+    actor: User, *, state: str = "", programme: str = "", place: str = ""
+) -> QuerySet[Case]:
     """The user's cases, narrowed by state, programme and place (unknown values ignored)."""
     cases = queries.cases_visible_to(actor)
     if state in State.values:
@@ -121,23 +137,29 @@ class Section:
 def deadline_sections(actor: User, place: str = "") -> list[Section]:
     """Overdue, due soon and relatives' cases, each cut to its first SECTION_LIMIT rows."""
     lists = queries.deadline_lists(actor, place_code(place))
-    return [Section(name, case_rows(getattr(lists, name)[:SECTION_LIMIT]),
-                    getattr(lists, name).count())
-            for name in ("overdue", "due_soon", "relatives")]
+    return [
+        Section(name, case_rows(getattr(lists, name)[:SECTION_LIMIT]), getattr(lists, name).count())
+        for name in ("overdue", "due_soon", "relatives")
+    ]
 
 
 def available_steps(actor: User, case: Case) -> list[Action]:
     """The steps the procedure allows from the case's state that the user's role may take."""
     procedure = procedure_of(case)
-    return [action for action in STEP_SERVICES
-            if action in procedure.actions() and case.state in EDGES[action][0]
-            and has_permission(actor, services.ACTION_PERMISSION[action])]
+    return [
+        action
+        for action in STEP_SERVICES
+        if action in procedure.actions()
+        and case.state in EDGES[action][0]
+        and has_permission(actor, services.ACTION_PERMISSION[action])
+    ]
 
 
 def investigator_choices(case: Case) -> list[User]:
     """Active staff of the roles that investigate, whose jurisdiction covers the case."""
-    staff = User.objects.filter(is_active=True, role__in=INVESTIGATOR_ROLES,
-                                region__code__startswith=case.region_id[:6]).order_by("username")
+    staff = User.objects.filter(
+        is_active=True, role__in=INVESTIGATOR_ROLES, region__code__startswith=case.region_id[:6]
+    ).order_by("username")
     return [person for person in staff if covers(person, case.region_id)]
 
 
@@ -158,21 +180,32 @@ def engine_summary(decision: Decision | None) -> EngineSummary | None:
     entry = _engine_entry(decision.case, result)
     if entry is None:
         return None
-    failed = [str(reason.get("label", "")) for reason in entry.get("reasons", [])
-              if not reason.get("passed")]
+    failed = [
+        str(reason.get("label", ""))
+        for reason in entry.get("reasons", [])
+        if not reason.get("passed")
+    ]
     return EngineSummary(bool(entry.get("eligible")), failed)
 
 
 def _engine_entry(case: Case, result: dict[str, Any]) -> dict[str, Any] | None:
     wanted = ENGINE_PROGRAMME[CaseProgramme(case.programme)]
-    programme = next((p for p in result.get("programmes", []) if p.get("programme") == wanted),
-                     None)
+    programme = next(
+        (p for p in result.get("programmes", []) if p.get("programme") == wanted), None
+    )
     if programme is None or "members" not in programme:
         return programme
     member = case.member
-    return next((entry for entry in programme["members"] if member is not None
-                 and entry.get("name") == member.name
-                 and entry.get("id_number") == member.id_number_masked), None)
+    return next(
+        (
+            entry
+            for entry in programme["members"]
+            if member is not None
+            and entry.get("name") == member.name
+            and entry.get("id_number") == member.id_number_masked
+        ),
+        None,
+    )
 
 
 def decision_of(case: Case) -> Decision | None:

@@ -21,13 +21,22 @@ if TYPE_CHECKING:
 
 
 def cases_visible_to(actor: User) -> QuerySet[Case]:
-    return scope(actor, Case.objects.select_related("household", "member", "region"),
-                 Permission.VIEW_CASES, "region__code")
+    return scope(
+        actor,
+        Case.objects.select_related("household", "member", "region"),
+        Permission.VIEW_CASES,
+        "region__code",
+    )
 
 
 def case_for(actor: User, case_id: int) -> Case:
-    return get_in_scope(actor, Case.objects.select_related("household", "member", "region"),
-                        Permission.VIEW_CASES, "region__code", pk=case_id)
+    return get_in_scope(
+        actor,
+        Case.objects.select_related("household", "member", "region"),
+        Permission.VIEW_CASES,
+        "region__code",
+        pk=case_id,
+    )
 
 
 def _late_on(day: datetime.date) -> Q:
@@ -43,8 +52,9 @@ class DeadlineLists:
     relatives: QuerySet[Case]
 
 
-def deadline_lists(actor: User, place_code: str = "",
-                   today: datetime.date | None = None) -> DeadlineLists:
+def deadline_lists(
+    actor: User, place_code: str = "", today: datetime.date | None = None
+) -> DeadlineLists:
     """For a place (by default the user's whole jurisdiction): the cases past a time limit,
     those due within three working days, and the relatives' cases registered separately."""
     today = today or timezone.localdate()
@@ -54,10 +64,12 @@ def deadline_lists(actor: User, place_code: str = "",
     soon = due_soon_until(today)
     return DeadlineLists(
         overdue=cases.filter(_late_on(today)).order_by("step_due_on", "id"),
-        due_soon=cases.exclude(_late_on(today)).filter(
+        due_soon=cases.exclude(_late_on(today))
+        .filter(
             Q(step_due_on__range=(today, soon))
             | Q(state__in=OPEN_STATES, due_on__range=(today, soon))
-        ).order_by("step_due_on", "id"),
+        )
+        .order_by("step_due_on", "id"),
         relatives=cases.exclude(relative_of_staff="").filter(state__in=OPEN_STATES),
     )
 
@@ -65,5 +77,9 @@ def deadline_lists(actor: User, place_code: str = "",
 def hukou_checks_for(actor: User) -> QuerySet[HukouCheck]:
     """Requests to help verify (居住地申办) addressed to townships in the user's jurisdiction and
     not yet answered: the hukou place sees these, not the case itself."""
-    return scope(actor, HukouCheck.objects.select_related("case", "case__region", "township"),
-                 Permission.VIEW_CASES, "township__code").filter(answered_on__isnull=True)
+    return scope(
+        actor,
+        HukouCheck.objects.select_related("case", "case__region", "township"),
+        Permission.VIEW_CASES,
+        "township__code",
+    ).filter(answered_on__isnull=True)

@@ -89,111 +89,216 @@ def _text(value: str, field: str, message=None) -> str:
 
 # --- the machinery every step shares ---------------------------------------------------------
 
+
 def _begin(actor: User, case_id: int, action: Action) -> Case:
     """Lock the case and refuse the step unless it may be taken now, by this user."""
-    case = get_in_scope(actor, Case.objects.select_for_update(of=("self",)).select_related(
-        "household", "member", "region"), Permission.VIEW_CASES, "region__code", pk=case_id)
+    case = get_in_scope(
+        actor,
+        Case.objects.select_for_update(of=("self",)).select_related(
+            "household", "member", "region"
+        ),
+        Permission.VIEW_CASES,
+        "region__code",
+        pk=case_id,
+    )
     require(actor, ACTION_PERMISSION[action], case.region_id)
     procedure = procedure_of(case)
     if action not in procedure.actions():
-        raise DoudiError(_("The procedure for %(programme)s has no step “%(action)s”."),
-                         field="action", programme=case.get_programme_display(),
-                         action=Action(action).label)
+        raise DoudiError(
+            _("The procedure for %(programme)s has no step “%(action)s”."),
+            field="action",
+            programme=case.get_programme_display(),
+            action=Action(action).label,
+        )
     if action in CONFIRM_ACTIONS:
         _refuse_early_confirmation(case, procedure)
     sources, _target = EDGES[action]
     if case.state not in sources:
         raise DoudiError(
-            _("“%(action)s” cannot be done while the case is “%(state)s”; only when it is: "
-              "%(allowed)s."),
-            field="state", action=Action(action).label, state=case.get_state_display(),
-            allowed="、".join(str(State(s).label) for s in sorted(sources)))
+            _(
+                "“%(action)s” cannot be done while the case is “%(state)s”; only when it is: "
+                "%(allowed)s."
+            ),
+            field="state",
+            action=Action(action).label,
+            state=case.get_state_display(),
+            allowed="、".join(str(State(s).label) for s in sorted(sources)),
+        )
     return case
 
 
-def _finish(actor: User, case: Case, action: Action, *, to: State | None = None,
-            reason: str = "", details: dict[str, Any] | None = None) -> Case:
+def _finish(
+    actor: User,
+    case: Case,
+    action: Action,
+    *,
+    to: State | None = None,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> Case:
     before = case.state
     case.state = to or EDGES[action][1] or case.state
     case.save()
     details = details or {}
-    Transition.objects.create(case=case, action=action, from_state=before, to_state=case.state,
-                              actor=actor, reason=reason, details=details)
-    record(actor=actor, action=f"case.{action}", object_type="case", object_id=str(case.pk),
-           region_code=case.region_id, before={"state": before},
-           after={"state": case.state, **details}, reason=reason)
+    Transition.objects.create(
+        case=case,
+        action=action,
+        from_state=before,
+        to_state=case.state,
+        actor=actor,
+        reason=reason,
+        details=details,
+    )
+    record(
+        actor=actor,
+        action=f"case.{action}",
+        object_type="case",
+        object_id=str(case.pk),
+        region_code=case.region_id,
+        before={"state": before},
+        after={"state": case.state, **details},
+        reason=reason,
+    )
     return case
 
 
 def _refuse_early_confirmation(case: Case, procedure: Procedure) -> None:
     """The two refusals people meet most, in their own words rather than as a wrong state."""
     if procedure.data_check and not case.data_checks.filter(answered_on__isnull=False).exists():
-        raise DoudiError(_("No data check (信息核对) has been answered for this case; it cannot "
-                           "be confirmed without one."), field="state")
+        raise DoudiError(
+            _(
+                "No data check (信息核对) has been answered for this case; it cannot "
+                "be confirmed without one."
+            ),
+            field="state",
+        )
     if case.state == State.ON_NOTICE and _today() <= case.notice_ends_on:
-        raise DoudiError(_("The public notice runs until %(day)s; the case can be confirmed "
-                           "only after it ends."), field="state",
-                         day=case.notice_ends_on.isoformat())
+        raise DoudiError(
+            _(
+                "The public notice runs until %(day)s; the case can be confirmed "
+                "only after it ends."
+            ),
+            field="state",
+            day=case.notice_ends_on.isoformat(),
+        )
 
 
 # --- intake ----------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def submit(actor: User, household_id: int, programme: str, *, channel: str,
-           kind: str = CaseKind.APPLICATION, member_id: int | None = None, proxy_name: str = "",
-           need: str = "", requested_amount_fen: int | None = None,
-           hukou_region_code: str = "", authorisation_signed_on: datetime.date | None = None,
-           relative_of_staff: str = "") -> Case:
+def submit(
+    actor: User,
+    household_id: int,
+    programme: str,
+    *,
+    channel: str,
+    kind: str = CaseKind.APPLICATION,
+    member_id: int | None = None,
+    proxy_name: str = "",
+    need: str = "",
+    requested_amount_fen: int | None = None,
+    hukou_region_code: str = "",
+    authorisation_signed_on: datetime.date | None = None,
+    relative_of_staff: str = "",
+) -> Case:
     """Open a case: an application (in person, online, by proxy or found by a worker), or a
     change or termination of what the household receives."""
-    household = get_in_scope(actor, Household.objects.select_related("region"),
-                             Permission.SUBMIT_CASES, "region__code", pk=household_id)
+    household = get_in_scope(
+        actor,
+        Household.objects.select_related("region"),
+        Permission.SUBMIT_CASES,
+        "region__code",
+        pk=household_id,
+    )
     require(actor, Permission.SUBMIT_CASES, household.region_id)
     programme, kind, channel = _choices(programme, kind, channel)
     if actor.role in FIELD_ROLES and channel not in (Channel.PROXY, Channel.DISCOVERY):
-        raise DoudiError(_("A village or grid worker applies for a household by proxy or after "
-                           "finding it; choose one of those."), field="channel")
-    proxy_name = (_text(proxy_name, "proxy_name", _("Name who applied for the household."))
-                  if channel == Channel.PROXY else proxy_name.strip())
+        raise DoudiError(
+            _(
+                "A village or grid worker applies for a household by proxy or after "
+                "finding it; choose one of those."
+            ),
+            field="channel",
+        )
+    proxy_name = (
+        _text(proxy_name, "proxy_name", _("Name who applied for the household."))
+        if channel == Channel.PROXY
+        else proxy_name.strip()
+    )
     member = _member(household, programme, member_id)
     _refuse_duplicate(household, programme, kind, member)
     if programme in TEMPORARY and kind == CaseKind.APPLICATION and not requested_amount_fen:
         raise DoudiError(_("State the amount asked for."), field="requested_amount")
     if requested_amount_fen is not None and (
-            isinstance(requested_amount_fen, bool) or not isinstance(requested_amount_fen, int)
-            or requested_amount_fen < 0):
-        raise DoudiError(_("An amount is a whole number of fen, not negative."),
-                         field="requested_amount")
+        isinstance(requested_amount_fen, bool)
+        or not isinstance(requested_amount_fen, int)
+        or requested_amount_fen < 0
+    ):
+        raise DoudiError(
+            _("An amount is a whole number of fen, not negative."), field="requested_amount"
+        )
     if authorisation_signed_on and authorisation_signed_on > _today():
         raise DoudiError(_("The date is in the future."), field="authorisation_signed_on")
     hukou_region = None
     if hukou_region_code and hukou_region_code[:9] != household.region_id[:9]:
         hukou_region = Region.objects.filter(
-            code=hukou_region_code, level__in=(Level.TOWNSHIP, Level.VILLAGE)).first()
+            code=hukou_region_code, level__in=(Level.TOWNSHIP, Level.VILLAGE)
+        ).first()
         if hukou_region is None:
-            raise DoudiError(_("“%(code)s” is not a township or village of the region tree."),
-                             field="hukou_region", code=hukou_region_code)
+            raise DoudiError(
+                _("“%(code)s” is not a township or village of the region tree."),
+                field="hukou_region",
+                code=hukou_region_code,
+            )
     case = Case.objects.create(
-        household=household, region=household.region, member=member, programme=programme,
-        kind=kind, channel=channel, proxy_name=proxy_name[:60], submitted_by=actor,
-        submitted_on=_today(), need=need.strip(), requested_amount_fen=requested_amount_fen,
-        hukou_region=hukou_region, authorisation_signed_on=authorisation_signed_on,
-        relative_of_staff=(relative_of_staff.strip() or _staff_in_household(household))[:200])
-    return _finish(actor, case, Action.SUBMIT, details={
-        "household": household.pk, "programme": programme, "kind": kind, "channel": channel,
-        "relative": bool(case.relative_of_staff),
-        "hukou_region": hukou_region.code if hukou_region else ""})
+        household=household,
+        region=household.region,
+        member=member,
+        programme=programme,
+        kind=kind,
+        channel=channel,
+        proxy_name=proxy_name[:60],
+        submitted_by=actor,
+        submitted_on=_today(),
+        need=need.strip(),
+        requested_amount_fen=requested_amount_fen,
+        hukou_region=hukou_region,
+        authorisation_signed_on=authorisation_signed_on,
+        relative_of_staff=(relative_of_staff.strip() or _staff_in_household(household))[:200],
+    )
+    return _finish(
+        actor,
+        case,
+        Action.SUBMIT,
+        details={
+            "household": household.pk,
+            "programme": programme,
+            "kind": kind,
+            "channel": channel,
+            "relative": bool(case.relative_of_staff),
+            "hukou_region": hukou_region.code if hukou_region else "",
+        },
+    )
 
 
 def _choices(programme: str, kind: str, channel: str) -> tuple[str, str, str]:
-    for value, choices, field in ((programme, CaseProgramme, "programme"),
-                                  (kind, CaseKind, "kind"), (channel, Channel, "channel")):
+    for value, choices, field in (
+        (programme, CaseProgramme, "programme"),
+        (kind, CaseKind, "kind"),
+        (channel, Channel, "channel"),
+    ):
         if value not in choices.values:
-            raise DoudiError(_("“%(value)s” is not one of: %(allowed)s."), field=field,
-                             value=value, allowed=", ".join(choices.values))
+            raise DoudiError(
+                _("“%(value)s” is not one of: %(allowed)s."),
+                field=field,
+                value=value,
+                allowed=", ".join(choices.values),
+            )
     if programme in TEMPORARY and kind != CaseKind.APPLICATION:
-        raise DoudiError(_("Temporary assistance is granted once; it is not changed or "
-                           "stopped."), field="kind")
+        raise DoudiError(
+            _("Temporary assistance is granted once; it is not changed or stopped."), field="kind"
+        )
     return programme, kind, channel
 
 
@@ -210,33 +315,50 @@ def _member(household: Household, programme: str, member_id: int | None):
 
 def receiving(household: Household, programme: str, member=None) -> Decision | None:
     """The approval the household (or person) receives under now, if any."""
-    latest = (Decision.objects.filter(case__household=household, case__programme=programme,
-                                      case__member=member, outcome=Outcome.APPROVED)
-              .select_related("case").order_by("-decided_on", "-id").first())
+    latest = (
+        Decision.objects.filter(
+            case__household=household,
+            case__programme=programme,
+            case__member=member,
+            outcome=Outcome.APPROVED,
+        )
+        .select_related("case")
+        .order_by("-decided_on", "-id")
+        .first()
+    )
     return latest if latest and latest.case.kind != CaseKind.TERMINATION else None
 
 
 def _refuse_duplicate(household: Household, programme: str, kind: str, member) -> None:
-    open_case = Case.objects.filter(household=household, programme=programme, member=member,
-                                    state__in=OPEN_STATES).first()
+    open_case = Case.objects.filter(
+        household=household, programme=programme, member=member, state__in=OPEN_STATES
+    ).first()
     if open_case:
-        raise DoudiError(_("Case %(number)s of this household for this programme is still "
-                           "open."), field="programme", number=open_case.file_number)
+        raise DoudiError(
+            _("Case %(number)s of this household for this programme is still open."),
+            field="programme",
+            number=open_case.file_number,
+        )
     current = None if programme in TEMPORARY else receiving(household, programme, member)
     if kind == CaseKind.APPLICATION and current:
-        raise DoudiError(_("The household already receives this; open a change or a "
-                           "termination instead."), field="kind")
+        raise DoudiError(
+            _("The household already receives this; open a change or a termination instead."),
+            field="kind",
+        )
     if kind != CaseKind.APPLICATION and not current:
-        raise DoudiError(_("The household receives nothing under this programme to change or "
-                           "stop."), field="kind")
+        raise DoudiError(
+            _("The household receives nothing under this programme to change or stop."),
+            field="kind",
+        )
 
 
 def _staff_in_household(household: Household) -> str:
     """A member of staff who is themselves a member (found by ID number) makes it a relative's
     case; relatives who are not members are declared at submission or flagged later."""
     hashes = household.members.filter(left_on__isnull=True).exclude(id_number_hash="")
-    staff = User.objects.filter(is_active=True,
-                                id_number_hash__in=hashes.values("id_number_hash")).first()
+    staff = User.objects.filter(
+        is_active=True, id_number_hash__in=hashes.values("id_number_hash")
+    ).first()
     if staff is None:
         return ""
     with translation.override(settings.LANGUAGE_CODE):  # a record, kept in the bureau's language
@@ -256,8 +378,11 @@ def list_missing(actor: User, case_id: int, *, items: list[str]) -> Case:
     """Tell the household every missing material at once (一次性告知)."""
     case = _begin(actor, case_id, Action.LIST_MISSING)
     if case.missing_listed_on:
-        raise DoudiError(_("The missing materials were listed on %(day)s; they are listed once, "
-                           "all together."), field="items", day=case.missing_listed_on.isoformat())
+        raise DoudiError(
+            _("The missing materials were listed on %(day)s; they are listed once, all together."),
+            field="items",
+            day=case.missing_listed_on.isoformat(),
+        )
     items = [item.strip() for item in items if item.strip()]
     if not items:
         raise DoudiError(_("List at least one missing material."), field="items")
@@ -266,20 +391,30 @@ def list_missing(actor: User, case_id: int, *, items: list[str]) -> Case:
 
 
 @transaction.atomic
-def receive_materials(actor: User, case_id: int, *, items: list[str],
-                      authorisation_signed_on: datetime.date | None = None) -> Case:
+def receive_materials(
+    actor: User,
+    case_id: int,
+    *,
+    items: list[str],
+    authorisation_signed_on: datetime.date | None = None,
+) -> Case:
     case = _begin(actor, case_id, Action.RECEIVE_MATERIALS)
     unknown = [item for item in items if item not in case.missing_materials]
     if unknown:
-        raise DoudiError(_("“%(item)s” was not among the missing materials."), field="items",
-                         item=unknown[0])
+        raise DoudiError(
+            _("“%(item)s” was not among the missing materials."), field="items", item=unknown[0]
+        )
     if authorisation_signed_on:
         if authorisation_signed_on > _today():
             raise DoudiError(_("The date is in the future."), field="authorisation_signed_on")
         case.authorisation_signed_on = authorisation_signed_on
     case.missing_materials = [item for item in case.missing_materials if item not in items]
-    return _finish(actor, case, Action.RECEIVE_MATERIALS,
-                   details={"received": items, "still_missing": case.missing_materials})
+    return _finish(
+        actor,
+        case,
+        Action.RECEIVE_MATERIALS,
+        details={"received": items, "still_missing": case.missing_materials},
+    )
 
 
 @transaction.atomic
@@ -287,39 +422,66 @@ def accept(actor: User, case_id: int) -> Case:
     """Accept (受理): the time limits start today."""
     case = _begin(actor, case_id, Action.ACCEPT)
     if case.missing_materials:
-        raise DoudiError(_("Materials still missing: %(items)s."), field="state",
-                         items="、".join(case.missing_materials))
+        raise DoudiError(
+            _("Materials still missing: %(items)s."),
+            field="state",
+            items="、".join(case.missing_materials),
+        )
     procedure = procedure_of(case)
     today = _today()
     township = Region.objects.get(code=case.township_code)
     case.accepted_on, case.delegated = today, township.confirms_cases
     case.due_on = whole_procedure_due(case)
-    case.step_due_on = (today if procedure.pay_first else
-                        earliest(after(today, procedure.investigation_limit), case.due_on))
+    case.step_due_on = (
+        today
+        if procedure.pay_first
+        else earliest(after(today, procedure.investigation_limit), case.due_on)
+    )
     if case.hukou_region_id:
-        HukouCheck.objects.create(case=case, requested_on=today,
-                                  township_id=f"{case.hukou_region_id[:9]}000",
-                                  due_on=after(today, HUKOU_CHECK_LIMIT))
-    return _finish(actor, case, Action.ACCEPT, details={
-        "delegated": case.delegated, "due_on": _iso(case.due_on),
-        "hukou_check": case.hukou_region_id or ""})
+        HukouCheck.objects.create(
+            case=case,
+            requested_on=today,
+            township_id=f"{case.hukou_region_id[:9]}000",
+            due_on=after(today, HUKOU_CHECK_LIMIT),
+        )
+    return _finish(
+        actor,
+        case,
+        Action.ACCEPT,
+        details={
+            "delegated": case.delegated,
+            "due_on": _iso(case.due_on),
+            "hukou_check": case.hukou_region_id or "",
+        },
+    )
 
 
 @transaction.atomic
 def answer_hukou_check(actor: User, case_id: int, *, answer: str) -> Case:
     """The township of the household's hukou answers the request to help verify."""
-    check = get_in_scope(actor, HukouCheck.objects.select_for_update(),
-                         Permission.VIEW_CASES, "township__code", case_id=case_id)
+    check = get_in_scope(
+        actor,
+        HukouCheck.objects.select_for_update(),
+        Permission.VIEW_CASES,
+        "township__code",
+        case_id=case_id,
+    )
     require(actor, Permission.HANDLE_CASES, check.township_id)
     case = Case.objects.select_for_update().get(pk=case_id)
     if case.state not in OPEN_STATES or check.answered_on:
-        raise DoudiError(_("This request was already answered, or the case is closed."),
-                         field="state")
+        raise DoudiError(
+            _("This request was already answered, or the case is closed."), field="state"
+        )
     check.answer = _text(answer, "answer", _("Write down what the hukou place found."))
     check.answered_on, check.answered_by = _today(), actor
     check.save()
-    return _finish(actor, case, Action.ANSWER_HUKOU_CHECK, reason=check.answer,
-                   details={"township": check.township_id})
+    return _finish(
+        actor,
+        case,
+        Action.ANSWER_HUKOU_CHECK,
+        reason=check.answer,
+        details={"township": check.township_id},
+    )
 
 
 @transaction.atomic
@@ -334,59 +496,96 @@ def extend(actor: User, case_id: int, *, reason: str) -> Case:
     case.due_on = whole_procedure_due(case)
     if case.step_due_on == old_due:
         case.step_due_on = case.due_on
-    return _finish(actor, case, Action.EXTEND, reason=case.extension_reason,
-                   details={"due_on": _iso(case.due_on)})
+    return _finish(
+        actor,
+        case,
+        Action.EXTEND,
+        reason=case.extension_reason,
+        details={"due_on": _iso(case.due_on)},
+    )
 
 
 @transaction.atomic
 def withdraw(actor: User, case_id: int, *, reason: str) -> Case:
     case = _begin(actor, case_id, Action.WITHDRAW)
     if hasattr(case, "emergency_payment"):
-        raise DoudiError(_("Money was already paid on this case; complete its papers and "
-                           "confirm it instead."), field="state")
+        raise DoudiError(
+            _("Money was already paid on this case; complete its papers and confirm it instead."),
+            field="state",
+        )
     case.deadline_at_closing = case.due_on or case.step_due_on
     case.closed_on, case.step_due_on = _today(), None
-    return _finish(actor, case, Action.WITHDRAW,
-                   reason=_text(reason, "reason", _("State the reason for this change.")))
+    return _finish(
+        actor,
+        case,
+        Action.WITHDRAW,
+        reason=_text(reason, "reason", _("State the reason for this change.")),
+    )
 
 
 # --- investigation, data check, opinion, notice ------------------------------------------------
 
-def _investigation(actor: User, case: Case, kind: str, *, visited_on: datetime.date,
-                   investigator_ids: list[int], home_visit: bool, findings: str,
-                   neighbours_heard: bool = False,
-                   facts: dict[str, Any] | None = None) -> Investigation:
+
+def _investigation(
+    actor: User,
+    case: Case,
+    kind: str,
+    *,
+    visited_on: datetime.date,
+    investigator_ids: list[int],
+    home_visit: bool,
+    findings: str,
+    neighbours_heard: bool = False,
+    facts: dict[str, Any] | None = None,
+) -> Investigation:
     today = _today()
     if visited_on > today or (case.accepted_on and visited_on < case.accepted_on):
-        raise DoudiError(_("The visit date must lie between acceptance and today."),
-                         field="visited_on")
+        raise DoudiError(
+            _("The visit date must lie between acceptance and today."), field="visited_on"
+        )
     investigators = list(User.objects.filter(pk__in=set(investigator_ids), is_active=True))
     if len(investigators) < 2:
-        raise DoudiError(_("An investigation is made by at least two people."),
-                         field="investigators")
+        raise DoudiError(
+            _("An investigation is made by at least two people."), field="investigators"
+        )
     for person in investigators:
         if not covers(person, case.region_id) or person.role not in {
-                Role.VILLAGE_WORKER, Role.GRID_WORKER, Role.TOWNSHIP_HANDLER,
-                Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER}:
-            raise DoudiError(_("%(name)s does not work for this place."),
-                             field="investigators", name=person)
+            Role.VILLAGE_WORKER,
+            Role.GRID_WORKER,
+            Role.TOWNSHIP_HANDLER,
+            Role.TOWNSHIP_REVIEWER,
+            Role.COUNTY_APPROVER,
+        }:
+            raise DoudiError(
+                _("%(name)s does not work for this place."), field="investigators", name=person
+            )
     if case.relative_of_staff and not home_visit:
-        raise DoudiError(_("This is a relative's case (单独登记备案): a home visit is "
-                           "mandatory."), field="home_visit")
+        raise DoudiError(
+            _("This is a relative's case (单独登记备案): a home visit is mandatory."),
+            field="home_visit",
+        )
     if facts is not None:
         assessment.check_facts(actor, case, facts, today)
         case.facts = facts
     record_ = Investigation.objects.create(
-        case=case, kind=kind, visited_on=visited_on, home_visit=home_visit,
-        neighbours_heard=neighbours_heard, recorded_by=actor,
-        findings=_text(findings, "findings", _("Write down what the investigation found.")))
+        case=case,
+        kind=kind,
+        visited_on=visited_on,
+        home_visit=home_visit,
+        neighbours_heard=neighbours_heard,
+        recorded_by=actor,
+        findings=_text(findings, "findings", _("Write down what the investigation found.")),
+    )
     record_.investigators.set(investigators)
     return record_
 
 
 def _investigation_details(record_: Investigation) -> dict[str, Any]:
-    return {"investigation": record_.pk, "home_visit": record_.home_visit,
-            "investigators": sorted(user.pk for user in record_.investigators.all())}
+    return {
+        "investigation": record_.pk,
+        "home_visit": record_.home_visit,
+        "investigators": sorted(user.pk for user in record_.investigators.all()),
+    }
 
 
 @transaction.atomic
@@ -404,12 +603,17 @@ def investigate(actor: User, case_id: int, **record_fields: Any) -> Case:
 def request_check(actor: User, case_id: int) -> Case:
     case = _begin(actor, case_id, Action.REQUEST_CHECK)
     if not case.authorisation_signed_on:
-        raise DoudiError(_("The household has not signed the authorisation for economic checks "
-                           "(核对授权书); no check may be requested without it."), field="state")
+        raise DoudiError(
+            _(
+                "The household has not signed the authorisation for economic checks "
+                "(核对授权书); no check may be requested without it."
+            ),
+            field="state",
+        )
     today = _today()
     check = DataCheck.objects.create(
-        case=case, requested_on=today,
-        due_on=after(today, procedure_of(case).data_check_limit))
+        case=case, requested_on=today, due_on=after(today, procedure_of(case).data_check_limit)
+    )
     case.step_due_on = earliest(check.due_on, case.due_on)
     return _finish(actor, case, Action.REQUEST_CHECK, details={"due_on": _iso(check.due_on)})
 
@@ -419,8 +623,12 @@ def record_check(actor: User, case_id: int, *, result: str, findings: str = "") 
     """The county's answer to the data check."""
     case = _begin(actor, case_id, Action.RECORD_CHECK)
     if result not in CheckResult.values:
-        raise DoudiError(_("“%(value)s” is not one of: %(allowed)s."), field="result",
-                         value=result, allowed=", ".join(CheckResult.values))
+        raise DoudiError(
+            _("“%(value)s” is not one of: %(allowed)s."),
+            field="result",
+            value=result,
+            allowed=", ".join(CheckResult.values),
+        )
     if result == CheckResult.DISCREPANCY:
         findings = _text(findings, "findings", _("Describe the discrepancies found."))
     check = case.data_checks.filter(answered_on__isnull=True).get()
@@ -438,17 +646,32 @@ def _township_stage_due(case: Case) -> datetime.date | None:
 
 
 @transaction.atomic
-def give_opinion(actor: User, case_id: int, *, recommends_approval: bool, text: str,
-                 notice_starts_on: datetime.date | None = None) -> Case:
+def give_opinion(
+    actor: User,
+    case_id: int,
+    *,
+    recommends_approval: bool,
+    text: str,
+    notice_starts_on: datetime.date | None = None,
+) -> Case:
     """The township's opinion; a proposed approval then goes on public notice for 7 days."""
     case = _begin(actor, case_id, Action.GIVE_OPINION)
     procedure, today = procedure_of(case), _today()
-    Opinion.objects.create(case=case, recommends_approval=recommends_approval, given_on=today,
-                           given_by=actor,
-                           text=_text(text, "text", _("Write the township's opinion.")))
-    noticed = procedure.public_notice and recommends_approval and (
-        case.kind == CaseKind.APPLICATION
-        or (case.kind == CaseKind.TERMINATION and case.programme in NOTICED_TERMINATIONS))
+    Opinion.objects.create(
+        case=case,
+        recommends_approval=recommends_approval,
+        given_on=today,
+        given_by=actor,
+        text=_text(text, "text", _("Write the township's opinion.")),
+    )
+    noticed = (
+        procedure.public_notice
+        and recommends_approval
+        and (
+            case.kind == CaseKind.APPLICATION
+            or (case.kind == CaseKind.TERMINATION and case.programme in NOTICED_TERMINATIONS)
+        )
+    )
     if noticed:
         starts = notice_starts_on or today
         if starts < today:
@@ -462,34 +685,55 @@ def give_opinion(actor: User, case_id: int, *, recommends_approval: bool, text: 
     case.step_due_on = earliest(step_due, case.due_on)
     if procedure.spot_check_share and not case.opinions.exclude(given_on=today).exists():
         case.spot_check_selected = _needs_spot_check(case, procedure.spot_check_share)
-    return _finish(actor, case, Action.GIVE_OPINION, to=target, details={
-        "recommends_approval": recommends_approval, "notice_ends_on": _iso(case.notice_ends_on),
-        "spot_check": case.spot_check_selected})
+    return _finish(
+        actor,
+        case,
+        Action.GIVE_OPINION,
+        to=target,
+        details={
+            "recommends_approval": recommends_approval,
+            "notice_ends_on": _iso(case.notice_ends_on),
+            "spot_check": case.spot_check_selected,
+        },
+    )
 
 
 def _needs_spot_check(case: Case, share: float) -> bool:
     """Select cases so that the county spot-checks at least ``share`` of its township's cases
     of this programme this year: a case is chosen whenever the share would otherwise fall."""
-    earlier = Case.objects.filter(
-        programme=case.programme, region__code__startswith=case.region_id[:6],
-        submitted_on__year=case.submitted_on.year, opinions__isnull=False,
-    ).exclude(pk=case.pk).distinct()
+    earlier = (
+        Case.objects.filter(
+            programme=case.programme,
+            region__code__startswith=case.region_id[:6],
+            submitted_on__year=case.submitted_on.year,
+            opinions__isnull=False,
+        )
+        .exclude(pk=case.pk)
+        .distinct()
+    )
     selected = earlier.filter(spot_check_selected=True).count()
     return selected < math.ceil(share * (earlier.count() + 1))
 
 
 @transaction.atomic
-def object_to(actor: User, case_id: int, *, content: str,
-              received_on: datetime.date | None = None) -> Case:
+def object_to(
+    actor: User, case_id: int, *, content: str, received_on: datetime.date | None = None
+) -> Case:
     """Record an objection raised during the notice (异议)."""
     case = _begin(actor, case_id, Action.OBJECT)
     received_on = received_on or _today()
     if not case.notice_starts_on <= received_on <= min(case.notice_ends_on, _today()):
-        raise DoudiError(_("An objection is received during the notice, %(start)s to %(end)s."),
-                         field="received_on", start=case.notice_starts_on.isoformat(),
-                         end=case.notice_ends_on.isoformat())
-    Objection.objects.create(case=case, received_on=received_on,
-                             content=_text(content, "content", _("Write down the objection.")))
+        raise DoudiError(
+            _("An objection is received during the notice, %(start)s to %(end)s."),
+            field="received_on",
+            start=case.notice_starts_on.isoformat(),
+            end=case.notice_ends_on.isoformat(),
+        )
+    Objection.objects.create(
+        case=case,
+        received_on=received_on,
+        content=_text(content, "content", _("Write down the objection.")),
+    )
     case.step_due_on = _township_stage_due(case)
     return _finish(actor, case, Action.OBJECT)
 
@@ -498,44 +742,69 @@ def object_to(actor: User, case_id: int, *, content: str,
 def reinvestigate(actor: User, case_id: int, **record_fields: Any) -> Case:
     case = _begin(actor, case_id, Action.REINVESTIGATE)
     record_ = _investigation(actor, case, InvestigationKind.REINVESTIGATION, **record_fields)
-    case.objections.filter(resolution="").update(resolution=Resolution.REINVESTIGATION,
-                                                 resolved_on=_today(), outcome=record_.findings)
+    case.objections.filter(resolution="").update(
+        resolution=Resolution.REINVESTIGATION, resolved_on=_today(), outcome=record_.findings
+    )
     return _finish(actor, case, Action.REINVESTIGATE, details=_investigation_details(record_))
 
 
 @transaction.atomic
-def appraise(actor: User, case_id: int, *, participants: int, in_favour: int,
-             outcome: str) -> Case:
+def appraise(actor: User, case_id: int, *, participants: int, in_favour: int, outcome: str) -> Case:
     """A democratic appraisal (民主评议) settles the objection; a new opinion follows."""
     case = _begin(actor, case_id, Action.APPRAISE)
     if participants < 1 or not 0 <= in_favour <= participants:
-        raise DoudiError(_("The votes in favour must lie between 0 and the number of "
-                           "participants."), field="in_favour")
+        raise DoudiError(
+            _("The votes in favour must lie between 0 and the number of participants."),
+            field="in_favour",
+        )
     outcome = _text(outcome, "outcome", _("Write down the outcome of the appraisal."))
     case.objections.filter(resolution="").update(
-        resolution=Resolution.APPRAISAL, resolved_on=_today(), participants=participants,
-        in_favour=in_favour, outcome=outcome)
-    return _finish(actor, case, Action.APPRAISE, reason=outcome,
-                   details={"participants": participants, "in_favour": in_favour})
+        resolution=Resolution.APPRAISAL,
+        resolved_on=_today(),
+        participants=participants,
+        in_favour=in_favour,
+        outcome=outcome,
+    )
+    return _finish(
+        actor,
+        case,
+        Action.APPRAISE,
+        reason=outcome,
+        details={"participants": participants, "in_favour": in_favour},
+    )
 
 
 # --- paying first (急难型) -----------------------------------------------------------------------
+
 
 @transaction.atomic
 def pay_first(actor: User, case_id: int, *, amount_fen: int, reason: str) -> Case:
     """Pay a small amount the same day from the township's reserve fund; papers follow."""
     case = _begin(actor, case_id, Action.PAY_FIRST)
     recipient = case.member.name if case.member else str(case.household)
-    movement = move(actor, case.township_code, "payment", amount_fen,
-                    reason=_text(reason, "reason", _("State the reason for this change.")),
-                    recipient=f"{case.file_number} {recipient}")
+    movement = move(
+        actor,
+        case.township_code,
+        "payment",
+        amount_fen,
+        reason=_text(reason, "reason", _("State the reason for this change.")),
+        recipient=f"{case.file_number} {recipient}",
+    )
     today = _today()
     payment = EmergencyPayment.objects.create(
-        case=case, movement=movement, paid_on=today,
-        papers_due_on=after(today, procedure_of(case).papers_limit))
+        case=case,
+        movement=movement,
+        paid_on=today,
+        papers_due_on=after(today, procedure_of(case).papers_limit),
+    )
     case.step_due_on = payment.papers_due_on
-    return _finish(actor, case, Action.PAY_FIRST, reason=reason, details={
-        "amount_fen": amount_fen, "papers_due_on": _iso(payment.papers_due_on)})
+    return _finish(
+        actor,
+        case,
+        Action.PAY_FIRST,
+        reason=reason,
+        details={"amount_fen": amount_fen, "papers_due_on": _iso(payment.papers_due_on)},
+    )
 
 
 @transaction.atomic
@@ -547,11 +816,16 @@ def complete_papers(actor: User, case_id: int, **record_fields: Any) -> Case:
     payment.papers_done_on = today
     payment.save()
     case.step_due_on = after(today, procedure_of(case).confirmation_limit)
-    return _finish(actor, case, Action.COMPLETE_PAPERS, details={
-        **_investigation_details(record_), "late": today > payment.papers_due_on})
+    return _finish(
+        actor,
+        case,
+        Action.COMPLETE_PAPERS,
+        details={**_investigation_details(record_), "late": today > payment.papers_due_on},
+    )
 
 
 # --- confirmation (审核确认) ----------------------------------------------------------------------
+
 
 def _check_confirmer(actor: User, case: Case) -> None:
     """Confirmation where the power sits; never by an investigator; a relative's case only
@@ -559,36 +833,56 @@ def _check_confirmer(actor: User, case: Case) -> None:
     township_confirms = case.delegated or case.programme == CaseProgramme.TEMPORARY_EMERGENCY
     wanted = Level.TOWNSHIP if township_confirms else Level.COUNTY
     if actor.region.level != wanted:
-        raise DoudiError(_("This case is confirmed by the township, where the power is "
-                           "delegated.") if township_confirms else
-                         _("This case is confirmed by the county civil-affairs bureau."),
-                         field="actor")
-    investigated = case.investigations.filter(investigators=actor).exists() or \
-        case.investigations.filter(recorded_by=actor).exists()
+        raise DoudiError(
+            _("This case is confirmed by the township, where the power is delegated.")
+            if township_confirms
+            else _("This case is confirmed by the county civil-affairs bureau."),
+            field="actor",
+        )
+    investigated = (
+        case.investigations.filter(investigators=actor).exists()
+        or case.investigations.filter(recorded_by=actor).exists()
+    )
     if investigated:
-        raise DoudiError(_("You investigated this case; someone else must confirm it "
-                           "(separation of duties)."), field="actor")
+        raise DoudiError(
+            _("You investigated this case; someone else must confirm it (separation of duties)."),
+            field="actor",
+        )
     if case.relative_of_staff and not case.investigations.filter(home_visit=True).exists():
-        raise DoudiError(_("This is a relative's case (单独登记备案); it cannot be confirmed "
-                           "without a home-visit record."), field="state")
+        raise DoudiError(
+            _(
+                "This is a relative's case (单独登记备案); it cannot be confirmed "
+                "without a home-visit record."
+            ),
+            field="state",
+        )
     check = HukouCheck.objects.filter(case=case).first()
     if check and not check.answered_on:
-        raise DoudiError(_("The hukou place (%(place)s) has not yet answered the request to "
-                           "help verify."), field="state", place=check.township.name)
+        raise DoudiError(
+            _("The hukou place (%(place)s) has not yet answered the request to help verify."),
+            field="state",
+            place=check.township.name,
+        )
     if case.spot_check_selected and not case.spot_checks.exists():
-        raise DoudiError(_("The county's spot check of this case is not recorded yet."),
-                         field="state")
+        raise DoudiError(
+            _("The county's spot check of this case is not recorded yet."), field="state"
+        )
 
 
 @transaction.atomic
 def spot_check(actor: User, case_id: int, *, agrees: bool, findings: str) -> Case:
     case = _begin(actor, case_id, Action.SPOT_CHECK)
     if actor.region.level != Level.COUNTY:
-        raise DoudiError(_("Spot checks are made by the county civil-affairs bureau."),
-                         field="actor")
-    SpotCheck.objects.create(case=case, checked_on=_today(), checked_by=actor, agrees=agrees,
-                             findings=_text(findings, "findings",
-                                            _("Write down what the spot check found.")))
+        raise DoudiError(
+            _("Spot checks are made by the county civil-affairs bureau."), field="actor"
+        )
+    SpotCheck.objects.create(
+        case=case,
+        checked_on=_today(),
+        checked_by=actor,
+        agrees=agrees,
+        findings=_text(findings, "findings", _("Write down what the spot check found.")),
+    )
     return _finish(actor, case, Action.SPOT_CHECK, details={"agrees": agrees})
 
 
@@ -597,8 +891,14 @@ def _next_month(day: datetime.date) -> datetime.date:
 
 
 @transaction.atomic
-def approve(actor: User, case_id: int, *, reasons: str, amount_fen: int | None = None,
-            stages: list[tuple[datetime.date, int]] | None = None) -> Case:
+def approve(
+    actor: User,
+    case_id: int,
+    *,
+    reasons: str,
+    amount_fen: int | None = None,
+    stages: list[tuple[datetime.date, int]] | None = None,
+) -> Case:
     """Confirm the case. A monthly benefit runs from next month at the engine's amount; a
     termination stops after this month; temporary assistance pays ``amount_fen`` (no more than
     the engine allows) in one or more stages."""
@@ -607,15 +907,26 @@ def approve(actor: User, case_id: int, *, reasons: str, amount_fen: int | None =
     reasons = _text(reasons, "reasons", _("Write the reasons for the decision."))
     today = _today()
     found = assessment.assess(actor, case, _next_month(today), today)
-    decision = Decision(case=case, outcome=Outcome.APPROVED, decided_on=today, decided_by=actor,
-                        reasons=reasons, engine_result=found.result,
-                        notify_due_on=after(today, procedure_of(case).refusal_notice_limit))
+    decision = Decision(
+        case=case,
+        outcome=Outcome.APPROVED,
+        decided_on=today,
+        decided_by=actor,
+        reasons=reasons,
+        engine_result=found.result,
+        notify_due_on=after(today, procedure_of(case).refusal_notice_limit),
+    )
     if case.kind == CaseKind.TERMINATION:
         decision.end_month = today.replace(day=1)
     elif not found.eligible and case.programme != CaseProgramme.TEMPORARY_EMERGENCY:
-        raise DoudiError(_("The rules find the household not eligible (%(tests)s); refuse the "
-                           "case, or correct the facts first."), field="state",
-                         tests="、".join(found.failed_tests) or "—")
+        raise DoudiError(
+            _(
+                "The rules find the household not eligible (%(tests)s); refuse the "
+                "case, or correct the facts first."
+            ),
+            field="state",
+            tests="、".join(found.failed_tests) or "—",
+        )
     elif case.programme in TEMPORARY:
         decision.total_amount_fen = _temporary_total(case, found, amount_fen)
     else:
@@ -625,8 +936,7 @@ def approve(actor: User, case_id: int, *, reasons: str, amount_fen: int | None =
     if decision.total_amount_fen:
         _save_stages(decision, stages or [(today, decision.total_amount_fen)])
     benefit = apply_decision(decision)
-    return _close(actor, case, Action.APPROVE, decision,
-                  benefit=benefit.pk if benefit else None)
+    return _close(actor, case, Action.APPROVE, decision, benefit=benefit.pk if benefit else None)
 
 
 def _temporary_total(case: Case, found: assessment.Assessment, amount_fen: int | None) -> int:
@@ -635,20 +945,26 @@ def _temporary_total(case: Case, found: assessment.Assessment, amount_fen: int |
     if not amount_fen or amount_fen <= 0:
         raise DoudiError(_("State the amount granted."), field="amount")
     if amount_fen > found.monthly_amount_fen:
-        raise DoudiError(_("%(amount)s yuan is more than the rules allow for this need "
-                           "(%(cap)s yuan)."), field="amount", amount=fen_to_yuan(amount_fen),
-                         cap=fen_to_yuan(found.monthly_amount_fen))
+        raise DoudiError(
+            _("%(amount)s yuan is more than the rules allow for this need (%(cap)s yuan)."),
+            field="amount",
+            amount=fen_to_yuan(amount_fen),
+            cap=fen_to_yuan(found.monthly_amount_fen),
+        )
     return amount_fen
 
 
 def _save_stages(decision: Decision, stages: list[tuple[datetime.date, int]]) -> None:
     if sum(amount for _day, amount in stages) != decision.total_amount_fen or any(
-            amount <= 0 for _day, amount in stages):
-        raise DoudiError(_("The stages must be positive and add up to the amount granted."),
-                         field="stages")
+        amount <= 0 for _day, amount in stages
+    ):
+        raise DoudiError(
+            _("The stages must be positive and add up to the amount granted."), field="stages"
+        )
     PaymentStage.objects.bulk_create(
         PaymentStage(decision=decision, sequence=number, due_on=day, amount_fen=amount)
-        for number, (day, amount) in enumerate(sorted(stages), start=1))
+        for number, (day, amount) in enumerate(sorted(stages), start=1)
+    )
 
 
 @transaction.atomic
@@ -663,21 +979,34 @@ def refuse(actor: User, case_id: int, *, reasons: str) -> Case:
     except DoudiError as failure:
         result = {"error": failure.render("en")}
     decision = Decision.objects.create(
-        case=case, outcome=Outcome.REFUSED, decided_on=today, decided_by=actor, reasons=reasons,
+        case=case,
+        outcome=Outcome.REFUSED,
+        decided_on=today,
+        decided_by=actor,
+        reasons=reasons,
         engine_result=result,
-        notify_due_on=after(today, procedure_of(case).refusal_notice_limit))
+        notify_due_on=after(today, procedure_of(case).refusal_notice_limit),
+    )
     return _close(actor, case, Action.REFUSE, decision)
 
 
-def _close(actor: User, case: Case, action: Action, decision: Decision,
-           **more: Any) -> Case:
+def _close(actor: User, case: Case, action: Action, decision: Decision, **more: Any) -> Case:
     case.deadline_at_closing = case.due_on or case.step_due_on
     case.closed_on, case.step_due_on = decision.decided_on, decision.notify_due_on
-    return _finish(actor, case, action, reason=decision.reasons, details={
-        "decision": decision.pk, "monthly_amount_fen": decision.monthly_amount_fen,
-        "total_amount_fen": decision.total_amount_fen,
-        "start_month": _iso(decision.start_month), "end_month": _iso(decision.end_month),
-        **more})
+    return _finish(
+        actor,
+        case,
+        action,
+        reason=decision.reasons,
+        details={
+            "decision": decision.pk,
+            "monthly_amount_fen": decision.monthly_amount_fen,
+            "total_amount_fen": decision.total_amount_fen,
+            "start_month": _iso(decision.start_month),
+            "end_month": _iso(decision.end_month),
+            **more,
+        },
+    )
 
 
 @transaction.atomic
@@ -686,17 +1015,23 @@ def notify(actor: User, case_id: int, *, told_on: datetime.date, how: str) -> Ca
     case = _begin(actor, case_id, Action.NOTIFY)
     decision = case.decision
     if decision.notified_on:
-        raise DoudiError(_("The household was already told on %(day)s."), field="told_on",
-                         day=decision.notified_on.isoformat())
+        raise DoudiError(
+            _("The household was already told on %(day)s."),
+            field="told_on",
+            day=decision.notified_on.isoformat(),
+        )
     if not decision.decided_on <= told_on <= _today():
-        raise DoudiError(_("The date must lie between the decision and today."),
-                         field="told_on")
+        raise DoudiError(_("The date must lie between the decision and today."), field="told_on")
     decision.notified_on = told_on
     decision.save()
     case.step_due_on = None
-    return _finish(actor, case, Action.NOTIFY, reason=_text(how, "how"),
-                   details={"told_on": told_on.isoformat(),
-                            "late": told_on > decision.notify_due_on})
+    return _finish(
+        actor,
+        case,
+        Action.NOTIFY,
+        reason=_text(how, "how"),
+        details={"told_on": told_on.isoformat(), "late": told_on > decision.notify_due_on},
+    )
 
 
 def _iso(day: datetime.date | None) -> str | None:

@@ -28,8 +28,13 @@ from doudi.registry.queries import household_for
 
 # The fields each step's form asks for: (name, kind). Kinds: text, lines, date, yuan, check,
 # number, investigators, result.
-INVESTIGATION = [("visited_on", "date"), ("investigators", "investigators"),
-                 ("home_visit", "check"), ("neighbours_heard", "check"), ("findings", "text")]
+INVESTIGATION = [
+    ("visited_on", "date"),
+    ("investigators", "investigators"),
+    ("home_visit", "check"),
+    ("neighbours_heard", "check"),
+    ("findings", "text"),
+]
 STEP_FIELDS: dict[Action, list[tuple[str, str]]] = {
     Action.FLAG_RELATIVE: [("relation", "text")],
     Action.LIST_MISSING: [("items", "lines")],
@@ -38,8 +43,11 @@ STEP_FIELDS: dict[Action, list[tuple[str, str]]] = {
     Action.INVESTIGATE: INVESTIGATION,
     Action.REQUEST_CHECK: [],
     Action.RECORD_CHECK: [("result", "result"), ("findings", "text")],
-    Action.GIVE_OPINION: [("recommends_approval", "check"), ("text", "text"),
-                          ("notice_starts_on", "date")],
+    Action.GIVE_OPINION: [
+        ("recommends_approval", "check"),
+        ("text", "text"),
+        ("notice_starts_on", "date"),
+    ],
     Action.OBJECT: [("content", "text"), ("received_on", "date")],
     Action.REINVESTIGATE: INVESTIGATION,
     Action.APPRAISE: [("participants", "number"), ("in_favour", "number"), ("outcome", "text")],
@@ -53,22 +61,37 @@ STEP_FIELDS: dict[Action, list[tuple[str, str]]] = {
     Action.WITHDRAW: [("reason", "text")],
 }
 FIELD_LABELS = {
-    "visited_on": _("visited"), "investigators": _("investigators"),
-    "home_visit": _("home visit (入户)"), "neighbours_heard": _("neighbours heard"),
-    "findings": _("findings"), "relation": _("close relative of staff or cadre"),
+    "visited_on": _("visited"),
+    "investigators": _("investigators"),
+    "home_visit": _("home visit (入户)"),
+    "neighbours_heard": _("neighbours heard"),
+    "findings": _("findings"),
+    "relation": _("close relative of staff or cadre"),
     "items": _("materials, one per line"),
-    "authorisation_signed_on": _("authorisation for checks signed"), "result": _("result"),
-    "recommends_approval": _("recommends approval"), "text": _("opinion"),
+    "authorisation_signed_on": _("authorisation for checks signed"),
+    "result": _("result"),
+    "recommends_approval": _("recommends approval"),
+    "text": _("opinion"),
     "notice_starts_on": _("notice from (empty: today)"),
-    "content": _("objection"), "received_on": _("received (empty: today)"),
-    "participants": _("participants"), "in_favour": _("in favour"),
-    "outcome": _("outcome"), "agrees": _("agrees with the township"), "reason": _("reason"),
-    "amount": _("amount (yuan)"), "reasons": _("reasons"), "told_on": _("household told"),
+    "content": _("objection"),
+    "received_on": _("received (empty: today)"),
+    "participants": _("participants"),
+    "in_favour": _("in favour"),
+    "outcome": _("outcome"),
+    "agrees": _("agrees with the township"),
+    "reason": _("reason"),
+    "amount": _("amount (yuan)"),
+    "reasons": _("reasons"),
+    "told_on": _("household told"),
     "how": _("how the household was told"),
 }
 # Fields a step's form may leave empty (the service then uses its own default).
-OPTIONAL = {("authorisation_signed_on", Action.RECEIVE_MATERIALS), ("amount", Action.APPROVE),
-            ("notice_starts_on", Action.GIVE_OPINION), ("received_on", Action.OBJECT)}
+OPTIONAL = {
+    ("authorisation_signed_on", Action.RECEIVE_MATERIALS),
+    ("amount", Action.APPROVE),
+    ("notice_starts_on", Action.GIVE_OPINION),
+    ("received_on", Action.OBJECT),
+}
 NEEDS_VALUE = ("date", "yuan", "number", "result")
 
 
@@ -83,8 +106,9 @@ def _date(text: str, field: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise DoudiError(_("“%(value)s” is not a date (YYYY-MM-DD)."), field=field,
-                         value=text) from None
+        raise DoudiError(
+            _("“%(value)s” is not a date (YYYY-MM-DD)."), field=field, value=text
+        ) from None
 
 
 def _number(text: str, field: str) -> int:
@@ -132,12 +156,21 @@ def case_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Permission.VIEW_CASES)
     wanted = {name: request.GET.get(name, "").strip() for name in ("state", "programme", "place")}
     page = Paginator(presentation.filtered_cases(request.user, **wanted), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "cases/list.html", {
-        "page": page, "rows": presentation.case_rows(page),
-        "sections": presentation.deadline_sections(request.user, wanted["place"]),
-        "wanted": wanted, "states": State.choices, "programmes": CaseProgramme.choices,
-        "limit": presentation.SECTION_LIMIT})
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "page": page,
+            "rows": presentation.case_rows(page),
+            "sections": presentation.deadline_sections(request.user, wanted["place"]),
+            "wanted": wanted,
+            "states": State.choices,
+            "programmes": CaseProgramme.choices,
+            "limit": presentation.SECTION_LIMIT,
+        },
+    )
 
 
 # ----------------------------------------------------------------------------- the detail
@@ -155,15 +188,23 @@ class StepForm:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def _step_forms(request: HttpRequest, case: Case, failed: Action | None,
-                error: DoudiError | None) -> list[StepForm]:
+def _step_forms(
+    request: HttpRequest, case: Case, failed: Action | None, error: DoudiError | None
+) -> list[StepForm]:
     forms = []
     for action in presentation.available_steps(request.user, case):
         typed = request.POST if action == failed else QueryDict()
-        fields = [{"name": name, "kind": kind, "label": FIELD_LABELS[name],
-                   "value": typed.get(name, ""), "checked": name in typed,
-                   "chosen": typed.getlist(name)}
-                  for name, kind in STEP_FIELDS[action]]
+        fields = [
+            {
+                "name": name,
+                "kind": kind,
+                "label": FIELD_LABELS[name],
+                "value": typed.get(name, ""),
+                "checked": name in typed,
+                "chosen": typed.getlist(name),
+            }
+            for name, kind in STEP_FIELDS[action]
+        ]
         form = StepForm(action, fields)
         if action == failed and error is not None:
             form.error, form.error_field = error.render(), error.field or ""
@@ -171,27 +212,41 @@ def _step_forms(request: HttpRequest, case: Case, failed: Action | None,
     return forms
 
 
-def _detail_page(request: HttpRequest, case: Case, failed: Action | None = None,
-                 error: DoudiError | None = None, status: int = 200) -> HttpResponse:
+def _detail_page(
+    request: HttpRequest,
+    case: Case,
+    failed: Action | None = None,
+    error: DoudiError | None = None,
+    status: int = 200,
+) -> HttpResponse:
     steps = _step_forms(request, case, failed, error)
     needs_staff = any(f["kind"] == "investigators" for step in steps for f in step.fields)
     decision = presentation.decision_of(case)
     shown = any(step.error for step in steps)
-    return render(request, "cases/detail.html", {
-        "case": case, "steps": steps,
-        "error": error.render() if error and not shown else "",
-        "head": presentation.case_rows([case])[0],
-        "staff": presentation.investigator_choices(case) if needs_staff else [],
-        "transitions": case.transitions.select_related("actor"),
-        "investigations": case.investigations.prefetch_related("investigators"),
-        "decision": decision, "engine": presentation.engine_summary(decision),
-        "stages": decision.stages.all() if decision else [],
-        "payment": getattr(case, "emergency_payment", None),
-        "hukou_check": getattr(case, "hukou_check", None),
-        "documents": presentation.document_kinds(case),
-        "provisional": {"step": presentation.provisional(case.step_due_on),
-                        "whole": presentation.provisional(case.due_on)},
-    }, status=status)
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "steps": steps,
+            "error": error.render() if error and not shown else "",
+            "head": presentation.case_rows([case])[0],
+            "staff": presentation.investigator_choices(case) if needs_staff else [],
+            "transitions": case.transitions.select_related("actor"),
+            "investigations": case.investigations.prefetch_related("investigators"),
+            "decision": decision,
+            "engine": presentation.engine_summary(decision),
+            "stages": decision.stages.all() if decision else [],
+            "payment": getattr(case, "emergency_payment", None),
+            "hukou_check": getattr(case, "hukou_check", None),
+            "documents": presentation.document_kinds(case),
+            "provisional": {
+                "step": presentation.provisional(case.step_due_on),
+                "whole": presentation.provisional(case.due_on),
+            },
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -226,8 +281,7 @@ def document(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
     from doudi.cases import documents  # written separately; the pages work without it
 
     response = HttpResponse(documents.render(kind, case), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{case.file_number}-{kind}.pdf"')
+    response["Content-Disposition"] = f'attachment; filename="{case.file_number}-{kind}.pdf"'
     return response
 
 
@@ -238,15 +292,21 @@ def _submit(request: HttpRequest, household_id: int) -> Case:
     post = request.POST
     amount, member = post.get("requested_amount", "").strip(), post.get("member", "")
     return services.submit(
-        request.user, household_id, post.get("programme", ""),
-        channel=post.get("channel", ""), kind=post.get("kind", CaseKind.APPLICATION),
+        request.user,
+        household_id,
+        post.get("programme", ""),
+        channel=post.get("channel", ""),
+        kind=post.get("kind", CaseKind.APPLICATION),
         member_id=int(member) if member.isdigit() else None,
-        proxy_name=post.get("proxy_name", ""), need=post.get("need", ""),
+        proxy_name=post.get("proxy_name", ""),
+        need=post.get("need", ""),
         requested_amount_fen=yuan_to_fen(amount, field="requested_amount") if amount else None,
         hukou_region_code=post.get("hukou_region", "").strip(),
-        authorisation_signed_on=_date(post.get("authorisation_signed_on", ""),
-                                      "authorisation_signed_on"),
-        relative_of_staff=post.get("relative_of_staff", ""))
+        authorisation_signed_on=_date(
+            post.get("authorisation_signed_on", ""), "authorisation_signed_on"
+        ),
+        relative_of_staff=post.get("relative_of_staff", ""),
+    )
 
 
 @login_required
@@ -263,13 +323,20 @@ def open_case(request: HttpRequest, household_id: int) -> HttpResponse:
         except DoudiError as refused:
             error = refused
         else:
-            messages.success(request, _("Case %(number)s opened.") % {
-                "number": case.file_number})
+            messages.success(request, _("Case %(number)s opened.") % {"number": case.file_number})
             return redirect("cases:detail", case.pk)
-    return render(request, "cases/open.html", {
-        "household": household, "members": household.members.filter(left_on__isnull=True),
-        "programmes": CaseProgramme.choices, "kinds": CaseKind.choices,
-        "channels": [c for c in Channel.choices if c[0] != Channel.BUREAU],
-        "typed": request.POST, "error": error.render() if error else "",
-        "error_field": (error.field or "") if error else ""},
-        status=400 if error else 200)
+    return render(
+        request,
+        "cases/open.html",
+        {
+            "household": household,
+            "members": household.members.filter(left_on__isnull=True),
+            "programmes": CaseProgramme.choices,
+            "kinds": CaseKind.choices,
+            "channels": [c for c in Channel.choices if c[0] != Channel.BUREAU],
+            "typed": request.POST,
+            "error": error.render() if error else "",
+            "error_field": (error.field or "") if error else "",
+        },
+        status=400 if error else 200,
+    )

@@ -27,10 +27,13 @@ def load_demo_cases() -> int:
     """Create the demo cases once; return how many were created."""
     if Case.objects.exists():
         return 0
-    staff = {name: User.objects.get(username=name)
-             for name in ("handler", "village", "county", "reviewer")}
-    households = list(Household.objects.filter(region__code=VILLAGE)
-                      .order_by("id")[: len(PLAN) + 1])
+    staff = {
+        name: User.objects.get(username=name)
+        for name in ("handler", "village", "county", "reviewer")
+    }
+    households = list(
+        Household.objects.filter(region__code=VILLAGE).order_by("id")[: len(PLAN) + 1]
+    )
     for household, (programme, depth) in zip(households, PLAN, strict=False):
         _walk(staff, household, programme, depth)
     if len(households) > len(PLAN):
@@ -40,28 +43,48 @@ def load_demo_cases() -> int:
 
 def _walk(staff: dict[str, User], household: Household, programme: str, depth: int) -> None:
     handler, today = staff["handler"], timezone.localdate()
-    case = services.submit(handler, household.pk, programme, channel="window",
-                           authorisation_signed_on=today, need="家庭生活困难，申请低保")
+    case = services.submit(
+        handler,
+        household.pk,
+        programme,
+        channel="window",
+        authorisation_signed_on=today,
+        need="家庭生活困难，申请低保",
+    )
     for step in STEPS[1:depth]:
         if step == "accept":
             services.accept(handler, case.pk)
         elif step == "investigate":
-            services.investigate(handler, case.pk, visited_on=today, home_visit=True,
-                                 investigator_ids=[handler.pk, staff["village"].pk],
-                                 findings=FINDINGS)
+            services.investigate(
+                handler,
+                case.pk,
+                visited_on=today,
+                home_visit=True,
+                investigator_ids=[handler.pk, staff["village"].pk],
+                findings=FINDINGS,
+            )
         elif step == "request_check":
             services.request_check(handler, case.pk)
         elif step == "record_check":
             services.record_check(staff["county"], case.pk, result="consistent")
         else:
-            services.give_opinion(handler, case.pk, recommends_approval=True,
-                                  text="经调查核实，家庭人均收入低于当地低保标准，拟同意。")
+            services.give_opinion(
+                handler,
+                case.pk,
+                recommends_approval=True,
+                text="经调查核实，家庭人均收入低于当地低保标准，拟同意。",
+            )
 
 
 def _emergency(staff: dict[str, User], household: Household) -> None:
     move(staff["county"], TOWNSHIP, "allocation", 500_000, reason="年度临时救助备用金")
-    case = services.submit(staff["handler"], household.pk, "temporary_emergency",
-                           channel="window", requested_amount_fen=80_000,
-                           need="房屋失火，急需生活救助")
+    case = services.submit(
+        staff["handler"],
+        household.pk,
+        "temporary_emergency",
+        channel="window",
+        requested_amount_fen=80_000,
+        need="房屋失火，急需生活救助",
+    )
     services.accept(staff["handler"], case.pk)
     services.pay_first(staff["handler"], case.pk, amount_fen=80_000, reason="火灾急难救助")

@@ -30,13 +30,15 @@ def _places(codes: list[str]) -> Q:
     return where
 
 
-def cohort(programmes: list[str], places: list[str], on: datetime.date, per: str,
-           amount_fen: int) -> list[Share]:
+def cohort(
+    programmes: list[str], places: list[str], on: datetime.date, per: str, amount_fen: int
+) -> list[Share]:
     month = on.replace(day=1)
-    benefits = (Benefit.objects.filter(_places(places), programme__in=programmes,
-                                       start_month__lte=month)
-                .filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
-                .values_list("household_id", "region_id", "member_id", "payee_id"))
+    benefits = (
+        Benefit.objects.filter(_places(places), programme__in=programmes, start_month__lte=month)
+        .filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
+        .values_list("household_id", "region_id", "member_id", "payee_id")
+    )
     persons: dict[int, set[int]] = {}
     first: dict[int, tuple[str, int]] = {}
     for household_id, region_id, member_id, payee_id in benefits.order_by("household_id", "id"):
@@ -44,12 +46,21 @@ def cohort(programmes: list[str], places: list[str], on: datetime.date, per: str
         if member_id is not None:
             persons.setdefault(household_id, set()).add(member_id)
     whole_households = benefits.filter(member__isnull=True).values("household_id")
-    living = (Member.objects.filter(household_id__in=whole_households, joined_on__lte=on)
-              .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
-              .values_list("household_id", "id"))
+    living = (
+        Member.objects.filter(household_id__in=whole_households, joined_on__lte=on)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+        .values_list("household_id", "id")
+    )
     for household_id, member_id in living.iterator(chunk_size=20000):
         persons.setdefault(household_id, set()).add(member_id)
-    return [Share(household_id, region_id, payee_id, len(persons.get(household_id, ())),
-                  amount_fen * (len(persons.get(household_id, ())) if per == "person" else 1))
-            for household_id, (region_id, payee_id) in sorted(first.items())
-            if persons.get(household_id)]
+    return [
+        Share(
+            household_id,
+            region_id,
+            payee_id,
+            len(persons.get(household_id, ())),
+            amount_fen * (len(persons.get(household_id, ())) if per == "person" else 1),
+        )
+        for household_id, (region_id, payee_id) in sorted(first.items())
+        if persons.get(household_id)
+    ]

@@ -27,28 +27,32 @@ class GrantState(models.TextChoices):
 
 class Grant(models.Model):
     name = models.CharField(_("name"), max_length=100)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="grants",
-                               verbose_name=_("issued by"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="grants", verbose_name=_("issued by")
+    )
     programmes = models.JSONField(_("programmes"))
     places = models.JSONField(_("places"))
     in_force_on = models.DateField(_("receiving on"))
     per = models.CharField(_("amount per"), max_length=10, choices=Per.choices)
     amount_fen = models.BigIntegerField(_("amount (fen)"))
     reason = models.CharField(_("reason"), max_length=300)
-    state = models.CharField(_("state"), max_length=10, choices=GrantState.choices,
-                             default=GrantState.DRAFT)
+    state = models.CharField(
+        _("state"), max_length=10, choices=GrantState.choices, default=GrantState.DRAFT
+    )
     persons = models.PositiveIntegerField(_("persons"), default=0)
     households = models.PositiveIntegerField(_("households"), default=0)
     total_fen = models.BigIntegerField(_("total (fen)"), default=0)
     created_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
-    approved_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("one-off grant")
         ordering = ["-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0),
-                                               name="grant_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="grant_amount_positive")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -66,8 +70,9 @@ class GrantShare(models.Model):
 
     class Meta:
         ordering = ["grant_id", "id"]
-        constraints = [models.UniqueConstraint(fields=["grant", "household"],
-                                               name="one_share_per_household")]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "household"], name="one_share_per_household")
+        ]
 
     def __str__(self) -> str:
         return f"{self.grant_id} {self.household_id} {self.amount_fen}"

@@ -28,7 +28,8 @@ def grants_visible_to(actor: User) -> QuerySet[Grant]:
     require(actor, Permission.VIEW_PAYROLLS)
     return Grant.objects.select_related("region").filter(
         Q(region__code__startswith=actor.jurisdiction_prefix)
-        | Q(region_id__in=_ancestors(actor.region_id)))
+        | Q(region_id__in=_ancestors(actor.region_id))
+    )
 
 
 def grant_for(actor: User, grant_id: int) -> Grant:

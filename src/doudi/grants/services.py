@@ -26,67 +26,129 @@ MONTHLY = [p for p in PayrollProgramme.values if p != PayrollProgramme.ONE_OFF_G
 
 
 def _totals(shares: list[Share]) -> dict[str, int]:
-    return {"persons": sum(s.persons for s in shares), "households": len(shares),
-            "total_fen": sum(s.amount_fen for s in shares)}
+    return {
+        "persons": sum(s.persons for s in shares),
+        "households": len(shares),
+        "total_fen": sum(s.amount_fen for s in shares),
+    }
 
 
 @transaction.atomic
-def define(actor: User, *, name: str, programmes: list[str], places: list[str],
-           in_force_on: datetime.date, per: str, amount_fen: int, reason: str) -> Grant:
+def define(
+    actor: User,
+    *,
+    name: str,
+    programmes: list[str],
+    places: list[str],
+    in_force_on: datetime.date,
+    per: str,
+    amount_fen: int,
+    reason: str,
+) -> Grant:
     """Record the rule and what it chooses today: the preview finance approves."""
     require(actor, Permission.DEFINE_GRANTS)
     if not name.strip() or not reason.strip():
         raise DoudiError(_("Give the grant a name and its reason."), field="name")
     if not programmes or any(p not in MONTHLY for p in programmes):
-        raise DoudiError(_("Choose programmes among: %(allowed)s."), field="programmes",
-                         allowed=", ".join(MONTHLY))
+        raise DoudiError(
+            _("Choose programmes among: %(allowed)s."),
+            field="programmes",
+            allowed=", ".join(MONTHLY),
+        )
     if not places:
         raise DoudiError(_("Choose at least one place."), field="places")
     for code in places:
         if not Region.objects.filter(code=code).exists() or not covers(actor, code):
-            raise DoudiError(_("“%(code)s” is not a place in your jurisdiction."),
-                             field="places", code=code)
+            raise DoudiError(
+                _("“%(code)s” is not a place in your jurisdiction."), field="places", code=code
+            )
     if per not in Per.values:
-        raise DoudiError(_("“%(value)s” is not one of: %(allowed)s."), field="per", value=per,
-                         allowed=", ".join(Per.values))
+        raise DoudiError(
+            _("“%(value)s” is not one of: %(allowed)s."),
+            field="per",
+            value=per,
+            allowed=", ".join(Per.values),
+        )
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
         raise DoudiError(_("The amount must be more than zero."), field="amount")
     totals = _totals(cohort(programmes, places, in_force_on, per, amount_fen))
     grant = Grant.objects.create(
-        name=name.strip()[:100], region=actor.region, programmes=sorted(set(programmes)),
-        places=sorted(set(places)), in_force_on=in_force_on, per=per, amount_fen=amount_fen,
-        reason=reason.strip()[:300], created_by=actor, **totals)
-    record(actor=actor, action="grant.define", object_type="grant", object_id=str(grant.pk),
-           region_code=actor.region_id, after={"name": grant.name, **totals},
-           reason=grant.reason)
+        name=name.strip()[:100],
+        region=actor.region,
+        programmes=sorted(set(programmes)),
+        places=sorted(set(places)),
+        in_force_on=in_force_on,
+        per=per,
+        amount_fen=amount_fen,
+        reason=reason.strip()[:300],
+        created_by=actor,
+        **totals,
+    )
+    record(
+        actor=actor,
+        action="grant.define",
+        object_type="grant",
+        object_id=str(grant.pk),
+        region_code=actor.region_id,
+        after={"name": grant.name, **totals},
+        reason=grant.reason,
+    )
     return grant
 
 
 @transaction.atomic
 def approve(actor: User, grant_id: int) -> Grant:
     """Finance approves exactly the previewed cohort; the shares are then fixed."""
-    grant = get_in_scope(actor, Grant.objects.select_for_update(), Permission.VIEW_PAYROLLS,
-                         "region__code", pk=grant_id)
+    grant = get_in_scope(
+        actor,
+        Grant.objects.select_for_update(),
+        Permission.VIEW_PAYROLLS,
+        "region__code",
+        pk=grant_id,
+    )
     require(actor, Permission.APPROVE_PAYROLL, grant.region_id)
     if grant.state != GrantState.DRAFT:
         raise DoudiError(_("The grant is already approved."), field="state")
-    shares = cohort(grant.programmes, grant.places, grant.in_force_on, grant.per,
-                    grant.amount_fen)
+    shares = cohort(grant.programmes, grant.places, grant.in_force_on, grant.per, grant.amount_fen)
     totals = _totals(shares)
-    previewed = {"persons": grant.persons, "households": grant.households,
-                 "total_fen": grant.total_fen}
+    previewed = {
+        "persons": grant.persons,
+        "households": grant.households,
+        "total_fen": grant.total_fen,
+    }
     if totals != previewed:
         raise DoudiError(
-            _("The cohort changed since the preview (now %(persons)d persons, %(total)s yuan); "
-              "define the grant again."), field="state", persons=totals["persons"],
-            total=fen_to_yuan(totals["total_fen"]))
+            _(
+                "The cohort changed since the preview (now %(persons)d persons, %(total)s yuan); "
+                "define the grant again."
+            ),
+            field="state",
+            persons=totals["persons"],
+            total=fen_to_yuan(totals["total_fen"]),
+        )
     GrantShare.objects.bulk_create(
-        (GrantShare(grant=grant, household_id=s.household_id, region_id=s.region_id,
-                    payee_id=s.payee_id, persons=s.persons, amount_fen=s.amount_fen)
-         for s in shares), batch_size=5000)
+        (
+            GrantShare(
+                grant=grant,
+                household_id=s.household_id,
+                region_id=s.region_id,
+                payee_id=s.payee_id,
+                persons=s.persons,
+                amount_fen=s.amount_fen,
+            )
+            for s in shares
+        ),
+        batch_size=5000,
+    )
     grant.state, grant.approved_by = GrantState.APPROVED, actor
     grant.save(update_fields=["state", "approved_by"])
-    record(actor=actor, action="grant.approve", object_type="grant", object_id=str(grant.pk),
-           region_code=grant.region_id, before={"state": GrantState.DRAFT},
-           after={"state": grant.state, **totals})
+    record(
+        actor=actor,
+        action="grant.approve",
+        object_type="grant",
+        object_id=str(grant.pk),
+        region_code=grant.region_id,
+        before={"state": GrantState.DRAFT},
+        after={"state": grant.state, **totals},
+    )
     return grant

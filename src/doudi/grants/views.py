@@ -28,17 +28,25 @@ def _date(text: str, field: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise DoudiError(_("“%(value)s” is not a date (YYYY-MM-DD)."), field=field,
-                         value=text) from None
+        raise DoudiError(
+            _("“%(value)s” is not a date (YYYY-MM-DD)."), field=field, value=text
+        ) from None
 
 
 @login_required
 def grant_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "grants/list.html", {
-        "grants": queries.grants_visible_to(request.user)[:100],
-        "can_define": has_permission(request.user, Permission.DEFINE_GRANTS),
-        "programmes": services.MONTHLY, "labels": dict(PayrollProgramme.choices),
-        "per": Per.choices, "today": timezone.localdate().isoformat()})
+    return render(
+        request,
+        "grants/list.html",
+        {
+            "grants": queries.grants_visible_to(request.user)[:100],
+            "can_define": has_permission(request.user, Permission.DEFINE_GRANTS),
+            "programmes": services.MONTHLY,
+            "labels": dict(PayrollProgramme.choices),
+            "per": Per.choices,
+            "today": timezone.localdate().isoformat(),
+        },
+    )
 
 
 @login_required
@@ -47,11 +55,15 @@ def define(request: HttpRequest) -> HttpResponse:
     post = request.POST
     try:
         grant = services.define(
-            request.user, name=post.get("name", ""), programmes=post.getlist("programmes"),
+            request.user,
+            name=post.get("name", ""),
+            programmes=post.getlist("programmes"),
             places=[code.strip() for code in post.get("places", "").split() if code.strip()],
             in_force_on=_date(post.get("in_force_on", ""), "in_force_on"),
-            per=post.get("per", ""), amount_fen=yuan_to_fen(post.get("amount", "")),
-            reason=post.get("reason", ""))
+            per=post.get("per", ""),
+            amount_fen=yuan_to_fen(post.get("amount", "")),
+            reason=post.get("reason", ""),
+        )
     except DoudiError as error:
         messages.error(request, error.render())
         return redirect("grants:list")
@@ -62,14 +74,21 @@ def define(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant = queries.grant_for(request.user, grant_id)
     approved = grant.state == GrantState.APPROVED
-    return render(request, "grants/detail.html", {
-        "grant": grant, "payrolls": grant.payrolls.filter(
-            region__code__startswith=request.user.jurisdiction_prefix),
-        "can_approve": not approved and has_permission(request.user,
-                                                       Permission.APPROVE_PAYROLL),
-        "can_pay": approved and has_permission(request.user, Permission.PREPARE_PAYROLL),
-        "places": regions_visible_to(request.user).filter(level="county"),
-        "this_month": timezone.localdate().strftime("%Y-%m")})
+    return render(
+        request,
+        "grants/detail.html",
+        {
+            "grant": grant,
+            "payrolls": grant.payrolls.filter(
+                region__code__startswith=request.user.jurisdiction_prefix
+            ),
+            "can_approve": not approved
+            and has_permission(request.user, Permission.APPROVE_PAYROLL),
+            "can_pay": approved and has_permission(request.user, Permission.PREPARE_PAYROLL),
+            "places": regions_visible_to(request.user).filter(level="county"),
+            "this_month": timezone.localdate().strftime("%Y-%m"),
+        },
+    )
 
 
 @login_required
@@ -87,8 +106,13 @@ def approve(request: HttpRequest, grant_id: int) -> HttpResponse:
 def pay(request: HttpRequest, grant_id: int) -> HttpResponse:
     try:
         month = _date(f"{request.POST.get('month', '')}-01", "month")
-        payroll = payroll_services.generate(request.user, PayrollProgramme.ONE_OFF_GRANT, month,
-                                            request.POST.get("region", ""), grant_id=grant_id)
+        payroll = payroll_services.generate(
+            request.user,
+            PayrollProgramme.ONE_OFF_GRANT,
+            month,
+            request.POST.get("region", ""),
+            grant_id=grant_id,
+        )
     except DoudiError as error:
         messages.error(request, error.render())
         return redirect("grants:detail", grant_id)

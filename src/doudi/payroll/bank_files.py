@@ -24,8 +24,12 @@ from doudi.payroll.models import LineStatus, Payroll
 PAYMENT_HEADER = ["行号", "姓名", "社保卡号", "金额（元）", "所属月份", "类别"]
 RESULT_HEADER = ["行号", "社保卡号", "金额（元）", "结果", "原因"]
 FOOTER = "合计"
-STATUS_WORDS = {"成功": LineStatus.PAID, "paid": LineStatus.PAID,
-                "失败": LineStatus.FAILED, "failed": LineStatus.FAILED}
+STATUS_WORDS = {
+    "成功": LineStatus.PAID,
+    "paid": LineStatus.PAID,
+    "失败": LineStatus.FAILED,
+    "failed": LineStatus.FAILED,
+}
 FORMATS = ("csv", "xlsx")
 PLAIN_AMOUNT = re.compile(r"(\d{1,13})\.(\d{2})")
 
@@ -78,18 +82,26 @@ def read_result(data: bytes, file_format: str) -> ResultFile:
     """Parse the bank's result file; refuse it whole, naming every faulty row."""
     rows = list(_raw_rows(data, file_format))
     if not rows or [cell.strip() for cell in rows[0][:5]] != RESULT_HEADER:
-        raise DoudiError(_("The first row must be the header: %(header)s."), field="file",
-                         header=", ".join(RESULT_HEADER))
+        raise DoudiError(
+            _("The first row must be the header: %(header)s."),
+            field="file",
+            header=", ".join(RESULT_HEADER),
+        )
     if len(rows) < 2 or rows[-1][0].strip() != FOOTER:
-        raise DoudiError(_("The last row must be the footer “合计” with the count and the "
-                           "total."), field="file")
+        raise DoudiError(
+            _("The last row must be the footer “合计” with the count and the total."), field="file"
+        )
     problems: list[DoudiError] = []
-    parsed = [_result_row(number, cells, problems)
-              for number, cells in enumerate(rows[1:-1], start=2)]
+    parsed = [
+        _result_row(number, cells, problems) for number, cells in enumerate(rows[1:-1], start=2)
+    ]
     footer_count, footer_total = _footer(rows[-1], len(rows), problems)
     if problems:
-        raise ValidationFailed(_("The result file was not read: %(count)d problems found."),
-                               problems=problems, count=len(problems))
+        raise ValidationFailed(
+            _("The result file was not read: %(count)d problems found."),
+            problems=problems,
+            count=len(problems),
+        )
     return ResultFile([row for row in parsed if row], footer_count, footer_total)
 
 
@@ -124,8 +136,9 @@ def _result_row(number: int, cells: list[str], problems: list[DoudiError]) -> Re
     if status not in STATUS_WORDS:
         problems.append(CellError(_("must be 成功 or 失败."), row=number, column="结果"))
     elif STATUS_WORDS[status] == LineStatus.FAILED and not reason:
-        problems.append(CellError(_("a failed payment needs the bank's reason."), row=number,
-                                  column="原因"))
+        problems.append(
+            CellError(_("a failed payment needs the bank's reason."), row=number, column="原因")
+        )
     if len(problems) > before:
         return None
     return ResultRow(number, int(line), card, amount_fen, STATUS_WORDS[status], reason[:200])
@@ -146,6 +159,7 @@ def _footer(cells: list[str], row: int, problems: list[DoudiError]) -> tuple[int
     try:
         return int(cells[1]), yuan_to_fen(cells[2])
     except (ValueError, DoudiError):
-        problems.append(CellError(_("the footer must give the count and the total."), row=row,
-                                  column=FOOTER))
+        problems.append(
+            CellError(_("the footer must give the count and the total."), row=row, column=FOOTER)
+        )
         return 0, 0

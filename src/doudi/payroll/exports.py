@@ -29,12 +29,30 @@ def report_workbook(title: str, rows: list[ReportRow]) -> bytes:
         cell.font = Font(bold=True)
     labels = dict(PayrollProgramme.choices)
     for row in rows:
-        sheet.append([str(labels.get(row.programme, row.programme)), row.place, row.people,
-                      row.households, row.lines, _yuan(row.amount_fen), _yuan(row.paid_fen),
-                      _yuan(row.failed_fen)])
-    sheet.append(["合计", "", sum(r.people for r in rows), sum(r.households for r in rows),
-                  sum(r.lines for r in rows), _yuan(sum(r.amount_fen for r in rows)),
-                  _yuan(sum(r.paid_fen for r in rows)), _yuan(sum(r.failed_fen for r in rows))])
+        sheet.append(
+            [
+                str(labels.get(row.programme, row.programme)),
+                row.place,
+                row.people,
+                row.households,
+                row.lines,
+                _yuan(row.amount_fen),
+                _yuan(row.paid_fen),
+                _yuan(row.failed_fen),
+            ]
+        )
+    sheet.append(
+        [
+            "合计",
+            "",
+            sum(r.people for r in rows),
+            sum(r.households for r in rows),
+            sum(r.lines for r in rows),
+            _yuan(sum(r.amount_fen for r in rows)),
+            _yuan(sum(r.paid_fen for r in rows)),
+            _yuan(sum(r.failed_fen for r in rows)),
+        ]
+    )
     for row in sheet.iter_rows(min_row=3, min_col=6, max_col=8):
         for cell in row:
             cell.number_format = "#,##0.00"

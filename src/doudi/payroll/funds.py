@@ -31,10 +31,17 @@ def position(programme: str, year: int, county_code: str) -> FundPosition | None
     budget = Budget.objects.filter(programme=programme, year=year, region_id=county_code).first()
     if budget is None:
         return None
-    spent = PayrollLine.objects.filter(
-        payroll__programme=programme, payroll__month__year=year,
-        payroll__region__code__startswith=county_code[:6], payroll__state__in=COMMITTED,
-    ).exclude(status=LineStatus.FAILED).aggregate(total=Sum("amount_fen"))["total"] or 0
+    spent = (
+        PayrollLine.objects.filter(
+            payroll__programme=programme,
+            payroll__month__year=year,
+            payroll__region__code__startswith=county_code[:6],
+            payroll__state__in=COMMITTED,
+        )
+        .exclude(status=LineStatus.FAILED)
+        .aggregate(total=Sum("amount_fen"))["total"]
+        or 0
+    )
     return FundPosition(budget.amount_fen, spent)
 
 

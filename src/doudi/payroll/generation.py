@@ -92,8 +92,14 @@ WHERE s.grant_id = %(grant)s AND s.region_id LIKE %(prefix)s
 
 def fill(payroll: Payroll, prefix: str) -> None:
     """Insert every line the payroll should hold (see the module's docstring)."""
-    params = {"payroll": payroll.pk, "programme": payroll.programme, "month": payroll.month,
-              "region": payroll.region_id, "prefix": f"{prefix}%", "grant": payroll.grant_id}
+    params = {
+        "payroll": payroll.pk,
+        "programme": payroll.programme,
+        "month": payroll.month,
+        "region": payroll.region_id,
+        "prefix": f"{prefix}%",
+        "grant": payroll.grant_id,
+    }
     statements = (REISSUES, GRANT_SHARES) if payroll.grant_id else (REISSUES, REGULAR, ARREARS)
     with connection.cursor() as cursor:
         for statement in statements:

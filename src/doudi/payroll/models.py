@@ -22,8 +22,10 @@ STAFF = settings.AUTH_USER_MODEL
 class PayrollProgramme(models.TextChoices):
     MINIMUM_LIVING = CaseProgramme.MINIMUM_LIVING.value, CaseProgramme.MINIMUM_LIVING.label
     EXTREME_HARDSHIP = CaseProgramme.EXTREME_HARDSHIP.value, CaseProgramme.EXTREME_HARDSHIP.label
-    DE_FACTO_UNSUPPORTED = (CaseProgramme.DE_FACTO_UNSUPPORTED.value,
-                            CaseProgramme.DE_FACTO_UNSUPPORTED.label)
+    DE_FACTO_UNSUPPORTED = (
+        CaseProgramme.DE_FACTO_UNSUPPORTED.value,
+        CaseProgramme.DE_FACTO_UNSUPPORTED.label,
+    )
     ONE_OFF_GRANT = "one_off_grant", _("One-off grant (一次性补贴)")
 
 
@@ -36,27 +38,38 @@ class PayrollState(models.TextChoices):
 
 
 class Payroll(models.Model):
-    programme = models.CharField(_("programme"), max_length=24,
-                                 choices=PayrollProgramme.choices)
+    programme = models.CharField(_("programme"), max_length=24, choices=PayrollProgramme.choices)
     month = models.DateField(_("month"))
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="payrolls",
-                               verbose_name=_("place"))
-    grant = models.ForeignKey("grants.Grant", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="payrolls", verbose_name=_("grant"))
-    state = models.CharField(_("state"), max_length=12, choices=PayrollState.choices,
-                             default=PayrollState.GENERATED)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="payrolls", verbose_name=_("place")
+    )
+    grant = models.ForeignKey(
+        "grants.Grant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payrolls",
+        verbose_name=_("grant"),
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=PayrollState.choices, default=PayrollState.GENERATED
+    )
     line_count = models.PositiveIntegerField(_("lines"))
     total_fen = models.BigIntegerField(_("total (fen)"))
     generated_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
     generated_at = models.DateTimeField(auto_now_add=True)
-    submitted_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
-    approved_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
-    sent_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+")
-    reconciled_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+")
+    submitted_by = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reconciled_by = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     paid_fen = models.BigIntegerField(_("paid (fen)"), default=0)
     failed_fen = models.BigIntegerField(_("failed (fen)"), default=0)
 
@@ -91,30 +104,44 @@ class PayrollLine(models.Model):
 
     payroll = models.ForeignKey(Payroll, on_delete=models.PROTECT, related_name="lines")
     kind = models.CharField(_("kind"), max_length=8, choices=LineKind.choices)
-    programme = models.CharField(_("programme"), max_length=24,
-                                 choices=PayrollProgramme.choices)
+    programme = models.CharField(_("programme"), max_length=24, choices=PayrollProgramme.choices)
     pay_month = models.DateField(_("for month"))
-    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="payroll_lines")
-    grant_share = models.OneToOneField("grants.GrantShare", on_delete=models.PROTECT, null=True,
-                                       blank=True, related_name="payroll_line")
+    benefit = models.ForeignKey(
+        Benefit, on_delete=models.PROTECT, null=True, blank=True, related_name="payroll_lines"
+    )
+    grant_share = models.OneToOneField(
+        "grants.GrantShare",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payroll_line",
+    )
     # Household, place and payee are copied from the benefit (or grant share), whose own
     # constraints guard them; checking them again for every line of a million-line payroll
     # doubled the time of its commit (docs/performance.md).
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+",
-                                  db_constraint=False, db_index=False)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
-                               db_constraint=False)
-    payee = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="payroll_lines",
-                              db_constraint=False, db_index=False)
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    payee = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="payroll_lines",
+        db_constraint=False,
+        db_index=False,
+    )
     payee_name = models.CharField(_("name"), max_length=50)
     card = models.CharField(_("social-security card"), max_length=30)
     amount_fen = models.BigIntegerField(_("amount (fen)"))
-    status = models.CharField(_("status"), max_length=8, choices=LineStatus.choices,
-                              default=LineStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=8, choices=LineStatus.choices, default=LineStatus.PENDING
+    )
     bank_reason = models.CharField(_("bank's reason"), max_length=200, blank=True)
-    reissue_of = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="reissued_as")
+    reissue_of = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reissued_as"
+    )
 
     class Meta:
         verbose_name = _("payroll line")
@@ -131,7 +158,8 @@ class PayrollLine(models.Model):
             models.UniqueConstraint(
                 fields=["payee", "programme", "pay_month"],
                 condition=Q(benefit__isnull=False) & Q(reissue_of__isnull=True),
-                name="one_payment_per_person_programme_month"),
+                name="one_payment_per_person_programme_month",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,19 +169,20 @@ class PayrollLine(models.Model):
 class Budget(models.Model):
     """The money set aside for one programme, one year, one county (资金预算)."""
 
-    programme = models.CharField(_("programme"), max_length=24,
-                                 choices=PayrollProgramme.choices)
+    programme = models.CharField(_("programme"), max_length=24, choices=PayrollProgramme.choices)
     year = models.PositiveSmallIntegerField(_("year"))
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="budgets",
-                               verbose_name=_("county"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("county")
+    )
     amount_fen = models.BigIntegerField(_("amount (fen)"))
     set_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("budget")
         constraints = [
-            models.UniqueConstraint(fields=["programme", "year", "region"],
-                                    name="one_budget_per_programme_year_county"),
+            models.UniqueConstraint(
+                fields=["programme", "year", "region"], name="one_budget_per_programme_year_county"
+            ),
             models.CheckConstraint(condition=Q(amount_fen__gte=0), name="budget_not_negative"),
         ]
 

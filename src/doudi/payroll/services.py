@@ -42,32 +42,64 @@ def payroll_place(region_code: str) -> Region:
         return region
     if region is not None and region.level == Level.TOWNSHIP and region.parent.payroll_by_township:
         return region
-    raise DoudiError(_("Payrolls are made per county, or per township where the county says so; "
-                       "“%(code)s” is not such a place."), field="region", code=region_code)
+    raise DoudiError(
+        _(
+            "Payrolls are made per county, or per township where the county says so; "
+            "“%(code)s” is not such a place."
+        ),
+        field="region",
+        code=region_code,
+    )
 
 
 @transaction.atomic
-def generate(actor: User, programme: str, month: datetime.date, region_code: str, *,
-             grant_id: int | None = None) -> Payroll:
+def generate(
+    actor: User,
+    programme: str,
+    month: datetime.date,
+    region_code: str,
+    *,
+    grant_id: int | None = None,
+) -> Payroll:
     """Generate the month's payroll. Run again, it pays only whoever is still unpaid."""
     require(actor, Permission.PREPARE_PAYROLL, region_code)
     if programme not in PayrollProgramme.values:
-        raise DoudiError(_("“%(value)s” is not one of: %(allowed)s."), field="programme",
-                         value=programme, allowed=", ".join(PayrollProgramme.values))
+        raise DoudiError(
+            _("“%(value)s” is not one of: %(allowed)s."),
+            field="programme",
+            value=programme,
+            allowed=", ".join(PayrollProgramme.values),
+        )
     grant = Grant.objects.filter(pk=grant_id, state=GrantState.APPROVED).first()
     if (programme == PayrollProgramme.ONE_OFF_GRANT) != (grant is not None):
-        raise DoudiError(_("A grant's payroll needs the grant, approved by finance; a monthly "
-                           "payroll has none."), field="grant")
+        raise DoudiError(
+            _(
+                "A grant's payroll needs the grant, approved by finance; a monthly "
+                "payroll has none."
+            ),
+            field="grant",
+        )
     region = payroll_place(region_code)
-    payroll = Payroll.objects.create(programme=programme, month=month.replace(day=1),
-                                     region=region, grant=grant, generated_by=actor,
-                                     line_count=0, total_fen=0)
+    payroll = Payroll.objects.create(
+        programme=programme,
+        month=month.replace(day=1),
+        region=region,
+        grant=grant,
+        generated_by=actor,
+        line_count=0,
+        total_fen=0,
+    )
     generation.fill(payroll, prefix_of(region.code))
     totals = payroll.lines.aggregate(count=Count("id"), total=Sum("amount_fen"))
     if not totals["count"]:
-        raise DoudiError(_("Nobody is left to pay in this payroll: everyone entitled for "
-                           "%(month)s has been paid or is in another payroll."), field="month",
-                         month=f"{month:%Y-%m}")
+        raise DoudiError(
+            _(
+                "Nobody is left to pay in this payroll: everyone entitled for "
+                "%(month)s has been paid or is in another payroll."
+            ),
+            field="month",
+            month=f"{month:%Y-%m}",
+        )
     payroll.line_count, payroll.total_fen = totals["count"], totals["total"]
     payroll.save(update_fields=["line_count", "total_fen"])
     _audit(actor, payroll, "generate", None)
@@ -76,40 +108,72 @@ def generate(actor: User, programme: str, month: datetime.date, region_code: str
 
 def _step(actor: User, payroll_id: int, step: str) -> Payroll:
     permission, source, _target = STEPS[step]
-    payroll = get_in_scope(actor, Payroll.objects.select_for_update(), Permission.VIEW_PAYROLLS,
-                           "region__code", pk=payroll_id)
+    payroll = get_in_scope(
+        actor,
+        Payroll.objects.select_for_update(),
+        Permission.VIEW_PAYROLLS,
+        "region__code",
+        pk=payroll_id,
+    )
     require(actor, permission, payroll.region_id)
     if payroll.state != source:
-        raise DoudiError(_("The payroll is “%(state)s”; this step needs it “%(needed)s”."),
-                         field="state", state=payroll.get_state_display(),
-                         needed=PayrollState(source).label)
+        raise DoudiError(
+            _("The payroll is “%(state)s”; this step needs it “%(needed)s”."),
+            field="state",
+            state=payroll.get_state_display(),
+            needed=PayrollState(source).label,
+        )
     return payroll
 
 
 def _advance(actor: User, payroll: Payroll, step: str, reason: str = "", **after) -> Payroll:
     before = payroll.state
     payroll.state = STEPS[step][2]
-    setattr(payroll, {"submit": "submitted_by", "approve": "approved_by", "send": "sent_by",
-                      "reconcile": "reconciled_by"}[step], actor)
+    setattr(
+        payroll,
+        {
+            "submit": "submitted_by",
+            "approve": "approved_by",
+            "send": "sent_by",
+            "reconcile": "reconciled_by",
+        }[step],
+        actor,
+    )
     payroll.save()
     _audit(actor, payroll, step, before, reason, **after)
     return payroll
 
 
-def _audit(actor: User, payroll: Payroll, step: str, before: str | None, reason: str = "",
-           **more) -> None:
-    record(actor=actor, action=f"payroll.{step}", object_type="payroll",
-           object_id=str(payroll.pk), region_code=payroll.region_id,
-           before={"state": before} if before else None,
-           after={"state": payroll.state, "lines": payroll.line_count,
-                  "total_fen": payroll.total_fen, **more}, reason=reason)
+def _audit(
+    actor: User, payroll: Payroll, step: str, before: str | None, reason: str = "", **more
+) -> None:
+    record(
+        actor=actor,
+        action=f"payroll.{step}",
+        object_type="payroll",
+        object_id=str(payroll.pk),
+        region_code=payroll.region_id,
+        before={"state": before} if before else None,
+        after={
+            "state": payroll.state,
+            "lines": payroll.line_count,
+            "total_fen": payroll.total_fen,
+            **more,
+        },
+        reason=reason,
+    )
 
 
 def _check_totals(payroll: Payroll) -> None:
     totals = payroll.lines.aggregate(count=Count("id"), total=Sum("amount_fen"))
     if (totals["count"], totals["total"] or 0) != (payroll.line_count, payroll.total_fen):
-        raise DoudiError(_("The payroll's lines no longer add up to its totals; it must not be "
-                           "paid. Report this to the administrator."), field="state")
+        raise DoudiError(
+            _(
+                "The payroll's lines no longer add up to its totals; it must not be "
+                "paid. Report this to the administrator."
+            ),
+            field="state",
+        )
 
 
 @transaction.atomic
@@ -126,9 +190,14 @@ def approve(actor: User, payroll_id: int, *, over_budget_reason: str = "") -> Pa
     _check_totals(payroll)
     left = budget_after(payroll)
     if left is not None and left < 0 and not over_budget_reason.strip():
-        raise DoudiError(_("This payroll exceeds the budget left by %(over)s yuan; approve it "
-                           "only with the reason."), field="over_budget_reason",
-                         over=fen_to_yuan(-left))
+        raise DoudiError(
+            _(
+                "This payroll exceeds the budget left by %(over)s yuan; approve it "
+                "only with the reason."
+            ),
+            field="over_budget_reason",
+            over=fen_to_yuan(-left),
+        )
     return _advance(actor, payroll, "approve", over_budget_reason.strip(), budget_left_fen=left)
 
 
@@ -138,8 +207,13 @@ def bank_file(actor: User, payroll_id: int, file_format: str) -> bytes:
     while the bank's result is awaited (each time audited)."""
     if file_format not in bank_files.FORMATS:
         raise DoudiError(_("Upload a CSV or XLSX file."), field="format")
-    payroll = get_in_scope(actor, Payroll.objects.select_for_update(), Permission.VIEW_PAYROLLS,
-                           "region__code", pk=payroll_id)
+    payroll = get_in_scope(
+        actor,
+        Payroll.objects.select_for_update(),
+        Permission.VIEW_PAYROLLS,
+        "region__code",
+        pk=payroll_id,
+    )
     if payroll.state == PayrollState.SENT:
         require(actor, Permission.BANK_TRANSFER, payroll.region_id)
         _audit(actor, payroll, "resend", payroll.state, format=file_format)
@@ -147,8 +221,11 @@ def bank_file(actor: User, payroll_id: int, file_format: str) -> bytes:
         payroll = _step(actor, payroll_id, "send")
         _check_totals(payroll)
         _advance(actor, payroll, "send", format=file_format)
-    lines = payroll.lines.order_by("id").values_list(
-        "id", "payee_name", "card", "amount_fen", "pay_month", "kind").iterator(chunk_size=20000)
+    lines = (
+        payroll.lines.order_by("id")
+        .values_list("id", "payee_name", "card", "amount_fen", "pay_month", "kind")
+        .iterator(chunk_size=20000)
+    )
     return bank_files.write(bank_files.payment_rows(payroll, lines), file_format)
 
 
@@ -158,8 +235,12 @@ def reconcile(actor: User, payroll_id: int, data: bytes, file_format: str) -> Pa
     with wrong totals, an unknown line or card, or a line twice is refused whole."""
     payroll = _step(actor, payroll_id, "reconcile")
     result = bank_files.read_result(data, file_format)
-    expected = {line_id: (card, amount) for line_id, card, amount in
-                payroll.lines.values_list("id", "card", "amount_fen").iterator(chunk_size=50000)}
+    expected = {
+        line_id: (card, amount)
+        for line_id, card, amount in payroll.lines.values_list("id", "card", "amount_fen").iterator(
+            chunk_size=50000
+        )
+    }
     _check_result(result, expected, payroll)
     failed = [row for row in result.rows if row.status == LineStatus.FAILED]
     payroll.lines.update(status=LineStatus.PAID)
@@ -168,72 +249,137 @@ def reconcile(actor: User, payroll_id: int, data: bytes, file_format: str) -> Pa
         by_reason.setdefault(row.reason, []).append(row.line_id)
     for reason, ids in by_reason.items():
         for start in range(0, len(ids), 900):  # SQLite allows at most 999 parameters
-            payroll.lines.filter(id__in=ids[start:start + 900]).update(
-                status=LineStatus.FAILED, bank_reason=reason)
+            payroll.lines.filter(id__in=ids[start : start + 900]).update(
+                status=LineStatus.FAILED, bank_reason=reason
+            )
     payroll.failed_fen = sum(row.amount_fen for row in failed)
     payroll.paid_fen = payroll.total_fen - payroll.failed_fen
-    return _advance(actor, payroll, "reconcile", paid_fen=payroll.paid_fen,
-                    failed_fen=payroll.failed_fen, failed_lines=len(failed))
+    return _advance(
+        actor,
+        payroll,
+        "reconcile",
+        paid_fen=payroll.paid_fen,
+        failed_fen=payroll.failed_fen,
+        failed_lines=len(failed),
+    )
 
 
-def _check_result(result: bank_files.ResultFile, expected: dict[int, tuple[str, int]],
-                  payroll: Payroll) -> None:
+def _check_result(
+    result: bank_files.ResultFile, expected: dict[int, tuple[str, int]], payroll: Payroll
+) -> None:
     problems: list[DoudiError] = []
     seen = Counter(row.line_id for row in result.rows)
     for row in result.rows:
         if row.line_id not in expected:
-            problems.append(CellError(_("line %(line)d is not in this payroll."), row=row.row,
-                                      column="行号", line=row.line_id))
+            problems.append(
+                CellError(
+                    _("line %(line)d is not in this payroll."),
+                    row=row.row,
+                    column="行号",
+                    line=row.line_id,
+                )
+            )
         elif seen[row.line_id] > 1:
-            problems.append(CellError(_("line %(line)d appears more than once."), row=row.row,
-                                      column="行号", line=row.line_id))
+            problems.append(
+                CellError(
+                    _("line %(line)d appears more than once."),
+                    row=row.row,
+                    column="行号",
+                    line=row.line_id,
+                )
+            )
         elif row.card != expected[row.line_id][0]:
-            problems.append(CellError(_("the card is not the one this line was paid to."),
-                                      row=row.row, column="社保卡号"))
+            problems.append(
+                CellError(
+                    _("the card is not the one this line was paid to."),
+                    row=row.row,
+                    column="社保卡号",
+                )
+            )
         elif row.amount_fen != expected[row.line_id][1]:
-            problems.append(CellError(_("the amount differs from the payroll's."), row=row.row,
-                                      column="金额（元）"))
+            problems.append(
+                CellError(
+                    _("the amount differs from the payroll's."), row=row.row, column="金额（元）"
+                )
+            )
     missing = len(set(expected) - set(seen))
     if missing:
-        problems.append(DoudiError(_("%(count)d lines of the payroll are missing from the "
-                                     "file."), field="file", count=missing))
+        problems.append(
+            DoudiError(
+                _("%(count)d lines of the payroll are missing from the file."),
+                field="file",
+                count=missing,
+            )
+        )
     total = sum(row.amount_fen for row in result.rows)
-    if (result.footer_count, result.footer_total_fen) != (len(result.rows), total) or \
-            (result.footer_count, result.footer_total_fen) != (payroll.line_count,
-                                                               payroll.total_fen):
-        problems.append(DoudiError(
-            _("The footer says %(count)d lines and %(total)s yuan; the payroll has %(lines)d "
-              "lines and %(expected)s yuan."), field="file", count=result.footer_count,
-            total=fen_to_yuan(result.footer_total_fen), lines=payroll.line_count,
-            expected=fen_to_yuan(payroll.total_fen)))
+    if (result.footer_count, result.footer_total_fen) != (len(result.rows), total) or (
+        result.footer_count,
+        result.footer_total_fen,
+    ) != (payroll.line_count, payroll.total_fen):
+        problems.append(
+            DoudiError(
+                _(
+                    "The footer says %(count)d lines and %(total)s yuan; the payroll has %(lines)d "
+                    "lines and %(expected)s yuan."
+                ),
+                field="file",
+                count=result.footer_count,
+                total=fen_to_yuan(result.footer_total_fen),
+                lines=payroll.line_count,
+                expected=fen_to_yuan(payroll.total_fen),
+            )
+        )
     if problems:
-        raise ValidationFailed(_("The result file was refused whole: %(count)d problems found; "
-                                 "nothing was recorded."), problems=problems[:200],
-                               count=len(problems))
+        raise ValidationFailed(
+            _("The result file was refused whole: %(count)d problems found; nothing was recorded."),
+            problems=problems[:200],
+            count=len(problems),
+        )
 
 
 @transaction.atomic
-def set_budget(actor: User, programme: str, year: int, county_code: str, amount_fen: int, *,
-               reason: str) -> Budget:
+def set_budget(
+    actor: User, programme: str, year: int, county_code: str, amount_fen: int, *, reason: str
+) -> Budget:
     """Finance sets (or revises) a programme's budget for a year and county."""
     require(actor, Permission.SET_BUDGETS, county_code)
     if programme not in PayrollProgramme.values:
-        raise DoudiError(_("“%(value)s” is not one of: %(allowed)s."), field="programme",
-                         value=programme, allowed=", ".join(PayrollProgramme.values))
+        raise DoudiError(
+            _("“%(value)s” is not one of: %(allowed)s."),
+            field="programme",
+            value=programme,
+            allowed=", ".join(PayrollProgramme.values),
+        )
     if not Region.objects.filter(code=county_code, level=Level.COUNTY).exists():
-        raise DoudiError(_("Budgets are set per county: “%(code)s” is not one."), field="region",
-                         code=county_code)
+        raise DoudiError(
+            _("Budgets are set per county: “%(code)s” is not one."),
+            field="region",
+            code=county_code,
+        )
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen < 0:
         raise DoudiError(_("An amount cannot be negative."), field="amount")
     if not reason.strip():
         raise DoudiError(_("State the reason for this change."), field="reason")
-    existing = Budget.objects.select_for_update().filter(
-        programme=programme, year=year, region_id=county_code).first()
+    existing = (
+        Budget.objects.select_for_update()
+        .filter(programme=programme, year=year, region_id=county_code)
+        .first()
+    )
     before = {"amount_fen": existing.amount_fen} if existing else None
     budget, _created = Budget.objects.update_or_create(
-        programme=programme, year=year, region_id=county_code,
-        defaults={"amount_fen": amount_fen, "set_by": actor})
-    record(actor=actor, action="payroll.set_budget", object_type="budget",
-           object_id=f"{programme}/{year}/{county_code}", region_code=county_code,
-           before=before, after={"amount_fen": amount_fen}, reason=reason.strip())
+        programme=programme,
+        year=year,
+        region_id=county_code,
+        defaults={"amount_fen": amount_fen, "set_by": actor},
+    )
+    record(
+        actor=actor,
+        action="payroll.set_budget",
+        object_type="budget",
+        object_id=f"{programme}/{year}/{county_code}",
+        region_code=county_code,
+        before=before,
+        after={"amount_fen": amount_fen},
+        reason=reason.strip(),
+    )
     return budget

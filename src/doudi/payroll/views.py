@@ -25,18 +25,21 @@ from doudi.payroll.models import PayrollProgramme, PayrollState
 from doudi.regions.queries import regions_visible_to
 
 MONTHLY = [c for c in PayrollProgramme.choices if c[0] != PayrollProgramme.ONE_OFF_GRANT]
-NEXT_STEP = {PayrollState.GENERATED: ("submit", Permission.PREPARE_PAYROLL),
-             PayrollState.SUBMITTED: ("approve", Permission.APPROVE_PAYROLL),
-             PayrollState.APPROVED: ("send", Permission.BANK_TRANSFER),
-             PayrollState.SENT: ("reconcile", Permission.BANK_TRANSFER)}
+NEXT_STEP = {
+    PayrollState.GENERATED: ("submit", Permission.PREPARE_PAYROLL),
+    PayrollState.SUBMITTED: ("approve", Permission.APPROVE_PAYROLL),
+    PayrollState.APPROVED: ("send", Permission.BANK_TRANSFER),
+    PayrollState.SENT: ("reconcile", Permission.BANK_TRANSFER),
+}
 
 
 def _month(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(f"{text}-01")
     except ValueError:
-        raise DoudiError(_("“%(value)s” is not a month (YYYY-MM)."), field="month",
-                         value=text) from None
+        raise DoudiError(
+            _("“%(value)s” is not a month (YYYY-MM)."), field="month", value=text
+        ) from None
 
 
 def _year(text: str) -> int:
@@ -48,21 +51,34 @@ def _year(text: str) -> int:
 @login_required
 def payroll_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.payrolls_visible_to(request.user), 50).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     can_prepare = has_permission(request.user, Permission.PREPARE_PAYROLL)
-    return render(request, "payroll/list.html", {
-        "page": page, "can_prepare": can_prepare, "programmes": MONTHLY,
-        "places": regions_visible_to(request.user).filter(level="county") if can_prepare else [],
-        "this_month": timezone.localdate().strftime("%Y-%m")})
+    return render(
+        request,
+        "payroll/list.html",
+        {
+            "page": page,
+            "can_prepare": can_prepare,
+            "programmes": MONTHLY,
+            "places": regions_visible_to(request.user).filter(level="county")
+            if can_prepare
+            else [],
+            "this_month": timezone.localdate().strftime("%Y-%m"),
+        },
+    )
 
 
 @login_required
 @require_POST
 def generate(request: HttpRequest) -> HttpResponse:
     try:
-        payroll = services.generate(request.user, request.POST.get("programme", ""),
-                                    _month(request.POST.get("month", "")),
-                                    request.POST.get("region", ""))
+        payroll = services.generate(
+            request.user,
+            request.POST.get("programme", ""),
+            _month(request.POST.get("month", "")),
+            request.POST.get("region", ""),
+        )
     except DoudiError as error:
         messages.error(request, error.render())
         return redirect("payroll:list")
@@ -74,14 +90,21 @@ def detail(request: HttpRequest, payroll_id: int) -> HttpResponse:
     payroll = queries.payroll_for(request.user, payroll_id)
     lines = Paginator(queries.lines_of(request.user, payroll_id).select_related("region"), 100)
     step, permission = NEXT_STEP.get(PayrollState(payroll.state), (None, None))
-    return render(request, "payroll/detail.html", {
-        "payroll": payroll, "lines": lines.get_page(request.GET.get("page")),
-        "report": queries.report(queries.lines_of(request.user, payroll_id)),
-        "step": step if permission and has_permission(request.user, permission) else None,
-        "can_download": has_permission(request.user, Permission.BANK_TRANSFER)
-        and payroll.state in (PayrollState.APPROVED, PayrollState.SENT),
-        "budget_left": budget_after(payroll) if payroll.state in (
-            PayrollState.GENERATED, PayrollState.SUBMITTED) else None})
+    return render(
+        request,
+        "payroll/detail.html",
+        {
+            "payroll": payroll,
+            "lines": lines.get_page(request.GET.get("page")),
+            "report": queries.report(queries.lines_of(request.user, payroll_id)),
+            "step": step if permission and has_permission(request.user, permission) else None,
+            "can_download": has_permission(request.user, Permission.BANK_TRANSFER)
+            and payroll.state in (PayrollState.APPROVED, PayrollState.SENT),
+            "budget_left": budget_after(payroll)
+            if payroll.state in (PayrollState.GENERATED, PayrollState.SUBMITTED)
+            else None,
+        },
+    )
 
 
 @login_required
@@ -91,14 +114,18 @@ def step(request: HttpRequest, payroll_id: int, name: str) -> HttpResponse:
         if name == "submit":
             services.submit(request.user, payroll_id)
         elif name == "approve":
-            services.approve(request.user, payroll_id,
-                             over_budget_reason=request.POST.get("over_budget_reason", ""))
+            services.approve(
+                request.user,
+                payroll_id,
+                over_budget_reason=request.POST.get("over_budget_reason", ""),
+            )
         elif name == "reconcile":
             upload = request.FILES.get("file")
             if upload is None:
                 raise DoudiError(_("Upload a CSV or XLSX file."), field="file")
-            services.reconcile(request.user, payroll_id, upload.read(),
-                               upload.name.rsplit(".", 1)[-1].lower())
+            services.reconcile(
+                request.user, payroll_id, upload.read(), upload.name.rsplit(".", 1)[-1].lower()
+            )
         else:
             raise DoudiError(_("Unknown step."), field="step")
     except DoudiError as error:
@@ -111,8 +138,11 @@ def step(request: HttpRequest, payroll_id: int, name: str) -> HttpResponse:
 @login_required
 def bank_file(request: HttpRequest, payroll_id: int, file_format: str) -> HttpResponse:
     data = services.bank_file(request.user, payroll_id, file_format)
-    content_type = ("text/csv; charset=utf-8" if file_format == "csv" else
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    content_type = (
+        "text/csv; charset=utf-8"
+        if file_format == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="payroll-{payroll_id}.{file_format}"'
     return response
@@ -121,10 +151,12 @@ def bank_file(request: HttpRequest, payroll_id: int, file_format: str) -> HttpRe
 @login_required
 def report_workbook(request: HttpRequest, payroll_id: int) -> HttpResponse:
     payroll = queries.payroll_for(request.user, payroll_id)
-    data = exports.report_workbook(payroll.number,
-                                   queries.report(queries.lines_of(request.user, payroll_id)))
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument"
-                                               ".spreadsheetml.sheet")
+    data = exports.report_workbook(
+        payroll.number, queries.report(queries.lines_of(request.user, payroll_id))
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="report-{payroll_id}.xlsx"'
     return response
 
@@ -136,10 +168,19 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     month_text = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
     programme = request.GET.get("programme") or PayrollProgramme.MINIMUM_LIVING
     place = request.user.region_id
-    return render(request, "payroll/follow_up.html", {
-        "month": month_text, "programme": programme, "programmes": MONTHLY,
-        "unpayable": queries.unpayable(request.user, programme, _month(month_text), place)[:500],
-        "recoveries": queries.recoveries(request.user, place)[:500]})
+    return render(
+        request,
+        "payroll/follow_up.html",
+        {
+            "month": month_text,
+            "programme": programme,
+            "programmes": MONTHLY,
+            "unpayable": queries.unpayable(request.user, programme, _month(month_text), place)[
+                :500
+            ],
+            "recoveries": queries.recoveries(request.user, place)[:500],
+        },
+    )
 
 
 @login_required
@@ -147,18 +188,26 @@ def budgets(request: HttpRequest) -> HttpResponse:
     require(request.user, Permission.VIEW_PAYROLLS)
     if request.method == "POST":
         try:
-            services.set_budget(request.user, request.POST.get("programme", ""),
-                                _year(request.POST.get("year", "")),
-                                request.POST.get("region", ""),
-                                yuan_to_fen(request.POST.get("amount", ""), field="amount"),
-                                reason=request.POST.get("reason", ""))
+            services.set_budget(
+                request.user,
+                request.POST.get("programme", ""),
+                _year(request.POST.get("year", "")),
+                request.POST.get("region", ""),
+                yuan_to_fen(request.POST.get("amount", ""), field="amount"),
+                reason=request.POST.get("reason", ""),
+            )
             messages.success(request, _("The budget was saved."))
         except DoudiError as error:
             messages.error(request, error.render())
         return redirect("payroll:budgets")
-    return render(request, "payroll/budgets.html", {
-        "rows": queries.budgets_visible_to(request.user),
-        "can_set": has_permission(request.user, Permission.SET_BUDGETS),
-        "programmes": PayrollProgramme.choices,
-        "places": regions_visible_to(request.user).filter(level="county"),
-        "year": timezone.localdate().year})
+    return render(
+        request,
+        "payroll/budgets.html",
+        {
+            "rows": queries.budgets_visible_to(request.user),
+            "can_set": has_permission(request.user, Permission.SET_BUDGETS),
+            "programmes": PayrollProgramme.choices,
+            "places": regions_visible_to(request.user).filter(level="county"),
+            "year": timezone.localdate().year,
+        },
+    )

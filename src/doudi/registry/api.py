@@ -74,8 +74,10 @@ class AttachmentSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
-FORM_BODY = {"type": "object", "description": "The household JSON form "
-             "(see /api/v1/schemas/household.json)"}
+FORM_BODY = {
+    "type": "object",
+    "description": "The household JSON form (see /api/v1/schemas/household.json)",
+}
 
 
 def _valid(serializer_class, data) -> dict:
@@ -91,8 +93,9 @@ def _date_param(request: Request, name: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise DoudiError(_("“%(value)s” is not a date (YYYY-MM-DD)."), field=name,
-                         value=value) from None
+        raise DoudiError(
+            _("“%(value)s” is not a date (YYYY-MM-DD)."), field=name, value=value
+        ) from None
 
 
 def _body_without_reason(request: Request) -> tuple[dict[str, Any], str]:
@@ -126,15 +129,17 @@ class HouseholdViewSet(viewsets.ViewSet):
 
     def _page(self, request: Request, wanted: HouseholdFilter) -> Response:
         paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(queries.household_list(request.user, wanted),
-                                           request, view=self)
+        page = paginator.paginate_queryset(
+            queries.household_list(request.user, wanted), request, view=self
+        )
         return paginator.get_paginated_response(_rows(page))
 
     @extend_schema(parameters=[OpenApiParameter("name", str), OpenApiParameter("place", str)])
     def list(self, request: Request) -> Response:
         params = request.query_params
-        return self._page(request, HouseholdFilter(name=params.get("name", ""),
-                                                   place=params.get("place", "")))
+        return self._page(
+            request, HouseholdFilter(name=params.get("name", ""), place=params.get("place", ""))
+        )
 
     @extend_schema(request=SearchSerializer, responses=HouseholdRowSerializer(many=True))
     @action(detail=False, methods=["post"])
@@ -147,22 +152,37 @@ class HouseholdViewSet(viewsets.ViewSet):
         form, reason = _body_without_reason(request)
         household, warnings = services.create_household(request.user, form, reason=reason)
         body = queries.household_form(request.user, household.pk)
-        return Response({"household": body, "warnings": _warnings(warnings)},
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            {"household": body, "warnings": _warnings(warnings)}, status=status.HTTP_201_CREATED
+        )
 
-    @extend_schema(parameters=[OpenApiParameter("as_of", datetime.date),
-                               OpenApiParameter("known_on", datetime.date)],
-                   responses=FORM_BODY)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as_of", datetime.date),
+            OpenApiParameter("known_on", datetime.date),
+        ],
+        responses=FORM_BODY,
+    )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(queries.household_form(
-            request.user, int(pk), on=_date_param(request, "as_of"),
-            known_on=_date_param(request, "known_on")))
+        return Response(
+            queries.household_form(
+                request.user,
+                int(pk),
+                on=_date_param(request, "as_of"),
+                known_on=_date_param(request, "known_on"),
+            )
+        )
 
     @extend_schema(request=HouseholdChangeSerializer, responses=FORM_BODY)
     def partial_update(self, request: Request, pk: str) -> Response:
         data = _valid(HouseholdChangeSerializer, request.data)
-        services.update_household(request.user, int(pk), address=data["address"],
-                                  region_code=data["region"], reason=data["reason"])
+        services.update_household(
+            request.user,
+            int(pk),
+            address=data["address"],
+            region_code=data["region"],
+            reason=data["reason"],
+        )
         return Response(queries.household_form(request.user, int(pk)))
 
     @extend_schema(request=FORM_BODY, responses={201: FORM_BODY})
@@ -170,14 +190,20 @@ class HouseholdViewSet(viewsets.ViewSet):
     def members(self, request: Request, pk: str) -> Response:
         data, reason = _body_without_reason(request)
         _member, warnings = services.add_member(request.user, int(pk), data, reason=reason)
-        return Response({"household": queries.household_form(request.user, int(pk)),
-                         "warnings": _warnings(warnings)}, status=status.HTTP_201_CREATED)
+        return Response(
+            {
+                "household": queries.household_form(request.user, int(pk)),
+                "warnings": _warnings(warnings),
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
     def _add_fact(self, request: Request, pk: str, kind: str) -> Response:
         data, reason = _body_without_reason(request)
         services.add_money_fact(request.user, int(pk), kind, data, reason=reason)
-        return Response(queries.household_form(request.user, int(pk)),
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            queries.household_form(request.user, int(pk)), status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=FORM_BODY, responses={201: FORM_BODY})
     @action(detail=True, methods=["post"])
@@ -200,18 +226,31 @@ class HouseholdViewSet(viewsets.ViewSet):
         if request.method == "POST":
             upload = request.FILES.get("file")
             if upload is None:
-                        raise DoudiError(_("Choose a file."), field="file")
-            services.add_attachment(request.user, int(pk), upload,
-                                    category=request.data.get("category", ""),
-                                    description=request.data.get("description", ""))
+                raise DoudiError(_("Choose a file."), field="file")
+            services.add_attachment(
+                request.user,
+                int(pk),
+                upload,
+                category=request.data.get("category", ""),
+                description=request.data.get("description", ""),
+            )
         attachments = queries.attachments_of(request.user, int(pk))
         return Response(AttachmentSerializer(attachments, many=True).data)
 
     @action(detail=True, methods=["get"])
     def versions(self, request: Request, pk: str) -> Response:
         versions = queries.versions_of(request.user, int(pk))
-        return Response([{"version": v.version, "recorded_at": v.recorded_at,
-                          "recorded_by": v.recorded_by, "action": v.action} for v in versions])
+        return Response(
+            [
+                {
+                    "version": v.version,
+                    "recorded_at": v.recorded_at,
+                    "recorded_by": v.recorded_by,
+                    "action": v.action,
+                }
+                for v in versions
+            ]
+        )
 
 
 class MemberViewSet(viewsets.ViewSet):
@@ -221,28 +260,38 @@ class MemberViewSet(viewsets.ViewSet):
     def update(self, request: Request, pk: str) -> Response:
         data, reason = _body_without_reason(request)
         member, warnings = services.update_member(request.user, int(pk), data, reason=reason)
-        return Response({"household": queries.household_form(request.user, member.household_id),
-                         "warnings": _warnings(warnings)})
+        return Response(
+            {
+                "household": queries.household_form(request.user, member.household_id),
+                "warnings": _warnings(warnings),
+            }
+        )
 
     @extend_schema(request=EndMembershipSerializer, responses=FORM_BODY)
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str) -> Response:
         data = _valid(EndMembershipSerializer, request.data)
         member = services.end_membership(
-            request.user, int(pk), left_on=data.get("left_on") or timezone.localdate(),
-            leave_reason=data["leave_reason"], death_date=data["death_date"],
-            reason=data["reason"])
+            request.user,
+            int(pk),
+            left_on=data.get("left_on") or timezone.localdate(),
+            leave_reason=data["leave_reason"],
+            death_date=data["death_date"],
+            reason=data["reason"],
+        )
         return Response(queries.household_form(request.user, member.household_id))
 
-    @extend_schema(request=ReasonSerializer,
-                   responses={200: {"type": "object",
-                                    "properties": {"id_number": {"type": "string"}}}})
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: {"type": "object", "properties": {"id_number": {"type": "string"}}}},
+    )
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str) -> Response:
         """The full ID number; the look-up and its reason are audited."""
         data = _valid(ReasonSerializer, request.data)
-        return Response({"id_number": services.reveal_id_number(request.user, int(pk),
-                                                                reason=data["reason"])})
+        return Response(
+            {"id_number": services.reveal_id_number(request.user, int(pk), reason=data["reason"])}
+        )
 
 
 class FactRemoveView(APIView):
@@ -259,9 +308,12 @@ class AttachmentDownloadView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request: Request, attachment_id: int) -> FileResponse:
         attachment = queries.attachment_for(request.user, attachment_id)
-        return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.original_name,
-                            content_type=attachment.content_type)
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
 
 
 class HouseholdSchemaView(APIView):

@@ -122,8 +122,9 @@ class IncomeType(models.TextChoices):
     BRAVERY_AWARD = "bravery_award", _("Awards for bravery (见义勇为), not counted")
     SOCIAL_ASSISTANCE = "social_assistance", _("Social-assistance payments, not counted")
     CENTRAL_BASIC_PENSION = "central_basic_pension", _("Central basic pension, not counted")
-    SUPPORT_FROM_SIBLINGS_OR_ELDERLY = "support_siblings_elderly", _(
-        "Support from siblings or people over 60, not counted"
+    SUPPORT_FROM_SIBLINGS_OR_ELDERLY = (
+        "support_siblings_elderly",
+        _("Support from siblings or people over 60, not counted"),
     )
 
 
@@ -156,8 +157,13 @@ class AssetType(models.TextChoices):
 
 
 FINANCIAL_ASSET_TYPES = frozenset(
-    {AssetType.DEPOSIT, AssetType.SECURITIES, AssetType.INSURANCE, AssetType.CLAIM,
-     AssetType.ONLINE_FINANCE}
+    {
+        AssetType.DEPOSIT,
+        AssetType.SECURITIES,
+        AssetType.INSURANCE,
+        AssetType.CLAIM,
+        AssetType.ONLINE_FINANCE,
+    }
 )
 
 

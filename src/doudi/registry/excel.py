@@ -181,8 +181,19 @@ LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
 
 # Column kinds: how a cell becomes a form value.
 KEY, TEXT, ID, CHOICE, CHOICES, GRADE, BOOL, DATE, MONTH, YUAN, DECIMAL, MEMBER = (
-    "key", "text", "id", "choice", "choices", "grade", "bool", "date", "month", "yuan",
-    "decimal", "member")
+    "key",
+    "text",
+    "id",
+    "choice",
+    "choices",
+    "grade",
+    "bool",
+    "date",
+    "month",
+    "yuan",
+    "decimal",
+    "member",
+)
 TEXT_KINDS = {KEY, TEXT, ID, MONTH, MEMBER}  # formatted as text, so Excel keeps every digit
 
 
@@ -223,76 +234,149 @@ class Sheet:
         return Cell(self.name, row, headers.get(field, headers["key"]))
 
 
-HOUSEHOLD_KEY = Column("户编号", "key", KEY, required=True, width=10, household=True,
-                       note="同一家庭的各行填相同的编号（任意编号，只在本文件内使用）")
-MEMBER_ID = Column("成员身份证号", "member", MEMBER, width=21,
-                   note="属于某位成员时填其身份证号（须在成员表同一户中）；属于全户则留空")
+HOUSEHOLD_KEY = Column(
+    "户编号",
+    "key",
+    KEY,
+    required=True,
+    width=10,
+    household=True,
+    note="同一家庭的各行填相同的编号（任意编号，只在本文件内使用）",
+)
+MEMBER_ID = Column(
+    "成员身份证号",
+    "member",
+    MEMBER,
+    width=21,
+    note="属于某位成员时填其身份证号（须在成员表同一户中）；属于全户则留空",
+)
 
 
 def _money_sheet(name: str, items: str, types: type[models.TextChoices]) -> Sheet:
-    return Sheet(name, items, (
+    return Sheet(
+        name,
+        items,
+        (
+            HOUSEHOLD_KEY,
+            MEMBER_ID,
+            Column("月份", "month", MONTH, required=True, width=10, note="YYYY-MM，如 2026-09"),
+            Column("类型", "type", CHOICE, types, required=True, width=22),
+            Column(
+                "金额（元）",
+                "amount_fen",
+                YUAN,
+                required=True,
+                note="单位：元，最多两位小数；不得为负",
+            ),
+            Column("备注", "note", width=20),
+        ),
+        MAX_FACT_ROWS,
+    )
+
+
+MEMBERS = Sheet(
+    "成员",
+    "members",
+    (
         HOUSEHOLD_KEY,
-        MEMBER_ID,
-        Column("月份", "month", MONTH, required=True, width=10, note="YYYY-MM，如 2026-09"),
-        Column("类型", "type", CHOICE, types, required=True, width=22),
-        Column("金额（元）", "amount_fen", YUAN, required=True,
-               note="单位：元，最多两位小数；不得为负"),
-        Column("备注", "note", width=20),
-    ), MAX_FACT_ROWS)
-
-
-MEMBERS = Sheet("成员", "members", (
-    HOUSEHOLD_KEY,
-    Column("居住地区划代码", "region", required=True, width=15, household=True,
-           note="家庭居住的村（社区）的 12 位统计用区划代码；同户各行相同，可只填第一行"),
-    Column("地址", "address", width=24, household=True, note="同户各行相同，可只填第一行"),
-    Column("姓名", "name", required=True),
-    Column("身份证号", "id_number", ID, required=True, width=21,
-           note="18 位居民身份证号码，请以文本填写；性别、出生日期由号码得出"),
-    Column("与户主关系", "relation", CHOICE, Relation, required=True,
-           note="每户须有且只有一位在册的户主"),
-    Column("户籍地区划代码", "hukou_region", width=15, note="12 位；留空则同居住地"),
-    Column("户籍性质", "hukou_type", CHOICE, HukouType, required=True),
-    Column("居住地区划代码（成员）", "residence_region", width=15,
-           note="本人居住地，12 位；留空则同家庭居住地"),
-    Column("婚姻状况", "marital_status", CHOICE, MaritalStatus, required=True),
-    Column("电话", "phone"),
-    Column("残疾类别", "disability_category", CHOICE, DisabilityCategory,
-           note="持残疾人证者填写，并填残疾等级"),
-    Column("残疾等级", "disability_grade", GRADE, note="1–4 级"),
-    Column("重大疾病", "serious_illness", width=16, note="经认定的重大疾病名称"),
-    Column("生活自理失能项", "self_care_failed", CHOICES, SelfCareItem, width=16,
-           note="不能自理的项目，多项用顿号或逗号分隔"),
-    Column("文化程度", "education", CHOICE, Education, required=True),
-    Column("在校", "in_school", BOOL, note="是 / 否；留空为否"),
-    Column("就业状况", "employment", CHOICE, Employment, required=True),
-    Column("死亡日期", "death_date", DATE, note="YYYY-MM-DD；填写即结束其成员身份"),
-    Column("加入日期", "joined_on", DATE, note="成为本户成员的日期，YYYY-MM-DD；留空为今天"),
-    Column("离开日期", "left_on", DATE, note="已不在本户的成员填写，并填离开原因"),
-    Column("离开原因", "leave_reason", CHOICE, LeaveReason),
-    Column("社保卡号", "social_security_card", width=21),
-    Column("不计入原因", "excluded_reason", CHOICE, ExclusionReason,
-           note="登记但不计入共同生活家庭成员的原因"),
-), MAX_MEMBER_ROWS)
+        Column(
+            "居住地区划代码",
+            "region",
+            required=True,
+            width=15,
+            household=True,
+            note="家庭居住的村（社区）的 12 位统计用区划代码；同户各行相同，可只填第一行",
+        ),
+        Column("地址", "address", width=24, household=True, note="同户各行相同，可只填第一行"),
+        Column("姓名", "name", required=True),
+        Column(
+            "身份证号",
+            "id_number",
+            ID,
+            required=True,
+            width=21,
+            note="18 位居民身份证号码，请以文本填写；性别、出生日期由号码得出",
+        ),
+        Column(
+            "与户主关系",
+            "relation",
+            CHOICE,
+            Relation,
+            required=True,
+            note="每户须有且只有一位在册的户主",
+        ),
+        Column("户籍地区划代码", "hukou_region", width=15, note="12 位；留空则同居住地"),
+        Column("户籍性质", "hukou_type", CHOICE, HukouType, required=True),
+        Column(
+            "居住地区划代码（成员）",
+            "residence_region",
+            width=15,
+            note="本人居住地，12 位；留空则同家庭居住地",
+        ),
+        Column("婚姻状况", "marital_status", CHOICE, MaritalStatus, required=True),
+        Column("电话", "phone"),
+        Column(
+            "残疾类别",
+            "disability_category",
+            CHOICE,
+            DisabilityCategory,
+            note="持残疾人证者填写，并填残疾等级",
+        ),
+        Column("残疾等级", "disability_grade", GRADE, note="1–4 级"),
+        Column("重大疾病", "serious_illness", width=16, note="经认定的重大疾病名称"),
+        Column(
+            "生活自理失能项",
+            "self_care_failed",
+            CHOICES,
+            SelfCareItem,
+            width=16,
+            note="不能自理的项目，多项用顿号或逗号分隔",
+        ),
+        Column("文化程度", "education", CHOICE, Education, required=True),
+        Column("在校", "in_school", BOOL, note="是 / 否；留空为否"),
+        Column("就业状况", "employment", CHOICE, Employment, required=True),
+        Column("死亡日期", "death_date", DATE, note="YYYY-MM-DD；填写即结束其成员身份"),
+        Column("加入日期", "joined_on", DATE, note="成为本户成员的日期，YYYY-MM-DD；留空为今天"),
+        Column("离开日期", "left_on", DATE, note="已不在本户的成员填写，并填离开原因"),
+        Column("离开原因", "leave_reason", CHOICE, LeaveReason),
+        Column("社保卡号", "social_security_card", width=21),
+        Column(
+            "不计入原因",
+            "excluded_reason",
+            CHOICE,
+            ExclusionReason,
+            note="登记但不计入共同生活家庭成员的原因",
+        ),
+    ),
+    MAX_MEMBER_ROWS,
+)
 INCOMES = _money_sheet("收入", "incomes", IncomeType)
 EXPENSES = _money_sheet("刚性支出", "expenses", ExpenseType)
-ASSETS = Sheet("财产", "assets", (
-    HOUSEHOLD_KEY,
-    MEMBER_ID,
-    Column("类型", "type", CHOICE, AssetType, required=True, width=16),
-    Column("价值（元）", "value_fen", YUAN, required=True, note="单位：元，最多两位小数"),
-    Column("车辆类型", "vehicle_type", CHOICE, VehicleType, note="类型为机动车辆时必填"),
-    Column("住房面积（平方米）", "floor_area_m2", DECIMAL, note="类型为房屋时必填"),
-    Column("注册资本（元）", "registered_capital_fen", YUAN, note="类型为工商注册时必填"),
-    Column("备注", "note", width=20),
-), MAX_FACT_ROWS)
+ASSETS = Sheet(
+    "财产",
+    "assets",
+    (
+        HOUSEHOLD_KEY,
+        MEMBER_ID,
+        Column("类型", "type", CHOICE, AssetType, required=True, width=16),
+        Column("价值（元）", "value_fen", YUAN, required=True, note="单位：元，最多两位小数"),
+        Column("车辆类型", "vehicle_type", CHOICE, VehicleType, note="类型为机动车辆时必填"),
+        Column("住房面积（平方米）", "floor_area_m2", DECIMAL, note="类型为房屋时必填"),
+        Column("注册资本（元）", "registered_capital_fen", YUAN, note="类型为工商注册时必填"),
+        Column("备注", "note", width=20),
+    ),
+    MAX_FACT_ROWS,
+)
 SHEETS = (MEMBERS, INCOMES, EXPENSES, ASSETS)
 GUIDE_SHEET = "说明"
 OPTIONS_SHEET = "选项"
 
 # Where each reported column sorts: sheet order, then column order.
-_COLUMN_ORDER = {f"{sheet.name}!{column.header}": (i, j) for i, sheet in enumerate(SHEETS)
-                 for j, column in enumerate(sheet.columns)}
+_COLUMN_ORDER = {
+    f"{sheet.name}!{column.header}": (i, j)
+    for i, sheet in enumerate(SHEETS)
+    for j, column in enumerate(sheet.columns)
+}
 
 
 def as_cell_error(problem: DoudiError, cell: Cell) -> CellError:
@@ -302,9 +386,11 @@ def as_cell_error(problem: DoudiError, cell: Cell) -> CellError:
 
 def sort_problems(problems: Iterable[CellError]) -> list[CellError]:
     """Sheet by sheet, row by row, column by column: the order the user reads the file in."""
+
     def where(problem: CellError) -> tuple[int, int, int]:
         sheet, column = _COLUMN_ORDER.get(problem.column, (len(SHEETS), 0))
         return sheet, problem.row, column
+
     return sorted(problems, key=where)
 
 
@@ -332,15 +418,19 @@ def _names_of(choices: type[models.TextChoices]) -> dict[str, str]:
 def _choice(choices: type[models.TextChoices], text: str) -> str:
     code = _names_of(choices).get(text.strip().casefold())
     if code is None:  # named with the Chinese labels, which the person filling in sees
-        raise DoudiError(_("“%(value)s” is not one of: %(allowed)s."), value=text,
-                         allowed="、".join(zh_label(choices, code) for code in choices.values))
+        raise DoudiError(
+            _("“%(value)s” is not one of: %(allowed)s."),
+            value=text,
+            allowed="、".join(zh_label(choices, code) for code in choices.values),
+        )
     return code
 
 
 def _allowed_values(column: Column) -> str:
     if column.choices is not None:
-        return "、".join(f"{zh_label(column.choices, code)}（{code}）"
-                        for code in column.choices.values)
+        return "、".join(
+            f"{zh_label(column.choices, code)}（{code}）" for code in column.choices.values
+        )
     return {BOOL: "是、否", GRADE: "1、2、3、4（或 一级 … 四级）"}.get(column.kind, "")
 
 
@@ -365,8 +455,12 @@ def _text(value: object) -> str:
 
 def _id_text(value: object) -> str:
     if isinstance(value, float):
-        raise DoudiError(_("the ID number was stored as a number and has lost digits; format "
-                           "the column as text and type it again."))
+        raise DoudiError(
+            _(
+                "the ID number was stored as a number and has lost digits; format "
+                "the column as text and type it again."
+            )
+        )
     return re.sub(r"\s+", "", _text(value)).upper()
 
 
@@ -398,8 +492,9 @@ def _convert(column: Column, value: object) -> Any:
     if column.kind == CHOICE:
         return _choice(column.choices, _text(value))
     if column.kind == CHOICES:
-        return [_choice(column.choices, part)
-                for part in LIST_SEPARATORS.split(_text(value)) if part]
+        return [
+            _choice(column.choices, part) for part in LIST_SEPARATORS.split(_text(value)) if part
+        ]
     if column.kind == GRADE:
         return _grade(value)
     if column.kind == BOOL:
@@ -445,9 +540,10 @@ class WorkbookHousehold:
         """The faults of reading and these problems of the form, each placed in its cell.
         A cell that could not be read is reported once, not again as missing."""
         unread = {fault.field for fault in self.faults}
-        return [self.place(problem)
-                for problem in [*self.faults,
-                                *(p for p in problems if p.field not in unread)]]
+        return [
+            self.place(problem)
+            for problem in [*self.faults, *(p for p in problems if p.field not in unread)]
+        ]
 
     def add_row(self, sheet: Sheet, row: int, values: dict[Column, object]) -> dict[str, Any]:
         """One row of a sheet as the next item of its list in the form."""
@@ -467,7 +563,8 @@ class WorkbookHousehold:
                 text = _id_text(value)
                 # Not a member of this household: named back masked, like any ID number shown.
                 item[column.field] = self.member_keys.get(text) or (
-                    mask(text) if len(text) > 10 else text)
+                    mask(text) if len(text) > 10 else text
+                )
             else:
                 item[column.field] = _convert(column, value)
         except DoudiError as error:
@@ -493,20 +590,26 @@ def read_households_workbook(data: bytes) -> HouseholdsWorkbook:
     finally:
         book.close()
     if not households and not problems:
-        raise DoudiError(_("The sheet “%(sheet)s” lists no members."), field="file",
-                         sheet=MEMBERS.name)
+        raise DoudiError(
+            _("The sheet “%(sheet)s” lists no members."), field="file", sheet=MEMBERS.name
+        )
     return HouseholdsWorkbook(list(households.values()), problems)
 
 
 def _open(data: bytes):
     if len(data) > MAX_FILE_BYTES:
-        raise DoudiError(_("The file is larger than %(max)d MB; split it into several files."),
-                         field="file", max=MAX_FILE_BYTES // 2**20)
+        raise DoudiError(
+            _("The file is larger than %(max)d MB; split it into several files."),
+            field="file",
+            max=MAX_FILE_BYTES // 2**20,
+        )
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise DoudiError(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx and "
-                           "try again."), field="file") from None
+        raise DoudiError(
+            _("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."),
+            field="file",
+        ) from None
 
 
 def _header_name(value: object) -> str:
@@ -517,54 +620,70 @@ def _header_name(value: object) -> str:
 def _positions(book, sheet: Sheet) -> dict[Column, int]:
     """Where each column of the sheet is; an optional column may be left out."""
     if sheet.name not in book.sheetnames:
-        raise DoudiError(_("The workbook has no sheet named “%(sheet)s”; start from the "
-                           "template."), field="file", sheet=sheet.name)
+        raise DoudiError(
+            _("The workbook has no sheet named “%(sheet)s”; start from the template."),
+            field="file",
+            sheet=sheet.name,
+        )
     header = next(book[sheet.name].iter_rows(max_row=1, values_only=True), ())
     found: dict[str, int] = {}
     for index, value in enumerate(header):
         found.setdefault(_header_name(value), index)
     missing = [c.header for c in sheet.columns if c.required and c.header not in found]
     if missing:
-        raise DoudiError(_("The first row of sheet “%(sheet)s” lacks the columns: "
-                           "%(columns)s."), field="file", sheet=sheet.name,
-                         columns="、".join(missing))
+        raise DoudiError(
+            _("The first row of sheet “%(sheet)s” lacks the columns: %(columns)s."),
+            field="file",
+            sheet=sheet.name,
+            columns="、".join(missing),
+        )
     return {c: found[c.header] for c in sheet.columns if c.header in found}
 
 
-def _rows(book, sheet: Sheet, positions: dict[Column, int]
-          ) -> Iterator[tuple[int, dict[Column, object]]]:
+def _rows(
+    book, sheet: Sheet, positions: dict[Column, int]
+) -> Iterator[tuple[int, dict[Column, object]]]:
     """The non-empty rows, numbered as Excel numbers them, each cell under its column."""
     width = max(positions.values()) + 1
     count = 0
-    for number, cells in enumerate(book[sheet.name].iter_rows(
-            min_row=2, max_col=width, values_only=True), start=2):
-        values = {c: cells[positions[c]] if c in positions and positions[c] < len(cells)
-                  else None for c in sheet.columns}
+    for number, cells in enumerate(
+        book[sheet.name].iter_rows(min_row=2, max_col=width, values_only=True), start=2
+    ):
+        values = {
+            c: cells[positions[c]] if c in positions and positions[c] < len(cells) else None
+            for c in sheet.columns
+        }
         if all(_blank(value) for value in values.values()):
             continue
         count += 1
         if count > sheet.max_rows:
-            raise DoudiError(_("Sheet “%(sheet)s” has more than %(max)d rows; split the file "
-                               "into several."), field="file", sheet=sheet.name,
-                             max=sheet.max_rows)
+            raise DoudiError(
+                _("Sheet “%(sheet)s” has more than %(max)d rows; split the file into several."),
+                field="file",
+                sheet=sheet.name,
+                max=sheet.max_rows,
+            )
         yield number, values
 
 
-def _read_members(book, positions: dict[Column, int],
-                  problems: list[CellError]) -> dict[str, WorkbookHousehold]:
+def _read_members(
+    book, positions: dict[Column, int], problems: list[CellError]
+) -> dict[str, WorkbookHousehold]:
     households: dict[str, WorkbookHousehold] = {}
     for number, values in _rows(book, MEMBERS, positions):
         key = _text(values[HOUSEHOLD_KEY])
         if not key:
-            problems.append(CellError(_("is required."), row=number,
-                                      column=MEMBERS.cell(number, "key").column))
+            problems.append(
+                CellError(_("is required."), row=number, column=MEMBERS.cell(number, "key").column)
+            )
             continue
         if key not in households:
             households[key] = _new_household(key, number)
         household = households[key]
         for column in (c for c in MEMBERS.columns if c.household and c != HOUSEHOLD_KEY):
-            _household_value(household, column, values[column],
-                             MEMBERS.cell(number, column.field), problems)
+            _household_value(
+                household, column, values[column], MEMBERS.cell(number, column.field), problems
+            )
         member = household.add_row(MEMBERS, number, values)
         if isinstance(member.get("id_number"), str):
             household.member_keys.setdefault(member["id_number"], member["key"])
@@ -577,14 +696,22 @@ def _new_household(number: str, row: int) -> WorkbookHousehold:
         form={"members": [], **{sheet.items: [] for sheet in (INCOMES, EXPENSES, ASSETS)}},
         # Faults of the whole household point at its first row (those of its members as a
         # group, such as the count of heads, at the relation column).
-        cells={"": MEMBERS.cell(row, "key"), "region": MEMBERS.cell(row, "region"),
-               "address": MEMBERS.cell(row, "address"),
-               "members": MEMBERS.cell(row, "relation")},
+        cells={
+            "": MEMBERS.cell(row, "key"),
+            "region": MEMBERS.cell(row, "region"),
+            "address": MEMBERS.cell(row, "address"),
+            "members": MEMBERS.cell(row, "relation"),
+        },
     )
 
 
-def _household_value(household: WorkbookHousehold, column: Column, value: object, cell: Cell,
-                     problems: list[CellError]) -> None:
+def _household_value(
+    household: WorkbookHousehold,
+    column: Column,
+    value: object,
+    cell: Cell,
+    problems: list[CellError],
+) -> None:
     """The household's place and address: given on its first row, or repeated identically."""
     text = _text(value)
     if not text:
@@ -594,24 +721,40 @@ def _household_value(household: WorkbookHousehold, column: Column, value: object
         household.form[column.field] = text
         household.cells[column.field] = cell
     elif text != known:
-        problems.append(CellError(
-            _("differs from row %(first)d of the same household (“%(value)s”)."),
-            row=cell.row, column=cell.column, first=household.cells[column.field].row,
-            value=known))
+        problems.append(
+            CellError(
+                _("differs from row %(first)d of the same household (“%(value)s”)."),
+                row=cell.row,
+                column=cell.column,
+                first=household.cells[column.field].row,
+                value=known,
+            )
+        )
 
 
-def _read_facts(book, sheet: Sheet, positions: dict[Column, int],
-                households: dict[str, WorkbookHousehold], problems: list[CellError]) -> None:
+def _read_facts(
+    book,
+    sheet: Sheet,
+    positions: dict[Column, int],
+    households: dict[str, WorkbookHousehold],
+    problems: list[CellError],
+) -> None:
     for number, values in _rows(book, sheet, positions):
         key = _text(values[HOUSEHOLD_KEY])
         household = households.get(key)
         if household is None:
             where = sheet.cell(number, "key").column
             problems.append(
-                CellError(_("no member on sheet “%(sheet)s” has the household number "
-                            "“%(key)s”."), row=number, column=where, sheet=MEMBERS.name,
-                          key=key) if key else
-                CellError(_("is required."), row=number, column=where))
+                CellError(
+                    _("no member on sheet “%(sheet)s” has the household number “%(key)s”."),
+                    row=number,
+                    column=where,
+                    sheet=MEMBERS.name,
+                    key=key,
+                )
+                if key
+                else CellError(_("is required."), row=number, column=where)
+            )
             continue
         household.add_row(sheet, number, values)
 
@@ -625,8 +768,7 @@ def template_workbook() -> bytes:
     book.remove(book.active)
     options = _Options(book.create_sheet(OPTIONS_SHEET))
     for sheet in SHEETS:
-        _template_sheet(book.create_sheet(sheet.name, len(book.sheetnames) - 1), sheet,
-                        options)
+        _template_sheet(book.create_sheet(sheet.name, len(book.sheetnames) - 1), sheet, options)
     _guide_sheet(book.create_sheet(GUIDE_SHEET, len(book.sheetnames) - 1))
     options.sheet.sheet_state = "hidden"
     output = io.BytesIO()
@@ -643,8 +785,10 @@ class _Options:
 
     def range_for(self, column: Column) -> str | None:
         if column.kind == CHOICE:
-            name, values = column.choices.__name__, [zh_label(column.choices, code)
-                                                     for code in column.choices.values]
+            name, values = (
+                column.choices.__name__,
+                [zh_label(column.choices, code) for code in column.choices.values],
+            )
         elif column.kind in (BOOL, GRADE):
             name, values = column.kind, (["是", "否"] if column.kind == BOOL else [1, 2, 3, 4])
         else:
@@ -671,8 +815,9 @@ def _template_sheet(worksheet, sheet: Sheet, options: _Options) -> None:
         source = options.range_for(column)
         if source is not None:
             # A drop-down that still lets a code (or another accepted name) be typed.
-            validation = DataValidation(type="list", formula1=source, allow_blank=True,
-                                        showErrorMessage=False)
+            validation = DataValidation(
+                type="list", formula1=source, allow_blank=True, showErrorMessage=False
+            )
             validation.add(f"{letter}2:{letter}{last_row}")
             worksheet.add_data_validation(validation)
     worksheet.freeze_panes = "A2"
@@ -703,8 +848,15 @@ def _guide_sheet(worksheet) -> None:
         cell.font = Font(bold=True)
     for sheet in SHEETS:
         for column in sheet.columns:
-            worksheet.append([sheet.name, column.header, "是" if column.required else "",
-                              column.note, _allowed_values(column)])
+            worksheet.append(
+                [
+                    sheet.name,
+                    column.header,
+                    "是" if column.required else "",
+                    column.note,
+                    _allowed_values(column),
+                ]
+            )
     for letter, width in zip("ABCDE", (10, 22, 6, 50, 80), strict=True):
         worksheet.column_dimensions[letter].width = width
 
@@ -713,10 +865,31 @@ def _guide_sheet(worksheet) -> None:
 
 EXPORT_SHEET = "家庭成员"
 EXPORT_HEADERS = (
-    "档案号", "区划代码", "区划名称", "地址", "户人数", "姓名", "身份证号（脱敏）",
-    "与户主关系", "性别", "出生日期", "户籍地区划代码", "户籍性质", "居住地区划代码（成员）",
-    "婚姻状况", "电话", "残疾类别", "残疾等级", "重大疾病", "生活自理失能项", "文化程度", "在校",
-    "就业状况", "加入日期", "社保卡号（脱敏）", "不计入原因",
+    "档案号",
+    "区划代码",
+    "区划名称",
+    "地址",
+    "户人数",
+    "姓名",
+    "身份证号（脱敏）",
+    "与户主关系",
+    "性别",
+    "出生日期",
+    "户籍地区划代码",
+    "户籍性质",
+    "居住地区划代码（成员）",
+    "婚姻状况",
+    "电话",
+    "残疾类别",
+    "残疾等级",
+    "重大疾病",
+    "生活自理失能项",
+    "文化程度",
+    "在校",
+    "就业状况",
+    "加入日期",
+    "社保卡号（脱敏）",
+    "不计入原因",
 )
 
 
@@ -732,10 +905,16 @@ def export_workbook(households: Iterable[Any]) -> bytes:
     worksheet = book.create_sheet(EXPORT_SHEET)
     worksheet.append(EXPORT_HEADERS)
     for household in households:
-        head = [household.file_number, household.region_id, household.region.name,
-                household.address, len(household.current_members)]
-        for member in sorted(household.current_members,
-                             key=lambda m: (m.relation != Relation.HEAD, m.pk)):
+        head = [
+            household.file_number,
+            household.region_id,
+            household.region.name,
+            household.address,
+            len(household.current_members),
+        ]
+        for member in sorted(
+            household.current_members, key=lambda m: (m.relation != Relation.HEAD, m.pk)
+        ):
             worksheet.append(head + _export_member(member))
     output = io.BytesIO()
     book.save(output)
@@ -744,15 +923,24 @@ def export_workbook(households: Iterable[Any]) -> bytes:
 
 def _export_member(member: Any) -> list[Any]:
     return [
-        member.name, member.id_number_masked, zh_label(Relation, member.relation),
-        zh_label(Sex, member.sex), member.birth_date, member.hukou_region_code,
-        zh_label(HukouType, member.hukou_type), member.residence_region_code,
-        zh_label(MaritalStatus, member.marital_status), member.phone,
-        zh_label(DisabilityCategory, member.disability_category), member.disability_grade,
+        member.name,
+        member.id_number_masked,
+        zh_label(Relation, member.relation),
+        zh_label(Sex, member.sex),
+        member.birth_date,
+        member.hukou_region_code,
+        zh_label(HukouType, member.hukou_type),
+        member.residence_region_code,
+        zh_label(MaritalStatus, member.marital_status),
+        member.phone,
+        zh_label(DisabilityCategory, member.disability_category),
+        member.disability_grade,
         member.serious_illness,
         "、".join(zh_label(SelfCareItem, item) for item in member.self_care_failed),
-        zh_label(Education, member.education), "是" if member.in_school else "否",
-        zh_label(Employment, member.employment), member.joined_on,
+        zh_label(Education, member.education),
+        "是" if member.in_school else "否",
+        zh_label(Employment, member.employment),
+        member.joined_on,
         mask(member.social_security_card) if member.social_security_card else "",
         zh_label(ExclusionReason, member.excluded_reason),
     ]

@@ -121,11 +121,18 @@ class _Reader:
         return f"{self.path}.{name}" if self.path else name
 
     def fail(self, name: str, message, **params: object) -> None:
-        self.problems.append(DoudiError(message, field=self.where(name) if name else self.path,
-                                        **params))
+        self.problems.append(
+            DoudiError(message, field=self.where(name) if name else self.path, **params)
+        )
 
-    def text(self, name: str, *, required: bool = False, max_length: int = 200,
-             pattern: re.Pattern | None = None) -> str:
+    def text(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        max_length: int = 200,
+        pattern: re.Pattern | None = None,
+    ) -> str:
         value = self.data.get(name)
         if value is None or value == "":
             if required:
@@ -148,8 +155,12 @@ class _Reader:
                 self.fail(name, _("is required."))
             return ""
         if value not in choices.values:
-            self.fail(name, _("“%(value)s” is not one of: %(allowed)s."), value=value,
-                      allowed=", ".join(choices.values))
+            self.fail(
+                name,
+                _("“%(value)s” is not one of: %(allowed)s."),
+                value=value,
+                allowed=", ".join(choices.values),
+            )
             return ""
         return value
 
@@ -216,21 +227,29 @@ def parse_household(data: Any, *, today: datetime.date | None = None) -> Househo
         reader.fail("members", _("must list at least one member."))
         raw_members = []
     warnings: list[DoudiError] = []
-    members = [parse_member(item, f"members[{i}]", problems, warnings, region_code, today)
-               for i, item in enumerate(raw_members)]
+    members = [
+        parse_member(item, f"members[{i}]", problems, warnings, region_code, today)
+        for i, item in enumerate(raw_members)
+    ]
     members = [m for m in members if m is not None]
     if len(members) == len(raw_members):  # rules across members only once each one is sound
         _check_members_together(members, problems)
     # Every listed member's key, valid or not, so that one bad member is reported once and not
     # again through every income that refers to it.
-    keys = {str(item.get("key") or f"members[{i}]") for i, item in enumerate(raw_members)
-            if isinstance(item, dict)}
+    keys = {
+        str(item.get("key") or f"members[{i}]")
+        for i, item in enumerate(raw_members)
+        if isinstance(item, dict)
+    }
     incomes = _parse_list(reader, "incomes", parse_income, problems, keys)
     expenses = _parse_list(reader, "expenses", parse_expense, problems, keys)
     assets = _parse_list(reader, "assets", parse_asset, problems, keys)
     if problems:
-        raise ValidationFailed(_("The household was not saved: %(count)d problems found."),
-                               problems=problems, count=len(problems))
+        raise ValidationFailed(
+            _("The household was not saved: %(count)d problems found."),
+            problems=problems,
+            count=len(problems),
+        )
     return HouseholdInput(region_code, address, members, incomes, expenses, assets, warnings)
 
 
@@ -243,8 +262,14 @@ def _parse_list(reader: _Reader, name: str, parse, problems, keys) -> list:
     return [item for item in parsed if item is not None]
 
 
-def parse_member(data: Any, path: str, problems: list[DoudiError], warnings: list[DoudiError],
-                 household_region: str, today: datetime.date) -> MemberInput | None:
+def parse_member(
+    data: Any,
+    path: str,
+    problems: list[DoudiError],
+    warnings: list[DoudiError],
+    household_region: str,
+    today: datetime.date,
+) -> MemberInput | None:
     count_before = len(problems)
     r = _Reader(data, path, problems)
     id_number = None
@@ -255,15 +280,25 @@ def parse_member(data: Any, path: str, problems: list[DoudiError], warnings: lis
         except InvalidIdNumber as error:
             r.fail("id_number", error.message, **error.params)
     if id_number is not None and not id_number.birthplace_known:
-        warnings.append(DoudiError(_("the birthplace code %(code)s is not in the current code "
-                                     "list (it may be a retired county code)."),
-                                   field=r.where("id_number"), code=id_number.birthplace_code))
+        warnings.append(
+            DoudiError(
+                _(
+                    "the birthplace code %(code)s is not in the current code "
+                    "list (it may be a retired county code)."
+                ),
+                field=r.where("id_number"),
+                code=id_number.birthplace_code,
+            )
+        )
     disability_category = r.choice("disability_category", DisabilityCategory, required=False)
     disability_grade = _disability_grade(r, disability_category)
     failed = r.data.get("self_care_failed", [])
     if not isinstance(failed, list) or any(item not in SelfCareItem.values for item in failed):
-        r.fail("self_care_failed", _("must list only these items: %(allowed)s."),
-               allowed=", ".join(SelfCareItem.values))
+        r.fail(
+            "self_care_failed",
+            _("must list only these items: %(allowed)s."),
+            allowed=", ".join(SelfCareItem.values),
+        )
         failed = []
     member = MemberInput(
         key=str(r.data.get("key") or path),
@@ -331,17 +366,26 @@ def _check_members_together(members: list[MemberInput], problems: list[DoudiErro
     seen: dict[str, str] = {}
     for index, member in enumerate(members):
         if member.id_number.value in seen:
-            problems.append(DoudiError(_("this ID number is already listed at %(other)s."),
-                                       field=f"members[{index}].id_number",
-                                       other=seen[member.id_number.value]))
+            problems.append(
+                DoudiError(
+                    _("this ID number is already listed at %(other)s."),
+                    field=f"members[{index}].id_number",
+                    other=seen[member.id_number.value],
+                )
+            )
         seen.setdefault(member.id_number.value, f"members[{index}]")
     keys = [m.key for m in members]
     if len(set(keys)) != len(keys):
         problems.append(DoudiError(_("member keys must be unique."), field="members"))
     heads = [m for m in members if m.relation == Relation.HEAD and m.left_on is None]
     if members and len(heads) != 1:
-        problems.append(DoudiError(_("exactly one current member must be the head of household "
-                                     "(found %(count)d)."), field="members", count=len(heads)))
+        problems.append(
+            DoudiError(
+                _("exactly one current member must be the head of household (found %(count)d)."),
+                field="members",
+                count=len(heads),
+            )
+        )
 
 
 def _member_key(r: _Reader, keys: set[str]) -> str | None:
@@ -353,26 +397,39 @@ def _member_key(r: _Reader, keys: set[str]) -> str | None:
     return str(key)
 
 
-def parse_income(data: Any, path: str, problems: list[DoudiError],
-                 keys: set[str]) -> IncomeInput | None:
+def parse_income(
+    data: Any, path: str, problems: list[DoudiError], keys: set[str]
+) -> IncomeInput | None:
     count_before = len(problems)
     r = _Reader(data, path, problems)
-    item = IncomeInput(_member_key(r, keys), r.month("month"), r.choice("type", IncomeType),
-                       r.fen("amount_fen"), r.text("note"))
+    item = IncomeInput(
+        _member_key(r, keys),
+        r.month("month"),
+        r.choice("type", IncomeType),
+        r.fen("amount_fen"),
+        r.text("note"),
+    )
     return item if len(problems) == count_before else None
 
 
-def parse_expense(data: Any, path: str, problems: list[DoudiError],
-                  keys: set[str]) -> ExpenseInput | None:
+def parse_expense(
+    data: Any, path: str, problems: list[DoudiError], keys: set[str]
+) -> ExpenseInput | None:
     count_before = len(problems)
     r = _Reader(data, path, problems)
-    item = ExpenseInput(_member_key(r, keys), r.month("month"), r.choice("type", ExpenseType),
-                        r.fen("amount_fen"), r.text("note"))
+    item = ExpenseInput(
+        _member_key(r, keys),
+        r.month("month"),
+        r.choice("type", ExpenseType),
+        r.fen("amount_fen"),
+        r.text("note"),
+    )
     return item if len(problems) == count_before else None
 
 
-def parse_asset(data: Any, path: str, problems: list[DoudiError],
-                keys: set[str]) -> AssetInput | None:
+def parse_asset(
+    data: Any, path: str, problems: list[DoudiError], keys: set[str]
+) -> AssetInput | None:
     count_before = len(problems)
     r = _Reader(data, path, problems)
     asset_type = r.choice("type", AssetType)
@@ -383,8 +440,15 @@ def parse_asset(data: Any, path: str, problems: list[DoudiError],
     capital = r.fen("registered_capital_fen", required=asset_type == AssetType.BUSINESS)
     if capital is not None and asset_type != AssetType.BUSINESS:
         r.fail("registered_capital_fen", _("is only for business registrations."))
-    item = AssetInput(_member_key(r, keys), asset_type, r.fen("value_fen"), vehicle_type, area,
-                      capital, r.text("note"))
+    item = AssetInput(
+        _member_key(r, keys),
+        asset_type,
+        r.fen("value_fen"),
+        vehicle_type,
+        area,
+        capital,
+        r.text("note"),
+    )
     return item if len(problems) == count_before else None
 
 

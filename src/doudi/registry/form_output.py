@@ -68,29 +68,46 @@ def stored_form(household: Household) -> dict[str, Any]:
         "address": household.address,
         "members": [_stored_member(m) for m in _by_id(household.members.all())],
         "incomes": [
-            {"key": str(i.pk), "member": str(i.member_id) if i.member_id else None,
-             "month": _month(i.month), "type": i.income_type, "amount_fen": i.amount_fen,
-             "note": i.note}
+            {
+                "key": str(i.pk),
+                "member": str(i.member_id) if i.member_id else None,
+                "month": _month(i.month),
+                "type": i.income_type,
+                "amount_fen": i.amount_fen,
+                "note": i.note,
+            }
             for i in _by_id(household.incomes.all())
         ],
         "expenses": [
-            {"key": str(e.pk), "member": str(e.member_id) if e.member_id else None,
-             "month": _month(e.month), "type": e.expense_type, "amount_fen": e.amount_fen,
-             "note": e.note}
+            {
+                "key": str(e.pk),
+                "member": str(e.member_id) if e.member_id else None,
+                "month": _month(e.month),
+                "type": e.expense_type,
+                "amount_fen": e.amount_fen,
+                "note": e.note,
+            }
             for e in _by_id(household.expenses.all())
         ],
         "assets": [
-            {"key": str(a.pk), "member": str(a.member_id) if a.member_id else None,
-             "type": a.asset_type, "value_fen": a.value_fen, "vehicle_type": a.vehicle_type,
-             "floor_area_m2": str(a.floor_area_m2) if a.floor_area_m2 is not None else None,
-             "registered_capital_fen": a.registered_capital_fen, "note": a.note}
+            {
+                "key": str(a.pk),
+                "member": str(a.member_id) if a.member_id else None,
+                "type": a.asset_type,
+                "value_fen": a.value_fen,
+                "vehicle_type": a.vehicle_type,
+                "floor_area_m2": str(a.floor_area_m2) if a.floor_area_m2 is not None else None,
+                "registered_capital_fen": a.registered_capital_fen,
+                "note": a.note,
+            }
             for a in _by_id(household.assets.all())
         ],
     }
 
 
-def render_form(stored: dict[str, Any], on: datetime.date, *, version: int,
-                reveal_id_numbers: bool = False) -> dict[str, Any]:
+def render_form(
+    stored: dict[str, Any], on: datetime.date, *, version: int, reveal_id_numbers: bool = False
+) -> dict[str, Any]:
     """The public JSON form of the household on date ``on`` (schema/household.schema.json)."""
     members, former = [], []
     for member in stored["members"]:
@@ -112,23 +129,29 @@ def render_form(stored: dict[str, Any], on: datetime.date, *, version: int,
         "address": stored["address"],
         "members": members,
         "former_members": former,
-        "incomes": [dict(i, counted=i["type"] in COUNTED_INCOME_TYPES)
-                    for i in stored["incomes"] if i["month"] <= month],
+        "incomes": [
+            dict(i, counted=i["type"] in COUNTED_INCOME_TYPES)
+            for i in stored["incomes"]
+            if i["month"] <= month
+        ],
         "expenses": [e for e in stored["expenses"] if e["month"] <= month],
         "assets": stored["assets"],
     }
 
 
 def _public_member(member: dict[str, Any], on: datetime.date, reveal: bool) -> dict[str, Any]:
-    public = {k: v for k, v in member.items()
-              if k not in ("id_number_ciphertext", "id_number_masked")}
-    public["id_number"] = (protection.decrypt(member["id_number_ciphertext"]) if reveal
-                           else member["id_number_masked"])
+    public = {
+        k: v for k, v in member.items() if k not in ("id_number_ciphertext", "id_number_masked")
+    }
+    public["id_number"] = (
+        protection.decrypt(member["id_number_ciphertext"]) if reveal else member["id_number_masked"]
+    )
     born = datetime.date.fromisoformat(member["birth_date"])
     public["derived"] = {
         "age": rules.age_on(born, on),
         "unable_to_work_reason": rules.unable_to_work_reason(
-            born, member["disability_category"], member["disability_grade"], on),
+            born, member["disability_category"], member["disability_grade"], on
+        ),
         "self_care_level": rules.self_care_level(member["self_care_failed"]).value,
         "separated_from_hukou": member["hukou_region"] != member["residence_region"],
         "counted": not member["excluded_reason"],

@@ -17,8 +17,7 @@ def registry_counters(user) -> list[Counter]:
     if not has_permission(user, Permission.VIEW_HOUSEHOLDS):
         return []
     url = reverse("registry:list")
-    members = Member.objects.filter(household__in=households_visible_to(user),
-                                    left_on__isnull=True)
+    members = Member.objects.filter(household__in=households_visible_to(user), left_on__isnull=True)
     return [
         Counter(_("Households on file"), households_visible_to(user).count(), url),
         Counter(_("People in them"), members.count(), url),

@@ -58,15 +58,23 @@ class ImportSummary:
     warnings: tuple[CellError, ...]  # e.g. an ID number's birthplace code no list knows
 
     def describe(self) -> str:
-        return gettext("Imported %(households)d households with %(members)d members, "
-                       "%(incomes)d incomes, %(expenses)d rigid spending items and "
-                       "%(assets)d assets (%(warnings)d warnings).") % {
-            "households": self.households, "members": self.members, "incomes": self.incomes,
-            "expenses": self.expenses, "assets": self.assets, "warnings": len(self.warnings)}
+        return gettext(
+            "Imported %(households)d households with %(members)d members, "
+            "%(incomes)d incomes, %(expenses)d rigid spending items and "
+            "%(assets)d assets (%(warnings)d warnings)."
+        ) % {
+            "households": self.households,
+            "members": self.members,
+            "incomes": self.incomes,
+            "expenses": self.expenses,
+            "assets": self.assets,
+            "warnings": len(self.warnings),
+        }
 
 
-def import_households(actor: User, data: bytes, filename: str, *,
-                      today: datetime.date | None = None) -> ImportSummary:
+def import_households(
+    actor: User, data: bytes, filename: str, *, today: datetime.date | None = None
+) -> ImportSummary:
     """Register every household of the file, or none of them (批量导入)."""
     require(actor, Permission.IMPORT_HOUSEHOLDS)
     today = today or timezone.localdate()
@@ -83,43 +91,72 @@ def import_households(actor: User, data: bytes, filename: str, *,
         problems += household.cell_errors([])
         inputs.append(parsed)
         warnings += [household.place(warning) for warning in parsed.warnings]
-    regions = household_regions({h.form["region"] for h in workbook.households
-                                 if is_well_formed(h.form.get("region", ""))})
+    regions = household_regions(
+        {h.form["region"] for h in workbook.households if is_well_formed(h.form.get("region", ""))}
+    )
     problems += _place_problems(actor, workbook.households, regions)
     problems += _id_number_problems(workbook.households, today)
     if problems:
-        raise ValidationFailed(_("The file was not imported: %(count)d problems found."),
-                               problems=excel.sort_problems(problems), count=len(problems))
+        raise ValidationFailed(
+            _("The file was not imported: %(count)d problems found."),
+            problems=excel.sort_problems(problems),
+            count=len(problems),
+        )
     summary = ImportSummary(
-        len(inputs), sum(len(h.members) for h in inputs), sum(len(h.incomes) for h in inputs),
-        sum(len(h.expenses) for h in inputs), sum(len(h.assets) for h in inputs),
-        tuple(excel.sort_problems(warnings)))
+        len(inputs),
+        sum(len(h.members) for h in inputs),
+        sum(len(h.incomes) for h in inputs),
+        sum(len(h.expenses) for h in inputs),
+        sum(len(h.assets) for h in inputs),
+        tuple(excel.sort_problems(warnings)),
+    )
     _write(actor, inputs, regions, summary, data, filename)
     return summary
 
 
-def _write(actor: User, inputs: list[HouseholdInput], regions: dict[str, Region],
-           summary: ImportSummary, data: bytes, filename: str) -> None:
+def _write(
+    actor: User,
+    inputs: list[HouseholdInput],
+    regions: dict[str, Region],
+    summary: ImportSummary,
+    data: bytes,
+    filename: str,
+) -> None:
     try:
         with transaction.atomic():
             created = create_households(actor, inputs, regions, reason=filename)
-            record(actor=actor, action="household.import", object_type="household_import",
-                   object_id=hashlib.sha256(data).hexdigest()[:16],
-                   region_code=common_ancestor(h.region_code for h in inputs),
-                   after={"households": summary.households, "members": summary.members,
-                          "incomes": summary.incomes, "expenses": summary.expenses,
-                          "assets": summary.assets, "warnings": len(summary.warnings),
-                          "household_ids": [h.pk for h in created]},
-                   reason=filename)
+            record(
+                actor=actor,
+                action="household.import",
+                object_type="household_import",
+                object_id=hashlib.sha256(data).hexdigest()[:16],
+                region_code=common_ancestor(h.region_code for h in inputs),
+                after={
+                    "households": summary.households,
+                    "members": summary.members,
+                    "incomes": summary.incomes,
+                    "expenses": summary.expenses,
+                    "assets": summary.assets,
+                    "warnings": len(summary.warnings),
+                    "household_ids": [h.pk for h in created],
+                },
+                reason=filename,
+            )
     except IntegrityError:
         # Someone registered one of these people between the check and the write.
-        raise DoudiError(_("An ID number in the file was registered in another household while "
-                           "the file was being imported; nothing was imported. Import the file "
-                           "again to see which."), field="file") from None
+        raise DoudiError(
+            _(
+                "An ID number in the file was registered in another household while "
+                "the file was being imported; nothing was imported. Import the file "
+                "again to see which."
+            ),
+            field="file",
+        ) from None
 
 
-def _place_problems(actor: User, households: list[WorkbookHousehold],
-                    regions: dict[str, Region]) -> list[CellError]:
+def _place_problems(
+    actor: User, households: list[WorkbookHousehold], regions: dict[str, Region]
+) -> list[CellError]:
     """Each household lives in a village or community inside the importer's jurisdiction.
     A place outside it is refused as such whether or not it exists, so nothing leaks."""
     problems = []
@@ -129,15 +166,22 @@ def _place_problems(actor: User, households: list[WorkbookHousehold],
             continue  # the form check has named it
         cell = household.locate("region")
         if not covers(actor, code):
-            problems.append(CellError(_("place %(code)s is outside your jurisdiction."),
-                                      row=cell.row, column=cell.column, code=code))
+            problems.append(
+                CellError(
+                    _("place %(code)s is outside your jurisdiction."),
+                    row=cell.row,
+                    column=cell.column,
+                    code=code,
+                )
+            )
         elif code not in regions:
             problems.append(excel.as_cell_error(not_a_village_error(code), cell))
     return problems
 
 
-def _id_number_problems(households: list[WorkbookHousehold],
-                        today: datetime.date) -> list[CellError]:
+def _id_number_problems(
+    households: list[WorkbookHousehold], today: datetime.date
+) -> list[CellError]:
     """An ID number may be an active member of one household only: of one in the file, and of
     none already in the database. Every well-formed number is checked, also in households
     with other faults, so that one pass shows them all."""
@@ -147,19 +191,27 @@ def _id_number_problems(households: list[WorkbookHousehold],
     for household, number, cell in active:
         other = first_seen.setdefault(number, (household, cell))
         if other[0] is not household:  # twice in one household: the form check names it
-            problems.append(CellError(
-                _("this ID number is also an active member of the household on row %(other)d."),
-                row=cell.row, column=cell.column, other=other[1].row))
+            problems.append(
+                CellError(
+                    _("this ID number is also an active member of the household on row %(other)d."),
+                    row=cell.row,
+                    column=cell.column,
+                    other=other[1].row,
+                )
+            )
     numbers = {protection.lookup_hash(number): number for number in first_seen}
-    clashes = {numbers[lookup]: place
-               for lookup, place in active_elsewhere(list(numbers)).items()}
-    problems += [excel.as_cell_error(already_active_error(mask(number), clashes[number]), cell)
-                 for _household, number, cell in active if number in clashes]
+    clashes = {numbers[lookup]: place for lookup, place in active_elsewhere(list(numbers)).items()}
+    problems += [
+        excel.as_cell_error(already_active_error(mask(number), clashes[number]), cell)
+        for _household, number, cell in active
+        if number in clashes
+    ]
     return problems
 
 
-def _active_id_numbers(households: list[WorkbookHousehold], today: datetime.date
-                       ) -> Iterator[tuple[WorkbookHousehold, str, Cell]]:
+def _active_id_numbers(
+    households: list[WorkbookHousehold], today: datetime.date
+) -> Iterator[tuple[WorkbookHousehold, str, Cell]]:
     """(household, valid ID number, its cell) of each member without an end of membership."""
     for household in households:
         for index, member in enumerate(household.form["members"]):
@@ -179,14 +231,22 @@ def export_households(actor: User, wanted: HouseholdFilter) -> bytes:
 
     Taking personal data out of the system is audited: who, which filter, how many households.
     """
-    current = Prefetch("members", queryset=Member.objects.filter(left_on__isnull=True),
-                       to_attr="current_members")
+    current = Prefetch(
+        "members", queryset=Member.objects.filter(left_on__isnull=True), to_attr="current_members"
+    )
     households = household_list(actor, wanted).prefetch_related(current)
     workbook = excel.export_workbook(households.iterator(chunk_size=EXPORT_CHUNK))
-    record(actor=actor, action="household.export", object_type="household_list",
-           object_id=hashlib.sha256(workbook).hexdigest()[:16],
-           region_code=wanted.place.ljust(12, "0") if wanted.place else actor.region_id,
-           after={"name": wanted.name, "place": wanted.place,
-                  "id_number": mask(wanted.id_number) if wanted.id_number else "",
-                  "households": households.count()})
+    record(
+        actor=actor,
+        action="household.export",
+        object_type="household_list",
+        object_id=hashlib.sha256(workbook).hexdigest()[:16],
+        region_code=wanted.place.ljust(12, "0") if wanted.place else actor.region_id,
+        after={
+            "name": wanted.name,
+            "place": wanted.place,
+            "id_number": mask(wanted.id_number) if wanted.id_number else "",
+            "households": households.count(),
+        },
+    )
     return workbook

@@ -31,8 +31,9 @@ from doudi.registry.choices import (
 class Household(models.Model):
     """A legal co-resident family (共同生活家庭), living at one village or community."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="households",
-                               verbose_name=_("place"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="households", verbose_name=_("place")
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -68,15 +69,17 @@ class Member(ProtectedIdNumber):
     hukou_region_code = models.CharField(_("hukou place"), max_length=12)
     hukou_type = models.CharField(_("hukou type"), max_length=5, choices=HukouType.choices)
     residence_region_code = models.CharField(_("residence place"), max_length=12)
-    marital_status = models.CharField(_("marital status"), max_length=10,
-                                      choices=MaritalStatus.choices)
+    marital_status = models.CharField(
+        _("marital status"), max_length=10, choices=MaritalStatus.choices
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    disability_category = models.CharField(_("disability category"), max_length=12,
-                                           choices=DisabilityCategory.choices, blank=True)
-    disability_grade = models.PositiveSmallIntegerField(_("disability grade"), null=True,
-                                                        blank=True)
-    serious_illness = models.CharField(_("recognised serious illness"), max_length=100,
-                                       blank=True)
+    disability_category = models.CharField(
+        _("disability category"), max_length=12, choices=DisabilityCategory.choices, blank=True
+    )
+    disability_grade = models.PositiveSmallIntegerField(
+        _("disability grade"), null=True, blank=True
+    )
+    serious_illness = models.CharField(_("recognised serious illness"), max_length=100, blank=True)
     self_care_failed = models.JSONField(_("self-care items failed"), default=list, blank=True)
     education = models.CharField(_("schooling"), max_length=12, choices=Education.choices)
     in_school = models.BooleanField(_("in school now"), default=False)
@@ -84,12 +87,15 @@ class Member(ProtectedIdNumber):
     death_date = models.DateField(_("date of death"), null=True, blank=True)
     joined_on = models.DateField(_("member since"))
     left_on = models.DateField(_("member until"), null=True, blank=True)
-    leave_reason = models.CharField(_("reason for leaving"), max_length=12,
-                                    choices=LeaveReason.choices, blank=True)
-    excluded_reason = models.CharField(_("not counted because"), max_length=20,
-                                       choices=ExclusionReason.choices, blank=True)
-    social_security_card = models.CharField(_("social-security card number"), max_length=30,
-                                            blank=True)
+    leave_reason = models.CharField(
+        _("reason for leaving"), max_length=12, choices=LeaveReason.choices, blank=True
+    )
+    excluded_reason = models.CharField(
+        _("not counted because"), max_length=20, choices=ExclusionReason.choices, blank=True
+    )
+    social_security_card = models.CharField(
+        _("social-security card number"), max_length=30, blank=True
+    )
 
     class Meta:
         verbose_name = _("member")
@@ -98,15 +104,22 @@ class Member(ProtectedIdNumber):
         indexes = [
             # Name search is "starts with" inside a household filter: the index alone answers
             # it, without reading member rows (docs/performance.md).
-            models.Index(fields=["name", "household"], name="member_name_household",
-                         opclasses=["varchar_pattern_ops", "int8_ops"]),
+            models.Index(
+                fields=["name", "household"],
+                name="member_name_household",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            ),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["id_number_hash"], condition=Q(left_on__isnull=True),
-                                    name="one_active_household_per_id_number"),
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                condition=Q(left_on__isnull=True),
+                name="one_active_household_per_id_number",
+            ),
             models.CheckConstraint(
                 condition=Q(disability_grade__isnull=True) | Q(disability_grade__range=(1, 4)),
-                name="disability_grade_1_to_4"),
+                name="disability_grade_1_to_4",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,10 +132,10 @@ SELF_CARE_ITEMS = SelfCareItem.values
 class MoneyFact(models.Model):
     """What incomes, rigid spending and assets share: a household, maybe a member, an amount."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT,
-                                  related_name="%(class)ss")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="%(class)ss")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="%(class)ss")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="%(class)ss"
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -143,24 +156,25 @@ class Income(MoneyFact):
         verbose_name = _("income")
         ordering = ["household_id", "month", "id"]
         indexes = [models.Index(fields=["household", "month"])]
-        constraints = [models.CheckConstraint(condition=Q(amount_fen__gte=0),
-                                              name="income_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gte=0), name="income_not_negative")
+        ]
 
 
 class Expense(MoneyFact):
     """One month's rigid spending of one type (刚性支出), in fen."""
 
     month = models.DateField(_("month"))
-    expense_type = models.CharField(_("spending type"), max_length=20,
-                                    choices=ExpenseType.choices)
+    expense_type = models.CharField(_("spending type"), max_length=20, choices=ExpenseType.choices)
     amount_fen = models.BigIntegerField(_("amount (fen)"))
 
     class Meta:
         verbose_name = _("rigid spending")
         ordering = ["household_id", "month", "id"]
         indexes = [models.Index(fields=["household", "month"])]
-        constraints = [models.CheckConstraint(condition=Q(amount_fen__gte=0),
-                                              name="expense_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gte=0), name="expense_not_negative")
+        ]
 
 
 class Asset(MoneyFact):
@@ -168,18 +182,22 @@ class Asset(MoneyFact):
 
     asset_type = models.CharField(_("asset type"), max_length=16, choices=AssetType.choices)
     value_fen = models.BigIntegerField(_("value (fen)"))
-    vehicle_type = models.CharField(_("vehicle type"), max_length=12,
-                                    choices=VehicleType.choices, blank=True)
-    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=8, decimal_places=2,
-                                        null=True, blank=True)
-    registered_capital_fen = models.BigIntegerField(_("registered capital (fen)"), null=True,
-                                                    blank=True)
+    vehicle_type = models.CharField(
+        _("vehicle type"), max_length=12, choices=VehicleType.choices, blank=True
+    )
+    floor_area_m2 = models.DecimalField(
+        _("floor area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    registered_capital_fen = models.BigIntegerField(
+        _("registered capital (fen)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("asset")
         ordering = ["household_id", "id"]
-        constraints = [models.CheckConstraint(condition=Q(value_fen__gte=0),
-                                              name="asset_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(value_fen__gte=0), name="asset_not_negative")
+        ]
 
 
 class HouseholdVersion(models.Model):
@@ -197,8 +215,11 @@ class HouseholdVersion(models.Model):
 
     class Meta:
         ordering = ["household_id", "version"]
-        constraints = [models.UniqueConstraint(fields=["household", "version"],
-                                               name="one_row_per_household_version")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "version"], name="one_row_per_household_version"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.household_id} v{self.version}"
@@ -212,18 +233,19 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     """A scanned document in the household's file (一户一档)."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT,
-                                  related_name="attachments")
-    category = models.CharField(_("kind of document"), max_length=16,
-                                choices=AttachmentCategory.choices)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="attachments")
+    category = models.CharField(
+        _("kind of document"), max_length=16, choices=AttachmentCategory.choices
+    )
     description = models.CharField(_("description"), max_length=200, blank=True)
     file = models.FileField(upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    verbose_name=_("added by"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("added by")
+    )
     uploaded_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:

@@ -42,17 +42,18 @@ def household_list(actor: User, wanted: HouseholdFilter) -> QuerySet[Household]:
     matching = Member.objects.filter(household=OuterRef("pk"))
     if wanted.name:
         households = households.filter(
-            Exists(matching.filter(name__startswith=wanted.name.strip())))
+            Exists(matching.filter(name__startswith=wanted.name.strip()))
+        )
     if wanted.id_number:
-        households = households.filter(Exists(matching.filter(
-            id_number_hash=protection.lookup_hash(wanted.id_number))))
+        households = households.filter(
+            Exists(matching.filter(id_number_hash=protection.lookup_hash(wanted.id_number)))
+        )
     return households.select_related("region").order_by("id")
 
 
 def heads_of(households: list[Household]) -> dict[int, Member]:
     """The current head of each household of one page, in one query."""
-    heads = Member.objects.filter(household__in=households, relation="head",
-                                  left_on__isnull=True)
+    heads = Member.objects.filter(household__in=households, relation="head", left_on__isnull=True)
     return {member.household_id: member for member in heads}
 
 
@@ -62,19 +63,33 @@ def sizes_of(households: list[Household]) -> dict[int, int]:
     Not an annotation on the list: that would make the paginator's count join every member
     of the place (measured 180–230 ms a page at a million households, docs/performance.md).
     """
-    rows = (Member.objects.filter(household__in=households, left_on__isnull=True)
-            .values("household").annotate(size=Count("id")).values_list("household", "size"))
+    rows = (
+        Member.objects.filter(household__in=households, left_on__isnull=True)
+        .values("household")
+        .annotate(size=Count("id"))
+        .values_list("household", "size")
+    )
     return dict(rows)
 
 
 def household_for(actor: User, household_id: int) -> Household:
-    return get_in_scope(actor, Household.objects.select_related("region"),
-                        Permission.VIEW_HOUSEHOLDS, "region__code", pk=household_id)
+    return get_in_scope(
+        actor,
+        Household.objects.select_related("region"),
+        Permission.VIEW_HOUSEHOLDS,
+        "region__code",
+        pk=household_id,
+    )
 
 
-def household_form(actor: User, household_id: int, *, on: datetime.date | None = None,
-                   known_on: datetime.date | None = None,
-                   reveal_id_numbers: bool = False) -> dict[str, Any]:
+def household_form(
+    actor: User,
+    household_id: int,
+    *,
+    on: datetime.date | None = None,
+    known_on: datetime.date | None = None,
+    reveal_id_numbers: bool = False,
+) -> dict[str, Any]:
     """The household on day ``on`` (its members then, its incomes up to then), as the registry
     knew it at the end of day ``known_on`` — by default the same day, which is what a decision
     or payment made that day saw. A later ``known_on`` applies what was learnt afterwards
@@ -86,21 +101,30 @@ def household_form(actor: User, household_id: int, *, on: datetime.date | None =
     household = household_for(actor, household_id)
     on = on or timezone.localdate()
     known_on = known_on or on
-    end_of_day = timezone.make_aware(datetime.datetime.combine(
-        known_on + datetime.timedelta(days=1), datetime.time.min))
-    version = (HouseholdVersion.objects.filter(household=household, recorded_at__lt=end_of_day)
-               .order_by("-version").first())
+    end_of_day = timezone.make_aware(
+        datetime.datetime.combine(known_on + datetime.timedelta(days=1), datetime.time.min)
+    )
+    version = (
+        HouseholdVersion.objects.filter(household=household, recorded_at__lt=end_of_day)
+        .order_by("-version")
+        .first()
+    )
     if version is None:
-        raise DoudiError(_("The household was not yet registered on %(day)s."), field="as_of",
-                         day=known_on.isoformat())
-    return render_form(version.form, on, version=version.version,
-                       reveal_id_numbers=reveal_id_numbers)
+        raise DoudiError(
+            _("The household was not yet registered on %(day)s."),
+            field="as_of",
+            day=known_on.isoformat(),
+        )
+    return render_form(
+        version.form, on, version=version.version, reveal_id_numbers=reveal_id_numbers
+    )
 
 
 def versions_of(actor: User, household_id: int) -> QuerySet[HouseholdVersion]:
     household = household_for(actor, household_id)
     return household.versions.order_by("-version").only(
-        "version", "recorded_at", "recorded_by", "action")
+        "version", "recorded_at", "recorded_by", "action"
+    )
 
 
 def attachments_of(actor: User, household_id: int) -> QuerySet[Attachment]:
@@ -108,10 +132,20 @@ def attachments_of(actor: User, household_id: int) -> QuerySet[Attachment]:
 
 
 def attachment_for(actor: User, attachment_id: int) -> Attachment:
-    return get_in_scope(actor, Attachment.objects.select_related("household"),
-                        Permission.VIEW_HOUSEHOLDS, "household__region__code", pk=attachment_id)
+    return get_in_scope(
+        actor,
+        Attachment.objects.select_related("household"),
+        Permission.VIEW_HOUSEHOLDS,
+        "household__region__code",
+        pk=attachment_id,
+    )
 
 
 def member_for(actor: User, member_id: int) -> Member:
-    return get_in_scope(actor, Member.objects.select_related("household"),
-                        Permission.VIEW_HOUSEHOLDS, "household__region__code", pk=member_id)
+    return get_in_scope(
+        actor,
+        Member.objects.select_related("household"),
+        Permission.VIEW_HOUSEHOLDS,
+        "household__region__code",
+        pk=member_id,
+    )

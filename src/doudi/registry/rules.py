@@ -30,8 +30,12 @@ def self_care_level(failed_items: list[str]) -> SelfCareLevel:
     return SelfCareLevel.PARTLY_LOST if failed <= 3 else SelfCareLevel.FULLY_LOST
 
 
-def unable_to_work_reason(birth_date: datetime.date, disability_category: str,
-                          disability_grade: int | None, day: datetime.date) -> str:
+def unable_to_work_reason(
+    birth_date: datetime.date,
+    disability_category: str,
+    disability_grade: int | None,
+    day: datetime.date,
+) -> str:
     """Why the person has no ability to work on ``day`` ("" when they have it)."""
     age = age_on(birth_date, day)
     if age >= WORKING_AGE_UNTIL:
@@ -44,6 +48,7 @@ def unable_to_work_reason(birth_date: datetime.date, disability_category: str,
     return ""
 
 
-def is_member_on(joined_on: datetime.date, left_on: datetime.date | None,
-                 day: datetime.date) -> bool:
+def is_member_on(
+    joined_on: datetime.date, left_on: datetime.date | None, day: datetime.date
+) -> bool:
     return joined_on <= day and (left_on is None or left_on > day)

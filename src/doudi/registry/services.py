@@ -59,8 +59,13 @@ MONEY_FACTS = {"income": Income, "expense": Expense, "asset": Asset}
 
 
 def _household_for_change(actor: User, household_id: int) -> Household:
-    household = get_in_scope(actor, Household.objects.select_for_update().select_related("region"),
-                             Permission.VIEW_HOUSEHOLDS, "region__code", pk=household_id)
+    household = get_in_scope(
+        actor,
+        Household.objects.select_for_update().select_related("region"),
+        Permission.VIEW_HOUSEHOLDS,
+        "region__code",
+        pk=household_id,
+    )
     require(actor, Permission.EDIT_HOUSEHOLDS, household.region_id)
     return household
 
@@ -85,14 +90,22 @@ def active_elsewhere(id_hashes: list[str], household: Household | None = None) -
     clashes = Member.objects.filter(id_number_hash__in=id_hashes, left_on__isnull=True)
     if household is not None:
         clashes = clashes.exclude(household=household)
-    return {m.id_number_hash: _place_path(m.household.region)
-            for m in clashes.select_related("household__region__parent__parent__parent")}
+    return {
+        m.id_number_hash: _place_path(m.household.region)
+        for m in clashes.select_related("household__region__parent__parent__parent")
+    }
 
 
 def already_active_error(masked: str, place: str, field: str = "id_number") -> DoudiError:
-    return DoudiError(_("ID number %(masked)s is already an active member of a household in "
-                        "%(place)s; that membership must end first."),
-                      field=field, masked=masked, place=place)
+    return DoudiError(
+        _(
+            "ID number %(masked)s is already an active member of a household in "
+            "%(place)s; that membership must end first."
+        ),
+        field=field,
+        masked=masked,
+        place=place,
+    )
 
 
 def _refuse_active_elsewhere(id_number: str, household: Household | None) -> None:
@@ -101,19 +114,36 @@ def _refuse_active_elsewhere(id_number: str, household: Household | None) -> Non
         raise already_active_error(mask(id_number), next(iter(clashes.values())))
 
 
-def _commit_version(actor: User | None, household: Household, action: str, *, reason: str,
-                    before: Any = None, after: Any = None) -> None:
+def _commit_version(
+    actor: User | None,
+    household: Household,
+    action: str,
+    *,
+    reason: str,
+    before: Any = None,
+    after: Any = None,
+) -> None:
     """Bump the version, store the whole household as it now stands, and audit the change."""
     household.version += 1
     household.save(update_fields=["version", "updated_at"])
     HouseholdVersion.objects.create(
-        household=household, version=household.version, recorded_at=timezone.now(),
-        recorded_by=actor.username if actor else "system", action=action,
+        household=household,
+        version=household.version,
+        recorded_at=timezone.now(),
+        recorded_by=actor.username if actor else "system",
+        action=action,
         form=stored_form(household),
     )
-    record(actor=actor, action=action, object_type="household", object_id=str(household.pk),
-           region_code=household.region_id, before=before,
-           after={"version": household.version, **(after or {})}, reason=reason)
+    record(
+        actor=actor,
+        action=action,
+        object_type="household",
+        object_id=str(household.pk),
+        region_code=household.region_id,
+        before=before,
+        after={"version": household.version, **(after or {})},
+        reason=reason,
+    )
 
 
 def _member_fields(member: MemberInput) -> dict[str, Any]:
@@ -149,14 +179,22 @@ def _member_fields(member: MemberInput) -> dict[str, Any]:
 def _summary(member: Member | MemberInput) -> dict[str, Any]:
     """What the audit trail keeps of a member: no clear ID number."""
     if isinstance(member, MemberInput):
-        return {"name": member.name, "id_number": mask(member.id_number.value),
-                "relation": member.relation}
-    return {"name": member.name, "id_number": member.id_number_masked,
-            "relation": member.relation, "left_on": str(member.left_on or "")}
+        return {
+            "name": member.name,
+            "id_number": mask(member.id_number.value),
+            "relation": member.relation,
+        }
+    return {
+        "name": member.name,
+        "id_number": member.id_number_masked,
+        "relation": member.relation,
+        "left_on": str(member.left_on or ""),
+    }
 
 
-def _fact_fields(kind: str, fact: IncomeInput | ExpenseInput | AssetInput,
-                 members: dict[str, Member]) -> dict[str, Any]:
+def _fact_fields(
+    kind: str, fact: IncomeInput | ExpenseInput | AssetInput, members: dict[str, Member]
+) -> dict[str, Any]:
     fields = {k: v for k, v in vars(fact).items() if k != "member_key"}
     fields["member"] = members.get(fact.member_key) if fact.member_key else None
     return fields
@@ -168,12 +206,16 @@ def household_regions(codes: set[str]) -> dict[str, Region]:
 
 
 def not_a_village_error(code: str, field: str = "region") -> DoudiError:
-    return DoudiError(_("A household lives in a village or community: “%(code)s” is not one."),
-                      field=field, code=code)
+    return DoudiError(
+        _("A household lives in a village or community: “%(code)s” is not one."),
+        field=field,
+        code=code,
+    )
 
 
-def _region_for_household(actor: User, region_code: str,
-                          permission: Permission = Permission.EDIT_HOUSEHOLDS) -> Region:
+def _region_for_household(
+    actor: User, region_code: str, permission: Permission = Permission.EDIT_HOUSEHOLDS
+) -> Region:
     region = household_regions({region_code}).get(region_code)
     if region is None:
         raise not_a_village_error(region_code)
@@ -181,37 +223,58 @@ def _region_for_household(actor: User, region_code: str,
     return region
 
 
-def create_households(actor: User, inputs: list[HouseholdInput], regions: dict[str, Region],
-                      *, reason: str) -> list[Household]:
+def create_households(
+    actor: User, inputs: list[HouseholdInput], regions: dict[str, Region], *, reason: str
+) -> list[Household]:
     """Write checked households in bulk: rows, members, money facts, version 1 of each.
 
     The caller has checked permissions, places and ID-number clashes, and holds the
     transaction; it also writes the audit event (one per household or one per import).
     """
     households = Household.objects.bulk_create(
-        Household(region=regions[data.region_code], address=data.address) for data in inputs)
-    member_rows = [(household, item) for household, data in zip(households, inputs, strict=True)
-                   for item in data.members]
+        Household(region=regions[data.region_code], address=data.address) for data in inputs
+    )
+    member_rows = [
+        (household, item)
+        for household, data in zip(households, inputs, strict=True)
+        for item in data.members
+    ]
     created = Member.objects.bulk_create(
-        Member(household=household, **_member_fields(item)) for household, item in member_rows)
+        Member(household=household, **_member_fields(item)) for household, item in member_rows
+    )
     by_key: dict[int, dict[str, Member]] = {}
     for (household, item), member in zip(member_rows, created, strict=True):
         by_key.setdefault(household.pk, {})[item.key] = member
-    for kind, items_of in (("income", lambda d: d.incomes), ("expense", lambda d: d.expenses),
-                           ("asset", lambda d: d.assets)):
+    for kind, items_of in (
+        ("income", lambda d: d.incomes),
+        ("expense", lambda d: d.expenses),
+        ("asset", lambda d: d.assets),
+    ):
         MONEY_FACTS[kind].objects.bulk_create(
-            MONEY_FACTS[kind](household=household,
-                              **_fact_fields(kind, item, by_key.get(household.pk, {})))
+            MONEY_FACTS[kind](
+                household=household, **_fact_fields(kind, item, by_key.get(household.pk, {}))
+            )
             for household, data in zip(households, inputs, strict=True)
-            for item in items_of(data))
+            for item in items_of(data)
+        )
     now = timezone.now()
     author = actor.username if actor else "system"
-    fresh = Household.objects.filter(pk__in=[h.pk for h in households]).select_related(
-        "region").prefetch_related("members", "incomes", "expenses", "assets")
+    fresh = (
+        Household.objects.filter(pk__in=[h.pk for h in households])
+        .select_related("region")
+        .prefetch_related("members", "incomes", "expenses", "assets")
+    )
     HouseholdVersion.objects.bulk_create(
-        HouseholdVersion(household=household, version=1, recorded_at=now, recorded_by=author,
-                         action="household.create", form=stored_form(household))
-        for household in fresh)
+        HouseholdVersion(
+            household=household,
+            version=1,
+            recorded_at=now,
+            recorded_by=author,
+            action="household.create",
+            form=stored_form(household),
+        )
+        for household in fresh
+    )
     return households
 
 
@@ -219,8 +282,9 @@ def create_households(actor: User, inputs: list[HouseholdInput], regions: dict[s
 
 
 @transaction.atomic
-def create_household(actor: User, form: dict[str, Any], *, reason: str = "",
-                     today: datetime.date | None = None) -> tuple[Household, list[DoudiError]]:
+def create_household(
+    actor: User, form: dict[str, Any], *, reason: str = "", today: datetime.date | None = None
+) -> tuple[Household, list[DoudiError]]:
     """Register a household from its JSON form; returns it and any warnings."""
     require(actor, Permission.EDIT_HOUSEHOLDS)
     data = parse_household(form, today=today)
@@ -229,45 +293,75 @@ def create_household(actor: User, form: dict[str, Any], *, reason: str = "",
         if member.left_on is None:
             _refuse_active_elsewhere(member.id_number.value, None)
     (household,) = create_households(actor, [data], {region.code: region}, reason=reason)
-    record(actor=actor, action="household.create", object_type="household",
-           object_id=str(household.pk), region_code=household.region_id,
-           after={"version": 1, "members": [_summary(m) for m in data.members],
-                  "incomes": len(data.incomes), "expenses": len(data.expenses),
-                  "assets": len(data.assets)}, reason=reason)
+    record(
+        actor=actor,
+        action="household.create",
+        object_type="household",
+        object_id=str(household.pk),
+        region_code=household.region_id,
+        after={
+            "version": 1,
+            "members": [_summary(m) for m in data.members],
+            "incomes": len(data.incomes),
+            "expenses": len(data.expenses),
+            "assets": len(data.assets),
+        },
+        reason=reason,
+    )
     return household, data.warnings
 
 
 @transaction.atomic
-def update_household(actor: User, household_id: int, *, address: str, region_code: str,
-                     reason: str) -> Household:
+def update_household(
+    actor: User, household_id: int, *, address: str, region_code: str, reason: str
+) -> Household:
     household = _household_for_change(actor, household_id)
     reason = _require_reason(reason)
     region = _region_for_household(actor, region_code)
     before = {"address": household.address, "region": household.region_id}
     household.address, household.region = address.strip()[:200], region
     household.save(update_fields=["address", "region", "updated_at"])
-    _commit_version(actor, household, "household.update", reason=reason, before=before,
-                    after={"address": household.address, "region": household.region_id})
+    _commit_version(
+        actor,
+        household,
+        "household.update",
+        reason=reason,
+        before=before,
+        after={"address": household.address, "region": household.region_id},
+    )
     return household
 
 
 @transaction.atomic
-def add_member(actor: User, household_id: int, data: dict[str, Any], *, reason: str,
-               today: datetime.date | None = None) -> tuple[Member, list[DoudiError]]:
+def add_member(
+    actor: User,
+    household_id: int,
+    data: dict[str, Any],
+    *,
+    reason: str,
+    today: datetime.date | None = None,
+) -> tuple[Member, list[DoudiError]]:
     household = _household_for_change(actor, household_id)
     reason = _require_reason(reason)
     member_input, warnings = _parse_one_member(data, household, today)
     if member_input.left_on is None:
         _refuse_active_elsewhere(member_input.id_number.value, None)
     member = Member.objects.create(household=household, **_member_fields(member_input))
-    _commit_version(actor, household, "household.member_add", reason=reason,
-                    after={"member": _summary(member)})
+    _commit_version(
+        actor, household, "household.member_add", reason=reason, after={"member": _summary(member)}
+    )
     return member, warnings
 
 
 @transaction.atomic
-def update_member(actor: User, member_id: int, data: dict[str, Any], *, reason: str,
-                  today: datetime.date | None = None) -> tuple[Member, list[DoudiError]]:
+def update_member(
+    actor: User,
+    member_id: int,
+    data: dict[str, Any],
+    *,
+    reason: str,
+    today: datetime.date | None = None,
+) -> tuple[Member, list[DoudiError]]:
     """Correct or update a member's facts (the whole member record is given again)."""
     member = _member_for_change(actor, member_id)
     reason = _require_reason(reason)
@@ -278,14 +372,27 @@ def update_member(actor: User, member_id: int, data: dict[str, Any], *, reason: 
     for name, value in _member_fields(member_input).items():
         setattr(member, name, value)
     _save_member(member)
-    _commit_version(actor, member.household, "household.member_update", reason=reason,
-                    before=before, after={"member": _summary(member)})
+    _commit_version(
+        actor,
+        member.household,
+        "household.member_update",
+        reason=reason,
+        before=before,
+        after={"member": _summary(member)},
+    )
     return member, warnings
 
 
 @transaction.atomic
-def end_membership(actor: User, member_id: int, *, left_on: datetime.date, leave_reason: str,
-                   reason: str, death_date: datetime.date | None = None) -> Member:
+def end_membership(
+    actor: User,
+    member_id: int,
+    *,
+    left_on: datetime.date,
+    leave_reason: str,
+    reason: str,
+    death_date: datetime.date | None = None,
+) -> Member:
     """A member leaves the household (moved out, split, married out) or has died."""
     member = _member_for_change(actor, member_id)
     reason = _require_reason(reason)
@@ -299,19 +406,28 @@ def end_membership(actor: User, member_id: int, *, left_on: datetime.date, leave
         left_on = death_date
         member.death_date = death_date
     if not member.joined_on <= left_on <= timezone.localdate():
-        raise DoudiError(_("The end date must lie between the start of the membership and "
-                           "today."), field="left_on")
+        raise DoudiError(
+            _("The end date must lie between the start of the membership and today."),
+            field="left_on",
+        )
     before = _summary(member)
     member.left_on, member.leave_reason = left_on, leave_reason
     _save_member(member)
-    _commit_version(actor, member.household, f"household.member_{leave_reason}", reason=reason,
-                    before=before, after={"member": _summary(member)})
+    _commit_version(
+        actor,
+        member.household,
+        f"household.member_{leave_reason}",
+        reason=reason,
+        before=before,
+        after={"member": _summary(member)},
+    )
     return member
 
 
 @transaction.atomic
-def add_money_fact(actor: User, household_id: int, kind: str, data: dict[str, Any], *,
-                   reason: str = "") -> Income | Expense | Asset:
+def add_money_fact(
+    actor: User, household_id: int, kind: str, data: dict[str, Any], *, reason: str = ""
+) -> Income | Expense | Asset:
     """Record one income, rigid spending or asset (``kind``: income / expense / asset)."""
     household = _household_for_change(actor, household_id)
     parse = {"income": parse_income, "expense": parse_expense, "asset": parse_asset}[kind]
@@ -319,12 +435,17 @@ def add_money_fact(actor: User, household_id: int, kind: str, data: dict[str, An
     problems: list[DoudiError] = []
     item = parse(data, "", problems, set(members))
     if problems:
-        raise ValidationFailed(_("Nothing was saved: %(count)d problems found."),
-                               problems=problems, count=len(problems))
-    fact = MONEY_FACTS[kind].objects.create(household=household,
-                                            **_fact_fields(kind, item, members))
-    _commit_version(actor, household, f"household.{kind}_add", reason=reason,
-                    after={kind: _fact_summary(fact)})
+        raise ValidationFailed(
+            _("Nothing was saved: %(count)d problems found."),
+            problems=problems,
+            count=len(problems),
+        )
+    fact = MONEY_FACTS[kind].objects.create(
+        household=household, **_fact_fields(kind, item, members)
+    )
+    _commit_version(
+        actor, household, f"household.{kind}_add", reason=reason, after={kind: _fact_summary(fact)}
+    )
     return fact
 
 
@@ -335,13 +456,15 @@ def remove_money_fact(actor: User, kind: str, fact_id: int, *, reason: str) -> N
     reason = _require_reason(reason)
     before = _fact_summary(fact)
     fact.delete()
-    _commit_version(actor, household, f"household.{kind}_remove", reason=reason,
-                    before={kind: before})
+    _commit_version(
+        actor, household, f"household.{kind}_remove", reason=reason, before={kind: before}
+    )
 
 
 @transaction.atomic
-def add_attachment(actor: User, household_id: int, upload: UploadedFile, *, category: str,
-                   description: str = "") -> Attachment:
+def add_attachment(
+    actor: User, household_id: int, upload: UploadedFile, *, category: str, description: str = ""
+) -> Attachment:
     """Add a scanned document (PDF, JPEG or PNG, at most 10 MB) to the household's file."""
     household = _household_for_change(actor, household_id)
     if category not in AttachmentCategory.values:
@@ -349,33 +472,61 @@ def add_attachment(actor: User, household_id: int, upload: UploadedFile, *, cate
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise DoudiError(_("The file is larger than 10 MB."), field="file")
     content = upload.read()
-    content_type = next((kind for magic, kind in ATTACHMENT_TYPES.items()
-                         if content.startswith(magic)), None)
+    content_type = next(
+        (kind for magic, kind in ATTACHMENT_TYPES.items() if content.startswith(magic)), None
+    )
     if content_type is None:
         raise DoudiError(_("Only PDF, JPEG and PNG files can be added."), field="file")
     upload.seek(0)
     attachment = Attachment(
-        household=household, category=category, description=description.strip()[:200],
-        original_name=(upload.name or "file")[-200:], content_type=content_type,
-        size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor,
+        household=household,
+        category=category,
+        description=description.strip()[:200],
+        original_name=(upload.name or "file")[-200:],
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
     )
     attachment.file.save(attachment.sha256, upload, save=False)
     attachment.save()
-    _commit_version(actor, household, "household.attachment_add", reason=description,
-                    after={"attachment": {"id": attachment.pk, "category": category,
-                                          "sha256": attachment.sha256, "size": attachment.size}})
+    _commit_version(
+        actor,
+        household,
+        "household.attachment_add",
+        reason=description,
+        after={
+            "attachment": {
+                "id": attachment.pk,
+                "category": category,
+                "sha256": attachment.sha256,
+                "size": attachment.size,
+            }
+        },
+    )
     return attachment
 
 
 @transaction.atomic
 def reveal_id_number(actor: User, member_id: int, *, reason: str) -> str:
     """Show one member's full ID number; who looked, and why, goes into the audit trail."""
-    member = get_in_scope(actor, Member.objects.select_related("household"),
-                          Permission.VIEW_HOUSEHOLDS, "household__region__code", pk=member_id)
+    member = get_in_scope(
+        actor,
+        Member.objects.select_related("household"),
+        Permission.VIEW_HOUSEHOLDS,
+        "household__region__code",
+        pk=member_id,
+    )
     reason = _require_reason(reason)
-    record(actor=actor, action="household.reveal_id_number", object_type="household",
-           object_id=str(member.household_id), region_code=member.household.region_id,
-           after={"member": _summary(member)}, reason=reason)
+    record(
+        actor=actor,
+        action="household.reveal_id_number",
+        object_type="household",
+        object_id=str(member.household_id),
+        region_code=member.household.region_id,
+        after={"member": _summary(member)},
+        reason=reason,
+    )
     return member.reveal_id_number()
 
 
@@ -383,21 +534,31 @@ def reveal_id_number(actor: User, member_id: int, *, reason: str) -> str:
 
 
 def _member_for_change(actor: User, member_id: int) -> Member:
-    member = get_in_scope(actor, Member.objects.select_related("household"),
-                          Permission.VIEW_HOUSEHOLDS, "household__region__code", pk=member_id)
+    member = get_in_scope(
+        actor,
+        Member.objects.select_related("household"),
+        Permission.VIEW_HOUSEHOLDS,
+        "household__region__code",
+        pk=member_id,
+    )
     member.household = _household_for_change(actor, member.household_id)
     return member
 
 
-def _parse_one_member(data: dict[str, Any], household: Household,
-                      today: datetime.date | None) -> tuple[MemberInput, list[DoudiError]]:
+def _parse_one_member(
+    data: dict[str, Any], household: Household, today: datetime.date | None
+) -> tuple[MemberInput, list[DoudiError]]:
     problems: list[DoudiError] = []
     warnings: list[DoudiError] = []
-    member = parse_member(data, "", problems, warnings, household.region_id,
-                          today or timezone.localdate())
+    member = parse_member(
+        data, "", problems, warnings, household.region_id, today or timezone.localdate()
+    )
     if problems:
-        raise ValidationFailed(_("The member was not saved: %(count)d problems found."),
-                               problems=problems, count=len(problems))
+        raise ValidationFailed(
+            _("The member was not saved: %(count)d problems found."),
+            problems=problems,
+            count=len(problems),
+        )
     return member, warnings
 
 
@@ -406,14 +567,14 @@ def _save_member(member: Member) -> None:
         with transaction.atomic():
             member.save()
     except IntegrityError:
-        raise DoudiError(_("This ID number is already an active member of another household."),
-                         field="id_number") from None
+        raise DoudiError(
+            _("This ID number is already an active member of another household."), field="id_number"
+        ) from None
 
 
 def _fact_summary(fact: Income | Expense | Asset) -> dict[str, Any]:
     summary = {"id": fact.pk, "member": fact.member_id}
-    for name in ("month", "income_type", "expense_type", "asset_type", "amount_fen",
-                 "value_fen"):
+    for name in ("month", "income_type", "expense_type", "asset_type", "amount_fen", "value_fen"):
         if hasattr(fact, name):
             value = getattr(fact, name)
             summary[name] = value.isoformat() if isinstance(value, datetime.date) else value

@@ -24,10 +24,24 @@ from doudi.regions.queries import regions_visible_to
 from doudi.registry import choices, queries, services
 from doudi.registry.queries import HouseholdFilter
 
-MEMBER_TEXT_FIELDS = ("name", "id_number", "relation", "hukou_region", "hukou_type",
-                      "residence_region", "marital_status", "phone", "disability_category",
-                      "serious_illness", "education", "employment", "joined_on", "death_date",
-                      "excluded_reason", "social_security_card")
+MEMBER_TEXT_FIELDS = (
+    "name",
+    "id_number",
+    "relation",
+    "hukou_region",
+    "hukou_type",
+    "residence_region",
+    "marital_status",
+    "phone",
+    "disability_category",
+    "serious_illness",
+    "education",
+    "employment",
+    "joined_on",
+    "death_date",
+    "excluded_reason",
+    "social_security_card",
+)
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -55,32 +69,36 @@ def _member_from_post(post) -> dict[str, Any]:
 
 def _member_choices() -> dict[str, Any]:
     return {
-        "relations": choices.Relation.choices, "hukou_types": choices.HukouType.choices,
+        "relations": choices.Relation.choices,
+        "hukou_types": choices.HukouType.choices,
         "marital_statuses": choices.MaritalStatus.choices,
         "disability_categories": choices.DisabilityCategory.choices,
-        "self_care_items": choices.SelfCareItem.choices, "educations": choices.Education.choices,
+        "self_care_items": choices.SelfCareItem.choices,
+        "educations": choices.Education.choices,
         "employments": choices.Employment.choices,
         "exclusion_reasons": choices.ExclusionReason.choices,
     }
 
 
 def _villages(request: HttpRequest):
-    return regions_visible_to(request.user).filter(level=Level.VILLAGE).select_related(
-        "parent")
+    return regions_visible_to(request.user).filter(level=Level.VILLAGE).select_related("parent")
 
 
 def _filter_from(data) -> HouseholdFilter:
-    return HouseholdFilter(name=data.get("name", "").strip(),
-                           id_number=data.get("id_number", "").strip(),
-                           place=data.get("place", "").strip())
+    return HouseholdFilter(
+        name=data.get("name", "").strip(),
+        id_number=data.get("id_number", "").strip(),
+        place=data.get("place", "").strip(),
+    )
 
 
 def _day(text: str | None) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text) if text else None
     except ValueError:
-        raise DoudiError(gettext_lazy("“%(value)s” is not a date (YYYY-MM-DD)."),
-                         field="as_of", value=text) from None
+        raise DoudiError(
+            gettext_lazy("“%(value)s” is not a date (YYYY-MM-DD)."), field="as_of", value=text
+        ) from None
 
 
 # ------------------------------------------------------------------------------ households
@@ -93,16 +111,23 @@ def household_list(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     wanted = _filter_from(source)
     page = Paginator(queries.household_list(request.user, wanted), 50).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     heads, sizes = queries.heads_of(list(page)), queries.sizes_of(list(page))
-    return render(request, "registry/list.html", {
-        "page": page,
-        "rows": [(household, heads.get(household.pk), sizes.get(household.pk, 0))
-                 for household in page],
-        "wanted": wanted,
-        "can_edit": has_permission(request.user, Permission.EDIT_HOUSEHOLDS),
-        "can_import": has_permission(request.user, Permission.IMPORT_HOUSEHOLDS),
-    })
+    return render(
+        request,
+        "registry/list.html",
+        {
+            "page": page,
+            "rows": [
+                (household, heads.get(household.pk), sizes.get(household.pk, 0))
+                for household in page
+            ],
+            "wanted": wanted,
+            "can_edit": has_permission(request.user, Permission.EDIT_HOUSEHOLDS),
+            "can_import": has_permission(request.user, Permission.IMPORT_HOUSEHOLDS),
+        },
+    )
 
 
 @login_required
@@ -112,11 +137,15 @@ def household_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         head = _member_from_post(request.POST)
         head["relation"] = choices.Relation.HEAD
-        form = {"region": request.POST.get("region", ""),
-                "address": request.POST.get("address", ""), "members": [head]}
+        form = {
+            "region": request.POST.get("region", ""),
+            "address": request.POST.get("address", ""),
+            "members": [head],
+        }
         try:
             household, warnings = services.create_household(
-                request.user, form, reason=request.POST.get("reason", ""))
+                request.user, form, reason=request.POST.get("reason", "")
+            )
         except DoudiError as error:
             if error.http_status != 400:
                 raise
@@ -126,36 +155,53 @@ def household_create(request: HttpRequest) -> HttpResponse:
                 messages.warning(request, warning.render())
             messages.success(request, _("Household registered."))
             return redirect("registry:detail", household_id=household.pk)
-    return render(request, "registry/create.html", {
-        "villages": _villages(request), "values": request.POST, "errors": errors,
-        **_member_choices(),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "registry/create.html",
+        {
+            "villages": _villages(request),
+            "values": request.POST,
+            "errors": errors,
+            **_member_choices(),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_required
-def household_detail(request: HttpRequest, household_id: int,
-                     errors: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
+def household_detail(
+    request: HttpRequest, household_id: int, errors: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
     today = timezone.localdate()
     on = _day(request.GET.get("as_of")) or today
     known_on = _day(request.GET.get("known_on")) or on
     household = queries.household_for(request.user, household_id)
     form = queries.household_form(request.user, household_id, on=on, known_on=known_on)
     names = {m["key"]: m["name"] for m in form["members"] + form["former_members"]}
-    return render(request, "registry/detail.html", {
-        "household": household,
-        "form": form,
-        "member_names": names,
-        "on": on, "known_on": known_on, "is_today": on == today and known_on == today,
-        "versions": queries.versions_of(request.user, household_id)[:20],
-        "attachments": queries.attachments_of(request.user, household_id),
-        "can_edit": has_permission(request.user, Permission.EDIT_HOUSEHOLDS),
-        "villages": _villages(request),
-        "income_types": choices.IncomeType.choices, "expense_types": choices.ExpenseType.choices,
-        "asset_types": choices.AssetType.choices, "vehicle_types": choices.VehicleType.choices,
-        "leave_reasons": choices.LeaveReason.choices,
-        "attachment_categories": choices.AttachmentCategory.choices,
-        "errors": errors or {},
-    }, status=status)
+    return render(
+        request,
+        "registry/detail.html",
+        {
+            "household": household,
+            "form": form,
+            "member_names": names,
+            "on": on,
+            "known_on": known_on,
+            "is_today": on == today and known_on == today,
+            "versions": queries.versions_of(request.user, household_id)[:20],
+            "attachments": queries.attachments_of(request.user, household_id),
+            "can_edit": has_permission(request.user, Permission.EDIT_HOUSEHOLDS),
+            "villages": _villages(request),
+            "income_types": choices.IncomeType.choices,
+            "expense_types": choices.ExpenseType.choices,
+            "asset_types": choices.AssetType.choices,
+            "vehicle_types": choices.VehicleType.choices,
+            "leave_reasons": choices.LeaveReason.choices,
+            "attachment_categories": choices.AttachmentCategory.choices,
+            "errors": errors or {},
+        },
+        status=status,
+    )
 
 
 def _back_to_detail(request: HttpRequest, household_id: int, action) -> HttpResponse:
@@ -173,9 +219,17 @@ def _back_to_detail(request: HttpRequest, household_id: int, action) -> HttpResp
 @login_required
 @require_POST
 def household_update(request: HttpRequest, household_id: int) -> HttpResponse:
-    return _back_to_detail(request, household_id, lambda: services.update_household(
-        request.user, household_id, address=request.POST.get("address", ""),
-        region_code=request.POST.get("region", ""), reason=request.POST.get("reason", "")))
+    return _back_to_detail(
+        request,
+        household_id,
+        lambda: services.update_household(
+            request.user,
+            household_id,
+            address=request.POST.get("address", ""),
+            region_code=request.POST.get("region", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+    )
 
 
 # --------------------------------------------------------------------------------- members
@@ -185,8 +239,7 @@ def _member_page(request: HttpRequest, household, member, save) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            _saved, warnings = save(_member_from_post(request.POST),
-                                    request.POST.get("reason", ""))
+            _saved, warnings = save(_member_from_post(request.POST), request.POST.get("reason", ""))
         except DoudiError as error:
             if error.http_status != 400:
                 raise
@@ -196,25 +249,48 @@ def _member_page(request: HttpRequest, household, member, save) -> HttpResponse:
                 messages.warning(request, warning.render())
             messages.success(request, _("Saved."))
             return redirect("registry:detail", household_id=household.pk)
-    return render(request, "registry/member.html", {
-        "household": household, "member": member,
-        "values": request.POST if request.method == "POST" else _member_values(member),
-        "errors": errors, **_member_choices(),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "registry/member.html",
+        {
+            "household": household,
+            "member": member,
+            "values": request.POST if request.method == "POST" else _member_values(member),
+            "errors": errors,
+            **_member_choices(),
+        },
+        status=400 if errors else 200,
+    )
 
 
 def _member_values(member) -> dict[str, Any]:
     if member is None:
         return {}
-    values = {name: getattr(member, name, "") for name in (
-        "name", "relation", "hukou_type", "marital_status", "phone", "disability_category",
-        "serious_illness", "education", "employment", "excluded_reason",
-        "social_security_card")}
-    values.update(hukou_region=member.hukou_region_code,
-                  residence_region=member.residence_region_code,
-                  disability_grade=member.disability_grade or "",
-                  joined_on=member.joined_on.isoformat(), in_school=member.in_school,
-                  self_care_failed=member.self_care_failed, id_number="")
+    values = {
+        name: getattr(member, name, "")
+        for name in (
+            "name",
+            "relation",
+            "hukou_type",
+            "marital_status",
+            "phone",
+            "disability_category",
+            "serious_illness",
+            "education",
+            "employment",
+            "excluded_reason",
+            "social_security_card",
+        )
+    }
+    values.update(
+        hukou_region=member.hukou_region_code,
+        residence_region=member.residence_region_code,
+        disability_grade=member.disability_grade or "",
+        joined_on=member.joined_on.isoformat(),
+        in_school=member.in_school,
+        self_care_failed=member.self_care_failed,
+        id_number="",
+    )
     return values
 
 
@@ -222,17 +298,24 @@ def _member_values(member) -> dict[str, Any]:
 def member_add(request: HttpRequest, household_id: int) -> HttpResponse:
     household = queries.household_for(request.user, household_id)
     require(request.user, Permission.EDIT_HOUSEHOLDS, household.region_id)
-    return _member_page(request, household, None, lambda data, reason: services.add_member(
-        request.user, household_id, data, reason=reason))
+    return _member_page(
+        request,
+        household,
+        None,
+        lambda data, reason: services.add_member(request.user, household_id, data, reason=reason),
+    )
 
 
 @login_required
 def member_update(request: HttpRequest, member_id: int) -> HttpResponse:
     member = queries.member_for(request.user, member_id)
     require(request.user, Permission.EDIT_HOUSEHOLDS, member.household.region_id)
-    return _member_page(request, member.household, member,
-                        lambda data, reason: services.update_member(
-                            request.user, member_id, data, reason=reason))
+    return _member_page(
+        request,
+        member.household,
+        member,
+        lambda data, reason: services.update_member(request.user, member_id, data, reason=reason),
+    )
 
 
 @login_required
@@ -243,10 +326,14 @@ def member_end(request: HttpRequest, member_id: int) -> HttpResponse:
 
     def end() -> None:
         left_on = _day(post.get("left_on")) or timezone.localdate()
-        services.end_membership(request.user, member_id, left_on=left_on,
-                                leave_reason=post.get("leave_reason", ""),
-                                death_date=_day(post.get("death_date")),
-                                reason=post.get("reason", ""))
+        services.end_membership(
+            request.user,
+            member_id,
+            left_on=left_on,
+            leave_reason=post.get("leave_reason", ""),
+            death_date=_day(post.get("death_date")),
+            reason=post.get("reason", ""),
+        )
 
     return _back_to_detail(request, member.household_id, end)
 
@@ -257,13 +344,15 @@ def member_reveal(request: HttpRequest, member_id: int) -> HttpResponse:
     """The full number is shown on this response only, never put in a URL or redirect."""
     member = queries.member_for(request.user, member_id)
     try:
-        number = services.reveal_id_number(request.user, member_id,
-                                           reason=request.POST.get("reason", ""))
+        number = services.reveal_id_number(
+            request.user, member_id, reason=request.POST.get("reason", "")
+        )
     except DoudiError as error:
         if error.http_status != 400:
             raise
-        return household_detail(request, member.household_id, errors=_field_errors(error),
-                                status=400)
+        return household_detail(
+            request, member.household_id, errors=_field_errors(error), status=400
+        )
     return render(request, "registry/revealed.html", {"member": member, "number": number})
 
 
@@ -277,20 +366,25 @@ def fact_add(request: HttpRequest, household_id: str, kind: str) -> HttpResponse
     post = request.POST
 
     def add() -> None:
-        data: dict[str, Any] = {"type": post.get("type", ""), "note": post.get("note", ""),
-                                "member": post.get("member") or None}
+        data: dict[str, Any] = {
+            "type": post.get("type", ""),
+            "note": post.get("note", ""),
+            "member": post.get("member") or None,
+        }
         if kind == "asset":
             data["value_fen"] = yuan_to_fen(post.get("value", ""), field="value_fen")
             data["vehicle_type"] = post.get("vehicle_type", "")
             data["floor_area_m2"] = post.get("floor_area_m2") or None
             capital = post.get("registered_capital", "")
             data["registered_capital_fen"] = (
-                yuan_to_fen(capital, field="registered_capital_fen") if capital else None)
+                yuan_to_fen(capital, field="registered_capital_fen") if capital else None
+            )
         else:
             data["month"] = post.get("month", "")
             data["amount_fen"] = yuan_to_fen(post.get("amount", ""), field="amount_fen")
-        services.add_money_fact(request.user, household_id, kind, data,
-                                reason=post.get("reason", ""))
+        services.add_money_fact(
+            request.user, household_id, kind, data, reason=post.get("reason", "")
+        )
 
     return _back_to_detail(request, household_id, add)
 
@@ -299,8 +393,13 @@ def fact_add(request: HttpRequest, household_id: str, kind: str) -> HttpResponse
 @require_POST
 def fact_remove(request: HttpRequest, kind: str, fact_id: int) -> HttpResponse:
     household_id = int(request.POST.get("household", "0") or 0)
-    return _back_to_detail(request, household_id, lambda: services.remove_money_fact(
-        request.user, kind, fact_id, reason=request.POST.get("reason", "")))
+    return _back_to_detail(
+        request,
+        household_id,
+        lambda: services.remove_money_fact(
+            request.user, kind, fact_id, reason=request.POST.get("reason", "")
+        ),
+    )
 
 
 @login_required
@@ -311,9 +410,13 @@ def attachment_add(request: HttpRequest, household_id: int) -> HttpResponse:
     def add() -> None:
         if upload is None:
             raise DoudiError(gettext_lazy("Choose a file."), field="file")
-        services.add_attachment(request.user, household_id, upload,
-                                category=request.POST.get("category", ""),
-                                description=request.POST.get("description", ""))
+        services.add_attachment(
+            request.user,
+            household_id,
+            upload,
+            category=request.POST.get("category", ""),
+            description=request.POST.get("description", ""),
+        )
 
     return _back_to_detail(request, household_id, add)
 
@@ -321,6 +424,9 @@ def attachment_add(request: HttpRequest, household_id: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = queries.attachment_for(request.user, attachment_id)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                        filename=attachment.original_name,
-                        content_type=attachment.content_type)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

@@ -21,8 +21,12 @@ MAX_WARNINGS_SHOWN = 20
 
 
 def _workbook(content: bytes, filename: str) -> FileResponse:
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename,
-                        content_type=excel.XLSX_CONTENT_TYPE)
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=filename,
+        content_type=excel.XLSX_CONTENT_TYPE,
+    )
 
 
 @login_required
@@ -35,10 +39,17 @@ def _problem_rows(error: DoudiError) -> list[dict[str, object]]:
     problems = error.problems if isinstance(error, ValidationFailed) else []
     rows = []
     for problem in problems:
-        sheet, _bang, column = (problem.column.partition("!") if isinstance(problem, CellError)
-                                else ("", "", ""))
-        rows.append({"sheet": sheet, "row": getattr(problem, "row", ""), "column": column,
-                     "message": DoudiError.render(problem)})
+        sheet, _bang, column = (
+            problem.column.partition("!") if isinstance(problem, CellError) else ("", "", "")
+        )
+        rows.append(
+            {
+                "sheet": sheet,
+                "row": getattr(problem, "row", ""),
+                "column": column,
+                "message": DoudiError.render(problem),
+            }
+        )
     return rows
 
 
@@ -64,11 +75,16 @@ def household_import(request: HttpRequest) -> HttpResponse:
                 messages.warning(request, warning.render())
             messages.success(request, summary.describe())
             return redirect("registry:list")
-    return render(request, "registry/import.html", {
-        "error": error.render() if error else "",
-        "problems": _problem_rows(error) if error else [],
-        "max_rows": excel.MAX_MEMBER_ROWS,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "registry/import.html",
+        {
+            "error": error.render() if error else "",
+            "problems": _problem_rows(error) if error else [],
+            "max_rows": excel.MAX_MEMBER_ROWS,
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -76,7 +92,9 @@ def household_export(request: HttpRequest) -> FileResponse:
     """The list's filters by GET (name, place); an ID number only by POST, never in a URL."""
     source = request.POST if request.method == "POST" else request.GET
     wanted = HouseholdFilter(
-        name=source.get("name", "").strip(), place=source.get("place", "").strip(),
-        id_number=request.POST.get("id_number", "").strip())
+        name=source.get("name", "").strip(),
+        place=source.get("place", "").strip(),
+        id_number=request.POST.get("id_number", "").strip(),
+    )
     content = imports.export_households(request.user, wanted)
     return _workbook(content, f"家庭成员-{timezone.localdate().isoformat()}.xlsx")

@@ -30,17 +30,19 @@ class Intake(models.Model):
     """One visit or contact at the township window (受理登记): who came, how, when, and who
     recorded it. Its needs hang below it."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="intakes",
-                                  verbose_name=_("household"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="intakes", verbose_name=_("household")
+    )
     # The household's village or community on the day: it decides who may see the intake.
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("place"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("place")
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    proxy_name = models.CharField(_("came on behalf of the household"), max_length=60,
-                                  blank=True)
+    proxy_name = models.CharField(_("came on behalf of the household"), max_length=60, blank=True)
     received_on = models.DateField(_("received"))
-    received_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("received by"))
+    received_by = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, related_name="+", verbose_name=_("received by")
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -84,17 +86,30 @@ class Need(models.Model):
     description = models.TextField(_("need"))
     route = models.CharField(_("route"), max_length=12, choices=Route.choices)
     # A programme application: the case it opened.
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="window_needs", verbose_name=_("case"))
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="window_needs",
+        verbose_name=_("case"),
+    )
     # A referral (转办): to whom, when, by when, and the answer.
-    department = models.CharField(_("department"), max_length=20, choices=Department.choices,
-                                  blank=True)
+    department = models.CharField(
+        _("department"), max_length=20, choices=Department.choices, blank=True
+    )
     department_name = models.CharField(_("name of the department"), max_length=100, blank=True)
     sent_on = models.DateField(_("referred"), null=True, blank=True)
     due_on = models.DateField(_("answer due"), null=True, blank=True)
     answered_on = models.DateField(_("answered"), null=True, blank=True)
-    answered_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("answer recorded by"))
+    answered_by = models.ForeignKey(
+        STAFF,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answer recorded by"),
+    )
     # The department's answer, or what the window did for a need handled on the spot.
     answer = models.TextField(_("answer or result"), blank=True)
 
@@ -106,11 +121,13 @@ class Need(models.Model):
             models.UniqueConstraint(fields=["intake", "position"], name="need_position_unique"),
             models.CheckConstraint(
                 condition=~Q(route="application") | Q(case__isnull=False),
-                name="need_application_has_case"),
+                name="need_application_has_case",
+            ),
             models.CheckConstraint(
-                condition=~Q(route="referral") | (
-                    ~Q(department="") & Q(sent_on__isnull=False) & Q(due_on__isnull=False)),
-                name="need_referral_has_department_and_dates"),
+                condition=~Q(route="referral")
+                | (~Q(department="") & Q(sent_on__isnull=False) & Q(due_on__isnull=False)),
+                name="need_referral_has_department_and_dates",
+            ),
         ]
         indexes = [models.Index(fields=["route", "answered_on"], name="need_route_answered")]
 

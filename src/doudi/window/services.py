@@ -48,6 +48,7 @@ def _today() -> datetime.date:
 
 # --- checking the form -------------------------------------------------------------------------
 
+
 def _text(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
     return value.strip() if isinstance(value, str) else ""
@@ -64,13 +65,21 @@ def _check_need(index: int, data: Any) -> tuple[NeedInput | None, list[DoudiErro
         faults.append(DoudiError(_("Describe the need."), field=f"{where}.description"))
     route = data.get("route")
     if route not in Route.values:
-        faults.append(DoudiError(_("“%(value)s” is not one of: %(allowed)s."),
-                                 field=f"{where}.route", value=route,
-                                 allowed=", ".join(Route.values)))
+        faults.append(
+            DoudiError(
+                _("“%(value)s” is not one of: %(allowed)s."),
+                field=f"{where}.route",
+                value=route,
+                allowed=", ".join(Route.values),
+            )
+        )
         return None, faults
     route = Route(route)
-    check = {Route.APPLICATION: _check_application, Route.REFERRAL: _check_referral,
-             Route.ON_THE_SPOT: _check_on_the_spot}[route]
+    check = {
+        Route.APPLICATION: _check_application,
+        Route.REFERRAL: _check_referral,
+        Route.ON_THE_SPOT: _check_on_the_spot,
+    }[route]
     details, more = check(where, data)
     faults += more
     return (None if faults else NeedInput(route, description, details)), faults
@@ -80,63 +89,93 @@ def _check_application(where: str, data: dict[str, Any]) -> tuple[dict, list[Dou
     faults = []
     programme, kind = data.get("programme"), data.get("kind", CaseKind.APPLICATION)
     if programme not in CaseProgramme.values:
-        faults.append(DoudiError(_("“%(value)s” is not one of: %(allowed)s."),
-                                 field=f"{where}.programme", value=programme,
-                                 allowed=", ".join(CaseProgramme.values)))
+        faults.append(
+            DoudiError(
+                _("“%(value)s” is not one of: %(allowed)s."),
+                field=f"{where}.programme",
+                value=programme,
+                allowed=", ".join(CaseProgramme.values),
+            )
+        )
     amount = data.get("requested_amount_fen")
-    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)
-                               or amount < 0):
-        faults.append(DoudiError(_("An amount is a whole number of fen, not negative."),
-                                 field=f"{where}.requested_amount"))
+    if amount is not None and (
+        isinstance(amount, bool) or not isinstance(amount, int) or amount < 0
+    ):
+        faults.append(
+            DoudiError(
+                _("An amount is a whole number of fen, not negative."),
+                field=f"{where}.requested_amount",
+            )
+        )
     member = data.get("member_id")
     if member is not None and (isinstance(member, bool) or not isinstance(member, int)):
-        faults.append(DoudiError(_("No such member in this household."),
-                                 field=f"{where}.member"))
-    return {"programme": programme, "kind": kind, "member_id": member,
-            "requested_amount_fen": amount,
-            "relative_of_staff": _text(data, "relative_of_staff")}, faults
+        faults.append(DoudiError(_("No such member in this household."), field=f"{where}.member"))
+    return {
+        "programme": programme,
+        "kind": kind,
+        "member_id": member,
+        "requested_amount_fen": amount,
+        "relative_of_staff": _text(data, "relative_of_staff"),
+    }, faults
 
 
 def _check_referral(where: str, data: dict[str, Any]) -> tuple[dict, list[DoudiError]]:
     faults = []
     department, name = data.get("department"), _text(data, "department_name")
     if department not in Department.values:
-        faults.append(DoudiError(_("“%(value)s” is not one of: %(allowed)s."),
-                                 field=f"{where}.department", value=department or "",
-                                 allowed=", ".join(Department.values)))
+        faults.append(
+            DoudiError(
+                _("“%(value)s” is not one of: %(allowed)s."),
+                field=f"{where}.department",
+                value=department or "",
+                allowed=", ".join(Department.values),
+            )
+        )
     elif department == Department.OTHER and not name:
-        faults.append(DoudiError(_("Name the department the need is referred to."),
-                                 field=f"{where}.department_name"))
+        faults.append(
+            DoudiError(
+                _("Name the department the need is referred to."), field=f"{where}.department_name"
+            )
+        )
     return {"department": department, "department_name": name[:100]}, faults
 
 
 def _check_on_the_spot(where: str, data: dict[str, Any]) -> tuple[dict, list[DoudiError]]:
     result = _text(data, "result")
     if not result:
-        return {}, [DoudiError(_("Write down what was done for the household."),
-                               field=f"{where}.result")]
+        return {}, [
+            DoudiError(_("Write down what was done for the household."), field=f"{where}.result")
+        ]
     return {"result": result}, []
 
 
-def _check_form(needs: Any, channel: str, proxy_name: str,
-                authorisation_signed_on: datetime.date | None) -> list[NeedInput]:
+def _check_form(
+    needs: Any, channel: str, proxy_name: str, authorisation_signed_on: datetime.date | None
+) -> list[NeedInput]:
     """Every fault of the form at once, so the handler corrects them in one go."""
     faults: list[DoudiError] = []
     if channel not in Channel.values:
-        faults.append(DoudiError(_("“%(value)s” is not one of: %(allowed)s."), field="channel",
-                                 value=channel, allowed=", ".join(Channel.values)))
+        faults.append(
+            DoudiError(
+                _("“%(value)s” is not one of: %(allowed)s."),
+                field="channel",
+                value=channel,
+                allowed=", ".join(Channel.values),
+            )
+        )
     if channel == Channel.PROXY and not proxy_name.strip():
-        faults.append(DoudiError(_("Name who came on behalf of the household."),
-                                 field="proxy_name"))
+        faults.append(
+            DoudiError(_("Name who came on behalf of the household."), field="proxy_name")
+        )
     if authorisation_signed_on and authorisation_signed_on > _today():
-        faults.append(DoudiError(_("The date is in the future."),
-                                 field="authorisation_signed_on"))
+        faults.append(DoudiError(_("The date is in the future."), field="authorisation_signed_on"))
     checked: list[NeedInput] = []
     if not isinstance(needs, list) or not needs:
         faults.append(DoudiError(_("Record at least one need."), field="needs"))
     elif len(needs) > MAX_NEEDS:
-        faults.append(DoudiError(_("At most %(count)d needs on one intake."), field="needs",
-                                 count=MAX_NEEDS))
+        faults.append(
+            DoudiError(_("At most %(count)d needs on one intake."), field="needs", count=MAX_NEEDS)
+        )
     else:
         for index, data in enumerate(needs):
             need, more = _check_need(index, data)
@@ -144,45 +183,76 @@ def _check_form(needs: Any, channel: str, proxy_name: str,
             if need:
                 checked.append(need)
     if faults:
-        raise ValidationFailed(_("The intake was not recorded; correct the problems listed."),
-                               problems=faults)
+        raise ValidationFailed(
+            _("The intake was not recorded; correct the problems listed."), problems=faults
+        )
     return checked
 
 
 # --- recording ---------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def record_intake(actor: User, household_id: int, *, channel: str, needs: list[dict],
-                  note: str = "", proxy_name: str = "",
-                  authorisation_signed_on: datetime.date | None = None,
-                  hukou_region_code: str = "") -> Intake:
+def record_intake(
+    actor: User,
+    household_id: int,
+    *,
+    channel: str,
+    needs: list[dict],
+    note: str = "",
+    proxy_name: str = "",
+    authorisation_signed_on: datetime.date | None = None,
+    hukou_region_code: str = "",
+) -> Intake:
     """Record one visit with all of the household's needs: applications open cases, referrals
     go to their department with a due date, needs handled on the spot are completed at once."""
-    household = get_in_scope(actor, Household.objects.select_related("region"),
-                             Permission.SUBMIT_CASES, "region__code", pk=household_id)
+    household = get_in_scope(
+        actor,
+        Household.objects.select_related("region"),
+        Permission.SUBMIT_CASES,
+        "region__code",
+        pk=household_id,
+    )
     require(actor, Permission.SUBMIT_CASES, household.region_id)
     checked = _check_form(needs, channel, proxy_name, authorisation_signed_on)
     today = _today()
-    intake = Intake.objects.create(household=household, region=household.region,
-                                   channel=channel, proxy_name=proxy_name.strip()[:60],
-                                   received_on=today, received_by=actor, note=note.strip())
-    common = {"channel": channel, "proxy_name": proxy_name,
-              "authorisation_signed_on": authorisation_signed_on,
-              "hukou_region_code": hukou_region_code}
-    rows = [_route(actor, intake, position, need, common)
-            for position, need in enumerate(checked)]
-    record(actor=actor, action="window.intake", object_type="intake", object_id=str(intake.pk),
-           region_code=intake.region_id, before=None,
-           after={"household": household.pk, "channel": channel,
-                  "needs": [_summary(row) for row in rows]},
-           reason=intake.note)
+    intake = Intake.objects.create(
+        household=household,
+        region=household.region,
+        channel=channel,
+        proxy_name=proxy_name.strip()[:60],
+        received_on=today,
+        received_by=actor,
+        note=note.strip(),
+    )
+    common = {
+        "channel": channel,
+        "proxy_name": proxy_name,
+        "authorisation_signed_on": authorisation_signed_on,
+        "hukou_region_code": hukou_region_code,
+    }
+    rows = [_route(actor, intake, position, need, common) for position, need in enumerate(checked)]
+    record(
+        actor=actor,
+        action="window.intake",
+        object_type="intake",
+        object_id=str(intake.pk),
+        region_code=intake.region_id,
+        before=None,
+        after={
+            "household": household.pk,
+            "channel": channel,
+            "needs": [_summary(row) for row in rows],
+        },
+        reason=intake.note,
+    )
     return intake
 
 
-def _route(actor: User, intake: Intake, position: int, need: NeedInput,
-           common: dict[str, Any]) -> Need:
-    row = Need(intake=intake, position=position, description=need.description,
-               route=need.route)
+def _route(
+    actor: User, intake: Intake, position: int, need: NeedInput, common: dict[str, Any]
+) -> Need:
+    row = Need(intake=intake, position=position, description=need.description, route=need.route)
     if need.route == Route.APPLICATION:
         row.case = _open_case(actor, intake, position, need, common)
     elif need.route == Route.REFERRAL:
@@ -196,16 +266,21 @@ def _route(actor: User, intake: Intake, position: int, need: NeedInput,
     return row
 
 
-def _open_case(actor: User, intake: Intake, position: int, need: NeedInput,
-               common: dict[str, Any]):
+def _open_case(actor: User, intake: Intake, position: int, need: NeedInput, common: dict[str, Any]):
     """Open the case; its refusal names the need it belongs to (``needs[1].programme``)."""
     details = need.details
     try:
-        return cases.submit(actor, intake.household_id, details["programme"],
-                            kind=details["kind"], member_id=details["member_id"],
-                            need=need.description,
-                            requested_amount_fen=details["requested_amount_fen"],
-                            relative_of_staff=details["relative_of_staff"], **common)
+        return cases.submit(
+            actor,
+            intake.household_id,
+            details["programme"],
+            kind=details["kind"],
+            member_id=details["member_id"],
+            need=need.description,
+            requested_amount_fen=details["requested_amount_fen"],
+            relative_of_staff=details["relative_of_staff"],
+            **common,
+        )
     except (NotPermitted, OutsideJurisdiction):
         raise
     except DoudiError as refusal:
@@ -224,34 +299,51 @@ def _summary(row: Need) -> dict[str, Any]:
 
 
 @transaction.atomic
-def answer_referral(actor: User, need_id: int, *, answer: str,
-                    answered_on: datetime.date) -> Need:
+def answer_referral(actor: User, need_id: int, *, answer: str, answered_on: datetime.date) -> Need:
     """Record the department's answer to a referral: the need is then completed."""
-    need = get_in_scope(actor, Need.objects.select_for_update(of=("self",))
-                        .select_related("intake"), Permission.VIEW_CASES, "intake__region__code",
-                        pk=need_id)
+    need = get_in_scope(
+        actor,
+        Need.objects.select_for_update(of=("self",)).select_related("intake"),
+        Permission.VIEW_CASES,
+        "intake__region__code",
+        pk=need_id,
+    )
     require(actor, Permission.HANDLE_CASES, need.intake.region_id)
     if need.route != Route.REFERRAL:
         raise DoudiError(_("Only a referral to a department receives an answer."), field="need")
     if need.answered_on:
-        raise DoudiError(_("The department's answer was already recorded on %(day)s."),
-                         field="answered_on", day=need.answered_on.isoformat())
+        raise DoudiError(
+            _("The department's answer was already recorded on %(day)s."),
+            field="answered_on",
+            day=need.answered_on.isoformat(),
+        )
     if not isinstance(answered_on, datetime.date):
         raise DoudiError(_("Give the date of the answer."), field="answered_on")
     if answered_on > _today():
         raise DoudiError(_("The date is in the future."), field="answered_on")
     if answered_on < need.sent_on:
-        raise DoudiError(_("The answer cannot come before the referral was sent on %(day)s."),
-                         field="answered_on", day=need.sent_on.isoformat())
+        raise DoudiError(
+            _("The answer cannot come before the referral was sent on %(day)s."),
+            field="answered_on",
+            day=need.sent_on.isoformat(),
+        )
     text = (answer or "").strip()
     if not text:
         raise DoudiError(_("Write down the department's answer."), field="answer")
     need.answer, need.answered_on, need.answered_by = text, answered_on, actor
     need.save(update_fields=["answer", "answered_on", "answered_by"])
-    record(actor=actor, action="window.referral_answered", object_type="need",
-           object_id=str(need.pk), region_code=need.intake.region_id,
-           before={"answered_on": None},
-           after={"answered_on": answered_on.isoformat(), "department": need.department,
-                  "late": answered_on > need.due_on},
-           reason=text)
+    record(
+        actor=actor,
+        action="window.referral_answered",
+        object_type="need",
+        object_id=str(need.pk),
+        region_code=need.intake.region_id,
+        before={"answered_on": None},
+        after={
+            "answered_on": answered_on.isoformat(),
+            "department": need.department,
+            "late": answered_on > need.due_on,
+        },
+        reason=text,
+    )
     return need

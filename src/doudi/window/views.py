@@ -28,16 +28,25 @@ from doudi.window import queries, services
 from doudi.window.models import Department, Route
 
 NEED_ROWS = 5
-NEED_FIELDS = ("route", "description", "programme", "member_id", "requested_amount",
-               "department", "department_name", "result")
+NEED_FIELDS = (
+    "route",
+    "description",
+    "programme",
+    "member_id",
+    "requested_amount",
+    "department",
+    "department_name",
+    "result",
+)
 
 
 def _day(text: str | None, field: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text) if text else None
     except ValueError:
-        raise DoudiError(gettext_lazy("“%(value)s” is not a date (YYYY-MM-DD)."), field=field,
-                         value=text) from None
+        raise DoudiError(
+            gettext_lazy("“%(value)s” is not a date (YYYY-MM-DD)."), field=field, value=text
+        ) from None
 
 
 def _errors(error: DoudiError) -> dict[str, str]:
@@ -56,8 +65,11 @@ def _errors(error: DoudiError) -> dict[str, str]:
 def intake_list(request: HttpRequest) -> HttpResponse:
     intakes = queries.intakes_visible_to(request.user)
     page = Paginator(intakes, 50).get_page(request.GET.get("page"))
-    return render(request, "window/list.html", {
-        "page": page, "can_submit": has_permission(request.user, Permission.SUBMIT_CASES)})
+    return render(
+        request,
+        "window/list.html",
+        {"page": page, "can_submit": has_permission(request.user, Permission.SUBMIT_CASES)},
+    )
 
 
 @login_required
@@ -79,14 +91,24 @@ def _need_rows(post) -> tuple[list[dict[str, Any]], list[int], list[DoudiError]]
         if not values["route"] and not values["description"]:
             continue
         index = len(needs)
-        need: dict[str, Any] = {key: values[key] for key in
-                                ("route", "description", "programme", "department",
-                                 "department_name", "result")}
+        need: dict[str, Any] = {
+            key: values[key]
+            for key in (
+                "route",
+                "description",
+                "programme",
+                "department",
+                "department_name",
+                "result",
+            )
+        }
         need["member_id"] = int(values["member_id"]) if values["member_id"].isdigit() else None
         try:
-            need["requested_amount_fen"] = (yuan_to_fen(values["requested_amount"],
-                                                        field=f"needs[{index}].requested_amount")
-                                            if values["requested_amount"] else None)
+            need["requested_amount_fen"] = (
+                yuan_to_fen(values["requested_amount"], field=f"needs[{index}].requested_amount")
+                if values["requested_amount"]
+                else None
+            )
         except DoudiError as fault:
             faults.append(fault)
         needs.append(need)
@@ -96,25 +118,35 @@ def _need_rows(post) -> tuple[list[dict[str, Any]], list[int], list[DoudiError]]
 
 def _by_row(errors: dict[str, str], rows: list[int]) -> dict[str, str]:
     """Rename ``needs[i].field`` (i counting filled rows) to ``need-ROW-field`` of the form."""
+
     def rename(field: str) -> str:
         found = re.fullmatch(r"needs\[(\d+)\](?:\.(\w+))?", field)
         if not found or int(found.group(1)) >= len(rows):
             return field
         return f"need-{rows[int(found.group(1))]}-{found.group(2) or 'route'}"
+
     return {rename(field): message for field, message in errors.items()}
 
 
 def _intake_context(household, post, errors: dict[str, str]) -> dict[str, Any]:
     values = post or {}
     return {
-        "household": household, "errors": errors, "values": values,
-        "rows": [{"number": row + 1, "prefix": f"need-{row}-",
-                  "values": {name: values.get(f"need-{row}-{name}", "") for name in NEED_FIELDS},
-                  "errors": {name: errors.get(f"need-{row}-{name}", "")
-                             for name in NEED_FIELDS}}
-                 for row in range(NEED_ROWS)],
-        "routes": Route.choices, "programmes": CaseProgramme.choices,
-        "departments": Department.choices, "channels": Channel.choices,
+        "household": household,
+        "errors": errors,
+        "values": values,
+        "rows": [
+            {
+                "number": row + 1,
+                "prefix": f"need-{row}-",
+                "values": {name: values.get(f"need-{row}-{name}", "") for name in NEED_FIELDS},
+                "errors": {name: errors.get(f"need-{row}-{name}", "") for name in NEED_FIELDS},
+            }
+            for row in range(NEED_ROWS)
+        ],
+        "routes": Route.choices,
+        "programmes": CaseProgramme.choices,
+        "departments": Department.choices,
+        "channels": Channel.choices,
     }
 
 
@@ -129,14 +161,21 @@ def intake_create(request: HttpRequest, household_id: int) -> HttpResponse:
         needs, rows, faults = _need_rows(post)
         try:
             if faults:
-                raise ValidationFailed(gettext_lazy("The intake was not recorded."),
-                                       problems=faults)
+                raise ValidationFailed(
+                    gettext_lazy("The intake was not recorded."), problems=faults
+                )
             intake = services.record_intake(
-                request.user, household.pk, channel=post.get("channel", ""), needs=needs,
-                note=post.get("note", ""), proxy_name=post.get("proxy_name", ""),
-                authorisation_signed_on=_day(post.get("authorisation_signed_on"),
-                                             "authorisation_signed_on"),
-                hukou_region_code=post.get("hukou_region_code", "").strip())
+                request.user,
+                household.pk,
+                channel=post.get("channel", ""),
+                needs=needs,
+                note=post.get("note", ""),
+                proxy_name=post.get("proxy_name", ""),
+                authorisation_signed_on=_day(
+                    post.get("authorisation_signed_on"), "authorisation_signed_on"
+                ),
+                hukou_region_code=post.get("hukou_region_code", "").strip(),
+            )
         except DoudiError as error:
             if error.http_status != 400:
                 raise
@@ -144,18 +183,28 @@ def intake_create(request: HttpRequest, household_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The intake was recorded."))
             return redirect("window:detail", intake_id=intake.pk)
-    return render(request, "window/create.html",
-                  _intake_context(household, request.POST if errors else None, errors),
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "window/create.html",
+        _intake_context(household, request.POST if errors else None, errors),
+        status=400 if errors else 200,
+    )
 
 
 @login_required
 def intake_detail(request: HttpRequest, intake_id: int) -> HttpResponse:
     intake = queries.intake_for(request.user, intake_id)
-    return render(request, "window/detail.html", {
-        "intake": intake, "needs": intake.needs.all(), "today": timezone.localdate(),
-        "can_submit": has_permission(request.user, Permission.SUBMIT_CASES),
-        "can_answer": has_permission(request.user, Permission.HANDLE_CASES)})
+    return render(
+        request,
+        "window/detail.html",
+        {
+            "intake": intake,
+            "needs": intake.needs.all(),
+            "today": timezone.localdate(),
+            "can_submit": has_permission(request.user, Permission.SUBMIT_CASES),
+            "can_answer": has_permission(request.user, Permission.HANDLE_CASES),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------- referrals
@@ -163,18 +212,27 @@ def intake_detail(request: HttpRequest, intake_id: int) -> HttpResponse:
 
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "window/referrals.html", {
-        "referrals": queries.open_referrals(request.user), "today": timezone.localdate(),
-        "can_answer": has_permission(request.user, Permission.HANDLE_CASES)})
+    return render(
+        request,
+        "window/referrals.html",
+        {
+            "referrals": queries.open_referrals(request.user),
+            "today": timezone.localdate(),
+            "can_answer": has_permission(request.user, Permission.HANDLE_CASES),
+        },
+    )
 
 
 @login_required
 @require_POST
 def referral_answer(request: HttpRequest, need_id: int) -> HttpResponse:
     """Record a department's answer; a refusal is shown by the refusal page."""
-    services.answer_referral(request.user, need_id, answer=request.POST.get("answer", ""),
-                             answered_on=_day(request.POST.get("answered_on"), "answered_on")
-                             or timezone.localdate())
+    services.answer_referral(
+        request.user,
+        need_id,
+        answer=request.POST.get("answer", ""),
+        answered_on=_day(request.POST.get("answered_on"), "answered_on") or timezone.localdate(),
+    )
     messages.success(request, _("The answer was recorded."))
     return redirect("window:referrals")
 
@@ -188,9 +246,21 @@ def statistics(request: HttpRequest) -> HttpResponse:
     month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
     place = request.GET.get("place") or request.user.region_id
     rows = queries.window_statistics(request.user, place, month)
-    places = regions_visible_to(request.user).filter(
-        Q(level__in=(Level.CITY, Level.COUNTY, Level.TOWNSHIP)) | Q(code=request.user.region_id)
-    ).order_by("code")
-    return render(request, "window/statistics.html", {
-        "rows": rows, "total": queries.total_of(rows, place, _("Total")), "month": month,
-        "place": place, "places": places})
+    places = (
+        regions_visible_to(request.user)
+        .filter(
+            Q(level__in=(Level.CITY, Level.COUNTY, Level.TOWNSHIP)) | Q(code=request.user.region_id)
+        )
+        .order_by("code")
+    )
+    return render(
+        request,
+        "window/statistics.html",
+        {
+            "rows": rows,
+            "total": queries.total_of(rows, place, _("Total")),
+            "month": month,
+            "place": place,
+            "places": places,
+        },
+    )

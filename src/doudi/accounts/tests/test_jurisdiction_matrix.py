@@ -34,20 +34,25 @@ def world(places):
 
 
 def _actor(role: Role) -> User:
-    return User.objects.create_user(username=f"actor_{role.value}", password=PASSWORD,
-                                    role=role, region_id=ROLE_PLACES[role])
+    return User.objects.create_user(
+        username=f"actor_{role.value}", password=PASSWORD, role=role, region_id=ROLE_PLACES[role]
+    )
 
 
 def _outside_places(actor: User) -> list[str]:
-    places = [code for code in (OUTSIDE_VILLAGE, FOREIGN_VILLAGE)
-              if not code.startswith(actor.jurisdiction_prefix)]
+    places = [
+        code
+        for code in (OUTSIDE_VILLAGE, FOREIGN_VILLAGE)
+        if not code.startswith(actor.jurisdiction_prefix)
+    ]
     assert places, "every role must have something outside its jurisdiction to test against"
     return places
 
 
 def _colleague(place: str, name: str) -> User:
-    return User.objects.create_user(username=name, password=PASSWORD,
-                                    role=Role.VILLAGE_WORKER, region_id=place)
+    return User.objects.create_user(
+        username=name, password=PASSWORD, role=Role.VILLAGE_WORKER, region_id=place
+    )
 
 
 def _web(actor: User) -> Client:
@@ -87,8 +92,9 @@ class TestPlaces:
 
     def test_lists_hold_only_the_jurisdiction(self, world, role):
         actor = _actor(role)
-        codes = [r["code"] for r in api_as(actor).get("/api/v1/regions/?limit=1000").json()
-                 ["results"]]
+        codes = [
+            r["code"] for r in api_as(actor).get("/api/v1/regions/?limit=1000").json()["results"]
+        ]
         assert codes and all(code.startswith(actor.jurisdiction_prefix) for code in codes)
 
     def test_only_administrators_change_and_only_inside(self, world, role):
@@ -123,7 +129,8 @@ class TestStaffAccounts:
         may_view = _allowed(role, Permission.VIEW_USERS)
         assert web.get(f"/staff/{inside.username}/").status_code == (200 if may_view else 403)
         assert api.get(f"/api/v1/users/{inside.username}/").status_code == (
-            200 if may_view else 403)
+            200 if may_view else 403
+        )
         for stranger in outside:
             assert web.get(f"/staff/{stranger.username}/").status_code in (403, 404)
             assert api.get(f"/api/v1/users/{stranger.username}/").status_code in (403, 404)
@@ -138,10 +145,12 @@ class TestStaffAccounts:
         web, api = _web(actor), api_as(actor)
         inside = _colleague(actor.region_id, "colleague_inside")
         body = {"reason": "测试停用"}
-        web_status = web.post(f"/staff/{inside.username}/active/",
-                              {**body, "active": "0"}).status_code
-        api_status = api.post(f"/api/v1/users/{inside.username}/deactivate/", body,
-                              format="json").status_code
+        web_status = web.post(
+            f"/staff/{inside.username}/active/", {**body, "active": "0"}
+        ).status_code
+        api_status = api.post(
+            f"/api/v1/users/{inside.username}/deactivate/", body, format="json"
+        ).status_code
         inside.refresh_from_db()
         if _allowed(role, Permission.MANAGE_USERS):
             assert (web_status, api_status) == (302, 200) and not inside.is_active
@@ -149,20 +158,28 @@ class TestStaffAccounts:
             assert web_status in (403, 404) and api_status in (403, 404) and inside.is_active
         for code in _outside_places(actor):
             stranger = _colleague(code, f"stranger_{code}")
-            assert web.post(f"/staff/{stranger.username}/active/",
-                            {**body, "active": "0"}).status_code in (403, 404)
-            assert api.post(f"/api/v1/users/{stranger.username}/deactivate/", body,
-                            format="json").status_code in (403, 404)
+            assert web.post(
+                f"/staff/{stranger.username}/active/", {**body, "active": "0"}
+            ).status_code in (403, 404)
+            assert api.post(
+                f"/api/v1/users/{stranger.username}/deactivate/", body, format="json"
+            ).status_code in (403, 404)
             stranger.refresh_from_db()
             assert stranger.is_active
 
     def test_creating_accounts_outside_is_refused(self, world, role):
         actor = _actor(role)
         for code in _outside_places(actor):
-            body = {"username": f"new_{code}", "password": PASSWORD, "role": "village_worker",
-                    "region": code}
+            body = {
+                "username": f"new_{code}",
+                "password": PASSWORD,
+                "role": "village_worker",
+                "region": code,
+            }
             assert api_as(actor).post("/api/v1/users/", body, format="json").status_code in (
-                403, 404)
+                403,
+                404,
+            )
             assert not User.objects.filter(username=f"new_{code}").exists()
 
 
@@ -171,10 +188,23 @@ class TestStaffAccounts:
 def test_audit_events_only_from_the_jurisdiction(world, role):
     actor = _actor(role)
     with transaction.atomic():
-        inside = record(actor=None, action="test.inside", object_type="thing", object_id="in",
-                        region_code=actor.region_id)
-        outside = [record(actor=None, action="test.outside", object_type="thing",
-                          object_id=code, region_code=code) for code in _outside_places(actor)]
+        inside = record(
+            actor=None,
+            action="test.inside",
+            object_type="thing",
+            object_id="in",
+            region_code=actor.region_id,
+        )
+        outside = [
+            record(
+                actor=None,
+                action="test.outside",
+                object_type="thing",
+                object_id=code,
+                region_code=code,
+            )
+            for code in _outside_places(actor)
+        ]
     web, api = _web(actor), api_as(actor)
     if not _allowed(role, Permission.VIEW_AUDIT):
         assert api.get("/api/v1/audit-events/").status_code == 403
@@ -195,10 +225,12 @@ def _household_at(region_code: str, first17: str) -> int:
     from doudi.registry.form_input import parse_household
     from doudi.registry.services import create_households, household_regions
 
-    form = household_form(region=region_code, members=[member_form(first17, "测试户主")],
-                          incomes=[])
-    (household,) = create_households(None, [parse_household(form)],
-                                     household_regions({region_code}), reason="test")
+    form = household_form(
+        region=region_code, members=[member_form(first17, "测试户主")], incomes=[]
+    )
+    (household,) = create_households(
+        None, [parse_household(form)], household_regions({region_code}), reason="test"
+    )
     return household.pk
 
 
@@ -211,8 +243,7 @@ def test_households_inside_and_outside(world, role):
     actor = _actor(role)
     web, api = _web(actor), api_as(actor)
     inside = _household_at(INSIDE_VILLAGE, "41082119700101001")
-    outside = [_household_at(code, f"{code[:6]}19710101001")
-               for code in _outside_places(actor)]
+    outside = [_household_at(code, f"{code[:6]}19710101001") for code in _outside_places(actor)]
     may_view = _allowed(role, Permission.VIEW_HOUSEHOLDS)
     may_edit = _allowed(role, Permission.EDIT_HOUSEHOLDS)
     income = {"month": "2026-10", "type": "wage", "amount_fen": 100, "reason": "测试"}
@@ -220,8 +251,9 @@ def test_households_inside_and_outside(world, role):
 
     assert web.get(f"/households/{inside}/").status_code == (200 if may_view else 403)
     assert api.get(f"/api/v1/households/{inside}/").status_code == (200 if may_view else 403)
-    api_status = api.post(f"/api/v1/households/{inside}/incomes/", income,
-                          format="json").status_code
+    api_status = api.post(
+        f"/api/v1/households/{inside}/incomes/", income, format="json"
+    ).status_code
     web_status = web.post(f"/households/{inside}/income/new/", page).status_code
     assert (api_status, web_status) == ((201, 302) if may_edit else (403, 403))
     assert Income.objects.filter(household_id=inside).count() == (2 if may_edit else 0)
@@ -231,7 +263,8 @@ def test_households_inside_and_outside(world, role):
     for household in outside:
         assert web.get(f"/households/{household}/").status_code in (403, 404)
         assert api.get(f"/api/v1/households/{household}/").status_code in (403, 404)
-        assert api.post(f"/api/v1/households/{household}/incomes/", income,
-                        format="json").status_code in (403, 404)
+        assert api.post(
+            f"/api/v1/households/{household}/incomes/", income, format="json"
+        ).status_code in (403, 404)
         assert web.post(f"/households/{household}/income/new/", page).status_code in (403, 404)
         assert not Income.objects.filter(household_id=household).exists()

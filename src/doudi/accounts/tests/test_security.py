@@ -31,8 +31,7 @@ def _log_in(client: Client, password: str, username: str = "county"):
 
 def test_passwords_are_hashed_with_argon2(settings, places):
     settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS  # undo the suite's fast hasher
-    user = User.objects.create_user("hashed", PASSWORD, role=Role.AUDITOR,
-                                    region_id="410800000000")
+    user = User.objects.create_user("hashed", PASSWORD, role=Role.AUDITOR, region_id="410800000000")
     assert user.password.startswith("argon2$")
     assert user.check_password(PASSWORD)
 
@@ -66,11 +65,13 @@ def test_five_failures_lock_the_account_even_against_the_right_password(county, 
 
 def test_the_api_locks_out_too(county, api_client):
     for _ in range(project_settings.AXES_FAILURE_LIMIT):
-        response = api_client.post("/api/v1/auth/login/",
-                                   {"username": "county", "password": "nope"}, format="json")
+        response = api_client.post(
+            "/api/v1/auth/login/", {"username": "county", "password": "nope"}, format="json"
+        )
         assert response.status_code in (401, 403)
-    response = api_client.post("/api/v1/auth/login/",
-                               {"username": "county", "password": PASSWORD}, format="json")
+    response = api_client.post(
+        "/api/v1/auth/login/", {"username": "county", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 403
     error = response.json()["error"]
     assert error["code"] == "account_locked"
@@ -106,8 +107,7 @@ def test_security_headers_are_sent(places):
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
 
 
-def test_only_system_administrators_enter_the_admin_and_it_changes_nothing(make_user,
-                                                                          admin_user):
+def test_only_system_administrators_enter_the_admin_and_it_changes_nothing(make_user, admin_user):
     for role in Role:
         if role == Role.SYSTEM_ADMIN:
             continue
@@ -123,8 +123,9 @@ def test_only_system_administrators_enter_the_admin_and_it_changes_nothing(make_
 
 
 def test_api_tokens_work_until_logged_out(county, api_client):
-    response = api_client.post("/api/v1/auth/login/",
-                               {"username": "county", "password": PASSWORD}, format="json")
+    response = api_client.post(
+        "/api/v1/auth/login/", {"username": "county", "password": PASSWORD}, format="json"
+    )
     token = response.json()["token"]
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api_client.get("/api/v1/me/").json()["username"] == "county"
@@ -135,8 +136,9 @@ def test_api_tokens_work_until_logged_out(county, api_client):
 
 
 def test_a_wrong_api_password_gets_a_bilingual_message(county, api_client):
-    response = api_client.post("/api/v1/auth/login/",
-                               {"username": "county", "password": "nope"}, format="json")
+    response = api_client.post(
+        "/api/v1/auth/login/", {"username": "county", "password": "nope"}, format="json"
+    )
     assert response.status_code == 401
     error = response.json()["error"]
     assert error["message"] == "用户名或密码错误。"

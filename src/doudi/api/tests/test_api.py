@@ -16,8 +16,14 @@ def test_the_openapi_document_describes_the_api(api_client):
     assert response.status_code == 200
     document = response.json()
     assert document["openapi"].startswith("3.")
-    for path in ("/api/v1/regions/", "/api/v1/regions/{code}/", "/api/v1/users/",
-                 "/api/v1/audit-events/", "/api/v1/auth/login/", "/api/v1/me/"):
+    for path in (
+        "/api/v1/regions/",
+        "/api/v1/regions/{code}/",
+        "/api/v1/users/",
+        "/api/v1/audit-events/",
+        "/api/v1/auth/login/",
+        "/api/v1/me/",
+    ):
         assert path in document["paths"], path
 
 
@@ -36,23 +42,30 @@ def test_english_is_available_by_header(api_client, admin_user):
 
 
 def test_malformed_json_is_refused_clearly(admin_user):
-    response = api_as(admin_user).generic("PATCH", "/api/v1/regions/410821000000/", "{not json",
-                                          content_type="application/json")
+    response = api_as(admin_user).generic(
+        "PATCH", "/api/v1/regions/410821000000/", "{not json", content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "parse_error"
 
 
 def test_missing_fields_are_named(admin_user):
-    response = api_as(admin_user).patch("/api/v1/regions/410821000000/", {"name": "x"},
-                                        format="json")
+    response = api_as(admin_user).patch(
+        "/api/v1/regions/410821000000/", {"name": "x"}, format="json"
+    )
     assert response.status_code == 400
     assert "reason" in response.json()["error"]["fields"]
 
 
 def test_a_bad_id_number_creates_nothing_and_names_the_field(admin_user):
     events = AuditEvent.objects.count()
-    body = {"username": "new1", "password": PASSWORD, "role": "village_worker",
-            "region": "410821902001", "id_number": "410821198501010010"}
+    body = {
+        "username": "new1",
+        "password": PASSWORD,
+        "role": "village_worker",
+        "region": "410821902001",
+        "id_number": "410821198501010010",
+    }
     response = api_as(admin_user).post("/api/v1/users/", body, format="json")
     assert response.status_code == 400
     error = response.json()["error"]
@@ -63,8 +76,14 @@ def test_a_bad_id_number_creates_nothing_and_names_the_field(admin_user):
 
 def test_an_account_created_through_the_api_keeps_the_id_number_protected(admin_user):
     number = valid_id_number("41082119900202002")
-    body = {"username": "new2", "password": PASSWORD, "role": "village_worker",
-            "region": "410821902001", "id_number": number, "reason": "新入职"}
+    body = {
+        "username": "new2",
+        "password": PASSWORD,
+        "role": "village_worker",
+        "region": "410821902001",
+        "id_number": number,
+        "reason": "新入职",
+    }
     response = api_as(admin_user).post("/api/v1/users/", body, format="json")
     assert response.status_code == 201
     assert response.json()["id_number"] == "410821********002" + number[-1]

@@ -60,16 +60,22 @@ def test_a_refusal_creates_no_benefit(staff, household, clock):
     assert not Benefit.objects.exists()
 
 
-def test_a_standard_change_raises_benefits_through_change_decisions(staff, household, clock,
-                                                                    make_user):
+def test_a_standard_change_raises_benefits_through_change_decisions(
+    staff, household, clock, make_user
+):
     clock.at("2026-03-02")
     first = decided(staff, open_case(staff, household), "2026-03-02").decision.benefit
     clock.at("2026-06-10")
     city = make_user(Role.CITY_SUPERVISOR)
     proposal = policy.propose_value(
-        city, parameter="minimum_living.standard.rural", region_code="410821000000",
-        start=D("2026-07-01"), value="420", document_number="修民〔2026〕6号",
-        reference="提高农村低保标准")
+        city,
+        parameter="minimum_living.standard.rural",
+        region_code="410821000000",
+        start=D("2026-07-01"),
+        value="420",
+        document_number="修民〔2026〕6号",
+        reference="提高农村低保标准",
+    )
     policy.adopt_value(city, proposal.pk, reason="县政府批准")
     run = evaluate_all(staff.county, D("2026-07-01"))
     change = apply_standard_change(staff.county, run.pk, reason="2026 年 7 月提标")

@@ -28,8 +28,9 @@ class Clock:
 
     def at(self, day: str) -> datetime.date:
         self.stop()
-        moment = datetime.datetime.combine(datetime.date.fromisoformat(day),
-                                           datetime.time(10), tzinfo=SHANGHAI)
+        moment = datetime.datetime.combine(
+            datetime.date.fromisoformat(day), datetime.time(10), tzinfo=SHANGHAI
+        )
         self._travel = time_machine.travel(moment, tick=False)
         self._travel.start()
         return moment.date()
@@ -59,8 +60,9 @@ def investigate(staff: Staff, case: Case, on: str, **fields) -> Case:
     fields.setdefault("home_visit", True)
     fields.setdefault("findings", "入户核实：家中无劳动收入，居住条件差。")
     fields.setdefault("investigator_ids", [staff.handler.pk, staff.village.pk])
-    return services.investigate(staff.handler, case.pk,
-                                visited_on=datetime.date.fromisoformat(on), **fields)
+    return services.investigate(
+        staff.handler, case.pk, visited_on=datetime.date.fromisoformat(on), **fields
+    )
 
 
 @contextmanager

@@ -17,9 +17,11 @@ HEAD_ID = valid_id_number("41082119700101001")
 
 
 def opened(client, household, **fields) -> dict:
-    response = client.post("/api/v1/cases/", {
-        "household": household.pk, "programme": "minimum_living", "channel": "window",
-        **fields}, format="json")
+    response = client.post(
+        "/api/v1/cases/",
+        {"household": household.pk, "programme": "minimum_living", "channel": "window", **fields},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     return response.json()
 
@@ -27,43 +29,89 @@ def opened(client, household, **fields) -> dict:
 def test_open_and_walk_a_case_through_the_api(staff, household, clock):
     clock.at("2026-03-02")
     handler = api_as(staff.handler)
-    case_id = opened(handler, household, authorisation_signed_on="2026-03-01",
-                     requested_amount_fen=50000)["id"]
-    assert handler.post(f"/api/v1/cases/{case_id}/actions/accept/", {}, format="json"
-                        ).json()["state"] == "accepted"
-    refused = handler.post(f"/api/v1/cases/{case_id}/actions/investigate/", {
-        "visited_on": "2026-03-02", "investigator_ids": [staff.handler.pk], "home_visit": True,
-        "findings": "入户"}, format="json")
+    case_id = opened(
+        handler, household, authorisation_signed_on="2026-03-01", requested_amount_fen=50000
+    )["id"]
+    assert (
+        handler.post(f"/api/v1/cases/{case_id}/actions/accept/", {}, format="json").json()["state"]
+        == "accepted"
+    )
+    refused = handler.post(
+        f"/api/v1/cases/{case_id}/actions/investigate/",
+        {
+            "visited_on": "2026-03-02",
+            "investigator_ids": [staff.handler.pk],
+            "home_visit": True,
+            "findings": "入户",
+        },
+        format="json",
+    )
     assert refused.status_code == 400
     assert refused.json()["error"]["field"] == "investigators"
     assert "two" in refused.json()["error"]["message_en"]
-    walked = handler.post(f"/api/v1/cases/{case_id}/actions/investigate/", {
-        "visited_on": "2026-03-02", "investigator_ids": [staff.handler.pk, staff.village.pk],
-        "home_visit": True, "findings": "入户核实"}, format="json").json()
+    walked = handler.post(
+        f"/api/v1/cases/{case_id}/actions/investigate/",
+        {
+            "visited_on": "2026-03-02",
+            "investigator_ids": [staff.handler.pk, staff.village.pk],
+            "home_visit": True,
+            "findings": "入户核实",
+        },
+        format="json",
+    ).json()
     assert walked["state"] == "investigated" and walked["requested_amount_fen"] == 50000
     assert [t["action"] for t in walked["transitions"]] == ["submit", "accept", "investigate"]
     assert len(walked["investigations"][0]["investigators"]) == 2
     handler.post(f"/api/v1/cases/{case_id}/actions/request_check/", {}, format="json")
-    checked = api_as(staff.county).post(f"/api/v1/cases/{case_id}/actions/record_check/",
-                                        {"result": "consistent"}, format="json").json()
+    checked = (
+        api_as(staff.county)
+        .post(
+            f"/api/v1/cases/{case_id}/actions/record_check/",
+            {"result": "consistent"},
+            format="json",
+        )
+        .json()
+    )
     assert checked["state"] == "checked" and checked["data_checks"][0]["result"] == "consistent"
     listed = handler.get("/api/v1/cases/?state=checked").json()
     assert listed["count"] == 1 and listed["results"][0]["head_name"] == "张三"
     assert handler.get("/api/v1/cases/?programme=extreme_hardship").json()["count"] == 0
 
 
-@pytest.mark.parametrize(("step", "body", "field"), [
-    ("request_check", {"hurry": True}, "hurry"),  # not a field of the step
-    ("investigate", {"visited_on": "2026-03-02"}, "investigator_ids"),  # missing
-    ("investigate", {"visited_on": "2 March", "investigator_ids": [1], "home_visit": True,
-                     "findings": "x"}, "visited_on"),
-    ("investigate", {"visited_on": "2026-03-02", "investigator_ids": ["1"],
-                     "home_visit": True, "findings": "x"}, "investigator_ids"),
-    ("investigate", {"visited_on": "2026-03-02", "investigator_ids": [1],
-                     "home_visit": "yes", "findings": "x"}, "home_visit"),
-    ("request_check", {}, "state"),  # not from this state
-    ("hurry_up", {}, "action"),  # no such step
-])
+@pytest.mark.parametrize(
+    ("step", "body", "field"),
+    [
+        ("request_check", {"hurry": True}, "hurry"),  # not a field of the step
+        ("investigate", {"visited_on": "2026-03-02"}, "investigator_ids"),  # missing
+        (
+            "investigate",
+            {"visited_on": "2 March", "investigator_ids": [1], "home_visit": True, "findings": "x"},
+            "visited_on",
+        ),
+        (
+            "investigate",
+            {
+                "visited_on": "2026-03-02",
+                "investigator_ids": ["1"],
+                "home_visit": True,
+                "findings": "x",
+            },
+            "investigator_ids",
+        ),
+        (
+            "investigate",
+            {
+                "visited_on": "2026-03-02",
+                "investigator_ids": [1],
+                "home_visit": "yes",
+                "findings": "x",
+            },
+            "home_visit",
+        ),
+        ("request_check", {}, "state"),  # not from this state
+        ("hurry_up", {}, "action"),  # no such step
+    ],
+)
 def test_a_bad_step_is_a_400_naming_the_field(staff, household, clock, step, body, field):
     clock.at("2026-03-02")
     handler = api_as(staff.handler)
@@ -79,13 +127,28 @@ def test_a_bad_step_is_a_400_naming_the_field(staff, household, clock, step, bod
 def test_opening_refuses_mistyped_fields(staff, household, clock):
     clock.at("2026-03-02")
     handler = api_as(staff.handler)
-    for body, field in (({"household": household.pk, "programme": "minimum_living",
-                          "channel": "window", "requested_amount_fen": "500"},
-                         "requested_amount_fen"),
-                        ({"programme": "minimum_living", "channel": "window"}, "household"),
-                        ({"household": household.pk, "programme": "minimum_living"}, "channel"),
-                        ({"household": household.pk, "programme": "minimum_living",
-                          "channel": "window", "kind": "change"}, "kind")):
+    for body, field in (
+        (
+            {
+                "household": household.pk,
+                "programme": "minimum_living",
+                "channel": "window",
+                "requested_amount_fen": "500",
+            },
+            "requested_amount_fen",
+        ),
+        ({"programme": "minimum_living", "channel": "window"}, "household"),
+        ({"household": household.pk, "programme": "minimum_living"}, "channel"),
+        (
+            {
+                "household": household.pk,
+                "programme": "minimum_living",
+                "channel": "window",
+                "kind": "change",
+            },
+            "kind",
+        ),
+    ):
         response = handler.post("/api/v1/cases/", body, format="json")
         assert response.status_code == 400 and response.json()["error"]["field"] == field
     assert not Case.objects.exists()
@@ -97,19 +160,25 @@ def test_roles_places_and_masked_id_numbers(staff, household, clock, make_user):
     auditor = api_as(make_user(Role.AUDITOR))
     detail = auditor.get(f"/api/v1/cases/{case['id']}/")
     assert detail.status_code == 200
-    assert detail.json()["head_id_number"] == household.members.get(
-        name="张三").id_number_masked
-    assert auditor.post(f"/api/v1/cases/{case['id']}/actions/accept/", {},
-                        format="json").status_code == 403
+    assert detail.json()["head_id_number"] == household.members.get(name="张三").id_number_masked
+    assert (
+        auditor.post(f"/api/v1/cases/{case['id']}/actions/accept/", {}, format="json").status_code
+        == 403
+    )
     deadlines = auditor.get("/api/v1/cases/deadlines/").json()
     assert [row["id"] for row in deadlines["relatives"]] == [case["id"]]
-    outputs = [detail.content, auditor.get("/api/v1/cases/").content,
-               auditor.get("/api/v1/cases/deadlines/").content]
+    outputs = [
+        detail.content,
+        auditor.get("/api/v1/cases/").content,
+        auditor.get("/api/v1/cases/deadlines/").content,
+    ]
     assert all(HEAD_ID not in output.decode() for output in outputs)
     elsewhere = api_as(make_user(Role.TOWNSHIP_HANDLER, OUTSIDE_TOWNSHIP, "elsewhere"))
     assert elsewhere.get(f"/api/v1/cases/{case['id']}/").status_code == 404
-    assert elsewhere.post(f"/api/v1/cases/{case['id']}/actions/accept/", {},
-                          format="json").status_code == 404
+    assert (
+        elsewhere.post(f"/api/v1/cases/{case['id']}/actions/accept/", {}, format="json").status_code
+        == 404
+    )
     assert elsewhere.get("/api/v1/cases/").json()["count"] == 0
     assert Case.objects.get().state == "submitted"
 
@@ -120,7 +189,8 @@ def test_the_deadline_lists(staff, household, clock):
     case_id = opened(handler, household)["id"]
     handler.post(f"/api/v1/cases/{case_id}/actions/accept/", {}, format="json")
     assert [r["id"] for r in handler.get("/api/v1/cases/deadlines/").json()["due_soon"]] == [
-        case_id]
+        case_id
+    ]
     clock.at("2026-03-09")
     lists = handler.get("/api/v1/cases/deadlines/?place=410821902000").json()
     assert [row["id"] for row in lists["overdue"]] == [case_id] and lists["due_soon"] == []
@@ -131,6 +201,10 @@ def test_the_deadline_lists(staff, household, clock):
 
 def test_the_openapi_document_describes_the_case_endpoints(api_client):
     paths = json.loads(api_client.get("/api/v1/openapi.json").content)["paths"]
-    for path in ("/api/v1/cases/", "/api/v1/cases/{id}/", "/api/v1/cases/deadlines/",
-                 "/api/v1/cases/{id}/actions/{step}/"):
+    for path in (
+        "/api/v1/cases/",
+        "/api/v1/cases/{id}/",
+        "/api/v1/cases/deadlines/",
+        "/api/v1/cases/{id}/actions/{step}/",
+    ):
         assert path in paths, path

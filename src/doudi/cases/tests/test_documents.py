@@ -66,8 +66,13 @@ def test_documents_before_their_step_or_of_unknown_kind_are_refused(staff, house
         render("acceptance", case)
     with refused("not one of"):
         render("receipt", case)
-    assert set(DOCUMENT_KINDS) == {"application", "investigation", "acceptance", "refusal",
-                                   "approval"}
+    assert set(DOCUMENT_KINDS) == {
+        "application",
+        "investigation",
+        "acceptance",
+        "refusal",
+        "approval",
+    }
 
 
 def test_a_missing_font_is_a_clear_refusal(staff, household, clock, settings):

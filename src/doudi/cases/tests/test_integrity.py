@@ -24,18 +24,25 @@ D = datetime.date.fromisoformat
 
 def checked(staff, case: Case, *, investigators=None, home_visit=True) -> Case:
     services.accept(staff.handler, case.pk)
-    investigate(staff, case, "2026-03-02", home_visit=home_visit,
-                investigator_ids=investigators or [staff.handler.pk, staff.village.pk])
+    investigate(
+        staff,
+        case,
+        "2026-03-02",
+        home_visit=home_visit,
+        investigator_ids=investigators or [staff.handler.pk, staff.village.pk],
+    )
     services.request_check(staff.handler, case.pk)
     services.record_check(staff.county, case.pk, result="consistent")
-    return services.give_opinion(staff.handler, case.pk, recommends_approval=False,
-                                 text="拟不予批准")
+    return services.give_opinion(
+        staff.handler, case.pk, recommends_approval=False, text="拟不予批准"
+    )
 
 
 def test_an_investigator_cannot_confirm_the_case(staff, household, clock):
     clock.at("2026-03-02")
-    case = checked(staff, open_case(staff, household),
-                   investigators=[staff.village.pk, staff.county.pk])
+    case = checked(
+        staff, open_case(staff, household), investigators=[staff.village.pk, staff.county.pk]
+    )
     with pytest.raises(DoudiError) as caught:
         services.refuse(staff.county, case.pk, reasons="不符合")
     assert "separation of duties" in caught.value.render("en")

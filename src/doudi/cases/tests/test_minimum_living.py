@@ -30,8 +30,12 @@ def to_notice(staff, household, clock, accepted: str = "2026-02-11") -> Case:
     services.request_check(staff.handler, case.pk)
     clock.at("2026-02-24")
     services.record_check(staff.county, case.pk, result="consistent")
-    services.give_opinion(staff.handler, case.pk, recommends_approval=True,
-                          text="经调查，家庭人均收入低于低保标准，拟同意。")
+    services.give_opinion(
+        staff.handler,
+        case.pk,
+        recommends_approval=True,
+        text="经调查，家庭人均收入低于低保标准，拟同意。",
+    )
     return Case.objects.get(pk=case.pk)
 
 
@@ -50,8 +54,9 @@ def test_approved_by_the_county_with_limits_across_the_spring_festival(staff, ho
 
     clock.at("2026-02-24")
     services.record_check(staff.county, case.pk, result="consistent")
-    case = services.give_opinion(staff.handler, case.pk, recommends_approval=True,
-                                 text="拟同意纳入低保。")
+    case = services.give_opinion(
+        staff.handler, case.pk, recommends_approval=True, text="拟同意纳入低保。"
+    )
     assert case.state == State.ON_NOTICE
     assert (case.notice_starts_on, case.notice_ends_on) == (D("2026-02-24"), D("2026-03-02"))
     assert case.step_due_on == D("2026-03-16")  # confirmation: 10 working days after the notice
@@ -62,8 +67,9 @@ def test_approved_by_the_county_with_limits_across_the_spring_festival(staff, ho
     assert case.state == State.APPROVED
     assert decision.start_month == D("2026-04-01")  # paid from the next month
     assert decision.monthly_amount_fen > 0
-    programme = next(p for p in decision.engine_result["programmes"]
-                     if p["programme"] == "minimum_living")
+    programme = next(
+        p for p in decision.engine_result["programmes"] if p["programme"] == "minimum_living"
+    )
     assert programme["eligible"] is True
     assert decision.notify_due_on == D("2026-03-06")
     assert case.deadline_at_closing == D("2026-03-31")  # decided well within the 30 days
@@ -80,7 +86,8 @@ def test_approved_by_the_county_with_limits_across_the_spring_festival(staff, ho
     ]
     audited = AuditEvent.objects.filter(object_type="case", object_id=str(case.pk))
     assert list(audited.order_by("seq").values_list("action", flat=True)) == [
-        f"case.{action}" for action, _from, _to in steps]
+        f"case.{action}" for action, _from, _to in steps
+    ]
 
     clock.at("2026-03-04")
     services.notify(staff.handler, case.pk, told_on=D("2026-03-04"), how="送达批准通知书")
@@ -112,10 +119,12 @@ def test_refused_with_written_reasons(staff, household, clock):
     services.accept(staff.handler, case.pk)
     investigate(staff, case, "2026-02-11")
     services.request_check(staff.handler, case.pk)
-    services.record_check(staff.county, case.pk, result="discrepancy",
-                          findings="不动产登记显示家庭另有住房两套。")
-    case = services.give_opinion(staff.handler, case.pk, recommends_approval=False,
-                                 text="家庭财产超过规定，拟不予批准。")
+    services.record_check(
+        staff.county, case.pk, result="discrepancy", findings="不动产登记显示家庭另有住房两套。"
+    )
+    case = services.give_opinion(
+        staff.handler, case.pk, recommends_approval=False, text="家庭财产超过规定，拟不予批准。"
+    )
     assert case.state == State.AWAITING_CONFIRMATION  # a proposed refusal is not noticed
     with pytest.raises(DoudiError):
         services.refuse(staff.county, case.pk, reasons="  ")
@@ -135,10 +144,16 @@ def test_objection_settled_by_democratic_appraisal_then_extended(staff, househol
     with refused("already extended"):
         services.extend(staff.handler, case.pk, reason="again")
 
-    services.appraise(staff.handler, case.pk, participants=9, in_favour=8,
-                      outcome="评议认为子女已另立门户，不影响认定。")
-    case = services.give_opinion(staff.handler, case.pk, recommends_approval=True,
-                                 text="经民主评议，维持原意见。")
+    services.appraise(
+        staff.handler,
+        case.pk,
+        participants=9,
+        in_favour=8,
+        outcome="评议认为子女已另立门户，不影响认定。",
+    )
+    case = services.give_opinion(
+        staff.handler, case.pk, recommends_approval=True, text="经民主评议，维持原意见。"
+    )
     assert case.notice_ends_on == D("2026-03-04")
     objection = case.objections.get()
     assert (objection.resolution, objection.in_favour) == ("appraisal", 8)
@@ -154,17 +169,25 @@ def test_objection_settled_by_reinvestigation(staff, household, clock):
     case = to_notice(staff, household, clock)
     clock.at("2026-02-25")
     services.object_to(staff.handler, case.pk, content="反映有车辆。")
-    case = services.reinvestigate(staff.handler, case.pk, visited_on=D("2026-02-25"),
-                                  investigator_ids=[staff.handler.pk, staff.village.pk],
-                                  home_visit=True, findings="车辆已于去年报废，有注销证明。")
+    case = services.reinvestigate(
+        staff.handler,
+        case.pk,
+        visited_on=D("2026-02-25"),
+        investigator_ids=[staff.handler.pk, staff.village.pk],
+        home_visit=True,
+        findings="车辆已于去年报废，有注销证明。",
+    )
     assert case.state == State.CHECKED
     assert case.objections.get().resolution == "reinvestigation"
 
 
 def unchanged(case: Case):
     """Snapshot of what a refused step must leave alone."""
-    return (Case.objects.get(pk=case.pk).state, Transition.objects.count(),
-            AuditEvent.objects.count())
+    return (
+        Case.objects.get(pk=case.pk).state,
+        Transition.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def test_approving_without_a_data_check_is_refused_and_changes_nothing(staff, household, clock):
@@ -226,5 +249,10 @@ def test_one_open_case_per_household_and_programme(staff, household, clock):
     with refused("still open"):
         open_case(staff, household)
     with refused("receives nothing"):
-        open_case(staff, household, programme="extreme_hardship", kind="termination",
-                  member_id=household.members.first().pk)
+        open_case(
+            staff,
+            household,
+            programme="extreme_hardship",
+            kind="termination",
+            member_id=household.members.first().pk,
+        )

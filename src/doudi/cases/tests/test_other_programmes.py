@@ -35,8 +35,9 @@ def checked(staff, case: Case, day: str, facts=None) -> Case:
 def elder(staff, clock):
     """A man of 76 living alone, without income."""
     clock.at("2026-01-05")
-    form = household_form(members=[member_form("41082119500101003", "王老汉",
-                                               marital_status="widowed")], incomes=[])
+    form = household_form(
+        members=[member_form("41082119500101003", "王老汉", marital_status="widowed")], incomes=[]
+    )
     household, _warnings = create_household(staff.handler, form, reason="登记")
     return household
 
@@ -45,11 +46,19 @@ def test_extreme_hardship_is_spot_checked_before_the_county_confirms(staff, elde
     clock.at("2026-03-02")
     person = elder.members.get()
     case = open_case(staff, elder, "extreme_hardship", member_id=person.pk)
-    case = checked(staff, case, "2026-03-02",
-                   facts={"members": {str(person.pk): {"has_capable_supporter": False}}})
+    case = checked(
+        staff,
+        case,
+        "2026-03-02",
+        facts={"members": {str(person.pk): {"has_capable_supporter": False}}},
+    )
     assert case.step_due_on == D("2026-03-23")  # the township's 15 working days
-    case = services.give_opinion(staff.handler, case.pk, recommends_approval=True,
-                                 text="无劳动能力、无生活来源、无赡养人，拟认定特困。")
+    case = services.give_opinion(
+        staff.handler,
+        case.pk,
+        recommends_approval=True,
+        text="无劳动能力、无生活来源、无赡养人，拟认定特困。",
+    )
     assert case.spot_check_selected  # the county's first case this year is always checked
     clock.at("2026-03-09")
     with refused("spot check"):
@@ -76,8 +85,13 @@ def test_a_child_without_support_has_no_public_notice(staff, household, clock):
 def test_emergency_paid_the_same_day_and_overdue_when_papers_are_late(staff, household, clock):
     clock.at("2026-03-02")
     move(staff.county, TOWNSHIP, "allocation", 300_000, reason="2026 年备用金")
-    case = open_case(staff, household, "temporary_emergency", requested_amount_fen=80_000,
-                     need="房屋失火，生活用品全部烧毁")
+    case = open_case(
+        staff,
+        household,
+        "temporary_emergency",
+        requested_amount_fen=80_000,
+        need="房屋失火，生活用品全部烧毁",
+    )
     services.accept(staff.handler, case.pk)
     with refused("1,000.00"):
         services.pay_first(staff.handler, case.pk, amount_fen=100_001, reason="火灾")
@@ -93,9 +107,14 @@ def test_emergency_paid_the_same_day_and_overdue_when_papers_are_late(staff, hou
     clock.at("2026-03-10")
     assert case.pk in {c.pk for c in deadline_lists(staff.handler).overdue}
 
-    case = services.complete_papers(staff.handler, case.pk, visited_on=D("2026-03-10"),
-                                    investigator_ids=[staff.handler.pk, staff.village.pk],
-                                    home_visit=True, findings="火灾属实，有消防证明。")
+    case = services.complete_papers(
+        staff.handler,
+        case.pk,
+        visited_on=D("2026-03-10"),
+        investigator_ids=[staff.handler.pk, staff.village.pk],
+        home_visit=True,
+        findings="火灾属实，有消防证明。",
+    )
     assert case.transitions.last().details["late"] is True
     with refused("township"):
         services.approve(staff.county, case.pk, reasons="x")
@@ -123,23 +142,35 @@ def test_an_emergency_payment_beyond_the_balance_changes_nothing(staff, househol
 def test_expenditure_hardship_one_approval_staged_payments(staff, household, clock):
     clock.at("2026-03-02")
     head = household.members.first()
-    case = open_case(staff, household, "temporary_expenditure", requested_amount_fen=500_000,
-                     need="住院自付费用高")
+    case = open_case(
+        staff,
+        household,
+        "temporary_expenditure",
+        requested_amount_fen=500_000,
+        need="住院自付费用高",
+    )
     need = {"type": "expenditure", "expense_fen": 2_000_000}
     checked(staff, case, "2026-03-02", facts={"household": {"temporary_need": need}})
     services.give_opinion(staff.handler, case.pk, recommends_approval=True, text="拟救助")
     clock.at("2026-03-10")
-    cap = assess(staff.county, Case.objects.get(pk=case.pk), D("2026-04-01"),
-                 D("2026-03-10")).monthly_amount_fen
+    cap = assess(
+        staff.county, Case.objects.get(pk=case.pk), D("2026-04-01"), D("2026-03-10")
+    ).monthly_amount_fen
     assert cap > 0
     with refused("more than the rules allow"):
         services.approve(staff.county, case.pk, reasons="x", amount_fen=cap + 1)
     with refused("add up"):
-        services.approve(staff.county, case.pk, reasons="x", amount_fen=cap,
-                         stages=[(D("2026-03-10"), cap - 1)])
+        services.approve(
+            staff.county, case.pk, reasons="x", amount_fen=cap, stages=[(D("2026-03-10"), cap - 1)]
+        )
     first = cap // 2
-    case = services.approve(staff.county, case.pk, reasons="分两次救助", amount_fen=cap,
-                            stages=[(D("2026-03-10"), first), (D("2026-04-10"), cap - first)])
+    case = services.approve(
+        staff.county,
+        case.pk,
+        reasons="分两次救助",
+        amount_fen=cap,
+        stages=[(D("2026-03-10"), first), (D("2026-04-10"), cap - first)],
+    )
     assert [s.amount_fen for s in case.decision.stages.all()] == [first, cap - first]
     assert head.name
 
@@ -157,8 +188,9 @@ def test_termination_goes_through_the_same_machinery(staff, household, clock):
     clock.at("2026-06-01")
     stop = open_case(staff, household, kind="termination", need="复核发现家庭收入增加")
     checked(staff, stop, "2026-06-01")
-    stop = services.give_opinion(staff.handler, stop.pk, recommends_approval=True,
-                                 text="收入超过标准，拟停保")
+    stop = services.give_opinion(
+        staff.handler, stop.pk, recommends_approval=True, text="收入超过标准，拟停保"
+    )
     assert stop.state == State.AWAITING_CONFIRMATION  # stopping 低保 is not noticed
     stop = services.approve(staff.county, stop.pk, reasons="家庭人均收入超过低保标准")
     assert stop.decision.end_month == D("2026-06-01")  # paid for June, stopped from July
@@ -189,8 +221,9 @@ def test_the_county_spot_checks_at_least_thirty_percent(staff, elder, clock):
     for number in range(10):
         case = open_case(staff, elder, "extreme_hardship", member_id=person.pk)
         checked(staff, case, "2026-03-02")
-        case = services.give_opinion(staff.handler, case.pk, recommends_approval=False,
-                                     text=f"第 {number + 1} 件")
+        case = services.give_opinion(
+            staff.handler, case.pk, recommends_approval=False, text=f"第 {number + 1} 件"
+        )
         shares.append(Case.objects.filter(spot_check_selected=True).count() / (number + 1))
         services.withdraw(staff.handler, case.pk, reason="为下一件腾出")
     assert min(shares) >= 0.3

@@ -31,8 +31,7 @@ def section(page: str, testid: str) -> str:
 
 
 def opened(staff, household, **fields) -> Case:
-    response = client_for(staff.handler).post(f"/cases/new/{household.pk}/",
-                                              {**WINDOW, **fields})
+    response = client_for(staff.handler).post(f"/cases/new/{household.pk}/", {**WINDOW, **fields})
     case = Case.objects.get()
     assert response.status_code == 302 and response.url == f"/cases/{case.pk}/"
     return case
@@ -45,18 +44,30 @@ def test_a_handler_opens_and_walks_a_case(staff, household, clock):
     assert f"/cases/new/{household.pk}/" in household_page
     case = opened(staff, household, need="申请低保", authorisation_signed_on="2026-03-01")
     handler.post(f"/cases/{case.pk}/accept/")
-    refused = handler.post(f"/cases/{case.pk}/investigate/", {
-        "visited_on": "2026-03-02", "investigators": [staff.handler.pk], "home_visit": "on",
-        "findings": "入户"})
+    refused = handler.post(
+        f"/cases/{case.pk}/investigate/",
+        {
+            "visited_on": "2026-03-02",
+            "investigators": [staff.handler.pk],
+            "home_visit": "on",
+            "findings": "入户",
+        },
+    )
     page = refused.content.decode()
     assert refused.status_code == 400
     error = page.split('data-step="investigate"')[1].split("</form>")[0]
     assert "入户调查须由两名以上工作人员进行" in error
-    assert "data-field=\"investigators\"" in error and ">入户</textarea>" in error
+    assert 'data-field="investigators"' in error and ">入户</textarea>" in error
     assert Case.objects.get().state == State.ACCEPTED
-    handler.post(f"/cases/{case.pk}/investigate/", {
-        "visited_on": "2026-03-02", "investigators": [staff.handler.pk, staff.village.pk],
-        "home_visit": "on", "findings": "入户核实"})
+    handler.post(
+        f"/cases/{case.pk}/investigate/",
+        {
+            "visited_on": "2026-03-02",
+            "investigators": [staff.handler.pk, staff.village.pk],
+            "home_visit": "on",
+            "findings": "入户核实",
+        },
+    )
     handler.post(f"/cases/{case.pk}/request_check/")
     county = client_for(staff.county)
     assert 'data-step="record_check"' in county.get(f"/cases/{case.pk}/").content.decode()
@@ -77,8 +88,10 @@ def test_a_refused_step_changes_nothing_and_names_the_field(staff, household, cl
     handler = client_for(staff.handler)
     response = handler.post(f"/cases/{case.pk}/request_check/")  # not accepted yet
     assert response.status_code == 400 and 'data-testid="step-error"' in response.content.decode()
-    missing_date = handler.post(f"/cases/{case.pk}/receive_materials/",
-                                {"items": "户口本", "authorisation_signed_on": "3 March"})
+    missing_date = handler.post(
+        f"/cases/{case.pk}/receive_materials/",
+        {"items": "户口本", "authorisation_signed_on": "3 March"},
+    )
     assert missing_date.status_code == 400 and "3 March" in missing_date.content.decode()
     assert Case.objects.get().transitions.count() == 1
 
@@ -98,10 +111,12 @@ def test_the_list_shows_deadlines_heads_and_filters(staff, household, clock, mon
     rows = section(page, "cases")
     assert "张三" in rows and household.members.get(name="张三").id_number_masked in rows
     assert HEAD_ID not in page
-    assert case.file_number in section(county.get("/cases/?state=accepted").content.decode(),
-                                       "cases")
+    assert case.file_number in section(
+        county.get("/cases/?state=accepted").content.decode(), "cases"
+    )
     assert case.file_number not in section(
-        county.get("/cases/?state=submitted&programme=minimum_living").content.decode(), "cases")
+        county.get("/cases/?state=submitted&programme=minimum_living").content.decode(), "cases"
+    )
     assert 'data-testid="provisional"' not in page
     monkeypatch.setattr(WorkingCalendar, "year_known", staticmethod(lambda year: False))
     assert 'data-testid="provisional"' in section(county.get("/cases/").content.decode(), "cases")
@@ -133,8 +148,9 @@ def test_the_navigation_links_cases_for_case_workers_only(staff, make_user):
 
 
 def test_documents_download_as_pdf(staff, household, clock):
-    pytest.importorskip("doudi.cases.documents",
-                        reason="doudi.cases.documents (the PDF writer) is not there yet")
+    pytest.importorskip(
+        "doudi.cases.documents", reason="doudi.cases.documents (the PDF writer) is not there yet"
+    )
     clock.at("2026-03-02")
     case = opened(staff, household)
     handler = client_for(staff.handler)
@@ -167,11 +183,19 @@ def test_a_decided_case_shows_its_decision_and_the_engine(staff, household, cloc
 
 def test_money_is_typed_and_shown_in_yuan(staff, household, clock):
     clock.at("2026-03-02")
-    refused = client_for(staff.handler).post(f"/cases/new/{household.pk}/", {
-        **WINDOW, "programme": "temporary_expenditure", "requested_amount": "12.345"})
+    refused = client_for(staff.handler).post(
+        f"/cases/new/{household.pk}/",
+        {**WINDOW, "programme": "temporary_expenditure", "requested_amount": "12.345"},
+    )
     assert refused.status_code == 400 and 'data-field="requested_amount"' in (
-        refused.content.decode())
-    case = opened(staff, household, programme="temporary_expenditure", need="住院自付",
-                  requested_amount="1,200.50")
+        refused.content.decode()
+    )
+    case = opened(
+        staff,
+        household,
+        programme="temporary_expenditure",
+        need="住院自付",
+        requested_amount="1,200.50",
+    )
     assert case.requested_amount_fen == 120050
     assert "1,200.50" in client_for(staff.handler).get(f"/cases/{case.pk}/").content.decode()

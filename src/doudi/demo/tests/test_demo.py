@@ -14,9 +14,21 @@ def test_the_demo_has_the_real_jiaozuo_counties_and_one_account_per_role():
     created = load_demo()
     assert set(created) == {account.username for account in DEMO_ACCOUNTS}
     counties = set(Region.objects.filter(level="county").values_list("code", flat=True))
-    assert counties == {f"{code}000000" for code in (
-        "410802", "410803", "410804", "410811", "410821", "410822", "410823", "410825",
-        "410882", "410883")}
+    assert counties == {
+        f"{code}000000"
+        for code in (
+            "410802",
+            "410803",
+            "410804",
+            "410811",
+            "410821",
+            "410822",
+            "410823",
+            "410825",
+            "410882",
+            "410883",
+        )
+    }
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert verify_chain().intact
 

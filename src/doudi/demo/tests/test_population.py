@@ -41,8 +41,11 @@ def population() -> pop.Population:
 
 
 def _columns(population: pop.Population) -> dict[str, np.ndarray]:
-    return {f"{table}.{name}": values for table, columns in population.tables().items()
-            for name, values in columns.items()}
+    return {
+        f"{table}.{name}": values
+        for table, columns in population.tables().items()
+        for name, values in columns.items()
+    }
 
 
 # ----------------------------------------------------------------------------- the arrays
@@ -52,8 +55,10 @@ def test_the_same_seed_gives_byte_identical_arrays_and_another_seed_does_not(pop
     again = _columns(pop.generate(2000, 11, as_of=AS_OF))
     first = _columns(population)
     assert first.keys() == again.keys()
-    assert all(first[name].dtype == again[name].dtype
-               and first[name].tobytes() == again[name].tobytes() for name in first)
+    assert all(
+        first[name].dtype == again[name].dtype and first[name].tobytes() == again[name].tobytes()
+        for name in first
+    )
     other = _columns(pop.generate(2000, 12, as_of=AS_OF))
     assert other["members.id_number"].tobytes() != first["members.id_number"].tobytes()
     assert other["incomes.amount"].tobytes() != first["incomes.amount"].tobytes()
@@ -102,8 +107,10 @@ def test_members_fit_their_age(population):
     assert np.bincount(m["household"][heads]).max() == 1 and age[heads].min() >= 18
     married = m["marital"] == pop.MARITAL.index("married")
     assert age[married].min() >= 20
-    working = np.isin(np.array(pop.EMPLOYMENT)[m["employment"]],
-                      ["employed", "flexible", "self_employed", "unemployed", "student"])
+    working = np.isin(
+        np.array(pop.EMPLOYMENT)[m["employment"]],
+        ["employed", "flexible", "self_employed", "unemployed", "student"],
+    )
     assert age[working].min() >= 16
     assert (age[m["in_school"]] < 30).all()
     assert (m["joined"] >= m["birth"]).all()
@@ -122,8 +129,9 @@ def test_sizes_health_and_incomes_are_spread_as_intended(population):
     assert set(np.unique(m["grade"][m["disability"] > 0])) == {1, 2, 3, 4}
     assert {"urban", "rural"} == {"urban" if u else "rural" for u in hh["urban"]}
     counted = np.isin(np.array(pop.INCOME_TYPES)[incomes["kind"]], list(COUNTED_INCOME_TYPES))
-    total = np.bincount(incomes["household"][counted], weights=incomes["amount"][counted],
-                        minlength=2000)
+    total = np.bincount(
+        incomes["household"][counted], weights=incomes["amount"][counted], minlength=2000
+    )
     per_person = total / pop.INCOME_MONTHS / hh["counted"]
     line = pop.standard_fen(hh["urban"])
     shares = {
@@ -153,9 +161,14 @@ def test_loading_writes_every_row_and_one_audit_event(loaded):
     population, summary = loaded
     counts = population.counts()
     assert summary == {**counts, "versions": 300}
-    assert (Household.objects.count(), Member.objects.count(), Income.objects.count(),
-            Expense.objects.count(), Asset.objects.count(), HouseholdVersion.objects.count()) \
-        == (300, counts["members"], counts["incomes"], counts["expenses"], counts["assets"], 300)
+    assert (
+        Household.objects.count(),
+        Member.objects.count(),
+        Income.objects.count(),
+        Expense.objects.count(),
+        Asset.objects.count(),
+        HouseholdVersion.objects.count(),
+    ) == (300, counts["members"], counts["incomes"], counts["expenses"], counts["assets"], 300)
     event = AuditEvent.objects.get(action="demo.generate")
     assert event.object_type == "population" and event.after["seed"] == 3
     assert event.after["members"] == counts["members"]
@@ -167,8 +180,11 @@ def test_loading_writes_every_row_and_one_audit_event(loaded):
 
 @pytest.mark.django_db
 def test_each_version_is_exactly_what_the_registry_would_store(loaded):
-    sample = Household.objects.select_related("region").prefetch_related(
-        "members", "incomes", "expenses", "assets").order_by("id")[::7]
+    sample = (
+        Household.objects.select_related("region")
+        .prefetch_related("members", "incomes", "expenses", "assets")
+        .order_by("id")[::7]
+    )
     for household in sample:
         version = household.versions.get()
         assert (version.version, version.action) == (1, "household.create")
@@ -182,7 +198,8 @@ def test_the_stored_forms_pass_the_registrys_own_checks(loaded):
         form = dict(version.form)
         form["members"] = [
             {**member, "id_number": protection.decrypt(member["id_number_ciphertext"])}
-            for member in form["members"]]
+            for member in form["members"]
+        ]
         parse_household(form, today=AS_OF)  # raises ValidationFailed with every fault
 
 
@@ -221,8 +238,7 @@ def test_the_commands_generate_and_load(monkeypatch):
     call_command("demo", "load", stdout=io.StringIO())  # idempotent: nothing added
     assert Household.objects.count() == 40
     with pytest.raises(Exception, match="empty registry"):
-        call_command("demo", "generate", "--households", "5", "--seed", "1",
-                     stdout=io.StringIO())
+        call_command("demo", "generate", "--households", "5", "--seed", "1", stdout=io.StringIO())
     assert verify_chain().intact
 
 
@@ -237,7 +253,8 @@ def test_the_demo_places_are_the_villages_of_the_tree():
 def test_generate_prints_what_it_wrote(monkeypatch):
     monkeypatch.setenv("DOUDI_LANG", "en")
     out = io.StringIO()
-    call_command("demo", "generate", "--households", "25", "--seed", "2", "--as-of",
-                 "2026-11-22", stdout=out)
+    call_command(
+        "demo", "generate", "--households", "25", "--seed", "2", "--as-of", "2026-11-22", stdout=out
+    )
     assert Household.objects.count() == 25
     assert "25" in out.getvalue() and "seed 2" in out.getvalue()

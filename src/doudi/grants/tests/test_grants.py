@@ -31,44 +31,73 @@ def city_finance(make_user):
 def cohort(staff, clock):
     """Three households on 低保 in the flooded village, one of them of two persons."""
     clock.at("2026-03-02")
-    benefits = [approve_minimum_living(staff, household_with_card(staff, n), "2026-03-02")
-                for n in (1, 2, 3)]
+    benefits = [
+        approve_minimum_living(staff, household_with_card(staff, n), "2026-03-02")
+        for n in (1, 2, 3)
+    ]
     return benefits
 
 
-def test_a_grant_pays_exactly_the_previewed_count_and_total(staff, parties, cohort, clock,
-                                                             make_user, city_finance):
+def test_a_grant_pays_exactly_the_previewed_count_and_total(
+    staff, parties, cohort, clock, make_user, city_finance
+):
     clock.at("2026-06-20")
-    add_member(staff.handler, cohort[0].household_id,
-               {"name": "子女", "id_number": valid_id_number("41082120260501001"),
-                "relation": "child", "hukou_type": "rural", "marital_status": "unmarried",
-                "education": "primary", "employment": "student", "joined_on": "2026-05-01"},
-               reason="出生登记")
+    add_member(
+        staff.handler,
+        cohort[0].household_id,
+        {
+            "name": "子女",
+            "id_number": valid_id_number("41082120260501001"),
+            "relation": "child",
+            "hukou_type": "rural",
+            "marital_status": "unmarried",
+            "education": "primary",
+            "employment": "student",
+            "joined_on": "2026-05-01",
+        },
+        reason="出生登记",
+    )
     city = make_user(Role.CITY_SUPERVISOR)
-    grant = services.define(city, name="2026 年洪灾一次性生活补贴", programmes=["minimum_living"],
-                            places=[FLOODED_VILLAGE], in_force_on=datetime.date(2026, 6, 20),
-                            per="person", amount_fen=15_600, reason="市政府专题会议纪要")
+    grant = services.define(
+        city,
+        name="2026 年洪灾一次性生活补贴",
+        programmes=["minimum_living"],
+        places=[FLOODED_VILLAGE],
+        in_force_on=datetime.date(2026, 6, 20),
+        per="person",
+        amount_fen=15_600,
+        reason="市政府专题会议纪要",
+    )
     assert (grant.persons, grant.households, grant.total_fen) == (4, 3, 4 * 15_600)
     with pytest.raises(NotPermitted):
         services.approve(city, grant.pk)
     services.approve(city_finance, grant.pk)
     assert GrantShare.objects.count() == 3
 
-    payroll = payroll_services.generate(parties.civil_affairs, "one_off_grant", JULY, COUNTY,
-                                        grant_id=grant.pk)
+    payroll = payroll_services.generate(
+        parties.civil_affairs, "one_off_grant", JULY, COUNTY, grant_id=grant.pk
+    )
     assert (payroll.line_count, payroll.total_fen) == (3, grant.total_fen)
     with pytest.raises(DoudiError):  # each share is paid once
-        payroll_services.generate(parties.civil_affairs, "one_off_grant", JULY, COUNTY,
-                                  grant_id=grant.pk)
+        payroll_services.generate(
+            parties.civil_affairs, "one_off_grant", JULY, COUNTY, grant_id=grant.pk
+        )
 
 
-def test_approval_refuses_a_cohort_that_changed_since_the_preview(staff, cohort, clock,
-                                                                   make_user, city_finance):
+def test_approval_refuses_a_cohort_that_changed_since_the_preview(
+    staff, cohort, clock, make_user, city_finance
+):
     clock.at("2026-06-20")
-    grant = services.define(make_user(Role.CITY_SUPERVISOR), name="补贴",
-                            programmes=["minimum_living"], places=[COUNTY],
-                            in_force_on=JULY, per="household",
-                            amount_fen=50_000, reason="文件")
+    grant = services.define(
+        make_user(Role.CITY_SUPERVISOR),
+        name="补贴",
+        programmes=["minimum_living"],
+        places=[COUNTY],
+        in_force_on=JULY,
+        per="household",
+        amount_fen=50_000,
+        reason="文件",
+    )
     approve_minimum_living(staff, household_with_card(staff, 4), "2026-06-20")
     with pytest.raises(DoudiError) as caught:
         services.approve(city_finance, grant.pk)
@@ -76,25 +105,42 @@ def test_approval_refuses_a_cohort_that_changed_since_the_preview(staff, cohort,
     assert not GrantShare.objects.exists()
 
 
-def test_a_monthly_payroll_has_no_grant_and_a_grant_needs_approval(parties, cohort, clock,
-                                                                    make_user):
+def test_a_monthly_payroll_has_no_grant_and_a_grant_needs_approval(
+    parties, cohort, clock, make_user
+):
     clock.at("2026-06-20")
-    grant = services.define(make_user(Role.CITY_SUPERVISOR), name="补贴",
-                            programmes=["minimum_living"], places=[COUNTY],
-                            in_force_on=datetime.date(2026, 6, 20), per="household",
-                            amount_fen=50_000, reason="文件")
+    grant = services.define(
+        make_user(Role.CITY_SUPERVISOR),
+        name="补贴",
+        programmes=["minimum_living"],
+        places=[COUNTY],
+        in_force_on=datetime.date(2026, 6, 20),
+        per="household",
+        amount_fen=50_000,
+        reason="文件",
+    )
     with pytest.raises(DoudiError):
-        payroll_services.generate(parties.civil_affairs, "one_off_grant", JULY, COUNTY,
-                                  grant_id=grant.pk)
+        payroll_services.generate(
+            parties.civil_affairs, "one_off_grant", JULY, COUNTY, grant_id=grant.pk
+        )
 
 
 def test_the_grant_pages(staff, parties, cohort, clock, make_user, city_finance):
     clock.at("2026-06-20")
     city = Client()
     city.force_login(make_user(Role.CITY_SUPERVISOR))
-    response = city.post("/grants/define/", {
-        "name": "洪灾补贴", "programmes": ["minimum_living"], "places": FLOODED_VILLAGE,
-        "in_force_on": "2026-06-20", "per": "household", "amount": "500", "reason": "纪要"})
+    response = city.post(
+        "/grants/define/",
+        {
+            "name": "洪灾补贴",
+            "programmes": ["minimum_living"],
+            "places": FLOODED_VILLAGE,
+            "in_force_on": "2026-06-20",
+            "per": "household",
+            "amount": "500",
+            "reason": "纪要",
+        },
+    )
     assert response.status_code == 302
     page = city.get(response.url).content.decode()
     assert 'data-testid="total">1,500.00' in page

@@ -32,11 +32,14 @@ def parties(staff, make_user) -> Parties:
 
 
 def household_with_card(staff: Staff, number: int):
-    head = member_form(f"410821197001{number:02d}{number:03d}", f"户主{number}",
-                       social_security_card=f"62170000000000{number:04d}")
-    household, _warnings = create_household(staff.handler, household_form(members=[head],
-                                                                         incomes=[]),
-                                             reason="登记")
+    head = member_form(
+        f"410821197001{number:02d}{number:03d}",
+        f"户主{number}",
+        social_security_card=f"62170000000000{number:04d}",
+    )
+    household, _warnings = create_household(
+        staff.handler, household_form(members=[head], incomes=[]), reason="登记"
+    )
     return household
 
 
@@ -53,8 +56,10 @@ def approve_minimum_living(staff: Staff, household, day: str) -> Benefit:
 @pytest.fixture
 def on_benefit(staff, clock) -> list[Benefit]:
     clock.at("2026-03-02")
-    return [approve_minimum_living(staff, household_with_card(staff, n), "2026-03-02")
-            for n in (1, 2, 3)]
+    return [
+        approve_minimum_living(staff, household_with_card(staff, n), "2026-03-02")
+        for n in (1, 2, 3)
+    ]
 
 
 APRIL = datetime.date(2026, 4, 1)

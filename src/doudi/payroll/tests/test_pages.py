@@ -22,12 +22,12 @@ def client_for(user) -> Client:
     return client
 
 
-def test_the_three_parties_walk_a_payroll_through_the_pages(parties, on_benefit, clock,
-                                                             make_user):
+def test_the_three_parties_walk_a_payroll_through_the_pages(parties, on_benefit, clock, make_user):
     clock.at("2026-03-25")
     civil = client_for(parties.civil_affairs)
-    response = civil.post("/payroll/generate/", {"programme": "minimum_living",
-                                                 "month": "2026-04", "region": COUNTY})
+    response = civil.post(
+        "/payroll/generate/", {"programme": "minimum_living", "month": "2026-04", "region": COUNTY}
+    )
     payroll = Payroll.objects.get()
     assert response.status_code == 302 and response.url == f"/payroll/{payroll.pk}/"
     page = civil.get(f"/payroll/{payroll.pk}/").content.decode()
@@ -42,36 +42,48 @@ def test_the_three_parties_walk_a_payroll_through_the_pages(parties, on_benefit,
     payment = bank.get(f"/payroll/{payroll.pk}/bank.csv")
     assert payment["Content-Type"].startswith("text/csv")
     rows = payment.content.decode("utf-8-sig").strip().splitlines()
-    result = ["行号,社保卡号,金额（元）,结果,原因"] + [
-        f"{line},{card},{amount},成功," for line, _n, card, amount, *_r in
-        (row.split(",") for row in rows[2:-1])] + [",".join(rows[-1].split(",")[:3])]
+    result = (
+        ["行号,社保卡号,金额（元）,结果,原因"]
+        + [
+            f"{line},{card},{amount},成功,"
+            for line, _n, card, amount, *_r in (row.split(",") for row in rows[2:-1])
+        ]
+        + [",".join(rows[-1].split(",")[:3])]
+    )
     upload = io.BytesIO("\n".join(result).encode("utf-8"))
     upload.name = "result.csv"
     bank.post(f"/payroll/{payroll.pk}/reconcile/", {"file": upload})
     payroll.refresh_from_db()
     assert (payroll.state, payroll.paid_fen) == (PayrollState.RECONCILED, payroll.total_fen)
-    book = openpyxl.load_workbook(io.BytesIO(civil.get(f"/payroll/{payroll.pk}/report.xlsx")
-                                             .content))
+    book = openpyxl.load_workbook(
+        io.BytesIO(civil.get(f"/payroll/{payroll.pk}/report.xlsx").content)
+    )
     assert book.active.cell(row=book.active.max_row, column=5).value == 3
 
 
 def test_a_refused_step_shows_its_message(parties, on_benefit, clock):
     clock.at("2026-03-25")
     civil = client_for(parties.civil_affairs)
-    civil.post("/payroll/generate/", {"programme": "minimum_living", "month": "2026-04",
-                                      "region": COUNTY})
-    response = civil.post("/payroll/generate/", {"programme": "minimum_living",
-                                                 "month": "2026-04", "region": COUNTY},
-                          follow=True)
-    assert "没有需要发放的对象" in response.content.decode() or \
-        "Nobody is left" in response.content.decode()
+    civil.post(
+        "/payroll/generate/", {"programme": "minimum_living", "month": "2026-04", "region": COUNTY}
+    )
+    response = civil.post(
+        "/payroll/generate/",
+        {"programme": "minimum_living", "month": "2026-04", "region": COUNTY},
+        follow=True,
+    )
+    assert (
+        "没有需要发放的对象" in response.content.decode()
+        or "Nobody is left" in response.content.decode()
+    )
 
 
 def test_another_county_does_not_see_the_payroll(parties, on_benefit, clock, make_user):
     clock.at("2026-03-25")
     civil = client_for(parties.civil_affairs)
-    civil.post("/payroll/generate/", {"programme": "minimum_living", "month": "2026-04",
-                                      "region": COUNTY})
+    civil.post(
+        "/payroll/generate/", {"programme": "minimum_living", "month": "2026-04", "region": COUNTY}
+    )
     payroll = Payroll.objects.get()
     elsewhere = client_for(make_user(Role.FINANCE_OFFICER, OUTSIDE_COUNTY, "far_finance"))
     assert elsewhere.get(f"/payroll/{payroll.pk}/").status_code == 404

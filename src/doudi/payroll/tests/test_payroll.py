@@ -35,16 +35,28 @@ def sent(parties, month=APRIL) -> Payroll:
     return Payroll.objects.get(pk=payroll.pk)
 
 
-def result_csv(payroll: Payroll, *, failed: dict[int, str] | None = None, rows=None,
-               footer=None) -> bytes:
+def result_csv(
+    payroll: Payroll, *, failed: dict[int, str] | None = None, rows=None, footer=None
+) -> bytes:
     failed = failed or {}
-    lines = rows if rows is not None else [
-        [str(line.pk), line.card, f"{line.amount_fen / 100:.2f}",
-         "失败" if line.pk in failed else "成功", failed.get(line.pk, "")]
-        for line in payroll.lines.order_by("id")]
+    lines = (
+        rows
+        if rows is not None
+        else [
+            [
+                str(line.pk),
+                line.card,
+                f"{line.amount_fen / 100:.2f}",
+                "失败" if line.pk in failed else "成功",
+                failed.get(line.pk, ""),
+            ]
+            for line in payroll.lines.order_by("id")
+        ]
+    )
     total = footer or ["合计", str(payroll.line_count), f"{payroll.total_fen / 100:.2f}"]
-    text = "\n".join(",".join(row) for row in [["行号", "社保卡号", "金额（元）", "结果", "原因"],
-                                                 *lines, total])
+    text = "\n".join(
+        ",".join(row) for row in [["行号", "社保卡号", "金额（元）", "结果", "原因"], *lines, total]
+    )
     return text.encode("utf-8")
 
 
@@ -65,8 +77,9 @@ def test_generated_from_the_benefits_in_force_and_totals_add_up(parties, on_bene
 def test_no_benefit_before_its_first_month(parties, on_benefit, clock):
     clock.at("2026-03-03")
     with pytest.raises(DoudiError):
-        services.generate(parties.civil_affairs, "minimum_living", datetime.date(2026, 3, 1),
-                          COUNTY)
+        services.generate(
+            parties.civil_affairs, "minimum_living", datetime.date(2026, 3, 1), COUNTY
+        )
 
 
 def test_a_crash_mid_generation_leaves_nothing(parties, on_benefit, clock, monkeypatch):
@@ -82,8 +95,14 @@ def test_a_crash_mid_generation_leaves_nothing(parties, on_benefit, clock, monke
 
 def test_a_dead_recipient_is_not_paid(staff, parties, on_benefit, clock):
     clock.at("2026-03-20")
-    end_membership(staff.handler, on_benefit[0].payee_id, left_on=datetime.date(2026, 3, 18),
-                   leave_reason="death", death_date=datetime.date(2026, 3, 18), reason="死亡")
+    end_membership(
+        staff.handler,
+        on_benefit[0].payee_id,
+        left_on=datetime.date(2026, 3, 18),
+        leave_reason="death",
+        death_date=datetime.date(2026, 3, 18),
+        reason="死亡",
+    )
     payroll = services.generate(parties.civil_affairs, "minimum_living", APRIL, COUNTY)
     assert payroll.line_count == 2
     assert on_benefit[0].pk not in set(payroll.lines.values_list("benefit_id", flat=True))
@@ -107,16 +126,21 @@ def test_each_party_does_only_its_own_step(parties, on_benefit, clock):
     assert footer == ["合计", "3", f"{payroll.total_fen / 100:.2f}"]
     assert Payroll.objects.get(pk=payroll.pk).state == PayrollState.SENT
     actions = AuditEvent.objects.filter(object_type="payroll").values_list("action", flat=True)
-    assert list(actions.order_by("seq")) == ["payroll.generate", "payroll.submit",
-                                             "payroll.approve", "payroll.send"]
+    assert list(actions.order_by("seq")) == [
+        "payroll.generate",
+        "payroll.submit",
+        "payroll.approve",
+        "payroll.send",
+    ]
 
 
 def test_failed_lines_are_reissued_once(parties, on_benefit, clock):
     clock.at("2026-03-25")
     april = sent(parties)
     first = april.lines.order_by("id").first()
-    services.reconcile(parties.bank, april.pk, result_csv(april, failed={first.pk: "卡已挂失"}),
-                       "csv")
+    services.reconcile(
+        parties.bank, april.pk, result_csv(april, failed={first.pk: "卡已挂失"}), "csv"
+    )
     april.refresh_from_db()
     assert (april.state, april.failed_fen) == (PayrollState.RECONCILED, first.amount_fen)
     assert april.paid_fen == april.total_fen - first.amount_fen
@@ -135,8 +159,10 @@ def test_failed_lines_are_reissued_once(parties, on_benefit, clock):
 def test_a_malformed_result_file_is_refused_whole(parties, on_benefit, clock, fault):
     clock.at("2026-03-25")
     payroll = sent(parties)
-    lines = [[str(line.pk), line.card, f"{line.amount_fen / 100:.2f}", "成功", ""]
-             for line in payroll.lines.order_by("id")]
+    lines = [
+        [str(line.pk), line.card, f"{line.amount_fen / 100:.2f}", "成功", ""]
+        for line in payroll.lines.order_by("id")
+    ]
     footer = None
     if fault == "totals":
         footer = ["合计", "3", f"{payroll.total_fen / 100 + 0.01:.2f}"]
@@ -147,8 +173,9 @@ def test_a_malformed_result_file_is_refused_whole(parties, on_benefit, clock, fa
     else:
         lines[2] = lines[1]
     with pytest.raises(ValidationFailed) as caught:
-        services.reconcile(parties.bank, payroll.pk, result_csv(payroll, rows=lines,
-                                                                footer=footer), "csv")
+        services.reconcile(
+            parties.bank, payroll.pk, result_csv(payroll, rows=lines, footer=footer), "csv"
+        )
     assert "nothing was recorded" in caught.value.render("en")
     assert Payroll.objects.get(pk=payroll.pk).state == PayrollState.SENT
     assert set(payroll.lines.values_list("status", flat=True)) == {LineStatus.PENDING}
@@ -169,8 +196,14 @@ def test_arrears_for_a_late_approval(staff, parties, on_benefit, clock):
 def test_finance_is_warned_before_the_budget_is_exceeded(parties, on_benefit, clock):
     clock.at("2026-03-25")
     payroll = services.generate(parties.civil_affairs, "minimum_living", APRIL, COUNTY)
-    services.set_budget(parties.finance, "minimum_living", 2026, COUNTY, payroll.total_fen - 1,
-                        reason="2026 年低保预算")
+    services.set_budget(
+        parties.finance,
+        "minimum_living",
+        2026,
+        COUNTY,
+        payroll.total_fen - 1,
+        reason="2026 年低保预算",
+    )
     services.submit(parties.civil_affairs, payroll.pk)
     with pytest.raises(DoudiError) as caught:
         services.approve(parties.finance, payroll.pk)
@@ -200,8 +233,14 @@ def test_recovery_of_a_month_paid_after_the_stop(staff, parties, on_benefit, clo
 
 def test_those_left_out_of_a_payroll_are_listed(staff, parties, on_benefit, clock):
     clock.at("2026-03-20")
-    end_membership(staff.handler, on_benefit[1].payee_id, left_on=datetime.date(2026, 3, 18),
-                   leave_reason="death", death_date=datetime.date(2026, 3, 18), reason="死亡")
+    end_membership(
+        staff.handler,
+        on_benefit[1].payee_id,
+        left_on=datetime.date(2026, 3, 18),
+        leave_reason="death",
+        death_date=datetime.date(2026, 3, 18),
+        reason="死亡",
+    )
     left_out = queries.unpayable(parties.civil_affairs, "minimum_living", APRIL, COUNTY)
     assert [b.pk for b in left_out] == [on_benefit[1].pk]
 
@@ -210,15 +249,15 @@ def test_the_report_matches_the_lines_to_the_fen(parties, on_benefit, clock):
     clock.at("2026-03-25")
     april = sent(parties)
     first = april.lines.order_by("id").first()
-    services.reconcile(parties.bank, april.pk, result_csv(april, failed={first.pk: "户名不符"}),
-                       "csv")
+    services.reconcile(
+        parties.bank, april.pk, result_csv(april, failed={first.pk: "户名不符"}), "csv"
+    )
     rows = queries.report(queries.lines_of(parties.finance, april.pk))
     assert len(rows) == 1
     row = rows[0]
     assert (row.place, row.people, row.households, row.lines) == ("410821902000", 3, 3, 3)
     assert row.amount_fen == april.total_fen
-    assert (row.paid_fen, row.failed_fen) == (april.total_fen - first.amount_fen,
-                                              first.amount_fen)
+    assert (row.paid_fen, row.failed_fen) == (april.total_fen - first.amount_fen, first.amount_fen)
     month = queries.report(queries.month_lines(parties.finance, APRIL, COUNTY), place_digits=6)
     assert month[0].amount_fen == april.total_fen and month[0].place == COUNTY
 

@@ -68,8 +68,11 @@ def test_a_bad_form_gets_every_problem_by_field_in_both_languages(handler):
 def test_search_by_id_number_goes_in_the_body(handler):
     client = api_as(handler)
     created = _create(client)
-    response = client.post("/api/v1/households/search/",
-                           {"id_number": valid_id_number("41082119720202002")}, format="json")
+    response = client.post(
+        "/api/v1/households/search/",
+        {"id_number": valid_id_number("41082119720202002")},
+        format="json",
+    )
     assert [row["id"] for row in response.json()["results"]] == [created["id"]]
     assert response.json()["results"][0]["head_name"] == "张三"
     by_name = client.get("/api/v1/households/?name=李").json()["results"]
@@ -80,18 +83,30 @@ def test_search_by_id_number_goes_in_the_body(handler):
 def test_member_changes_and_as_of(handler):
     client = api_as(handler)
     created = _create(client)
-    child = member_form("41082120150505003", "张小", relation="child",
-                        marital_status="unmarried", education="primary", in_school=True,
-                        employment="student")
-    response = client.post(f"/api/v1/households/{created['id']}/members/",
-                           {**child, "reason": "出生登记"}, format="json")
+    child = member_form(
+        "41082120150505003",
+        "张小",
+        relation="child",
+        marital_status="unmarried",
+        education="primary",
+        in_school=True,
+        employment="student",
+    )
+    response = client.post(
+        f"/api/v1/households/{created['id']}/members/",
+        {**child, "reason": "出生登记"},
+        format="json",
+    )
     assert response.status_code == 201
     assert len(response.json()["household"]["members"]) == 3
     versions = client.get(f"/api/v1/households/{created['id']}/versions/").json()
     assert [v["version"] for v in versions] == [2, 1]
     spouse = next(m for m in created["members"] if m["name"] == "李四")
-    ended = client.post(f"/api/v1/members/{spouse['key']}/end/",
-                        {"leave_reason": "moved_out", "reason": "迁出"}, format="json")
+    ended = client.post(
+        f"/api/v1/members/{spouse['key']}/end/",
+        {"leave_reason": "moved_out", "reason": "迁出"},
+        format="json",
+    )
     assert ended.status_code == 200
     assert [m["name"] for m in ended.json()["former_members"]] == ["李四"]
     bad_date = client.get(f"/api/v1/households/{created['id']}/?as_of=2026-13-01")
@@ -101,17 +116,31 @@ def test_member_changes_and_as_of(handler):
 def test_money_facts_are_added_in_fen_and_removed_with_a_reason(handler):
     client = api_as(handler)
     created = _create(client)
-    response = client.post(f"/api/v1/households/{created['id']}/assets/",
-                           {"type": "vehicle", "value_fen": 3_000_000, "vehicle_type": "car",
-                            "reason": "入户核查发现"}, format="json")
+    response = client.post(
+        f"/api/v1/households/{created['id']}/assets/",
+        {
+            "type": "vehicle",
+            "value_fen": 3_000_000,
+            "vehicle_type": "car",
+            "reason": "入户核查发现",
+        },
+        format="json",
+    )
     asset = response.json()["assets"][0]
     assert asset["value_fen"] == 3_000_000 and asset["vehicle_type"] == "car"
-    refused = client.post(f"/api/v1/households/{created['id']}/assets/",
-                          {"type": "home", "value_fen": 1}, format="json")
+    refused = client.post(
+        f"/api/v1/households/{created['id']}/assets/",
+        {"type": "home", "value_fen": 1},
+        format="json",
+    )
     assert refused.status_code == 400
     assert refused.json()["error"]["problems"][0]["field"] == "floor_area_m2"
-    assert client.post(f"/api/v1/facts/asset/{asset['key']}/remove/", {"reason": "误录"},
-                       format="json").status_code == 204
+    assert (
+        client.post(
+            f"/api/v1/facts/asset/{asset['key']}/remove/", {"reason": "误录"}, format="json"
+        ).status_code
+        == 204
+    )
     assert client.get(f"/api/v1/households/{created['id']}/").json()["assets"] == []
 
 
@@ -124,8 +153,10 @@ def test_reveal_is_audited_and_outsiders_see_nothing(handler, make_user):
     assert AuditEvent.objects.filter(action="household.reveal_id_number").count() == 1
     outsider = api_as(make_user(Role.TOWNSHIP_HANDLER, "410825902000", username="wen"))
     assert outsider.get(f"/api/v1/households/{created['id']}/").status_code == 404
-    assert outsider.post(f"/api/v1/members/{key}/reveal/", {"reason": "x"},
-                         format="json").status_code == 404
+    assert (
+        outsider.post(f"/api/v1/members/{key}/reveal/", {"reason": "x"}, format="json").status_code
+        == 404
+    )
     assert outsider.get("/api/v1/households/").json()["results"] == []
     finance = api_as(make_user(Role.FINANCE_OFFICER))
     assert finance.get(f"/api/v1/households/{created['id']}/").status_code == 403

@@ -42,13 +42,23 @@ def handler(make_user):
     return make_user(Role.TOWNSHIP_HANDLER)
 
 
-def member(household: str, first17: str, name: str, relation: str = "户主",
-           **cells: object) -> dict[str, object]:
+def member(
+    household: str, first17: str, name: str, relation: str = "户主", **cells: object
+) -> dict[str, object]:
     """A member row of sheet 成员, by column header; ``first17`` fixes the ID number."""
-    return {"户编号": household, "居住地区划代码": INSIDE_VILLAGE, "姓名": name,
-            "身份证号": valid_id_number(first17), "与户主关系": relation, "户籍性质": "农村",
-            "婚姻状况": "已婚", "文化程度": "初中", "就业状况": "务农", "加入日期": "2020-01-01",
-            **cells}
+    return {
+        "户编号": household,
+        "居住地区划代码": INSIDE_VILLAGE,
+        "姓名": name,
+        "身份证号": valid_id_number(first17),
+        "与户主关系": relation,
+        "户籍性质": "农村",
+        "婚姻状况": "已婚",
+        "文化程度": "初中",
+        "就业状况": "务农",
+        "加入日期": "2020-01-01",
+        **cells,
+    }
 
 
 def fill(sheets: dict[str, list[dict[str, object]]]) -> bytes:
@@ -76,8 +86,11 @@ def cells_of(error: ValidationFailed) -> list[tuple[int, str]]:
 
 
 def nothing_was_written() -> bool:
-    return not (Household.objects.exists() or Member.objects.exists()
-                or AuditEvent.objects.filter(action="household.import").exists())
+    return not (
+        Household.objects.exists()
+        or Member.objects.exists()
+        or AuditEvent.objects.filter(action="household.import").exists()
+    )
 
 
 # ---------------------------------------------------------------------------- the template
@@ -91,46 +104,95 @@ def test_the_template_has_every_column_a_guide_and_drop_downs():
     guide = {row[1] for row in book["说明"].iter_rows(values_only=True)}
     assert {c.header for sheet in excel.SHEETS for c in sheet.columns} <= guide
     assert "户主（head）" in str(list(book["说明"].values))
-    relation = next(v for v in book["成员"].data_validations.dataValidation
-                    if "F2" in str(v.sqref))
+    relation = next(v for v in book["成员"].data_validations.dataValidation if "F2" in str(v.sqref))
     assert relation.type == "list" and not relation.showErrorMessage
     assert book["成员"].column_dimensions["E"].number_format == "@"  # ID numbers stay text
 
 
 def test_a_filled_template_round_trips_into_the_registry(handler):
     head, spouse, child = "41082119700101001", "41082119720202002", "41082120150303003"
-    data = fill({
-        "成员": [
-            member("A", head, "张三", 地址="示例一村 3 组 12 号"),
-            member("A", spouse, "李四", "spouse", 婚姻状况="married"),
-            member("A", child, "张小", "子女", 婚姻状况="未婚", 文化程度="小学", 在校="是",
-                   就业状况="在校学生", 残疾类别="肢体", 残疾等级="二级",
-                   生活自理失能项="洗澡、dressing", 加入日期=datetime.datetime(2015, 3, 3)),
-            member("B", "41082119500505005", "王五", 居住地区划代码=SECOND_VILLAGE,
-                   婚姻状况="丧偶", 文化程度="未上学", 就业状况="非劳动年龄"),
-        ],
-        "收入": [
-            {"户编号": "A", "成员身份证号": valid_id_number(head), "月份": "2026-09",
-             "类型": "工资性收入", "金额（元）": 800},
-            {"户编号": "B", "月份": datetime.datetime(2026, 9, 1), "类型": "business",
-             "金额（元）": "1,200.50", "备注": "小卖部"},
-        ],
-        "刚性支出": [{"户编号": "A", "成员身份证号": valid_id_number(spouse).lower(),
-                      "月份": "2026-09", "类型": "医疗费用", "金额（元）": 300.25}],
-        "财产": [
-            {"户编号": "A", "类型": "机动车辆", "价值（元）": 30000, "车辆类型": "小汽车"},
-            {"户编号": "B", "类型": "房屋", "价值（元）": "150000", "住房面积（平方米）": 86.5},
-        ],
-    })
+    data = fill(
+        {
+            "成员": [
+                member("A", head, "张三", 地址="示例一村 3 组 12 号"),
+                member("A", spouse, "李四", "spouse", 婚姻状况="married"),
+                member(
+                    "A",
+                    child,
+                    "张小",
+                    "子女",
+                    婚姻状况="未婚",
+                    文化程度="小学",
+                    在校="是",
+                    就业状况="在校学生",
+                    残疾类别="肢体",
+                    残疾等级="二级",
+                    生活自理失能项="洗澡、dressing",
+                    加入日期=datetime.datetime(2015, 3, 3),
+                ),
+                member(
+                    "B",
+                    "41082119500505005",
+                    "王五",
+                    居住地区划代码=SECOND_VILLAGE,
+                    婚姻状况="丧偶",
+                    文化程度="未上学",
+                    就业状况="非劳动年龄",
+                ),
+            ],
+            "收入": [
+                {
+                    "户编号": "A",
+                    "成员身份证号": valid_id_number(head),
+                    "月份": "2026-09",
+                    "类型": "工资性收入",
+                    "金额（元）": 800,
+                },
+                {
+                    "户编号": "B",
+                    "月份": datetime.datetime(2026, 9, 1),
+                    "类型": "business",
+                    "金额（元）": "1,200.50",
+                    "备注": "小卖部",
+                },
+            ],
+            "刚性支出": [
+                {
+                    "户编号": "A",
+                    "成员身份证号": valid_id_number(spouse).lower(),
+                    "月份": "2026-09",
+                    "类型": "医疗费用",
+                    "金额（元）": 300.25,
+                }
+            ],
+            "财产": [
+                {"户编号": "A", "类型": "机动车辆", "价值（元）": 30000, "车辆类型": "小汽车"},
+                {"户编号": "B", "类型": "房屋", "价值（元）": "150000", "住房面积（平方米）": 86.5},
+            ],
+        }
+    )
     summary = import_households(handler, data, "村里.xlsx", today=TODAY)
-    assert (summary.households, summary.members, summary.incomes, summary.expenses,
-            summary.assets, summary.warnings) == (2, 4, 2, 1, 2, ())
+    assert (
+        summary.households,
+        summary.members,
+        summary.incomes,
+        summary.expenses,
+        summary.assets,
+        summary.warnings,
+    ) == (2, 4, 2, 1, 2, ())
     a, b = Household.objects.order_by("id")
-    assert (a.region_id, a.address, b.region_id) == (INSIDE_VILLAGE, "示例一村 3 组 12 号",
-                                                     SECOND_VILLAGE)
+    assert (a.region_id, a.address, b.region_id) == (
+        INSIDE_VILLAGE,
+        "示例一村 3 组 12 号",
+        SECOND_VILLAGE,
+    )
     kid = a.members.get(name="张小")
     assert (kid.relation, kid.in_school, kid.education, kid.employment) == (
-        "child", True, "primary", "student")
+        "child",
+        True,
+        "primary",
+        "student",
+    )
     assert (kid.disability_category, kid.disability_grade) == ("physical", 2)
     assert kid.self_care_failed == ["dressing", "bathing"]
     assert kid.joined_on == datetime.date(2015, 3, 3) and kid.sex == "male"
@@ -168,9 +230,13 @@ def thousand_members(bad_index: int | None = None) -> bytes:
         number = valid_id_number(first17)
         if index == bad_index:
             number = with_wrong_check_digit(number)
-        values = member(f"H{index // 3}", first17, f"成员{index}",
-                        "户主" if index % 3 == 0 else "子女",
-                        居住地区划代码=INSIDE_VILLAGE if index // 3 % 2 else SECOND_VILLAGE)
+        values = member(
+            f"H{index // 3}",
+            first17,
+            f"成员{index}",
+            "户主" if index % 3 == 0 else "子女",
+            居住地区划代码=INSIDE_VILLAGE if index // 3 % 2 else SECOND_VILLAGE,
+        )
         values["身份证号"] = number
         rows.append([values.get(header) for header in headers])
     for sheet in (excel.INCOMES, excel.EXPENSES, excel.ASSETS):
@@ -181,7 +247,8 @@ def thousand_members(bad_index: int | None = None) -> bytes:
 
 
 def test_one_bad_checksum_among_a_thousand_rows_imports_nothing_and_names_its_cell(
-        handler, django_assert_max_num_queries):
+    handler, django_assert_max_num_queries
+):
     error = refusal(handler, thousand_members(bad_index=500))
     (problem,) = error.problems
     assert (problem.row, problem.column, problem.field) == (502, "成员!身份证号", "成员!身份证号")
@@ -201,23 +268,30 @@ def test_one_bad_checksum_among_a_thousand_rows_imports_nothing_and_names_its_ce
 
 def test_every_fault_in_every_sheet_is_named_at_once_and_nothing_is_written(handler):
     head = "41082119700101001"
-    data = fill({
-        "成员": [
-            member("A", head, "张三"),
-            member("A", "41082119720202002", "李四", "堂兄"),
-            {},  # a blank row is skipped, and the rows below keep their Excel numbers
-            member("A", "41082119900303003", "", "子女", 居住地区划代码=SECOND_VILLAGE),
-            member("", "41082119900404004", "无户"),
-        ],
-        "收入": [
-            {"户编号": "A", "月份": "2026-09", "类型": "工资", "金额（元）": "1.005"},
-            {"户编号": "A", "月份": "2026-13", "类型": "工资", "金额（元）": 10},
-            {"户编号": "A", "成员身份证号": valid_id_number("41082119990909009"),
-             "月份": "2026-09", "类型": "工资", "金额（元）": 10},
-        ],
-        "刚性支出": [{"户编号": "Z", "月份": "2026-09", "类型": "医疗费用", "金额（元）": 1}],
-        "财产": [{"户编号": "A", "类型": "机动车辆", "价值（元）": 1000}],
-    })
+    data = fill(
+        {
+            "成员": [
+                member("A", head, "张三"),
+                member("A", "41082119720202002", "李四", "堂兄"),
+                {},  # a blank row is skipped, and the rows below keep their Excel numbers
+                member("A", "41082119900303003", "", "子女", 居住地区划代码=SECOND_VILLAGE),
+                member("", "41082119900404004", "无户"),
+            ],
+            "收入": [
+                {"户编号": "A", "月份": "2026-09", "类型": "工资", "金额（元）": "1.005"},
+                {"户编号": "A", "月份": "2026-13", "类型": "工资", "金额（元）": 10},
+                {
+                    "户编号": "A",
+                    "成员身份证号": valid_id_number("41082119990909009"),
+                    "月份": "2026-09",
+                    "类型": "工资",
+                    "金额（元）": 10,
+                },
+            ],
+            "刚性支出": [{"户编号": "Z", "月份": "2026-09", "类型": "医疗费用", "金额（元）": 1}],
+            "财产": [{"户编号": "A", "类型": "机动车辆", "价值（元）": 1000}],
+        }
+    )
     error = refusal(handler, data)
     assert cells_of(error) == [
         (3, "成员!与户主关系"),
@@ -241,11 +315,15 @@ def test_every_fault_in_every_sheet_is_named_at_once_and_nothing_is_written(hand
 
 def test_an_id_number_active_in_the_database_or_twice_in_the_file_is_refused(handler):
     services.create_household(handler, household_form())  # 张三 41082119700101001
-    data = fill({"成员": [
-        member("A", "41082119800101001", "王五"),
-        member("A", "41082119700101001", "张三", "父母"),
-        member("B", "41082119800101001", "王五"),
-    ]})
+    data = fill(
+        {
+            "成员": [
+                member("A", "41082119800101001", "王五"),
+                member("A", "41082119700101001", "张三", "父母"),
+                member("B", "41082119800101001", "王五"),
+            ]
+        }
+    )
     error = refusal(handler, data)
     assert cells_of(error) == [(3, "成员!身份证号"), (4, "成员!身份证号")]
     clash = error.problems[0].render("en")
@@ -256,22 +334,32 @@ def test_an_id_number_active_in_the_database_or_twice_in_the_file_is_refused(han
 
 
 def test_a_former_member_may_appear_in_two_households(handler):
-    data = fill({"成员": [
-        member("A", "41082119800101001", "王五"),
-        member("B", "41082119600101001", "王大"),
-        member("B", "41082119800101001", "王五", "子女", 离开日期="2025-01-01", 离开原因="分户"),
-    ]})
+    data = fill(
+        {
+            "成员": [
+                member("A", "41082119800101001", "王五"),
+                member("B", "41082119600101001", "王大"),
+                member(
+                    "B", "41082119800101001", "王五", "子女", 离开日期="2025-01-01", 离开原因="分户"
+                ),
+            ]
+        }
+    )
     assert import_households(handler, data, "f.xlsx", today=TODAY).members == 3
 
 
 def test_a_household_outside_the_importers_jurisdiction_is_refused(handler):
-    data = fill({"成员": [
-        member("A", "41082119800101001", "王五", 居住地区划代码=OUTSIDE_VILLAGE),
-        member("B", "41082119800202002", "赵六", 居住地区划代码="410821901001"),
-        member("C", "41082119800303003", "孙七", 居住地区划代码=OUTSIDE_TOWNSHIP),
-        member("D", "41082119800404004", "周八", 居住地区划代码="410821902000"),
-        member("E", "41082119800505005", "吴九", 居住地区划代码="410821902009"),
-    ]})
+    data = fill(
+        {
+            "成员": [
+                member("A", "41082119800101001", "王五", 居住地区划代码=OUTSIDE_VILLAGE),
+                member("B", "41082119800202002", "赵六", 居住地区划代码="410821901001"),
+                member("C", "41082119800303003", "孙七", 居住地区划代码=OUTSIDE_TOWNSHIP),
+                member("D", "41082119800404004", "周八", 居住地区划代码="410821902000"),
+                member("E", "41082119800505005", "吴九", 居住地区划代码="410821902009"),
+            ]
+        }
+    )
     error = refusal(handler, data)
     assert cells_of(error) == [(row, "成员!居住地区划代码") for row in range(2, 7)]
     english = [problem.render("en") for problem in error.problems]
@@ -294,8 +382,9 @@ SHAPE_FAULTS = [
 ]
 
 
-@pytest.mark.parametrize(("label", "change", "message"), SHAPE_FAULTS,
-                         ids=[fault[0] for fault in SHAPE_FAULTS])
+@pytest.mark.parametrize(
+    ("label", "change", "message"), SHAPE_FAULTS, ids=[fault[0] for fault in SHAPE_FAULTS]
+)
 def test_a_file_not_shaped_like_the_template_is_refused_whole(handler, label, change, message):
     data = fill({"成员": [member("A", "41082119800101001", "王五")]})
     with pytest.raises(DoudiError) as caught:
@@ -349,50 +438,100 @@ def _with_raw_number(data: bytes, placeholder: str, raw: str) -> bytes:
     with zipfile.ZipFile(output, "w") as target:
         for item in source.infolist():
             content = source.read(item)
-            target.writestr(item, content.replace(f"<v>{placeholder}</v>".encode(),
-                                                  f"<v>{raw}</v>".encode()))
+            target.writestr(
+                item, content.replace(f"<v>{placeholder}</v>".encode(), f"<v>{raw}</v>".encode())
+            )
     return output.getvalue()
 
 
 def test_yuan_become_exact_fen_and_a_third_decimal_is_refused(handler):
     amounts = [0.1, 0.2, 0.29, 19.99, 1.15, "1234.56", "0.10", 777.125]
-    data = fill({
-        "成员": [member("A", "41082119800101001", "王五")],
-        "收入": [{"户编号": "A", "月份": "2026-09", "类型": "工资", "金额（元）": amount}
-                 for amount in amounts],
-    })
+    data = fill(
+        {
+            "成员": [member("A", "41082119800101001", "王五")],
+            "收入": [
+                {"户编号": "A", "月份": "2026-09", "类型": "工资", "金额（元）": amount}
+                for amount in amounts
+            ],
+        }
+    )
     # 0.1 + 0.2 computed in Excel is stored as 0.30000000000000004: Excel shows 0.3.
     data = _with_raw_number(data, "777.125", "0.30000000000000004")
     import_households(handler, data, "f.xlsx", today=TODAY)
     assert list(Income.objects.order_by("id").values_list("amount_fen", flat=True)) == [
-        10, 20, 29, 1999, 115, 123456, 10, 30]
+        10,
+        20,
+        29,
+        1999,
+        115,
+        123456,
+        10,
+        30,
+    ]
     for amount in ("1.005", 12.345):
-        data = fill({
-            "成员": [member("B", "41082119900101001", "赵六")],
-            "财产": [{"户编号": "B", "类型": "存款", "价值（元）": amount}],
-        })
+        data = fill(
+            {
+                "成员": [member("B", "41082119900101001", "赵六")],
+                "财产": [{"户编号": "B", "类型": "存款", "价值（元）": amount}],
+            }
+        )
         error = refusal(handler, data)
         assert cells_of(error) == [(2, "财产!价值（元）")]
         assert "at most two decimals" in error.problems[0].render("en")
 
 
 def test_chinese_labels_and_codes_are_both_accepted():
-    by_label = member("A", "41082119800101001", "王五", "户主", 户籍性质="城镇", 婚姻状况="离异",
-                      文化程度="大专", 就业状况="灵活就业", 残疾类别="视力", 残疾等级=1,
-                      生活自理失能项="进食，如厕", 在校="否", 不计入原因="服刑人员")
-    by_code = member("B", "41082119900101001", "赵六", "head", 户籍性质="urban",
-                     婚姻状况="divorced", 文化程度="college", 就业状况="flexible",
-                     残疾类别="visual", 残疾等级="1", 生活自理失能项="eating toileting",
-                     在校=False, 不计入原因="prisoner")
+    by_label = member(
+        "A",
+        "41082119800101001",
+        "王五",
+        "户主",
+        户籍性质="城镇",
+        婚姻状况="离异",
+        文化程度="大专",
+        就业状况="灵活就业",
+        残疾类别="视力",
+        残疾等级=1,
+        生活自理失能项="进食，如厕",
+        在校="否",
+        不计入原因="服刑人员",
+    )
+    by_code = member(
+        "B",
+        "41082119900101001",
+        "赵六",
+        "head",
+        户籍性质="urban",
+        婚姻状况="divorced",
+        文化程度="college",
+        就业状况="flexible",
+        残疾类别="visual",
+        残疾等级="1",
+        生活自理失能项="eating toileting",
+        在校=False,
+        不计入原因="prisoner",
+    )
     workbook = excel.read_households_workbook(fill({"成员": [by_label, by_code]}))
     forms = [h.form["members"][0] for h in workbook.households]
     for form in forms:
         del form["key"], form["id_number"], form["name"]
-    assert forms[0] == forms[1] == {
-        "relation": "head", "hukou_type": "urban", "marital_status": "divorced",
-        "education": "college", "employment": "flexible", "disability_category": "visual",
-        "disability_grade": 1, "self_care_failed": ["eating", "toileting"], "in_school": False,
-        "excluded_reason": "prisoner", "joined_on": "2020-01-01"}
+    assert (
+        forms[0]
+        == forms[1]
+        == {
+            "relation": "head",
+            "hukou_type": "urban",
+            "marital_status": "divorced",
+            "education": "college",
+            "employment": "flexible",
+            "disability_category": "visual",
+            "disability_grade": 1,
+            "self_care_failed": ["eating", "toileting"],
+            "in_school": False,
+            "excluded_reason": "prisoner",
+            "joined_on": "2020-01-01",
+        }
+    )
 
 
 def test_an_unknown_birthplace_is_a_warning_and_the_household_is_imported(handler):
@@ -407,16 +546,24 @@ def test_an_unknown_birthplace_is_a_warning_and_the_household_is_imported(handle
 # ---------------------------------------------------------------------------- the export
 
 
-def test_the_export_holds_the_jurisdictions_households_with_masked_numbers_only(
-        handler, make_user):
+def test_the_export_holds_the_jurisdictions_households_with_masked_numbers_only(handler, make_user):
     inside, _ = services.create_household(handler, household_form())
     card = valid_id_number("41082119900909009")
-    other, _ = services.create_household(handler, household_form(
-        region=SECOND_VILLAGE, incomes=[], members=[
-            member_form("41082119900909009", "王五", social_security_card=card)]))
+    other, _ = services.create_household(
+        handler,
+        household_form(
+            region=SECOND_VILLAGE,
+            incomes=[],
+            members=[member_form("41082119900909009", "王五", social_security_card=card)],
+        ),
+    )
     outsider = make_user(Role.TOWNSHIP_HANDLER, OUTSIDE_TOWNSHIP, username="wen_handler")
-    outside, _ = services.create_household(outsider, household_form(
-        region=OUTSIDE_VILLAGE, incomes=[], members=[member_form("41082519800101001", "孙七")]))
+    outside, _ = services.create_household(
+        outsider,
+        household_form(
+            region=OUTSIDE_VILLAGE, incomes=[], members=[member_form("41082519800101001", "孙七")]
+        ),
+    )
     content = export_households(handler, HouseholdFilter())
     rows = list(openpyxl.load_workbook(io.BytesIO(content))["家庭成员"].values)
     assert rows[0] == excel.EXPORT_HEADERS
@@ -431,7 +578,9 @@ def test_the_export_holds_the_jurisdictions_households_with_masked_numbers_only(
         assert valid_id_number(first17) not in xml
     named = export_households(handler, HouseholdFilter(name="王"))
     assert [r[5] for r in openpyxl.load_workbook(io.BytesIO(named)).active.values] == [
-        "姓名", "王五"]
+        "姓名",
+        "王五",
+    ]
     with pytest.raises(NotPermitted):
         export_households(make_user(Role.FINANCE_OFFICER), HouseholdFilter())
 
@@ -470,8 +619,7 @@ def test_the_pages_download_import_and_export(browser, make_user):
     assert template["Content-Type"] == excel.XLSX_CONTENT_TYPE
     assert browser.get("/households/import/").status_code == 200
     bad = fill({"成员": [member("A", "41082119800101001", "王五", 与户主关系="堂兄")]})
-    refused = browser.post("/households/import/",
-                           {"file": SimpleUploadedFile("bad.xlsx", bad)})
+    refused = browser.post("/households/import/", {"file": SimpleUploadedFile("bad.xlsx", bad)})
     assert refused.status_code == 400
     html = refused.content.decode()
     assert 'data-testid="problems"' in html and "与户主关系" in html and "堂兄" in html
@@ -481,10 +629,12 @@ def test_the_pages_download_import_and_export(browser, make_user):
     assert Household.objects.count() == 1
     exported = browser.get("/households/export/?name=王&place=410821")
     assert b"".join(exported.streaming_content).startswith(b"PK")
-    by_number = browser.post("/households/export/",
-                             {"id_number": valid_id_number("41082119800101001")})
-    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(by_number.streaming_content)))
-                .active.values)
+    by_number = browser.post(
+        "/households/export/", {"id_number": valid_id_number("41082119800101001")}
+    )
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(b"".join(by_number.streaming_content))).active.values
+    )
     assert len(rows) == 2 and rows[1][5] == "王五"
     village_worker = Client()
     village_worker.force_login(make_user(Role.VILLAGE_WORKER))

@@ -47,18 +47,36 @@ def test_the_list_shows_masked_numbers_and_finds_by_name_and_by_posted_id(browse
 
 
 def test_registering_with_errors_shows_them_on_the_fields(browser):
-    response = browser.post("/households/new/", {
-        "region": "410821902001", "name": "", "id_number": "41082119700101001X",
-        "hukou_type": "rural", "marital_status": "married", "education": "junior",
-        "employment": "farming"})
+    response = browser.post(
+        "/households/new/",
+        {
+            "region": "410821902001",
+            "name": "",
+            "id_number": "41082119700101001X",
+            "hukou_type": "rural",
+            "marital_status": "married",
+            "education": "junior",
+            "employment": "farming",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert 'data-field="name"' in html and 'data-field="id_number"' in html
     assert not Household.objects.exists()
-    ok = browser.post("/households/new/", {
-        "region": "410821902001", "name": "王五", "id_number": valid_id_number("41082119800101001"),
-        "hukou_type": "rural", "marital_status": "married", "education": "junior",
-        "employment": "farming", "address": "示例一村 1 号", "reason": "申请"})
+    ok = browser.post(
+        "/households/new/",
+        {
+            "region": "410821902001",
+            "name": "王五",
+            "id_number": valid_id_number("41082119800101001"),
+            "hukou_type": "rural",
+            "marital_status": "married",
+            "education": "junior",
+            "employment": "farming",
+            "address": "示例一村 1 号",
+            "reason": "申请",
+        },
+    )
     assert ok.status_code == 302
     assert Member.objects.get().relation == "head"
 
@@ -75,16 +93,22 @@ def test_the_detail_page_shows_the_household_and_its_past(browser, household):
 
 def test_member_death_and_income_through_the_pages(browser, household):
     spouse = household.members.get(name="李四")
-    response = browser.post(f"/households/members/{spouse.pk}/end/", {
-        "leave_reason": "death", "death_date": "2026-10-01", "reason": "死亡"})
+    response = browser.post(
+        f"/households/members/{spouse.pk}/end/",
+        {"leave_reason": "death", "death_date": "2026-10-01", "reason": "死亡"},
+    )
     assert response.status_code == 302
     spouse.refresh_from_db()
     assert spouse.left_on == datetime.date(2026, 10, 1)
-    bad = browser.post(f"/households/{household.pk}/income/new/", {
-        "month": "2026-10", "type": "wage", "amount": "12.345"})
+    bad = browser.post(
+        f"/households/{household.pk}/income/new/",
+        {"month": "2026-10", "type": "wage", "amount": "12.345"},
+    )
     assert bad.status_code == 400 and 'data-field="amount_fen"' in bad.content.decode()
-    good = browser.post(f"/households/{household.pk}/income/new/", {
-        "month": "2026-10", "type": "wage", "amount": "1,234.50", "reason": "工资"})
+    good = browser.post(
+        f"/households/{household.pk}/income/new/",
+        {"month": "2026-10", "type": "wage", "amount": "1,234.50", "reason": "工资"},
+    )
     assert good.status_code == 302
     assert household.incomes.filter(month="2026-10-01").get().amount_fen == 123450
 
@@ -99,8 +123,9 @@ def test_revealing_shows_the_number_once_without_putting_it_in_a_url(browser, ho
 
 def test_documents_are_added_and_served_only_inside(browser, household, make_user):
     upload = SimpleUploadedFile("户口簿.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
-    response = browser.post(f"/households/{household.pk}/attachments/new/",
-                            {"category": "hukou", "file": upload})
+    response = browser.post(
+        f"/households/{household.pk}/attachments/new/", {"category": "hukou", "file": upload}
+    )
     assert response.status_code == 302
     attachment = household.attachments.get()
     assert attachment.original_name == "户口簿.png" and attachment.size == 108
@@ -118,6 +143,8 @@ def test_reviewers_read_but_do_not_edit(make_user, household):
     client.force_login(make_user(Role.TOWNSHIP_REVIEWER))
     assert client.get(f"/households/{household.pk}/").status_code == 200
     assert client.get("/households/new/").status_code == 403
-    response = client.post(f"/households/{household.pk}/income/new/", {
-        "month": "2026-10", "type": "wage", "amount": "1", "reason": "x"})
+    response = client.post(
+        f"/households/{household.pk}/income/new/",
+        {"month": "2026-10", "type": "wage", "amount": "1", "reason": "x"},
+    )
     assert response.status_code == 403

@@ -77,22 +77,36 @@ def test_an_unknown_page_is_a_chinese_404(make_user):
 def test_a_form_error_is_shown_on_the_field_and_nothing_changes(admin_user):
     client = Client()
     client.force_login(admin_user)
-    response = client.post("/staff/new/", {"username": "x1", "password": "short",
-                                           "role": "village_worker",
-                                           "region": "410821902001"})
+    response = client.post(
+        "/staff/new/",
+        {"username": "x1", "password": "short", "role": "village_worker", "region": "410821902001"},
+    )
     assert response.status_code == 400
     assert 'data-field="password"' in response.content.decode()
-    response = client.post("/staff/new/", {"username": "x1", "password": "Long-Enough-2026",
-                                           "role": "village_worker",
-                                           "region": "410821000000"})
+    response = client.post(
+        "/staff/new/",
+        {
+            "username": "x1",
+            "password": "Long-Enough-2026",
+            "role": "village_worker",
+            "region": "410821000000",
+        },
+    )
     assert response.status_code == 400
     assert "不能设在" in response.content.decode()
     from doudi.accounts.models import User
 
     assert not User.objects.filter(username="x1").exists()
-    response = client.post("/staff/new/", {"username": "x1", "password": "Long-Enough-2026",
-                                           "role": "village_worker",
-                                           "region": "410821902001", "reason": "新入职"})
+    response = client.post(
+        "/staff/new/",
+        {
+            "username": "x1",
+            "password": "Long-Enough-2026",
+            "role": "village_worker",
+            "region": "410821902001",
+            "reason": "新入职",
+        },
+    )
     assert response.status_code == 302
     assert User.objects.get(username="x1").region_id == "410821902001"
 

@@ -28,11 +28,15 @@ def test_the_compiled_catalogue_matches_its_source():
 def test_every_message_in_the_code_is_in_the_catalogue(tmp_path, monkeypatch):
     """makemessages over a copy of the package finds nothing the catalogue lacks."""
     copy = tmp_path / "doudi"
-    shutil.copytree(Path(doudi.__file__).parent, copy,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.mo", "tests"))
+    shutil.copytree(
+        Path(doudi.__file__).parent,
+        copy,
+        ignore=shutil.ignore_patterns("__pycache__", "*.mo", "tests"),
+    )
     monkeypatch.chdir(copy)
-    call_command("makemessages", locale=["zh_Hans"], no_location=True, no_obsolete=True,
-                 verbosity=0)
+    call_command(
+        "makemessages", locale=["zh_Hans"], no_location=True, no_obsolete=True, verbosity=0
+    )
     extracted = {e.msgid for e in polib.pofile(str(copy / "locale/zh_Hans/LC_MESSAGES/django.po"))}
     committed = {e.msgid for e in polib.pofile(str(CATALOGUE / "django.po"))}
     assert sorted(extracted - committed) == []

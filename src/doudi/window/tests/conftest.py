@@ -11,6 +11,7 @@ from doudi.registry.services import create_household
 @pytest.fixture
 def household(staff, clock):
     clock.at("2026-03-02")
-    household, _warnings = create_household(staff.handler, household_form(incomes=[]),
-                                            reason="登记")
+    household, _warnings = create_household(
+        staff.handler, household_form(incomes=[]), reason="登记"
+    )
     return household

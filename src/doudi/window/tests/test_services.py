@@ -18,11 +18,17 @@ from doudi.window.models import Intake, Need, Route
 pytestmark = pytest.mark.django_db
 D = datetime.date.fromisoformat
 
-APPLICATION = {"route": "application", "description": "家庭收入低，申请低保",
-               "programme": "minimum_living"}
+APPLICATION = {
+    "route": "application",
+    "description": "家庭收入低，申请低保",
+    "programme": "minimum_living",
+}
 REFERRAL = {"route": "referral", "description": "孩子上学需要资助", "department": "education"}
-ON_THE_SPOT = {"route": "on_the_spot", "description": "咨询医疗救助政策",
-               "result": "当场讲解医疗救助政策并发放明白卡"}
+ON_THE_SPOT = {
+    "route": "on_the_spot",
+    "description": "咨询医疗救助政策",
+    "result": "当场讲解医疗救助政策并发放明白卡",
+}
 
 
 def record(actor, household, needs, **fields):
@@ -33,8 +39,9 @@ def record(actor, household, needs, **fields):
 
 def test_one_intake_routes_three_needs(staff, household, clock):
     before = AuditEvent.objects.count()
-    intake = record(staff.handler, household, [APPLICATION, REFERRAL, ON_THE_SPOT],
-                    note="户主到窗口")
+    intake = record(
+        staff.handler, household, [APPLICATION, REFERRAL, ON_THE_SPOT], note="户主到窗口"
+    )
     application, referral, on_the_spot = intake.needs.order_by("position")
 
     case = Case.objects.get()
@@ -51,8 +58,7 @@ def test_one_intake_routes_three_needs(staff, household, clock):
     events = list(AuditEvent.objects.order_by("seq")[before:].values_list("action", flat=True))
     assert events == ["case.submit", "window.intake"]
     after = AuditEvent.objects.get(action="window.intake").after
-    assert [need["route"] for need in after["needs"]] == ["application", "referral",
-                                                          "on_the_spot"]
+    assert [need["route"] for need in after["needs"]] == ["application", "referral", "on_the_spot"]
     assert after["needs"][0]["case"] == case.pk
 
 
@@ -61,16 +67,18 @@ def test_a_bad_need_refuses_the_whole_intake(staff, household):
     no_result = {**ON_THE_SPOT, "result": ""}
     with pytest.raises(ValidationFailed) as caught:
         record(staff.handler, household, [APPLICATION, bad_referral, no_result])
-    assert [p.field for p in caught.value.problems] == ["needs[1].department",
-                                                        "needs[2].result"]
+    assert [p.field for p in caught.value.problems] == ["needs[1].department", "needs[2].result"]
     assert not Intake.objects.exists() and not Need.objects.exists()
     assert not Case.objects.exists()
 
 
 def test_a_refused_application_undoes_the_needs_before_it(staff, household):
     """The referral and the first case are written before cases.submit refuses the second."""
-    temporary = {"route": "application", "description": "医疗支出大",
-                 "programme": "temporary_expenditure"}  # no amount asked for
+    temporary = {
+        "route": "application",
+        "description": "医疗支出大",
+        "programme": "temporary_expenditure",
+    }  # no amount asked for
     events = AuditEvent.objects.count()
     with pytest.raises(DoudiError) as caught:
         record(staff.handler, household, [REFERRAL, APPLICATION, temporary])
@@ -86,8 +94,7 @@ def test_intake_level_faults_are_named(staff, household):
     assert {p.field for p in caught.value.problems} == {"proxy_name", "needs"}
     with pytest.raises(ValidationFailed) as caught:
         record(staff.handler, household, [{"route": "letter", "description": ""}])
-    assert [p.field for p in caught.value.problems] == ["needs[0].description",
-                                                        "needs[0].route"]
+    assert [p.field for p in caught.value.problems] == ["needs[0].description", "needs[0].route"]
 
 
 def test_outside_the_jurisdiction_the_household_does_not_exist(staff, make_user, household):
@@ -98,8 +105,9 @@ def test_outside_the_jurisdiction_the_household_does_not_exist(staff, make_user,
     with pytest.raises(OutsideJurisdiction):
         queries.intake_for(outsider, intake.pk)
     with pytest.raises(OutsideJurisdiction):
-        services.answer_referral(outsider, intake.needs.get().pk, answer="已办",
-                                 answered_on=D("2026-03-02"))
+        services.answer_referral(
+            outsider, intake.needs.get().pk, answer="已办", answered_on=D("2026-03-02")
+        )
     assert list(queries.intakes_visible_to(outsider)) == []
 
 
@@ -111,14 +119,15 @@ def test_roles_without_the_permission_are_refused(make_user, household, role):
 
 
 def test_only_handlers_record_answers(staff, household, make_user):
-    need = record(staff.village, household, [REFERRAL], channel="proxy",
-                  proxy_name="村委会 王五").needs.get()
+    need = record(
+        staff.village, household, [REFERRAL], channel="proxy", proxy_name="村委会 王五"
+    ).needs.get()
     with pytest.raises(NotPermitted):
-        services.answer_referral(staff.village, need.pk, answer="已办",
-                                 answered_on=D("2026-03-02"))
+        services.answer_referral(staff.village, need.pk, answer="已办", answered_on=D("2026-03-02"))
     with pytest.raises(NotPermitted):
-        services.answer_referral(make_user(Role.AUDITOR), need.pk, answer="已办",
-                                 answered_on=D("2026-03-02"))
+        services.answer_referral(
+            make_user(Role.AUDITOR), need.pk, answer="已办", answered_on=D("2026-03-02")
+        )
 
 
 def test_a_referral_is_overdue_after_ten_working_days(staff, clock, household):
@@ -133,40 +142,46 @@ def test_a_referral_is_overdue_after_ten_working_days(staff, clock, household):
     assert [n.overdue for n in queries.open_referrals(staff.handler)] == [True]
     assert Need.objects.get().is_overdue(D("2026-03-04"))
 
-    services.answer_referral(staff.handler, need.pk, answer="教育局已落实助学金",
-                             answered_on=D("2026-03-04"))
+    services.answer_referral(
+        staff.handler, need.pk, answer="教育局已落实助学金", answered_on=D("2026-03-04")
+    )
     assert list(queries.open_referrals(staff.handler)) == []
     event = AuditEvent.objects.get(action="window.referral_answered")
     assert event.after["late"] is True and event.object_id == str(need.pk)
 
 
-def test_an_answer_is_recorded_once_and_dated_between_sending_and_today(staff, clock,
-                                                                        household):
+def test_an_answer_is_recorded_once_and_dated_between_sending_and_today(staff, clock, household):
     intake = record(staff.handler, household, [REFERRAL, ON_THE_SPOT])
     referral, on_the_spot = intake.needs.order_by("position")
     clock.at("2026-03-05")
     with pytest.raises(DoudiError) as caught:
-        services.answer_referral(staff.handler, referral.pk, answer="已办",
-                                 answered_on=D("2026-03-06"))
+        services.answer_referral(
+            staff.handler, referral.pk, answer="已办", answered_on=D("2026-03-06")
+        )
     assert caught.value.field == "answered_on"
     with pytest.raises(DoudiError) as caught:
-        services.answer_referral(staff.handler, referral.pk, answer="已办",
-                                 answered_on=D("2026-03-01"))
+        services.answer_referral(
+            staff.handler, referral.pk, answer="已办", answered_on=D("2026-03-01")
+        )
     assert caught.value.field == "answered_on"
     with pytest.raises(DoudiError) as caught:
-        services.answer_referral(staff.handler, referral.pk, answer=" ",
-                                 answered_on=D("2026-03-04"))
+        services.answer_referral(
+            staff.handler, referral.pk, answer=" ", answered_on=D("2026-03-04")
+        )
     assert caught.value.field == "answer"
     with pytest.raises(DoudiError) as caught:
-        services.answer_referral(staff.handler, on_the_spot.pk, answer="已办",
-                                 answered_on=D("2026-03-04"))
+        services.answer_referral(
+            staff.handler, on_the_spot.pk, answer="已办", answered_on=D("2026-03-04")
+        )
     assert caught.value.field == "need"
 
-    services.answer_referral(staff.handler, referral.pk, answer="住建局已受理危房改造",
-                             answered_on=D("2026-03-04"))
+    services.answer_referral(
+        staff.handler, referral.pk, answer="住建局已受理危房改造", answered_on=D("2026-03-04")
+    )
     with pytest.raises(DoudiError) as caught:
-        services.answer_referral(staff.handler, referral.pk, answer="再次答复",
-                                 answered_on=D("2026-03-05"))
+        services.answer_referral(
+            staff.handler, referral.pk, answer="再次答复", answered_on=D("2026-03-05")
+        )
     assert "already recorded" in caught.value.render("en")
     referral.refresh_from_db()
     assert referral.answer == "住建局已受理危房改造" and referral.completed_on == D("2026-03-04")

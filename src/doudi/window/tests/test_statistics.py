@@ -43,21 +43,39 @@ class Month:
             self.households[village] = Household(region_id=village, address="统计测试")
         return self.households[village]
 
-    def add(self, village: str, received: str, route: Route, count: int = 1,
-            case: dict | None = None, **need) -> None:
+    def add(
+        self,
+        village: str,
+        received: str,
+        route: Route,
+        count: int = 1,
+        case: dict | None = None,
+        **need,
+    ) -> None:
         for _ in range(count):
-            intake = Intake(household=self.household(village), region_id=village,
-                            channel="window", received_on=D(received), received_by=self.user)
+            intake = Intake(
+                household=self.household(village),
+                region_id=village,
+                channel="window",
+                received_on=D(received),
+                received_by=self.user,
+            )
             row_case = None
             if route == Route.APPLICATION:
-                row_case = Case(household=intake.household, region_id=village,
-                                programme="temporary_emergency", channel="window",
-                                submitted_by=self.user, submitted_on=D(received),
-                                **(case or {}))
+                row_case = Case(
+                    household=intake.household,
+                    region_id=village,
+                    programme="temporary_emergency",
+                    channel="window",
+                    submitted_by=self.user,
+                    submitted_on=D(received),
+                    **(case or {}),
+                )
             if route == Route.REFERRAL:
                 need = {"department": "housing", "sent_on": D(received), **need}
-            self.rows.append((intake, Need(position=0, description="诉求", route=route, **need),
-                              row_case))
+            self.rows.append(
+                (intake, Need(position=0, description="诉求", route=route, **need), row_case)
+            )
 
     def save(self) -> None:
         Household.objects.bulk_create(self.households.values())
@@ -70,8 +88,12 @@ class Month:
 
 def closed(on: str, due: str | None) -> dict:
     deadline = D(due) if due else None
-    return {"state": State.APPROVED, "closed_on": D(on), "due_on": deadline,
-            "deadline_at_closing": deadline}
+    return {
+        "state": State.APPROVED,
+        "closed_on": D(on),
+        "due_on": deadline,
+        "deadline_at_closing": deadline,
+    }
 
 
 @pytest.fixture
@@ -80,38 +102,85 @@ def march(make_user) -> Month:
     # 示例镇: 108 accepted and completed, 24 of them committed, every one on time.
     month.add(VILLAGE_A, "2026-03-02", Route.ON_THE_SPOT, 50, answer="当场办结")
     month.add(VILLAGE_A, "2026-03-20", Route.ON_THE_SPOT, 34, answer="当场办结")
-    month.add(VILLAGE_A, "2026-03-03", Route.REFERRAL, 14, due_on=D("2026-03-17"),
-              answered_on=D("2026-03-10"), answer="已办结")
-    month.add(VILLAGE_A, "2026-03-04", Route.APPLICATION, 9,
-              case=closed("2026-03-25", "2026-04-15"))
-    month.add(VILLAGE_A, "2026-03-05", Route.APPLICATION, 1,
-              case=closed("2026-03-31", "2026-03-31"))  # on the deadline is on time
+    month.add(
+        VILLAGE_A,
+        "2026-03-03",
+        Route.REFERRAL,
+        14,
+        due_on=D("2026-03-17"),
+        answered_on=D("2026-03-10"),
+        answer="已办结",
+    )
+    month.add(
+        VILLAGE_A, "2026-03-04", Route.APPLICATION, 9, case=closed("2026-03-25", "2026-04-15")
+    )
+    month.add(
+        VILLAGE_A, "2026-03-05", Route.APPLICATION, 1, case=closed("2026-03-31", "2026-03-31")
+    )  # on the deadline is on time
     # 演示街道: the edges.
     month.add(VILLAGE_B, "2026-03-31", Route.ON_THE_SPOT, 3, answer="当场办结")
-    month.add(VILLAGE_B, "2026-02-25", Route.REFERRAL, 2, due_on=D("2026-03-11"),
-              answered_on=D("2026-03-20"), answer="逾期答复")  # completed in March, late
+    month.add(
+        VILLAGE_B,
+        "2026-02-25",
+        Route.REFERRAL,
+        2,
+        due_on=D("2026-03-11"),
+        answered_on=D("2026-03-20"),
+        answer="逾期答复",
+    )  # completed in March, late
     month.add(VILLAGE_B, "2026-03-02", Route.REFERRAL, 1, due_on=D("2026-03-16"))  # open
-    month.add(VILLAGE_B, "2026-02-26", Route.APPLICATION, 1,
-              case=closed("2026-03-05", None))  # no deadline: on time
-    month.add(VILLAGE_B, "2026-03-03", Route.APPLICATION, 1,
-              case={"state": State.ACCEPTED, "due_on": D("2026-04-14")})  # still open
-    month.add(VILLAGE_B, "2026-03-06", Route.APPLICATION, 1,
-              case=closed("2026-03-30", "2026-03-27"))  # late
+    month.add(
+        VILLAGE_B, "2026-02-26", Route.APPLICATION, 1, case=closed("2026-03-05", None)
+    )  # no deadline: on time
+    month.add(
+        VILLAGE_B,
+        "2026-03-03",
+        Route.APPLICATION,
+        1,
+        case={"state": State.ACCEPTED, "due_on": D("2026-04-14")},
+    )  # still open
+    month.add(
+        VILLAGE_B, "2026-03-06", Route.APPLICATION, 1, case=closed("2026-03-30", "2026-03-27")
+    )  # late
     month.add(VILLAGE_B, "2026-04-01", Route.ON_THE_SPOT, 1, answer="四月")
-    month.add(VILLAGE_B, "2026-02-02", Route.REFERRAL, 1, due_on=D("2026-02-13"),
-              answered_on=D("2026-02-10"), answer="二月办结")
-    month.add(VILLAGE_B, "2026-02-02", Route.APPLICATION, 1,
-              case=closed("2026-04-02", "2026-04-10"))  # closed in April
+    month.add(
+        VILLAGE_B,
+        "2026-02-02",
+        Route.REFERRAL,
+        1,
+        due_on=D("2026-02-13"),
+        answered_on=D("2026-02-10"),
+        answer="二月办结",
+    )
+    month.add(
+        VILLAGE_B, "2026-02-02", Route.APPLICATION, 1, case=closed("2026-04-02", "2026-04-10")
+    )  # closed in April
     # 温县: outside the county asked for.
     month.add(VILLAGE_OUT, "2026-03-02", Route.ON_THE_SPOT, 5, answer="当场办结")
     month.save()
     return month
 
 
-EXPECTED_A = WindowFigures(TOWNSHIP_A, "示例镇", accepted=108, committed=24, on_the_spot=84,
-                           completed=108, committed_completed=24, committed_on_time=24)
-EXPECTED_B = WindowFigures("410821901000", "演示街道", accepted=6, committed=3, on_the_spot=3,
-                           completed=7, committed_completed=4, committed_on_time=1)
+EXPECTED_A = WindowFigures(
+    TOWNSHIP_A,
+    "示例镇",
+    accepted=108,
+    committed=24,
+    on_the_spot=84,
+    completed=108,
+    committed_completed=24,
+    committed_on_time=24,
+)
+EXPECTED_B = WindowFigures(
+    "410821901000",
+    "演示街道",
+    accepted=6,
+    committed=3,
+    on_the_spot=3,
+    completed=7,
+    committed_completed=4,
+    committed_on_time=1,
+)
 
 
 def test_the_month_by_township_within_the_county(make_user, march, django_assert_num_queries):
@@ -141,9 +210,14 @@ def test_the_city_sees_every_county(make_user, march):
 
 def test_other_months(make_user, march):
     county = make_user(Role.COUNTY_APPROVER)
-    april = {row.township_code: row for row in window_statistics(county, INSIDE_COUNTY,
-                                                                 "2026-04")}
+    april = {row.township_code: row for row in window_statistics(county, INSIDE_COUNTY, "2026-04")}
     assert april["410821901000"] == WindowFigures(
-        "410821901000", "演示街道", accepted=1, on_the_spot=1, completed=2,
-        committed_completed=1, committed_on_time=1)
+        "410821901000",
+        "演示街道",
+        accepted=1,
+        on_the_spot=1,
+        completed=2,
+        committed_completed=1,
+        committed_on_time=1,
+    )
     assert TOWNSHIP_A not in april

@@ -19,8 +19,11 @@ class Command(DoudiCommand):
 
     def run(self, *, place: str, user: str | None, **options) -> None:
         lists = deadline_lists(self.actor(user), place)
-        for title, cases in ((_("Overdue"), lists.overdue), (_("Due soon"), lists.due_soon),
-                             (_("Relatives' cases registered separately"), lists.relatives)):
+        for title, cases in (
+            (_("Overdue"), lists.overdue),
+            (_("Due soon"), lists.due_soon),
+            (_("Relatives' cases registered separately"), lists.relatives),
+        ):
             rows = list(cases)
             self.say(_("%(title)s: %(count)d"), title=title, count=len(rows))
             for case in rows:
@@ -29,5 +32,6 @@ class Command(DoudiCommand):
 
 def _line(case: Case) -> str:
     due = case.step_due_on.isoformat() if case.step_due_on else "-"
-    return (f"  {case.file_number}  {case.get_programme_display()}  {case.get_state_display()}"
-            f"  {due}")
+    return (
+        f"  {case.file_number}  {case.get_programme_display()}  {case.get_state_display()}  {due}"
+    )

@@ -31,22 +31,32 @@ def _at_least_one(text: str) -> int:
 
 
 class Command(DoudiCommand):
-    help = ("Demo data (never in production): load the Jiaozuo demo places and accounts, and a "
-            "synthetic population into an empty registry.")
+    help = (
+        "Demo data (never in production): load the Jiaozuo demo places and accounts, and a "
+        "synthetic population into an empty registry."
+    )
 
     def add_arguments(self, parser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        actions.add_parser("load", help=f"create whatever demo data is missing; an empty "
-                                        f"registry gets {DEMO_HOUSEHOLDS} households")
+        actions.add_parser(
+            "load",
+            help=f"create whatever demo data is missing; an empty "
+            f"registry gets {DEMO_HOUSEHOLDS} households",
+        )
         generate_parser = actions.add_parser(
-            "generate", help="generate a deterministic synthetic population into an empty "
-                             "registry (refused when it already holds households)")
+            "generate",
+            help="generate a deterministic synthetic population into an empty "
+            "registry (refused when it already holds households)",
+        )
         generate_parser.add_argument("--households", type=_at_least_one, required=True)
         generate_parser.add_argument("--seed", type=int, default=DEMO_SEED)
         generate_parser.add_argument(
-            "--as-of", type=datetime.date.fromisoformat, default=None,
+            "--as-of",
+            type=datetime.date.fromisoformat,
+            default=None,
             help="the date ages and the months of income count back from (default: today); "
-                 "the same households, seed and date always give the same population")
+            "the same households, seed and date always give the same population",
+        )
 
     def run(self, *, action: str, **options) -> None:
         created = load_demo()
@@ -65,14 +75,27 @@ class Command(DoudiCommand):
 
         def progress(step: str, done: int, total: int) -> None:
             if households >= PROGRESS_FROM and done == total:
-                self.say("  %(step)s: %(total)d (%(seconds).0f s)", step=step, total=total,
-                         seconds=time.perf_counter() - generated)
+                self.say(
+                    "  %(step)s: %(total)d (%(seconds).0f s)",
+                    step=step,
+                    total=total,
+                    seconds=time.perf_counter() - generated,
+                )
 
         counts = load_population(population, progress=progress)
         loaded = time.perf_counter()
-        self.say(_("Generated %(households)d households (seed %(seed)d): %(members)d members, "
-                   "%(incomes)d monthly incomes, %(expenses)d rigid expenses, %(assets)d "
-                   "assets, in %(total).1f s (drawing %(drawing).1f s, writing %(writing).1f s)."),
-                 seed=seed, total=loaded - started, drawing=generated - started,
-                 writing=loaded - generated, **{name: counts[name] for name in (
-                     "households", "members", "incomes", "expenses", "assets")})
+        self.say(
+            _(
+                "Generated %(households)d households (seed %(seed)d): %(members)d members, "
+                "%(incomes)d monthly incomes, %(expenses)d rigid expenses, %(assets)d "
+                "assets, in %(total).1f s (drawing %(drawing).1f s, writing %(writing).1f s)."
+            ),
+            seed=seed,
+            total=loaded - started,
+            drawing=generated - started,
+            writing=loaded - generated,
+            **{
+                name: counts[name]
+                for name in ("households", "members", "incomes", "expenses", "assets")
+            },
+        )

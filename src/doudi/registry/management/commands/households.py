@@ -20,8 +20,9 @@ class Command(DoudiCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         importing = actions.add_parser("import", help="a filled template (.xlsx)")
         importing.add_argument("file", type=Path)
-        importing.add_argument("--user", required=True,
-                               help="the user name of the member of staff importing")
+        importing.add_argument(
+            "--user", required=True, help="the user name of the member of staff importing"
+        )
         template = actions.add_parser("template", help="write the empty template (.xlsx)")
         template.add_argument("file", type=Path)
 
@@ -30,8 +31,7 @@ class Command(DoudiCommand):
             self._write(file, template_workbook())
             self.say(_("Template written to %(path)s."), path=file)
             return
-        summary = import_households(self.actor(options["user"]), self.read_file(file),
-                                    file.name)
+        summary = import_households(self.actor(options["user"]), self.read_file(file), file.name)
         for warning in summary.warnings:
             self.stdout.write(warning.render())
         self.stdout.write(summary.describe())
@@ -40,5 +40,7 @@ class Command(DoudiCommand):
         try:
             path.write_bytes(content)
         except OSError as error:
-            raise CommandError(gettext("Cannot write %(path)s: %(reason)s")
-                               % {"path": path, "reason": error.strerror}) from None
+            raise CommandError(
+                gettext("Cannot write %(path)s: %(reason)s")
+                % {"path": path, "reason": error.strerror}
+            ) from None
