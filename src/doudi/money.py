@@ -33,3 +33,15 @@ def fen_to_yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     yuan, cents = divmod(abs(fen), FEN_PER_YUAN)
     return f"{sign}{yuan:,}.{cents:02d}"
+
+
+def whole_fen(value: object, *, field: str = "amount_fen", positive: bool = False) -> int:
+    """An amount given in integer fen (as the API and services take it): a whole number, not
+    negative, and more than zero where ``positive``; refuses anything else naming ``field``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DoudiError(_("“%(value)s” is not a whole number of fen."), field=field, value=value)
+    if value < 0:
+        raise DoudiError(_("An amount cannot be negative."), field=field)
+    if positive and value == 0:
+        raise DoudiError(_("The amount must be more than zero."), field=field)
+    return value

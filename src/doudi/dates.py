@@ -1,0 +1,71 @@
+"""Days and months at the edges: what people type (YYYY-MM-DD, YYYY-MM), read into dates, and
+the month arithmetic every app shares. A month inside is the date of its first day."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from doudi.errors import DoudiError
+
+
+def parse_date(text: object, *, field: str, required: bool = False) -> datetime.date | None:
+    """A date typed as YYYY-MM-DD; empty gives None unless ``required``."""
+    if isinstance(text, datetime.date):
+        return text
+    value = "" if text is None else str(text).strip()
+    if not value:
+        if required:
+            raise DoudiError(_("This field is required."), field=field)
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise DoudiError(
+            _("“%(value)s” is not a date (YYYY-MM-DD)."), field=field, value=value
+        ) from None
+
+
+def required_date(text: object, *, field: str) -> datetime.date:
+    """A date that must be given."""
+    day = parse_date(text, field=field, required=True)
+    assert day is not None
+    return day
+
+
+def parse_month(text: object, *, field: str = "month") -> datetime.date:
+    """A month typed as YYYY-MM (or a date in it), as the date of its first day."""
+    if isinstance(text, datetime.date):
+        return text.replace(day=1)
+    value = "" if text is None else str(text).strip()
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return datetime.date(year, month, 1)
+    except ValueError:
+        raise DoudiError(
+            _("“%(value)s” is not a month (YYYY-MM)."), field=field, value=value
+        ) from None
+
+
+def month_text(month: datetime.date) -> str:
+    return month.strftime("%Y-%m")
+
+
+def add_months(month: datetime.date, count: int) -> datetime.date:
+    """The first day of the month ``count`` months after (negative: before) ``month``."""
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return add_months(month, 1)
+
+
+def month_before(month: datetime.date) -> datetime.date:
+    return add_months(month, -1)
+
+
+def last_day(month: datetime.date) -> datetime.date:
+    """The last day of the month ``month`` falls in."""
+    return next_month(month) - datetime.timedelta(days=1)
