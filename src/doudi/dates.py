@@ -4,14 +4,23 @@ the month arithmetic every app shares. A month inside is the date of its first d
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.utils.translation import gettext_lazy as _
 
 from doudi.errors import DoudiError
 
+# Exactly what the messages promise: ASCII digits, dashes, two-digit months and days (Python's
+# fromisoformat alone would also take 20260901 and week dates such as 2026-W36-2).
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MONTH_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})")
+FIRST_YEAR = 1900  # a month before it is a typing mistake, never a month of assistance
+
 
 def parse_date(text: object, *, field: str, required: bool = False) -> datetime.date | None:
     """A date typed as YYYY-MM-DD; empty gives None unless ``required``."""
+    if isinstance(text, datetime.datetime):  # a datetime is a date too: keep only the day
+        return text.date()
     if isinstance(text, datetime.date):
         return text
     value = "" if text is None else str(text).strip()
@@ -20,6 +29,8 @@ def parse_date(text: object, *, field: str, required: bool = False) -> datetime.
             raise DoudiError(_("This field is required."), field=field)
         return None
     try:
+        if not DATE_PATTERN.fullmatch(value):
+            raise ValueError(value)
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise DoudiError(
@@ -37,11 +48,13 @@ def required_date(text: object, *, field: str) -> datetime.date:
 def parse_month(text: object, *, field: str = "month") -> datetime.date:
     """A month typed as YYYY-MM (or a date in it), as the date of its first day."""
     if isinstance(text, datetime.date):
-        return text.replace(day=1)
+        return datetime.date(text.year, text.month, 1)
     value = "" if text is None else str(text).strip()
     try:
-        year, month = (int(part) for part in value.split("-"))
-        return datetime.date(year, month, 1)
+        match = MONTH_PATTERN.fullmatch(value)
+        if not match or int(match[1]) < FIRST_YEAR:
+            raise ValueError(value)
+        return datetime.date(int(match[1]), int(match[2]), 1)
     except ValueError:
         raise DoudiError(
             _("“%(value)s” is not a month (YYYY-MM)."), field=field, value=value
@@ -49,7 +62,8 @@ def parse_month(text: object, *, field: str = "month") -> datetime.date:
 
 
 def month_text(month: datetime.date) -> str:
-    return month.strftime("%Y-%m")
+    """2026-09: the month as people type it back."""
+    return f"{month.year:04d}-{month.month:02d}"
 
 
 def add_months(month: datetime.date, count: int) -> datetime.date:

@@ -28,11 +28,17 @@ def yuan_to_fen(text: str | int | Decimal, *, field: str = "amount") -> int:
     return int(amount * FEN_PER_YUAN)
 
 
-def fen_to_yuan(fen: int) -> str:
-    """Two decimals, thousands separated: 123456 → "1,234.56"."""
+def fen_to_yuan(fen: int, *, grouped: bool = True) -> str:
+    """Two decimals, thousands separated for people to read: 123456 → "1,234.56"; without
+    separators (``grouped=False``, "1234.56") for files and forms that are read back."""
     sign = "-" if fen < 0 else ""
     yuan, cents = divmod(abs(fen), FEN_PER_YUAN)
-    return f"{sign}{yuan:,}.{cents:02d}"
+    return f"{sign}{yuan:,}.{cents:02d}" if grouped else f"{sign}{yuan}.{cents:02d}"
+
+
+def fen_to_decimal(fen: int) -> Decimal:
+    """The exact amount in yuan as a Decimal of two places (an Excel cell of money)."""
+    return Decimal(fen).scaleb(-2)
 
 
 def whole_fen(value: object, *, field: str = "amount_fen", positive: bool = False) -> int:

@@ -7,14 +7,23 @@ history of a household's benefits is therefore the history of its decisions.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from doudi.benefits.queries import in_force
 from doudi.cases.models import Decision
 from doudi.cases.procedures import CaseProgramme
 from doudi.regions.models import Region
 from doudi.registry.models import Household, Member
+
+
+class BenefitQuerySet(models.QuerySet["Benefit"]):
+    def in_force(self, month: datetime.date) -> BenefitQuerySet:
+        """The benefits paying for ``month`` (``benefits.queries.in_force``)."""
+        return self.filter(in_force(month))
 
 
 class Benefit(models.Model):
@@ -52,6 +61,8 @@ class Benefit(models.Model):
         related_name="ended_benefits",
         verbose_name=_("ended by"),
     )
+
+    objects = BenefitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("benefit")

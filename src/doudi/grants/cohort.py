@@ -33,10 +33,9 @@ def _places(codes: list[str]) -> Q:
 def cohort(
     programmes: list[str], places: list[str], on: datetime.date, per: str, amount_fen: int
 ) -> list[Share]:
-    month = on.replace(day=1)
     benefits = (
-        Benefit.objects.filter(_places(places), programme__in=programmes, start_month__lte=month)
-        .filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
+        Benefit.objects.in_force(on)
+        .filter(_places(places), programme__in=programmes)
         .values_list("household_id", "region_id", "member_id", "payee_id")
     )
     persons: dict[int, set[int]] = {}

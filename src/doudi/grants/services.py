@@ -15,9 +15,10 @@ from doudi.audit.services import record
 from doudi.errors import DoudiError
 from doudi.grants.cohort import Share, cohort
 from doudi.grants.models import Grant, GrantShare, GrantState, Per
-from doudi.money import fen_to_yuan
+from doudi.money import fen_to_yuan, whole_fen
 from doudi.payroll.models import PayrollProgramme
 from doudi.regions.models import Region
+from doudi.text import required_reason, required_text
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -47,8 +48,9 @@ def define(
 ) -> Grant:
     """Record the rule and what it chooses today: the preview finance approves."""
     require(actor, Permission.DEFINE_GRANTS)
-    if not name.strip() or not reason.strip():
-        raise DoudiError(_("Give the grant a name and its reason."), field="name")
+    # Each refusal names its own field: a missing reason was once reported as the name.
+    name = required_text(name, field="name", message=_("Give the grant a name."))
+    reason = required_reason(reason)
     if not programmes or any(p not in MONTHLY for p in programmes):
         raise DoudiError(
             _("Choose programmes among: %(allowed)s."),
@@ -69,18 +71,17 @@ def define(
             value=per,
             allowed=", ".join(Per.values),
         )
-    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
-        raise DoudiError(_("The amount must be more than zero."), field="amount")
+    amount_fen = whole_fen(amount_fen, field="amount", positive=True)
     totals = _totals(cohort(programmes, places, in_force_on, per, amount_fen))
     grant = Grant.objects.create(
-        name=name.strip()[:100],
+        name=name[:100],
         region=actor.region,
         programmes=sorted(set(programmes)),
         places=sorted(set(places)),
         in_force_on=in_force_on,
         per=per,
         amount_fen=amount_fen,
-        reason=reason.strip()[:300],
+        reason=reason[:300],
         created_by=actor,
         **totals,
     )

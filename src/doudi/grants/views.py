@@ -3,18 +3,16 @@ and generating its payroll for a county."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import has_permission
 from doudi.accounts.roles import Permission
+from doudi.dates import month_text, parse_month, required_date
 from doudi.errors import DoudiError
 from doudi.grants import queries, services
 from doudi.grants.models import GrantState, Per
@@ -22,15 +20,6 @@ from doudi.money import yuan_to_fen
 from doudi.payroll import services as payroll_services
 from doudi.payroll.models import PayrollProgramme
 from doudi.regions.queries import regions_visible_to
-
-
-def _date(text: str, field: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise DoudiError(
-            _("“%(value)s” is not a date (YYYY-MM-DD)."), field=field, value=text
-        ) from None
 
 
 @login_required
@@ -59,7 +48,7 @@ def define(request: HttpRequest) -> HttpResponse:
             name=post.get("name", ""),
             programmes=post.getlist("programmes"),
             places=[code.strip() for code in post.get("places", "").split() if code.strip()],
-            in_force_on=_date(post.get("in_force_on", ""), "in_force_on"),
+            in_force_on=required_date(post.get("in_force_on"), field="in_force_on"),
             per=post.get("per", ""),
             amount_fen=yuan_to_fen(post.get("amount", "")),
             reason=post.get("reason", ""),
@@ -86,7 +75,7 @@ def detail(request: HttpRequest, grant_id: int) -> HttpResponse:
             and has_permission(request.user, Permission.APPROVE_PAYROLL),
             "can_pay": approved and has_permission(request.user, Permission.PREPARE_PAYROLL),
             "places": regions_visible_to(request.user).filter(level="county"),
-            "this_month": timezone.localdate().strftime("%Y-%m"),
+            "this_month": month_text(timezone.localdate()),
         },
     )
 
@@ -105,7 +94,7 @@ def approve(request: HttpRequest, grant_id: int) -> HttpResponse:
 @require_POST
 def pay(request: HttpRequest, grant_id: int) -> HttpResponse:
     try:
-        month = _date(f"{request.POST.get('month', '')}-01", "month")
+        month = parse_month(request.POST.get("month"), field="month")
         payroll = payroll_services.generate(
             request.user,
             PayrollProgramme.ONE_OFF_GRANT,

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 import openpyxl
 from django.utils.translation import gettext_lazy as _
 
+from doudi.dates import month_text
 from doudi.errors import CellError, DoudiError, ValidationFailed
-from doudi.money import fen_to_yuan, yuan_to_fen
+from doudi.money import FEN_PER_YUAN, fen_to_yuan, yuan_to_fen
 from doudi.payroll.models import LineStatus, Payroll
+from doudi.spreadsheets import open_workbook
 
 PAYMENT_HEADER = ["行号", "姓名", "社保卡号", "金额（元）", "所属月份", "类别"]
 RESULT_HEADER = ["行号", "社保卡号", "金额（元）", "结果", "原因"]
@@ -34,17 +36,20 @@ FORMATS = ("csv", "xlsx")
 PLAIN_AMOUNT = re.compile(r"(\d{1,13})\.(\d{2})")
 
 
-def _yuan(fen: int) -> str:
-    return fen_to_yuan(fen).replace(",", "")
-
-
 def payment_rows(payroll: Payroll, lines: Iterable[tuple]) -> Iterator[list[str]]:
     """``lines``: (id, name, card, amount_fen, pay_month, kind) in line order."""
-    yield ["发放批次", payroll.number, payroll.get_programme_display(), f"{payroll.month:%Y-%m}"]
+    yield ["发放批次", payroll.number, payroll.get_programme_display(), month_text(payroll.month)]
     yield PAYMENT_HEADER
     for line_id, name, card, amount_fen, pay_month, kind in lines:
-        yield [str(line_id), name, card, _yuan(amount_fen), f"{pay_month:%Y-%m}", kind]
-    yield [FOOTER, str(payroll.line_count), _yuan(payroll.total_fen)]
+        yield [
+            str(line_id),
+            name,
+            card,
+            fen_to_yuan(amount_fen, grouped=False),
+            month_text(pay_month),
+            kind,
+        ]
+    yield [FOOTER, str(payroll.line_count), fen_to_yuan(payroll.total_fen, grouped=False)]
 
 
 def write(rows: Iterable[list[str]], file_format: str) -> bytes:
@@ -115,13 +120,13 @@ def _raw_rows(data: bytes, file_format: str) -> Iterator[list[str]]:
             raise DoudiError(_("The CSV file is not UTF-8 text."), field="file") from None
         yield from ([cell for cell in row] for row in csv.reader(io.StringIO(text)) if row)
         return
+    book = open_workbook(data)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise DoudiError(_("The file is not an Excel workbook (.xlsx)."), field="file") from None
-    for values in book.worksheets[0].iter_rows(values_only=True):
-        if any(value not in (None, "") for value in values):
-            yield ["" if value is None else str(value) for value in values]
+        for values in book.worksheets[0].iter_rows(values_only=True):
+            if any(value not in (None, "") for value in values):
+                yield ["" if value is None else str(value) for value in values]
+    finally:
+        book.close()
 
 
 def _result_row(number: int, cells: list[str], problems: list[DoudiError]) -> ResultRow | None:
@@ -147,7 +152,7 @@ def _result_row(number: int, cells: list[str], problems: list[DoudiError]) -> Re
 def _fen(text: str) -> int | None:
     """Yuan to fen; the bank's usual "1234.56" without Decimal (a million rows a file)."""
     if match := PLAIN_AMOUNT.fullmatch(text):
-        return int(match[1]) * 100 + int(match[2])
+        return int(match[1]) * FEN_PER_YUAN + int(match[2])
     try:
         return yuan_to_fen(text)
     except DoudiError:

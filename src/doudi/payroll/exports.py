@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 import openpyxl
 from openpyxl.styles import Font
 
-from doudi.money import FEN_PER_YUAN
+from doudi.money import fen_to_decimal
 from doudi.payroll.models import PayrollProgramme
 from doudi.payroll.queries import ReportRow
 
 HEADER = ["项目", "地区代码", "人数", "户数", "笔数", "金额（元）", "已发放（元）", "失败（元）"]
-
-
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen) / FEN_PER_YUAN
 
 
 def report_workbook(title: str, rows: list[ReportRow]) -> bytes:
@@ -36,9 +31,9 @@ def report_workbook(title: str, rows: list[ReportRow]) -> bytes:
                 row.people,
                 row.households,
                 row.lines,
-                _yuan(row.amount_fen),
-                _yuan(row.paid_fen),
-                _yuan(row.failed_fen),
+                fen_to_decimal(row.amount_fen),
+                fen_to_decimal(row.paid_fen),
+                fen_to_decimal(row.failed_fen),
             ]
         )
     sheet.append(
@@ -48,9 +43,9 @@ def report_workbook(title: str, rows: list[ReportRow]) -> bytes:
             sum(r.people for r in rows),
             sum(r.households for r in rows),
             sum(r.lines for r in rows),
-            _yuan(sum(r.amount_fen for r in rows)),
-            _yuan(sum(r.paid_fen for r in rows)),
-            _yuan(sum(r.failed_fen for r in rows)),
+            fen_to_decimal(sum(r.amount_fen for r in rows)),
+            fen_to_decimal(sum(r.paid_fen for r in rows)),
+            fen_to_decimal(sum(r.failed_fen for r in rows)),
         ]
     )
     for row in sheet.iter_rows(min_row=3, min_col=6, max_col=8):

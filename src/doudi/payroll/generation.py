@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from doudi.benefits.queries import in_force_sql
 from doudi.payroll.models import Payroll
 
 LINE_COLUMNS = """payroll_id, kind, programme, pay_month, benefit_id, grant_share_id, household_id,
@@ -56,7 +57,7 @@ SELECT %(payroll)s, 'regular', b.programme, %(month)s, b.id, NULL, b.household_i
 FROM benefits_benefit b
 JOIN registry_member m ON m.id = b.payee_id
 WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
-  AND b.start_month <= %(month)s AND (b.end_month IS NULL OR b.end_month >= %(month)s)
+  AND {in_force_sql("b", "%(month)s")}
   AND b.monthly_amount_fen > 0
   AND {PAYABLE.format(m="%(month)s")}
   AND {NOT_YET_PAID.format(m="%(month)s")}
@@ -71,7 +72,7 @@ FROM benefits_benefit b
 JOIN registry_member m ON m.id = b.payee_id
 JOIN (SELECT DISTINCT month FROM payroll_payroll
       WHERE programme = %(programme)s AND region_id = %(region)s AND month < %(month)s) earlier
-  ON earlier.month >= b.start_month AND (b.end_month IS NULL OR earlier.month <= b.end_month)
+  ON {in_force_sql("b", "earlier.month")}
 WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
   AND b.monthly_amount_fen > 0
   AND {PAYABLE.format(m="earlier.month")}

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from doudi.accounts.jurisdiction import get_in_scope, scope
 from doudi.accounts.roles import Permission
 from doudi.benefits.models import Benefit
+from doudi.dates import parse_month
 from doudi.payroll.funds import FundPosition, position
 from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollLine
 from doudi.regions.codes import prefix_of
@@ -45,19 +46,17 @@ def unpayable(
 ) -> QuerySet[Benefit]:
     """Benefits in force for the month that a payroll leaves out: the payee died or left
     before the month, or has no social-security card. Each needs a caseworker."""
-    month = month.replace(day=1)
+    month = parse_month(month)
     return (
         scope(
             actor,
-            Benefit.objects.select_related("payee", "household"),
+            Benefit.objects.in_force(month).select_related("payee", "household"),
             Permission.VIEW_PAYROLLS,
             "region__code",
         )
         .filter(
-            Q(end_month__isnull=True) | Q(end_month__gte=month),
             region__code__startswith=prefix_of(place_code),
             programme=programme,
-            start_month__lte=month,
             monthly_amount_fen__gt=0,
         )
         .filter(

@@ -15,14 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.roles import Permission
 from doudi.audit.services import record
+from doudi.dates import month_text
 from doudi.errors import CellError, DoudiError, ValidationFailed
 from doudi.grants.models import Grant, GrantState
-from doudi.money import fen_to_yuan
+from doudi.money import fen_to_yuan, whole_fen
 from doudi.payroll import bank_files, generation
 from doudi.payroll.funds import budget_after
 from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollProgramme, PayrollState
 from doudi.regions.codes import Level, prefix_of
 from doudi.regions.models import Region
+from doudi.text import required_reason
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -98,7 +100,7 @@ def generate(
                 "%(month)s has been paid or is in another payroll."
             ),
             field="month",
-            month=f"{month:%Y-%m}",
+            month=month_text(month),
         )
     payroll.line_count, payroll.total_fen = totals["count"], totals["total"]
     payroll.save(update_fields=["line_count", "total_fen"])
@@ -356,10 +358,8 @@ def set_budget(
             field="region",
             code=county_code,
         )
-    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen < 0:
-        raise DoudiError(_("An amount cannot be negative."), field="amount")
-    if not reason.strip():
-        raise DoudiError(_("State the reason for this change."), field="reason")
+    amount_fen = whole_fen(amount_fen, field="amount")
+    reason = required_reason(reason)
     existing = (
         Budget.objects.select_for_update()
         .filter(programme=programme, year=year, region_id=county_code)
@@ -380,6 +380,6 @@ def set_budget(
         region_code=county_code,
         before=before,
         after={"amount_fen": amount_fen},
-        reason=reason.strip(),
+        reason=reason,
     )
     return budget

@@ -4,8 +4,6 @@ budgets. Views only call services and queries."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import has_permission, require
 from doudi.accounts.roles import Permission
+from doudi.dates import month_text, parse_month
 from doudi.errors import DoudiError
 from doudi.money import yuan_to_fen
 from doudi.payroll import exports, queries, services
@@ -31,15 +30,6 @@ NEXT_STEP = {
     PayrollState.APPROVED: ("send", Permission.BANK_TRANSFER),
     PayrollState.SENT: ("reconcile", Permission.BANK_TRANSFER),
 }
-
-
-def _month(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(f"{text}-01")
-    except ValueError:
-        raise DoudiError(
-            _("“%(value)s” is not a month (YYYY-MM)."), field="month", value=text
-        ) from None
 
 
 def _year(text: str) -> int:
@@ -64,7 +54,7 @@ def payroll_list(request: HttpRequest) -> HttpResponse:
             "places": regions_visible_to(request.user).filter(level="county")
             if can_prepare
             else [],
-            "this_month": timezone.localdate().strftime("%Y-%m"),
+            "this_month": month_text(timezone.localdate()),
         },
     )
 
@@ -76,7 +66,7 @@ def generate(request: HttpRequest) -> HttpResponse:
         payroll = services.generate(
             request.user,
             request.POST.get("programme", ""),
-            _month(request.POST.get("month", "")),
+            parse_month(request.POST.get("month", "")),
             request.POST.get("region", ""),
         )
     except DoudiError as error:
@@ -165,17 +155,17 @@ def report_workbook(request: HttpRequest, payroll_id: int) -> HttpResponse:
 def follow_up(request: HttpRequest) -> HttpResponse:
     """Who a month's payroll leaves out, and what is to be recovered."""
     require(request.user, Permission.VIEW_PAYROLLS)
-    month_text = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    month = request.GET.get("month") or month_text(timezone.localdate())
     programme = request.GET.get("programme") or PayrollProgramme.MINIMUM_LIVING
     place = request.user.region_id
     return render(
         request,
         "payroll/follow_up.html",
         {
-            "month": month_text,
+            "month": month,
             "programme": programme,
             "programmes": MONTHLY,
-            "unpayable": queries.unpayable(request.user, programme, _month(month_text), place)[
+            "unpayable": queries.unpayable(request.user, programme, parse_month(month), place)[
                 :500
             ],
             "recoveries": queries.recoveries(request.user, place)[:500],

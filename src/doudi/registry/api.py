@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from doudi.dates import parse_date
 from doudi.errors import DoudiError
 from doudi.registry import queries, services
 from doudi.registry.queries import HouseholdFilter
@@ -84,18 +85,6 @@ def _valid(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def _date_param(request: Request, name: str) -> datetime.date | None:
-    value = request.query_params.get(name)
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise DoudiError(
-            _("“%(value)s” is not a date (YYYY-MM-DD)."), field=name, value=value
-        ) from None
 
 
 def _body_without_reason(request: Request) -> tuple[dict[str, Any], str]:
@@ -168,8 +157,8 @@ class HouseholdViewSet(viewsets.ViewSet):
             queries.household_form(
                 request.user,
                 int(pk),
-                on=_date_param(request, "as_of"),
-                known_on=_date_param(request, "known_on"),
+                on=parse_date(request.query_params.get("as_of"), field="as_of"),
+                known_on=parse_date(request.query_params.get("known_on"), field="known_on"),
             )
         )
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,6 +30,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from doudi.dates import month_text
 from doudi.errors import CellError, DoudiError
 from doudi.identity.numbers import mask
 from doudi.money import yuan_to_fen
@@ -50,11 +50,10 @@ from doudi.registry.choices import (
     Sex,
     VehicleType,
 )
+from doudi.spreadsheets import open_workbook
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MEMBER_ROWS = 20_000
 MAX_FACT_ROWS = 10 * MAX_MEMBER_ROWS  # a year of monthly incomes for a good share of them
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The Chinese names each coded value is known by; the first is the one the template offers.
 # (Until the zh-hans catalogue translates the registry labels, these are the Chinese labels.)
@@ -481,7 +480,7 @@ def _boolean(value: object) -> bool | str:
 
 def _month(value: object) -> str:
     if isinstance(value, datetime.date):  # Excel turns a typed 2026-09 into 2026-09-01
-        return value.strftime("%Y-%m")
+        return month_text(value)
     return _text(value)
 
 
@@ -580,7 +579,7 @@ class HouseholdsWorkbook:
 def read_households_workbook(data: bytes) -> HouseholdsWorkbook:
     """Every household of the file as a form to check. Refuses a file that is not a workbook
     of the template's shape; faults in cells are returned for the caller to report."""
-    book = _open(data)
+    book = open_workbook(data)
     try:
         positions = {sheet: _positions(book, sheet) for sheet in SHEETS}
         problems: list[CellError] = []
@@ -594,22 +593,6 @@ def read_households_workbook(data: bytes) -> HouseholdsWorkbook:
             _("The sheet “%(sheet)s” lists no members."), field="file", sheet=MEMBERS.name
         )
     return HouseholdsWorkbook(list(households.values()), problems)
-
-
-def _open(data: bytes):
-    if len(data) > MAX_FILE_BYTES:
-        raise DoudiError(
-            _("The file is larger than %(max)d MB; split it into several files."),
-            field="file",
-            max=MAX_FILE_BYTES // 2**20,
-        )
-    try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise DoudiError(
-            _("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."),
-            field="file",
-        ) from None
 
 
 def _header_name(value: object) -> str:

@@ -15,8 +15,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from doudi.dates import parse_date, parse_month
 from doudi.errors import DoudiError, ValidationFailed
 from doudi.identity.numbers import IdNumber, InvalidIdNumber, parse_id_number
+from doudi.money import whole_fen
 from doudi.regions.codes import is_well_formed
 from doudi.registry.choices import (
     AssetType,
@@ -34,7 +36,6 @@ from doudi.registry.choices import (
     VehicleType,
 )
 
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 PHONE_PATTERN = re.compile(r"^[0-9+\- ]{0,20}$")
 CARD_PATTERN = re.compile(r"^[0-9A-Za-z]{0,30}$")
 MAX_AMOUNT_FEN = 10**13  # 1,000 亿元: anything above is a typing mistake
@@ -171,25 +172,24 @@ class _Reader:
             return False
         return value
 
+    def read(self, convert, name: str, **options: object):
+        """``convert`` (a shared reader: ``doudi.dates``, ``doudi.money``) applied to the field;
+        its refusal is recorded under the field's path and None returned."""
+        try:
+            return convert(self.data.get(name), field=self.where(name), **options)
+        except DoudiError as problem:
+            self.problems.append(problem)
+            return None
+
     def date(self, name: str, *, required: bool = False) -> datetime.date | None:
-        value = self.data.get(name)
-        if value in (None, ""):
+        if self.data.get(name) in (None, ""):
             if required:
                 self.fail(name, _("is required."))
             return None
-        try:
-            return datetime.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(name, _("“%(value)s” is not a date (YYYY-MM-DD)."), value=value)
-            return None
+        return self.read(parse_date, name)
 
     def month(self, name: str) -> datetime.date | None:
-        value = str(self.data.get(name) or "")
-        match = MONTH_PATTERN.match(value)
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
-            self.fail(name, _("“%(value)s” is not a month (YYYY-MM)."), value=value)
-            return None
-        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+        return self.read(parse_month, name)
 
     def fen(self, name: str, *, required: bool = True) -> int | None:
         value = self.data.get(name)
@@ -197,11 +197,8 @@ class _Reader:
             if required:
                 self.fail(name, _("is required."))
             return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(name, _("must be a whole number of fen (1 yuan = 100 fen)."))
-            return None
-        if value < 0:
-            self.fail(name, _("cannot be negative."))
+        value = self.read(whole_fen, name)
+        if value is None:
             return None
         if value > MAX_AMOUNT_FEN:
             self.fail(name, _("is implausibly large."))

@@ -10,16 +10,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from doudi.dates import month_text
 from doudi.identity import protection
 from doudi.registry import rules
 from doudi.registry.choices import COUNTED_INCOME_TYPES
 from doudi.registry.models import Household, Member
 
 FORM_SCHEMA_VERSION = 1
-
-
-def _month(day: datetime.date) -> str:
-    return day.strftime("%Y-%m")
 
 
 def _stored_member(member: Member) -> dict[str, Any]:
@@ -71,7 +68,7 @@ def stored_form(household: Household) -> dict[str, Any]:
             {
                 "key": str(i.pk),
                 "member": str(i.member_id) if i.member_id else None,
-                "month": _month(i.month),
+                "month": month_text(i.month),
                 "type": i.income_type,
                 "amount_fen": i.amount_fen,
                 "note": i.note,
@@ -82,7 +79,7 @@ def stored_form(household: Household) -> dict[str, Any]:
             {
                 "key": str(e.pk),
                 "member": str(e.member_id) if e.member_id else None,
-                "month": _month(e.month),
+                "month": month_text(e.month),
                 "type": e.expense_type,
                 "amount_fen": e.amount_fen,
                 "note": e.note,
@@ -117,7 +114,7 @@ def render_form(
             continue
         public = _public_member(member, on, reveal_id_numbers)
         (members if rules.is_member_on(joined, left, on) else former).append(public)
-    month = _month(on)
+    month = month_text(on)
     return {
         "schema_version": stored["schema_version"],
         "id": stored["id"],

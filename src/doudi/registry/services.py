@@ -42,6 +42,7 @@ from doudi.registry.models import (
     Income,
     Member,
 )
+from doudi.text import required_reason
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -68,12 +69,6 @@ def _household_for_change(actor: User, household_id: int) -> Household:
     )
     require(actor, Permission.EDIT_HOUSEHOLDS, household.region_id)
     return household
-
-
-def _require_reason(reason: str) -> str:
-    if not reason.strip():
-        raise DoudiError(_("State the reason for this change."), field="reason")
-    return reason.strip()
 
 
 def _place_path(region: Region) -> str:
@@ -316,7 +311,7 @@ def update_household(
     actor: User, household_id: int, *, address: str, region_code: str, reason: str
 ) -> Household:
     household = _household_for_change(actor, household_id)
-    reason = _require_reason(reason)
+    reason = required_reason(reason)
     region = _region_for_household(actor, region_code)
     before = {"address": household.address, "region": household.region_id}
     household.address, household.region = address.strip()[:200], region
@@ -342,7 +337,7 @@ def add_member(
     today: datetime.date | None = None,
 ) -> tuple[Member, list[DoudiError]]:
     household = _household_for_change(actor, household_id)
-    reason = _require_reason(reason)
+    reason = required_reason(reason)
     member_input, warnings = _parse_one_member(data, household, today)
     if member_input.left_on is None:
         _refuse_active_elsewhere(member_input.id_number.value, None)
@@ -364,7 +359,7 @@ def update_member(
 ) -> tuple[Member, list[DoudiError]]:
     """Correct or update a member's facts (the whole member record is given again)."""
     member = _member_for_change(actor, member_id)
-    reason = _require_reason(reason)
+    reason = required_reason(reason)
     member_input, warnings = _parse_one_member(data, member.household, today)
     if member_input.left_on is None:
         _refuse_active_elsewhere(member_input.id_number.value, member.household)
@@ -395,7 +390,7 @@ def end_membership(
 ) -> Member:
     """A member leaves the household (moved out, split, married out) or has died."""
     member = _member_for_change(actor, member_id)
-    reason = _require_reason(reason)
+    reason = required_reason(reason)
     if leave_reason not in LeaveReason.values:
         raise DoudiError(_("Choose why the membership ends."), field="leave_reason")
     if member.left_on is not None:
@@ -453,7 +448,7 @@ def add_money_fact(
 def remove_money_fact(actor: User, kind: str, fact_id: int, *, reason: str) -> None:
     fact = MONEY_FACTS[kind].objects.filter(pk=fact_id).first()
     household = _household_for_change(actor, fact.household_id if fact else -1)
-    reason = _require_reason(reason)
+    reason = required_reason(reason)
     before = _fact_summary(fact)
     fact.delete()
     _commit_version(
@@ -517,7 +512,7 @@ def reveal_id_number(actor: User, member_id: int, *, reason: str) -> str:
         "household__region__code",
         pk=member_id,
     )
-    reason = _require_reason(reason)
+    reason = required_reason(reason)
     record(
         actor=actor,
         action="household.reveal_id_number",

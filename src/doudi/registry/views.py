@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import has_permission, require
 from doudi.accounts.roles import Permission
+from doudi.dates import parse_date
 from doudi.errors import DoudiError, ValidationFailed
 from doudi.money import yuan_to_fen
 from doudi.regions.codes import Level
@@ -92,15 +92,6 @@ def _filter_from(data) -> HouseholdFilter:
     )
 
 
-def _day(text: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(text) if text else None
-    except ValueError:
-        raise DoudiError(
-            gettext_lazy("“%(value)s” is not a date (YYYY-MM-DD)."), field="as_of", value=text
-        ) from None
-
-
 # ------------------------------------------------------------------------------ households
 
 
@@ -173,8 +164,8 @@ def household_detail(
     request: HttpRequest, household_id: int, errors: dict[str, str] | None = None, status: int = 200
 ) -> HttpResponse:
     today = timezone.localdate()
-    on = _day(request.GET.get("as_of")) or today
-    known_on = _day(request.GET.get("known_on")) or on
+    on = parse_date(request.GET.get("as_of"), field="as_of") or today
+    known_on = parse_date(request.GET.get("known_on"), field="known_on") or on
     household = queries.household_for(request.user, household_id)
     form = queries.household_form(request.user, household_id, on=on, known_on=known_on)
     names = {m["key"]: m["name"] for m in form["members"] + form["former_members"]}
@@ -325,13 +316,13 @@ def member_end(request: HttpRequest, member_id: int) -> HttpResponse:
     post = request.POST
 
     def end() -> None:
-        left_on = _day(post.get("left_on")) or timezone.localdate()
+        left_on = parse_date(post.get("left_on"), field="left_on") or timezone.localdate()
         services.end_membership(
             request.user,
             member_id,
             left_on=left_on,
             leave_reason=post.get("leave_reason", ""),
-            death_date=_day(post.get("death_date")),
+            death_date=parse_date(post.get("death_date"), field="death_date"),
             reason=post.get("reason", ""),
         )
 

@@ -16,6 +16,7 @@ from doudi.accounts.roles import Permission
 from doudi.errors import CellError, DoudiError, ValidationFailed
 from doudi.registry import excel, imports
 from doudi.registry.queries import HouseholdFilter
+from doudi.spreadsheets import MAX_XLSX_BYTES, XLSX_CONTENT_TYPE
 
 MAX_WARNINGS_SHOWN = 20
 
@@ -25,7 +26,7 @@ def _workbook(content: bytes, filename: str) -> FileResponse:
         io.BytesIO(content),
         as_attachment=True,
         filename=filename,
-        content_type=excel.XLSX_CONTENT_TYPE,
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 
@@ -64,7 +65,7 @@ def household_import(request: HttpRequest) -> HttpResponse:
             if upload is None:
                 raise DoudiError(_("Choose a file."), field="file")
             # One byte past the limit is enough for the service to refuse a larger file.
-            data = upload.read(excel.MAX_FILE_BYTES + 1)
+            data = upload.read(MAX_XLSX_BYTES + 1)
             summary = imports.import_households(request.user, data, upload.name or "")
         except DoudiError as refused:
             if refused.http_status != 400:

@@ -3,7 +3,6 @@ jurisdiction."""
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import get_in_scope, require, scope
 from doudi.accounts.roles import Permission
+from doudi.dates import last_day, parse_month
 from doudi.errors import DoudiError
 from doudi.regions.codes import Level, is_well_formed, prefix_of
 from doudi.regions.models import Region
@@ -132,15 +132,8 @@ COUNTED = (
 
 def month_bounds(month: datetime.date | str) -> tuple[datetime.date, datetime.date]:
     """The first and last day of a month given as a date in it or as "YYYY-MM"."""
-    if isinstance(month, str):
-        try:
-            month = datetime.date.fromisoformat(f"{month.strip()}-01")
-        except ValueError:
-            raise DoudiError(
-                _("“%(value)s” is not a month (YYYY-MM)."), field="month", value=month
-            ) from None
-    first = month.replace(day=1)
-    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    first = parse_month(month)
+    return first, last_day(first)
 
 
 def _completed_on() -> Switch:

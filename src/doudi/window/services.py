@@ -21,6 +21,7 @@ from doudi.audit.services import record
 from doudi.cases import services as cases
 from doudi.cases.procedures import CaseKind, CaseProgramme, Channel
 from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction, ValidationFailed
+from doudi.money import whole_fen
 from doudi.registry.models import Household
 from doudi.window.models import REFERRAL_LIMIT, Department, Intake, Need, Route
 from doudi.workdays.calendar import WorkingCalendar
@@ -98,15 +99,11 @@ def _check_application(where: str, data: dict[str, Any]) -> tuple[dict, list[Dou
             )
         )
     amount = data.get("requested_amount_fen")
-    if amount is not None and (
-        isinstance(amount, bool) or not isinstance(amount, int) or amount < 0
-    ):
-        faults.append(
-            DoudiError(
-                _("An amount is a whole number of fen, not negative."),
-                field=f"{where}.requested_amount",
-            )
-        )
+    if amount is not None:
+        try:
+            whole_fen(amount, field=f"{where}.requested_amount")
+        except DoudiError as fault:
+            faults.append(fault)
     member = data.get("member_id")
     if member is not None and (isinstance(member, bool) or not isinstance(member, int)):
         faults.append(DoudiError(_("No such member in this household."), field=f"{where}.member"))

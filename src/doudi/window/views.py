@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from doudi.accounts.jurisdiction import has_permission, require
 from doudi.accounts.roles import Permission
 from doudi.cases.procedures import CaseProgramme, Channel
+from doudi.dates import month_text, parse_date
 from doudi.errors import DoudiError, ValidationFailed
 from doudi.money import yuan_to_fen
 from doudi.regions.codes import Level
@@ -38,15 +38,6 @@ NEED_FIELDS = (
     "department_name",
     "result",
 )
-
-
-def _day(text: str | None, field: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(text) if text else None
-    except ValueError:
-        raise DoudiError(
-            gettext_lazy("“%(value)s” is not a date (YYYY-MM-DD)."), field=field, value=text
-        ) from None
 
 
 def _errors(error: DoudiError) -> dict[str, str]:
@@ -171,8 +162,8 @@ def intake_create(request: HttpRequest, household_id: int) -> HttpResponse:
                 needs=needs,
                 note=post.get("note", ""),
                 proxy_name=post.get("proxy_name", ""),
-                authorisation_signed_on=_day(
-                    post.get("authorisation_signed_on"), "authorisation_signed_on"
+                authorisation_signed_on=parse_date(
+                    post.get("authorisation_signed_on"), field="authorisation_signed_on"
                 ),
                 hukou_region_code=post.get("hukou_region_code", "").strip(),
             )
@@ -231,7 +222,8 @@ def referral_answer(request: HttpRequest, need_id: int) -> HttpResponse:
         request.user,
         need_id,
         answer=request.POST.get("answer", ""),
-        answered_on=_day(request.POST.get("answered_on"), "answered_on") or timezone.localdate(),
+        answered_on=parse_date(request.POST.get("answered_on"), field="answered_on")
+        or timezone.localdate(),
     )
     messages.success(request, _("The answer was recorded."))
     return redirect("window:referrals")
@@ -243,7 +235,7 @@ def referral_answer(request: HttpRequest, need_id: int) -> HttpResponse:
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
     """A month's window figures by township within a chosen place."""
-    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    month = request.GET.get("month") or month_text(timezone.localdate())
     place = request.GET.get("place") or request.user.region_id
     rows = queries.window_statistics(request.user, place, month)
     places = (

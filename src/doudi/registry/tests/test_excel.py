@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
+from doudi import spreadsheets
 from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
 from doudi.conftest import (
@@ -423,7 +424,7 @@ def test_files_over_the_row_and_size_limits_are_refused(handler, monkeypatch):
     with pytest.raises(DoudiError) as caught:
         import_households(handler, output.getvalue(), "big.xlsx")
     assert "more than 20000 rows" in caught.value.render("en")
-    monkeypatch.setattr(excel, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(spreadsheets, "MAX_XLSX_BYTES", 1000)
     with pytest.raises(DoudiError) as caught:
         import_households(handler, output.getvalue(), "big.xlsx")
     assert "larger than" in caught.value.render("en")
@@ -616,7 +617,7 @@ def browser(handler) -> Client:
 def test_the_pages_download_import_and_export(browser, make_user):
     template = browser.get("/households/template/")
     assert template.status_code == 200
-    assert template["Content-Type"] == excel.XLSX_CONTENT_TYPE
+    assert template["Content-Type"] == spreadsheets.XLSX_CONTENT_TYPE
     assert browser.get("/households/import/").status_code == 200
     bad = fill({"成员": [member("A", "41082119800101001", "王五", 与户主关系="堂兄")]})
     refused = browser.post("/households/import/", {"file": SimpleUploadedFile("bad.xlsx", bad)})

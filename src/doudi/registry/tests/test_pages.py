@@ -113,6 +113,26 @@ def test_member_death_and_income_through_the_pages(browser, household):
     assert household.incomes.filter(month="2026-10-01").get().amount_fen == 123450
 
 
+def test_a_mistyped_date_is_named_at_its_own_field_not_at_as_of(browser, household):
+    """The page's date reader once named every bad date "as_of", whichever field it was."""
+    spouse = household.members.get(name="李四")
+    response = browser.post(
+        f"/households/members/{spouse.pk}/end/",
+        {"leave_reason": "death", "death_date": "2026-13-01", "reason": "死亡"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-field="death_date"' in html and 'data-field="as_of"' not in html
+    assert "2026-13-01" in html
+    left = browser.post(
+        f"/households/members/{spouse.pk}/end/",
+        {"leave_reason": "moved_out", "left_on": "1.10.2026", "reason": "迁出"},
+    )
+    assert left.status_code == 400 and 'data-field="left_on"' in left.content.decode()
+    spouse.refresh_from_db()
+    assert spouse.left_on is None
+
+
 def test_revealing_shows_the_number_once_without_putting_it_in_a_url(browser, household):
     member = household.members.get(name="张三")
     response = browser.post(f"/households/members/{member.pk}/reveal/", {"reason": "核对"})
