@@ -16,6 +16,7 @@ from doudi.errors import CellError, DoudiError, NotPermitted, ValidationFailed
 from doudi.regions.codes import CLASSIFIED_LEVELS, LEVELS, Level, common_ancestor
 from doudi.regions.importer import RegionRow, read_region_csv
 from doudi.regions.models import Classification, Region
+from doudi.text import required_reason, required_text
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -127,9 +128,7 @@ def update_region(actor: User, code: str, *, name: str, classification: str, rea
         actor, Region.objects.select_for_update(), Permission.VIEW_REGIONS, "code", code=code
     )
     require(actor, Permission.EDIT_REGIONS, region.code)
-    name, reason = name.strip(), reason.strip()
-    if not name:
-        raise DoudiError(_("The name is empty."), field="name")
+    name = required_text(name, field="name", message=_("The name is empty."))
     if Level(region.level) in CLASSIFIED_LEVELS:
         if classification not in Classification.values:
             raise DoudiError(_("Choose urban or rural."), field="classification")
@@ -137,8 +136,7 @@ def update_region(actor: User, code: str, *, name: str, classification: str, rea
         raise DoudiError(
             _("Only townships and villages are classified urban or rural."), field="classification"
         )
-    if not reason:
-        raise DoudiError(_("State the reason for this change."), field="reason")
+    reason = required_reason(reason)
     before = snapshot(region)
     region.name, region.classification = name, classification
     region.save(update_fields=["name", "classification"])
@@ -165,8 +163,7 @@ def set_confirms_cases(actor: User, code: str, *, confirms: bool, reason: str) -
     require(actor, Permission.DELEGATE_CONFIRMATION, region.code)
     if region.level != Level.TOWNSHIP:
         raise DoudiError(_("Only a township can be given the power to confirm."), field="region")
-    if not reason.strip():
-        raise DoudiError(_("State the reason for this change."), field="reason")
+    reason = required_reason(reason)
     before = {"confirms_cases": region.confirms_cases}
     region.confirms_cases = confirms
     region.save(update_fields=["confirms_cases"])
@@ -178,6 +175,6 @@ def set_confirms_cases(actor: User, code: str, *, confirms: bool, reason: str) -
         region_code=region.code,
         before=before,
         after={"confirms_cases": confirms},
-        reason=reason.strip(),
+        reason=reason,
     )
     return region

@@ -13,12 +13,13 @@ from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
 from doudi.audit.services import record
 from doudi.errors import DoudiError
-from doudi.money import fen_to_yuan
+from doudi.money import fen_to_yuan, whole_fen
 from doudi.policy.engine.regional import in_force
 from doudi.policy.standards import rules_in_force
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
 from doudi.reserve_fund.models import MovementKind, ReserveFund, ReserveMovement
+from doudi.text import required_reason
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -55,10 +56,8 @@ def move(
             field="township",
             code=township_code,
         )
-    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
-        raise DoudiError(_("The amount must be more than zero."), field="amount")
-    if not reason.strip():
-        raise DoudiError(_("State the reason for this change."), field="reason")
+    amount_fen = whole_fen(amount_fen, field="amount", positive=True)
+    reason = required_reason(reason)
     ReserveFund.objects.get_or_create(township=township)
     fund = ReserveFund.objects.select_for_update().get(township=township)
     if kind == MovementKind.PAYMENT:
@@ -93,7 +92,7 @@ def move(
         amount_fen=amount_fen,
         balance_after_fen=fund.balance_fen,
         recipient=recipient.strip()[:100],
-        reason=reason.strip()[:300],
+        reason=reason[:300],
         recorded_by=actor,
     )
     record(

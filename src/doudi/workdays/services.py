@@ -6,12 +6,11 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
 from doudi.audit.services import record
-from doudi.errors import DoudiError
+from doudi.text import required_reason
 from doudi.workdays.models import CalendarDay
 
 if TYPE_CHECKING:
@@ -23,8 +22,7 @@ def set_day(
     actor: User, day: datetime.date, *, working: bool, name: str, reason: str
 ) -> CalendarDay:
     require(actor, Permission.EDIT_CALENDAR)
-    if not reason.strip():
-        raise DoudiError(_("State the reason for this change."), field="reason")
+    reason = required_reason(reason)
     existing = CalendarDay.objects.filter(day=day).first()
     before = {"working": existing.working, "name": existing.name} if existing else None
     entry, _created = CalendarDay.objects.update_or_create(
@@ -38,6 +36,6 @@ def set_day(
         region_code=actor.region_id,
         before=before,
         after={"working": working, "name": entry.name},
-        reason=reason.strip(),
+        reason=reason,
     )
     return entry

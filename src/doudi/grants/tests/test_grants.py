@@ -153,3 +153,28 @@ def test_the_grant_pages(staff, parties, cohort, clock, make_user, city_finance)
     assert county.get(f"/grants/{grant_id}/").status_code == 200  # a city grant, seen below
     paid = county.post(f"/grants/{grant_id}/pay/", {"month": "2026-07", "region": COUNTY})
     assert paid.status_code == 302 and paid.url.startswith("/payroll/")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"reason": "  "}, "reason"),  # was reported as the name, which was given
+        ({"name": "\u3000"}, "name"),
+        ({"amount_fen": 0}, "amount"),
+        ({"amount_fen": True}, "amount"),  # a bool is not a number of fen
+        ({"amount_fen": 12.5}, "amount"),
+    ],
+)
+def test_a_grant_refusal_names_the_field_at_fault(make_user, places, changes, field):
+    given = {
+        "name": "补贴",
+        "programmes": ["minimum_living"],
+        "places": [COUNTY],
+        "in_force_on": JULY,
+        "per": "household",
+        "amount_fen": 50_000,
+        "reason": "文件",
+    }
+    with pytest.raises(DoudiError) as caught:
+        services.define(make_user(Role.CITY_SUPERVISOR), **{**given, **changes})
+    assert caught.value.field == field

@@ -275,3 +275,35 @@ def test_a_stopped_benefit_is_not_paid_after_its_last_month(staff, parties, on_b
     may = services.generate(parties.civil_affairs, "minimum_living", MAY, COUNTY)
     assert may.line_count == 2
     assert on_benefit[0].pk not in set(may.lines.values_list("benefit_id", flat=True))
+
+
+def _as_xlsx(csv_data: bytes) -> bytes:
+    book = openpyxl.Workbook()
+    for line in csv_data.decode("utf-8").splitlines():
+        book.active.append(line.split(","))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_bank_result_in_xlsx_is_read_under_the_one_size_limit(
+    parties, on_benefit, clock, monkeypatch
+):
+    """The result workbook was once opened with no size limit at all; it now comes through
+    ``doudi.spreadsheets`` like the registry's workbook."""
+    from doudi import spreadsheets
+
+    clock.at("2026-03-25")
+    payroll = sent(parties)
+    data = _as_xlsx(result_csv(payroll))
+    with pytest.raises(DoudiError) as caught:
+        services.reconcile(parties.bank, payroll.pk, b"PK\x03\x04 not really", "xlsx")
+    assert caught.value.field == "file" and "not an Excel workbook" in caught.value.render("en")
+    monkeypatch.setattr(spreadsheets, "MAX_XLSX_BYTES", len(data) - 1)
+    with pytest.raises(DoudiError) as caught:
+        services.reconcile(parties.bank, payroll.pk, data, "xlsx")
+    assert caught.value.field == "file" and "larger than" in caught.value.render("en")
+    assert Payroll.objects.get(pk=payroll.pk).state == PayrollState.SENT
+    monkeypatch.setattr(spreadsheets, "MAX_XLSX_BYTES", len(data))
+    services.reconcile(parties.bank, payroll.pk, data, "xlsx")
+    assert set(payroll.lines.values_list("status", flat=True)) == {LineStatus.PAID}
