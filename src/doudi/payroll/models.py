@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.benefits.models import Benefit
 from doudi.cases.procedures import CaseProgramme
+from doudi.dates import month_text
 from doudi.regions.models import Region
 from doudi.registry.models import Household, Member
 
@@ -78,7 +79,7 @@ class Payroll(models.Model):
         ordering = ["-month", "region_id", "programme"]
 
     def __str__(self) -> str:
-        return f"{self.programme} {self.month:%Y-%m} {self.region_id}"
+        return f"{self.programme} {month_text(self.month)} {self.region_id}"
 
     @property
     def number(self) -> str:
