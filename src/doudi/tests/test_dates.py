@@ -16,15 +16,9 @@ from doudi.dates import (
     parse_month,
     required_date,
 )
-from doudi.errors import DoudiError
+from doudi.tests import refusal
 
 D = datetime.date
-
-
-def refusal(call, *args, **kwargs) -> DoudiError:
-    with pytest.raises(DoudiError) as caught:
-        call(*args, **kwargs)
-    return caught.value
 
 
 @pytest.mark.parametrize(

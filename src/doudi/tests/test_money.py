@@ -6,14 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from doudi.errors import DoudiError
 from doudi.money import fen_to_decimal, fen_to_yuan, whole_fen, yuan_to_fen
-
-
-def refusal(call, *args, **kwargs) -> DoudiError:
-    with pytest.raises(DoudiError) as caught:
-        call(*args, **kwargs)
-    return caught.value
+from doudi.tests import refusal
 
 
 @pytest.mark.parametrize(
