@@ -9,8 +9,10 @@ import io
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from stdnum.cn import ric
 
+from doudi.accounts.models import User
 from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
 from doudi.audit.verification import verify_chain
@@ -226,7 +228,7 @@ def test_production_never_gets_a_synthetic_population(places, monkeypatch):
     monkeypatch.setenv("DOUDI_ENV", "production")
     with pytest.raises(DoudiError):
         load_population(pop.generate(10, 4, as_of=AS_OF))
-    assert not Household.objects.exists()
+    assert not Household.objects.exists() and not User.objects.exists()
 
 
 @pytest.mark.django_db
@@ -258,3 +260,12 @@ def test_generate_prints_what_it_wrote(monkeypatch):
     )
     assert Household.objects.count() == 25
     assert "25" in out.getvalue() and "seed 2" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_generate_refuses_a_mistyped_date_in_both_languages():
+    with pytest.raises(CommandError) as caught:
+        call_command("demo", "generate", "--households", "5", "--as-of", "2026-13-01")
+    message = str(caught.value)
+    assert "2026-13-01" in message and "不是日期" in message and "YYYY-MM-DD" in message
+    assert not Household.objects.exists() and not User.objects.exists()

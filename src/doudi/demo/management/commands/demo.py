@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doudi.commands import DoudiCommand
+from doudi.dates import parse_date
 from doudi.demo.bulk_load import load_population
 from doudi.demo.cases import load_demo_cases
 from doudi.demo.loader import load_demo
@@ -52,17 +53,17 @@ class Command(DoudiCommand):
         generate_parser.add_argument("--seed", type=int, default=DEMO_SEED)
         generate_parser.add_argument(
             "--as-of",
-            type=datetime.date.fromisoformat,
             default=None,
             help="the date ages and the months of income count back from (default: today); "
             "the same households, seed and date always give the same population",
         )
 
     def run(self, *, action: str, **options) -> None:
+        as_of = parse_date(options.get("as_of"), field="--as-of")  # refused before anything
         created = load_demo()
         self.say(_("Demo data ready (%(count)d accounts created now)."), count=len(created))
         if action == "generate":
-            self.populate(options["households"], options["seed"], options["as_of"])
+            self.populate(options["households"], options["seed"], as_of)
         elif not Household.objects.exists():
             self.populate(DEMO_HOUSEHOLDS, DEMO_SEED, None)
         if action == "load":
