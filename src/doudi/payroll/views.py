@@ -22,6 +22,7 @@ from doudi.payroll import exports, queries, services
 from doudi.payroll.funds import budget_after
 from doudi.payroll.models import PayrollProgramme, PayrollState
 from doudi.regions.queries import regions_visible_to
+from doudi.spreadsheets import MAX_XLSX_BYTES, XLSX_CONTENT_TYPE
 
 MONTHLY = [c for c in PayrollProgramme.choices if c[0] != PayrollProgramme.ONE_OFF_GRANT]
 NEXT_STEP = {
@@ -113,9 +114,10 @@ def step(request: HttpRequest, payroll_id: int, name: str) -> HttpResponse:
             upload = request.FILES.get("file")
             if upload is None:
                 raise DoudiError(_("Upload a CSV or XLSX file."), field="file")
-            services.reconcile(
-                request.user, payroll_id, upload.read(), upload.name.rsplit(".", 1)[-1].lower()
-            )
+            file_format = upload.name.rsplit(".", 1)[-1].lower()
+            # A workbook past the limit is refused by its size: no need to read all of it.
+            limit = MAX_XLSX_BYTES + 1 if file_format == "xlsx" else None
+            services.reconcile(request.user, payroll_id, upload.read(limit), file_format)
         else:
             raise DoudiError(_("Unknown step."), field="step")
     except DoudiError as error:
@@ -128,11 +130,7 @@ def step(request: HttpRequest, payroll_id: int, name: str) -> HttpResponse:
 @login_required
 def bank_file(request: HttpRequest, payroll_id: int, file_format: str) -> HttpResponse:
     data = services.bank_file(request.user, payroll_id, file_format)
-    content_type = (
-        "text/csv; charset=utf-8"
-        if file_format == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    content_type = "text/csv; charset=utf-8" if file_format == "csv" else XLSX_CONTENT_TYPE
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="payroll-{payroll_id}.{file_format}"'
     return response
@@ -144,9 +142,7 @@ def report_workbook(request: HttpRequest, payroll_id: int) -> HttpResponse:
     data = exports.report_workbook(
         payroll.number, queries.report(queries.lines_of(request.user, payroll_id))
     )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="report-{payroll_id}.xlsx"'
     return response
 
