@@ -8,30 +8,24 @@ month is not diluted over a year it was not on file.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy
 from django.utils.translation import gettext_lazy as _
 
+from doudi.dates import parse_month  # noqa: F401 (policy.evaluation reads it from here)
 from doudi.errors import DoudiError, ValidationFailed
 from doudi.policy.engine.regional import county_key
 from doudi.policy.engine.simulate import Population
+from doudi.policy.tables import MEMBER_FACTS, Assets, Money, Tables, build, income_window
 from doudi.regions.codes import Level
-from doudi.regions.models import Classification, Region
-from doudi.registry.choices import (
-    COUNTED_INCOME_TYPES,
-    FINANCIAL_ASSET_TYPES,
-    AssetType,
-    Relation,
-    VehicleType,
-)
+from doudi.regions.models import Region
 from doudi.registry.form_input import HouseholdInput, MemberInput, parse_household
 
-INCOME_WINDOW_MONTHS = 12
 ORPHAN_STATUSES = ("none", "orphan", "de_facto_unsupported")
 CARE_SETTINGS = ("home", "institution")
-COUNTED_VEHICLES = (VehicleType.CAR, VehicleType.TRUCK)
 
 
 # Optional request facts of the form → the engine's inputs (money in fen, never negative).
@@ -111,21 +105,6 @@ class CaseFacts:
     gradual_exit_months_used: int
     temporary_need: dict[str, Any]
     medical_claims: dict[str, dict[str, Any]]
-
-
-def parse_month(text: str) -> datetime.date:
-    try:
-        year, month = (int(part) for part in str(text).split("-"))
-        return datetime.date(year, month, 1)
-    except ValueError:
-        raise DoudiError(
-            _("“%(value)s” is not a month (YYYY-MM)."), field="month", value=text
-        ) from None
-
-
-def months_back(month: datetime.date, count: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 - count
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
@@ -232,8 +211,7 @@ def population_from_form(
     data = parse_household(form, today=datetime.date.today())
     facts = _case_facts(form, data.members)
     region = place_of(data.region_code)
-    key = county_key(region.code)
-    if key not in county_keys:
+    if county_key(region.code) not in county_keys:
         raise DoudiError(
             _("No rules are set up for the county of “%(code)s”."), field="region", code=region.code
         )
@@ -242,85 +220,78 @@ def population_from_form(
         raise DoudiError(
             _("The household had no members on %(day)s."), field="members", day=month.isoformat()
         )
-    window_start = months_back(month, INCOME_WINDOW_MONTHS - 1)
-    incomes = [i for i in data.incomes if window_start <= i.month <= month]
-    expenses = [e for e in data.expenses if window_start <= e.month <= month]
-    months = max(len({i.month for i in incomes} | {e.month for e in expenses}), 1)
+    tables = form_tables(data, facts, members, region, month)
+    return build(tables, county_keys).population, data
 
-    def average(items, key: str | None, counted_only: bool) -> int:
-        return (
-            sum(
-                item.amount_fen
-                for item in items
-                if item.member_key == key
-                and (not counted_only or item.income_type in COUNTED_INCOME_TYPES)
-            )
-            // months
-        )
 
-    persons = {
+def form_tables(
+    data: HouseholdInput,
+    facts: CaseFacts,
+    members: list[MemberInput],
+    region: Region,
+    month: datetime.date,
+) -> Tables:
+    """The form as the tables the registry reader returns: a household of id 0, members
+    numbered by their place in the form (so amounts of a member not current count for no
+    one), amounts summed per member and type over the income window."""
+    number = {m.key: index for index, m in enumerate(data.members)}
+    start, end = income_window(month)
+
+    def sums(items, kind: str) -> Money:
+        totals: dict[tuple, int] = defaultdict(int)
+        for item in items:
+            if start <= item.month <= end:
+                member = None if item.member_key is None else number.get(item.member_key, -2)
+                totals[(0, member, getattr(item, kind))] += item.amount_fen
+        return Money.of([(*key, total) for key, total in totals.items()])
+
+    window = {i.month for i in data.incomes} | {e.month for e in data.expenses}
+    assets: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for asset in data.assets:
+        row = assets[(0, asset.asset_type, asset.vehicle_type or "")]
+        row[0] += 1
+        row[1] += asset.value_fen
+        row[2] += asset.registered_capital_fen or 0
+    households = {
+        "id": numpy.array([0]),
+        "region": numpy.array([region.code], dtype=object),
+        "classification": numpy.array([region.classification], dtype=object),
+        "recorded_months": numpy.array([sum(1 for m in window if start <= m <= end)]),
+        "disaster_affected": numpy.array([facts.disaster_affected]),
+        "receiving_minimum_living": numpy.array([facts.receiving_minimum_living]),
+        "current_minimum_living_amount": numpy.array([facts.current_minimum_living_fen]),
+        "gradual_exit_months_used": numpy.array([facts.gradual_exit_months_used]),
+    }
+    member_columns = {
+        "id": numpy.array([number[m.key] for m in members], dtype=numpy.int64),
+        "household": numpy.zeros(len(members), dtype=numpy.int64),
+        "relation": numpy.array([m.relation for m in members], dtype=object),
         "birth_date": numpy.array([m.id_number.birth_date for m in members], dtype="datetime64[D]"),
-        "disability_category": numpy.array([m.disability_category or "none" for m in members]),
+        "disability_category": numpy.array([m.disability_category for m in members], object),
         "disability_grade": numpy.array([m.disability_grade or 0 for m in members]),
         "serious_illness": numpy.array([bool(m.serious_illness) for m in members]),
-        "self_care_items_failed": numpy.array([len(m.self_care_failed) for m in members]),
+        "self_care": numpy.array([len(m.self_care_failed) for m in members]),
         "in_school": numpy.array([m.in_school for m in members]),
-        "counted_in_household": numpy.array([not m.excluded_reason for m in members]),
-        "person_income": numpy.array([average(incomes, m.key, True) for m in members]),
-        "person_rigid_spending": numpy.array([average(expenses, m.key, False) for m in members]),
+        "excluded": numpy.array([bool(m.excluded_reason) for m in members]),
         **{
             name: numpy.array([getattr(facts, name)[m.key] for m in members])
-            for name in (
-                "has_capable_supporter",
-                "orphan_status",
-                "care_setting",
-                "was_extreme_hardship",
-            )
+            for name in MEMBER_FACTS
         },
     }
+    person_requests = {}
     for variable in MEDICAL_CLAIM_FIELDS.values():
         given = [facts.medical_claims[m.key].get(variable) for m in members]
         if any(value is not None for value in given):
             default = "none" if variable in REQUEST_CHOICES else 0
-            persons[variable] = numpy.array([default if v is None else v for v in given])
-    assets = data.assets
-    households = {
-        "county": numpy.array([county_keys.index(key)], dtype=numpy.int16),
-        "is_urban": numpy.array([region.classification == Classification.URBAN]),
-        "household_income": numpy.array([average(incomes, None, True)]),
-        "household_rigid_spending": numpy.array([average(expenses, None, False)]),
-        "financial_assets": numpy.array(
-            [sum(a.value_fen for a in assets if a.asset_type in FINANCIAL_ASSET_TYPES)]
-        ),
-        "cars": numpy.array(
-            [
-                sum(
-                    1
-                    for a in assets
-                    if a.asset_type == AssetType.VEHICLE and a.vehicle_type in COUNTED_VEHICLES
-                )
-            ]
-        ),
-        "homes": numpy.array([sum(1 for a in assets if a.asset_type == AssetType.HOME)]),
-        "business_capital": numpy.array(
-            [
-                sum(
-                    a.registered_capital_fen or 0
-                    for a in assets
-                    if a.asset_type == AssetType.BUSINESS
-                )
-            ]
-        ),
-        "receiving_minimum_living": numpy.array([facts.receiving_minimum_living]),
-        "current_minimum_living_amount": numpy.array([facts.current_minimum_living_fen]),
-        "gradual_exit_months_used": numpy.array([facts.gradual_exit_months_used]),
-        "disaster_affected": numpy.array([facts.disaster_affected]),
-        **{variable: numpy.array([value]) for variable, value in facts.temporary_need.items()},
-    }
-    population = Population(
-        person_household=numpy.zeros(len(members), dtype=int),
-        person_is_head=numpy.array([m.relation == Relation.HEAD for m in members]),
-        persons=persons,
+            person_requests[variable] = numpy.array([default if v is None else v for v in given])
+    return Tables(
         households=households,
+        members=member_columns,
+        incomes=sums(data.incomes, "income_type"),
+        expenses=sums(data.expenses, "expense_type"),
+        assets=Assets.of([(*key, *values) for key, values in assets.items()]),
+        person_requests=person_requests,
+        household_requests={
+            variable: numpy.array([value]) for variable, value in facts.temporary_need.items()
+        },
     )
-    return population, data

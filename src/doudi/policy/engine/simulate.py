@@ -26,6 +26,10 @@ class Population:
 
     @property
     def household_count(self) -> int:
+        """Counted from the household columns: the last households may have no one in them
+        this month (their only member died or left), so the persons cannot tell."""
+        if self.households:
+            return len(next(iter(self.households.values())))
         return int(self.person_household.max()) + 1 if len(self.person_household) else 0
 
 
