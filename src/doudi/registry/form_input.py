@@ -235,11 +235,17 @@ def parse_household(data: Any, *, today: datetime.date | None = None) -> Househo
     if len(members) == len(raw_members):  # rules across members only once each one is sound
         _check_members_together(members, problems)
     # Every listed member's key, valid or not, so that one bad member is reported once and not
-    # again through every income that refers to it.
+    # again through every income that refers to it. A former member (the registry's form of a
+    # past day lists those who had left by then) may still own the incomes of their time.
+    former = reader.data.get("former_members")
     keys = {
         str(item.get("key") or f"members[{i}]")
         for i, item in enumerate(raw_members)
         if isinstance(item, dict)
+    } | {
+        str(item["key"])
+        for item in (former if isinstance(former, list) else [])
+        if isinstance(item, dict) and item.get("key")
     }
     incomes = _parse_list(reader, "incomes", parse_income, problems, keys)
     expenses = _parse_list(reader, "expenses", parse_expense, problems, keys)
