@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy
 from django.utils import timezone
@@ -27,15 +26,12 @@ from doudi.money import yuan_to_fen
 from doudi.policy import batch
 from doudi.policy.evaluation import evaluate_form
 from doudi.policy.inputs import members_on
-from doudi.policy.models import EvaluationResult
+from doudi.policy.models import EvaluationResult, EvaluationRun
 from doudi.registry import services as registry
 from doudi.registry.choices import LeaveReason, Relation
 from doudi.registry.form_input import parse_household
 from doudi.registry.models import Household, Member
 from doudi.registry.queries import household_form
-
-if TYPE_CHECKING:
-    from doudi.policy.models import EvaluationRun
 
 Answers = dict[tuple[str, int], int]  # (programme, member id or -1) → monthly amount in fen
 
@@ -220,7 +216,13 @@ def compare(
     actor: User, month: datetime.date, sample: int, rng: numpy.random.Generator
 ) -> Agreement:
     """One whole-place run for ``month``, and ``sample`` households evaluated one by one."""
-    run = batch.evaluate_all(actor, month)
+    return agree(actor, batch.evaluate_all(actor, month), month, sample, rng)
+
+
+def agree(
+    actor: User, run: EvaluationRun, month: datetime.date, sample: int, rng: numpy.random.Generator
+) -> Agreement:
+    """``sample`` households of the run evaluated one by one, and compared with the run's."""
     by_batch = batch_answers(run)
     ids = numpy.array(Household.objects.order_by("id").values_list("id", flat=True))
     chosen = rng.choice(ids, size=min(sample, len(ids)), replace=False)

@@ -108,7 +108,6 @@ def recipients(make_user):
 
 
 def test_the_reader_takes_what_is_received_from_the_benefits(recipients):
-    fresh, four, spent, never = recipients
     columns = read_registry(JULY, "41", rules_in_force().county_keys)
     at = {int(h): i for i, h in enumerate(columns.household_ids)}
     households = columns.population.households
@@ -129,7 +128,7 @@ def test_the_reader_takes_what_is_received_from_the_benefits(recipients):
 
 
 def test_a_whole_place_run_keeps_the_gradual_exit(recipients, make_user):
-    fresh, four, spent, never = recipients
+    fresh, four, _spent, _never = recipients
     run = batch.evaluate_all(make_user(Role.COUNTY_APPROVER, username="county2"), JULY)
     paid = dict(
         EvaluationResult.objects.filter(run=run, programme="minimum_living").values_list(
