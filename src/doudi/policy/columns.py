@@ -13,6 +13,8 @@ receive 低保 and how much, how many months of gradual exit (渐退期) they ha
 from __future__ import annotations
 
 import datetime
+import json
+from typing import Any
 
 import numpy
 from django.db import connection
@@ -20,12 +22,12 @@ from django.db import connection
 from doudi.dates import add_months
 from doudi.policy.tables import (
     HOUSEHOLD_FACTS,
-    MEMBER_FACTS,
     Assets,
     Money,
     RegistryColumns,
     Tables,
     build,
+    claims,
     income_window,
     lookup,
 )
@@ -52,7 +54,8 @@ def read_tables(month: datetime.date, place_prefix: str) -> Tables:
     like = place_prefix + "%"
     start, end = income_window(month)
     households = _rows(
-        "SELECT h.id, h.region_id, r.classification FROM registry_household h "
+        "SELECT h.id, h.region_id, r.classification, h.disaster_affected "
+        "FROM registry_household h "
         "JOIN regions_region r ON r.code = h.region_id WHERE h.region_id LIKE %s ORDER BY h.id",
         [like],
     )
@@ -63,11 +66,9 @@ def read_tables(month: datetime.date, place_prefix: str) -> Tables:
         "classification": numpy.array([row[2] for row in households], dtype=object),
         "recorded_months": _recorded_months(like, start, end, ids),
         **_received(like, month, ids),
+        "disaster_affected": numpy.array([bool(row[3]) for row in households], dtype=bool),
     }
     members = _members(like, month)
-    members.update(
-        {name: numpy.full(len(members["id"]), default) for name, default in MEMBER_FACTS.items()}
-    )
     members["was_extreme_hardship"] = numpy.isin(
         members["id"], _supported_members(like, month, EXTREME_HARDSHIP)
     )
@@ -85,7 +86,8 @@ def _members(like: str, month: datetime.date) -> dict[str, numpy.ndarray]:
     rows = _rows(
         "SELECT m.id, m.household_id, m.relation, m.birth_date, m.disability_category, "
         f"m.disability_grade, m.serious_illness <> '', {length}(m.self_care_failed), "
-        "m.in_school, m.excluded_reason <> '' FROM registry_member m "
+        "m.in_school, m.excluded_reason <> '', m.has_capable_supporter, m.orphan_status, "
+        "m.care_setting, m.medical_claim FROM registry_member m "
         "JOIN registry_household h ON h.id = m.household_id "
         "WHERE h.region_id LIKE %s AND m.joined_on <= %s "
         "AND (m.left_on IS NULL OR m.left_on > %s) ORDER BY m.household_id, m.id",
@@ -102,7 +104,16 @@ def _members(like: str, month: datetime.date) -> dict[str, numpy.ndarray]:
         "self_care": numpy.array([row[7] or 0 for row in rows], dtype=numpy.int64),
         "in_school": numpy.array([bool(row[8]) for row in rows], dtype=bool),
         "excluded": numpy.array([bool(row[9]) for row in rows], dtype=bool),
+        "has_capable_supporter": numpy.array([bool(row[10]) for row in rows], dtype=bool),
+        "orphan_status": numpy.array([row[11] for row in rows], dtype=object),
+        "care_setting": numpy.array([row[12] for row in rows], dtype=object),
+        "medical_claim": claims([_json(row[13]) for row in rows]),
     }
+
+
+def _json(value: Any) -> Any:
+    """A JSON column as fetched: text on SQLite, already decoded by some PostgreSQL drivers."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _money(

@@ -19,14 +19,10 @@ from doudi.dates import parse_month  # noqa: F401 (policy.evaluation reads it fr
 from doudi.errors import DoudiError, ValidationFailed
 from doudi.policy.engine.regional import county_key
 from doudi.policy.engine.simulate import Population
-from doudi.policy.tables import MEMBER_FACTS, Assets, Money, Tables, build, income_window
+from doudi.policy.tables import Assets, Money, Tables, build, claims, income_window
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
 from doudi.registry.form_input import HouseholdInput, MemberInput, parse_household
-
-ORPHAN_STATUSES = ("none", "orphan", "de_facto_unsupported")
-CARE_SETTINGS = ("home", "institution")
-
 
 # Optional request facts of the form → the engine's inputs (money in fen, never negative).
 TEMPORARY_NEED_FIELDS = {
@@ -35,27 +31,7 @@ TEMPORARY_NEED_FIELDS = {
     "expense_fen": "temporary_expense",
     "granted_this_year_fen": "temporary_already_granted_this_year",
 }
-MEDICAL_CLAIM_FIELDS = {
-    "type": "medical_claim_type",
-    "category": "medical_category",
-    "total_cost_fen": "medical_total_cost",
-    "paid_by_basic_insurance_fen": "medical_paid_by_basic_insurance",
-    "paid_by_critical_illness_insurance_fen": "medical_paid_by_critical_illness_insurance",
-    "paid_by_supplementary_insurance_fen": "medical_paid_by_supplementary_insurance",
-    "received_this_year_fen": "medical_assistance_received_this_year",
-}
-REQUEST_CHOICES = {
-    "temporary_need_type": ("none", "emergency", "expenditure"),
-    "medical_claim_type": ("none", "outpatient_chronic", "inpatient", "catastrophic"),
-    "medical_category": (
-        "none",
-        "extreme_hardship",
-        "minimum_living",
-        "poverty_registered",
-        "edge",
-        "rigid_spending",
-    ),
-}
+REQUEST_CHOICES = {"temporary_need_type": ("none", "emergency", "expenditure")}
 
 
 def _request(
@@ -93,55 +69,31 @@ def _request(
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """What an investigation establishes beyond the registry (optional in the form)."""
+    """What one case asks or states beyond the registry (optional in the form): support as
+    特困 so far, what 低保 the household receives now, a temporary need. The investigation's
+    findings (supporters, orphan status, care setting, medical claims, disaster) are registry
+    facts of the household form itself."""
 
-    has_capable_supporter: dict[str, bool]
-    orphan_status: dict[str, str]
-    care_setting: dict[str, str]
     was_extreme_hardship: dict[str, bool]
-    disaster_affected: bool
     receiving_minimum_living: bool
     current_minimum_living_fen: int
     gradual_exit_months_used: int
     temporary_need: dict[str, Any]
-    medical_claims: dict[str, dict[str, Any]]
 
 
 def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
     problems: list[DoudiError] = []
     raw_members = form.get("members") or []
-    facts: dict[str, dict[str, Any]] = {
-        "has_capable_supporter": {},
-        "orphan_status": {},
-        "care_setting": {},
-        "was_extreme_hardship": {},
-        "medical_claims": {},
-    }
+    was_extreme_hardship: dict[str, bool] = {}
     for index, (raw, member) in enumerate(zip(raw_members, members, strict=False)):
-        where = f"members[{index}]"
-        for name in ("has_capable_supporter", "was_extreme_hardship"):
-            value = raw.get(name, name == "has_capable_supporter")
-            if not isinstance(value, bool):
-                problems.append(DoudiError(_("must be true or false."), field=f"{where}.{name}"))
-            facts[name][member.key] = bool(value)
-        for name, allowed, default in (
-            ("orphan_status", ORPHAN_STATUSES, "none"),
-            ("care_setting", CARE_SETTINGS, "home"),
-        ):
-            value = raw.get(name) or default
-            if value not in allowed:
-                problems.append(
-                    DoudiError(
-                        _("“%(value)s” is not one of: %(allowed)s."),
-                        field=f"{where}.{name}",
-                        value=value,
-                        allowed=", ".join(allowed),
-                    )
+        value = raw.get("was_extreme_hardship", False)
+        if not isinstance(value, bool):
+            problems.append(
+                DoudiError(
+                    _("must be true or false."), field=f"members[{index}].was_extreme_hardship"
                 )
-            facts[name][member.key] = value
-        facts["medical_claims"][member.key] = _request(
-            raw.get("medical_claim"), f"{where}.medical_claim", MEDICAL_CLAIM_FIELDS, problems
-        )
+            )
+        was_extreme_hardship[member.key] = bool(value)
     temporary = _request(
         form.get("temporary_need"), "temporary_need", TEMPORARY_NEED_FIELDS, problems
     )
@@ -156,9 +108,6 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
     ):
         if not isinstance(value, kind) or (kind is int and (isinstance(value, bool) or value < 0)):
             problems.append(DoudiError(_("has an invalid value."), field=f"minimum_living.{name}"))
-    disaster = form.get("disaster_affected", False)
-    if not isinstance(disaster, bool):
-        problems.append(DoudiError(_("must be true or false."), field="disaster_affected"))
     if problems:
         raise ValidationFailed(
             _("The household was not evaluated: %(count)d problems found."),
@@ -166,8 +115,7 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
             count=len(problems),
         )
     return CaseFacts(
-        **facts,
-        disaster_affected=bool(disaster),
+        was_extreme_hardship=was_extreme_hardship,
         receiving_minimum_living=bool(receiving),
         current_minimum_living_fen=int(current),
         gradual_exit_months_used=int(used),
@@ -257,7 +205,7 @@ def form_tables(
         "region": numpy.array([region.code], dtype=object),
         "classification": numpy.array([region.classification], dtype=object),
         "recorded_months": numpy.array([sum(1 for m in window if start <= m <= end)]),
-        "disaster_affected": numpy.array([facts.disaster_affected]),
+        "disaster_affected": numpy.array([data.disaster_affected]),
         "receiving_minimum_living": numpy.array([facts.receiving_minimum_living]),
         "current_minimum_living_amount": numpy.array([facts.current_minimum_living_fen]),
         "gradual_exit_months_used": numpy.array([facts.gradual_exit_months_used]),
@@ -273,24 +221,18 @@ def form_tables(
         "self_care": numpy.array([len(m.self_care_failed) for m in members]),
         "in_school": numpy.array([m.in_school for m in members]),
         "excluded": numpy.array([bool(m.excluded_reason) for m in members]),
-        **{
-            name: numpy.array([getattr(facts, name)[m.key] for m in members])
-            for name in MEMBER_FACTS
-        },
+        "has_capable_supporter": numpy.array([m.has_capable_supporter for m in members]),
+        "orphan_status": numpy.array([m.orphan_status for m in members], dtype=object),
+        "care_setting": numpy.array([m.care_setting for m in members], dtype=object),
+        "was_extreme_hardship": numpy.array([facts.was_extreme_hardship[m.key] for m in members]),
+        "medical_claim": claims([m.medical_claim for m in members]),
     }
-    person_requests = {}
-    for variable in MEDICAL_CLAIM_FIELDS.values():
-        given = [facts.medical_claims[m.key].get(variable) for m in members]
-        if any(value is not None for value in given):
-            default = "none" if variable in REQUEST_CHOICES else 0
-            person_requests[variable] = numpy.array([default if v is None else v for v in given])
     return Tables(
         households=households,
         members=member_columns,
         incomes=sums(data.incomes, "income_type"),
         expenses=sums(data.expenses, "expense_type"),
         assets=Assets.of([(*key, *values) for key, values in assets.items()]),
-        person_requests=person_requests,
         household_requests={
             variable: numpy.array([value]) for variable, value in facts.temporary_need.items()
         },

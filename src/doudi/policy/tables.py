@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy
 
@@ -41,12 +42,41 @@ MEMBER_FACTS = {
     "care_setting": "home",
     "was_extreme_hardship": False,
 }
+# A member's recorded medical claim (registry field ``medical_claim``) → the engine's inputs.
+MEDICAL_CLAIM_FIELDS = {
+    "type": "medical_claim_type",
+    "category": "medical_category",
+    "total_cost_fen": "medical_total_cost",
+    "paid_by_basic_insurance_fen": "medical_paid_by_basic_insurance",
+    "paid_by_critical_illness_insurance_fen": "medical_paid_by_critical_illness_insurance",
+    "paid_by_supplementary_insurance_fen": "medical_paid_by_supplementary_insurance",
+    "received_this_year_fen": "medical_assistance_received_this_year",
+}
+MEDICAL_CLAIM_DEFAULTS = {"medical_claim_type": "none", "medical_category": "none"}
 HOUSEHOLD_FACTS = {
     "disaster_affected": False,
     "receiving_minimum_living": False,
     "current_minimum_living_amount": 0,
     "gradual_exit_months_used": 0,
 }
+
+
+def claims(values: list[dict[str, Any] | None]) -> numpy.ndarray:
+    """Medical claims as a column of objects (None: no claim)."""
+    column = numpy.empty(len(values), dtype=object)
+    column[:] = values
+    return column
+
+
+def _claim_inputs(column: numpy.ndarray) -> dict[str, numpy.ndarray]:
+    """Only the variables some claim gives: the others keep the engine's defaults."""
+    inputs = {}
+    for key, variable in MEDICAL_CLAIM_FIELDS.items():
+        given = [(claim or {}).get(key) for claim in column]
+        if any(value is not None for value in given):
+            default = MEDICAL_CLAIM_DEFAULTS.get(variable, 0)
+            inputs[variable] = numpy.array([default if v is None else v for v in given])
+    return inputs
 
 
 def income_window(month: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -104,15 +134,14 @@ class Tables:
     """One month's facts. ``households`` columns: id, region, classification, recorded_months
     and HOUSEHOLD_FACTS; ``members`` (those current on the month's first day): id, household,
     relation, birth_date, disability_category, disability_grade, serious_illness, self_care,
-    in_school, excluded and MEMBER_FACTS. ``person_requests``/``household_requests``: request
-    inputs of one case (a medical claim, a temporary need), engine variables given as is."""
+    in_school, excluded, medical_claim (see ``claims``) and MEMBER_FACTS.
+    ``household_requests``: what one case asks (a temporary need), engine variables as is."""
 
     households: dict[str, numpy.ndarray]
     members: dict[str, numpy.ndarray]
     incomes: Money
     expenses: Money
     assets: Assets
-    person_requests: dict[str, numpy.ndarray] = field(default_factory=dict)
     household_requests: dict[str, numpy.ndarray] = field(default_factory=dict)
 
 
@@ -212,8 +241,8 @@ def build(tables: Tables, county_keys: tuple[str, ...]) -> RegistryColumns:
         "counted_in_household": ~members["excluded"].astype(bool),
         "person_income": income[0] // months[person_household],
         "person_rigid_spending": spending[0] // months[person_household],
-        **{name: members[name] for name in MEMBER_FACTS},
-        **_ordered(tables.person_requests, order),
+        **{name: _plain(members[name]) for name in MEMBER_FACTS},
+        **_claim_inputs(members["medical_claim"]),
     }
     household_columns = {
         "county": numpy.array(
@@ -234,6 +263,11 @@ def build(tables: Tables, county_keys: tuple[str, ...]) -> RegistryColumns:
         households=household_columns,
     )
     return RegistryColumns(household_ids, households["region"], member_ids, population)
+
+
+def _plain(column: numpy.ndarray) -> numpy.ndarray:
+    """Text columns as numpy strings, which the engine's enumerations encode (objects not)."""
+    return column.astype(str) if column.dtype == object else column
 
 
 def _ordered(columns: dict[str, numpy.ndarray], order: numpy.ndarray) -> dict[str, numpy.ndarray]:
