@@ -13,6 +13,7 @@ from doudi.cases.models import Case, Decision, Outcome
 from doudi.cases.procedures import Channel, State
 from doudi.conftest import household_form, member_form
 from doudi.policy import batch, services
+from doudi.policy.agreement import batch_answers, single_answers
 from doudi.policy.columns import read_registry
 from doudi.policy.models import EvaluationResult
 from doudi.policy.standards import rules_in_force
@@ -175,3 +176,40 @@ def test_a_person_supported_as_extreme_hardship_is_read_as_such(recipients, make
     person = list(columns.member_ids).index(member.pk)
     assert columns.population.persons["was_extreme_hardship"].tolist()[person] is True
     assert sum(columns.population.persons["was_extreme_hardship"]) == 1
+
+
+def test_the_reader_takes_the_investigation_facts_from_the_registry(make_user):
+    """The facts an investigation recorded in the household form reach the whole-place run
+    exactly as they reach the form's own evaluation."""
+    handler = make_user(Role.TOWNSHIP_HANDLER, "410821901000", username="street_handler")
+    form = household_form(
+        region=URBAN_COMMUNITY,
+        disaster_affected=True,
+        members=[
+            member_form("41082119400101001", "甲", hukou_type="urban", has_capable_supporter=False),
+            member_form(
+                "41082120150101002",
+                "乙",
+                relation="grandchild",
+                hukou_type="urban",
+                orphan_status="orphan",
+                care_setting="institution",
+                medical_claim={"type": "inpatient", "total_cost_fen": 800000},
+            ),
+        ],
+        incomes=[],
+    )
+    household = registry.create_household(handler, form)[0]
+    columns = read_registry(JULY, "41", rules_in_force().county_keys)
+    persons = columns.population.persons
+    assert persons["has_capable_supporter"].tolist() == [False, True]
+    assert persons["orphan_status"].tolist() == ["none", "orphan"]
+    assert persons["care_setting"].tolist() == ["home", "institution"]
+    assert persons["medical_claim_type"].tolist() == ["none", "inpatient"]
+    assert persons["medical_total_cost"].tolist() == [0, 800000]
+    assert columns.population.households["disaster_affected"].tolist() == [True]
+    run = batch.evaluate_all(make_user(Role.COUNTY_APPROVER), JULY)
+    single = single_answers(make_user(Role.CITY_SUPERVISOR), household.pk, JULY)
+    assert batch_answers(run)[household.pk] == single
+    child = household.members.get(name="乙")
+    assert single[("orphan", child.pk)] > 0
