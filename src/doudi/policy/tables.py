@@ -71,11 +71,15 @@ def claims(values: list[dict[str, Any] | None]) -> numpy.ndarray:
 def _claim_inputs(column: numpy.ndarray) -> dict[str, numpy.ndarray]:
     """Only the variables some claim gives: the others keep the engine's defaults."""
     inputs = {}
+    rows = numpy.flatnonzero(column != None)  # noqa: E711 (elementwise: the few with a claim)
     for key, variable in MEDICAL_CLAIM_FIELDS.items():
-        given = [(claim or {}).get(key) for claim in column]
-        if any(value is not None for value in given):
+        given = [(index, column[index].get(key)) for index in rows]
+        given = [(index, value) for index, value in given if value is not None]
+        if given:
             default = MEDICAL_CLAIM_DEFAULTS.get(variable, 0)
-            inputs[variable] = numpy.array([default if v is None else v for v in given])
+            values = numpy.full(len(column), default, dtype=object)
+            values[[index for index, _value in given]] = [value for _index, value in given]
+            inputs[variable] = values.astype(type(default))
     return inputs
 
 
