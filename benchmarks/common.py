@@ -16,7 +16,9 @@ T = TypeVar("T")
 
 
 def setup_django(database: str) -> None:
-    os.environ["DATABASE_URL"] = f"{SERVER}/{database}"
+    """Django on the PostgreSQL database ``database``, or on any ``DATABASE_URL`` given
+    (``sqlite:///path``)."""
+    os.environ["DATABASE_URL"] = database if "://" in database else f"{SERVER}/{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import django

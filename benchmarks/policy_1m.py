@@ -44,10 +44,10 @@ def _run(options: argparse.Namespace) -> None:
     import numpy
 
     from doudi.accounts.models import User
+    from doudi.dates import parse_month
     from doudi.policy import batch
     from doudi.policy.columns import read_registry
     from doudi.policy.engine.simulate import simulate
-    from doudi.policy.inputs import parse_month
     from doudi.policy.standards import rules_in_force
     from doudi.policy.whatif import programme_amounts
     from doudi.registry.models import Household

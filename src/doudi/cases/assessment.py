@@ -16,7 +16,9 @@ from doudi.money import yuan_to_fen
 from doudi.policy.evaluation import evaluate_form
 from doudi.policy.inputs import population_from_form
 from doudi.policy.standards import rules_in_force
+from doudi.registry.form_input import parse_household
 from doudi.registry.queries import household_form
+from doudi.registry.services import keep_investigation_facts
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -70,6 +72,13 @@ def check_facts(actor: User, case: Case, facts: dict[str, Any], on: datetime.dat
     """Refuse facts the engine could not read, naming the field, before they are stored."""
     form = form_with_facts(actor, case, facts, on)
     population_from_form(form, on.replace(day=1), rules_in_force().county_keys)
+
+
+def keep_facts(actor: User, case: Case, facts: dict[str, Any], on: datetime.date) -> int | None:
+    """The registry's part of the facts (supporters, orphan status, care setting, medical
+    claims, disaster) written to the household, kept in its versions; the new version."""
+    form = form_with_facts(actor, case, facts, on)
+    return keep_investigation_facts(actor, case.household_id, parse_household(form, today=on))
 
 
 def assess(actor: User, case: Case, month: datetime.date, on: datetime.date) -> Assessment:

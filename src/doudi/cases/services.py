@@ -564,9 +564,11 @@ def _investigation(
             _("This is a relative's case (单独登记备案): a home visit is mandatory."),
             field="home_visit",
         )
+    version = None
     if facts is not None:
         assessment.check_facts(actor, case, facts, today)
         case.facts = facts
+        version = assessment.keep_facts(actor, case, facts, today)
     record_ = Investigation.objects.create(
         case=case,
         kind=kind,
@@ -577,15 +579,19 @@ def _investigation(
         findings=_text(findings, "findings", _("Write down what the investigation found.")),
     )
     record_.investigators.set(investigators)
+    record_.household_version = version  # the registry's version holding the findings
     return record_
 
 
 def _investigation_details(record_: Investigation) -> dict[str, Any]:
-    return {
+    details = {
         "investigation": record_.pk,
         "home_visit": record_.home_visit,
         "investigators": sorted(user.pk for user in record_.investigators.all()),
     }
+    if getattr(record_, "household_version", None):
+        details["household_version"] = record_.household_version
+    return details
 
 
 @transaction.atomic

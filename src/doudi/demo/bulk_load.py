@@ -101,7 +101,7 @@ VERSION_COLUMNS = ("id", "household_id", "version", "recorded_at", "recorded_by"
 # value put into them is already JSON: see _json_texts and _json_vocabulary.
 FORM_TEMPLATE = (
     '{"schema_version":%d,"id":%d,"file_number":"%s","region":"%s",'
-    '"classification":"%s","address":%s,"members":[%s],"incomes":[%s],'
+    '"classification":"%s","address":%s,"disaster_affected":false,"members":[%s],"incomes":[%s],'
     '"expenses":[%s],"assets":[%s]}'
 )
 MEMBER_TEMPLATE = (
@@ -110,7 +110,9 @@ MEMBER_TEMPLATE = (
     '"residence_region":%s,"marital_status":%s,"phone":%s,"disability_category":%s,'
     '"disability_grade":%s,"serious_illness":%s,"self_care_failed":%s,"education":%s,'
     '"in_school":%s,"employment":%s,"death_date":%s,"joined_on":"%s","left_on":%s,'
-    '"leave_reason":%s,"excluded_reason":%s,"social_security_card":""}'
+    '"leave_reason":%s,"excluded_reason":%s,"social_security_card":"",'
+    '"has_capable_supporter":true,"orphan_status":"none","care_setting":"home",'
+    '"medical_claim":null}'
 )
 MONTHLY_TEMPLATE = '{"key":"%d","member":%s,"month":"%s","type":%s,"amount_fen":%d,"note":%s}'
 ASSET_TEMPLATE = (

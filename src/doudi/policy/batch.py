@@ -22,6 +22,7 @@ from doudi.accounts.roles import Permission
 from doudi.audit.services import record
 from doudi.policy.columns import RegistryColumns, read_registry
 from doudi.policy.engine.simulate import Population, simulate
+from doudi.policy.engine.system import DoudiSystem
 from doudi.policy.models import EvaluationResult, EvaluationRun
 from doudi.policy.programmes import PROGRAMMES
 from doudi.policy.standards import rules_in_force
@@ -63,40 +64,58 @@ def _slice(population: Population, first: int, last: int) -> tuple[Population, i
 
 def _evaluate(columns: RegistryColumns, month: datetime.date, progress: Progress | None) -> Results:
     system = rules_in_force()
-    period = month.strftime("%Y-%m")
     results = Results([], [], [], [])
     total = len(columns.household_ids)
     for first in range(0, total, CHUNK_HOUSEHOLDS):
         last = min(first + CHUNK_HOUSEHOLDS, total)
         chunk, person_first = _slice(columns.population, first, last)
-        simulation = simulate(system, chunk, period)
-        for programme in PROGRAMMES:
-            amount = (
-                simulation.calculate(programme.amount, period).astype(numpy.int64)
-                if programme.amount
-                else None
-            )
-            eligible = (
-                simulation.calculate(programme.eligible, period).astype(bool)
-                if programme.eligible
-                else amount > 0
-            )
-            rows = numpy.flatnonzero(eligible)
-            if programme.per_person:
-                households = columns.household_ids[first + chunk.person_household[rows]]
-                members = columns.member_ids[person_first + rows]
-            else:
-                households = columns.household_ids[first + rows]
-                members = numpy.full(len(rows), -1, dtype=numpy.int64)
-            results.household_ids.append(households)
-            results.member_ids.append(members)
-            results.programmes.append(numpy.full(len(rows), programme.key, dtype=object))
-            results.amounts.append(
-                amount[rows] if amount is not None else numpy.zeros(len(rows), dtype=numpy.int64)
-            )
+        # A household with no one in it this month (its members died or left) has no answer,
+        # as a form without members has none; a chunk of only such households is not run.
+        occupied = numpy.bincount(chunk.person_household, minlength=last - first) > 0
+        if occupied.any():
+            _chunk(system, columns, chunk, month, (first, person_first), occupied, results)
         if progress:
             progress(last, total)
     return results
+
+
+def _chunk(
+    system: DoudiSystem,
+    columns: RegistryColumns,
+    chunk: Population,
+    month: datetime.date,
+    offsets: tuple[int, int],
+    occupied: numpy.ndarray,
+    results: Results,
+) -> None:
+    first, person_first = offsets
+    period = month.strftime("%Y-%m")
+    simulation = simulate(system, chunk, period)
+    for programme in PROGRAMMES:
+        amount = (
+            simulation.calculate(programme.amount, period).astype(numpy.int64)
+            if programme.amount
+            else None
+        )
+        eligible = (
+            simulation.calculate(programme.eligible, period).astype(bool)
+            if programme.eligible
+            else amount > 0
+        )
+        if programme.per_person:
+            rows = numpy.flatnonzero(eligible)
+            households = columns.household_ids[first + chunk.person_household[rows]]
+            members = columns.member_ids[person_first + rows]
+        else:
+            rows = numpy.flatnonzero(eligible & occupied)
+            households = columns.household_ids[first + rows]
+            members = numpy.full(len(rows), -1, dtype=numpy.int64)
+        results.household_ids.append(households)
+        results.member_ids.append(members)
+        results.programmes.append(numpy.full(len(rows), programme.key, dtype=object))
+        results.amounts.append(
+            amount[rows] if amount is not None else numpy.zeros(len(rows), dtype=numpy.int64)
+        )
 
 
 def _write(run: EvaluationRun, results: Results) -> None:

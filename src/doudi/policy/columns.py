@@ -1,33 +1,40 @@
-"""Reading the registry for one month as columns, for whole-population runs.
+"""Reading the registry for one month as tables, for whole-population runs.
 
-A handful of aggregate queries, fetched as tuples and turned into numpy arrays: no model objects,
-no per-household query. Facts the registry does not hold yet (legal supporters, orphan status,
-current benefits) take the engine's defaults until cases and benefits record them.
+A handful of set-based queries, fetched as tuples and turned into numpy arrays: no model
+objects, no per-household query. The queries only gather facts (rows summed per household,
+member and type); what the rules make of them is decided once, in ``policy/tables.build``,
+which also builds the single household of a form.
+
+What households receive now comes from their benefits in force in the month: whether they
+receive 低保 and how much, how many months of gradual exit (渐退期) they have been granted
+(months paid under a decision that found them in it), and who is supported as 特困.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import json
+from typing import Any
 
 import numpy
 from django.db import connection
 
-from doudi.policy.engine.regional import county_key
-from doudi.policy.engine.simulate import Population
-from doudi.policy.inputs import INCOME_WINDOW_MONTHS, months_back
-from doudi.registry.choices import COUNTED_INCOME_TYPES, FINANCIAL_ASSET_TYPES
+from doudi.dates import add_months
+from doudi.policy.tables import (
+    HOUSEHOLD_FACTS,
+    Assets,
+    Money,
+    RegistryColumns,
+    Tables,
+    build,
+    claims,
+    income_window,
+    lookup,
+)
 
-_COUNTED = tuple(sorted(COUNTED_INCOME_TYPES))
-_FINANCIAL = tuple(sorted(FINANCIAL_ASSET_TYPES))
-
-
-@dataclass
-class RegistryColumns:
-    household_ids: numpy.ndarray
-    region_codes: numpy.ndarray
-    member_ids: numpy.ndarray
-    population: Population
+MINIMUM_LIVING = "minimum_living"
+EXTREME_HARDSHIP = "extreme_hardship"
+GRADUAL_EXIT_TEST = "minimum_living_gradual_exit"  # the engine's variable, named in its answer
 
 
 def _rows(sql: str, params: list) -> list[tuple]:
@@ -36,109 +43,91 @@ def _rows(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _placeholders(values: tuple) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 def read_registry(
     month: datetime.date, place_prefix: str, county_keys: tuple[str, ...]
 ) -> RegistryColumns:
     """Every household under ``place_prefix`` with its members on the month's first day."""
+    return build(read_tables(month, place_prefix), county_keys)
+
+
+def read_tables(month: datetime.date, place_prefix: str) -> Tables:
     like = place_prefix + "%"
+    start, end = income_window(month)
     households = _rows(
-        "SELECT h.id, h.region_id, r.classification FROM registry_household h "
+        "SELECT h.id, h.region_id, r.classification, h.disaster_affected "
+        "FROM registry_household h "
         "JOIN regions_region r ON r.code = h.region_id WHERE h.region_id LIKE %s ORDER BY h.id",
         [like],
     )
     ids = numpy.array([row[0] for row in households], dtype=numpy.int64)
-    regions = numpy.array([row[1] for row in households])
-    key_index = {key: i for i, key in enumerate(county_keys)}
-    counties = numpy.array(
-        [key_index.get(county_key(code), 0) for code in regions], dtype=numpy.int16
+    household_columns = {
+        "id": ids,
+        "region": numpy.array([row[1] for row in households], dtype=object),
+        "classification": numpy.array([row[2] for row in households], dtype=object),
+        "recorded_months": _recorded_months(like, start, end, ids),
+        **_received(like, month, ids),
+        "disaster_affected": numpy.array([bool(row[3]) for row in households], dtype=bool),
+    }
+    members = _members(like, month)
+    members["was_extreme_hardship"] = numpy.isin(
+        members["id"], _supported_members(like, month, EXTREME_HARDSHIP)
     )
+    return Tables(
+        households=household_columns,
+        members=members,
+        incomes=_money("registry_income", "income_type", like, start, end),
+        expenses=_money("registry_expense", "expense_type", like, start, end),
+        assets=_assets(like),
+    )
+
+
+def _members(like: str, month: datetime.date) -> dict[str, numpy.ndarray]:
     length = "jsonb_array_length" if connection.vendor == "postgresql" else "json_array_length"
-    members = _rows(
+    rows = _rows(
         "SELECT m.id, m.household_id, m.relation, m.birth_date, m.disability_category, "
         f"m.disability_grade, m.serious_illness <> '', {length}(m.self_care_failed), "
-        "m.in_school, m.excluded_reason = '' FROM registry_member m "
+        "m.in_school, m.excluded_reason <> '', m.has_capable_supporter, m.orphan_status, "
+        "m.care_setting, m.medical_claim FROM registry_member m "
         "JOIN registry_household h ON h.id = m.household_id "
         "WHERE h.region_id LIKE %s AND m.joined_on <= %s "
         "AND (m.left_on IS NULL OR m.left_on > %s) ORDER BY m.household_id, m.id",
         [like, month, month],
     )
-    member_ids = numpy.array([row[0] for row in members], dtype=numpy.int64)
-    person_household = numpy.searchsorted(ids, [row[1] for row in members])
-    start = months_back(month, INCOME_WINDOW_MONTHS - 1)
-    income = _money_by_person(
-        "registry_income", "income_type", _COUNTED, like, start, month, ids, member_ids
-    )
-    spending = _money_by_person(
-        "registry_expense", "expense_type", None, like, start, month, ids, member_ids
-    )
-    months = _recorded_months(like, start, month, ids)
-    assets = _assets(like, ids)
-    persons = {
-        "birth_date": numpy.array([row[3] for row in members], dtype="datetime64[D]"),
-        "disability_category": numpy.array([row[4] or "none" for row in members]),
-        "disability_grade": numpy.array([row[5] or 0 for row in members]),
-        "serious_illness": numpy.array([bool(row[6]) for row in members]),
-        "self_care_items_failed": numpy.array([row[7] or 0 for row in members]),
-        "in_school": numpy.array([bool(row[8]) for row in members]),
-        "counted_in_household": numpy.array([bool(row[9]) for row in members]),
-        "person_income": income[0] // months[person_household],
-        "person_rigid_spending": spending[0] // months[person_household],
+    return {
+        "id": numpy.array([row[0] for row in rows], dtype=numpy.int64),
+        "household": numpy.array([row[1] for row in rows], dtype=numpy.int64),
+        "relation": numpy.array([row[2] for row in rows], dtype=object),
+        "birth_date": numpy.array([row[3] for row in rows], dtype="datetime64[D]"),
+        "disability_category": numpy.array([row[4] or "" for row in rows], dtype=object),
+        "disability_grade": numpy.array([row[5] or 0 for row in rows], dtype=numpy.int64),
+        "serious_illness": numpy.array([bool(row[6]) for row in rows], dtype=bool),
+        "self_care": numpy.array([row[7] or 0 for row in rows], dtype=numpy.int64),
+        "in_school": numpy.array([bool(row[8]) for row in rows], dtype=bool),
+        "excluded": numpy.array([bool(row[9]) for row in rows], dtype=bool),
+        "has_capable_supporter": numpy.array([bool(row[10]) for row in rows], dtype=bool),
+        "orphan_status": numpy.array([row[11] for row in rows], dtype=object),
+        "care_setting": numpy.array([row[12] for row in rows], dtype=object),
+        "medical_claim": claims([_json(row[13]) for row in rows]),
     }
-    households_columns = {
-        "county": counties,
-        "is_urban": numpy.array([row[2] == "urban" for row in households]),
-        "household_income": income[1] // months,
-        "household_rigid_spending": spending[1] // months,
-        **assets,
-    }
-    population = Population(
-        person_household=person_household,
-        person_is_head=numpy.array([row[2] == "head" for row in members]),
-        persons=persons,
-        households=households_columns,
-    )
-    return RegistryColumns(ids, regions, member_ids, population)
 
 
-def _money_by_person(
-    table: str,
-    type_column: str,
-    types: tuple | None,
-    like: str,
-    start: datetime.date,
-    end: datetime.date,
-    household_ids: numpy.ndarray,
-    member_ids: numpy.ndarray,
-) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """Sums in the window: per current member, and per household for unattributed amounts."""
-    type_filter = f"AND t.{type_column} IN ({_placeholders(types)})" if types else ""
-    rows = _rows(
-        f"SELECT t.household_id, t.member_id, SUM(t.amount_fen) FROM {table} t "
-        "JOIN registry_household h ON h.id = t.household_id "
-        f"WHERE h.region_id LIKE %s AND t.month BETWEEN %s AND %s {type_filter} "
-        "GROUP BY t.household_id, t.member_id",
-        [like, start, end, *(types or ())],
-    )
-    by_member = numpy.zeros(len(member_ids), dtype=numpy.int64)
-    by_household = numpy.zeros(len(household_ids), dtype=numpy.int64)
-    attributed = [(member, total) for _h, member, total in rows if member is not None]
-    if attributed:
-        members = numpy.array([m for m, _t in attributed], dtype=numpy.int64)
-        totals = numpy.array([int(t) for _m, t in attributed], dtype=numpy.int64)
-        position = numpy.searchsorted(member_ids, members)
-        present = (position < len(member_ids)) & (
-            member_ids[numpy.minimum(position, len(member_ids) - 1)] == members
+def _json(value: Any) -> Any:
+    """A JSON column as fetched: text on SQLite, already decoded by some PostgreSQL drivers."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _money(
+    table: str, type_column: str, like: str, start: datetime.date, end: datetime.date
+) -> Money:
+    return Money.of(
+        _rows(
+            f"SELECT t.household_id, t.member_id, t.{type_column}, SUM(t.amount_fen) "
+            f"FROM {table} t JOIN registry_household h ON h.id = t.household_id "
+            "WHERE h.region_id LIKE %s AND t.month BETWEEN %s AND %s "
+            f"GROUP BY t.household_id, t.member_id, t.{type_column}",
+            [like, start, end],
         )
-        numpy.add.at(by_member, position[present], totals[present])
-    unattributed = [(household, total) for household, member, total in rows if member is None]
-    if unattributed:
-        position = numpy.searchsorted(household_ids, [h for h, _t in unattributed])
-        numpy.add.at(by_household, position, [int(t) for _h, t in unattributed])
-    return by_member, by_household
+    )
 
 
 def _recorded_months(
@@ -153,33 +142,106 @@ def _recorded_months(
         "WHERE h.region_id LIKE %s AND u.month BETWEEN %s AND %s GROUP BY u.household_id",
         [like, start, end],
     )
-    months = numpy.ones(len(household_ids), dtype=numpy.int64)
+    months = numpy.zeros(len(household_ids), dtype=numpy.int64)
     if rows:
-        position = numpy.searchsorted(household_ids, [row[0] for row in rows])
-        months[position] = [max(int(row[1]), 1) for row in rows]
+        position = lookup(household_ids, [row[0] for row in rows])
+        months[position] = [int(row[1]) for row in rows]
     return months
 
 
-def _assets(like: str, household_ids: numpy.ndarray) -> dict[str, numpy.ndarray]:
-    rows = _rows(
-        "SELECT a.household_id, "
-        f"SUM(CASE WHEN a.asset_type IN ({_placeholders(_FINANCIAL)}) THEN a.value_fen "
-        "ELSE 0 END), "
-        "SUM(CASE WHEN a.asset_type = 'vehicle' AND a.vehicle_type IN ('car', 'truck') "
-        "THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN a.asset_type = 'home' THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN a.asset_type = 'business' THEN COALESCE(a.registered_capital_fen, 0) "
-        "ELSE 0 END) "
-        "FROM registry_asset a JOIN registry_household h ON h.id = a.household_id "
-        "WHERE h.region_id LIKE %s GROUP BY a.household_id",
-        [*_FINANCIAL, like],
+def _assets(like: str) -> Assets:
+    return Assets.of(
+        _rows(
+            "SELECT a.household_id, a.asset_type, a.vehicle_type, COUNT(*), SUM(a.value_fen), "
+            "SUM(COALESCE(a.registered_capital_fen, 0)) "
+            "FROM registry_asset a JOIN registry_household h ON h.id = a.household_id "
+            "WHERE h.region_id LIKE %s GROUP BY a.household_id, a.asset_type, a.vehicle_type",
+            [like],
+        )
     )
+
+
+# --- what households receive now ---------------------------------------------------------------
+
+IN_FORCE = "b.start_month <= %s AND (b.end_month IS NULL OR b.end_month >= %s)"
+
+
+def _gradual_exit_decision() -> str:
+    """SQL true where the decision ``d`` found the household in the gradual exit: its stored
+    engine answer for 低保 passed the gradual-exit test (parameters: programme, test)."""
+    if connection.vendor == "postgresql":
+        return (
+            "EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof("
+            "d.engine_result -> 'programmes') = 'array' THEN d.engine_result -> 'programmes' "
+            "ELSE '[]'::jsonb END) p, jsonb_array_elements(CASE WHEN jsonb_typeof("
+            "p.value -> 'reasons') = 'array' THEN p.value -> 'reasons' ELSE '[]'::jsonb END) r "
+            "WHERE p.value ->> 'programme' = %s AND r.value ->> 'test' = %s "
+            "AND r.value ->> 'passed' = 'true')"
+        )
+    return (
+        "EXISTS (SELECT 1 FROM json_each(d.engine_result, '$.programmes') p, "
+        "json_each(p.value, '$.reasons') r WHERE json_extract(p.value, '$.programme') = %s "
+        "AND json_extract(r.value, '$.test') = %s AND json_extract(r.value, '$.passed') = 1)"
+    )
+
+
+def _received(like: str, month: datetime.date, household_ids: numpy.ndarray) -> dict:
+    """The HOUSEHOLD_FACTS: 低保 in force this month, its amount, and the gradual-exit months
+    already granted (months before this one paid under gradual-exit decisions since the last
+    decision that found the household eligible by the tests)."""
     columns = {
-        name: numpy.zeros(len(household_ids), dtype=numpy.int64)
-        for name in ("financial_assets", "cars", "homes", "business_capital")
+        name: numpy.full(len(household_ids), default) for name, default in HOUSEHOLD_FACTS.items()
     }
+    rows = _rows(
+        "SELECT b.household_id, SUM(b.monthly_amount_fen) FROM benefits_benefit b "
+        "JOIN registry_household h ON h.id = b.household_id "
+        f"WHERE h.region_id LIKE %s AND b.programme = %s AND {IN_FORCE} GROUP BY b.household_id",
+        [like, MINIMUM_LIVING, month, month],
+    )
     if rows:
-        position = numpy.searchsorted(household_ids, [row[0] for row in rows])
-        for index, name in enumerate(columns, start=1):
-            columns[name][position] = [int(row[index]) for row in rows]
+        position = lookup(household_ids, [row[0] for row in rows])
+        columns["receiving_minimum_living"][position] = True
+        columns["current_minimum_living_amount"][position] = [int(row[1]) for row in rows]
+    columns["gradual_exit_months_used"] = _gradual_exit_months(like, month, household_ids)
     return columns
+
+
+def _gradual_exit_months(
+    like: str, month: datetime.date, household_ids: numpy.ndarray
+) -> numpy.ndarray:
+    rows = _rows(
+        f"SELECT b.household_id, b.start_month, b.end_month, {_gradual_exit_decision()} "
+        "FROM benefits_benefit b JOIN cases_decision d ON d.id = b.decision_id "
+        "JOIN registry_household h ON h.id = b.household_id "
+        "WHERE h.region_id LIKE %s AND b.programme = %s AND b.start_month < %s "
+        "AND EXISTS (SELECT 1 FROM benefits_benefit c WHERE c.household_id = b.household_id "
+        "AND c.programme = b.programme AND c.start_month <= %s "
+        "AND (c.end_month IS NULL OR c.end_month >= %s)) "
+        "ORDER BY b.household_id, b.start_month, b.id",
+        [MINIMUM_LIVING, GRADUAL_EXIT_TEST, like, MINIMUM_LIVING, month, month, month],
+    )
+    used: dict[int, int] = {}
+    for household, first, last, gradual in rows:
+        if not gradual:  # eligible by the tests again: a later exit starts from nothing
+            used[household] = 0
+            continue
+        paid_until = min(last or month, add_months(month, -1))
+        paid = (paid_until.year - first.year) * 12 + paid_until.month - first.month + 1
+        used[household] = used.get(household, 0) + max(paid, 0)
+    months = numpy.zeros(len(household_ids), dtype=numpy.int64)
+    if used:
+        position = lookup(household_ids, list(used))
+        inside = position >= 0
+        months[position[inside]] = numpy.array(list(used.values()))[inside]
+    return months
+
+
+def _supported_members(like: str, month: datetime.date, programme: str) -> numpy.ndarray:
+    rows = _rows(
+        "SELECT DISTINCT b.member_id FROM benefits_benefit b "
+        "JOIN registry_household h ON h.id = b.household_id "
+        f"WHERE h.region_id LIKE %s AND b.programme = %s AND b.member_id IS NOT NULL "
+        f"AND {IN_FORCE}",
+        [like, programme, month, month],
+    )
+    return numpy.array([row[0] for row in rows], dtype=numpy.int64)

@@ -8,31 +8,21 @@ month is not diluted over a year it was not on file.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy
 from django.utils.translation import gettext_lazy as _
 
+from doudi.dates import parse_month  # noqa: F401 (policy.evaluation reads it from here)
 from doudi.errors import DoudiError, ValidationFailed
 from doudi.policy.engine.regional import county_key
 from doudi.policy.engine.simulate import Population
+from doudi.policy.tables import Assets, Money, Tables, build, claims, income_window
 from doudi.regions.codes import Level
-from doudi.regions.models import Classification, Region
-from doudi.registry.choices import (
-    COUNTED_INCOME_TYPES,
-    FINANCIAL_ASSET_TYPES,
-    AssetType,
-    Relation,
-    VehicleType,
-)
+from doudi.regions.models import Region
 from doudi.registry.form_input import HouseholdInput, MemberInput, parse_household
-
-INCOME_WINDOW_MONTHS = 12
-ORPHAN_STATUSES = ("none", "orphan", "de_facto_unsupported")
-CARE_SETTINGS = ("home", "institution")
-COUNTED_VEHICLES = (VehicleType.CAR, VehicleType.TRUCK)
-
 
 # Optional request facts of the form → the engine's inputs (money in fen, never negative).
 TEMPORARY_NEED_FIELDS = {
@@ -41,27 +31,7 @@ TEMPORARY_NEED_FIELDS = {
     "expense_fen": "temporary_expense",
     "granted_this_year_fen": "temporary_already_granted_this_year",
 }
-MEDICAL_CLAIM_FIELDS = {
-    "type": "medical_claim_type",
-    "category": "medical_category",
-    "total_cost_fen": "medical_total_cost",
-    "paid_by_basic_insurance_fen": "medical_paid_by_basic_insurance",
-    "paid_by_critical_illness_insurance_fen": "medical_paid_by_critical_illness_insurance",
-    "paid_by_supplementary_insurance_fen": "medical_paid_by_supplementary_insurance",
-    "received_this_year_fen": "medical_assistance_received_this_year",
-}
-REQUEST_CHOICES = {
-    "temporary_need_type": ("none", "emergency", "expenditure"),
-    "medical_claim_type": ("none", "outpatient_chronic", "inpatient", "catastrophic"),
-    "medical_category": (
-        "none",
-        "extreme_hardship",
-        "minimum_living",
-        "poverty_registered",
-        "edge",
-        "rigid_spending",
-    ),
-}
+REQUEST_CHOICES = {"temporary_need_type": ("none", "emergency", "expenditure")}
 
 
 def _request(
@@ -99,70 +69,31 @@ def _request(
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """What an investigation establishes beyond the registry (optional in the form)."""
+    """What one case asks or states beyond the registry (optional in the form): support as
+    特困 so far, what 低保 the household receives now, a temporary need. The investigation's
+    findings (supporters, orphan status, care setting, medical claims, disaster) are registry
+    facts of the household form itself."""
 
-    has_capable_supporter: dict[str, bool]
-    orphan_status: dict[str, str]
-    care_setting: dict[str, str]
     was_extreme_hardship: dict[str, bool]
-    disaster_affected: bool
     receiving_minimum_living: bool
     current_minimum_living_fen: int
     gradual_exit_months_used: int
     temporary_need: dict[str, Any]
-    medical_claims: dict[str, dict[str, Any]]
-
-
-def parse_month(text: str) -> datetime.date:
-    try:
-        year, month = (int(part) for part in str(text).split("-"))
-        return datetime.date(year, month, 1)
-    except ValueError:
-        raise DoudiError(
-            _("“%(value)s” is not a month (YYYY-MM)."), field="month", value=text
-        ) from None
-
-
-def months_back(month: datetime.date, count: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 - count
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
     problems: list[DoudiError] = []
     raw_members = form.get("members") or []
-    facts: dict[str, dict[str, Any]] = {
-        "has_capable_supporter": {},
-        "orphan_status": {},
-        "care_setting": {},
-        "was_extreme_hardship": {},
-        "medical_claims": {},
-    }
+    was_extreme_hardship: dict[str, bool] = {}
     for index, (raw, member) in enumerate(zip(raw_members, members, strict=False)):
-        where = f"members[{index}]"
-        for name in ("has_capable_supporter", "was_extreme_hardship"):
-            value = raw.get(name, name == "has_capable_supporter")
-            if not isinstance(value, bool):
-                problems.append(DoudiError(_("must be true or false."), field=f"{where}.{name}"))
-            facts[name][member.key] = bool(value)
-        for name, allowed, default in (
-            ("orphan_status", ORPHAN_STATUSES, "none"),
-            ("care_setting", CARE_SETTINGS, "home"),
-        ):
-            value = raw.get(name) or default
-            if value not in allowed:
-                problems.append(
-                    DoudiError(
-                        _("“%(value)s” is not one of: %(allowed)s."),
-                        field=f"{where}.{name}",
-                        value=value,
-                        allowed=", ".join(allowed),
-                    )
+        value = raw.get("was_extreme_hardship", False)
+        if not isinstance(value, bool):
+            problems.append(
+                DoudiError(
+                    _("must be true or false."), field=f"members[{index}].was_extreme_hardship"
                 )
-            facts[name][member.key] = value
-        facts["medical_claims"][member.key] = _request(
-            raw.get("medical_claim"), f"{where}.medical_claim", MEDICAL_CLAIM_FIELDS, problems
-        )
+            )
+        was_extreme_hardship[member.key] = bool(value)
     temporary = _request(
         form.get("temporary_need"), "temporary_need", TEMPORARY_NEED_FIELDS, problems
     )
@@ -177,9 +108,6 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
     ):
         if not isinstance(value, kind) or (kind is int and (isinstance(value, bool) or value < 0)):
             problems.append(DoudiError(_("has an invalid value."), field=f"minimum_living.{name}"))
-    disaster = form.get("disaster_affected", False)
-    if not isinstance(disaster, bool):
-        problems.append(DoudiError(_("must be true or false."), field="disaster_affected"))
     if problems:
         raise ValidationFailed(
             _("The household was not evaluated: %(count)d problems found."),
@@ -187,8 +115,7 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
             count=len(problems),
         )
     return CaseFacts(
-        **facts,
-        disaster_affected=bool(disaster),
+        was_extreme_hardship=was_extreme_hardship,
         receiving_minimum_living=bool(receiving),
         current_minimum_living_fen=int(current),
         gradual_exit_months_used=int(used),
@@ -232,8 +159,7 @@ def population_from_form(
     data = parse_household(form, today=datetime.date.today())
     facts = _case_facts(form, data.members)
     region = place_of(data.region_code)
-    key = county_key(region.code)
-    if key not in county_keys:
+    if county_key(region.code) not in county_keys:
         raise DoudiError(
             _("No rules are set up for the county of “%(code)s”."), field="region", code=region.code
         )
@@ -242,85 +168,72 @@ def population_from_form(
         raise DoudiError(
             _("The household had no members on %(day)s."), field="members", day=month.isoformat()
         )
-    window_start = months_back(month, INCOME_WINDOW_MONTHS - 1)
-    incomes = [i for i in data.incomes if window_start <= i.month <= month]
-    expenses = [e for e in data.expenses if window_start <= e.month <= month]
-    months = max(len({i.month for i in incomes} | {e.month for e in expenses}), 1)
+    tables = form_tables(data, facts, members, region, month)
+    return build(tables, county_keys).population, data
 
-    def average(items, key: str | None, counted_only: bool) -> int:
-        return (
-            sum(
-                item.amount_fen
-                for item in items
-                if item.member_key == key
-                and (not counted_only or item.income_type in COUNTED_INCOME_TYPES)
-            )
-            // months
-        )
 
-    persons = {
-        "birth_date": numpy.array([m.id_number.birth_date for m in members], dtype="datetime64[D]"),
-        "disability_category": numpy.array([m.disability_category or "none" for m in members]),
-        "disability_grade": numpy.array([m.disability_grade or 0 for m in members]),
-        "serious_illness": numpy.array([bool(m.serious_illness) for m in members]),
-        "self_care_items_failed": numpy.array([len(m.self_care_failed) for m in members]),
-        "in_school": numpy.array([m.in_school for m in members]),
-        "counted_in_household": numpy.array([not m.excluded_reason for m in members]),
-        "person_income": numpy.array([average(incomes, m.key, True) for m in members]),
-        "person_rigid_spending": numpy.array([average(expenses, m.key, False) for m in members]),
-        **{
-            name: numpy.array([getattr(facts, name)[m.key] for m in members])
-            for name in (
-                "has_capable_supporter",
-                "orphan_status",
-                "care_setting",
-                "was_extreme_hardship",
-            )
-        },
-    }
-    for variable in MEDICAL_CLAIM_FIELDS.values():
-        given = [facts.medical_claims[m.key].get(variable) for m in members]
-        if any(value is not None for value in given):
-            default = "none" if variable in REQUEST_CHOICES else 0
-            persons[variable] = numpy.array([default if v is None else v for v in given])
-    assets = data.assets
+def form_tables(
+    data: HouseholdInput,
+    facts: CaseFacts,
+    members: list[MemberInput],
+    region: Region,
+    month: datetime.date,
+) -> Tables:
+    """The form as the tables the registry reader returns: a household of id 0, members
+    numbered by their place in the form (so amounts of a member not current count for no
+    one), amounts summed per member and type over the income window."""
+    number = {m.key: index for index, m in enumerate(data.members)}
+    start, end = income_window(month)
+
+    def sums(items, kind: str) -> Money:
+        totals: dict[tuple, int] = defaultdict(int)
+        for item in items:
+            if start <= item.month <= end:
+                member = None if item.member_key is None else number.get(item.member_key, -2)
+                totals[(0, member, getattr(item, kind))] += item.amount_fen
+        return Money.of([(*key, total) for key, total in totals.items()])
+
+    window = {i.month for i in data.incomes} | {e.month for e in data.expenses}
+    assets: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for asset in data.assets:
+        row = assets[(0, asset.asset_type, asset.vehicle_type or "")]
+        row[0] += 1
+        row[1] += asset.value_fen
+        row[2] += asset.registered_capital_fen or 0
     households = {
-        "county": numpy.array([county_keys.index(key)], dtype=numpy.int16),
-        "is_urban": numpy.array([region.classification == Classification.URBAN]),
-        "household_income": numpy.array([average(incomes, None, True)]),
-        "household_rigid_spending": numpy.array([average(expenses, None, False)]),
-        "financial_assets": numpy.array(
-            [sum(a.value_fen for a in assets if a.asset_type in FINANCIAL_ASSET_TYPES)]
-        ),
-        "cars": numpy.array(
-            [
-                sum(
-                    1
-                    for a in assets
-                    if a.asset_type == AssetType.VEHICLE and a.vehicle_type in COUNTED_VEHICLES
-                )
-            ]
-        ),
-        "homes": numpy.array([sum(1 for a in assets if a.asset_type == AssetType.HOME)]),
-        "business_capital": numpy.array(
-            [
-                sum(
-                    a.registered_capital_fen or 0
-                    for a in assets
-                    if a.asset_type == AssetType.BUSINESS
-                )
-            ]
-        ),
+        "id": numpy.array([0]),
+        "region": numpy.array([region.code], dtype=object),
+        "classification": numpy.array([region.classification], dtype=object),
+        "recorded_months": numpy.array([sum(1 for m in window if start <= m <= end)]),
+        "disaster_affected": numpy.array([data.disaster_affected]),
         "receiving_minimum_living": numpy.array([facts.receiving_minimum_living]),
         "current_minimum_living_amount": numpy.array([facts.current_minimum_living_fen]),
         "gradual_exit_months_used": numpy.array([facts.gradual_exit_months_used]),
-        "disaster_affected": numpy.array([facts.disaster_affected]),
-        **{variable: numpy.array([value]) for variable, value in facts.temporary_need.items()},
     }
-    population = Population(
-        person_household=numpy.zeros(len(members), dtype=int),
-        person_is_head=numpy.array([m.relation == Relation.HEAD for m in members]),
-        persons=persons,
+    member_columns = {
+        "id": numpy.array([number[m.key] for m in members], dtype=numpy.int64),
+        "household": numpy.zeros(len(members), dtype=numpy.int64),
+        "relation": numpy.array([m.relation for m in members], dtype=object),
+        "birth_date": numpy.array([m.id_number.birth_date for m in members], dtype="datetime64[D]"),
+        "disability_category": numpy.array([m.disability_category for m in members], object),
+        "disability_grade": numpy.array([m.disability_grade or 0 for m in members]),
+        "serious_illness": numpy.array([bool(m.serious_illness) for m in members]),
+        "self_care": numpy.array([len(m.self_care_failed) for m in members]),
+        "in_school": numpy.array([m.in_school for m in members]),
+        "excluded": numpy.array([bool(m.excluded_reason) for m in members]),
+        "has_capable_supporter": numpy.array([m.has_capable_supporter for m in members]),
+        "orphan_status": numpy.array([m.orphan_status for m in members], dtype=object),
+        "care_setting": numpy.array([m.care_setting for m in members], dtype=object),
+        "was_extreme_hardship": numpy.array([facts.was_extreme_hardship[m.key] for m in members]),
+        "medical_claim": claims([m.medical_claim for m in members]),
+    }
+    return Tables(
         households=households,
+        members=member_columns,
+        incomes=sums(data.incomes, "income_type"),
+        expenses=sums(data.expenses, "expense_type"),
+        assets=Assets.of([(*key, *values) for key, values in assets.items()]),
+        household_requests={
+            variable: numpy.array([value]) for variable, value in facts.temporary_need.items()
+        },
     )
-    return population, data

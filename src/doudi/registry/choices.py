@@ -109,6 +109,53 @@ class ExclusionReason(models.TextChoices):
     MISSING = "missing", _("Declared missing")
 
 
+# --- what an investigation establishes beyond the registry's own columns (facts the rules use)
+
+
+class OrphanStatus(models.TextChoices):
+    """孤儿 or 事实无人抚养儿童, as established (民发〔2019〕62号)."""
+
+    NONE = "none", _("Neither orphan nor de facto unsupported")
+    ORPHAN = "orphan", _("Orphan (both parents dead or declared missing)")
+    DE_FACTO_UNSUPPORTED = "de_facto_unsupported", _("De facto unsupported child")
+
+
+class CareSetting(models.TextChoices):
+    """Where a supported person lives: at home (分散供养) or in an institution (集中供养)."""
+
+    HOME = "home", _("At home, with family")
+    INSTITUTION = "institution", _("In a care institution")
+
+
+class MedicalClaimType(models.TextChoices):
+    NONE = "none", _("No medical claim")
+    OUTPATIENT_CHRONIC = "outpatient_chronic", _("Outpatient care of a chronic illness")
+    INPATIENT = "inpatient", _("Inpatient care")
+    CATASTROPHIC = "catastrophic", _("Catastrophic medical costs")
+
+
+class MedicalCategory(models.TextChoices):
+    """The medical-assistance category the person is recorded in."""
+
+    NONE = "none", _("Not recorded")
+    EXTREME_HARDSHIP = "extreme_hardship", _("Extreme-hardship person")
+    MINIMUM_LIVING = "minimum_living", _("Minimum-living household member")
+    POVERTY_REGISTERED = "poverty_registered", _("Registered as at risk of poverty")
+    EDGE = "edge", _("Low-income household at the edge of minimum living")
+    RIGID_SPENDING = "rigid_spending", _("Hardship from rigid spending")
+
+
+# A medical claim: its two choices, then its amounts in fen (member field ``medical_claim``).
+MEDICAL_CLAIM_CHOICES = {"type": MedicalClaimType, "category": MedicalCategory}
+MEDICAL_CLAIM_AMOUNTS = (
+    "total_cost_fen",
+    "paid_by_basic_insurance_fen",
+    "paid_by_critical_illness_insurance_fen",
+    "paid_by_supplementary_insurance_fen",
+    "received_this_year_fen",
+)
+
+
 class IncomeType(models.TextChoices):
     """Income types (审核确认办法 Art 13); the last group is kept but not counted."""
 

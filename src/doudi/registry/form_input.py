@@ -21,7 +21,10 @@ from doudi.identity.numbers import IdNumber, InvalidIdNumber, parse_id_number
 from doudi.money import whole_fen
 from doudi.regions.codes import is_well_formed
 from doudi.registry.choices import (
+    MEDICAL_CLAIM_AMOUNTS,
+    MEDICAL_CLAIM_CHOICES,
     AssetType,
+    CareSetting,
     DisabilityCategory,
     Education,
     Employment,
@@ -31,6 +34,7 @@ from doudi.registry.choices import (
     IncomeType,
     LeaveReason,
     MaritalStatus,
+    OrphanStatus,
     Relation,
     SelfCareItem,
     VehicleType,
@@ -65,6 +69,11 @@ class MemberInput:
     leave_reason: str
     excluded_reason: str
     social_security_card: str
+    # Established by an investigation; the defaults until one says otherwise.
+    has_capable_supporter: bool = True
+    orphan_status: str = OrphanStatus.NONE
+    care_setting: str = CareSetting.HOME
+    medical_claim: dict[str, Any] | None = None
 
 
 @dataclass
@@ -105,6 +114,7 @@ class HouseholdInput:
     expenses: list[ExpenseInput] = field(default_factory=list)
     assets: list[AssetInput] = field(default_factory=list)
     warnings: list[DoudiError] = field(default_factory=list)
+    disaster_affected: bool = False
 
 
 class _Reader:
@@ -165,8 +175,8 @@ class _Reader:
             return ""
         return value
 
-    def boolean(self, name: str) -> bool:
-        value = self.data.get(name, False)
+    def boolean(self, name: str, default: bool = False) -> bool:
+        value = self.data.get(name, default)
         if not isinstance(value, bool):
             self.fail(name, _("must be true or false."))
             return False
@@ -232,22 +242,31 @@ def parse_household(data: Any, *, today: datetime.date | None = None) -> Househo
     if len(members) == len(raw_members):  # rules across members only once each one is sound
         _check_members_together(members, problems)
     # Every listed member's key, valid or not, so that one bad member is reported once and not
-    # again through every income that refers to it.
+    # again through every income that refers to it. A former member (the registry's form of a
+    # past day lists those who had left by then) may still own the incomes of their time.
+    former = reader.data.get("former_members")
     keys = {
         str(item.get("key") or f"members[{i}]")
         for i, item in enumerate(raw_members)
         if isinstance(item, dict)
+    } | {
+        str(item["key"])
+        for item in (former if isinstance(former, list) else [])
+        if isinstance(item, dict) and item.get("key")
     }
     incomes = _parse_list(reader, "incomes", parse_income, problems, keys)
     expenses = _parse_list(reader, "expenses", parse_expense, problems, keys)
     assets = _parse_list(reader, "assets", parse_asset, problems, keys)
+    disaster_affected = reader.boolean("disaster_affected")
     if problems:
         raise ValidationFailed(
             _("The household was not saved: %(count)d problems found."),
             problems=problems,
             count=len(problems),
         )
-    return HouseholdInput(region_code, address, members, incomes, expenses, assets, warnings)
+    return HouseholdInput(
+        region_code, address, members, incomes, expenses, assets, warnings, disaster_affected
+    )
 
 
 def _parse_list(reader: _Reader, name: str, parse, problems, keys) -> list:
@@ -320,10 +339,33 @@ def parse_member(
         leave_reason=r.choice("leave_reason", LeaveReason, required=False),
         excluded_reason=r.choice("excluded_reason", ExclusionReason, required=False),
         social_security_card=r.text("social_security_card", max_length=30, pattern=CARD_PATTERN),
+        has_capable_supporter=r.boolean("has_capable_supporter", default=True),
+        orphan_status=r.choice("orphan_status", OrphanStatus, default=OrphanStatus.NONE),
+        care_setting=r.choice("care_setting", CareSetting, default=CareSetting.HOME),
+        medical_claim=_medical_claim(r),
     )
     if id_number is not None:
         _check_member_dates(r, member, today)
     return member if len(problems) == count_before else None
+
+
+def _medical_claim(r: _Reader) -> dict[str, Any] | None:
+    """The member's medical claim as established (null: none): the fields given, checked."""
+    raw = r.data.get("medical_claim")
+    if raw is None:
+        return None
+    claim = _Reader(raw, r.where("medical_claim"), r.problems)
+    values: dict[str, Any] = {}
+    for name, choices in MEDICAL_CLAIM_CHOICES.items():
+        if name in claim.data:
+            values[name] = claim.choice(name, choices)
+    for name in MEDICAL_CLAIM_AMOUNTS:
+        if name in claim.data:
+            values[name] = claim.fen(name)
+    unknown = set(claim.data) - set(MEDICAL_CLAIM_CHOICES) - set(MEDICAL_CLAIM_AMOUNTS)
+    for name in sorted(unknown):
+        claim.fail(name, _("is not a field of a medical claim."))
+    return values
 
 
 def _disability_grade(r: _Reader, category: str) -> int | None:

@@ -46,6 +46,10 @@ def _stored_member(member: Member) -> dict[str, Any]:
         "leave_reason": member.leave_reason,
         "excluded_reason": member.excluded_reason,
         "social_security_card": member.social_security_card,
+        "has_capable_supporter": member.has_capable_supporter,
+        "orphan_status": member.orphan_status,
+        "care_setting": member.care_setting,
+        "medical_claim": member.medical_claim,
     }
 
 
@@ -63,6 +67,7 @@ def stored_form(household: Household) -> dict[str, Any]:
         "region": household.region_id,
         "classification": household.region.classification,
         "address": household.address,
+        "disaster_affected": household.disaster_affected,
         "members": [_stored_member(m) for m in _by_id(household.members.all())],
         "incomes": [
             {
@@ -124,6 +129,8 @@ def render_form(
         "region": stored["region"],
         "classification": stored["classification"],
         "address": stored["address"],
+        # Versions stored before the investigation facts were kept have none: the defaults.
+        "disaster_affected": stored.get("disaster_affected", False),
         "members": members,
         "former_members": former,
         "incomes": [

@@ -12,6 +12,7 @@ from doudi.regions.models import Region
 from doudi.registry.choices import (
     AssetType,
     AttachmentCategory,
+    CareSetting,
     DisabilityCategory,
     Education,
     Employment,
@@ -21,6 +22,7 @@ from doudi.registry.choices import (
     IncomeType,
     LeaveReason,
     MaritalStatus,
+    OrphanStatus,
     Relation,
     SelfCareItem,
     Sex,
@@ -35,6 +37,10 @@ class Household(models.Model):
         Region, on_delete=models.PROTECT, related_name="households", verbose_name=_("place")
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # Established by an investigation: hit by a natural disaster, in its transitional period.
+    disaster_affected = models.BooleanField(
+        _("affected by a disaster"), default=False, db_default=False
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -96,6 +102,25 @@ class Member(ProtectedIdNumber):
     social_security_card = models.CharField(
         _("social-security card number"), max_length=30, blank=True
     )
+    # Established by an investigation (the defaults until one says otherwise).
+    has_capable_supporter = models.BooleanField(
+        _("has a legal supporter able to support them"), default=True, db_default=True
+    )
+    orphan_status = models.CharField(
+        _("orphan status"),
+        max_length=24,
+        choices=OrphanStatus.choices,
+        default=OrphanStatus.NONE,
+        db_default=OrphanStatus.NONE,
+    )
+    care_setting = models.CharField(
+        _("care setting"),
+        max_length=12,
+        choices=CareSetting.choices,
+        default=CareSetting.HOME,
+        db_default=CareSetting.HOME,
+    )
+    medical_claim = models.JSONField(_("medical claim"), null=True, blank=True, default=None)
 
     class Meta:
         verbose_name = _("member")

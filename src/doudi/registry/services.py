@@ -117,8 +117,10 @@ def _commit_version(
     reason: str,
     before: Any = None,
     after: Any = None,
+    audited: bool = True,
 ) -> None:
-    """Bump the version, store the whole household as it now stands, and audit the change."""
+    """Bump the version, store the whole household as it now stands, and audit the change
+    (unless the caller's own step, in the same transaction, is the audited event)."""
     household.version += 1
     household.save(update_fields=["version", "updated_at"])
     HouseholdVersion.objects.create(
@@ -129,6 +131,8 @@ def _commit_version(
         action=action,
         form=stored_form(household),
     )
+    if not audited:
+        return
     record(
         actor=actor,
         action=action,
@@ -165,6 +169,10 @@ def _member_fields(member: MemberInput) -> dict[str, Any]:
         "leave_reason": member.leave_reason,
         "excluded_reason": member.excluded_reason,
         "social_security_card": member.social_security_card,
+        "has_capable_supporter": member.has_capable_supporter,
+        "orphan_status": member.orphan_status,
+        "care_setting": member.care_setting,
+        "medical_claim": member.medical_claim,
         "id_number_ciphertext": protection.encrypt(member.id_number.value),
         "id_number_hash": protection.lookup_hash(member.id_number.value),
         "id_number_masked": mask(member.id_number.value),
@@ -227,7 +235,12 @@ def create_households(
     transaction; it also writes the audit event (one per household or one per import).
     """
     households = Household.objects.bulk_create(
-        Household(region=regions[data.region_code], address=data.address) for data in inputs
+        Household(
+            region=regions[data.region_code],
+            address=data.address,
+            disaster_affected=data.disaster_affected,
+        )
+        for data in inputs
     )
     member_rows = [
         (household, item)
@@ -325,6 +338,39 @@ def update_household(
         after={"address": household.address, "region": household.region_id},
     )
     return household
+
+
+INVESTIGATION_FACTS = ("has_capable_supporter", "orphan_status", "care_setting", "medical_claim")
+
+
+def keep_investigation_facts(actor: User, household_id: int, data: HouseholdInput) -> int | None:
+    """What an investigation established about the household (``data``: its checked form with
+    the findings filled in): the disaster impact, and per member a capable supporter, orphan
+    status, care setting and medical claim. Written to the registry and kept in a new version;
+    returns that version, or None when nothing changed.
+
+    Part of the investigation step (cases.services), which checked the case's permissions and
+    whose own audit event records the step, the findings and this version.
+    """
+    household = Household.objects.select_for_update().get(pk=household_id)
+    changed = household.disaster_affected != data.disaster_affected
+    household.disaster_affected = data.disaster_affected
+    members = {str(m.pk): m for m in household.members.all()}
+    for found in data.members:
+        member = members.get(found.key)
+        if member is None:
+            continue
+        names = [n for n in INVESTIGATION_FACTS if getattr(member, n) != getattr(found, n)]
+        for name in names:
+            setattr(member, name, getattr(found, name))
+        if names:
+            member.save(update_fields=names)
+            changed = True
+    if not changed:
+        return None
+    household.save(update_fields=["disaster_affected", "updated_at"])
+    _commit_version(actor, household, "household.investigation_facts", reason="", audited=False)
+    return household.version
 
 
 @transaction.atomic

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy
+from openfisca_core import projectors
 from openfisca_core.periods import ETERNITY
+from openfisca_core.populations import GroupPopulation
 from openfisca_core.simulations import Simulation
 
 from doudi.policy.engine.system import DoudiSystem
@@ -26,13 +28,36 @@ class Population:
 
     @property
     def household_count(self) -> int:
+        """Counted from the household columns: the last households may have no one in them
+        this month (their only member died or left), so the persons cannot tell."""
+        if self.households:
+            return len(next(iter(self.households.values())))
         return int(self.person_household.max()) + 1 if len(self.person_household) else 0
+
+
+class _Households(GroupPopulation):
+    """OpenFisca's sums and counts over members use ``bincount`` without ``minlength``: a run
+    whose last households have no one in them this month would get too short an answer."""
+
+    @projectors.projectable
+    def sum(self, array, role=None):
+        if role is not None:
+            return super().sum(array, role)
+        self.members.check_array_compatible_with_entity(array)
+        return numpy.bincount(self.members_entity_id, weights=array, minlength=self.count)
+
+    @projectors.projectable
+    def nb_persons(self, role=None):
+        if role is not None:
+            return super().nb_persons(role)
+        return numpy.bincount(self.members_entity_id, minlength=self.count)
 
 
 def simulate(system: DoudiSystem, population: Population, month: str) -> Simulation:
     """A simulation of ``population`` for ``month`` (YYYY-MM), ready for ``calculate``."""
     entities = system.instantiate_entities()
     persons, households = entities["person"], entities["household"]
+    households.__class__ = _Households
     persons.count = len(population.person_household)
     persons.ids = numpy.arange(persons.count)
     households.count = population.household_count

@@ -50,6 +50,13 @@ def test_the_input_fixture_matches_the_schema_and_the_schema_matches_the_code():
     assert income["type"]["enum"] == choices.IncomeType.values
     asset = schema["properties"]["assets"]["items"]["properties"]
     assert asset["type"]["enum"] == choices.AssetType.values
+    assert member["orphan_status"]["enum"] == choices.OrphanStatus.values
+    assert member["care_setting"]["enum"] == choices.CareSetting.values
+    claim = member["medical_claim"]["properties"]
+    assert set(claim) == {*choices.MEDICAL_CLAIM_CHOICES, *choices.MEDICAL_CLAIM_AMOUNTS}
+    for name, vocabulary in choices.MEDICAL_CLAIM_CHOICES.items():
+        assert claim[name]["enum"] == vocabulary.values
+    assert schema["properties"]["disaster_affected"]["type"] == "boolean"
 
 
 def test_a_bad_form_gets_every_problem_by_field_in_both_languages(handler):

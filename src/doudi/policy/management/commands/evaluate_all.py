@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from tqdm import tqdm
 
 from doudi.commands import DoudiCommand
+from doudi.dates import parse_month
 from doudi.policy.batch import evaluate_all
-from doudi.policy.inputs import parse_month
 
 
 class Command(DoudiCommand):

@@ -1,0 +1,116 @@
+"""Whole-place runs on awkward real data: the same answers as one household at a time."""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy
+import pytest
+
+from doudi.accounts.roles import Role
+from doudi.conftest import household_form, member_form
+from doudi.demo import population as pop
+from doudi.demo.bulk_load import load_population
+from doudi.policy import agreement, batch
+from doudi.policy.columns import read_registry
+from doudi.policy.models import EvaluationRun
+from doudi.policy.standards import rules_in_force
+from doudi.registry import services as registry
+from doudi.registry.choices import LeaveReason
+from doudi.registry.models import Member
+
+pytestmark = pytest.mark.django_db
+
+MARCH = datetime.date(2022, 3, 1)
+AS_OF = datetime.date(2026, 10, 20)
+MONTH = datetime.date(2026, 10, 1)
+
+
+def _one_member(handler, first17: str, income: int) -> int:
+    form = household_form(
+        members=[member_form(first17, "户主")],
+        incomes=[{"member": first17, "month": "2022-02", "type": "wage", "amount_fen": income}],
+    )
+    return registry.create_household(handler, form)[0].pk
+
+
+def test_a_chunk_ending_with_a_household_whose_only_member_died(make_user, monkeypatch):
+    handler = make_user(Role.TOWNSHIP_HANDLER)
+    first = _one_member(handler, "41082119800101001", 10000)
+    second = _one_member(handler, "41082119500101001", 0)
+    third = _one_member(handler, "41082119600101001", 0)
+    died = Member.objects.get(household_id=second)
+    registry.end_membership(
+        handler,
+        died.pk,
+        left_on=datetime.date(2022, 1, 5),
+        leave_reason=LeaveReason.DEATH,
+        death_date=datetime.date(2022, 1, 5),
+        reason="死亡",
+    )
+    monkeypatch.setattr(batch, "CHUNK_HOUSEHOLDS", 2)
+    run = batch.evaluate_all(make_user(Role.COUNTY_APPROVER), MARCH)
+    answers = agreement.batch_answers(run)
+    assert run.households == 3 and run.persons == 2
+    assert second not in answers
+    assert ("minimum_living", -1) in answers[first] and ("minimum_living", -1) in answers[third]
+
+
+def test_a_member_added_later_to_an_older_household_keeps_their_income(make_user):
+    """Member ids ordered by household are not sorted when a member joins an older household
+    after younger households were registered: their income must still be theirs."""
+    handler = make_user(Role.TOWNSHIP_HANDLER)
+    older = _one_member(handler, "41082119800101001", 0)
+    _one_member(handler, "41082119500101001", 0)
+    _one_member(handler, "41082119600101001", 0)
+    joined, _warnings = registry.add_member(
+        handler,
+        older,
+        member_form("41082119820101002", "王五", relation="spouse", joined_on="2021-01-01"),
+        reason="结婚迁入",
+    )
+    registry.add_money_fact(
+        handler,
+        older,
+        "income",
+        {"member": str(joined.pk), "month": "2022-02", "type": "wage", "amount_fen": 500000},
+    )
+    columns = read_registry(MARCH, "41", rules_in_force().county_keys)
+    person = list(columns.member_ids).index(joined.pk)
+    assert columns.population.persons["person_income"][person] == 500000
+    assert columns.population.person_household[person] == list(columns.household_ids).index(older)
+
+
+@pytest.fixture
+def changed_population(make_user):
+    """A generated population changed by casework (moves, deaths, empty households, members
+    added to older households), and a city user to evaluate it."""
+    load_population(pop.generate(120, 7, as_of=AS_OF), batch=32)
+    changes = agreement.change_population(numpy.random.default_rng(7), MONTH, share=0.08)
+    assert changes.departed and changes.died and changes.emptied and changes.added
+    return make_user(Role.CITY_SUPERVISOR), changes
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7, 250_000])
+def test_batch_and_single_answers_agree_for_every_household(changed_population, chunk):
+    actor, _changes = changed_population
+    batch.CHUNK_HOUSEHOLDS, saved = chunk, batch.CHUNK_HOUSEHOLDS
+    try:
+        result = agreement.compare(actor, MONTH, 10_000, numpy.random.default_rng(chunk))
+    finally:
+        batch.CHUNK_HOUSEHOLDS = saved
+    assert result.sampled == result.households == EvaluationRun.objects.get().households
+    assert result.differences == []
+    assert result.agreeing == result.sampled
+
+
+@pytest.mark.slow
+def test_two_thousand_households_agree(make_user):
+    load_population(pop.generate(2000, 21, as_of=AS_OF))
+    changes = agreement.change_population(numpy.random.default_rng(21), MONTH, share=0.02)
+    assert changes.emptied and changes.added
+    result = agreement.compare(
+        make_user(Role.CITY_SUPERVISOR), MONTH, 300, numpy.random.default_rng(5)
+    )
+    assert result.households == 2000 and result.sampled == 300
+    assert result.differences == []

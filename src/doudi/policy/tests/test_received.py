@@ -1,0 +1,215 @@
+"""Whole-place runs see what households receive now: 低保 in force, its amount, the months of
+gradual exit (渐退期) already granted, and who is supported as 特困."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from doudi.accounts.roles import Role
+from doudi.benefits.models import Benefit
+from doudi.cases.models import Case, Decision, Outcome
+from doudi.cases.procedures import Channel, State
+from doudi.conftest import household_form, member_form
+from doudi.policy import batch, services
+from doudi.policy.agreement import batch_answers, single_answers
+from doudi.policy.columns import read_registry
+from doudi.policy.models import EvaluationResult
+from doudi.policy.standards import rules_in_force
+from doudi.policy.whatif import what_if
+from doudi.registry import services as registry
+
+pytestmark = pytest.mark.django_db
+
+URBAN_COMMUNITY = "410821901001"  # urban: the 低保 standard is 600 yuan in 2022
+JULY = datetime.date(2022, 7, 1)
+
+
+def _single(handler, first17: str, income_fen: int):
+    form = household_form(
+        region=URBAN_COMMUNITY,
+        members=[member_form(first17, "甲", hukou_type="urban")],
+        incomes=[{"member": first17, "month": "2022-06", "type": "wage", "amount_fen": income_fen}],
+    )
+    return registry.create_household(handler, form)[0]
+
+
+def _receives(
+    household,
+    by,
+    amount_fen: int,
+    start: datetime.date,
+    end: datetime.date | None = None,
+    *,
+    gradual: bool = False,
+    programme: str = "minimum_living",
+) -> Benefit:
+    """A decided benefit as the case procedure leaves it; ``gradual``: the decision's engine
+    answer found the household in the gradual exit."""
+    member = household.members.get()
+    case = Case.objects.create(
+        household=household,
+        region_id=household.region_id,
+        member=member if programme != "minimum_living" else None,
+        programme=programme,
+        kind="change" if gradual else "application",
+        channel=Channel.WINDOW,
+        submitted_by=by,
+        submitted_on=start - datetime.timedelta(days=20),
+        state=State.APPROVED,
+    )
+    answer = {"programme": programme, "reasons": []}
+    if programme == "minimum_living":
+        answer["reasons"] = [
+            {"test": "test_minimum_living_income", "passed": not gradual},
+            {"test": "minimum_living_gradual_exit", "passed": gradual},
+        ]
+    decision = Decision.objects.create(
+        case=case,
+        outcome=Outcome.APPROVED,
+        decided_on=start - datetime.timedelta(days=5),
+        decided_by=by,
+        reasons="审核确认",
+        monthly_amount_fen=amount_fen,
+        start_month=start,
+        end_month=end,
+        engine_result={"month": start.strftime("%Y-%m"), "programmes": [answer]},
+        notify_due_on=start,
+    )
+    return Benefit.objects.create(
+        decision=decision,
+        programme=programme,
+        household=household,
+        region_id=household.region_id,
+        member=case.member,
+        payee=member,
+        monthly_amount_fen=amount_fen,
+        start_month=start,
+        end_month=end,
+    )
+
+
+@pytest.fixture
+def recipients(make_user):
+    """Three households whose income (700 yuan) rose above the line (600) but stays below the
+    edge (900): one receiving 低保 and just out of the tests, one already granted 4 months of
+    gradual exit, one granted all 6, and one that receives nothing."""
+    handler = make_user(Role.TOWNSHIP_HANDLER, "410821901000", username="street_handler")
+    county = make_user(Role.COUNTY_APPROVER)
+    fresh = _single(handler, "41082119800101001", 70000)
+    _receives(fresh, county, 12000, datetime.date(2021, 9, 1))
+    four = _single(handler, "41082119810101001", 70000)
+    _receives(four, county, 15000, datetime.date(2021, 1, 1), datetime.date(2022, 2, 1))
+    _receives(four, county, 9000, datetime.date(2022, 3, 1), gradual=True)
+    spent = _single(handler, "41082119820101001", 70000)
+    _receives(spent, county, 8000, datetime.date(2022, 1, 1), gradual=True)
+    never = _single(handler, "41082119830101001", 70000)
+    return fresh, four, spent, never
+
+
+def test_the_reader_takes_what_is_received_from_the_benefits(recipients):
+    columns = read_registry(JULY, "41", rules_in_force().county_keys)
+    at = {int(h): i for i, h in enumerate(columns.household_ids)}
+    households = columns.population.households
+    assert [households["receiving_minimum_living"][at[h.pk]] for h in recipients] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert [households["current_minimum_living_amount"][at[h.pk]] for h in recipients] == [
+        12000,
+        9000,
+        8000,
+        0,
+    ]
+    # March–June granted in the exit for one, January–June for the other.
+    assert [households["gradual_exit_months_used"][at[h.pk]] for h in recipients] == [0, 4, 6, 0]
+
+
+def test_a_whole_place_run_keeps_the_gradual_exit(recipients, make_user):
+    fresh, four, _spent, _never = recipients
+    run = batch.evaluate_all(make_user(Role.COUNTY_APPROVER, username="county2"), JULY)
+    paid = dict(
+        EvaluationResult.objects.filter(run=run, programme="minimum_living").values_list(
+            "household_id", "amount_fen"
+        )
+    )
+    assert paid == {fresh.pk: 12000, four.pk: 9000}
+
+
+def test_the_what_if_keeps_a_recipient_in_the_gradual_exit(recipients, make_user):
+    fresh, four, spent, never = recipients
+    supervisor = make_user(Role.CITY_SUPERVISOR)
+    proposal = services.propose_value(
+        supervisor,
+        parameter="minimum_living.standard.urban",
+        region_code="410821000000",
+        start=JULY,
+        value="720",
+        document_number="修民〔2022〕8号",
+        reference="提高城市低保标准",
+    )
+    report = what_if(supervisor, proposal.pk)
+    changes = {c.household_id: c for c in report.changes if c.programme == "minimum_living"}
+    # In the exit today at the current amount; under 720 yuan eligible again by the tests.
+    assert (changes[fresh.pk].before_fen, changes[fresh.pk].after_fen) == (12000, 2000)
+    assert changes[fresh.pk].kind == "down"
+    assert (changes[four.pk].before_fen, changes[four.pk].kind) == (9000, "down")
+    # Out of exit months, and never receiving: new to 低保 under the proposal.
+    assert (changes[spent.pk].before_fen, changes[spent.pk].kind) == (0, "in")
+    assert (changes[never.pk].before_fen, changes[never.pk].kind) == (0, "in")
+
+
+def test_a_person_supported_as_extreme_hardship_is_read_as_such(recipients, make_user):
+    fresh, *_others = recipients
+    _receives(
+        fresh,
+        make_user(Role.COUNTY_APPROVER, username="county3"),
+        90000,
+        datetime.date(2022, 1, 1),
+        programme="extreme_hardship",
+    )
+    columns = read_registry(JULY, "41", rules_in_force().county_keys)
+    member = fresh.members.get()
+    person = list(columns.member_ids).index(member.pk)
+    assert columns.population.persons["was_extreme_hardship"].tolist()[person] is True
+    assert sum(columns.population.persons["was_extreme_hardship"]) == 1
+
+
+def test_the_reader_takes_the_investigation_facts_from_the_registry(make_user):
+    """The facts an investigation recorded in the household form reach the whole-place run
+    exactly as they reach the form's own evaluation."""
+    handler = make_user(Role.TOWNSHIP_HANDLER, "410821901000", username="street_handler")
+    form = household_form(
+        region=URBAN_COMMUNITY,
+        disaster_affected=True,
+        members=[
+            member_form("41082119400101001", "甲", hukou_type="urban", has_capable_supporter=False),
+            member_form(
+                "41082120150101002",
+                "乙",
+                relation="grandchild",
+                hukou_type="urban",
+                orphan_status="orphan",
+                care_setting="institution",
+                medical_claim={"type": "inpatient", "total_cost_fen": 800000},
+            ),
+        ],
+        incomes=[],
+    )
+    household = registry.create_household(handler, form)[0]
+    columns = read_registry(JULY, "41", rules_in_force().county_keys)
+    persons = columns.population.persons
+    assert persons["has_capable_supporter"].tolist() == [False, True]
+    assert persons["orphan_status"].tolist() == ["none", "orphan"]
+    assert persons["care_setting"].tolist() == ["home", "institution"]
+    assert persons["medical_claim_type"].tolist() == ["none", "inpatient"]
+    assert persons["medical_total_cost"].tolist() == [0, 800000]
+    assert columns.population.households["disaster_affected"].tolist() == [True]
+    run = batch.evaluate_all(make_user(Role.COUNTY_APPROVER), JULY)
+    single = single_answers(make_user(Role.CITY_SUPERVISOR), household.pk, JULY)
+    assert batch_answers(run)[household.pk] == single
+    child = household.members.get(name="乙")
+    assert single[("orphan", child.pk)] > 0
