@@ -160,7 +160,16 @@ class _Context:
                     "region": metadata.get("region", ""),
                     "local_example": bool(metadata.get("local_example", False)),
                 }
-        raise ParameterNotFoundError(name, instant)
+        # Not in force this month: the programme may still answer (a rule that applies only
+        # from a later date, like the gradual exit); say so instead of a value.
+        return {
+            "name": name,
+            "value": None,
+            "since": None,
+            "reference": "",
+            "region": "",
+            "local_example": False,
+        }
 
 
 def missing_error(missing: Missing, month: datetime.date) -> DoudiError:

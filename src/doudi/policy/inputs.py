@@ -30,6 +30,7 @@ from doudi.registry.form_input import HouseholdInput, MemberInput, parse_househo
 
 INCOME_WINDOW_MONTHS = 12
 ORPHAN_STATUSES = ("none", "orphan", "de_facto_unsupported")
+CHILD_GUARANTEE_CHOICES = ("not_recorded", "child_guarantee", "extreme_hardship")
 CARE_SETTINGS = ("home", "institution")
 COUNTED_VEHICLES = (VehicleType.CAR, VehicleType.TRUCK)
 
@@ -43,7 +44,7 @@ TEMPORARY_NEED_FIELDS = {
 }
 MEDICAL_CLAIM_FIELDS = {
     "type": "medical_claim_type",
-    "category": "medical_category",
+    "category": "recorded_medical_category",
     "total_cost_fen": "medical_total_cost",
     "paid_by_basic_insurance_fen": "medical_paid_by_basic_insurance",
     "paid_by_critical_illness_insurance_fen": "medical_paid_by_critical_illness_insurance",
@@ -53,7 +54,8 @@ MEDICAL_CLAIM_FIELDS = {
 REQUEST_CHOICES = {
     "temporary_need_type": ("none", "emergency", "expenditure"),
     "medical_claim_type": ("none", "outpatient_chronic", "inpatient", "catastrophic"),
-    "medical_category": (
+    "recorded_medical_category": (
+        "not_recorded",
         "none",
         "extreme_hardship",
         "minimum_living",
@@ -103,6 +105,7 @@ class CaseFacts:
 
     has_capable_supporter: dict[str, bool]
     orphan_status: dict[str, str]
+    child_guarantee_choice: dict[str, str]
     care_setting: dict[str, str]
     was_extreme_hardship: dict[str, bool]
     disaster_affected: bool
@@ -134,6 +137,7 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
     facts: dict[str, dict[str, Any]] = {
         "has_capable_supporter": {},
         "orphan_status": {},
+        "child_guarantee_choice": {},
         "care_setting": {},
         "was_extreme_hardship": {},
         "medical_claims": {},
@@ -147,6 +151,7 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
             facts[name][member.key] = bool(value)
         for name, allowed, default in (
             ("orphan_status", ORPHAN_STATUSES, "none"),
+            ("child_guarantee_choice", CHILD_GUARANTEE_CHOICES, "not_recorded"),
             ("care_setting", CARE_SETTINGS, "home"),
         ):
             value = raw.get(name) or default
@@ -265,6 +270,7 @@ def population_from_form(
         "serious_illness": numpy.array([bool(m.serious_illness) for m in members]),
         "self_care_items_failed": numpy.array([len(m.self_care_failed) for m in members]),
         "in_school": numpy.array([m.in_school for m in members]),
+        "education": numpy.array([m.education or "none" for m in members]),
         "counted_in_household": numpy.array([not m.excluded_reason for m in members]),
         "person_income": numpy.array([average(incomes, m.key, True) for m in members]),
         "person_rigid_spending": numpy.array([average(expenses, m.key, False) for m in members]),
@@ -273,6 +279,7 @@ def population_from_form(
             for name in (
                 "has_capable_supporter",
                 "orphan_status",
+                "child_guarantee_choice",
                 "care_setting",
                 "was_extreme_hardship",
             )
@@ -281,7 +288,7 @@ def population_from_form(
     for variable in MEDICAL_CLAIM_FIELDS.values():
         given = [facts.medical_claims[m.key].get(variable) for m in members]
         if any(value is not None for value in given):
-            default = "none" if variable in REQUEST_CHOICES else 0
+            default = REQUEST_CHOICES[variable][0] if variable in REQUEST_CHOICES else 0
             persons[variable] = numpy.array([default if v is None else v for v in given])
     assets = data.assets
     households = {
@@ -312,6 +319,8 @@ def population_from_form(
             ]
         ),
         "receiving_minimum_living": numpy.array([facts.receiving_minimum_living]),
+        # The form states 低保 status only when it gives ``minimum_living.receiving``.
+        "minimum_living_recorded": numpy.array(["receiving" in (form.get("minimum_living") or {})]),
         "current_minimum_living_amount": numpy.array([facts.current_minimum_living_fen]),
         "gradual_exit_months_used": numpy.array([facts.gradual_exit_months_used]),
         "disaster_affected": numpy.array([facts.disaster_affected]),

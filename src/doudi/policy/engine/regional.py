@@ -18,6 +18,7 @@ indexing loops in Python over every household.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,11 +208,18 @@ def missing_from(
     A regional parameter is reported as ``name[cNNNNNN]`` (``by_county``); a national one by its
     plain name. The search is over the shipped and added values the model was built with.
     """
-    raw = str(error.name or "")
-    name, _bracket, county = raw.partition("[")
-    county = county.rstrip("]") or default_county
+    # Not ``error.name``: the error is an AttributeError, and Python overwrites ``name`` (with
+    # None) when one passes through attribute lookup — the "(None)" users saw. The message
+    # written when it was raised still names the parameter.
+    found = re.search(r"parameter '([^']+)'", str(error))
+    # OpenFisca writes a missing child as ``node[child]``; ``by_county`` adds ``[cNNNNNN]``.
+    parts = re.sub(r"\[([^\]]+)\]", r".\1", found.group(1) if found else "").split(".")
+    county = default_county
+    if re.fullmatch(r"c\d{6}|default", parts[-1]):
+        county = parts.pop()
+    name = ".".join(parts)
     node: Any = root
-    for part in name.split("."):
+    for part in parts:
         children = getattr(node, "children", {})
         if part not in children:
             return Missing(name, name, error.instant_str, None)

@@ -24,9 +24,12 @@ def regional(household, period, parameters, name: str) -> numpy.ndarray:
 
 def per_urban_rural(household, period, parameters, name: str) -> numpy.ndarray:
     """The urban or the rural value of a regional pair ``name.urban`` / ``name.rural``."""
-    urban = regional(household, period, parameters, f"{name}.urban")
-    rural = regional(household, period, parameters, f"{name}.rural")
-    return numpy.where(household("is_urban", period), urban, rural)
+    is_urban = numpy.asarray(household("is_urban", period))
+    # Ask only for the values some household needs: a place may lack one of the two on a date,
+    # and a rural household must not be refused for want of the urban standard.
+    urban = regional(household, period, parameters, f"{name}.urban") if is_urban.any() else 0
+    rural = regional(household, period, parameters, f"{name}.rural") if not is_urban.all() else 0
+    return numpy.where(is_urban, urban, rural)
 
 
 class age(Variable):

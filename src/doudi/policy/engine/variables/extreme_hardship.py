@@ -66,9 +66,7 @@ class test_no_means_of_living(Variable):
 
     def formula(person, period, parameters):
         household = person.household
-        urban = regional(household, period, parameters, "minimum_living.standard.urban")
-        rural = regional(household, period, parameters, "minimum_living.standard.rural")
-        standard = numpy.where(household("is_urban", period), urban, rural)
+        standard = per_urban_rural(household, period, parameters, "minimum_living.standard")
         return (person("person_income", period) < standard) & household("assets_compliant", period)
 
 

@@ -107,8 +107,8 @@ class medical_category(Variable):
     definition_period = MONTH
     label = "The category medical assistance uses: the recorded one, else the engine's result"
     reference = (
-        "建档立卡 comes only from its register; 特困, 低保, 边缘 and 刚性支出 from the record where "
-        "there is one, and from the engine's own results where none is"
+        "建档立卡 comes only from its register; 特困, 低保, 边缘 and 刚性支出 from the record "
+        "where there is one, and from the engine's own results where none is"
     )
 
     def formula(person, period, parameters):
@@ -174,7 +174,10 @@ class medical_residual_cost(FenVariable):
     entity = Person
     definition_period = MONTH
     label = "Cost left after basic, critical-illness and supplementary insurance (fen, ≥ 0)"
-    reference = "焦作日报·民政专刊（创刊号，2016-06）《编密织牢民生保障“兜底网”》：基本医保 → 大病保险 → 大病补充保险 → 医疗救助 → 临时救助 → 慈善"
+    reference = (
+        "焦作日报·民政专刊（创刊号，2016-06）《编密织牢民生保障“兜底网”》："
+        "基本医保 → 大病保险 → 大病补充保险 → 医疗救助 → 临时救助 → 慈善"
+    )
 
     def formula(person, period, parameters):
         return numpy.maximum(
@@ -299,7 +302,10 @@ class test_medical_residual_cost(Variable):
     entity = Person
     definition_period = MONTH
     label = "Some cost is left after the insurance chain"
-    reference = "焦作日报·民政专刊（创刊号，2016-06）《编密织牢民生保障“兜底网”》：医疗救助在基本医保、大病保险和大病补充保险之后"
+    reference = (
+        "焦作日报·民政专刊（创刊号，2016-06）《编密织牢民生保障“兜底网”》："
+        "医疗救助在基本医保、大病保险和大病补充保险之后"
+    )
 
     def formula(person, period, parameters):
         return person("medical_residual_cost", period) > 0
