@@ -83,6 +83,7 @@ class _Context:
                 "eligible": None,
                 "missing": {
                     "parameter": missing.parameter,
+                    "description": missing.description,
                     "since": missing.since,
                     "message": refusal.render(),
                     "message_en": refusal.render("en"),
@@ -188,6 +189,15 @@ def missing_error(missing: Missing, month: datetime.date) -> DoudiError:
         month=month.strftime("%Y-%m"),
         parameter=missing.description,
     )
+
+
+def refusal_for(answer: dict[str, Any], month_text: str) -> DoudiError | None:
+    """The refusal for one programme's answer that lacks a rule (None when it answered)."""
+    missing = answer.get("missing")
+    if not missing:
+        return None
+    lacking = Missing(missing["parameter"], missing["description"], "", missing["since"])
+    return missing_error(lacking, parse_month(month_text))
 
 
 def _english(label: object) -> str:

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from doudi.accounts.roles import Role
 from doudi.conftest import api_as, household_form, member_form, with_wrong_check_digit
+from doudi.policy.evaluation import evaluate_form, refusal_for
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +218,11 @@ def test_bad_request_facts_are_named(client):
     assert response.status_code == 400
     fields = {p["field"] for p in response.json()["error"]["problems"]}
     assert fields == {"temporary_need.type", "temporary_need.severity"}
+
+
+def test_a_programme_without_a_rule_gives_a_refusal_naming_the_month(places):
+    result = evaluate_form(_form(), "2020-06")
+    refusal = refusal_for(_programme(result, "minimum_living"), result["month"])
+    assert refusal is not None and refusal.field == "month"
+    assert "2021-01-01" in refusal.render("en") and "农村低保标准" in refusal.render()
+    assert refusal_for(_programme(result, "disability_care_subsidy"), result["month"]) is None
