@@ -60,7 +60,7 @@ def read_registry(
     members = _rows(
         "SELECT m.id, m.household_id, m.relation, m.birth_date, m.disability_category, "
         f"m.disability_grade, m.serious_illness <> '', {length}(m.self_care_failed), "
-        "m.in_school, m.excluded_reason = '' FROM registry_member m "
+        "m.in_school, m.excluded_reason = '', m.education FROM registry_member m "
         "JOIN registry_household h ON h.id = m.household_id "
         "WHERE h.region_id LIKE %s AND m.joined_on <= %s "
         "AND (m.left_on IS NULL OR m.left_on > %s) ORDER BY m.household_id, m.id",
@@ -84,6 +84,7 @@ def read_registry(
         "serious_illness": numpy.array([bool(row[6]) for row in members]),
         "self_care_items_failed": numpy.array([row[7] or 0 for row in members]),
         "in_school": numpy.array([bool(row[8]) for row in members]),
+        "education": numpy.array([row[10] or "none" for row in members]),
         "counted_in_household": numpy.array([bool(row[9]) for row in members]),
         "person_income": income[0] // months[person_household],
         "person_rigid_spending": spending[0] // months[person_household],

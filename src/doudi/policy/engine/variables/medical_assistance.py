@@ -1,9 +1,10 @@
 """医疗救助 (medical assistance): one claim per person in the evaluation month, and the yearly
 premium subsidy (资助参保).
 
-Source: 焦作市2018年民政行业脱贫攻坚工作方案, 焦作市民政局 2018-05-17（种子 003）, with the
-order of payment of seed 001: basic insurance → critical-illness insurance → supplementary
-insurance → medical assistance → temporary assistance → charity.
+Source: 焦作市民政局《焦作市2018年民政行业脱贫攻坚工作方案》(2018-05-17), with the order of
+payment of 焦作日报·民政专刊 (2016-06)《编密织牢民生保障“兜底网”》: basic insurance →
+critical-illness insurance → supplementary insurance → medical assistance → temporary
+assistance → charity.
 
 The claim, for a person of a covered category (``medical_category``: the category recorded in
 ``recorded_medical_category`` where there is one — 建档立卡 comes only from its register — and
@@ -16,11 +17,11 @@ otherwise the engine's own 特困, 低保, 低保边缘 or 刚性支出 result):
   - outpatient chronic/serious illness (门诊): ``medical.outpatient_chronic.percent`` (10 %) for
     every covered category;
   - inpatient (住院) and catastrophic (重特大疾病): ``medical.inpatient.percent`` /
-    ``medical.catastrophic.percent`` (70 %, the seed's minimum) for 低保 and 建档立卡; for 特困
-    the higher of that and ``medical.extreme_hardship_percent`` (seed: "适当提高"; 100 % a local
+    ``medical.catastrophic.percent`` (70 %, the work plan's minimum) for 低保 and 建档立卡; for 特困
+    the higher of that and ``medical.extreme_hardship_percent`` ("适当提高"; 100 % a local
     example);
   - 低保边缘 and 刚性支出 families: the lower of the claim type's ratio and
-    ``medical.edge_and_rigid_percent`` (0 in 2018 — not covered by seed 003; 50 % from 2021 a
+    ``medical.edge_and_rigid_percent`` (0 in 2018 — not in the 2018 work plan; 50 % from 2021 a
     local example);
   - no category, or no claim: 0.
 
@@ -32,7 +33,7 @@ otherwise the engine's own 特困, 低保, 低保边缘 or 刚性支出 result):
 
 Premium subsidy (``medical_premium_subsidy``): a yearly amount per person, shown in any month
 of the year — 特困 the full individual premium (``medical.individual_premium``, a local
-example); 低保 and 建档立卡 ``medical.premium_subsidy`` (30 元, the seed's minimum), never more
+example); 低保 and 建档立卡 ``medical.premium_subsidy`` (30 元, the work plan's minimum), never more
 than the premium; other categories nothing.
 """
 
