@@ -13,7 +13,7 @@ from doudi.cases.models import Case
 from doudi.cases.procedures import ENGINE_PROGRAMME, CaseProgramme
 from doudi.errors import DoudiError
 from doudi.money import yuan_to_fen
-from doudi.policy.evaluation import evaluate_form
+from doudi.policy.evaluation import evaluate_form, refusal_for
 from doudi.policy.inputs import population_from_form
 from doudi.policy.standards import rules_in_force
 from doudi.registry.form_input import parse_household
@@ -86,6 +86,9 @@ def assess(actor: User, case: Case, month: datetime.date, on: datetime.date) -> 
     result = evaluate_form(form, month.strftime("%Y-%m"))
     wanted = ENGINE_PROGRAMME[CaseProgramme(case.programme)]
     programme = next(p for p in result["programmes"] if p["programme"] == wanted)
+    refusal = refusal_for(programme, result["month"])
+    if refusal is not None:  # no rule in force for this programme in that month
+        raise refusal
     if "members" in programme:
         programme = _the_member(case, programme)
     failed = [reason["label"] for reason in programme.get("reasons", []) if not reason["passed"]]

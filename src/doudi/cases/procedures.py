@@ -1,11 +1,13 @@
 """Each programme's procedure as an explicit state machine (DOMAIN.md §4).
 
 This module is data: the states a case can be in, the actions that move it, which action is
-allowed from which state, and each programme's time limits. ``services.py`` applies it; the
-guards that need the database (a notice not yet ended, an investigator confirming) live there.
+allowed from which state, and which time limits each programme has. ``services.py`` applies it;
+the guards that need the database (a notice not yet ended, an investigator confirming) live there.
 
-Time limits are in working days unless named ``_days`` (calendar days). Where no national rule
-fixes a limit it is marked a local example, like the parameters of the policy engine.
+The numbers of the time limits are not here: they are dated parameters with references, like the
+amounts of the policy engine (``procedure.*`` in policy/engine/regional; a local example where no
+national rule fixes the number), read as in force on the day a case was accepted
+(``deadlines.procedure_of``). Working days unless named ``_days`` (calendar days).
 """
 
 from __future__ import annotations
@@ -119,23 +121,46 @@ EDGES: dict[Action, tuple[frozenset[State], State | None]] = {
 OTHER_PLACE_ACTIONS = frozenset({Action.ANSWER_HUKOU_CHECK})
 
 
+# The time limits a procedure may have. Their numbers are dated parameters of the rules
+# (``procedure.<limits>.<name>`` in policy/engine/regional, with references; a bureau may set its
+# own where the law lets it), read as in force on the case's acceptance day by
+# ``deadlines.procedure_of``. A procedure without such a parameter has no such limit.
+LIMIT_NAMES = (
+    "investigation_limit",  # from acceptance
+    "data_check_limit",  # from the request
+    "confirmation_limit",  # from the end of the notice, or the opinion where there is none
+    "total_limit",  # from acceptance to decision
+    "delegated_total_limit",  # the same where the township confirms
+    "extended_total_limit",  # the same once extended
+    "papers_limit",  # after paying first
+    "notice_days",  # calendar days
+    "refusal_notice_limit",  # from the decision
+    "hukou_check_limit",  # for the hukou place to answer (居住地申办); one for every procedure
+)
+SHARED_LIMITS = frozenset({"hukou_check_limit"})  # ``procedure.<name>``, not per procedure
+
+
 @dataclass(frozen=True)
 class Procedure:
-    """What one programme's procedure contains, and its time limits in working days."""
+    """What one programme's procedure contains; its time limits in working days (notice in
+    calendar days) are filled in as in force on the acceptance day (None: no such limit)."""
 
     data_check: bool
     public_notice: bool
     spot_check_share: float  # the least share of cases the county spot-checks before confirming
     pay_first: bool
-    investigation_limit: int | None  # from acceptance
-    data_check_limit: int | None  # from the request
-    confirmation_limit: int  # from the end of the notice, or the opinion where there is none
-    total_limit: int | None  # from acceptance to decision
-    delegated_total_limit: int | None
-    extended_total_limit: int | None
-    papers_limit: int | None = None  # after paying first
-    notice_days: int = 7  # calendar days
-    refusal_notice_limit: int = 3
+    limits: str  # the parameters ``procedure.<limits>.<limit name>``
+    extendable: bool = False
+    investigation_limit: int | None = None
+    data_check_limit: int | None = None
+    confirmation_limit: int | None = None
+    total_limit: int | None = None
+    delegated_total_limit: int | None = None
+    extended_total_limit: int | None = None
+    papers_limit: int | None = None
+    notice_days: int | None = None
+    refusal_notice_limit: int | None = None
+    hukou_check_limit: int | None = None
 
     def actions(self) -> frozenset[Action]:
         """The steps the handling township and its county take in this procedure."""
@@ -148,71 +173,56 @@ class Procedure:
             left_out.add(Action.SPOT_CHECK)
         if not self.pay_first:
             left_out |= {Action.PAY_FIRST, Action.COMPLETE_PAPERS}
-        if self.extended_total_limit is None:
+        if not self.extendable:
             left_out.add(Action.EXTEND)
         return frozenset(set(Action) - left_out)
 
 
-# 低保: 最低生活保障审核确认办法 (2021) Arts 15–22; the 20 days where confirmation is delegated is
-# the Henan practice reported in the seeds.
+# 低保: 最低生活保障审核确认办法 (2021) Arts 15–22.
 MINIMUM_LIVING = Procedure(
     data_check=True,
     public_notice=True,
     spot_check_share=0.0,
     pay_first=False,
-    investigation_limit=3,
-    data_check_limit=3,
-    confirmation_limit=10,
-    total_limit=30,
-    delegated_total_limit=20,
-    extended_total_limit=45,
+    limits="minimum_living",
+    extendable=True,
 )
 
 PROCEDURES: dict[CaseProgramme, Procedure] = {
     CaseProgramme.MINIMUM_LIVING: MINIMUM_LIVING,
-    # 特困人员认定办法 (2021): township 15 working days, county spot-checks and confirms in 15.
+    # 特困人员认定办法 (2021): the county spot-checks at least 30 % and confirms.
     CaseProgramme.EXTREME_HARDSHIP: Procedure(
         data_check=True,
         public_notice=True,
         spot_check_share=0.3,
         pay_first=False,
-        investigation_limit=15,
-        data_check_limit=15,
-        confirmation_limit=15,
-        total_limit=None,
-        delegated_total_limit=None,
-        extended_total_limit=None,
+        limits="extreme_hardship",
     ),
-    # 事实无人抚养儿童: data check 15, confirmation 15, no public notice (privacy).
+    # 事实无人抚养儿童: data check and confirmation, no public notice (privacy).
     CaseProgramme.DE_FACTO_UNSUPPORTED: Procedure(
         data_check=True,
         public_notice=False,
         spot_check_share=0.0,
         pay_first=False,
-        investigation_limit=None,
-        data_check_limit=15,
-        confirmation_limit=15,
-        total_limit=None,
-        delegated_total_limit=None,
-        extended_total_limit=None,
+        limits="de_facto_unsupported",
     ),
-    # 急难型: paid first, no check, appraisal or notice; papers within 5 working days is a
-    # local example (DOMAIN.md §4 fixes no number).
+    # 急难型: paid first, no check, appraisal or notice; the papers follow.
     CaseProgramme.TEMPORARY_EMERGENCY: Procedure(
         data_check=False,
         public_notice=False,
         spot_check_share=0.0,
         pay_first=True,
-        investigation_limit=None,
-        data_check_limit=None,
-        confirmation_limit=10,
-        total_limit=None,
-        delegated_total_limit=None,
-        extended_total_limit=None,
-        papers_limit=5,
+        limits="temporary_emergency",
     ),
-    # 支出型: the full procedure, with the time limits of 低保.
-    CaseProgramme.TEMPORARY_EXPENDITURE: MINIMUM_LIVING,
+    # 支出型: the full procedure, with time limits like those of 低保 (local examples).
+    CaseProgramme.TEMPORARY_EXPENDITURE: Procedure(
+        data_check=True,
+        public_notice=True,
+        spot_check_share=0.0,
+        pay_first=False,
+        limits="temporary_expenditure",
+        extendable=True,
+    ),
 }
 
 # Termination of 特困 is noticed like an approval; other changes and stops are not.

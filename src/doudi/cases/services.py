@@ -73,7 +73,6 @@ ACTION_PERMISSION = {
 PER_PERSON = frozenset({CaseProgramme.EXTREME_HARDSHIP, CaseProgramme.DE_FACTO_UNSUPPORTED})
 FIELD_ROLES = frozenset({Role.VILLAGE_WORKER, Role.GRID_WORKER})
 CONFIRM_ACTIONS = frozenset({Action.APPROVE, Action.REFUSE})
-HUKOU_CHECK_LIMIT = 10  # working days for the hukou place to answer: a local example
 
 
 def _today() -> datetime.date:
@@ -442,7 +441,7 @@ def accept(actor: User, case_id: int) -> Case:
             case=case,
             requested_on=today,
             township_id=f"{case.hukou_region_id[:9]}000",
-            due_on=after(today, HUKOU_CHECK_LIMIT),
+            due_on=after(today, procedure.hukou_check_limit),
         )
     return _finish(
         actor,

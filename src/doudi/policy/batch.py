@@ -10,21 +10,23 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy
 from django.db import connection, transaction
 from django.utils import timezone
+from openfisca_core.errors import ParameterNotFoundError
 
 from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
 from doudi.audit.services import record
 from doudi.policy.columns import RegistryColumns, read_registry
+from doudi.policy.engine.regional import missing_from
 from doudi.policy.engine.simulate import Population, simulate
 from doudi.policy.engine.system import DoudiSystem
 from doudi.policy.models import EvaluationResult, EvaluationRun
-from doudi.policy.programmes import PROGRAMMES
+from doudi.policy.programmes import PROGRAMMES, Programme
 from doudi.policy.standards import rules_in_force
 from doudi.regions.codes import prefix_of
 
@@ -43,6 +45,9 @@ class Results:
     member_ids: list[numpy.ndarray]  # -1 for household programmes
     programmes: list[numpy.ndarray]
     amounts: list[numpy.ndarray]
+    # Programmes without a rule in force this month, each with the parameter it lacks and the
+    # day that parameter starts: they store nothing, and the others still answer.
+    missing: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return sum(len(ids) for ids in self.household_ids)
@@ -92,16 +97,18 @@ def _chunk(
     period = month.strftime("%Y-%m")
     simulation = simulate(system, chunk, period)
     for programme in PROGRAMMES:
-        amount = (
-            simulation.calculate(programme.amount, period).astype(numpy.int64)
-            if programme.amount
-            else None
-        )
-        eligible = (
-            simulation.calculate(programme.eligible, period).astype(bool)
-            if programme.eligible
-            else amount > 0
-        )
+        if programme.key in results.missing:
+            continue
+        try:
+            amount, eligible = _answer(simulation, programme, period)
+        except ParameterNotFoundError as error:
+            lacking = missing_from(system.parameters, error, "default")
+            results.missing[programme.key] = {
+                "parameter": lacking.parameter,
+                "since": lacking.since,
+            }
+            _drop(results, programme.key)
+            continue
         if programme.per_person:
             rows = numpy.flatnonzero(eligible)
             households = columns.household_ids[first + chunk.person_household[rows]]
@@ -116,6 +123,33 @@ def _chunk(
         results.amounts.append(
             amount[rows] if amount is not None else numpy.zeros(len(rows), dtype=numpy.int64)
         )
+
+
+def _answer(
+    simulation, programme: Programme, period: str
+) -> tuple[numpy.ndarray | None, numpy.ndarray]:
+    amount = (
+        simulation.calculate(programme.amount, period).astype(numpy.int64)
+        if programme.amount
+        else None
+    )
+    eligible = (
+        simulation.calculate(programme.eligible, period).astype(bool)
+        if programme.eligible
+        else amount > 0
+    )
+    return amount, eligible
+
+
+def _drop(results: Results, key: str) -> None:
+    """Forget a programme's rows of earlier chunks: it answers for all households or none."""
+    keep = [
+        i
+        for i, programmes in enumerate(results.programmes)
+        if not (len(programmes) and programmes[0] == key)
+    ]
+    for column in (results.household_ids, results.member_ids, results.programmes, results.amounts):
+        column[:] = [column[i] for i in keep]
 
 
 def _write(run: EvaluationRun, results: Results) -> None:
@@ -196,6 +230,7 @@ def evaluate_all(
                 "persons": run.persons,
                 "results": run.results,
                 "programmes": totals,
+                "missing": results.missing,
             },
         )
     return run

@@ -72,6 +72,13 @@ def read_tables(month: datetime.date, place_prefix: str) -> Tables:
     members["was_extreme_hardship"] = numpy.isin(
         members["id"], _supported_members(like, month, EXTREME_HARDSHIP)
     )
+    # A child supported as 特困 now has chosen it over the child guarantee.
+    members["child_guarantee_choice"] = numpy.where(
+        members["was_extreme_hardship"], "extreme_hardship", "not_recorded"
+    ).astype(object)
+    members["receiving_single_person_minimum_living"] = numpy.isin(
+        members["id"], _supported_members(like, month, MINIMUM_LIVING)
+    )
     return Tables(
         households=household_columns,
         members=members,
@@ -87,7 +94,7 @@ def _members(like: str, month: datetime.date) -> dict[str, numpy.ndarray]:
         "SELECT m.id, m.household_id, m.relation, m.birth_date, m.disability_category, "
         f"m.disability_grade, m.serious_illness <> '', {length}(m.self_care_failed), "
         "m.in_school, m.excluded_reason <> '', m.has_capable_supporter, m.orphan_status, "
-        "m.care_setting, m.medical_claim FROM registry_member m "
+        "m.care_setting, m.medical_claim, m.education FROM registry_member m "
         "JOIN registry_household h ON h.id = m.household_id "
         "WHERE h.region_id LIKE %s AND m.joined_on <= %s "
         "AND (m.left_on IS NULL OR m.left_on > %s) ORDER BY m.household_id, m.id",
@@ -108,6 +115,7 @@ def _members(like: str, month: datetime.date) -> dict[str, numpy.ndarray]:
         "orphan_status": numpy.array([row[11] for row in rows], dtype=object),
         "care_setting": numpy.array([row[12] for row in rows], dtype=object),
         "medical_claim": claims([_json(row[13]) for row in rows]),
+        "education": numpy.array([row[14] or "none" for row in rows], dtype=object),
     }
 
 
@@ -202,6 +210,16 @@ def _received(like: str, month: datetime.date, household_ids: numpy.ndarray) -> 
         position = lookup(household_ids, [row[0] for row in rows])
         columns["receiving_minimum_living"][position] = True
         columns["current_minimum_living_amount"][position] = [int(row[1]) for row in rows]
+    decided = _rows(
+        "SELECT DISTINCT b.household_id FROM benefits_benefit b "
+        "JOIN registry_household h ON h.id = b.household_id "
+        "WHERE h.region_id LIKE %s AND b.programme = %s AND b.start_month <= %s",
+        [like, MINIMUM_LIVING, month],
+    )
+    if decided:  # a household ever decided on has its 低保 status on record
+        columns["minimum_living_recorded"][lookup(household_ids, [row[0] for row in decided])] = (
+            True
+        )
     columns["gradual_exit_months_used"] = _gradual_exit_months(like, month, household_ids)
     return columns
 

@@ -14,7 +14,7 @@ from doudi.errors import DoudiError
 from doudi.identity.numbers import mask
 from doudi.money import fen_to_yuan
 from doudi.policy.engine.base import FenVariable
-from doudi.policy.engine.regional import county_key
+from doudi.policy.engine.regional import Missing, county_key, missing_from
 from doudi.policy.engine.simulate import simulate
 from doudi.policy.engine.system import DoudiSystem
 from doudi.policy.inputs import members_on, parse_month, population_from_form
@@ -39,15 +39,11 @@ def evaluate_form(form: dict[str, Any], month_text: str) -> dict[str, Any]:
         "urban" if region.classification == "urban" else "rural",
     )
     members = members_on(form, data, month)
-    try:
-        programmes = [context.programme(p, members) for p in PROGRAMMES]
-    except ParameterNotFoundError as missing:
-        raise DoudiError(
-            _("No rule is in force for %(month)s in this place (%(parameter)s)."),
-            field="month",
-            month=month.strftime("%Y-%m"),
-            parameter=missing.name,
-        ) from None
+    # Each programme answers on its own: one whose rules are not in force this month says
+    # which parameter it lacks, and the others still answer.
+    programmes = [context.answer(p, members) for p in PROGRAMMES]
+    if context.first_missing is not None and all("missing" in p for p in programmes):
+        raise missing_error(context.first_missing, month)  # no rule at all: the month is wrong
     return {
         "month": month.strftime("%Y-%m"),
         "region": region.code,
@@ -63,6 +59,7 @@ class _Context:
         self.system, self.simulation, self.month = system, simulation, month
         self.period = month.strftime("%Y-%m")
         self.key, self.urban_rural = key, urban_rural
+        self.first_missing: Missing | None = None
 
     def value(self, variable: str, index: int) -> Any:
         values = self.simulation.calculate(variable, self.period)
@@ -70,6 +67,28 @@ class _Context:
         if isinstance(self.system.variables[variable], FenVariable):
             return fen_to_yuan(int(value)).replace(",", "")
         return value.name if hasattr(value, "name") else value
+
+    def answer(self, programme: Programme, members) -> dict[str, Any]:
+        """The programme's answer, or what it lacks when a parameter is not in force."""
+        try:
+            return self.programme(programme, members)
+        except ParameterNotFoundError as error:
+            missing = missing_from(self.system.parameters, error, self.key)
+            self.first_missing = self.first_missing or missing
+            refusal = missing_error(missing, self.month)
+            return {
+                "programme": programme.key,
+                "label": str(programme.label),
+                "label_en": _english(programme.label),
+                "eligible": None,
+                "missing": {
+                    "parameter": missing.parameter,
+                    "description": missing.description,
+                    "since": missing.since,
+                    "message": refusal.render(),
+                    "message_en": refusal.render("en"),
+                },
+            }
 
     def programme(self, programme: Programme, members) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -142,7 +161,43 @@ class _Context:
                     "region": metadata.get("region", ""),
                     "local_example": bool(metadata.get("local_example", False)),
                 }
-        raise ParameterNotFoundError(name, instant)
+        # Not in force this month: the programme may still answer (a rule that applies only
+        # from a later date, like the gradual exit); say so instead of a value.
+        return {
+            "name": name,
+            "value": None,
+            "since": None,
+            "reference": "",
+            "region": "",
+            "local_example": False,
+        }
+
+
+def missing_error(missing: Missing, month: datetime.date) -> DoudiError:
+    """The refusal for a month a rule is not in force: which parameter, and from when."""
+    if missing.since:
+        return DoudiError(
+            _("No rule is in force for %(month)s: “%(parameter)s” applies only from %(since)s."),
+            field="month",
+            month=month.strftime("%Y-%m"),
+            parameter=missing.description,
+            since=missing.since,
+        )
+    return DoudiError(
+        _("No rule is in force for %(month)s: “%(parameter)s” has no value for this place."),
+        field="month",
+        month=month.strftime("%Y-%m"),
+        parameter=missing.description,
+    )
+
+
+def refusal_for(answer: dict[str, Any], month_text: str) -> DoudiError | None:
+    """The refusal for one programme's answer that lacks a rule (None when it answered)."""
+    missing = answer.get("missing")
+    if not missing:
+        return None
+    lacking = Missing(missing["parameter"], missing["description"], "", missing["since"])
+    return missing_error(lacking, parse_month(month_text))
 
 
 def _english(label: object) -> str:

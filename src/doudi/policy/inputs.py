@@ -32,6 +32,7 @@ TEMPORARY_NEED_FIELDS = {
     "granted_this_year_fen": "temporary_already_granted_this_year",
 }
 REQUEST_CHOICES = {"temporary_need_type": ("none", "emergency", "expenditure")}
+CHILD_GUARANTEE_CHOICES = ("not_recorded", "child_guarantee", "extreme_hardship")
 
 
 def _request(
@@ -75,6 +76,8 @@ class CaseFacts:
     facts of the household form itself."""
 
     was_extreme_hardship: dict[str, bool]
+    child_guarantee_choice: dict[str, str]
+    minimum_living_recorded: bool
     receiving_minimum_living: bool
     current_minimum_living_fen: int
     gradual_exit_months_used: int
@@ -85,6 +88,7 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
     problems: list[DoudiError] = []
     raw_members = form.get("members") or []
     was_extreme_hardship: dict[str, bool] = {}
+    child_guarantee_choice: dict[str, str] = {}
     for index, (raw, member) in enumerate(zip(raw_members, members, strict=False)):
         value = raw.get("was_extreme_hardship", False)
         if not isinstance(value, bool):
@@ -94,6 +98,17 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
                 )
             )
         was_extreme_hardship[member.key] = bool(value)
+        choice = raw.get("child_guarantee_choice") or "not_recorded"
+        if choice not in CHILD_GUARANTEE_CHOICES:
+            problems.append(
+                DoudiError(
+                    _("“%(value)s” is not one of: %(allowed)s."),
+                    field=f"members[{index}].child_guarantee_choice",
+                    value=choice,
+                    allowed=", ".join(CHILD_GUARANTEE_CHOICES),
+                )
+            )
+        child_guarantee_choice[member.key] = str(choice)
     temporary = _request(
         form.get("temporary_need"), "temporary_need", TEMPORARY_NEED_FIELDS, problems
     )
@@ -116,6 +131,8 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
         )
     return CaseFacts(
         was_extreme_hardship=was_extreme_hardship,
+        child_guarantee_choice=child_guarantee_choice,
+        minimum_living_recorded="receiving" in status,
         receiving_minimum_living=bool(receiving),
         current_minimum_living_fen=int(current),
         gradual_exit_months_used=int(used),
@@ -207,6 +224,8 @@ def form_tables(
         "recorded_months": numpy.array([sum(1 for m in window if start <= m <= end)]),
         "disaster_affected": numpy.array([data.disaster_affected]),
         "receiving_minimum_living": numpy.array([facts.receiving_minimum_living]),
+        # The form states 低保 status only when it gives ``minimum_living.receiving``.
+        "minimum_living_recorded": numpy.array([facts.minimum_living_recorded]),
         "current_minimum_living_amount": numpy.array([facts.current_minimum_living_fen]),
         "gradual_exit_months_used": numpy.array([facts.gradual_exit_months_used]),
     }
@@ -220,11 +239,17 @@ def form_tables(
         "serious_illness": numpy.array([bool(m.serious_illness) for m in members]),
         "self_care": numpy.array([len(m.self_care_failed) for m in members]),
         "in_school": numpy.array([m.in_school for m in members]),
+        "education": numpy.array([m.education for m in members], dtype=object),
         "excluded": numpy.array([bool(m.excluded_reason) for m in members]),
         "has_capable_supporter": numpy.array([m.has_capable_supporter for m in members]),
         "orphan_status": numpy.array([m.orphan_status for m in members], dtype=object),
         "care_setting": numpy.array([m.care_setting for m in members], dtype=object),
         "was_extreme_hardship": numpy.array([facts.was_extreme_hardship[m.key] for m in members]),
+        "child_guarantee_choice": numpy.array(
+            [facts.child_guarantee_choice[m.key] for m in members], dtype=object
+        ),
+        # A form states single-person 低保 only through the household's 低保 status.
+        "receiving_single_person_minimum_living": numpy.zeros(len(members), dtype=bool),
         "medical_claim": claims([m.medical_claim for m in members]),
     }
     return Tables(

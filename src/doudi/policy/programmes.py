@@ -131,8 +131,12 @@ PROGRAMMES = (
             NamedTest(
                 "test_no_ability_to_work",
                 _("No ability to work"),
-                ("age", "disability_grade"),
-                ("work_ability.age_until", "work_ability.age_from"),
+                ("age", "disability_grade", "continues_in_school"),
+                (
+                    "work_ability.age_until",
+                    "work_ability.age_from",
+                    "extreme_hardship.minors_kept_until",
+                ),
             ),
             NamedTest(
                 "test_no_means_of_living", _("No means of living"), ("person_income",), (STANDARD,)
@@ -141,6 +145,12 @@ PROGRAMMES = (
                 "test_no_capable_supporter",
                 _("No supporter able to support"),
                 ("has_capable_supporter",),
+            ),
+            NamedTest(
+                "test_not_in_child_guarantee",
+                _("Not taking the orphan or child guarantee instead (one of them, never both)"),
+                ("orphan_status", "child_guarantee_choice"),
+                ("extreme_hardship.child_guarantee_excludes",),
             ),
         ),
     ),
@@ -226,7 +236,7 @@ PROGRAMMES = (
             NamedTest(
                 "test_medical_category_covered",
                 _("The person's category is covered for this kind of claim"),
-                ("medical_assistance_percent",),
+                ("medical_category", "medical_assistance_percent"),
                 (
                     "medical.outpatient_chronic.percent",
                     "medical.inpatient.percent",

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 from functools import lru_cache
 
-from doudi.policy.engine.regional import DatedValue, read_regional_files
+from doudi.policy.engine.regional import DatedValue, in_force, read_regional_files
 from doudi.policy.engine.system import DoudiSystem
 from doudi.policy.models import RegionalValue, ValueStatus
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[tuple[DatedValue, ...], dict[str, dict]]:
+    """The shipped files, read once: they change only with a release."""
+    values, headers = read_regional_files()
+    return tuple(values), headers
+
+
 def regional_parameters() -> dict[str, dict]:
     """Each region-varying parameter's description and unit."""
-    return read_regional_files()[1]
+    return _shipped()[1]
 
 
 def dated_value(value: RegionalValue) -> DatedValue:
@@ -44,3 +52,34 @@ def rules_in_force(proposed: RegionalValue | None = None) -> DoudiSystem:
     if proposed is not None:
         added.append(dated_value(proposed))
     return _system(counties, tuple(added))
+
+
+def values_in_force(
+    prefix: str, place_code: str, day: datetime.date
+) -> dict[str, DatedValue | None]:
+    """Every regional parameter named ``prefix…`` as in force for a place on a day — shipped
+    values and adopted ones, through the same chain as the engine (None: none in force).
+
+    For the rules that are not amounts of the engine, such as the procedures' time limits."""
+    names = [name for name in regional_parameters() if name.startswith(prefix)]
+    adopted = RegionalValue.objects.filter(
+        status=ValueStatus.ADOPTED, parameter__startswith=prefix
+    ).order_by("start", "id")
+    values = [v for v in _shipped()[0] if v.parameter.startswith(prefix)]
+    values += [dated_value(value) for value in adopted]
+    return {
+        name: in_force([v for v in values if v.parameter == name], place_code, day.isoformat())
+        for name in names
+    }
+
+
+def first_in_force(parameter: str, place_code: str, after: datetime.date) -> str | None:
+    """The first day after ``after`` on which a shipped or adopted value is in force."""
+    adopted = RegionalValue.objects.filter(status=ValueStatus.ADOPTED, parameter=parameter)
+    values = [v for v in _shipped()[0] if v.parameter == parameter]
+    values += [dated_value(value) for value in adopted]
+    starts = sorted({v.start for v in values if v.start > after.isoformat()})
+    for start in starts:
+        if in_force(values, place_code, start) is not None:
+            return start
+    return None

@@ -41,20 +41,31 @@ MEMBER_FACTS = {
     "orphan_status": "none",
     "care_setting": "home",
     "was_extreme_hardship": False,
+    # 特困人员认定办法 (2021): a child meeting both sets of conditions chooses one guarantee.
+    "child_guarantee_choice": "not_recorded",
+    "receiving_single_person_minimum_living": False,
 }
 # A member's recorded medical claim (registry field ``medical_claim``) → the engine's inputs.
 MEDICAL_CLAIM_FIELDS = {
     "type": "medical_claim_type",
-    "category": "medical_category",
+    "category": "recorded_medical_category",
     "total_cost_fen": "medical_total_cost",
     "paid_by_basic_insurance_fen": "medical_paid_by_basic_insurance",
     "paid_by_critical_illness_insurance_fen": "medical_paid_by_critical_illness_insurance",
     "paid_by_supplementary_insurance_fen": "medical_paid_by_supplementary_insurance",
     "received_this_year_fen": "medical_assistance_received_this_year",
 }
-MEDICAL_CLAIM_DEFAULTS = {"medical_claim_type": "none", "medical_category": "none"}
+MEDICAL_CLAIM_DEFAULTS = {
+    "medical_claim_type": "none",
+    "recorded_medical_category": "not_recorded",
+}
+# The registry's category "none" is labelled "not recorded": the engine then derives it.
+RECORDED_CATEGORY = {"none": "not_recorded"}
 HOUSEHOLD_FACTS = {
     "disaster_affected": False,
+    # Whether receiving_minimum_living (and the single-person one) is a fact on record: the
+    # registry's benefits always are; a form only where it says so.
+    "minimum_living_recorded": False,
     "receiving_minimum_living": False,
     "current_minimum_living_amount": 0,
     "gradual_exit_months_used": 0,
@@ -78,6 +89,8 @@ def _claim_inputs(column: numpy.ndarray) -> dict[str, numpy.ndarray]:
         if given:
             default = MEDICAL_CLAIM_DEFAULTS.get(variable, 0)
             values = numpy.full(len(column), default, dtype=object)
+            if variable == "recorded_medical_category":
+                given = [(index, RECORDED_CATEGORY.get(value, value)) for index, value in given]
             values[[index for index, _value in given]] = [value for _index, value in given]
             inputs[variable] = values.astype(type(default))
     return inputs
@@ -138,7 +151,7 @@ class Tables:
     """One month's facts. ``households`` columns: id, region, classification, recorded_months
     and HOUSEHOLD_FACTS; ``members`` (those current on the month's first day): id, household,
     relation, birth_date, disability_category, disability_grade, serious_illness, self_care,
-    in_school, excluded, medical_claim (see ``claims``) and MEMBER_FACTS.
+    in_school, education, excluded, medical_claim (see ``claims``) and MEMBER_FACTS.
     ``household_requests``: what one case asks (a temporary need), engine variables as is."""
 
     households: dict[str, numpy.ndarray]
@@ -242,6 +255,7 @@ def build(tables: Tables, county_keys: tuple[str, ...]) -> RegistryColumns:
         "serious_illness": members["serious_illness"].astype(bool),
         "self_care_items_failed": members["self_care"].astype(numpy.int64),
         "in_school": members["in_school"].astype(bool),
+        "education": numpy.array([value or "none" for value in members["education"]]),
         "counted_in_household": ~members["excluded"].astype(bool),
         "person_income": income[0] // months[person_household],
         "person_rigid_spending": spending[0] // months[person_household],

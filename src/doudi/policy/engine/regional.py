@@ -18,6 +18,7 @@ indexing loops in Python over every household.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,3 +188,47 @@ def by_county(node_at_instant, county_index: numpy.ndarray, keys: tuple[str, ...
     if tracer is not None:
         tracer.record_parameter_access(raw._name, raw._instant_str, result)
     return result
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A parameter with no value in force on a day for a place: what a programme lacks."""
+
+    parameter: str  # its name in the model, e.g. ``minimum_living.edge_percent``
+    description: str
+    day: str  # the day asked for (YYYY-MM-DD)
+    since: str | None  # the first later day it has a value, or None: never for this place
+
+
+def missing_from(
+    root: ParameterNode, error: ParameterNotFoundError, default_county: str
+) -> Missing:
+    """Name the parameter behind ``error`` and the first day after it has a value.
+
+    A regional parameter is reported as ``name[cNNNNNN]`` (``by_county``); a national one by its
+    plain name. The search is over the shipped and added values the model was built with.
+    """
+    # Not ``error.name``: the error is an AttributeError, and Python overwrites ``name`` (with
+    # None) when one passes through attribute lookup — the "(None)" users saw. The message
+    # written when it was raised still names the parameter.
+    found = re.search(r"parameter '([^']+)'", str(error))
+    # OpenFisca writes a missing child as ``node[child]``; ``by_county`` adds ``[cNNNNNN]``.
+    parts = re.sub(r"\[([^\]]+)\]", r".\1", found.group(1) if found else "").split(".")
+    county = default_county
+    if re.fullmatch(r"c\d{6}|default", parts[-1]):
+        county = parts.pop()
+    name = ".".join(parts)
+    node: Any = root
+    for part in parts:
+        children = getattr(node, "children", {})
+        if part not in children:
+            return Missing(name, name, error.instant_str, None)
+        node = children[part]
+    description = str(getattr(node, "description", "") or name)
+    if isinstance(node, ParameterNode):
+        node = node.children.get(county) or node.children.get("default")
+    since = None
+    for dated in getattr(node, "values_list", []):  # newest first
+        if dated.instant_str > error.instant_str and dated.value is not None:
+            since = dated.instant_str
+    return Missing(name, description, error.instant_str, since)

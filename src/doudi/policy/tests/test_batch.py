@@ -56,7 +56,7 @@ def test_the_batch_agrees_with_evaluating_each_household(make_user, households):
         for programme in evaluate_form(form, "2022-03")["programmes"]:
             if programme.get("members"):
                 amount = sum(
-                    int(m["monthly_amount"].replace(".", ""))
+                    int(m.get("monthly_amount", "0.00").replace(".", ""))
                     for m in programme["members"]
                     if m["eligible"]
                 )
@@ -97,3 +97,16 @@ def test_the_command_runs_in_chunks_with_progress(make_user, households, monkeyp
     assert run.results == EvaluationResult.objects.filter(run=run).count() > 0
     with pytest.raises(CommandError):
         call_command("evaluate_all", "--month", "2022-3x", "--user", "county")
+
+
+def test_before_2021_the_batch_answers_each_programme_on_its_own(make_user, households):
+    """2020: no 低保 standard yet, but the 2018 care subsidy is stored and 低保's lack named."""
+    run = batch.evaluate_all(make_user(Role.COUNTY_APPROVER), datetime.date(2020, 6, 1))
+    stored = set(EvaluationResult.objects.filter(run=run).values_list("programme", flat=True))
+    assert stored == {"disability_care_subsidy"}
+    missing = AuditEvent.objects.get(action="policy.evaluate_all").after["missing"]
+    assert missing["minimum_living"] == {
+        "parameter": "minimum_living.standard.rural",
+        "since": "2021-01-01",
+    }
+    assert "disability_care_subsidy" not in missing

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from doudi.accounts.roles import Role
 from doudi.conftest import api_as, household_form, member_form, with_wrong_check_digit
+from doudi.policy.evaluation import evaluate_form, refusal_for
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,8 @@ def test_a_rural_couple_gets_the_gap_with_add_ons_and_every_reason(client):
     income = next(r for r in dibao["reasons"] if r["test"] == "test_minimum_living_income")
     assert income["passed"] and income["values"]["minimum_living_line"] == "754.00"
     standard = income["parameters"][0]
-    assert standard["value"] == "377.00" and "种子 002" in standard["reference"]
+    assert standard["value"] == "377.00" and "焦作日报" in standard["reference"]
+    assert "2022-02-23" in standard["reference"] and "种子" not in standard["reference"]
     care = _programme(result, "disability_care_subsidy")
     assert [m["monthly_amount"] for m in care["members"]] == ["0.00", "60.00"]
     assert "********" in care["members"][0]["id_number"]
@@ -99,13 +101,77 @@ def test_bad_households_are_refused_by_field(client, change, field):
     assert error["message"] and error["message_en"]
 
 
-@pytest.mark.parametrize("month", ["2020-06", "2022-13", "March"])
+@pytest.mark.parametrize("month", ["2017-12", "2022-13", "March"])
 def test_a_month_without_rules_or_malformed_is_refused(client, month):
     response = client.post(
         "/api/v1/evaluate", {"household": _form(), "month": month}, format="json"
     )
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "month"
+
+
+def test_before_2021_each_programme_answers_on_its_own(client):
+    """2020: the 2018 work plan's subsidies answer; 低保 says what it lacks and from when."""
+    result = client.post(
+        "/api/v1/evaluate", {"household": _form(), "month": "2020-06"}, format="json"
+    ).json()
+    care = _programme(result, "disability_care_subsidy")
+    assert [m["monthly_amount"] for m in care["members"]] == ["0.00", "60.00"]
+    dibao = _programme(result, "minimum_living")
+    assert dibao["eligible"] is None
+    missing = dibao["missing"]
+    assert (missing["parameter"], missing["since"]) == (
+        "minimum_living.standard.rural",
+        "2021-01-01",
+    )
+    assert "农村低保标准" in missing["message"] and "2021-01-01" in missing["message"]
+    assert "None" not in missing["message"] and "2021-01-01" in missing["message_en"]
+    # The living subsidy needs 低保: with no status on record it asks the engine, which cannot.
+    assert "missing" in _programme(result, "disability_living_subsidy")
+
+
+def test_a_recorded_minimum_living_status_is_used_where_the_engine_has_no_rule(client):
+    form = _form(minimum_living={"receiving": True, "current_amount_fen": 20000})
+    result = client.post(
+        "/api/v1/evaluate", {"household": form, "month": "2020-06"}, format="json"
+    ).json()
+    living = _programme(result, "disability_living_subsidy")
+    assert [m["monthly_amount"] for m in living["members"]] == ["0.00", "60.00"]
+    recorded_out = _form(minimum_living={"receiving": False})
+    result = client.post(
+        "/api/v1/evaluate", {"household": recorded_out, "month": "2022-03"}, format="json"
+    ).json()
+    # The engine finds the household eligible for 低保, but the record says it is not in 低保.
+    assert _programme(result, "minimum_living")["eligible"] is True
+    living = _programme(result, "disability_living_subsidy")
+    assert [m["monthly_amount"] for m in living["members"]] == ["0.00", "0.00"]
+
+
+def test_the_first_half_of_2021_evaluates_minimum_living(client):
+    """The 低保边缘 line starts 2021-06-11; it no longer blocks 低保 itself before then."""
+    result = client.post(
+        "/api/v1/evaluate", {"household": _form(), "month": "2021-03"}, format="json"
+    ).json()
+    # No income in the window yet (the wage is of 2022-02): 2 × 377 + 20 % disability add-on.
+    assert _programme(result, "minimum_living")["monthly_amount"] == "829.40"
+    edge = _programme(result, "minimum_living_edge")["missing"]
+    assert (edge["parameter"], edge["since"]) == ("minimum_living.edge_percent", "2021-06-11")
+
+
+@pytest.mark.parametrize(("month", "amount"), [("2018-05", None), ("2018-06", "700.00")])
+def test_the_2018_orphan_standard_is_in_force_from_17_may_2018(client, month, amount):
+    form = household_form(
+        members=[member_form("41082120100101001", "小明", orphan_status="orphan")], incomes=[]
+    )
+    form["members"][0].pop("joined_on")
+    result = client.post(
+        "/api/v1/evaluate", {"household": form, "month": month}, format="json"
+    ).json()
+    orphan = _programme(result, "orphan")
+    if amount is None:
+        assert orphan["missing"]["since"] == "2018-05-17"
+    else:
+        assert orphan["members"][0]["monthly_amount"] == amount
 
 
 def test_the_command_line_prints_json_and_refuses_clearly(tmp_path, capsys, places):
@@ -152,3 +218,11 @@ def test_bad_request_facts_are_named(client):
     assert response.status_code == 400
     fields = {p["field"] for p in response.json()["error"]["problems"]}
     assert fields == {"temporary_need.type", "temporary_need.severity"}
+
+
+def test_a_programme_without_a_rule_gives_a_refusal_naming_the_month(places):
+    result = evaluate_form(_form(), "2020-06")
+    refusal = refusal_for(_programme(result, "minimum_living"), result["month"])
+    assert refusal is not None and refusal.field == "month"
+    assert "2021-01-01" in refusal.render("en") and "农村低保标准" in refusal.render()
+    assert refusal_for(_programme(result, "disability_care_subsidy"), result["month"]) is None

@@ -30,11 +30,16 @@ class orphan_allowance(FenVariable):
     entity = Person
     definition_period = MONTH
     label = "孤儿基本生活费: the institutional or family standard (fen per month)"
-    reference = "焦作市 2018：机构养育不低于1100元、社会散居不低于700元（种子 003）"
+    reference = (
+        "焦作市民政局《焦作市2018年民政行业脱贫攻坚工作方案》（2018-05-17）：机构养育孤儿"
+        "每人每月不低于1100元、社会散居孤儿每人每月不低于700元"
+    )
 
     def formula(person, period, parameters):
-        orphan = _child(person, period, parameters) & (
-            person("orphan_status", period) == OrphanStatus.orphan
+        orphan = (
+            _child(person, period, parameters)
+            & (person("orphan_status", period) == OrphanStatus.orphan)
+            & ~person("chose_extreme_hardship_over_child_guarantee", period)
         )
         return numpy.where(orphan, _standard(person, period, parameters), 0)
 
@@ -48,8 +53,10 @@ class de_facto_unsupported_allowance(FenVariable):
 
     def formula(person, period, parameters):
         household = person.household
-        unsupported = _child(person, period, parameters) & (
-            person("orphan_status", period) == OrphanStatus.de_facto_unsupported
+        unsupported = (
+            _child(person, period, parameters)
+            & (person("orphan_status", period) == OrphanStatus.de_facto_unsupported)
+            & ~person("chose_extreme_hardship_over_child_guarantee", period)
         )
         members = numpy.maximum(household("minimum_living_members", period), 1)
         share = household("minimum_living_amount", period) // members

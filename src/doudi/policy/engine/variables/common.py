@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy
+from openfisca_core.errors import ParameterNotFoundError
 from openfisca_core.periods import MONTH
 from openfisca_core.variables import Variable
 
@@ -23,9 +24,12 @@ def regional(household, period, parameters, name: str) -> numpy.ndarray:
 
 def per_urban_rural(household, period, parameters, name: str) -> numpy.ndarray:
     """The urban or the rural value of a regional pair ``name.urban`` / ``name.rural``."""
-    urban = regional(household, period, parameters, f"{name}.urban")
-    rural = regional(household, period, parameters, f"{name}.rural")
-    return numpy.where(household("is_urban", period), urban, rural)
+    is_urban = numpy.asarray(household("is_urban", period))
+    # Ask only for the values some household needs: a place may lack one of the two on a date,
+    # and a rural household must not be refused for want of the urban standard.
+    urban = regional(household, period, parameters, f"{name}.urban") if is_urban.any() else 0
+    rural = regional(household, period, parameters, f"{name}.rural") if not is_urban.all() else 0
+    return numpy.where(is_urban, urban, rural)
 
 
 class age(Variable):
@@ -125,3 +129,49 @@ class rigid_spending(FenVariable):
         counted = household.members("counted_in_household", period)
         spending = household.members("person_rigid_spending", period) * counted
         return household.sum(spending) + household("household_rigid_spending", period)
+
+
+def in_force(parameters, period, name: str):
+    """A national parameter's value at the month's start, or None where no rule is in force —
+    for a rule that simply does not apply before its date (the gradual exit before 2021)."""
+    node = parameters(period)
+    try:
+        for part in name.split("."):
+            node = node[part]
+    except ParameterNotFoundError:
+        return None
+    return node
+
+
+class recorded_in_minimum_living(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "Receives 低保 (the household's, or alone) according to the record"
+
+    def formula(person, period, parameters):
+        return person.household("receiving_minimum_living", period) | person(
+            "receiving_single_person_minimum_living", period
+        )
+
+
+class in_minimum_living(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "In 低保 (the household's, or alone): the record where there is one, else the engine"
+    reference = (
+        "A programme for 低保 households follows the 低保 the household actually receives; "
+        "the engine's own 低保 result stands in only where no status is recorded"
+    )
+
+    def formula(person, period, parameters):
+        recorded = person.household("minimum_living_recorded", period)
+        fact = person("recorded_in_minimum_living", period)
+        if recorded.all():  # nothing to guess: the 低保 rules need not be in force this month
+            return fact
+        engine = person.household("minimum_living_eligible", period)
+        if in_force(parameters, period, "minimum_living.edge_percent") is not None:
+            # 单人保 exists only where the 低保边缘 rule does (审核确认办法 2021).
+            engine = engine | (person("single_person_minimum_living_amount", period) > 0)
+        return numpy.where(recorded, fact, engine)

@@ -1,4 +1,14 @@
-"""特困人员救助供养: the three conditions, basic living and care by self-care level."""
+"""特困人员救助供养: the three conditions, basic living and care by self-care level.
+
+The national overlap and age rules (民政部《特困人员认定办法》, 2016 and 2021), as parameters:
+
+* ``extreme_hardship.child_guarantee_excludes``: a minor who meets both the orphan (or de facto
+  unsupported child) conditions and the 特困 conditions receives one of them, never both. Where
+  no choice is recorded (``child_guarantee_choice``) the child guarantee applies.
+* ``extreme_hardship.minors_kept_until``: a supported minor stays on to this age, and past it
+  only while in school at a stage ``extreme_hardship.continues_in_school`` names (compulsory
+  education, ordinary senior high school, secondary vocational school — not higher education).
+"""
 
 from __future__ import annotations
 
@@ -9,19 +19,40 @@ from openfisca_core.variables import Variable
 from doudi.policy.engine.base import FenVariable
 from doudi.policy.engine.entities import Person
 from doudi.policy.engine.variables.common import per_urban_rural, regional
+from doudi.policy.engine.variables.inputs import ChildGuaranteeChoice, OrphanStatus, SchoolStage
+
+
+class continues_in_school(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "In school at a stage during which supported minors stay on past the age limit"
+    reference = (
+        "民政部《特困人员认定办法》（民发〔2021〕43号，2021-04-26）：年满18周岁仍在接受义务教育"
+        "或者在普通高中、中等职业学校就读的，可继续享有救助供养待遇"
+    )
+
+    def formula(person, period, parameters):
+        stages = parameters(period).extreme_hardship.continues_in_school
+        allowed = numpy.array([bool(stages[stage.name]) for stage in SchoolStage])
+        stage = numpy.asarray(person("education", period)).astype(int)
+        return person("in_school", period) & allowed[stage]
 
 
 class test_no_ability_to_work(Variable):
     value_type = bool
     entity = Person
     definition_period = MONTH
-    label = "No ability to work — or a supported minor under 18, or a supported student"
-    reference = "《特困人员认定办法》（2021）：无劳动能力；未成年人保至18周岁，在校可延至毕业"
+    label = "No ability to work — or a supported minor under the age limit, or still at school"
+    reference = (
+        "《特困人员认定办法》：无劳动能力；特困人员中的未成年人保至规定年龄，"
+        "其后仍在义务教育、普通高中或中等职业学校就读的继续供养（不含高等教育）"
+    )
 
     def formula(person, period, parameters):
-        minor_until = parameters(period).minimum_living.minor_until
+        kept_until = parameters(period).extreme_hardship.minors_kept_until
         continuing = person("was_extreme_hardship", period) & (
-            (person("age", period) < minor_until) | person("in_school", period)
+            (person("age", period) < kept_until) | person("continues_in_school", period)
         )
         return person("unable_to_work", period) | continuing
 
@@ -35,9 +66,7 @@ class test_no_means_of_living(Variable):
 
     def formula(person, period, parameters):
         household = person.household
-        urban = regional(household, period, parameters, "minimum_living.standard.urban")
-        rural = regional(household, period, parameters, "minimum_living.standard.rural")
-        standard = numpy.where(household("is_urban", period), urban, rural)
+        standard = per_urban_rural(household, period, parameters, "minimum_living.standard")
         return (person("person_income", period) < standard) & household("assets_compliant", period)
 
 
@@ -52,11 +81,11 @@ class test_no_capable_supporter(Variable):
         return ~person("has_capable_supporter", period)
 
 
-class extreme_hardship_eligible(Variable):
+class extreme_hardship_conditions(Variable):
     value_type = bool
     entity = Person
     definition_period = MONTH
-    label = "Eligible for 特困 support: all three conditions"
+    label = "Meets the three 特困 conditions"
 
     def formula(person, period, parameters):
         return (
@@ -64,6 +93,67 @@ class extreme_hardship_eligible(Variable):
             & person("test_no_means_of_living", period)
             & person("test_no_capable_supporter", period)
         )
+
+
+class meets_child_guarantee_conditions(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "A minor established as an orphan or a de facto unsupported child"
+
+    def formula(person, period, parameters):
+        status = person("orphan_status", period)
+        minor = person("age", period) < parameters(period).minimum_living.minor_until
+        return minor & (status != OrphanStatus.none)
+
+
+class test_not_in_child_guarantee(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "Not taking the orphan or child guarantee instead (one of them, never both)"
+    reference = (
+        "民政部《特困人员认定办法》（民发〔2021〕43号，2021-04-26）：同时符合特困人员救助供养条件"
+        "和孤儿、事实无人抚养儿童认定条件的未成年人，选择申请纳入孤儿、事实无人抚养儿童基本生活"
+        "保障范围的，不再认定为特困人员"
+    )
+
+    def formula(person, period, parameters):
+        excludes = parameters(period).extreme_hardship.child_guarantee_excludes
+        chose_hardship = (
+            person("child_guarantee_choice", period) == ChildGuaranteeChoice.extreme_hardship
+        )
+        # No choice on file: the child guarantee, the programme made for children, applies.
+        return ~(bool(excludes) & person("meets_child_guarantee_conditions", period)) | (
+            chose_hardship
+        )
+
+
+class extreme_hardship_eligible(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "Eligible for 特困 support: all three conditions, and not in the child guarantee"
+
+    def formula(person, period, parameters):
+        return person("extreme_hardship_conditions", period) & person(
+            "test_not_in_child_guarantee", period
+        )
+
+
+class chose_extreme_hardship_over_child_guarantee(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "A child meeting both who chose 特困: the child guarantee is not paid as well"
+    reference = test_not_in_child_guarantee.reference
+
+    def formula(person, period, parameters):
+        chose = person("child_guarantee_choice", period) == ChildGuaranteeChoice.extreme_hardship
+        excludes = bool(parameters(period).extreme_hardship.child_guarantee_excludes)
+        if not excludes or not chose.any():  # the 特困 rules need not be in force then
+            return numpy.zeros(len(chose), dtype=bool)
+        return chose & person("extreme_hardship_conditions", period)
 
 
 class extreme_hardship_basic(FenVariable):

@@ -38,6 +38,30 @@ class CareSetting(Enum):
     institution = "institution"
 
 
+class SchoolStage(Enum):
+    """The schooling the registry records (registry.choices.Education): with ``in_school``, the
+    stage a student is at now."""
+
+    none = "none"
+    preschool = "preschool"
+    primary = "primary"
+    junior = "junior"
+    senior = "senior"
+    vocational = "vocational"
+    college = "college"
+    bachelor = "bachelor"
+    postgraduate = "postgraduate"
+
+
+class ChildGuaranteeChoice(Enum):
+    """What a child who meets both the orphan (or de facto unsupported child) conditions and
+    the 特困 conditions chose: they receive one, never both (特困人员认定办法 2021)."""
+
+    not_recorded = "not_recorded"  # no choice on file: the child guarantee applies
+    child_guarantee = "child_guarantee"  # 孤儿 / 事实无人抚养儿童基本生活保障
+    extreme_hardship = "extreme_hardship"  # 特困人员救助供养
+
+
 # ------------------------------------------------------------------------------- persons
 
 
@@ -84,6 +108,15 @@ class in_school(Variable):
     entity = Person
     definition_period = MONTH
     label = "In school now"
+
+
+class education(Variable):
+    value_type = Enum
+    possible_values = SchoolStage
+    default_value = SchoolStage.none
+    entity = Person
+    definition_period = MONTH
+    label = "Schooling recorded (the stage now, for a person in school)"
 
 
 class counted_in_household(Variable):
@@ -139,6 +172,22 @@ class was_extreme_hardship(Variable):
     entity = Person
     definition_period = MONTH
     label = "Already supported as 特困 (lets minors stay on to 18, and students to graduation)"
+
+
+class child_guarantee_choice(Variable):
+    value_type = Enum
+    possible_values = ChildGuaranteeChoice
+    default_value = ChildGuaranteeChoice.not_recorded
+    entity = Person
+    definition_period = MONTH
+    label = "For a child meeting both: the child guarantee or 特困 chosen (default: not recorded)"
+
+
+class receiving_single_person_minimum_living(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "Receives 低保 alone (单人保) now — a fact where minimum_living_recorded is true"
 
 
 # ---------------------------------------------------------------------------- households
@@ -198,6 +247,18 @@ class receiving_minimum_living(Variable):
     entity = Household
     definition_period = MONTH
     label = "Receives 低保 now"
+
+
+class minimum_living_recorded(Variable):
+    value_type = bool
+    default_value = False
+    entity = Household
+    definition_period = MONTH
+    label = (
+        "The household's 低保 status is on record: receiving_minimum_living and "
+        "receiving_single_person_minimum_living are facts (default: not recorded, so a "
+        "programme that depends on 低保 uses the engine's own 低保 result)"
+    )
 
 
 class current_minimum_living_amount(FenVariable):

@@ -1,12 +1,14 @@
 """医疗救助 (medical assistance): one claim per person in the evaluation month, and the yearly
 premium subsidy (资助参保).
 
-Source: 焦作市2018年民政行业脱贫攻坚工作方案, 焦作市民政局 2018-05-17（种子 003）, with the
-order of payment of seed 001: basic insurance → critical-illness insurance → supplementary
-insurance → medical assistance → temporary assistance → charity.
+Source: 焦作市民政局《焦作市2018年民政行业脱贫攻坚工作方案》(2018-05-17), with the order of
+payment of 焦作日报·民政专刊 (2016-06)《编密织牢民生保障“兜底网”》: basic insurance →
+critical-illness insurance → supplementary insurance → medical assistance → temporary
+assistance → charity.
 
-The claim, for a person of a covered category (``medical_category``, as recognised — an input,
-because 建档立卡 and the other statuses come from their own registers):
+The claim, for a person of a covered category (``medical_category``: the category recorded in
+``recorded_medical_category`` where there is one — 建档立卡 comes only from its register — and
+otherwise the engine's own 特困, 低保, 低保边缘 or 刚性支出 result):
 
 * Residual cost: total cost less what basic, critical-illness and supplementary insurance paid,
   never negative (``medical_residual_cost``).
@@ -15,11 +17,11 @@ because 建档立卡 and the other statuses come from their own registers):
   - outpatient chronic/serious illness (门诊): ``medical.outpatient_chronic.percent`` (10 %) for
     every covered category;
   - inpatient (住院) and catastrophic (重特大疾病): ``medical.inpatient.percent`` /
-    ``medical.catastrophic.percent`` (70 %, the seed's minimum) for 低保 and 建档立卡; for 特困
-    the higher of that and ``medical.extreme_hardship_percent`` (seed: "适当提高"; 100 % a local
+    ``medical.catastrophic.percent`` (70 %, the work plan's minimum) for 低保 and 建档立卡; for 特困
+    the higher of that and ``medical.extreme_hardship_percent`` ("适当提高"; 100 % a local
     example);
   - 低保边缘 and 刚性支出 families: the lower of the claim type's ratio and
-    ``medical.edge_and_rigid_percent`` (0 in 2018 — not covered by seed 003; 50 % from 2021 a
+    ``medical.edge_and_rigid_percent`` (0 in 2018 — not in the 2018 work plan; 50 % from 2021 a
     local example);
   - no category, or no claim: 0.
 
@@ -31,7 +33,7 @@ because 建档立卡 and the other statuses come from their own registers):
 
 Premium subsidy (``medical_premium_subsidy``): a yearly amount per person, shown in any month
 of the year — 特困 the full individual premium (``medical.individual_premium``, a local
-example); 低保 and 建档立卡 ``medical.premium_subsidy`` (30 元, the seed's minimum), never more
+example); 低保 and 建档立卡 ``medical.premium_subsidy`` (30 元, the work plan's minimum), never more
 than the premium; other categories nothing.
 """
 
@@ -46,7 +48,7 @@ from doudi.policy.engine.base import FenVariable
 from doudi.policy.engine.entities import Person
 from doudi.policy.engine.variables.common import regional
 
-SEED_003 = "焦作市民政局 2018-05-17 报道（种子 003）"
+SEED_003 = "焦作市民政局《焦作市2018年民政行业脱贫攻坚工作方案》（2018-05-17）"
 
 
 class MedicalClaimType(Enum):
@@ -77,13 +79,57 @@ class medical_claim_type(Variable):
     label = "The medical-assistance claim this month: none, outpatient chronic, inpatient, major"
 
 
+class RecordedMedicalCategory(Enum):
+    """The category on record for medical assistance, or none recorded."""
+
+    not_recorded = "not_recorded"
+    none = "none"
+    extreme_hardship = "extreme_hardship"
+    minimum_living = "minimum_living"
+    poverty_registered = "poverty_registered"
+    edge = "edge"
+    rigid_spending = "rigid_spending"
+
+
+class recorded_medical_category(Variable):
+    value_type = Enum
+    possible_values = RecordedMedicalCategory
+    default_value = RecordedMedicalCategory.not_recorded
+    entity = Person
+    definition_period = MONTH
+    label = "The person's recognised category for medical assistance, as recorded (default: none)"
+
+
 class medical_category(Variable):
     value_type = Enum
     possible_values = MedicalCategory
     default_value = MedicalCategory.none
     entity = Person
     definition_period = MONTH
-    label = "The person's recognised category for medical assistance"
+    label = "The category medical assistance uses: the recorded one, else the engine's result"
+    reference = (
+        "建档立卡 comes only from its register; 特困, 低保, 边缘 and 刚性支出 from the record "
+        "where there is one, and from the engine's own results where none is"
+    )
+
+    def formula(person, period, parameters):
+        recorded = person("recorded_medical_category", period)
+        on_record = recorded != RecordedMedicalCategory.not_recorded
+        names = recorded.decode_to_str()
+        if not on_record.all():  # only then do the other programmes' rules need to be in force
+            household = person.household
+            derived = numpy.select(
+                [
+                    person("extreme_hardship_eligible", period),
+                    person("in_minimum_living", period),
+                    household("minimum_living_edge", period),
+                    household("rigid_spending_hardship", period),
+                ],
+                ["extreme_hardship", "minimum_living", "edge", "rigid_spending"],
+                "none",
+            )
+            names = numpy.where(on_record, names, derived)
+        return MedicalCategory.encode(names)
 
 
 class medical_total_cost(FenVariable):
@@ -129,7 +175,10 @@ class medical_residual_cost(FenVariable):
     entity = Person
     definition_period = MONTH
     label = "Cost left after basic, critical-illness and supplementary insurance (fen, ≥ 0)"
-    reference = "种子 001：基本医保 → 大病保险 → 大病补充保险 → 医疗救助 → 临时救助 → 慈善"
+    reference = (
+        "焦作日报·民政专刊（创刊号，2016-06）《编密织牢民生保障“兜底网”》："
+        "基本医保 → 大病保险 → 大病补充保险 → 医疗救助 → 临时救助 → 慈善"
+    )
 
     def formula(person, period, parameters):
         return numpy.maximum(
@@ -243,7 +292,7 @@ class test_medical_category_covered(Variable):
     entity = Person
     definition_period = MONTH
     label = "The person's category is covered for this kind of claim"
-    reference = SEED_003 + "；其后扩大到低保边缘家庭和刚性支出困难家庭（DOMAIN.md §3）"
+    reference = SEED_003 + "；其后扩大到低保边缘家庭和刚性支出困难家庭"
 
     def formula(person, period, parameters):
         return person("medical_assistance_percent", period) > 0
@@ -254,7 +303,10 @@ class test_medical_residual_cost(Variable):
     entity = Person
     definition_period = MONTH
     label = "Some cost is left after the insurance chain"
-    reference = "种子 001：医疗救助在基本医保、大病保险和大病补充保险之后"
+    reference = (
+        "焦作日报·民政专刊（创刊号，2016-06）《编密织牢民生保障“兜底网”》："
+        "医疗救助在基本医保、大病保险和大病补充保险之后"
+    )
 
     def formula(person, period, parameters):
         return person("medical_residual_cost", period) > 0

@@ -14,7 +14,7 @@ from openfisca_core.variables import Variable
 
 from doudi.policy.engine.base import FenVariable
 from doudi.policy.engine.entities import Household, Person
-from doudi.policy.engine.variables.common import per_urban_rural, regional
+from doudi.policy.engine.variables.common import in_force, per_urban_rural, regional
 from doudi.policy.engine.variables.inputs import DisabilityCategory
 
 # ----------------------------------------------------------------------------- the line
@@ -47,7 +47,10 @@ class minimum_living_tested_income(FenVariable):
     entity = Household
     definition_period = MONTH
     label = "Income tested against the 低保 line: counted income less rigid spending (fen)"
-    reference = "河南省低收入人口动态监测：刚性支出在核算收入时全额扣减（种子 004）"
+    reference = (
+        "中国社会报（2020-10-10）铁岭市民政局 赵达《扎实做好“六稳”工作 全面落实“六保”任务》："
+        "刚性支出在核算家庭收入时扣减"
+    )
 
     def formula(household, period, parameters):
         counted = household.members("counted_in_household", period)
@@ -193,6 +196,9 @@ class minimum_living_gradual_exit(Variable):
     reference = "《最低生活保障审核确认办法》（2021）：渐退期最长不超过6个月"
 
     def formula(household, period, parameters):
+        months = in_force(parameters, period, "minimum_living.gradual_exit_months")
+        if months is None:  # no gradual exit where no rule provides one (before 2021)
+            return numpy.zeros(household.count, dtype=bool)
         rules = parameters(period).minimum_living
         below_edge = (
             household("minimum_living_tested_income", period) * 100
@@ -203,7 +209,7 @@ class minimum_living_gradual_exit(Variable):
             & ~household("test_minimum_living_income", period)
             & household("assets_compliant", period)
             & below_edge
-            & (household("gradual_exit_months_used", period) < rules.gradual_exit_months)
+            & (household("gradual_exit_months_used", period) < months)
         )
 
 
@@ -343,7 +349,10 @@ class rigid_spending_hardship(Variable):
     entity = Household
     definition_period = MONTH
     label = "支出型困难: income below last year's disposable income, rigid spending a large share"
-    reference = "河南省低收入人口认定（种子 004）；可支配收入与占比为地方设定"
+    reference = (
+        "中国社会报（2020-10-10）铁岭市民政局 赵达《扎实做好“六稳”工作 全面落实“六保”任务》；"
+        "可支配收入与占比为地方设定"
+    )
 
     def formula(household, period, parameters):
         income = household("total_income", period)

@@ -35,7 +35,11 @@ from doudi.policy.engine.base import FenVariable
 from doudi.policy.engine.entities import Household
 from doudi.policy.engine.variables.common import regional
 
-REFERENCE = "DOMAIN.md §3 临时救助；金额、分档、上限与乡镇审批额度均为地方设定示例值"
+REFERENCE = (
+    "临时救助金额与低保标准挂钩、分档（焦作日报·民政专刊（2021-04）"
+    "《我市出台〈实施意见〉 部署改革完善社会救助制度》）；"
+    "金额、分档、上限与乡镇审批额度均为地方设定示例值"
+)
 
 
 class TemporaryNeedType(Enum):
@@ -159,7 +163,10 @@ class test_temporary_need(Variable):
     entity = Household
     definition_period = MONTH
     label = "A complete request: an emergency of tier 1–3, or an expenditure with a cost left"
-    reference = "DOMAIN.md §3：急难型（火灾、交通事故、突发重大疾病）与支出型（教育、医疗支出）"
+    reference = (
+        "焦作市民政局《焦作市2018年民政行业脱贫攻坚工作方案》（2018-05-17）与焦作日报·民政专刊（2016-06）《编密织牢民生保障“兜底网”》："
+        "急难型（火灾、交通事故、突发重大疾病）与支出型（教育、医疗支出）"
+    )
 
     def formula(household, period, parameters):
         need = household("temporary_need_type", period)
@@ -201,7 +208,10 @@ class temporary_case_by_case(Variable):
     entity = Household
     definition_period = MONTH
     label = "一事一议: the need computed by the rule exceeds the room left under the yearly cap"
-    reference = "DOMAIN.md §3：超过一定额度的一事一议"
+    reference = (
+        "焦作日报·民政专刊（2021-04）《我市出台〈实施意见〉 部署改革完善社会救助制度》："
+        "超过一定额度的一事一议"
+    )
 
     def formula(household, period, parameters):
         return household("test_temporary_need", period) & (
@@ -215,7 +225,11 @@ class temporary_township_may_approve(Variable):
     entity = Household
     definition_period = MONTH
     label = "A small amount the township (street) may approve itself (小金额先行救助)"
-    reference = "DOMAIN.md §3–4：小金额临时救助审核确认权下放乡镇（街道）（种子 000、002）"
+    reference = (
+        "小金额临时救助审核确认权下放乡镇（街道）（焦作日报·民政专刊（2021-04）"
+        "《我市出台〈实施意见〉 部署改革完善社会救助制度》；"
+        "焦作日报（2022-02-23）《寒冬里洋溢着暖意》）"
+    )
 
     def formula(household, period, parameters):
         amount = household("temporary_assistance_amount", period)
