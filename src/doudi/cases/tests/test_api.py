@@ -205,6 +205,8 @@ def test_the_openapi_document_describes_the_case_endpoints(api_client):
         "/api/v1/cases/",
         "/api/v1/cases/{id}/",
         "/api/v1/cases/deadlines/",
-        "/api/v1/cases/{id}/actions/{step}/",
+        "/api/v1/cases/hukou-checks/",
+        "/api/v1/cases/{id}/actions/investigate/",
+        "/api/v1/cases/{id}/actions/answer_hukou_check/",
     ):
         assert path in paths, path
