@@ -432,6 +432,11 @@ class HukouCheckSerializer(serializers.Serializer):
     due_on = serializers.DateField(source="check.due_on")
     answered_on = serializers.DateField(source="check.answered_on", allow_null=True)
     answer = serializers.CharField(source="check.answer")
+    can_answer = serializers.SerializerMethodField(help_text="whether the caller may answer now")
+
+    def get_can_answer(self, row: presentation.HukouRow) -> bool:
+        actor = self.context.get("actor")
+        return actor is not None and presentation.may_answer(actor, row.check)
 
 
 def _detail(case: Case, actor: Any) -> dict[str, Any]:
@@ -488,7 +493,7 @@ class CaseViewSet(viewsets.ViewSet):
         """The requests to help verify waiting for the user's townships to answer."""
         require(request.user, Permission.VIEW_CASES)
         rows = presentation.hukou_rows(request.user)
-        return Response(HukouCheckSerializer(rows, many=True).data)
+        return Response(HukouCheckSerializer(rows, many=True, context={"actor": request.user}).data)
 
 
 class StepView(APIView):
@@ -508,7 +513,7 @@ class StepView(APIView):
         if step.by_hukou_place:
             check = queries.hukou_check_for(request.user, case.pk)
             row = presentation.HukouRow(check, presentation.case_rows([check.case])[0].head)
-            return Response(HukouCheckSerializer(row).data)
+            return Response(HukouCheckSerializer(row, context={"actor": request.user}).data)
         return Response(_detail(case, request.user))
 
 

@@ -37,7 +37,8 @@ class Kind(StrEnum):
     PEOPLE = "people"  # a list of user ids; a multiple choice of staff on the page
     CHOICE = "choice"  # one of ``Field.choices``
     ID = "id"  # the id of a record (a household member)
-    FACTS = "facts"  # the investigation's case facts, an object (docs/household-form.md)
+    FACTS = "facts"  # the investigation's case facts, an object (docs/household-form.md);
+    # typed as JSON on the page until the investigation has a form of its own
     STAGES = "stages"  # payment stages: [{due_on, amount_fen}]; lines "date yuan" on the page
 
 
@@ -89,7 +90,12 @@ INVESTIGATION = (
     Field("home_visit", Kind.CHECK, _("home visit (入户)")),
     Field("neighbours_heard", Kind.CHECK, _("neighbours heard"), required=False),
     _text("findings", _("findings")),
-    Field("facts", Kind.FACTS, _("case facts"), required=False, on_page=False),
+    Field(
+        "facts",
+        Kind.FACTS,
+        _("case facts found (JSON, see the household form's documentation; may be empty)"),
+        required=False,
+    ),
 )
 
 # Opening a case: the household is the page's URL, or the API's ``household`` field.

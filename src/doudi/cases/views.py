@@ -6,6 +6,7 @@ services and queries; a refused step is shown next to its form and changes nothi
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,16 @@ def _stages(text: str, field: str) -> list[tuple[datetime.date, int]]:
     return stages
 
 
+def _facts(text: str, field: str) -> dict[str, Any]:
+    try:
+        facts = json.loads(text)
+    except ValueError:
+        facts = None
+    if not isinstance(facts, dict):
+        raise DoudiError(_("The case facts must be a JSON object."), field=field)
+    return facts
+
+
 def _value(field: steps.Field, post: QueryDict) -> Any:
     """One field of a step's form as the service takes it."""
     name = field.input_name
@@ -58,6 +69,7 @@ def _value(field: steps.Field, post: QueryDict) -> Any:
         steps.Kind.FEN: lambda: yuan_to_fen(value.strip(), field=name),
         steps.Kind.PEOPLE: lambda: [int(pk) for pk in post.getlist(name) if pk.isdigit()],
         steps.Kind.STAGES: lambda: _stages(value, name),
+        steps.Kind.FACTS: lambda: _facts(value, name),
     }
     return readers[field.kind]() if field.kind in readers else value
 
