@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
 from doudi.api import views
+from doudi.cases import api as cases_api
 from doudi.cases.api import CaseViewSet
 from doudi.policy.api import EvaluateView
 from doudi.registry import api as registry_api
@@ -37,5 +38,6 @@ urlpatterns = [
         registry_api.HouseholdSchemaView.as_view(),
         name="household-schema",
     ),
+    *cases_api.urlpatterns,
     *router.urls,
 ]

@@ -1,14 +1,16 @@
-"""Cases under /api/v1/cases: read them, open one, take a step. Money in fen (integers), dates
-as YYYY-MM-DD; a step's body holds the keyword arguments of its service (services.py), each
-checked against the type the service declares, an unknown or missing one refused by name."""
+"""Cases under /api/v1/cases: list, read, open one, take a step, the deadline lists and the
+hukou township's requests to help verify. Every endpoint has an explicit input serializer and
+an output serializer; each step's input is built from the step table (cases/steps.py), the same
+table the pages' forms come from, and the service is called with the validated fields by name.
+Money is integer fen (1 yuan = 100 fen), dates YYYY-MM-DD. A refusal is
+``{"error": {"code", "message", "message_en", "field"}}`` naming the field (api/errors.py)."""
 
 from __future__ import annotations
 
-import datetime
-import inspect
-from collections.abc import Callable
-from typing import Any
+import re
+from typing import Any, ClassVar
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
@@ -16,10 +18,11 @@ from rest_framework.decorators import action
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
-from doudi.cases import presentation, queries, services
+from doudi.cases import presentation, queries, steps
 from doudi.cases.models import (
     Case,
     DataCheck,
@@ -32,19 +35,177 @@ from doudi.cases.models import (
     SpotCheck,
     Transition,
 )
-from doudi.cases.presentation import STEP_SERVICES, step_named
-from doudi.cases.procedures import Action
+from doudi.cases.procedures import Action, CaseProgramme, State
+from doudi.cases.steps import Kind
 from doudi.errors import DoudiError
 
-# These steps pass their fields on to services._investigation, which names them.
-INVESTIGATION_STEPS = {Action.INVESTIGATE, Action.REINVESTIGATE, Action.COMPLETE_PAPERS}
-NOT_FROM_BODY = {"actor", "case", "case_id", "household_id", "record_fields"}
-BODY = {
-    "type": "object",
-    "description": "The keyword arguments of the step's service "
-    "(src/doudi/cases/services.py): dates as YYYY-MM-DD, money as integer fen.",
-}
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
+FEN = "integer fen (1 yuan = 100 fen)"
+
+
+# ---------------------------------------------------------------- input: strict field types
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string; a number or true/false is refused rather than turned into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON whole number; "500" and true are refused."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false; "yes" and 1 are refused."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StageInput(serializers.Serializer):
+    due_on = serializers.DateField()
+    amount_fen = StrictIntegerField(help_text=FEN)
+
+
+# How each kind of the step table is read, and how it is named when a value does not fit.
+KIND_NAMES = {
+    Kind.TEXT: _("a text"),
+    Kind.LINES: _("a list of texts"),
+    Kind.DATE: _("a date (YYYY-MM-DD)"),
+    Kind.CHECK: _("true or false"),
+    Kind.NUMBER: _("a whole number"),
+    Kind.FEN: _("a whole number of fen"),
+    Kind.PEOPLE: _("a list of whole numbers"),
+    Kind.CHOICE: _("one of the listed values"),
+    Kind.ID: _("a whole number"),
+    Kind.FACTS: _("an object"),
+    Kind.STAGES: _("a list of {due_on, amount_fen} objects"),
+}
+
+
+def _drf_field(field: steps.Field) -> serializers.Field:
+    options: dict[str, Any] = {"required": field.required}
+    if not field.required and field.kind not in (Kind.TEXT, Kind.CHECK, Kind.CHOICE):
+        options["allow_null"] = True
+    makers = {
+        Kind.TEXT: lambda: StrictCharField(allow_blank=True, trim_whitespace=False, **options),
+        Kind.LINES: lambda: serializers.ListField(child=StrictCharField(), **options),
+        Kind.DATE: lambda: serializers.DateField(**options),
+        Kind.CHECK: lambda: StrictBooleanField(**options),
+        Kind.NUMBER: lambda: StrictIntegerField(**options),
+        Kind.FEN: lambda: StrictIntegerField(help_text=FEN, **options),
+        Kind.PEOPLE: lambda: serializers.ListField(
+            child=StrictIntegerField(), help_text="user ids", **options
+        ),
+        Kind.CHOICE: lambda: serializers.ChoiceField(choices=field.choices.values, **options),
+        Kind.ID: lambda: StrictIntegerField(**options),
+        Kind.FACTS: lambda: serializers.DictField(
+            help_text="case facts (docs/household-form.md)", **options
+        ),
+        Kind.STAGES: lambda: StageInput(many=True, **options),
+    }
+    return makers[field.kind]()
+
+
+class StepInput(serializers.Serializer):
+    """The body of one step: exactly the step table's fields. ``read`` refuses an unknown,
+    missing or mistyped field by its name and gives the service's keyword arguments."""
+
+    step: ClassVar[steps.Step]
+    extra: ClassVar[dict[str, steps.Field]] = {}
+
+    @classmethod
+    def read(cls, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise DoudiError(_("Send the body as a JSON object."), field=None)
+        known = cls().fields
+        for name in body:
+            if name not in known:
+                raise DoudiError(
+                    _("“%(name)s” is not a field of this step."), field=name, name=name
+                )
+        serializer = cls(data=body)
+        if not serializer.is_valid():
+            raise cls._refusal(serializer.errors, body)
+        data = dict(serializer.validated_data)
+        if data.get("stages") is not None:
+            data["stages"] = [(stage["due_on"], stage["amount_fen"]) for stage in data["stages"]]
+        return data
+
+    @classmethod
+    def _refusal(cls, errors: dict[str, Any], body: dict[str, Any]) -> DoudiError:
+        name, detail = next(iter(errors.items()))
+        codes = {getattr(item, "code", "") for item in _flat(detail)}
+        field = {f.name: f for f in (*cls.step.fields, *cls.extra.values())}[name]
+        if "required" in codes:
+            return DoudiError(_("This field is required."), field=name)
+        if field.kind == Kind.CHOICE and field.choices is not None:
+            return DoudiError(
+                _("“%(value)s” is not one of: %(allowed)s."),
+                field=name,
+                value=str(body.get(name, "")),
+                allowed=", ".join(field.choices.values),
+            )
+        return DoudiError(
+            _("“%(name)s” must be %(kind)s."), field=name, name=name, kind=KIND_NAMES[field.kind]
+        )
+
+
+def _flat(detail: Any) -> list[Any]:
+    if isinstance(detail, dict):
+        return [item for value in detail.values() for item in _flat(value)]
+    if isinstance(detail, list):
+        return [item for value in detail for item in _flat(value)]
+    return [detail]
+
+
+def _camel(name: str) -> str:
+    return "".join(part.title() for part in re.split(r"_+", name))
+
+
+def input_serializer(
+    step: steps.Step, extra: dict[str, steps.Field] | None = None
+) -> type[StepInput]:
+    """The input serializer of a step, declaring each field of the step table."""
+    fields = {field.name: _drf_field(field) for field in step.fields}
+    fields |= {name: _drf_field(field) for name, field in (extra or {}).items()}
+    attributes = {
+        **fields,
+        "step": step,
+        "extra": extra or {},
+        "__doc__": f"The body of “{step.action.value}”.",
+        "__module__": __name__,
+    }
+    return type(f"{_camel(step.action.value)}Input", (StepInput,), attributes)
+
+
+# Opening a case: the submission fields and the household (services.submit's household_id).
+HOUSEHOLD = steps.Field("household", Kind.ID, _("household"))
+SubmitInput = input_serializer(steps.STEPS[Action.SUBMIT], {"household": HOUSEHOLD})
+STEP_INPUTS: dict[Action, type[StepInput]] = {
+    action: input_serializer(step) for action, step in steps.CASE_STEPS.items()
+}
+
+
+class CaseFilterInput(serializers.Serializer):
+    state = serializers.ChoiceField(choices=State.values, required=False)
+    programme = serializers.ChoiceField(choices=CaseProgramme.values, required=False)
+    place = serializers.CharField(required=False, help_text="a 12-digit division code")
+
+
+class PlaceInput(serializers.Serializer):
+    place = serializers.CharField(required=False, help_text="a 12-digit division code")
 
 
 # ---------------------------------------------------------------------------- serializers
@@ -185,6 +346,12 @@ class CaseSerializer(serializers.Serializer):
     closed_on = serializers.DateField(source="case.closed_on", allow_null=True)
 
 
+class WaitingSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    message = serializers.CharField()
+    message_en = serializers.CharField()
+
+
 class CaseDetailSerializer(CaseSerializer):
     proxy_name = serializers.CharField(source="case.proxy_name")
     need = serializers.CharField(source="case.need")
@@ -209,6 +376,29 @@ class CaseDetailSerializer(CaseSerializer):
     spot_checks = SpotCheckSerializer(source="case.spot_checks", many=True)
     decision = serializers.SerializerMethodField()
     emergency_payment = serializers.SerializerMethodField()
+    steps = serializers.SerializerMethodField(help_text="the steps the caller may take now")
+    waiting = serializers.SerializerMethodField(
+        help_text="the caller's steps the case is not ready for yet, and why"
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_steps(self, row: presentation.CaseRow) -> list[str]:
+        actor = self.context.get("actor")
+        return [a.value for a in presentation.available_steps(actor, row.case)] if actor else []
+
+    @extend_schema_field(WaitingSerializer(many=True))
+    def get_waiting(self, row: presentation.CaseRow) -> list[dict[str, str]]:
+        actor = self.context.get("actor")
+        offers = presentation.offers(actor, row.case) if actor else []
+        return [
+            {
+                "action": offer.step.action.value,
+                "message": offer.waiting.render(),
+                "message_en": offer.waiting.render("en"),
+            }
+            for offer in offers
+            if offer.waiting is not None
+        ]
 
     @extend_schema_field(DecisionSerializer(allow_null=True))
     def get_decision(self, row: presentation.CaseRow) -> dict[str, Any] | None:
@@ -227,90 +417,30 @@ class DeadlinesSerializer(serializers.Serializer):
     relatives = CaseSerializer(many=True)
 
 
-def _detail(case: Case) -> dict[str, Any]:
-    return CaseDetailSerializer(presentation.case_rows([case])[0]).data
+class HukouCheckSerializer(serializers.Serializer):
+    """A request to help verify, as the hukou township sees it (not the case itself)."""
+
+    case = serializers.IntegerField(source="check.case_id")
+    file_number = serializers.CharField(source="check.case.file_number")
+    programme = serializers.CharField(source="check.case.programme")
+    asked_by = serializers.CharField(source="check.case.region_id", help_text="division code")
+    asked_by_name = serializers.CharField(source="check.case.region.name")
+    township = serializers.CharField(source="check.township_id")
+    head_name = serializers.CharField()
+    head_id_number = serializers.CharField(help_text="masked")
+    requested_on = serializers.DateField(source="check.requested_on")
+    due_on = serializers.DateField(source="check.due_on")
+    answered_on = serializers.DateField(source="check.answered_on", allow_null=True)
+    answer = serializers.CharField(source="check.answer")
+    can_answer = serializers.SerializerMethodField(help_text="whether the caller may answer now")
+
+    def get_can_answer(self, row: presentation.HukouRow) -> bool:
+        actor = self.context.get("actor")
+        return actor is not None and presentation.may_answer(actor, row.check)
 
 
-# ------------------------------------------------------------------- reading a step's body
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _date(value: Any) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def _stages(value: Any) -> list[tuple[datetime.date, int]] | None:
-    if not isinstance(value, list):
-        return None
-    stages = [
-        (_date(item[0]), item[1])
-        for item in value
-        if isinstance(item, list | tuple) and len(item) == 2
-    ]
-    if len(stages) != len(value) or any(day is None or not _is_int(fen) for day, fen in stages):
-        return None
-    return stages
-
-
-def _kept(check: Callable[[Any], bool]) -> Callable[[Any], Any]:
-    return lambda value: value if check(value) else None
-
-
-# Each annotation of the services' keyword arguments: how to read it, and how to name it
-# when the value does not fit. A reader answers None for a value that does not fit.
-READERS: dict[str, tuple[Callable[[Any], Any], Any]] = {
-    "str": (_kept(lambda v: isinstance(v, str)), _("a text")),
-    "int": (_kept(_is_int), _("a whole number")),
-    "bool": (_kept(lambda v: isinstance(v, bool)), _("true or false")),
-    "datetime.date": (_date, _("a date (YYYY-MM-DD)")),
-    "list[int]": (
-        _kept(lambda v: isinstance(v, list) and all(map(_is_int, v))),
-        _("a list of whole numbers"),
-    ),
-    "list[str]": (
-        _kept(lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)),
-        _("a list of texts"),
-    ),
-    "dict[str, Any]": (_kept(lambda v: isinstance(v, dict)), _("an object")),
-    "list[tuple[datetime.date, int]]": (_stages, _("a list of [date, amount in fen] pairs")),
-}
-
-
-def _read(name: str, annotation: Any, value: Any) -> Any:
-    wanted = str(annotation).removesuffix(" | None")
-    if value is None and str(annotation).endswith(" | None"):
-        return None
-    reader, description = READERS.get(wanted, (lambda v: v, ""))
-    read = reader(value)
-    if read is None:
-        raise DoudiError(_("“%(name)s” must be %(kind)s."), field=name, name=name, kind=description)
-    return read
-
-
-def arguments_for(function: Callable[..., Any], body: Any) -> dict[str, Any]:
-    """The body as the function's keyword arguments; unknown, missing or mistyped refused."""
-    if not isinstance(body, dict):
-        raise DoudiError(_("Send the body as a JSON object."), field=None)
-    parameters = inspect.signature(function).parameters.items()
-    skip = NOT_FROM_BODY | ({"kind"} if function is services._investigation else set())
-    accepted = {name: parameter for name, parameter in parameters if name not in skip}
-    for name in body:
-        if name not in accepted:
-            raise DoudiError(_("“%(name)s” is not a field of this step."), field=name, name=name)
-    for name, parameter in accepted.items():
-        if parameter.default is inspect.Parameter.empty and name not in body:
-            raise DoudiError(_("This field is required."), field=name)
-    return {name: _read(name, accepted[name].annotation, value) for name, value in body.items()}
-
-
-def _service_signature(step: Action) -> Callable[..., Any]:
-    return services._investigation if step in INVESTIGATION_STEPS else STEP_SERVICES[step]
+def _detail(case: Case, actor: Any) -> dict[str, Any]:
+    return CaseDetailSerializer(presentation.case_rows([case])[0], context={"actor": actor}).data
 
 
 # ------------------------------------------------------------------------------ endpoints
@@ -319,22 +449,14 @@ def _service_signature(step: Action) -> Callable[..., Any]:
 class CaseViewSet(viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("state", str),
-            OpenApiParameter("programme", str),
-            OpenApiParameter("place", str),
-        ],
-        responses=CaseSerializer(many=True),
-    )
+    @extend_schema(parameters=[CaseFilterInput], responses=CaseSerializer(many=True))
     def list(self, request: Request) -> Response:
         require(request.user, Permission.VIEW_CASES)
-        cases = presentation.filtered_cases(
-            request.user,
-            **{
-                name: request.query_params.get(name, "") for name in ("state", "programme", "place")
-            },
-        )
+        # Unknown states and programmes are ignored, as on the page's filters.
+        wanted = {
+            name: request.query_params.get(name, "") for name in ("state", "programme", "place")
+        }
+        cases = presentation.filtered_cases(request.user, **wanted)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(cases, request) or []
         return paginator.get_paginated_response(
@@ -343,44 +465,16 @@ class CaseViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[ID], responses=CaseDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(_detail(queries.case_for(request.user, int(pk))))
+        return Response(_detail(queries.case_for(request.user, int(pk)), request.user))
 
-    @extend_schema(request=BODY, responses={201: CaseDetailSerializer})
+    @extend_schema(request=SubmitInput, responses={201: CaseDetailSerializer})
     def create(self, request: Request) -> Response:
-        body = dict(request.data) if isinstance(request.data, dict) else request.data
-        household = body.pop("household", None) if isinstance(body, dict) else None
-        if not _is_int(household):
-            raise DoudiError(_("This field is required."), field="household")
-        arguments = arguments_for(services.submit, body)
-        case = services.submit(request.user, household, **arguments)
-        return Response(_detail(case), status=status.HTTP_201_CREATED)
+        arguments = SubmitInput.read(request.data)
+        household_id = arguments.pop("household")
+        case = steps.STEPS[Action.SUBMIT].service(request.user, household_id, **arguments)
+        return Response(_detail(case, request.user), status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        parameters=[
-            ID,
-            OpenApiParameter(
-                "step", str, OpenApiParameter.PATH, enum=[a.value for a in STEP_SERVICES]
-            ),
-        ],
-        request=BODY,
-        responses=CaseDetailSerializer,
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<step>[a-z_]+)")
-    def step(self, request: Request, pk: str, step: str) -> Response:
-        case = queries.case_for(request.user, int(pk))
-        chosen = step_named(step)
-        if chosen is None:
-            raise DoudiError(
-                _("“%(value)s” is not one of: %(allowed)s."),
-                field="action",
-                value=step,
-                allowed=", ".join(a.value for a in STEP_SERVICES),
-            )
-        require(request.user, services.ACTION_PERMISSION[chosen])
-        arguments = arguments_for(_service_signature(chosen), request.data)
-        return Response(_detail(STEP_SERVICES[chosen](request.user, case.pk, **arguments)))
-
-    @extend_schema(parameters=[OpenApiParameter("place", str)], responses=DeadlinesSerializer)
+    @extend_schema(parameters=[PlaceInput], responses=DeadlinesSerializer)
     @action(detail=False, methods=["get"])
     def deadlines(self, request: Request) -> Response:
         require(request.user, Permission.VIEW_CASES)
@@ -392,3 +486,79 @@ class CaseViewSet(viewsets.ViewSet):
                 for name in ("overdue", "due_soon", "relatives")
             }
         )
+
+    @extend_schema(responses=HukouCheckSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="hukou-checks")
+    def hukou_checks(self, request: Request) -> Response:
+        """The requests to help verify waiting for the user's townships to answer."""
+        require(request.user, Permission.VIEW_CASES)
+        rows = presentation.hukou_rows(request.user)
+        return Response(HukouCheckSerializer(rows, many=True, context={"actor": request.user}).data)
+
+
+class StepView(APIView):
+    """POST /cases/{id}/actions/{step}/: one step, its body read by the step's serializer."""
+
+    step: ClassVar[steps.Step]
+    body: ClassVar[type[StepInput]]
+
+    def post(self, request: Request, pk: int) -> Response:
+        step = self.step
+        if step.by_hukou_place:
+            queries.hukou_check_for(request.user, pk)
+        else:
+            queries.case_for(request.user, pk)
+        require(request.user, step.permission)
+        case = step.service(request.user, pk, **self.body.read(request.data))
+        if step.by_hukou_place:
+            check = queries.hukou_check_for(request.user, case.pk)
+            row = presentation.HukouRow(check, presentation.case_rows([check.case])[0].head)
+            return Response(HukouCheckSerializer(row, context={"actor": request.user}).data)
+        return Response(_detail(case, request.user))
+
+
+def _step_view(step: steps.Step) -> type[StepView]:
+    body = STEP_INPUTS[step.action]
+
+    # Its own function, so that each step's schema (request and response) stays its own.
+    @extend_schema(
+        operation_id=f"cases_{step.action.value}",
+        parameters=[ID],
+        request=body,
+        responses=HukouCheckSerializer if step.by_hukou_place else CaseDetailSerializer,
+        description=f"Take the step “{step.action.value}”; permission {step.permission}.",
+    )
+    def post(self: StepView, request: Request, pk: int) -> Response:
+        return StepView.post(self, request, pk)
+
+    return type(
+        f"{_camel(step.action.value)}View",
+        (StepView,),
+        {"step": step, "body": body, "post": post, "__module__": __name__},
+    )
+
+
+class UnknownStepView(APIView):
+    @extend_schema(exclude=True)
+    def post(self, request: Request, pk: int, step: str) -> Response:
+        queries.case_for(request.user, pk)
+        raise DoudiError(
+            _("“%(value)s” is not one of: %(allowed)s."),
+            field="action",
+            value=step,
+            allowed=", ".join(action.value for action in steps.CASE_STEPS),
+        )
+
+
+# Included by doudi/api/urls.py: one endpoint per step, then the refusal of any other name.
+urlpatterns = [
+    *(
+        path(
+            f"cases/<int:pk>/actions/{action.value}/",
+            _step_view(step).as_view(),
+            name=f"case-{action.value}",
+        )
+        for action, step in steps.CASE_STEPS.items()
+    ),
+    path("cases/<int:pk>/actions/<str:step>/", UnknownStepView.as_view(), name="case-step"),
+]

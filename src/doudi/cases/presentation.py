@@ -1,5 +1,6 @@
 """Reads that the case pages and the API share: list rows with the household head (masked ID
-number) and provisional deadlines, the steps a user may take now, the staff who may
+number) and provisional deadlines, the steps a user may take now (from the step table,
+cases/steps.py), the requests to help verify a hukou township answers, the staff who may
 investigate, the engine's result in short, and which documents exist. Nothing here changes
 anything; every case reaching these functions came through ``queries``."""
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import covers, has_permission
@@ -18,10 +20,11 @@ from doudi.accounts.models import User
 from doudi.accounts.roles import Role
 from doudi.cases import queries, services
 from doudi.cases.deadlines import procedure_of
-from doudi.cases.models import Case, Decision, Outcome
+from doudi.cases.models import Case, Decision, HukouCheck, Outcome
 from doudi.cases.procedures import EDGES, ENGINE_PROGRAMME, Action, CaseProgramme, State
+from doudi.cases.steps import CASE_STEPS, STEPS, Step
 from doudi.errors import DoudiError
-from doudi.regions.codes import is_well_formed, prefix_of
+from doudi.regions.codes import Level, is_well_formed, prefix_of
 from doudi.registry.models import Member
 from doudi.registry.queries import heads_of
 from doudi.workdays.calendar import WorkingCalendar
@@ -29,29 +32,6 @@ from doudi.workdays.calendar import WorkingCalendar
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
-# The service of each step a user takes on a case of their own jurisdiction (the hukou
-# place's answer is taken elsewhere, submission opens the case).
-STEP_SERVICES: dict[Action, Callable[..., Case]] = {
-    Action.FLAG_RELATIVE: services.flag_relative,
-    Action.LIST_MISSING: services.list_missing,
-    Action.RECEIVE_MATERIALS: services.receive_materials,
-    Action.ACCEPT: services.accept,
-    Action.INVESTIGATE: services.investigate,
-    Action.REQUEST_CHECK: services.request_check,
-    Action.RECORD_CHECK: services.record_check,
-    Action.GIVE_OPINION: services.give_opinion,
-    Action.OBJECT: services.object_to,
-    Action.REINVESTIGATE: services.reinvestigate,
-    Action.APPRAISE: services.appraise,
-    Action.SPOT_CHECK: services.spot_check,
-    Action.EXTEND: services.extend,
-    Action.PAY_FIRST: services.pay_first,
-    Action.COMPLETE_PAPERS: services.complete_papers,
-    Action.APPROVE: services.approve,
-    Action.REFUSE: services.refuse,
-    Action.NOTIFY: services.notify,
-    Action.WITHDRAW: services.withdraw,
-}
 # The roles services.py accepts as investigators.
 INVESTIGATOR_ROLES = (
     Role.VILLAGE_WORKER,
@@ -61,11 +41,6 @@ INVESTIGATOR_ROLES = (
     Role.COUNTY_APPROVER,
 )
 SECTION_LIMIT = 100  # rows shown in each deadline section
-
-
-def step_named(name: str) -> Action | None:
-    """The step a URL or request names, if it is one a user takes on a case."""
-    return Action(name) if name in Action.values and Action(name) in STEP_SERVICES else None
 
 
 def place_code(text: str) -> str:
@@ -143,16 +118,120 @@ def deadline_sections(actor: User, place: str = "") -> list[Section]:
     ]
 
 
-def available_steps(actor: User, case: Case) -> list[Action]:
-    """The steps the procedure allows from the case's state that the user's role may take."""
+@dataclass(frozen=True)
+class Offer:
+    """A step the user may take on the case. ``waiting``: the step is theirs, but the case is
+    not ready for it yet (the notice runs, a check is unanswered …), and why."""
+
+    step: Step
+    waiting: DoudiError | None = None
+
+
+NOT_THEIRS = object()  # the user may never take this step on this case: it is not shown
+
+
+def offers(actor: User, case: Case) -> list[Offer]:
+    """The steps of the case's procedure, from its state, that the user's role may take in
+    their place, as the services would accept them: the confirmer where the power sits and
+    never the investigator, the county for spot checks, each one-off step only once."""
     procedure = procedure_of(case)
-    return [
-        action
-        for action in STEP_SERVICES
-        if action in procedure.actions()
-        and case.state in EDGES[action][0]
-        and has_permission(actor, services.ACTION_PERMISSION[action])
-    ]
+    found = []
+    for action, step in CASE_STEPS.items():
+        if (
+            step.by_hukou_place
+            or action not in procedure.actions()
+            or case.state not in EDGES[action][0]
+            or not has_permission(actor, step.permission)
+            or not covers(actor, case.region_id)
+        ):
+            continue
+        hold = _hold(actor, case, action)
+        if hold is not NOT_THEIRS:
+            found.append(Offer(step, hold))
+    return found
+
+
+def available_steps(actor: User, case: Case) -> list[Action]:
+    """The steps the user may take on the case now."""
+    return [offer.step.action for offer in offers(actor, case) if offer.waiting is None]
+
+
+def _hold(actor: User, case: Case, action: Action) -> DoudiError | object | None:
+    """What stops the user taking a step the procedure allows now: NOT_THEIRS, a reason to
+    wait, or None. The services decide in the end; this only keeps the faces from offering
+    what they would refuse."""
+    if action in services.CONFIRM_ACTIONS:
+        refusal = services.confirmation_refusal(actor, case)
+        return NOT_THEIRS if refusal is not None and refusal.field == "actor" else refusal
+    if action == Action.SPOT_CHECK:
+        return None if actor.region.level == Level.COUNTY else NOT_THEIRS
+    once: dict[Action, Callable[[], bool]] = {
+        Action.LIST_MISSING: lambda: case.missing_listed_on is not None,
+        Action.RECEIVE_MATERIALS: lambda: not case.missing_materials,
+        Action.EXTEND: lambda: bool(case.extension_reason),
+        Action.WITHDRAW: lambda: hasattr(case, "emergency_payment"),
+        Action.OBJECT: lambda: (
+            case.notice_ends_on is not None and case.notice_ends_on < localdate()
+        ),
+        Action.NOTIFY: lambda: _notified(case),
+    }
+    if action in once and once[action]():
+        return NOT_THEIRS
+    if action == Action.ACCEPT and case.missing_materials:
+        return DoudiError(
+            _("Materials still missing: %(items)s."),
+            field="state",
+            items="、".join(case.missing_materials),
+        )
+    if action == Action.REQUEST_CHECK and not case.authorisation_signed_on:
+        return DoudiError(
+            _(
+                "The household has not signed the authorisation for economic checks "
+                "(核对授权书); no check may be requested without it."
+            ),
+            field="state",
+        )
+    return None
+
+
+def _notified(case: Case) -> bool:
+    decision = decision_of(case)
+    return decision is None or decision.notified_on is not None
+
+
+@dataclass(frozen=True)
+class HukouRow:
+    """A request to help verify, as the hukou township sees it: the case's number, programme
+    and place, the household head's name and masked ID number, the dates — nothing more."""
+
+    check: HukouCheck
+    head: Member | None
+
+    @property
+    def head_name(self) -> str:
+        return self.head.name if self.head else ""
+
+    @property
+    def head_id_number(self) -> str:
+        return self.head.id_number_masked if self.head else ""
+
+
+def hukou_rows(actor: User) -> list[HukouRow]:
+    """The requests to help verify that wait for the user's townships to answer."""
+    checks = list(queries.hukou_checks_for(actor).order_by("due_on", "id"))
+    heads = heads_of([check.case.household for check in checks])
+    return [HukouRow(check, heads.get(check.case.household_id)) for check in checks]
+
+
+def may_answer(actor: User, check: HukouCheck) -> bool:
+    """Whether the user may answer this request now, as answer_hukou_check would accept."""
+    step = STEPS[Action.ANSWER_HUKOU_CHECK]
+    return (
+        has_permission(actor, step.permission)
+        and covers(actor, check.township_id)
+        and check.answered_on is None
+        and check.case.state in EDGES[Action.ANSWER_HUKOU_CHECK][0]
+    )
 
 
 def investigator_choices(case: Case) -> list[User]:
@@ -212,18 +291,28 @@ def decision_of(case: Case) -> Decision | None:
     return Decision.objects.filter(case=case).select_related("case", "case__member").first()
 
 
+# Which step each document needs to have been reached; a kind not listed here is not shown.
+DOCUMENT_REACHED: dict[str, Callable[[Case, Decision | None], bool]] = {
+    "application": lambda case, decision: True,
+    "investigation": lambda case, decision: case.investigations.exists(),
+    "acceptance": lambda case, decision: case.accepted_on is not None,
+    "refusal": lambda case, decision: decision is not None and decision.outcome == Outcome.REFUSED,
+    "approval": lambda case, decision: (
+        decision is not None and decision.outcome == Outcome.APPROVED
+    ),
+}
+
+
 def document_kinds(case: Case) -> list[tuple[str, Promise]]:
-    """The documents the case has reached; none while the document module is not installed."""
+    """The documents the case has reached; none while the document module is not installed.
+    The notices of approval and refusal exist only once that decision does."""
     try:
         from doudi.cases.documents import DOCUMENT_KINDS
     except ImportError:
         return []
     decision = decision_of(case)
-    reached = {
-        "application": True,
-        "investigation": case.investigations.exists(),
-        "acceptance": case.accepted_on is not None,
-        "refusal": decision is not None and decision.outcome == Outcome.REFUSED,
-        "approval": decision is not None and decision.outcome == Outcome.APPROVED,
-    }
-    return [(kind, label) for kind, label in DOCUMENT_KINDS.items() if reached.get(kind, True)]
+    return [
+        (kind, label)
+        for kind, label in DOCUMENT_KINDS.items()
+        if kind in DOCUMENT_REACHED and DOCUMENT_REACHED[kind](case, decision)
+    ]

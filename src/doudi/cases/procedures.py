@@ -173,6 +173,10 @@ class Procedure:
             left_out.add(Action.SPOT_CHECK)
         if not self.pay_first:
             left_out |= {Action.PAY_FIRST, Action.COMPLETE_PAPERS}
+        else:
+            # Paid first, investigated when the papers are completed, then confirmed without
+            # an opinion: an investigation from "accepted" would lead nowhere.
+            left_out |= {Action.INVESTIGATE, Action.GIVE_OPINION}
         if not self.extendable:
             left_out.add(Action.EXTEND)
         return frozenset(set(Action) - left_out)

@@ -79,7 +79,19 @@ def hukou_checks_for(actor: User) -> QuerySet[HukouCheck]:
     not yet answered: the hukou place sees these, not the case itself."""
     return scope(
         actor,
-        HukouCheck.objects.select_related("case", "case__region", "township"),
+        HukouCheck.objects.select_related("case", "case__region", "case__household", "township"),
         Permission.VIEW_CASES,
         "township__code",
     ).filter(answered_on__isnull=True)
+
+
+def hukou_check_for(actor: User, case_id: int) -> HukouCheck:
+    """The request to help verify a case, for the hukou township it is addressed to (404 for
+    anyone else: the case itself stays out of that township's sight)."""
+    return get_in_scope(
+        actor,
+        HukouCheck.objects.select_related("case", "case__region", "case__household", "township"),
+        Permission.VIEW_CASES,
+        "township__code",
+        case_id=case_id,
+    )

@@ -874,6 +874,17 @@ def _check_confirmer(actor: User, case: Case) -> None:
         )
 
 
+def confirmation_refusal(actor: User, case: Case) -> DoudiError | None:
+    """Why the user may not confirm the case now, or None: the faces offer approving and
+    refusing only where this is None (field "actor": never this user; "state": not yet)."""
+    try:
+        _refuse_early_confirmation(case, procedure_of(case))
+        _check_confirmer(actor, case)
+    except DoudiError as refusal:
+        return refusal
+    return None
+
+
 @transaction.atomic
 def spot_check(actor: User, case_id: int, *, agrees: bool, findings: str) -> Case:
     case = _begin(actor, case_id, Action.SPOT_CHECK)

@@ -1,11 +1,14 @@
 """Case pages: the list with its deadline sections, opening a case for a household, a case with
-its history and the steps the user may take now, and its documents. Views only call services
-and queries; a refused step is shown next to its form on the case's page and changes nothing."""
+its history and the steps the user may take now, the hukou township's requests to help verify,
+and the documents. Every step's form comes from the step table (cases/steps.py). Views only call
+services and queries; a refused step is shown next to its form and changes nothing."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -18,97 +21,15 @@ from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
-from doudi.cases import presentation, queries, services
+from doudi.cases import presentation, queries, steps
 from doudi.cases.models import Case
-from doudi.cases.presentation import STEP_SERVICES, step_named
 from doudi.cases.procedures import Action, CaseKind, CaseProgramme, Channel, State
+from doudi.dates import parse_date, required_date
 from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
 from doudi.money import yuan_to_fen
 from doudi.registry.queries import household_for
 
-# The fields each step's form asks for: (name, kind). Kinds: text, lines, date, yuan, check,
-# number, investigators, result.
-INVESTIGATION = [
-    ("visited_on", "date"),
-    ("investigators", "investigators"),
-    ("home_visit", "check"),
-    ("neighbours_heard", "check"),
-    ("findings", "text"),
-]
-STEP_FIELDS: dict[Action, list[tuple[str, str]]] = {
-    Action.FLAG_RELATIVE: [("relation", "text")],
-    Action.LIST_MISSING: [("items", "lines")],
-    Action.RECEIVE_MATERIALS: [("items", "lines"), ("authorisation_signed_on", "date")],
-    Action.ACCEPT: [],
-    Action.INVESTIGATE: INVESTIGATION,
-    Action.REQUEST_CHECK: [],
-    Action.RECORD_CHECK: [("result", "result"), ("findings", "text")],
-    Action.GIVE_OPINION: [
-        ("recommends_approval", "check"),
-        ("text", "text"),
-        ("notice_starts_on", "date"),
-    ],
-    Action.OBJECT: [("content", "text"), ("received_on", "date")],
-    Action.REINVESTIGATE: INVESTIGATION,
-    Action.APPRAISE: [("participants", "number"), ("in_favour", "number"), ("outcome", "text")],
-    Action.SPOT_CHECK: [("agrees", "check"), ("findings", "text")],
-    Action.EXTEND: [("reason", "text")],
-    Action.PAY_FIRST: [("amount", "yuan"), ("reason", "text")],
-    Action.COMPLETE_PAPERS: INVESTIGATION,
-    Action.APPROVE: [("reasons", "text"), ("amount", "yuan")],
-    Action.REFUSE: [("reasons", "text")],
-    Action.NOTIFY: [("told_on", "date"), ("how", "text")],
-    Action.WITHDRAW: [("reason", "text")],
-}
-FIELD_LABELS = {
-    "visited_on": _("visited"),
-    "investigators": _("investigators"),
-    "home_visit": _("home visit (入户)"),
-    "neighbours_heard": _("neighbours heard"),
-    "findings": _("findings"),
-    "relation": _("close relative of staff or cadre"),
-    "items": _("materials, one per line"),
-    "authorisation_signed_on": _("authorisation for checks signed"),
-    "result": _("result"),
-    "recommends_approval": _("recommends approval"),
-    "text": _("opinion"),
-    "notice_starts_on": _("notice from (empty: today)"),
-    "content": _("objection"),
-    "received_on": _("received (empty: today)"),
-    "participants": _("participants"),
-    "in_favour": _("in favour"),
-    "outcome": _("outcome"),
-    "agrees": _("agrees with the township"),
-    "reason": _("reason"),
-    "amount": _("amount (yuan)"),
-    "reasons": _("reasons"),
-    "told_on": _("household told"),
-    "how": _("how the household was told"),
-}
-# Fields a step's form may leave empty (the service then uses its own default).
-OPTIONAL = {
-    ("authorisation_signed_on", Action.RECEIVE_MATERIALS),
-    ("amount", Action.APPROVE),
-    ("notice_starts_on", Action.GIVE_OPINION),
-    ("received_on", Action.OBJECT),
-}
-NEEDS_VALUE = ("date", "yuan", "number", "result")
-
-
 # ------------------------------------------------------------------------ reading the forms
-
-
-def _date(text: str, field: str) -> datetime.date | None:
-    """A date typed as YYYY-MM-DD; empty gives None (for optional dates)."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise DoudiError(
-            _("“%(value)s” is not a date (YYYY-MM-DD)."), field=field, value=text
-        ) from None
 
 
 def _number(text: str, field: str) -> int:
@@ -117,34 +38,63 @@ def _number(text: str, field: str) -> int:
     return int(text)
 
 
-def _value(kind: str, name: str, post: QueryDict) -> tuple[str, Any]:
-    """One field of a step's form as (the service's argument name, its value)."""
+def _stages(text: str, field: str) -> list[tuple[datetime.date, int]]:
+    """Payment stages typed one per line as "YYYY-MM-DD amount-in-yuan"."""
+    stages = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        day, _space, amount = line.partition(" ")
+        stages.append((required_date(day, field=field), yuan_to_fen(amount, field=field)))
+    return stages
+
+
+def _facts(text: str, field: str) -> dict[str, Any]:
+    try:
+        facts = json.loads(text)
+    except ValueError:
+        facts = None
+    if not isinstance(facts, dict):
+        raise DoudiError(_("The case facts must be a JSON object."), field=field)
+    return facts
+
+
+def _value(field: steps.Field, post: QueryDict) -> Any:
+    """One field of a step's form as the service takes it."""
+    name = field.input_name
     value = post.get(name, "")
-    if kind == "lines":
-        return name, [line.strip() for line in value.splitlines() if line.strip()]
-    if kind == "date":
-        return name, _date(value, name)
-    if kind == "check":
-        return name, name in post
-    if kind == "number":
-        return name, _number(value, name)
-    if kind == "yuan":
-        return f"{name}_fen", yuan_to_fen(value.strip(), field=name)
-    if kind == "investigators":
-        return "investigator_ids", [int(pk) for pk in post.getlist(name) if pk.isdigit()]
-    return name, value
+    readers: dict[steps.Kind, Callable[[], Any]] = {
+        steps.Kind.LINES: lambda: [line.strip() for line in value.splitlines() if line.strip()],
+        steps.Kind.DATE: lambda: parse_date(value, field=name),
+        steps.Kind.NUMBER: lambda: _number(value, name),
+        steps.Kind.ID: lambda: _number(value, name),
+        steps.Kind.FEN: lambda: yuan_to_fen(value.strip(), field=name),
+        steps.Kind.PEOPLE: lambda: [int(pk) for pk in post.getlist(name) if pk.isdigit()],
+        steps.Kind.STAGES: lambda: _stages(value, name),
+        steps.Kind.FACTS: lambda: _facts(value, name),
+    }
+    return readers[field.kind]() if field.kind in readers else value
 
 
-def _arguments(action: Action, post: QueryDict) -> dict[str, Any]:
-    """The service's keyword arguments from the step's form."""
+# Kinds a form leaves out when empty (the service then uses its default), or refuses when the
+# field is required. Checkboxes are always read; an empty text goes to the service, which says
+# what it needs.
+SKIPPED_WHEN_EMPTY = frozenset(set(steps.Kind) - {steps.Kind.CHECK, steps.Kind.TEXT})
+
+
+def form_arguments(step: steps.Step, post: QueryDict) -> dict[str, Any]:
+    """The service's keyword arguments from the step's form, named as the step table says."""
     arguments: dict[str, Any] = {}
-    for name, kind in STEP_FIELDS[action]:
-        if kind in NEEDS_VALUE and not post.get(name, "").strip():
-            if (name, action) not in OPTIONAL:
-                raise DoudiError(_("This field is required."), field=name)
+    for field in step.fields:
+        if not field.on_page:
             continue
-        key, value = _value(kind, name, post)
-        arguments[key] = value
+        if field.kind == steps.Kind.CHECK:
+            arguments[field.name] = field.input_name in post
+            continue
+        empty = not "".join(post.getlist(field.input_name)).strip()
+        if empty and field.kind in SKIPPED_WHEN_EMPTY:
+            if field.required:
+                raise DoudiError(_("This field is required."), field=field.input_name)
+            continue
+        arguments[field.name] = _value(field, post)
     return arguments
 
 
@@ -169,6 +119,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "states": State.choices,
             "programmes": CaseProgramme.choices,
             "limit": presentation.SECTION_LIMIT,
+            "hukou_waiting": len(presentation.hukou_rows(request.user)),
         },
     )
 
@@ -179,36 +130,52 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @dataclass
 class StepForm:
     """One step the user may take, its fields, and — after a refusal — what was typed and
-    why it was refused."""
+    why it was refused. A step the user will take once the case is ready has no form, only
+    ``waiting``: why not yet."""
 
     action: Action
     fields: list[dict[str, Any]]
     error: str = ""
     error_field: str = ""
-    values: dict[str, Any] = field(default_factory=dict)
+    waiting: str = ""
+
+
+def _fields(step: steps.Step, typed: QueryDict) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": field.input_name,
+            "kind": field.kind.value,
+            "label": field.label,
+            "required": field.required,
+            "choices": field.choices.choices if field.choices else [],
+            "value": typed.get(field.input_name, ""),
+            "checked": field.input_name in typed,
+            "chosen": typed.getlist(field.input_name),
+        }
+        for field in step.fields
+        if field.on_page
+    ]
+
+
+def _step_form(
+    step: steps.Step, request: HttpRequest, failed: Action | None, error: DoudiError | None
+) -> StepForm:
+    typed = request.POST if step.action == failed else QueryDict()
+    form = StepForm(step.action, _fields(step, typed))
+    if step.action == failed and error is not None:
+        form.error, form.error_field = error.render(), error.field or ""
+    return form
 
 
 def _step_forms(
     request: HttpRequest, case: Case, failed: Action | None, error: DoudiError | None
 ) -> list[StepForm]:
     forms = []
-    for action in presentation.available_steps(request.user, case):
-        typed = request.POST if action == failed else QueryDict()
-        fields = [
-            {
-                "name": name,
-                "kind": kind,
-                "label": FIELD_LABELS[name],
-                "value": typed.get(name, ""),
-                "checked": name in typed,
-                "chosen": typed.getlist(name),
-            }
-            for name, kind in STEP_FIELDS[action]
-        ]
-        form = StepForm(action, fields)
-        if action == failed and error is not None:
-            form.error, form.error_field = error.render(), error.field or ""
-        forms.append(form)
+    for offer in presentation.offers(request.user, case):
+        if offer.waiting is not None:
+            forms.append(StepForm(offer.step.action, [], waiting=offer.waiting.render()))
+        else:
+            forms.append(_step_form(offer.step, request, failed, error))
     return forms
 
 
@@ -219,16 +186,16 @@ def _detail_page(
     error: DoudiError | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    steps = _step_forms(request, case, failed, error)
-    needs_staff = any(f["kind"] == "investigators" for step in steps for f in step.fields)
+    forms = _step_forms(request, case, failed, error)
+    needs_staff = any(f["kind"] == steps.Kind.PEOPLE for form in forms for f in form.fields)
     decision = presentation.decision_of(case)
-    shown = any(step.error for step in steps)
+    shown = any(form.error for form in forms)
     return render(
         request,
         "cases/detail.html",
         {
             "case": case,
-            "steps": steps,
+            "steps": forms,
             "error": error.render() if error and not shown else "",
             "head": presentation.case_rows([case])[0],
             "staff": presentation.investigator_choices(case) if needs_staff else [],
@@ -258,20 +225,60 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def step(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     """Take one step. A refusal for lack of role or place is the 403/404 page; any other is
-    shown next to the step's form, with what was typed, and nothing is changed."""
-    case = queries.case_for(request.user, case_id)
-    chosen = step_named(action)
+    shown next to the step's form, with what was typed, and nothing is changed. The hukou
+    township's answer is found through its request, not through the case."""
+    chosen = steps.step_named(action)
     if chosen is None:
         raise Http404(action)
-    require(request.user, services.ACTION_PERMISSION[chosen])
+    if chosen.by_hukou_place:
+        queries.hukou_check_for(request.user, case_id)
+    else:
+        queries.case_for(request.user, case_id)
+    require(request.user, chosen.permission)
     try:
-        STEP_SERVICES[chosen](request.user, case.pk, **_arguments(chosen, request.POST))
+        chosen.service(request.user, case_id, **form_arguments(chosen, request.POST))
     except (NotPermitted, OutsideJurisdiction):
         raise
     except DoudiError as error:
-        return _detail_page(request, case, failed=chosen, error=error, status=400)
+        if chosen.by_hukou_place:
+            return _hukou_page(request, failed=case_id, error=error, status=400)
+        case = queries.case_for(request.user, case_id)
+        return _detail_page(request, case, failed=chosen.action, error=error, status=400)
     messages.success(request, _("Recorded: %(step)s.") % {"step": chosen.label})
-    return redirect("cases:detail", case.pk)
+    if chosen.by_hukou_place:
+        return redirect("cases:hukou")
+    return redirect("cases:detail", case_id)
+
+
+def _hukou_page(
+    request: HttpRequest,
+    failed: int | None = None,
+    error: DoudiError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    answer = steps.STEPS[Action.ANSWER_HUKOU_CHECK]
+    rows = []
+    for row in presentation.hukou_rows(request.user):
+        form = None
+        if presentation.may_answer(request.user, row.check):
+            form = _step_form(
+                answer, request, answer.action if failed == row.check.case_id else None, error
+            )
+        rows.append((row, form))
+    return render(
+        request,
+        "cases/hukou.html",
+        {"rows": rows, "step": answer},
+        status=status,
+    )
+
+
+@login_required
+def hukou_checks(request: HttpRequest) -> HttpResponse:
+    """The requests to help verify (居住地申办) waiting for the user's township to answer: the
+    hukou place sees these, and answers them here, without seeing the case itself."""
+    require(request.user, Permission.VIEW_CASES)
+    return _hukou_page(request)
 
 
 @login_required
@@ -289,23 +296,9 @@ def document(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
 
 
 def _submit(request: HttpRequest, household_id: int) -> Case:
-    post = request.POST
-    amount, member = post.get("requested_amount", "").strip(), post.get("member", "")
-    return services.submit(
-        request.user,
-        household_id,
-        post.get("programme", ""),
-        channel=post.get("channel", ""),
-        kind=post.get("kind", CaseKind.APPLICATION),
-        member_id=int(member) if member.isdigit() else None,
-        proxy_name=post.get("proxy_name", ""),
-        need=post.get("need", ""),
-        requested_amount_fen=yuan_to_fen(amount, field="requested_amount") if amount else None,
-        hukou_region_code=post.get("hukou_region", "").strip(),
-        authorisation_signed_on=_date(
-            post.get("authorisation_signed_on", ""), "authorisation_signed_on"
-        ),
-        relative_of_staff=post.get("relative_of_staff", ""),
+    submission = steps.STEPS[Action.SUBMIT]
+    return submission.service(
+        request.user, household_id, **form_arguments(submission, request.POST)
     )
 
 

@@ -82,6 +82,23 @@ def test_open_and_walk_a_case_through_the_api(staff, household, clock):
     ("step", "body", "field"),
     [
         ("request_check", {"hurry": True}, "hurry"),  # not a field of the step
+        # the page's names, or a service's old names, are refused by name, not ignored
+        (
+            "investigate",
+            {
+                "visited_on": "2026-03-02",
+                "investigators": [1, 2],
+                "home_visit": True,
+                "findings": "x",
+            },
+            "investigators",
+        ),
+        ("withdraw", {"reason": "撤回", "reasons": "撤回"}, "reasons"),
+        ("extend", {"why": "跨地区"}, "why"),
+        ("withdraw", {}, "reason"),  # missing
+        ("withdraw", {"reason": 5}, "reason"),  # not a text
+        ("list_missing", {"items": "户口簿"}, "items"),  # not a list
+        ("list_missing", [], None),  # not an object
         ("investigate", {"visited_on": "2026-03-02"}, "investigator_ids"),  # missing
         (
             "investigate",
@@ -121,7 +138,9 @@ def test_a_bad_step_is_a_400_naming_the_field(staff, household, clock, step, bod
     assert response.status_code == 400, response.json()
     error = response.json()["error"]
     assert error["field"] == field and error["message"] and error["message_en"]
+    assert set(error) >= {"code", "message", "message_en", "field"}
     assert Case.objects.get().state == "accepted"
+    assert Case.objects.get().transitions.count() == 2
 
 
 def test_opening_refuses_mistyped_fields(staff, household, clock):
@@ -205,6 +224,100 @@ def test_the_openapi_document_describes_the_case_endpoints(api_client):
         "/api/v1/cases/",
         "/api/v1/cases/{id}/",
         "/api/v1/cases/deadlines/",
-        "/api/v1/cases/{id}/actions/{step}/",
+        "/api/v1/cases/hukou-checks/",
+        "/api/v1/cases/{id}/actions/investigate/",
+        "/api/v1/cases/{id}/actions/answer_hukou_check/",
     ):
         assert path in paths, path
+
+
+def test_amounts_are_integer_fen_and_stages_objects(staff, household, clock):
+    clock.at("2026-03-02")
+    handler = api_as(staff.handler)
+    for amount in (500.5, "500", True):
+        refused = handler.post(
+            "/api/v1/cases/",
+            {
+                "household": household.pk,
+                "programme": "temporary_expenditure",
+                "channel": "window",
+                "requested_amount_fen": amount,
+            },
+            format="json",
+        )
+        assert refused.json()["error"]["field"] == "requested_amount_fen", amount
+        assert "fen" in refused.json()["error"]["message_en"]
+    case_id = opened(
+        handler, household, programme="temporary_expenditure", requested_amount_fen=50_000
+    )["id"]
+    county = api_as(staff.county)
+    pairs = county.post(
+        f"/api/v1/cases/{case_id}/actions/approve/",
+        {"reasons": "x", "amount_fen": 100, "stages": [["2026-03-02", 100]]},
+        format="json",
+    )
+    assert pairs.status_code == 400 and pairs.json()["error"]["field"] == "stages"
+
+
+def test_the_hukou_township_answers_through_the_api(staff, household, clock, make_user):
+    hukou = api_as(make_user(Role.TOWNSHIP_HANDLER, "410821901000", "hukou_handler"))
+    clock.at("2026-03-02")
+    handler = api_as(staff.handler)
+    case_id = opened(
+        handler, household, authorisation_signed_on="2026-03-01", hukou_region_code="410821901001"
+    )["id"]
+    handler.post(f"/api/v1/cases/{case_id}/actions/accept/", {}, format="json")
+    handler.post(
+        f"/api/v1/cases/{case_id}/actions/investigate/",
+        {
+            "visited_on": "2026-03-02",
+            "investigator_ids": [staff.handler.pk, staff.village.pk],
+            "home_visit": True,
+            "findings": "入户核实",
+        },
+        format="json",
+    )
+    handler.post(f"/api/v1/cases/{case_id}/actions/request_check/", {}, format="json")
+    county = api_as(staff.county)
+    county.post(
+        f"/api/v1/cases/{case_id}/actions/record_check/", {"result": "consistent"}, format="json"
+    )
+    handler.post(
+        f"/api/v1/cases/{case_id}/actions/give_opinion/",
+        {"recommends_approval": False, "text": "拟不予"},
+        format="json",
+    )
+    detail = county.get(f"/api/v1/cases/{case_id}/").json()
+    assert "refuse" not in detail["steps"]
+    assert any("help verify" in w["message_en"] for w in detail["waiting"])
+    assert hukou.get(f"/api/v1/cases/{case_id}/").status_code == 404
+    [row] = hukou.get("/api/v1/cases/hukou-checks/").json()
+    assert row["case"] == case_id and row["can_answer"] and row["head_name"] == "张三"
+    assert HEAD_ID not in json.dumps(row, ensure_ascii=False)
+    assert not set(row) & {"facts", "transitions", "investigations", "need"}
+    assert handler.get("/api/v1/cases/hukou-checks/").json() == []
+    url = f"/api/v1/cases/{case_id}/actions/answer_hukou_check/"
+    assert handler.post(url, {"answer": "代答"}, format="json").status_code == 404
+    assert (
+        hukou.post(url, {"answer": "x", "answr": "y"}, format="json").json()["error"]["field"]
+        == "answr"
+    )
+    answered = hukou.post(url, {"answer": "户籍地核实：无房产。"}, format="json")
+    assert answered.status_code == 200, answered.json()
+    assert answered.json()["answered_on"] == "2026-03-02" and not answered.json()["can_answer"]
+    assert hukou.get("/api/v1/cases/hukou-checks/").json() == []
+    refused = county.post(
+        f"/api/v1/cases/{case_id}/actions/refuse/", {"reasons": "不符合"}, format="json"
+    )
+    assert refused.status_code == 200 and refused.json()["state"] == "refused"
+
+
+def test_the_openapi_document_declares_each_steps_fields(api_client):
+    document = json.loads(api_client.get("/api/v1/openapi.json").content)
+    schemas = document["components"]["schemas"]
+    investigate = document["paths"]["/api/v1/cases/{id}/actions/investigate/"]["post"]
+    body = investigate["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    fields = schemas[body.rsplit("/", 1)[1]]
+    assert set(fields["required"]) == {"visited_on", "investigator_ids", "home_visit", "findings"}
+    assert "fen" in schemas["PayFirstInput"]["properties"]["amount_fen"]["description"]
+    assert set(schemas["StageInput"]["properties"]) == {"due_on", "amount_fen"}

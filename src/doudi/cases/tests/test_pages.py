@@ -11,12 +11,15 @@ from doudi.cases import services
 from doudi.cases.models import Case
 from doudi.cases.procedures import State
 from doudi.cases.tests.helpers import investigate, open_case
-from doudi.conftest import OUTSIDE_TOWNSHIP, valid_id_number
+from doudi.conftest import OUTSIDE_TOWNSHIP, api_as, valid_id_number
+from doudi.regions.services import set_confirms_cases
 from doudi.workdays.calendar import WorkingCalendar
 
 pytestmark = pytest.mark.django_db
 
 HEAD_ID = valid_id_number("41082119700101001")
+TOWNSHIP = "410821902000"
+HUKOU_TOWNSHIP = "410821901000"
 WINDOW = {"programme": "minimum_living", "kind": "application", "channel": "window"}
 
 
@@ -199,3 +202,125 @@ def test_money_is_typed_and_shown_in_yuan(staff, household, clock):
     )
     assert case.requested_amount_fen == 120050
     assert "1,200.50" in client_for(staff.handler).get(f"/cases/{case.pk}/").content.decode()
+
+
+def _confirmable(staff, household, clock) -> Case:
+    """A 低保 case whose opinion proposes refusal: it waits for confirmation, no notice."""
+    clock.at("2026-03-02")
+    case = open_case(staff, household)
+    services.accept(staff.handler, case.pk)
+    investigate(staff, case, "2026-03-02")
+    services.request_check(staff.handler, case.pk)
+    services.record_check(staff.county, case.pk, result="consistent")
+    return services.give_opinion(staff.handler, case.pk, recommends_approval=False, text="拟不予")
+
+
+def offered_steps(user, case: Case) -> tuple[str, list[str]]:
+    page = client_for(user).get(f"/cases/{case.pk}/").content.decode()
+    api = api_as(user).get(f"/api/v1/cases/{case.pk}/").json()["steps"]
+    return page, api
+
+
+def test_only_the_confirmer_where_the_power_sits_is_offered_to_approve(staff, household, clock):
+    case = _confirmable(staff, household, clock)
+    page, api = offered_steps(staff.reviewer, case)
+    assert 'data-step="approve"' not in page and 'data-step="refuse"' not in page
+    assert "approve" not in api and "refuse" not in api
+    page, api = offered_steps(staff.county, case)
+    assert 'data-step="approve"' in page and {"approve", "refuse"} <= set(api)
+    assert 'data-step="spot_check"' not in page  # 低保 has no spot check
+
+
+def test_a_delegated_township_confirms_through_its_reviewer(staff, household, clock):
+    clock.at("2026-03-02")
+    set_confirms_cases(staff.county, TOWNSHIP, confirms=True, reason="审核确认权下放")
+    case = _confirmable(staff, household, clock)
+    page, api = offered_steps(staff.reviewer, case)
+    assert 'data-step="approve"' in page and "approve" in api
+    page, api = offered_steps(staff.county, case)
+    assert 'data-step="approve"' not in page and "approve" not in api
+
+
+def test_who_investigated_is_not_offered_to_confirm(staff, household, clock):
+    clock.at("2026-03-02")
+    set_confirms_cases(staff.county, TOWNSHIP, confirms=True, reason="审核确认权下放")
+    case = open_case(staff, household)
+    services.accept(staff.handler, case.pk)
+    investigate(staff, case, "2026-03-02", investigator_ids=[staff.reviewer.pk, staff.village.pk])
+    services.request_check(staff.handler, case.pk)
+    services.record_check(staff.county, case.pk, result="consistent")
+    services.give_opinion(staff.handler, case.pk, recommends_approval=False, text="拟不予")
+    page, api = offered_steps(staff.reviewer, case)
+    assert 'data-step="approve"' not in page and "approve" not in api
+
+
+def test_a_confirmation_not_yet_possible_says_why(staff, household, clock):
+    clock.at("2026-03-02")
+    case = open_case(staff, household)
+    services.accept(staff.handler, case.pk)
+    investigate(staff, case, "2026-03-02")
+    services.request_check(staff.handler, case.pk)
+    services.record_check(staff.county, case.pk, result="consistent")
+    services.give_opinion(staff.handler, case.pk, recommends_approval=True, text="拟同意")
+    page = client_for(staff.county).get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-step="approve"' not in page
+    waiting = page.split('data-waiting="approve"')[1].split("</p>")[0]
+    assert "2026-03-08" in waiting  # the notice runs until then
+    detail = api_as(staff.county).get(f"/api/v1/cases/{case.pk}/").json()
+    assert "approve" not in detail["steps"]
+    assert any(
+        w["action"] == "approve" and "2026-03-08" in w["message_en"] for w in detail["waiting"]
+    )
+
+
+def test_decision_documents_appear_only_once_decided(staff, household, clock):
+    pytest.importorskip("doudi.cases.documents")
+    case = _confirmable(staff, household, clock)
+    handler = client_for(staff.handler)
+    page = handler.get(f"/cases/{case.pk}/").content.decode()
+    documents = page.split('data-testid="documents"')[1].split("</p>")[0]
+    assert "acceptance.pdf" in documents and "investigation.pdf" in documents
+    assert "approval.pdf" not in documents and "refusal.pdf" not in documents
+    services.refuse(staff.county, case.pk, reasons="不符合条件")
+    page = handler.get(f"/cases/{case.pk}/").content.decode()
+    documents = page.split('data-testid="documents"')[1].split("</p>")[0]
+    assert "refusal.pdf" in documents and "approval.pdf" not in documents
+
+
+def test_the_hukou_township_answers_on_its_page_and_the_case_is_confirmed(
+    staff, household, clock, make_user
+):
+    hukou = make_user(Role.TOWNSHIP_HANDLER, HUKOU_TOWNSHIP, "hukou_handler")
+    clock.at("2026-03-02")
+    case = open_case(staff, household, hukou_region_code="410821901001")
+    services.accept(staff.handler, case.pk)
+    investigate(staff, case, "2026-03-02")
+    services.request_check(staff.handler, case.pk)
+    services.record_check(staff.county, case.pk, result="consistent")
+    services.give_opinion(staff.handler, case.pk, recommends_approval=False, text="拟不予")
+    county = client_for(staff.county)
+    waiting = county.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-step="refuse"' not in waiting and 'data-waiting="refuse"' in waiting
+    answering = client_for(hukou)
+    assert answering.get(f"/cases/{case.pk}/").status_code == 404  # the case stays unseen
+    listed = answering.get("/cases/").content.decode()
+    assert 'href="/cases/hukou/"' in listed
+    requests = answering.get("/cases/hukou/").content.decode()
+    row = requests.split(f'data-case="{case.pk}"')[1]
+    assert case.file_number in row and "张三" in row and HEAD_ID not in requests
+    assert 'data-step="answer_hukou_check"' in row
+    assert (
+        'data-step="answer_hukou_check"'
+        not in client_for(staff.handler).get("/cases/hukou/").content.decode()
+    )
+    empty = answering.post(f"/cases/{case.pk}/answer_hukou_check/", {"answer": " "})
+    assert empty.status_code == 400 and 'data-field="answer"' in empty.content.decode()
+    answered = answering.post(
+        f"/cases/{case.pk}/answer_hukou_check/", {"answer": "户籍地核实：无房产、无车辆。"}
+    )
+    assert answered.status_code == 302 and answered.url == "/cases/hukou/"
+    assert f'data-case="{case.pk}"' not in answering.get("/cases/hukou/").content.decode()
+    page = county.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-step="refuse"' in page and "户籍地核实" in page
+    assert county.post(f"/cases/{case.pk}/refuse/", {"reasons": "不符合"}).status_code == 302
+    assert Case.objects.get().state == State.REFUSED
