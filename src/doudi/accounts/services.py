@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.models import User
 from doudi.accounts.roles import ROLE_LEVELS, Permission, Role
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.errors import DoudiError
 from doudi.identity.numbers import InvalidIdNumber
@@ -96,7 +97,7 @@ def create_user(
     user.save()
     record(
         actor=actor,
-        action="user.create",
+        action=AuditAction.USER_CREATE,
         object_type="user",
         object_id=user.username,
         region_code=user.region_id,
@@ -123,7 +124,7 @@ def bootstrap_admin(*, username: str, password: str, region_code: str, full_name
     user.save()
     record(
         actor=None,
-        action="user.bootstrap_admin",
+        action=AuditAction.USER_BOOTSTRAP_ADMIN,
         object_type="user",
         object_id=user.username,
         region_code=user.region_id,
@@ -155,7 +156,7 @@ def set_active(actor: User, username: str, *, active: bool, reason: str) -> User
     user.save(update_fields=["is_active"])
     record(
         actor=actor,
-        action="user.activate" if active else "user.deactivate",
+        action=AuditAction.USER_ACTIVATE if active else "user.deactivate",
         object_type="user",
         object_id=user.username,
         region_code=user.region_id,
@@ -177,7 +178,7 @@ def unlock(actor: User, username: str, *, reason: str) -> int:
     cleared = reset_failed_logins(username=user.username)
     record(
         actor=actor,
-        action="user.unlock",
+        action=AuditAction.USER_UNLOCK,
         object_type="user",
         object_id=user.username,
         region_code=user.region_id,

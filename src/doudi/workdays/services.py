@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.errors import DoudiError
 from doudi.workdays.models import CalendarDay
@@ -32,7 +33,7 @@ def set_day(
     )
     record(
         actor=actor,
-        action="workdays.set_day",
+        action=AuditAction.WORKDAYS_SET_DAY,
         object_type="calendar_day",
         object_id=day.isoformat(),
         region_code=actor.region_id,
