@@ -41,7 +41,7 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object"), max_length=64)
     action = models.CharField(_("action"), max_length=60)  # an audit.actions.AuditAction code
     # web, api, cli or system (audit.channels.Channel); empty for events written before it existed
-    channel = models.CharField(_("channel"), max_length=10, blank=True, default="")
+    channel = models.CharField(_("channel of the action"), max_length=10, blank=True, default="")
     before = models.JSONField(_("before"), null=True)
     after = models.JSONField(_("after"), null=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -74,6 +74,14 @@ class AuditEvent(models.Model):
     @property
     def channel_label(self) -> str:
         return channel_label(self.channel)
+
+    @property
+    def actor_role_label(self) -> str:
+        from doudi.accounts.roles import Role
+
+        if self.actor_role not in Role.values:  # the system, or a role since retired
+            return self.actor_role or "—"
+        return str(Role(self.actor_role).label)
 
 
 class AuditChainHead(models.Model):

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="auditevent",
             name="channel",
-            field=models.CharField(blank=True, default="", max_length=10, verbose_name="channel"),
+            field=models.CharField(blank=True, default="", max_length=10, verbose_name="channel of the action"),
         ),
         migrations.RunPython(install_triggers, remove_triggers),
     ]
