@@ -63,3 +63,16 @@ def test_the_api_names_joined_on_for_a_member_who_died(make_user):
     assert response.status_code == 400
     problems = response.json()["error"]["problems"]
     assert [p["field"] for p in problems] == ["members[2].joined_on"]
+
+
+def test_the_refusal_page_lists_every_problem_with_its_field(rf, admin_user):
+    from doudi.web.views import refusal
+
+    request = rf.post("/households/new/")
+    request.user = admin_user
+    try:
+        parse_household(_with_bad_second_member())
+    except ValidationFailed as error:
+        page = refusal(request, error).content.decode()
+    assert 'data-field="members[1].id_number"' in page
+    assert "<code>members[1].id_number</code>: " in page and "校验码" in page
