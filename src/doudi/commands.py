@@ -41,21 +41,29 @@ class DoudiCommand(BaseCommand):
         raise NotImplementedError
 
     @staticmethod
-    def add_actor_argument(parser, *, required: bool = False) -> None:
+    def add_actor_argument(parser) -> None:
+        # Optional for argparse: with $DOUDI_TOKEN set, the token's user is the one acting.
         parser.add_argument(
             "--user",
-            required=required,
             help=f"the member of staff acting; proved by ${TOKEN_VARIABLE} or a password prompt",
         )
 
-    def actor(self, username: str | None):
-        """The acting user, who must prove who they are (docs/decisions/0010-cli-credential.md):
-        a personal API token in $DOUDI_TOKEN, or the password typed at a terminal. None (the
-        system) only without --user and without a token, where the service allows it."""
+    def actor(self, username: str | None, *, required: bool = True):
+        """The acting user, who must prove who they are
+        (docs/decisions/0006-cli-credential-and-audit-channel.md): a personal API token in
+        $DOUDI_TOKEN, or the password typed at a terminal. Without --user and without a token:
+        None (the system) where ``required`` is False and the service allows it, else refused."""
         token = os.environ.get(TOKEN_VARIABLE, "").strip()
         if token:
             return _user_of_token(token, username)
         if username is None:
+            if required:
+                raise NotPermitted(
+                    gettext_lazy(
+                        "Say who is acting: --user NAME, proved by DOUDI_TOKEN or a password."
+                    ),
+                    field="--user",
+                )
             return None
         if not sys.stdin.isatty():
             raise NotPermitted(

@@ -117,3 +117,19 @@ def test_users_token_refuses_a_wrong_password(admin_user, monkeypatch):
     with pytest.raises(CommandError, match="Wrong user name or password"):
         call_command("users", "token", "--username", admin_user.username, "--password-stdin")
     assert not AuditEvent.objects.filter(action=AuditAction.AUTH_LOGIN).exists()
+
+
+def test_with_a_token_the_user_may_be_left_out(admin_user, locked, cli_as):
+    cli_as(admin_user)
+    call_command("users", "unlock", "locked", "--reason", "本人来电")
+    assert AuditEvent.objects.get(action=AuditAction.USER_UNLOCK).actor_username == (
+        admin_user.username
+    )
+
+
+def test_a_command_that_needs_someone_acting_refuses_nobody(places, monkeypatch):
+    monkeypatch.delenv("DOUDI_TOKEN", raising=False)
+    with pytest.raises(CommandError, match="--user"):
+        call_command("evaluate_all", "--month", "2022-03")
+    with pytest.raises(CommandError, match="--user"):
+        call_command("deadlines")

@@ -42,7 +42,7 @@ class Command(DoudiCommand):
             sub.add_argument("username")
             sub.add_argument("--reason", required=True)
         for sub in (create, actions.choices["deactivate"], actions.choices["unlock"]):
-            self.add_actor_argument(sub, required=True)
+            self.add_actor_argument(sub)
         token = actions.add_parser(
             "token", help="log in with your password and print a personal API token"
         )

@@ -20,7 +20,7 @@ class Command(DoudiCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         importing = actions.add_parser("import", help="a filled template (.xlsx)")
         importing.add_argument("file", type=Path)
-        self.add_actor_argument(importing, required=True)
+        self.add_actor_argument(importing)
         template = actions.add_parser("template", help="write the empty template (.xlsx)")
         template.add_argument("file", type=Path)
 
