@@ -132,3 +132,12 @@ def test_the_audit_pages_show_chinese_labels_and_the_api_code_and_label(admin_us
     body = api_as(admin_user).get(f"/api/v1/audit-events/{event.seq}/").json()
     assert body["action"] == "region.update" and body["action_label"] == label
     assert body["channel"] == "system"
+
+
+def test_the_template_filter_names_an_action_for_other_pages():
+    from django.template import Context, Template
+
+    page = Template("{% load audit_labels %}{{ code|action_label }}").render(
+        Context({"code": "household.create"})
+    )
+    assert page == str(AuditAction.HOUSEHOLD_CREATE.label)
