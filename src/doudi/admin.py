@@ -74,13 +74,18 @@ class AuditEventAdmin(ReadOnlyAdmin):
         "seq",
         "occurred_at",
         "actor_username",
-        "action",
+        "action_name",
+        "channel",
         "object_type",
         "object_id",
         "region_code",
     ]
-    list_filter = ["action", "object_type"]
+    list_filter = ["action", "channel", "object_type"]
     search_fields = ["object_id", "actor_username"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_name(self, event: AuditEvent) -> str:
+        return event.action_label
 
 
 @admin.register(AccessAttempt, site=admin_site)

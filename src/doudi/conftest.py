@@ -108,6 +108,20 @@ def api_client() -> APIClient:
     return APIClient()
 
 
+@pytest.fixture
+def cli_as(monkeypatch):
+    """Run the command line as a user: their personal API token in DOUDI_TOKEN, as a user would."""
+
+    def log_in(user: User) -> str:
+        from doudi.accounts.services import issue_token
+
+        token, _expiry = issue_token(user)
+        monkeypatch.setenv("DOUDI_TOKEN", token)
+        return token
+
+    return log_in
+
+
 def api_as(user: User) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)

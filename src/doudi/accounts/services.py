@@ -1,18 +1,22 @@
-"""Every change to staff accounts: one transaction, one audit event each."""
+"""Every change to staff accounts and their API tokens: one transaction, one audit event each."""
 
 from __future__ import annotations
+
+import datetime
 
 from axes.utils import reset as reset_failed_logins
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.models import User
 from doudi.accounts.roles import ROLE_LEVELS, Permission, Role
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
-from doudi.errors import DoudiError
+from doudi.errors import DoudiError, NotPermitted
 from doudi.identity.numbers import InvalidIdNumber
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
@@ -96,7 +100,7 @@ def create_user(
     user.save()
     record(
         actor=actor,
-        action="user.create",
+        action=AuditAction.USER_CREATE,
         object_type="user",
         object_id=user.username,
         region_code=user.region_id,
@@ -123,7 +127,7 @@ def bootstrap_admin(*, username: str, password: str, region_code: str, full_name
     user.save()
     record(
         actor=None,
-        action="user.bootstrap_admin",
+        action=AuditAction.USER_BOOTSTRAP_ADMIN,
         object_type="user",
         object_id=user.username,
         region_code=user.region_id,
@@ -155,7 +159,7 @@ def set_active(actor: User, username: str, *, active: bool, reason: str) -> User
     user.save(update_fields=["is_active"])
     record(
         actor=actor,
-        action="user.activate" if active else "user.deactivate",
+        action=AuditAction.USER_ACTIVATE if active else "user.deactivate",
         object_type="user",
         object_id=user.username,
         region_code=user.region_id,
@@ -177,7 +181,7 @@ def unlock(actor: User, username: str, *, reason: str) -> int:
     cleared = reset_failed_logins(username=user.username)
     record(
         actor=actor,
-        action="user.unlock",
+        action=AuditAction.USER_UNLOCK,
         object_type="user",
         object_id=user.username,
         region_code=user.region_id,
@@ -185,3 +189,52 @@ def unlock(actor: User, username: str, *, reason: str) -> int:
         reason=reason,
     )
     return cleared
+
+
+# ------------------------------------------------------------------------------- API tokens
+
+
+@transaction.atomic
+def issue_token(user: User) -> tuple[str, datetime.datetime | None]:
+    """A new personal API token for ``user``, who has just proved who they are (the API log-in,
+    ``doudi users token``). Returns the token, shown once and never stored in clear, and when
+    it lapses. The event keeps only the token's first characters, enough to tell tokens apart."""
+    instance, token = AuthToken.objects.create(user)
+    record(
+        actor=user,
+        action=AuditAction.AUTH_LOGIN,
+        object_type="user",
+        object_id=user.username,
+        region_code=user.region_id,
+        after={"token": instance.token_key, "expiry": instance.expiry},
+    )
+    return token, instance.expiry
+
+
+@transaction.atomic
+def revoke_token(user: User, token: AuthToken) -> None:
+    """End one token of ``user`` (the API log-out); the user's other tokens stay valid."""
+    if token.user_id != user.pk:
+        raise NotPermitted(_("This token belongs to another user."))
+    key = token.token_key
+    token.delete()
+    record(
+        actor=user,
+        action=AuditAction.AUTH_LOGOUT,
+        object_type="user",
+        object_id=user.username,
+        region_code=user.region_id,
+        before={"token": key},
+    )
+
+
+def user_for_token(token: str) -> User:
+    """The active user a personal API token belongs to (the command line's credential)."""
+    from knox.auth import TokenAuthentication
+    from rest_framework.exceptions import AuthenticationFailed
+
+    try:
+        user, _token = TokenAuthentication().authenticate_credentials(token.strip().encode())
+    except AuthenticationFailed:
+        raise DoudiError(_("The token is invalid or has expired."), field="DOUDI_TOKEN") from None
+    return user

@@ -7,10 +7,11 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
 from django.dispatch import receiver
 
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 
 
-def _record_account_event(user, action: str) -> None:
+def _record_account_event(user, action: AuditAction) -> None:
     with transaction.atomic():
         record(
             actor=user,
@@ -23,13 +24,13 @@ def _record_account_event(user, action: str) -> None:
 
 @receiver(user_logged_in)
 def on_logged_in(sender, request, user, **kwargs) -> None:
-    _record_account_event(user, "auth.login")
+    _record_account_event(user, AuditAction.AUTH_LOGIN)
 
 
 @receiver(user_logged_out)
 def on_logged_out(sender, request, user, **kwargs) -> None:
     if user is not None:
-        _record_account_event(user, "auth.logout")
+        _record_account_event(user, AuditAction.AUTH_LOGOUT)
 
 
 @receiver(user_locked_out)
@@ -40,4 +41,4 @@ def on_locked_out(sender, request, username, **kwargs) -> None:
 
     user = User.objects.filter(username=username).first()
     if user is not None:
-        _record_account_event(user, "auth.locked_out")
+        _record_account_event(user, AuditAction.AUTH_LOCKED_OUT)

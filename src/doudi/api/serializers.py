@@ -58,6 +58,13 @@ class UserCreateSerializer(serializers.Serializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    """``action`` is the code of the vocabulary (doudi.audit.actions), ``action_label`` its name
+    in the caller's language; ``channel`` is web, api, cli or system (empty for events written
+    before channels were recorded)."""
+
+    action_label = serializers.CharField(read_only=True)
+    channel_label = serializers.CharField(read_only=True)
+
     class Meta:
         model = AuditEvent
         fields = [
@@ -70,6 +77,9 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "object_type",
             "object_id",
             "action",
+            "action_label",
+            "channel",
+            "channel_label",
             "before",
             "after",
             "reason",

@@ -44,15 +44,16 @@ class LoginView(APIView):
             error = DoudiError(_("Wrong user name or password."))
             error.code = "invalid_credentials"
             return Response({"error": error.as_dict()}, status=status.HTTP_401_UNAUTHORIZED)
-        instance, token = AuthToken.objects.create(user)
-        return Response({"token": token, "expiry": instance.expiry})
+        token, expiry = account_services.issue_token(user)
+        return Response({"token": token, "expiry": expiry})
 
 
 class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
+        # A session-authenticated caller has no token to end; only a token log-in is undone here.
         if isinstance(request.auth, AuthToken):
-            request.auth.delete()
+            account_services.revoke_token(request.user, request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from doudi.audit.actions import action_label
+from doudi.audit.channels import channel_label
+
 GENESIS_HASH = "0" * 64
 
 
@@ -19,7 +22,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """One state change: who, when, where, what, before, after and why (审计日志).
+    """One state change: who, when, where, what, before, after, why, and by which door (审计日志).
 
     ``hash`` covers every other column and the previous event's hash, so editing, removing or
     reordering any event breaks the chain from that point on (``doudi audit verify``).
@@ -36,7 +39,9 @@ class AuditEvent(models.Model):
     region_code = models.CharField(_("place"), max_length=12, db_index=True)
     object_type = models.CharField(_("object type"), max_length=60)
     object_id = models.CharField(_("object"), max_length=64)
-    action = models.CharField(_("action"), max_length=60)
+    action = models.CharField(_("action"), max_length=60)  # an audit.actions.AuditAction code
+    # web, api, cli or system (audit.channels.Channel); empty for events written before it existed
+    channel = models.CharField(_("channel of the action"), max_length=10, blank=True, default="")
     before = models.JSONField(_("before"), null=True)
     after = models.JSONField(_("after"), null=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -61,6 +66,22 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events cannot be deleted")
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    @property
+    def channel_label(self) -> str:
+        return channel_label(self.channel)
+
+    @property
+    def actor_role_label(self) -> str:
+        from doudi.accounts.roles import Role
+
+        if self.actor_role not in Role.values:  # the system, or a role since retired
+            return self.actor_role or "—"
+        return str(Role(self.actor_role).label)
 
 
 class AuditChainHead(models.Model):

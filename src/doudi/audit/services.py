@@ -8,7 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from doudi.audit.actions import AuditAction, audit_action
 from doudi.audit.chain import as_json_value, event_hash
+from doudi.audit.channels import current_channel
 from doudi.audit.models import AuditChainHead, AuditEvent
 
 SYSTEM_ACTOR = "system"
@@ -17,7 +19,7 @@ SYSTEM_ACTOR = "system"
 def record(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction,
     object_type: str,
     object_id: str,
     region_code: str,
@@ -25,7 +27,12 @@ def record(
     after: Any = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append one event. ``actor`` is a user, or None for the system itself (demo load, jobs)."""
+    """Append one event. ``actor`` is a user, or None for the system itself (demo load, jobs).
+
+    ``action`` must be in the vocabulary (audit.actions); the channel is the door the current
+    request or command came through (audit.channels), set by the face, not by the service.
+    """
+    action = audit_action(action)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change it records")
     # The head row is the queue: one appender at a time reads and advances it.
@@ -40,7 +47,8 @@ def record(
         "region_code": region_code,
         "object_type": object_type,
         "object_id": str(object_id),
-        "action": action,
+        "action": action.value,
+        "channel": current_channel().value,
         "before": as_json_value(before),
         "after": as_json_value(after),
         "reason": reason,

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from doudi.audit import queries
+from doudi.audit.actions import AuditAction
 
 
 @login_required
@@ -23,6 +24,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         {
             "events": Paginator(events, 50).get_page(request.GET.get("page")),
             "action": action,
+            "actions": sorted(AuditAction.choices, key=lambda choice: str(choice[1])),
             "object_id": object_id,
         },
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.roles import Permission
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.benefits.models import Benefit
 from doudi.benefits.services import month_before
@@ -140,7 +141,7 @@ def apply_standard_change(actor: User, run_id: int, *, reason: str) -> StandardC
     )
     record(
         actor=actor,
-        action="benefits.standard_change",
+        action=AuditAction.BENEFITS_STANDARD_CHANGE,
         object_type="evaluation_run",
         object_id=str(run.pk),
         region_code=run.place_code,

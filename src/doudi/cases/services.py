@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from doudi.accounts.jurisdiction import covers, get_in_scope, require
 from doudi.accounts.models import User
 from doudi.accounts.roles import Permission, Role
+from doudi.audit.actions import audit_action
 from doudi.audit.services import record
 from doudi.benefits.services import apply_decision
 from doudi.cases import assessment
@@ -150,7 +151,7 @@ def _finish(
     )
     record(
         actor=actor,
-        action=f"case.{action}",
+        action=audit_action(f"case.{action}"),
         object_type="case",
         object_id=str(case.pk),
         region_code=case.region_id,

@@ -31,6 +31,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.config import environment_is_production
 from doudi.demo import population as pop
@@ -175,7 +176,7 @@ def load_population(
         writer.restore(progress)
         record(
             actor=None,
-            action="demo.generate",
+            action=AuditAction.DEMO_GENERATE,
             object_type="population",
             object_id=str(population.seed),
             region_code=JIAOZUO,

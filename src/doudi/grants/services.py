@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import covers, get_in_scope, require
 from doudi.accounts.roles import Permission
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.errors import DoudiError
 from doudi.grants.cohort import Share, cohort
@@ -87,7 +88,7 @@ def define(
     )
     record(
         actor=actor,
-        action="grant.define",
+        action=AuditAction.GRANT_DEFINE,
         object_type="grant",
         object_id=str(grant.pk),
         region_code=actor.region_id,
@@ -145,7 +146,7 @@ def approve(actor: User, grant_id: int) -> Grant:
     grant.save(update_fields=["state", "approved_by"])
     record(
         actor=actor,
-        action="grant.approve",
+        action=AuditAction.GRANT_APPROVE,
         object_type="grant",
         object_id=str(grant.pk),
         region_code=grant.region_id,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.roles import Permission
+from doudi.audit.actions import AuditAction, audit_action
 from doudi.audit.services import record
 from doudi.dates import month_text
 from doudi.errors import CellError, DoudiError, ValidationFailed
@@ -151,7 +152,7 @@ def _audit(
 ) -> None:
     record(
         actor=actor,
-        action=f"payroll.{step}",
+        action=audit_action(f"payroll.{step}"),
         object_type="payroll",
         object_id=str(payroll.pk),
         region_code=payroll.region_id,
@@ -374,7 +375,7 @@ def set_budget(
     )
     record(
         actor=actor,
-        action="payroll.set_budget",
+        action=AuditAction.PAYROLL_SET_BUDGET,
         object_type="budget",
         object_id=f"{programme}/{year}/{county_code}",
         region_code=county_code,

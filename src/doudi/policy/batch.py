@@ -20,6 +20,7 @@ from openfisca_core.errors import ParameterNotFoundError
 
 from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.policy.columns import RegistryColumns, read_registry
 from doudi.policy.engine.regional import missing_from
@@ -220,7 +221,7 @@ def evaluate_all(
                 total["monthly_fen"] += int(amount.sum())
         record(
             actor=actor,
-            action="policy.evaluate_all",
+            action=AuditAction.POLICY_EVALUATE_ALL,
             object_type="evaluation_run",
             object_id=str(run.pk),
             region_code=place_code,

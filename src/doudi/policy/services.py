@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.roles import Permission
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.errors import DoudiError
 from doudi.money import yuan_to_fen
@@ -84,7 +85,7 @@ def propose_value(
     )
     record(
         actor=actor,
-        action="policy.value_propose",
+        action=AuditAction.POLICY_VALUE_PROPOSE,
         object_type="regional_value",
         object_id=str(proposal.pk),
         region_code=region.code,
@@ -113,7 +114,11 @@ def _decide(actor: User, value_id: int, status: str, reason: str) -> RegionalVal
         raise DoudiError(
             _("A value for this parameter, place and date is already in force."), field="start"
         ) from None
-    action = "policy.value_adopt" if status == ValueStatus.ADOPTED else "policy.value_withdraw"
+    action = (
+        AuditAction.POLICY_VALUE_ADOPT
+        if status == ValueStatus.ADOPTED
+        else AuditAction.POLICY_VALUE_WITHDRAW
+    )
     record(
         actor=actor,
         action=action,

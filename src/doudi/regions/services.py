@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import covers, get_in_scope, require
 from doudi.accounts.roles import Permission, Role
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.errors import CellError, DoudiError, NotPermitted, ValidationFailed
 from doudi.regions.codes import CLASSIFIED_LEVELS, LEVELS, Level, common_ancestor
@@ -73,7 +74,7 @@ def import_regions(actor: User | None, data: bytes, source_name: str) -> ImportS
     summary = ImportSummary(len(created), len(changed), len(rows) - len(created) - len(changed))
     record(
         actor=actor,
-        action="regions.import",
+        action=AuditAction.REGIONS_IMPORT,
         object_type="region_list",
         object_id=hashlib.sha256(data).hexdigest()[:16],
         region_code=common_ancestor(row.code for row in rows),
@@ -142,7 +143,7 @@ def update_region(actor: User, code: str, *, name: str, classification: str, rea
     region.save(update_fields=["name", "classification"])
     record(
         actor=actor,
-        action="region.update",
+        action=AuditAction.REGION_UPDATE,
         object_type="region",
         object_id=region.code,
         region_code=region.code,
@@ -169,7 +170,7 @@ def set_confirms_cases(actor: User, code: str, *, confirms: bool, reason: str) -
     region.save(update_fields=["confirms_cases"])
     record(
         actor=actor,
-        action="region.confirms_cases",
+        action=AuditAction.REGION_CONFIRMS_CASES,
         object_type="region",
         object_id=region.code,
         region_code=region.code,

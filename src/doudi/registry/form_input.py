@@ -260,7 +260,7 @@ def parse_household(data: Any, *, today: datetime.date | None = None) -> Househo
     disaster_affected = reader.boolean("disaster_affected")
     if problems:
         raise ValidationFailed(
-            _("The household was not saved: %(count)d problems found."),
+            _("The household form was refused: %(count)d problems found."),
             problems=problems,
             count=len(problems),
         )
@@ -393,7 +393,11 @@ def _check_member_dates(r: _Reader, member: MemberInput, today: datetime.date) -
     if member.joined_on < born:
         r.fail("joined_on", _("cannot be before the birth date."))
     if member.left_on is not None:
-        if member.left_on < member.joined_on:
+        if r.data.get("joined_on") in (None, ""):
+            # Without its start the membership would begin today, after its own end: name the
+            # missing date rather than the end date the person did give.
+            r.fail("joined_on", _("is required when the membership has ended (death or leaving)."))
+        elif member.left_on < member.joined_on:
             r.fail("left_on", _("cannot be before the date the membership began."))
         if not member.leave_reason:
             r.fail("leave_reason", _("is required when the membership ends."))

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import covers, require
 from doudi.accounts.roles import Permission
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.errors import CellError, DoudiError, ValidationFailed
 from doudi.identity import protection
@@ -127,7 +128,7 @@ def _write(
             created = create_households(actor, inputs, regions, reason=filename)
             record(
                 actor=actor,
-                action="household.import",
+                action=AuditAction.HOUSEHOLD_IMPORT,
                 object_type="household_import",
                 object_id=hashlib.sha256(data).hexdigest()[:16],
                 region_code=common_ancestor(h.region_code for h in inputs),
@@ -238,7 +239,7 @@ def export_households(actor: User, wanted: HouseholdFilter) -> bytes:
     workbook = excel.export_workbook(households.iterator(chunk_size=EXPORT_CHUNK))
     record(
         actor=actor,
-        action="household.export",
+        action=AuditAction.HOUSEHOLD_EXPORT,
         object_type="household_list",
         object_id=hashlib.sha256(workbook).hexdigest()[:16],
         region_code=wanted.place.ljust(12, "0") if wanted.place else actor.region_id,

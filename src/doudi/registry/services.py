@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.roles import Permission
+from doudi.audit.actions import AuditAction, audit_action
 from doudi.audit.services import record
 from doudi.errors import DoudiError, ValidationFailed
 from doudi.identity import protection
@@ -278,7 +279,7 @@ def create_households(
             version=1,
             recorded_at=now,
             recorded_by=author,
-            action="household.create",
+            action=AuditAction.HOUSEHOLD_CREATE,
             form=stored_form(household),
         )
         for household in fresh
@@ -303,7 +304,7 @@ def create_household(
     (household,) = create_households(actor, [data], {region.code: region}, reason=reason)
     record(
         actor=actor,
-        action="household.create",
+        action=AuditAction.HOUSEHOLD_CREATE,
         object_type="household",
         object_id=str(household.pk),
         region_code=household.region_id,
@@ -332,7 +333,7 @@ def update_household(
     _commit_version(
         actor,
         household,
-        "household.update",
+        AuditAction.HOUSEHOLD_UPDATE,
         reason=reason,
         before=before,
         after={"address": household.address, "region": household.region_id},
@@ -389,7 +390,11 @@ def add_member(
         _refuse_active_elsewhere(member_input.id_number.value, None)
     member = Member.objects.create(household=household, **_member_fields(member_input))
     _commit_version(
-        actor, household, "household.member_add", reason=reason, after={"member": _summary(member)}
+        actor,
+        household,
+        AuditAction.HOUSEHOLD_MEMBER_ADD,
+        reason=reason,
+        after={"member": _summary(member)},
     )
     return member, warnings
 
@@ -416,7 +421,7 @@ def update_member(
     _commit_version(
         actor,
         member.household,
-        "household.member_update",
+        AuditAction.HOUSEHOLD_MEMBER_UPDATE,
         reason=reason,
         before=before,
         after={"member": _summary(member)},
@@ -457,7 +462,7 @@ def end_membership(
     _commit_version(
         actor,
         member.household,
-        f"household.member_{leave_reason}",
+        audit_action(f"household.member_{leave_reason}"),
         reason=reason,
         before=before,
         after={"member": _summary(member)},
@@ -485,7 +490,11 @@ def add_money_fact(
         household=household, **_fact_fields(kind, item, members)
     )
     _commit_version(
-        actor, household, f"household.{kind}_add", reason=reason, after={kind: _fact_summary(fact)}
+        actor,
+        household,
+        audit_action(f"household.{kind}_add"),
+        reason=reason,
+        after={kind: _fact_summary(fact)},
     )
     return fact
 
@@ -498,7 +507,11 @@ def remove_money_fact(actor: User, kind: str, fact_id: int, *, reason: str) -> N
     before = _fact_summary(fact)
     fact.delete()
     _commit_version(
-        actor, household, f"household.{kind}_remove", reason=reason, before={kind: before}
+        actor,
+        household,
+        audit_action(f"household.{kind}_remove"),
+        reason=reason,
+        before={kind: before},
     )
 
 
@@ -534,7 +547,7 @@ def add_attachment(
     _commit_version(
         actor,
         household,
-        "household.attachment_add",
+        AuditAction.HOUSEHOLD_ATTACHMENT_ADD,
         reason=description,
         after={
             "attachment": {
@@ -561,7 +574,7 @@ def reveal_id_number(actor: User, member_id: int, *, reason: str) -> str:
     reason = required_reason(reason)
     record(
         actor=actor,
-        action="household.reveal_id_number",
+        action=AuditAction.HOUSEHOLD_REVEAL_ID_NUMBER,
         object_type="household",
         object_id=str(member.household_id),
         region_code=member.household.region_id,

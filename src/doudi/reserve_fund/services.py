@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
+from doudi.audit.actions import audit_action
 from doudi.audit.services import record
 from doudi.errors import DoudiError
 from doudi.money import fen_to_yuan, whole_fen
@@ -97,7 +98,7 @@ def move(
     )
     record(
         actor=actor,
-        action=f"reserve_fund.{kind}",
+        action=audit_action(f"reserve_fund.{kind}"),
         object_type="reserve_fund",
         object_id=township.code,
         region_code=township.code,

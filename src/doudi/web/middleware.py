@@ -1,4 +1,4 @@
-"""Language choice and the conversion of refusals into pages."""
+"""Language choice, the audit channel of each request, and the conversion of refusals into pages."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from doudi.audit.channels import Channel, acting_through
 from doudi.errors import DoudiError
 from doudi.web.views import refusal
 
@@ -37,6 +38,19 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ChannelMiddleware:
+    """Marks every audit event recorded while serving a request with the door it came through:
+    ``api`` under /api/, ``web`` for the pages (log-in and log-out included)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        channel = Channel.API if request.path.startswith("/api/") else Channel.WEB
+        with acting_through(channel):
+            return self.get_response(request)
 
 
 class RefusalMiddleware:

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import NOT_FOUND
-from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
+from doudi.errors import CellError, DoudiError, NotPermitted, OutsideJurisdiction, ValidationFailed
 from doudi.regions.queries import home_region
 from doudi.web.home import counters_for
 
@@ -36,7 +36,21 @@ def refusal(request: HttpRequest, error: DoudiError, status: int | None = None) 
     status = status or error.http_status
     if request.path.startswith("/api/"):
         return JsonResponse({"error": error.as_dict()}, status=status)
-    return render(request, "web/refused.html", {"message": error.render()}, status=status)
+    problems = error.problems if isinstance(error, ValidationFailed) else []
+    context = {
+        "message": error.render(),
+        # The field path is the one the API gives (members[1].id_number); a cell's message
+        # already names its row and column.
+        "field": "" if isinstance(error, CellError) else error.field or "",
+        "problems": [
+            {
+                "field": "" if isinstance(p, CellError) else p.field or "",
+                "message": p.render(),
+            }
+            for p in problems
+        ],
+    }
+    return render(request, "web/refused.html", context, status=status)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.roles import Permission
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.cases import services as cases
 from doudi.cases.procedures import CaseKind, CaseProgramme, Channel
@@ -231,7 +232,7 @@ def record_intake(
     rows = [_route(actor, intake, position, need, common) for position, need in enumerate(checked)]
     record(
         actor=actor,
-        action="window.intake",
+        action=AuditAction.WINDOW_INTAKE,
         object_type="intake",
         object_id=str(intake.pk),
         region_code=intake.region_id,
@@ -331,7 +332,7 @@ def answer_referral(actor: User, need_id: int, *, answer: str, answered_on: date
     need.save(update_fields=["answer", "answered_on", "answered_by"])
     record(
         actor=actor,
-        action="window.referral_answered",
+        action=AuditAction.WINDOW_REFERRAL_ANSWERED,
         object_type="need",
         object_id=str(need.pk),
         region_code=need.intake.region_id,

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
+from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.text import required_reason
 from doudi.workdays.models import CalendarDay
@@ -30,7 +31,7 @@ def set_day(
     )
     record(
         actor=actor,
-        action="workdays.set_day",
+        action=AuditAction.WORKDAYS_SET_DAY,
         object_type="calendar_day",
         object_id=day.isoformat(),
         region_code=actor.region_id,

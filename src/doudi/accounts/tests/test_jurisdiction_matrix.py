@@ -13,6 +13,7 @@ from django.test import Client
 
 from doudi.accounts.models import User
 from doudi.accounts.roles import ROLE_PERMISSIONS, Permission, Role
+from doudi.audit.actions import AuditAction
 from doudi.audit.models import AuditEvent
 from doudi.audit.services import record
 from doudi.conftest import OUTSIDE_VILLAGE, PASSWORD, ROLE_PLACES, api_as
@@ -190,7 +191,7 @@ def test_audit_events_only_from_the_jurisdiction(world, role):
     with transaction.atomic():
         inside = record(
             actor=None,
-            action="test.inside",
+            action=AuditAction.REGION_UPDATE,
             object_type="thing",
             object_id="in",
             region_code=actor.region_id,
@@ -198,7 +199,7 @@ def test_audit_events_only_from_the_jurisdiction(world, role):
         outside = [
             record(
                 actor=None,
-                action="test.outside",
+                action=AuditAction.REGION_CONFIRMS_CASES,
                 object_type="thing",
                 object_id=code,
                 region_code=code,
@@ -216,7 +217,9 @@ def test_audit_events_only_from_the_jurisdiction(world, role):
         assert event.seq not in listed
         assert api.get(f"/api/v1/audit-events/{event.seq}/").status_code == 404
         assert web.get(f"/audit/{event.seq}/").status_code == 404
-    assert AuditEvent.objects.filter(action="test.outside").count() == len(outside)
+    assert AuditEvent.objects.filter(
+        action=AuditAction.REGION_CONFIRMS_CASES, object_type="thing"
+    ).count() == len(outside)
 
 
 def _household_at(region_code: str, first17: str) -> int:

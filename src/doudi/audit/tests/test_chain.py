@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from doudi.audit import triggers
+from doudi.audit.actions import AuditAction
 from doudi.audit.models import AppendOnlyError, AuditChainHead, AuditEvent
 from doudi.audit.services import record
 from doudi.audit.verification import verify_chain
@@ -22,7 +23,7 @@ def _append(count: int) -> list[AuditEvent]:
             events.append(
                 record(
                     actor=None,
-                    action="test.event",
+                    action=AuditAction.REGION_UPDATE,
                     object_type="thing",
                     object_id=str(n),
                     region_code="410821000000",
@@ -53,7 +54,13 @@ def test_events_link_to_their_predecessors_and_verify():
 @pytest.mark.django_db(transaction=True)
 def test_recording_outside_a_transaction_is_a_programming_error():
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        record(actor=None, action="x", object_type="x", object_id="1", region_code="41")
+        record(
+            actor=None,
+            action=AuditAction.REGION_UPDATE,
+            object_type="x",
+            object_id="1",
+            region_code="41",
+        )
 
 
 def test_the_application_cannot_change_or_delete_an_event():

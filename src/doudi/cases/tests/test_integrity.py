@@ -109,12 +109,13 @@ def test_an_investigator_from_elsewhere_is_refused(staff, household, clock, make
         investigate(staff, case, "2026-03-02", investigator_ids=[staff.handler.pk, stranger.pk])
 
 
-def test_the_deadlines_command_lists_overdue_cases(staff, household, clock):
+def test_the_deadlines_command_lists_overdue_cases(staff, household, clock, cli_as):
     clock.at("2026-03-02")
     case = open_case(staff, household)
     services.accept(staff.handler, case.pk)
     clock.at("2026-03-06")  # the investigation was due on the 5th
     out = io.StringIO()
+    cli_as(staff.handler)
     call_command("deadlines", "--user", staff.handler.username, stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0].endswith("1") and case.file_number in lines[1]  # under "overdue"

@@ -89,9 +89,11 @@ def test_only_county_and_city_staff_inside_their_place(make_user, households):
         batch.evaluate_all(make_user(Role.COUNTY_APPROVER), MARCH, place_code="410825000000")
 
 
-def test_the_command_runs_in_chunks_with_progress(make_user, households, monkeypatch, capsys):
+def test_the_command_runs_in_chunks_with_progress(
+    make_user, households, monkeypatch, capsys, cli_as
+):
     monkeypatch.setattr(batch, "CHUNK_HOUSEHOLDS", 2)
-    make_user(Role.COUNTY_APPROVER, username="county")
+    cli_as(make_user(Role.COUNTY_APPROVER, username="county"))
     call_command("evaluate_all", "--month", "2022-03", "--user", "county")
     run = EvaluationRun.objects.get()
     assert run.results == EvaluationResult.objects.filter(run=run).count() > 0

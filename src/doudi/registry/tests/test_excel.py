@@ -589,7 +589,8 @@ def test_the_export_holds_the_jurisdictions_households_with_masked_numbers_only(
 # -------------------------------------------------------------------- command line, pages
 
 
-def test_the_command_line_imports_or_exits_non_zero_naming_the_row(handler, tmp_path):
+def test_the_command_line_imports_or_exits_non_zero_naming_the_row(handler, tmp_path, cli_as):
+    cli_as(handler)
     bad = tmp_path / "bad.xlsx"
     row = member("A", "41082119800101001", "王五")
     bad.write_bytes(fill({"成员": [row, {**row, "户编号": "B", "身份证号": "410821198001010"}]}))

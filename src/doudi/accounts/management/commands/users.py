@@ -1,4 +1,9 @@
-"""doudi users bootstrap-admin | create | deactivate | unlock"""
+"""doudi users bootstrap-admin | create | deactivate | unlock | token
+
+``bootstrap-admin`` is the one account command that needs no credential: it creates the first
+account of an installation, so there is nobody yet to prove who they are, and it is refused as
+soon as a system administrator exists. Every other action authenticates the user it acts for
+(DoudiCommand.actor); ``token`` issues the personal API token the others can then use."""
 
 from __future__ import annotations
 
@@ -9,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts import services
 from doudi.accounts.roles import Role
-from doudi.commands import DoudiCommand
+from doudi.commands import DoudiCommand, user_of_password
 
 
 class Command(DoudiCommand):
-    help = "Users: create the first administrator, add accounts, deactivate, unlock."
+    help = "Users: create the first administrator, add accounts, deactivate, unlock, get a token."
 
     def add_arguments(self, parser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
@@ -37,7 +42,16 @@ class Command(DoudiCommand):
             sub.add_argument("username")
             sub.add_argument("--reason", required=True)
         for sub in (create, actions.choices["deactivate"], actions.choices["unlock"]):
-            sub.add_argument("--user", required=True, help="the administrator acting")
+            self.add_actor_argument(sub)
+        token = actions.add_parser(
+            "token", help="log in with your password and print a personal API token"
+        )
+        token.add_argument("--username", required=True)
+        token.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from standard input instead of a prompt",
+        )
 
     def run(self, *, action: str, **options) -> None:
         if action == "bootstrap-admin":
@@ -58,6 +72,14 @@ class Command(DoudiCommand):
                 reason=options["reason"],
             )
             self.say(_("Created account %(name)s."), name=user.username)
+        elif action == "token":
+            user = user_of_password(options["username"], self._password(options))
+            token, expiry = services.issue_token(user)
+            self.stdout.write(token)
+            self.stderr.write(
+                str(_("Valid until %(expiry)s while in use; export it as DOUDI_TOKEN."))
+                % {"expiry": expiry.isoformat(timespec="minutes") if expiry else "—"}
+            )
         elif action == "deactivate":
             services.set_active(
                 self.actor(options["user"]),

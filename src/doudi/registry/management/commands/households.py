@@ -20,9 +20,7 @@ class Command(DoudiCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         importing = actions.add_parser("import", help="a filled template (.xlsx)")
         importing.add_argument("file", type=Path)
-        importing.add_argument(
-            "--user", required=True, help="the user name of the member of staff importing"
-        )
+        self.add_actor_argument(importing)
         template = actions.add_parser("template", help="write the empty template (.xlsx)")
         template.add_argument("file", type=Path)
 

@@ -1,0 +1,131 @@
+"""The one vocabulary of audit actions: every event's ``action`` is one of these codes.
+
+The code (``case.accept``) is what is stored, hashed and sent over the API; the label is what a
+reader sees on the audit pages. ``audit.services.record`` refuses any other code, so an action
+cannot be named two ways, and a misspelt one fails the first test that reaches it.
+
+The codes are kept as they were before the vocabulary existed, so events already written (and
+their hashes) stay valid. The model field carries no ``choices``: adding an action is a change
+to this file only, not a migration.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    # Accounts and log-ins
+    AUTH_LOGIN = "auth.login", _("Logged in")
+    AUTH_LOGOUT = "auth.logout", _("Logged out")
+    AUTH_LOCKED_OUT = "auth.locked_out", _("Account locked after failed log-ins")
+    USER_BOOTSTRAP_ADMIN = "user.bootstrap_admin", _("First system administrator created")
+    USER_CREATE = "user.create", _("Account created")
+    USER_ACTIVATE = "user.activate", _("Account activated")
+    USER_DEACTIVATE = "user.deactivate", _("Account deactivated")
+    USER_UNLOCK = "user.unlock", _("Account unlocked")
+
+    # Places and the calendar
+    REGIONS_IMPORT = "regions.import", _("Division code list imported")
+    REGION_UPDATE = "region.update", _("Place changed")
+    REGION_CONFIRMS_CASES = "region.confirms_cases", _("Confirmation delegated to the township")
+    WORKDAYS_SET_DAY = "workdays.set_day", _("Working-day calendar changed")
+
+    # The household registry
+    HOUSEHOLD_CREATE = "household.create", _("Household registered")
+    HOUSEHOLD_UPDATE = "household.update", _("Household changed")
+    HOUSEHOLD_IMPORT = "household.import", _("Households imported")
+    HOUSEHOLD_EXPORT = "household.export", _("Households exported")
+    HOUSEHOLD_REVEAL_ID_NUMBER = "household.reveal_id_number", _("Full ID number viewed")
+    HOUSEHOLD_MEMBER_ADD = "household.member_add", _("Member added")
+    HOUSEHOLD_MEMBER_UPDATE = "household.member_update", _("Member changed")
+    HOUSEHOLD_MEMBER_DEATH = "household.member_death", _("Member left: death")
+    HOUSEHOLD_MEMBER_MOVED_OUT = "household.member_moved_out", _("Member left: moved out")
+    HOUSEHOLD_MEMBER_SPLIT = "household.member_split", _("Member left: household split")
+    HOUSEHOLD_MEMBER_MARRIED_OUT = "household.member_married_out", _("Member left: married out")
+    HOUSEHOLD_MEMBER_CORRECTION = (
+        "household.member_correction",
+        _("Member removed: entered by mistake"),
+    )
+    HOUSEHOLD_INCOME_ADD = "household.income_add", _("Income recorded")
+    HOUSEHOLD_INCOME_REMOVE = "household.income_remove", _("Income removed")
+    HOUSEHOLD_EXPENSE_ADD = "household.expense_add", _("Rigid spending recorded")
+    HOUSEHOLD_EXPENSE_REMOVE = "household.expense_remove", _("Rigid spending removed")
+    HOUSEHOLD_ASSET_ADD = "household.asset_add", _("Asset recorded")
+    HOUSEHOLD_ASSET_REMOVE = "household.asset_remove", _("Asset removed")
+    HOUSEHOLD_ATTACHMENT_ADD = "household.attachment_add", _("Document attached")
+
+    # Rules and standards
+    POLICY_EVALUATE_ALL = "policy.evaluate_all", _("Whole-place evaluation run")
+    POLICY_VALUE_PROPOSE = "policy.value_propose", _("Regional standard proposed")
+    POLICY_VALUE_ADOPT = "policy.value_adopt", _("Regional standard adopted")
+    POLICY_VALUE_WITHDRAW = "policy.value_withdraw", _("Regional standard withdrawn")
+
+    # Case handling: one per step of the procedures (cases.procedures.Action)
+    CASE_SUBMIT = "case.submit", _("Case: application submitted")
+    CASE_FLAG_RELATIVE = "case.flag_relative", _("Case: registered as a relative of staff")
+    CASE_LIST_MISSING = "case.list_missing", _("Case: missing materials listed")
+    CASE_RECEIVE_MATERIALS = "case.receive_materials", _("Case: materials received")
+    CASE_ACCEPT = "case.accept", _("Case: accepted")
+    CASE_INVESTIGATE = "case.investigate", _("Case: investigation recorded")
+    CASE_REQUEST_CHECK = "case.request_check", _("Case: data check requested")
+    CASE_RECORD_CHECK = "case.record_check", _("Case: data-check result recorded")
+    CASE_GIVE_OPINION = "case.give_opinion", _("Case: township opinion given")
+    CASE_OBJECT = "case.object", _("Case: objection recorded")
+    CASE_REINVESTIGATE = "case.reinvestigate", _("Case: re-investigation recorded")
+    CASE_APPRAISE = "case.appraise", _("Case: democratic appraisal recorded")
+    CASE_SPOT_CHECK = "case.spot_check", _("Case: county spot check recorded")
+    CASE_EXTEND = "case.extend", _("Case: time limit extended")
+    CASE_PAY_FIRST = "case.pay_first", _("Case: paid first from the reserve fund")
+    CASE_COMPLETE_PAPERS = "case.complete_papers", _("Case: papers completed")
+    CASE_APPROVE = "case.approve", _("Case: approved")
+    CASE_REFUSE = "case.refuse", _("Case: refused")
+    CASE_NOTIFY = "case.notify", _("Case: household told of the decision")
+    CASE_WITHDRAW = "case.withdraw", _("Case: withdrawn")
+    CASE_ANSWER_HUKOU_CHECK = "case.answer_hukou_check", _("Case: hukou place answered")
+
+    # The one window
+    WINDOW_INTAKE = "window.intake", _("One window: request received")
+    WINDOW_REFERRAL_ANSWERED = "window.referral_answered", _("One window: referral answered")
+
+    # Benefits, payrolls, grants, the reserve fund
+    BENEFITS_STANDARD_CHANGE = "benefits.standard_change", _("Standard change applied")
+    PAYROLL_GENERATE = "payroll.generate", _("Payroll generated")
+    PAYROLL_SUBMIT = "payroll.submit", _("Payroll submitted")
+    PAYROLL_APPROVE = "payroll.approve", _("Payroll approved")
+    PAYROLL_SEND = "payroll.send", _("Bank file sent")
+    PAYROLL_RESEND = "payroll.resend", _("Bank file sent again")
+    PAYROLL_RECONCILE = "payroll.reconcile", _("Bank result reconciled")
+    PAYROLL_SET_BUDGET = "payroll.set_budget", _("Budget set")
+    GRANT_DEFINE = "grant.define", _("One-off grant defined")
+    GRANT_APPROVE = "grant.approve", _("One-off grant approved")
+    RESERVE_FUND_ALLOCATION = "reserve_fund.allocation", _("Reserve fund: allocation")
+    RESERVE_FUND_PAYMENT = "reserve_fund.payment", _("Reserve fund: emergency payment")
+    RESERVE_FUND_REPLENISHMENT = "reserve_fund.replenishment", _("Reserve fund: replenished")
+    RESERVE_FUND_RETURN = "reserve_fund.return", _("Reserve fund: returned to the county")
+
+    # Demo data
+    DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
+
+
+class UnknownAuditAction(ValueError):
+    """A programming error: an action outside the vocabulary. Never shown to a user."""
+
+
+def audit_action(code: str) -> AuditAction:
+    """The vocabulary entry for ``code``; raises UnknownAuditAction for any other string."""
+    try:
+        return AuditAction(code)
+    except ValueError:
+        raise UnknownAuditAction(
+            f"“{code}” is not an audit action; add it to doudi.audit.actions.AuditAction"
+        ) from None
+
+
+def action_label(code: str) -> str:
+    """What a reader sees for a stored code; an unknown one (never written by this code) as is."""
+    try:
+        return str(AuditAction(code).label)
+    except ValueError:
+        return code

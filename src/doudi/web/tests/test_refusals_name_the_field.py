@@ -1,0 +1,78 @@
+"""Every face names the field of a refusal: the API's ``field``, the command line's
+``members[1].id_number: …`` in Chinese then English, the page's message next to its input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from doudi.accounts.roles import Role
+from doudi.conftest import api_as, household_form, member_form, with_wrong_check_digit
+from doudi.errors import ValidationFailed
+from doudi.registry.form_input import parse_household
+
+pytestmark = pytest.mark.django_db
+
+
+def _with_bad_second_member() -> dict:
+    form = household_form()
+    form["members"][1]["id_number"] = with_wrong_check_digit(form["members"][1]["id_number"])
+    return form
+
+
+def _with_a_dead_member_without_joined_on() -> dict:
+    dead = member_form("41082119450303003", "张老", relation="parent", death_date="2025-03-01")
+    del dead["joined_on"]
+    return household_form(members=[*household_form()["members"], dead])
+
+
+def test_the_command_line_names_each_problems_field_in_both_languages(tmp_path, places):
+    path = tmp_path / "household.json"
+    path.write_text(json.dumps(_with_bad_second_member(), ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("evaluate", str(path), "--month", "2022-03")
+    chinese, english = str(refused.value).split("\n\n")
+    assert "  members[1].id_number: " in chinese and "校验码" in chinese
+    assert "  members[1].id_number: " in english and "check digit" in english
+    # Evaluating saves nothing, so the refusal must not speak of saving.
+    assert "sav" not in english and "保存" not in chinese
+
+
+def test_the_command_line_names_the_field_of_a_single_refusal(tmp_path, places):
+    path = tmp_path / "household.json"
+    path.write_text(json.dumps(household_form(), ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("evaluate", str(path), "--month", "March")
+    assert str(refused.value).startswith("month: ")
+
+
+def test_a_member_who_died_without_joined_on_is_refused_naming_joined_on():
+    with pytest.raises(ValidationFailed) as refused:
+        parse_household(_with_a_dead_member_without_joined_on())
+    assert [p.field for p in refused.value.problems] == ["members[2].joined_on"]
+
+
+def test_the_api_names_joined_on_for_a_member_who_died(make_user):
+    handler = make_user(Role.TOWNSHIP_HANDLER)
+    response = api_as(handler).post(
+        "/api/v1/households/", _with_a_dead_member_without_joined_on(), format="json"
+    )
+    assert response.status_code == 400
+    problems = response.json()["error"]["problems"]
+    assert [p["field"] for p in problems] == ["members[2].joined_on"]
+
+
+def test_the_refusal_page_lists_every_problem_with_its_field(rf, admin_user):
+    from doudi.web.views import refusal
+
+    request = rf.post("/households/new/")
+    request.user = admin_user
+    try:
+        parse_household(_with_bad_second_member())
+    except ValidationFailed as error:
+        page = refusal(request, error).content.decode()
+    assert 'data-field="members[1].id_number"' in page
+    assert "<code>members[1].id_number</code>: " in page and "校验码" in page
