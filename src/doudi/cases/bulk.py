@@ -448,14 +448,14 @@ def _apply(actor: User, change: StandardChange, reason: str) -> None:
             items,
             params,
         )
-        decision_of = f"""(SELECT d.id FROM {Decision._meta.db_table} d
-            JOIN {StandardChangeItem._meta.db_table} i ON d.case_id = i.case_id
-            WHERE i.change_id = %(change)s AND i.benefit_id = {Benefit._meta.db_table}.id)"""
+        # UPDATE … FROM joins once, whatever the planner believes of the new items' numbers
+        # (statistics are not fresh inside the transaction that wrote them).
+        benefits = Benefit._meta.db_table
         cursor.execute(
-            f"""UPDATE {Benefit._meta.db_table}
-            SET end_month = %(ended)s, ended_by_id = {decision_of}
-            WHERE id IN (SELECT benefit_id FROM {StandardChangeItem._meta.db_table}
-                         WHERE change_id = %(change)s)""",
+            f"""UPDATE {benefits} SET end_month = %(ended)s, ended_by_id = d.id
+            FROM {StandardChangeItem._meta.db_table} i, {Decision._meta.db_table} d
+            WHERE i.change_id = %(change)s AND i.benefit_id = {benefits}.id
+              AND d.case_id = i.case_id""",
             params,
         )
         _insert_select(
@@ -487,12 +487,12 @@ def _link_cases(cursor, params: dict[str, Any]) -> None:
         Benefit._meta.db_table,
     )
     cursor.execute(
-        f"""UPDATE {items} SET case_id = (
-            SELECT c.id FROM {cases} c JOIN {benefits} b ON b.household_id = c.household_id
-            WHERE b.id = {items}.benefit_id AND c.programme = b.programme
-              AND c.member_id IS NULL AND c.channel = %(channel)s
-              AND c.submitted_by_id = %(actor)s AND c.created_at = %(stamp)s)
-        WHERE change_id = %(change)s""",
+        f"""UPDATE {items} SET case_id = c.id
+        FROM {benefits} b, {cases} c
+        WHERE {items}.change_id = %(change)s AND b.id = {items}.benefit_id
+          AND c.household_id = b.household_id AND c.programme = b.programme
+          AND c.member_id IS NULL AND c.channel = %(channel)s
+          AND c.submitted_by_id = %(actor)s AND c.created_at = %(stamp)s""",
         params,
     )
     cursor.execute(
