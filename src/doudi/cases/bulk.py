@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -79,26 +79,31 @@ STANDARD_CHANGE_PATH = walk(STANDARD_CHANGE)
 # --- reading ---------------------------------------------------------------------------------
 
 
-def raised_benefits(run: EvaluationRun) -> models.QuerySet[Benefit]:
-    """Household 低保 benefits in force in the run's month that the run pays more."""
-    new_amount = EvaluationResult.objects.filter(
-        run=run,
-        household_id=OuterRef("household_id"),
-        member_id__isnull=True,
-        programme=CaseProgramme.MINIMUM_LIVING,
-    ).values("amount_fen")[:1]
-    return (
-        Benefit.objects.filter(
-            programme__in=STANDARD_CHANGE.programmes,
-            member__isnull=True,
-            region__code__startswith=prefix_of(run.place_code),
-            start_month__lte=run.month,
-            ended_by__isnull=True,
-        )
-        .filter(Q(end_month__isnull=True) | Q(end_month__gte=run.month))
-        .annotate(new_amount_fen=Subquery(new_amount))
-        .filter(new_amount_fen__gt=F("monthly_amount_fen"))
-    )
+# Household 低保 benefits in force in the run's month that the run pays more: (id, region_id,
+# monthly_amount_fen, new_amount_fen). A join, not a subquery per benefit: the run's results were
+# written moments ago, and with statistics that do not know them yet PostgreSQL would read all of
+# the run's results once for every benefit (minutes at 100,000).
+RAISED = f"""
+SELECT b.id, b.region_id, b.monthly_amount_fen, r.amount_fen AS new_amount_fen
+FROM {Benefit._meta.db_table} b
+JOIN {EvaluationResult._meta.db_table} r
+  ON r.household_id = b.household_id AND r.run_id = %(run)s
+ AND r.member_id IS NULL AND r.programme = b.programme
+WHERE b.programme = %(programme)s AND b.member_id IS NULL AND b.region_id LIKE %(prefix)s
+  AND b.start_month <= %(month)s AND b.ended_by_id IS NULL
+  AND (b.end_month IS NULL OR b.end_month >= %(month)s)
+  AND r.amount_fen > b.monthly_amount_fen
+"""
+
+
+def _raised_params(change: StandardChange) -> dict[str, Any]:
+    return {
+        "run": change.run_id,
+        "programme": change.programme,
+        "prefix": f"{prefix_of(change.place_code)}%",
+        "month": change.month,
+        "change": change.pk,
+    }
 
 
 @dataclass(frozen=True)
@@ -235,15 +240,13 @@ def propose_standard_change(actor: User, run_id: int, *, reason: str) -> Standar
         monthly_increase_fen=0,
         proposed_by=actor,
     )
-    raised = raised_benefits(run).values("id", "region_id", "monthly_amount_fen", "new_amount_fen")
-    sql, params = raised.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO {StandardChangeItem._meta.db_table}
                 (change_id, benefit_id, region_code, before_fen, after_fen)
-            SELECT %s, q.id, q.region_id, q.monthly_amount_fen, q.new_amount_fen
-            FROM ({sql}) q""",
-            (change.pk, *params),
+            SELECT %(change)s, q.id, q.region_id, q.monthly_amount_fen, q.new_amount_fen
+            FROM ({RAISED}) q""",
+            _raised_params(change),
         )
     totals = change.items.aggregate(
         count=Count("id"), before=Sum("before_fen"), after=Sum("after_fen")
@@ -342,21 +345,31 @@ def _lock_benefits(change: StandardChange) -> None:
 
 
 def _refuse_stale(change: StandardChange) -> None:
-    now = raised_benefits(change.run)
-    same = now.filter(
-        pk=OuterRef("benefit_id"),
-        monthly_amount_fen=OuterRef("before_fen"),
-        new_amount_fen=OuterRef("after_fen"),
-    )
-    gone = change.items.exclude(Exists(same)).count()
-    changed_since = change.items.filter(
-        Exists(
-            Household.objects.filter(
-                pk=OuterRef("benefit__household_id"), updated_at__gt=change.run.started_at
-            )
+    """The items equal what the run raises now (same benefits, same amounts: as the benefit is
+    unique in both, equal counts and as many matches are equal sets), and no household's
+    record changed after the run began reading the registry."""
+    items = StandardChangeItem._meta.db_table
+    params = {**_raised_params(change), "started": change.run.started_at}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({RAISED}) q", params)
+        (current,) = cursor.fetchone()
+        cursor.execute(
+            f"""SELECT COUNT(*) FROM {items} i
+            JOIN ({RAISED}) q ON q.id = i.benefit_id AND q.monthly_amount_fen = i.before_fen
+             AND q.new_amount_fen = i.after_fen
+            WHERE i.change_id = %(change)s""",
+            params,
         )
-    ).count()
-    current = now.count()
+        (matching,) = cursor.fetchone()
+        cursor.execute(
+            f"""SELECT COUNT(*) FROM {items} i
+            JOIN {Benefit._meta.db_table} b ON b.id = i.benefit_id
+            JOIN {Household._meta.db_table} h ON h.id = b.household_id
+            WHERE i.change_id = %(change)s AND h.updated_at > %(started)s""",
+            {**params, "started": _db_datetime(change.run.started_at)},
+        )
+        (changed_since,) = cursor.fetchone()
+    gone = change.households - matching
     if gone or changed_since or current != change.households:
         raise DoudiError(
             _(
