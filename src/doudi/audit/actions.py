@@ -90,7 +90,14 @@ class AuditAction(models.TextChoices):
     WINDOW_REFERRAL_ANSWERED = "window.referral_answered", _("One window: referral answered")
 
     # Benefits, payrolls, grants, the reserve fund
+    # Kept to label the events of databases that applied a standard change before it became a
+    # bulk action of the cases app.
     BENEFITS_STANDARD_CHANGE = "benefits.standard_change", _("Standard change applied")
+    STANDARD_CHANGE_PROPOSE = "standard_change.propose", _("Standard change proposed")
+    STANDARD_CHANGE_APPROVE = (
+        "standard_change.approve",
+        _("Standard change approved and applied to every household it raises"),
+    )
     PAYROLL_GENERATE = "payroll.generate", _("Payroll generated")
     PAYROLL_SUBMIT = "payroll.submit", _("Payroll submitted")
     PAYROLL_APPROVE = "payroll.approve", _("Payroll approved")

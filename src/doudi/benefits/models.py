@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -80,3 +81,73 @@ class Benefit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} {self.household_id} {self.monthly_amount_fen}"
+
+
+class StandardChangeState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed, awaiting approval")
+    APPLIED = "applied", _("Approved and applied")
+
+
+class StandardChange(models.Model):
+    """A standard change (提标) proposed from a whole-population evaluation run, with its preview
+    (the items: every benefit the run raises, from what to what), approved at most once and
+    then applied to exactly that preview (``cases/bulk.py``)."""
+
+    run = models.ForeignKey(
+        "policy.EvaluationRun",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("evaluation run"),
+    )
+    programme = models.CharField(_("programme"), max_length=24, choices=CaseProgramme.choices)
+    month = models.DateField(_("from month"))
+    place_code = models.CharField(_("place"), max_length=12, db_index=True)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=StandardChangeState.choices,
+        default=StandardChangeState.PROPOSED,
+    )
+    reason = models.TextField(_("reason"))
+    households = models.PositiveIntegerField(_("households"))
+    monthly_increase_fen = models.BigIntegerField(_("monthly increase (fen)"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    approval_reason = models.TextField(_("reason for approval"), blank=True)
+
+    class Meta:
+        verbose_name = _("standard change")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.place_code} {self.month:%Y-%m} {self.state}"
+
+
+class StandardChangeItem(models.Model):
+    """One benefit a standard change raises: the preview line, and once applied, its case."""
+
+    change = models.ForeignKey(StandardChange, on_delete=models.PROTECT, related_name="items")
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="+")
+    # The benefit's village, copied so that a county sees its own part of the preview.
+    region_code = models.CharField(_("place"), max_length=12)
+    before_fen = models.BigIntegerField(_("monthly amount now (fen)"))
+    after_fen = models.BigIntegerField(_("new monthly amount (fen)"))
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["change_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "benefit"], name="one_item_per_benefit"),
+        ]
+        indexes = [models.Index(fields=["change", "region_code"], name="change_item_place")]
+
+    def __str__(self) -> str:
+        return f"{self.change_id} {self.benefit_id} {self.before_fen}→{self.after_fen}"

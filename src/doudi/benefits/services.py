@@ -10,13 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from doudi.benefits.models import Benefit
 from doudi.cases.models import Case, Decision, Outcome
 from doudi.cases.procedures import TEMPORARY, CaseKind
+from doudi.dates import month_before
 from doudi.errors import DoudiError
 from doudi.registry.choices import Relation
 from doudi.registry.models import Member
-
-
-def month_before(month: datetime.date) -> datetime.date:
-    return (month - datetime.timedelta(days=1)).replace(day=1)
 
 
 def current_benefit(case: Case) -> Benefit | None:

@@ -90,6 +90,7 @@ class Action(models.TextChoices):
     NOTIFY = "notify", _("Record that the household was told")
     WITHDRAW = "withdraw", _("Withdraw")
     ANSWER_HUKOU_CHECK = "answer_hukou_check", _("Answer as the hukou place (协助核实)")
+    BULK_APPROVE = "bulk_approve", _("Approve with a standard change (提标)")
 
 
 # From which states each action may be taken, and where it leads (None: the state stays).
@@ -116,9 +117,12 @@ EDGES: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.NOTIFY: (frozenset({State.APPROVED, State.REFUSED}), None),
     Action.WITHDRAW: (OPEN_STATES, State.WITHDRAWN),
     Action.ANSWER_HUKOU_CHECK: (OPEN_STATES, None),
+    Action.BULK_APPROVE: (frozenset({State.SUBMITTED}), State.APPROVED),
 }
 # Taken by another township (the hukou place), not by the one handling the case.
 OTHER_PLACE_ACTIONS = frozenset({Action.ANSWER_HUKOU_CHECK})
+# Taken only by a bulk procedure (below) over many cases at once, never on one case's page.
+BULK_ACTIONS = frozenset({Action.BULK_APPROVE})
 
 
 # The time limits a procedure may have. Their numbers are dated parameters of the rules
@@ -164,7 +168,7 @@ class Procedure:
 
     def actions(self) -> frozenset[Action]:
         """The steps the handling township and its county take in this procedure."""
-        left_out = set(OTHER_PLACE_ACTIONS)
+        left_out = set(OTHER_PLACE_ACTIONS | BULK_ACTIONS)
         if not self.data_check:
             left_out |= {Action.REQUEST_CHECK, Action.RECORD_CHECK}
         if not self.public_notice:
@@ -228,6 +232,31 @@ PROCEDURES: dict[CaseProgramme, Procedure] = {
         extendable=True,
     ),
 }
+
+
+@dataclass(frozen=True)
+class BulkProcedure:
+    """A change civil affairs itself makes for many households at once: each household gets a
+    case of ``kind`` opened through ``channel``, taken through ``steps`` in order (each an edge
+    of EDGES), with its decision — one audit event for the whole batch (``cases/bulk.py``)."""
+
+    programmes: frozenset[CaseProgramme]
+    kind: CaseKind
+    channel: Channel
+    steps: tuple[Action, ...]
+
+
+# 提标: when the standard is raised, every recipient whose amount the new standard raises gets a
+# change decision from the standard's first month. Civil affairs opens the change itself (it is
+# no household's application) and the city that set the standard approves it for all at once,
+# after seeing the preview: there is no investigation or notice, as nothing about the household
+# is newly found (DOMAIN.md: a standard change recomputes every affected benefit).
+STANDARD_CHANGE = BulkProcedure(
+    programmes=frozenset({CaseProgramme.MINIMUM_LIVING}),
+    kind=CaseKind.CHANGE,
+    channel=Channel.BUREAU,
+    steps=(Action.SUBMIT, Action.BULK_APPROVE),
+)
 
 # Termination of 特困 is noticed like an approval; other changes and stops are not.
 NOTICED_TERMINATIONS = frozenset({CaseProgramme.EXTREME_HARDSHIP})

@@ -44,6 +44,7 @@ from doudi.cases.models import (
 )
 from doudi.cases.procedures import (
     EDGES,
+    ENGINE_PROGRAMME,
     NOTICED_TERMINATIONS,
     OPEN_STATES,
     TEMPORARY,
@@ -53,8 +54,9 @@ from doudi.cases.procedures import (
     Channel,
     State,
 )
+from doudi.dates import next_month
 from doudi.errors import DoudiError
-from doudi.money import fen_to_yuan
+from doudi.money import fen_to_yuan, yuan_to_fen
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
 from doudi.registry.models import Household
@@ -903,10 +905,6 @@ def spot_check(actor: User, case_id: int, *, agrees: bool, findings: str) -> Cas
     return _finish(actor, case, Action.SPOT_CHECK, details={"agrees": agrees})
 
 
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
 @transaction.atomic
 def approve(
     actor: User,
@@ -923,7 +921,7 @@ def approve(
     _check_confirmer(actor, case)
     reasons = _text(reasons, "reasons", _("Write the reasons for the decision."))
     today = _today()
-    found = assessment.assess(actor, case, _next_month(today), today)
+    found = assessment.assess(actor, case, next_month(today), today)
     decision = Decision(
         case=case,
         outcome=Outcome.APPROVED,
@@ -948,12 +946,102 @@ def approve(
         decision.total_amount_fen = _temporary_total(case, found, amount_fen)
     else:
         decision.monthly_amount_fen = found.monthly_amount_fen
-        decision.start_month = _next_month(today)
+        decision.start_month = next_month(today)
+    follow_up = None
+    if case.kind == CaseKind.TERMINATION and case.programme in FOLLOW_UP_AFTER:
+        follow_up = _follow_up(actor, case, found)
+        decision.reasons = f"{reasons}\n{_follow_up_sentence(case, follow_up)}"
+        decision.engine_result = {**found.result, "follow_up": _follow_up_record(follow_up)}
     decision.save()
     if decision.total_amount_fen:
         _save_stages(decision, stages or [(today, decision.total_amount_fen)])
     benefit = apply_decision(decision)
-    return _close(actor, case, Action.APPROVE, decision, benefit=benefit.pk if benefit else None)
+    more: dict[str, Any] = {"benefit": benefit.pk if benefit else None}
+    if case.kind == CaseKind.TERMINATION and case.programme in FOLLOW_UP_AFTER:
+        more["follow_up"] = _follow_up_record(follow_up)
+    return _close(actor, case, Action.APPROVE, decision, **more)
+
+
+# 特困人员认定办法 (民政部, 民发〔2021〕43号, 2021-04-26): one whose 特困 support ends and who
+# meets the 低保 or temporary-assistance conditions is brought into it at once. The case opened
+# is an application found by civil affairs itself (主动发现), in the order tried here.
+FOLLOW_UP_AFTER = frozenset({CaseProgramme.EXTREME_HARDSHIP})
+FOLLOW_UP_PROGRAMMES = (CaseProgramme.MINIMUM_LIVING, CaseProgramme.TEMPORARY_EXPENDITURE)
+
+
+def _engine_answer(result: dict[str, Any], programme: CaseProgramme) -> dict[str, Any] | None:
+    wanted = ENGINE_PROGRAMME[programme]
+    return next((p for p in result.get("programmes", []) if p["programme"] == wanted), None)
+
+
+def _follow_up(actor: User, case: Case, found: assessment.Assessment) -> Case | None:
+    """Open the application the engine finds the household eligible for, unless it already
+    receives that programme or has a case for it open. Written inside the termination's own
+    transaction and recorded by its audit event."""
+    household = case.household
+    for programme in FOLLOW_UP_PROGRAMMES:
+        answer = _engine_answer(found.result, programme)
+        if answer is None or not answer.get("eligible"):
+            continue
+        open_case = Case.objects.filter(
+            household=household, programme=programme, member=None, state__in=OPEN_STATES
+        ).exists()
+        if open_case or (programme not in TEMPORARY and receiving(household, programme)):
+            continue
+        amount = yuan_to_fen(answer.get("monthly_amount", "0"))
+        with translation.override(settings.LANGUAGE_CODE):  # a record, in the bureau's language
+            need = _("Support ended by decision on case %(number)s") % {"number": case.file_number}
+        follow = Case.objects.create(
+            household=household,
+            region=household.region,
+            programme=programme,
+            kind=CaseKind.APPLICATION,
+            channel=Channel.DISCOVERY,
+            submitted_by=actor,
+            submitted_on=_today(),
+            need=need,
+            requested_amount_fen=amount if programme in TEMPORARY else None,
+            authorisation_signed_on=case.authorisation_signed_on,
+            relative_of_staff=case.relative_of_staff,
+        )
+        Transition.objects.create(
+            case=follow,
+            action=Action.SUBMIT,
+            from_state=State.SUBMITTED,
+            to_state=State.SUBMITTED,
+            actor=actor,
+            details={
+                "household": household.pk,
+                "programme": programme,
+                "kind": CaseKind.APPLICATION,
+                "channel": Channel.DISCOVERY,
+                "after_termination": case.pk,
+            },
+        )
+        return follow
+    return None
+
+
+def _follow_up_record(follow_up: Case | None) -> dict[str, Any] | None:
+    if follow_up is None:
+        return None
+    return {"case": follow_up.pk, "programme": follow_up.programme}
+
+
+def _follow_up_sentence(case: Case, follow_up: Case | None) -> str:
+    """What the decision tells the household about what comes after, in the bureau's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if follow_up is None:
+            return str(
+                _(
+                    "The rules find the household eligible neither for the minimum living "
+                    "guarantee nor for temporary assistance; no follow-up case was opened."
+                )
+            )
+        return str(
+            _("An application for %(programme)s was opened as case %(number)s.")
+            % {"programme": follow_up.get_programme_display(), "number": follow_up.file_number}
+        )
 
 
 def _temporary_total(case: Case, found: assessment.Assessment, amount_fen: int | None) -> int:
@@ -992,7 +1080,7 @@ def refuse(actor: User, case_id: int, *, reasons: str) -> Case:
     reasons = _text(reasons, "reasons", _("Write the reasons for the decision."))
     today = _today()
     try:
-        result = assessment.assess(actor, case, _next_month(today), today).result
+        result = assessment.assess(actor, case, next_month(today), today).result
     except DoudiError as failure:
         result = {"error": failure.render("en")}
     decision = Decision.objects.create(

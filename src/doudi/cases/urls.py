@@ -1,10 +1,18 @@
 from django.urls import path
 
-from doudi.cases import views
+from doudi.cases import bulk_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("standard-changes/", bulk_views.standard_changes, name="standard_changes"),
+    path("standard-changes/propose/", bulk_views.propose, name="propose_standard_change"),
+    path("standard-changes/<int:change_id>/", bulk_views.standard_change, name="standard_change"),
+    path(
+        "standard-changes/<int:change_id>/approve/",
+        bulk_views.approve,
+        name="approve_standard_change",
+    ),
     path("new/<int:household_id>/", views.open_case, name="open"),
     path("hukou/", views.hukou_checks, name="hukou"),
     path("<int:case_id>/", views.detail, name="detail"),

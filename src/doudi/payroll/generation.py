@@ -10,6 +10,12 @@ had inserted so far: 148 s instead of 3 s for 80,000 lines):
 2. this month's payment of every benefit in force, to a payee alive, still a member, with a card;
 3. arrears (补发): months an earlier payroll of this place paid, that a benefit approved late was
    entitled to and missed.
+
+A temporary-assistance payroll holds, after the re-issues, the stages of approved decisions
+(一次审批、分阶段救助) due in its month — and any earlier stage still unpaid, decided after its
+month's payroll was made — each once (a partial unique index on the stage), to the person
+concerned or else the household's head. A stage of an emergency case is not paid again: the
+emergency payment (先行救助) from the township's reserve fund already paid it.
 """
 
 from __future__ import annotations
@@ -17,10 +23,12 @@ from __future__ import annotations
 from django.db import connection
 
 from doudi.benefits.queries import in_force_sql
-from doudi.payroll.models import Payroll
+from doudi.dates import next_month
+from doudi.payroll.models import Payroll, PayrollProgramme
 
 LINE_COLUMNS = """payroll_id, kind, programme, pay_month, benefit_id, grant_share_id, household_id,
-    region_id, payee_id, payee_name, card, amount_fen, status, bank_reason, reissue_of_id"""
+    region_id, payee_id, payee_name, card, amount_fen, status, bank_reason, reissue_of_id,
+    stage_id"""
 
 # The payee can be paid for month :m — alive on its first day, still a member, with a card.
 PAYABLE = """m.social_security_card <> ''
@@ -38,7 +46,8 @@ NOT_YET_PAID = """NOT EXISTS (
 REISSUES = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
 SELECT %(payroll)s, 'reissue', f.programme, f.pay_month, f.benefit_id, NULL, f.household_id,
-       f.region_id, f.payee_id, m.name, m.social_security_card, f.amount_fen, 'pending', '', f.id
+       f.region_id, f.payee_id, m.name, m.social_security_card, f.amount_fen, 'pending', '', f.id,
+       f.stage_id
 FROM payroll_payrollline f
 JOIN payroll_payroll p ON p.id = f.payroll_id
 JOIN registry_member m ON m.id = f.payee_id
@@ -53,7 +62,7 @@ REGULAR = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
 SELECT %(payroll)s, 'regular', b.programme, %(month)s, b.id, NULL, b.household_id,
        b.region_id, b.payee_id, m.name, m.social_security_card, b.monthly_amount_fen,
-       'pending', '', NULL
+       'pending', '', NULL, NULL
 FROM benefits_benefit b
 JOIN registry_member m ON m.id = b.payee_id
 WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
@@ -67,7 +76,7 @@ ARREARS = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
 SELECT %(payroll)s, 'arrears', b.programme, earlier.month, b.id, NULL, b.household_id,
        b.region_id, b.payee_id, m.name, m.social_security_card, b.monthly_amount_fen,
-       'pending', '', NULL
+       'pending', '', NULL, NULL
 FROM benefits_benefit b
 JOIN registry_member m ON m.id = b.payee_id
 JOIN (SELECT DISTINCT month FROM payroll_payroll
@@ -82,12 +91,45 @@ WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
 GRANT_SHARES = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
 SELECT %(payroll)s, 'grant', 'one_off_grant', %(month)s, NULL, s.id, s.household_id,
-       s.region_id, s.payee_id, m.name, m.social_security_card, s.amount_fen, 'pending', '', NULL
+       s.region_id, s.payee_id, m.name, m.social_security_card, s.amount_fen, 'pending', '', NULL,
+       NULL
 FROM grants_grantshare s
 JOIN registry_member m ON m.id = s.payee_id
 WHERE s.grant_id = %(grant)s AND s.region_id LIKE %(prefix)s
   AND m.social_security_card <> '' AND m.death_date IS NULL
   AND NOT EXISTS (SELECT 1 FROM payroll_payrollline l WHERE l.grant_share_id = s.id)
+"""
+
+
+# The person concerned, else the household's head (else its first living member), as a benefit
+# is paid (benefits.services._head).
+STAGE_PAYEE = """COALESCE(c.member_id, (
+    SELECT h.id FROM registry_member h
+    WHERE h.household_id = c.household_id AND h.left_on IS NULL AND h.death_date IS NULL
+    ORDER BY CASE WHEN h.relation = 'head' THEN 0 ELSE 1 END, h.id
+    LIMIT 1))"""
+
+# The first day of a date's month, in each database's own words.
+MONTH_OF = {
+    "postgresql": "CAST(date_trunc('month', s.due_on) AS date)",
+    "sqlite": "date(s.due_on, 'start of month')",
+}
+
+STAGES = f"""
+INSERT INTO payroll_payrollline ({LINE_COLUMNS})
+SELECT %(payroll)s, 'stage', %(programme)s, {{month_of}}, NULL, NULL, c.household_id,
+       c.region_id, m.id, m.name, m.social_security_card, s.amount_fen, 'pending', '', NULL, s.id
+FROM cases_paymentstage s
+JOIN cases_decision d ON d.id = s.decision_id
+JOIN cases_case c ON c.id = d.case_id
+JOIN registry_member m ON m.id = {STAGE_PAYEE}
+WHERE d.outcome = 'approved' AND c.region_id LIKE %(prefix)s
+  AND s.due_on < %(next_month)s
+  AND NOT EXISTS (SELECT 1 FROM cases_emergencypayment e WHERE e.case_id = c.id)
+  AND {PAYABLE.format(m="{month_of}")}
+  AND NOT EXISTS (
+      SELECT 1 FROM payroll_payrollline done
+      WHERE done.stage_id = s.id AND done.reissue_of_id IS NULL)
 """
 
 
@@ -97,11 +139,17 @@ def fill(payroll: Payroll, prefix: str) -> None:
         "payroll": payroll.pk,
         "programme": payroll.programme,
         "month": payroll.month,
+        "next_month": next_month(payroll.month),
         "region": payroll.region_id,
         "prefix": f"{prefix}%",
         "grant": payroll.grant_id,
     }
-    statements = (REISSUES, GRANT_SHARES) if payroll.grant_id else (REISSUES, REGULAR, ARREARS)
+    if payroll.grant_id:
+        statements = (REISSUES, GRANT_SHARES)
+    elif payroll.programme == PayrollProgramme.TEMPORARY_ASSISTANCE:
+        statements = (REISSUES, STAGES.format(month_of=MONTH_OF[connection.vendor]))
+    else:
+        statements = (REISSUES, REGULAR, ARREARS)
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement, params)

@@ -28,6 +28,8 @@ class PayrollProgramme(models.TextChoices):
         CaseProgramme.DE_FACTO_UNSUPPORTED.label,
     )
     ONE_OFF_GRANT = "one_off_grant", _("One-off grant (一次性补贴)")
+    # The staged payments of temporary-assistance decisions (一次审批、分阶段救助), both kinds.
+    TEMPORARY_ASSISTANCE = "temporary_assistance", _("Temporary assistance (临时救助)")
 
 
 class PayrollState(models.TextChoices):
@@ -91,6 +93,7 @@ class LineKind(models.TextChoices):
     ARREARS = "arrears", _("Arrears (补发)")
     REISSUE = "reissue", _("Re-issue of a failed payment")
     GRANT = "grant", _("One-off grant")
+    STAGE = "stage", _("Temporary assistance, one stage")
 
 
 class LineStatus(models.TextChoices):
@@ -116,6 +119,14 @@ class PayrollLine(models.Model):
         null=True,
         blank=True,
         related_name="payroll_line",
+    )
+    # A stage of a temporary-assistance decision; its re-issue names the same stage.
+    stage = models.ForeignKey(
+        "cases.PaymentStage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payroll_lines",
     )
     # Household, place and payee are copied from the benefit (or grant share), whose own
     # constraints guard them; checking them again for every line of a million-line payroll
@@ -160,6 +171,12 @@ class PayrollLine(models.Model):
                 fields=["payee", "programme", "pay_month"],
                 condition=Q(benefit__isnull=False) & Q(reissue_of__isnull=True),
                 name="one_payment_per_person_programme_month",
+            ),
+            # Each stage is paid once; a failed one by at most one re-issue, as above.
+            models.UniqueConstraint(
+                fields=["stage"],
+                condition=Q(stage__isnull=False) & Q(reissue_of__isnull=True),
+                name="one_payment_per_stage",
             ),
         ]
 

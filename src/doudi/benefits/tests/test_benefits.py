@@ -7,14 +7,10 @@ import datetime
 
 import pytest
 
-from doudi.accounts.roles import Role
 from doudi.benefits.models import Benefit
-from doudi.benefits.standard_change import apply_standard_change
 from doudi.cases import services
 from doudi.cases.models import Case
 from doudi.cases.tests.helpers import investigate, open_case
-from doudi.policy import services as policy
-from doudi.policy.batch import evaluate_all
 
 pytestmark = pytest.mark.django_db
 D = datetime.date.fromisoformat
@@ -58,34 +54,3 @@ def test_a_refusal_creates_no_benefit(staff, household, clock):
     clock.at("2026-03-02")
     decided(staff, open_case(staff, household), "2026-03-02", approve=False)
     assert not Benefit.objects.exists()
-
-
-def test_a_standard_change_raises_benefits_through_change_decisions(
-    staff, household, clock, make_user
-):
-    clock.at("2026-03-02")
-    first = decided(staff, open_case(staff, household), "2026-03-02").decision.benefit
-    clock.at("2026-06-10")
-    city = make_user(Role.CITY_SUPERVISOR)
-    proposal = policy.propose_value(
-        city,
-        parameter="minimum_living.standard.rural",
-        region_code="410821000000",
-        start=D("2026-07-01"),
-        value="420",
-        document_number="修民〔2026〕6号",
-        reference="提高农村低保标准",
-    )
-    policy.adopt_value(city, proposal.pk, reason="县政府批准")
-    run = evaluate_all(staff.county, D("2026-07-01"))
-    change = apply_standard_change(staff.county, run.pk, reason="2026 年 7 月提标")
-
-    first.refresh_from_db()
-    raised = Benefit.objects.get(start_month=D("2026-07-01"))
-    assert (change.benefits, change.month) == (1, D("2026-07-01"))
-    assert first.end_month == D("2026-06-01") and first.ended_by == raised.decision
-    assert raised.monthly_amount_fen - first.monthly_amount_fen == change.monthly_increase_fen
-    assert change.monthly_increase_fen == 2 * (42_000 - 37_700)  # two persons, 43 yuan more
-    assert raised.decision.case.kind == "change"
-    again = apply_standard_change(staff.county, run.pk, reason="重复执行")
-    assert again.benefits == 0  # applied once, whatever is re-run
