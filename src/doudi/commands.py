@@ -35,7 +35,16 @@ class DoudiCommand(BaseCommand):
             try:
                 self.run(**options)
             except DoudiError as error:
-                raise CommandError(describe(error)) from None
+                message = describe(error)
+            except CommandError as error:
+                message = str(error)
+            else:
+                return
+        if getattr(self, "_called_from_command_line", False):
+            # Printed as it is: Django would put the English "CommandError:" before it.
+            self.stderr.write(message)
+            sys.exit(1)
+        raise CommandError(message)
 
     def run(self, **options) -> None:
         raise NotImplementedError
