@@ -20,6 +20,7 @@ from doudi.errors import DoudiError, NotPermitted
 from doudi.identity.numbers import InvalidIdNumber
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
+from doudi.text import required_reason
 
 
 def snapshot(user: User) -> dict[str, object]:
@@ -136,11 +137,6 @@ def bootstrap_admin(*, username: str, password: str, region_code: str, full_name
     return user
 
 
-def _require_reason(reason: str) -> None:
-    if not reason.strip():
-        raise DoudiError(_("State the reason for this change."), field="reason")
-
-
 @transaction.atomic
 def set_active(actor: User, username: str, *, active: bool, reason: str) -> User:
     user = get_in_scope(
@@ -151,7 +147,7 @@ def set_active(actor: User, username: str, *, active: bool, reason: str) -> User
         username=username,
     )
     require(actor, Permission.MANAGE_USERS, user.region_id)
-    _require_reason(reason)
+    reason = required_reason(reason)
     if user.pk == actor.pk and not active:
         raise DoudiError(_("You cannot deactivate your own account."), field="username")
     before = snapshot(user)
@@ -177,7 +173,7 @@ def unlock(actor: User, username: str, *, reason: str) -> int:
         actor, User.objects.all(), Permission.VIEW_USERS, "region__code", username=username
     )
     require(actor, Permission.MANAGE_USERS, user.region_id)
-    _require_reason(reason)
+    reason = required_reason(reason)
     cleared = reset_failed_logins(username=user.username)
     record(
         actor=actor,

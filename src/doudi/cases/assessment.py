@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.cases.models import Case
 from doudi.cases.procedures import ENGINE_PROGRAMME, CaseProgramme
+from doudi.dates import month_text
 from doudi.errors import DoudiError
 from doudi.money import yuan_to_fen
 from doudi.policy.evaluation import evaluate_form, refusal_for
@@ -83,7 +84,7 @@ def keep_facts(actor: User, case: Case, facts: dict[str, Any], on: datetime.date
 
 def assess(actor: User, case: Case, month: datetime.date, on: datetime.date) -> Assessment:
     form = form_with_facts(actor, case, case.facts, on)
-    result = evaluate_form(form, month.strftime("%Y-%m"))
+    result = evaluate_form(form, month_text(month))
     wanted = ENGINE_PROGRAMME[CaseProgramme(case.programme)]
     programme = next(p for p in result["programmes"] if p["programme"] == wanted)
     refusal = refusal_for(programme, result["month"])

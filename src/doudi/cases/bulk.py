@@ -34,6 +34,7 @@ from doudi.accounts.roles import Permission
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.benefits.models import Benefit, StandardChange, StandardChangeItem, StandardChangeState
+from doudi.benefits.queries import in_force_sql
 from doudi.cases.deadlines import after, limits_in_force
 from doudi.cases.models import Case, Decision, Outcome, Transition
 from doudi.cases.procedures import (
@@ -91,8 +92,7 @@ JOIN {EvaluationResult._meta.db_table} r
   ON r.household_id = b.household_id AND r.run_id = %(run)s
  AND r.member_id IS NULL AND r.programme = b.programme
 WHERE b.programme = %(programme)s AND b.member_id IS NULL AND b.region_id LIKE %(prefix)s
-  AND b.start_month <= %(month)s AND b.ended_by_id IS NULL
-  AND (b.end_month IS NULL OR b.end_month >= %(month)s)
+  AND {in_force_sql("b", "%(month)s")} AND b.ended_by_id IS NULL
   AND r.amount_fen > b.monthly_amount_fen
 """
 

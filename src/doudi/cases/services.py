@@ -56,11 +56,12 @@ from doudi.cases.procedures import (
 )
 from doudi.dates import next_month
 from doudi.errors import DoudiError
-from doudi.money import fen_to_yuan, yuan_to_fen
+from doudi.money import fen_to_yuan, whole_fen, yuan_to_fen
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
 from doudi.registry.models import Household
 from doudi.reserve_fund.services import move
+from doudi.text import required_reason, required_text
 
 if TYPE_CHECKING:
     from doudi.cases.procedures import Procedure
@@ -80,13 +81,6 @@ CONFIRM_ACTIONS = frozenset({Action.APPROVE, Action.REFUSE})
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _text(value: str, field: str, message=None) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DoudiError(message or _("This field is required."), field=field)
-    return value
 
 
 # --- the machinery every step shares ---------------------------------------------------------
@@ -224,7 +218,9 @@ def submit(
             field="channel",
         )
     proxy_name = (
-        _text(proxy_name, "proxy_name", _("Name who applied for the household."))
+        required_text(
+            proxy_name, field="proxy_name", message=_("Name who applied for the household.")
+        )
         if channel == Channel.PROXY
         else proxy_name.strip()
     )
@@ -232,14 +228,8 @@ def submit(
     _refuse_duplicate(household, programme, kind, member)
     if programme in TEMPORARY and kind == CaseKind.APPLICATION and not requested_amount_fen:
         raise DoudiError(_("State the amount asked for."), field="requested_amount")
-    if requested_amount_fen is not None and (
-        isinstance(requested_amount_fen, bool)
-        or not isinstance(requested_amount_fen, int)
-        or requested_amount_fen < 0
-    ):
-        raise DoudiError(
-            _("An amount is a whole number of fen, not negative."), field="requested_amount"
-        )
+    if requested_amount_fen is not None:
+        whole_fen(requested_amount_fen, field="requested_amount")
     if authorisation_signed_on and authorisation_signed_on > _today():
         raise DoudiError(_("The date is in the future."), field="authorisation_signed_on")
     hukou_region = None
@@ -371,7 +361,7 @@ def _staff_in_household(household: Household) -> str:
 def flag_relative(actor: User, case_id: int, *, relation: str) -> Case:
     """Register the case separately (单独登记备案): a home visit becomes mandatory."""
     case = _begin(actor, case_id, Action.FLAG_RELATIVE)
-    case.relative_of_staff = _text(relation, "relation")[:200]
+    case.relative_of_staff = required_text(relation, field="relation")[:200]
     return _finish(actor, case, Action.FLAG_RELATIVE, reason=case.relative_of_staff)
 
 
@@ -474,7 +464,9 @@ def answer_hukou_check(actor: User, case_id: int, *, answer: str) -> Case:
         raise DoudiError(
             _("This request was already answered, or the case is closed."), field="state"
         )
-    check.answer = _text(answer, "answer", _("Write down what the hukou place found."))
+    check.answer = required_text(
+        answer, field="answer", message=_("Write down what the hukou place found.")
+    )
     check.answered_on, check.answered_by = _today(), actor
     check.save()
     return _finish(
@@ -494,7 +486,7 @@ def extend(actor: User, case_id: int, *, reason: str) -> Case:
     if case.extension_reason:
         raise DoudiError(_("The time limit was already extended."), field="reason")
     old_due = case.due_on
-    case.extension_reason = _text(reason, "reason", _("State the reason for this change."))[:300]
+    case.extension_reason = required_reason(reason)[:300]
     case.due_on = whole_procedure_due(case)
     if case.step_due_on == old_due:
         case.step_due_on = case.due_on
@@ -521,7 +513,7 @@ def withdraw(actor: User, case_id: int, *, reason: str) -> Case:
         actor,
         case,
         Action.WITHDRAW,
-        reason=_text(reason, "reason", _("State the reason for this change.")),
+        reason=required_reason(reason),
     )
 
 
@@ -578,7 +570,9 @@ def _investigation(
         home_visit=home_visit,
         neighbours_heard=neighbours_heard,
         recorded_by=actor,
-        findings=_text(findings, "findings", _("Write down what the investigation found.")),
+        findings=required_text(
+            findings, field="findings", message=_("Write down what the investigation found.")
+        ),
     )
     record_.investigators.set(investigators)
     record_.household_version = version  # the registry's version holding the findings
@@ -638,7 +632,9 @@ def record_check(actor: User, case_id: int, *, result: str, findings: str = "") 
             allowed=", ".join(CheckResult.values),
         )
     if result == CheckResult.DISCREPANCY:
-        findings = _text(findings, "findings", _("Describe the discrepancies found."))
+        findings = required_text(
+            findings, field="findings", message=_("Describe the discrepancies found.")
+        )
     check = case.data_checks.filter(answered_on__isnull=True).get()
     check.answered_on, check.result, check.findings = _today(), result, findings.strip()
     check.save()
@@ -670,7 +666,7 @@ def give_opinion(
         recommends_approval=recommends_approval,
         given_on=today,
         given_by=actor,
-        text=_text(text, "text", _("Write the township's opinion.")),
+        text=required_text(text, field="text", message=_("Write the township's opinion.")),
     )
     noticed = (
         procedure.public_notice
@@ -740,7 +736,7 @@ def object_to(
     Objection.objects.create(
         case=case,
         received_on=received_on,
-        content=_text(content, "content", _("Write down the objection.")),
+        content=required_text(content, field="content", message=_("Write down the objection.")),
     )
     case.step_due_on = _township_stage_due(case)
     return _finish(actor, case, Action.OBJECT)
@@ -765,7 +761,9 @@ def appraise(actor: User, case_id: int, *, participants: int, in_favour: int, ou
             _("The votes in favour must lie between 0 and the number of participants."),
             field="in_favour",
         )
-    outcome = _text(outcome, "outcome", _("Write down the outcome of the appraisal."))
+    outcome = required_text(
+        outcome, field="outcome", message=_("Write down the outcome of the appraisal.")
+    )
     case.objections.filter(resolution="").update(
         resolution=Resolution.APPRAISAL,
         resolved_on=_today(),
@@ -795,7 +793,7 @@ def pay_first(actor: User, case_id: int, *, amount_fen: int, reason: str) -> Cas
         case.township_code,
         "payment",
         amount_fen,
-        reason=_text(reason, "reason", _("State the reason for this change.")),
+        reason=required_reason(reason),
         recipient=f"{case.file_number} {recipient}",
     )
     today = _today()
@@ -900,7 +898,9 @@ def spot_check(actor: User, case_id: int, *, agrees: bool, findings: str) -> Cas
         checked_on=_today(),
         checked_by=actor,
         agrees=agrees,
-        findings=_text(findings, "findings", _("Write down what the spot check found.")),
+        findings=required_text(
+            findings, field="findings", message=_("Write down what the spot check found.")
+        ),
     )
     return _finish(actor, case, Action.SPOT_CHECK, details={"agrees": agrees})
 
@@ -919,7 +919,9 @@ def approve(
     the engine allows) in one or more stages."""
     case = _begin(actor, case_id, Action.APPROVE)
     _check_confirmer(actor, case)
-    reasons = _text(reasons, "reasons", _("Write the reasons for the decision."))
+    reasons = required_text(
+        reasons, field="reasons", message=_("Write the reasons for the decision.")
+    )
     today = _today()
     found = assessment.assess(actor, case, next_month(today), today)
     decision = Decision(
@@ -1077,7 +1079,9 @@ def refuse(actor: User, case_id: int, *, reasons: str) -> Case:
     """Refuse, with the written reasons the household is told within 3 working days."""
     case = _begin(actor, case_id, Action.REFUSE)
     _check_confirmer(actor, case)
-    reasons = _text(reasons, "reasons", _("Write the reasons for the decision."))
+    reasons = required_text(
+        reasons, field="reasons", message=_("Write the reasons for the decision.")
+    )
     today = _today()
     try:
         result = assessment.assess(actor, case, next_month(today), today).result
@@ -1134,7 +1138,7 @@ def notify(actor: User, case_id: int, *, told_on: datetime.date, how: str) -> Ca
         actor,
         case,
         Action.NOTIFY,
-        reason=_text(how, "how"),
+        reason=required_text(how, field="how"),
         details={"told_on": told_on.isoformat(), "late": told_on > decision.notify_due_on},
     )
 

@@ -20,7 +20,7 @@ from stdnum.cn import ric
 
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
-from doudi.dates import add_months
+from doudi.dates import add_months, month_text
 from doudi.errors import DoudiError
 from doudi.money import yuan_to_fen
 from doudi.policy import batch
@@ -167,7 +167,7 @@ def _add_member(
             "income",
             {
                 "member": str(member.pk),
-                "month": add_months(month, -1).strftime("%Y-%m"),
+                "month": month_text(add_months(month, -1)),
                 "type": "wage",
                 "amount_fen": int(rng.integers(1, 120)) * 1000,
             },
@@ -199,7 +199,7 @@ def single_answers(actor: User, household_id: int, month: datetime.date) -> Answ
     if not members:
         return {}
     answers: Answers = {}
-    for programme in evaluate_form(form, month.strftime("%Y-%m"))["programmes"]:
+    for programme in evaluate_form(form, month_text(month))["programmes"]:
         entries = (
             [(int(m.key), entry) for m, entry in zip(members, programme["members"], strict=True)]
             if "members" in programme

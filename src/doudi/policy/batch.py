@@ -22,6 +22,7 @@ from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
+from doudi.dates import month_text
 from doudi.policy.columns import RegistryColumns, read_registry
 from doudi.policy.engine.regional import missing_from
 from doudi.policy.engine.simulate import Population, simulate
@@ -95,7 +96,7 @@ def _chunk(
     results: Results,
 ) -> None:
     first, person_first = offsets
-    period = month.strftime("%Y-%m")
+    period = month_text(month)
     simulation = simulate(system, chunk, period)
     for programme in PROGRAMMES:
         if programme.key in results.missing:
@@ -226,7 +227,7 @@ def evaluate_all(
             object_id=str(run.pk),
             region_code=place_code,
             after={
-                "month": month.strftime("%Y-%m"),
+                "month": month_text(month),
                 "households": run.households,
                 "persons": run.persons,
                 "results": run.results,

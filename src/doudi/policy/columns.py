@@ -19,6 +19,7 @@ from typing import Any
 import numpy
 from django.db import connection
 
+from doudi.benefits.queries import in_force_sql
 from doudi.dates import add_months
 from doudi.policy.tables import (
     HOUSEHOLD_FACTS,
@@ -171,7 +172,7 @@ def _assets(like: str) -> Assets:
 
 # --- what households receive now ---------------------------------------------------------------
 
-IN_FORCE = "b.start_month <= %s AND (b.end_month IS NULL OR b.end_month >= %s)"
+IN_FORCE = in_force_sql("b", "%s")
 
 
 def _gradual_exit_decision() -> str:
@@ -233,8 +234,7 @@ def _gradual_exit_months(
         "JOIN registry_household h ON h.id = b.household_id "
         "WHERE h.region_id LIKE %s AND b.programme = %s AND b.start_month < %s "
         "AND EXISTS (SELECT 1 FROM benefits_benefit c WHERE c.household_id = b.household_id "
-        "AND c.programme = b.programme AND c.start_month <= %s "
-        "AND (c.end_month IS NULL OR c.end_month >= %s)) "
+        f"AND c.programme = b.programme AND {in_force_sql('c', '%s')}) "
         "ORDER BY b.household_id, b.start_month, b.id",
         [MINIMUM_LIVING, GRADUAL_EXIT_TEST, like, MINIMUM_LIVING, month, month, month],
     )

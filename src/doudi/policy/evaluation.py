@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from openfisca_core.errors import ParameterNotFoundError
 from openfisca_core.parameters import Parameter, ParameterNode
 
+from doudi.dates import month_text, parse_month
 from doudi.errors import DoudiError
 from doudi.identity.numbers import mask
 from doudi.money import fen_to_yuan
@@ -17,19 +18,19 @@ from doudi.policy.engine.base import FenVariable
 from doudi.policy.engine.regional import Missing, county_key, missing_from
 from doudi.policy.engine.simulate import simulate
 from doudi.policy.engine.system import DoudiSystem
-from doudi.policy.inputs import members_on, parse_month, population_from_form
+from doudi.policy.inputs import members_on, population_from_form
 from doudi.policy.programmes import PROGRAMMES, URBAN_RURAL, NamedTest, Programme
 from doudi.policy.standards import rules_in_force
 from doudi.regions.models import Region
 
 
-def evaluate_form(form: dict[str, Any], month_text: str) -> dict[str, Any]:
+def evaluate_form(form: dict[str, Any], month_typed: str) -> dict[str, Any]:
     """Evaluate a household JSON form for a month: eligible or not, monthly amounts in yuan,
     and each programme's named tests with the values and parameters they compared."""
-    month = parse_month(month_text)
+    month = parse_month(month_typed)
     system = rules_in_force()
     population, data = population_from_form(form, month, system.county_keys)
-    simulation = simulate(system, population, month.strftime("%Y-%m"))
+    simulation = simulate(system, population, month_text(month))
     region = Region.objects.get(code=data.region_code)
     context = _Context(
         system,
@@ -45,7 +46,7 @@ def evaluate_form(form: dict[str, Any], month_text: str) -> dict[str, Any]:
     if context.first_missing is not None and all("missing" in p for p in programmes):
         raise missing_error(context.first_missing, month)  # no rule at all: the month is wrong
     return {
-        "month": month.strftime("%Y-%m"),
+        "month": month_text(month),
         "region": region.code,
         "urban_rural": context.urban_rural,
         "programmes": programmes,
@@ -57,7 +58,7 @@ class _Context:
         self, system: DoudiSystem, simulation, month: datetime.date, key: str, urban_rural: str
     ) -> None:
         self.system, self.simulation, self.month = system, simulation, month
-        self.period = month.strftime("%Y-%m")
+        self.period = month_text(month)
         self.key, self.urban_rural = key, urban_rural
         self.first_missing: Missing | None = None
 
@@ -65,7 +66,7 @@ class _Context:
         values = self.simulation.calculate(variable, self.period)
         value = values[index].item() if hasattr(values[index], "item") else values[index]
         if isinstance(self.system.variables[variable], FenVariable):
-            return fen_to_yuan(int(value)).replace(",", "")
+            return fen_to_yuan(int(value), grouped=False)
         return value.name if hasattr(value, "name") else value
 
     def answer(self, programme: Programme, members) -> dict[str, Any]:
@@ -121,7 +122,7 @@ class _Context:
         )
         decision: dict[str, Any] = {"eligible": eligible}
         if programme.amount:
-            decision["monthly_amount"] = fen_to_yuan(amount_fen).replace(",", "")
+            decision["monthly_amount"] = fen_to_yuan(amount_fen, grouped=False)
         decision["reasons"] = [self.reason(test, index) for test in programme.tests]
         return decision
 
@@ -152,7 +153,7 @@ class _Context:
                 metadata = dated.metadata or {}
                 value = dated.value
                 if unit.startswith("fen"):
-                    value = fen_to_yuan(int(value)).replace(",", "")
+                    value = fen_to_yuan(int(value), grouped=False)
                 return {
                     "name": name,
                     "value": value,
@@ -179,25 +180,25 @@ def missing_error(missing: Missing, month: datetime.date) -> DoudiError:
         return DoudiError(
             _("No rule is in force for %(month)s: “%(parameter)s” applies only from %(since)s."),
             field="month",
-            month=month.strftime("%Y-%m"),
+            month=month_text(month),
             parameter=missing.description,
             since=missing.since,
         )
     return DoudiError(
         _("No rule is in force for %(month)s: “%(parameter)s” has no value for this place."),
         field="month",
-        month=month.strftime("%Y-%m"),
+        month=month_text(month),
         parameter=missing.description,
     )
 
 
-def refusal_for(answer: dict[str, Any], month_text: str) -> DoudiError | None:
+def refusal_for(answer: dict[str, Any], month_typed: str) -> DoudiError | None:
     """The refusal for one programme's answer that lacks a rule (None when it answered)."""
     missing = answer.get("missing")
     if not missing:
         return None
     lacking = Missing(missing["parameter"], missing["description"], "", missing["since"])
-    return missing_error(lacking, parse_month(month_text))
+    return missing_error(lacking, parse_month(month_typed))
 
 
 def _english(label: object) -> str:

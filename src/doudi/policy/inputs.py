@@ -15,7 +15,6 @@ from typing import Any
 import numpy
 from django.utils.translation import gettext_lazy as _
 
-from doudi.dates import parse_month  # noqa: F401 (policy.evaluation reads it from here)
 from doudi.errors import DoudiError, ValidationFailed
 from doudi.policy.engine.regional import county_key
 from doudi.policy.engine.simulate import Population

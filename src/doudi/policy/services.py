@@ -18,6 +18,7 @@ from doudi.policy.models import RegionalValue, ValueStatus
 from doudi.policy.standards import regional_parameters
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
+from doudi.text import required_reason, required_text
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -64,10 +65,11 @@ def propose_value(
         )
     if start is None:
         raise DoudiError(_("The date it is in force from is required."), field="start")
-    if not document_number.strip():
-        raise DoudiError(
-            _("The policy document number (文号) is required."), field="document_number"
-        )
+    document_number = required_text(
+        document_number,
+        field="document_number",
+        message=_("The policy document number (文号) is required."),
+    )
     if unit_of(parameter).startswith("fen"):
         amount = yuan_to_fen(value, field="value")
     elif str(value).strip().isdigit():
@@ -79,7 +81,7 @@ def propose_value(
         region=region,
         start=start,
         value=amount,
-        document_number=document_number.strip(),
+        document_number=document_number,
         reference=reference.strip()[:300],
         proposed_by=actor,
     )
@@ -105,6 +107,7 @@ def _decide(actor: User, value_id: int, status: str, reason: str) -> RegionalVal
     )
     if value.status != ValueStatus.PROPOSED:
         raise DoudiError(_("Only a proposed value can be adopted or withdrawn."), field="status")
+    reason = required_reason(reason)  # an adopted value changes every later amount: say why
     before = _snapshot(value)
     value.status = status
     try:

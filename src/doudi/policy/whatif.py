@@ -11,6 +11,7 @@ import numpy
 
 from doudi.accounts.jurisdiction import get_in_scope
 from doudi.accounts.roles import Permission
+from doudi.dates import month_text
 from doudi.policy.columns import read_registry
 from doudi.policy.engine.simulate import Population, simulate
 from doudi.policy.engine.system import DoudiSystem
@@ -62,8 +63,8 @@ def programme_amounts(
     system: DoudiSystem, population: Population, month: datetime.date
 ) -> dict[str, numpy.ndarray]:
     """Each programme's monthly amount per household (person programmes summed per household)."""
-    simulation = simulate(system, population, month.strftime("%Y-%m"))
-    period = month.strftime("%Y-%m")
+    simulation = simulate(system, population, month_text(month))
+    period = month_text(month)
     amounts = {}
     for programme in PROGRAMMES:
         if programme.amount is None:

@@ -24,6 +24,7 @@ from doudi.cases.procedures import CaseKind, CaseProgramme, Channel
 from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction, ValidationFailed
 from doudi.money import whole_fen
 from doudi.registry.models import Household
+from doudi.text import required_text
 from doudi.window.models import REFERRAL_LIMIT, Department, Intake, Need, Route
 from doudi.workdays.calendar import WorkingCalendar
 
@@ -325,9 +326,7 @@ def answer_referral(actor: User, need_id: int, *, answer: str, answered_on: date
             field="answered_on",
             day=need.sent_on.isoformat(),
         )
-    text = (answer or "").strip()
-    if not text:
-        raise DoudiError(_("Write down the department's answer."), field="answer")
+    text = required_text(answer, field="answer", message=_("Write down the department's answer."))
     need.answer, need.answered_on, need.answered_by = text, answered_on, actor
     need.save(update_fields=["answer", "answered_on", "answered_by"])
     record(

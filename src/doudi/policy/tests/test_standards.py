@@ -13,6 +13,7 @@ from doudi.conftest import household_form, member_form
 from doudi.errors import DoudiError, NotPermitted
 from doudi.policy import services
 from doudi.policy.evaluation import evaluate_form
+from doudi.policy.models import ValueStatus
 from doudi.policy.whatif import what_if
 from doudi.registry import services as registry
 
@@ -106,6 +107,17 @@ def test_only_standard_setters_inside_their_place(make_user, supervisor):
     with pytest.raises(DoudiError):
         _propose(supervisor, document_number=" ")
     assert not AuditEvent.objects.filter(action="policy.value_propose").exists()
+
+
+def test_adopting_or_withdrawing_states_the_reason(supervisor):
+    proposal = _propose(supervisor)
+    for decide in (services.adopt_value, services.withdraw_value):
+        with pytest.raises(DoudiError) as refused:
+            decide(supervisor, proposal.pk, reason="  ")
+        assert refused.value.field == "reason"
+    proposal.refresh_from_db()
+    assert proposal.status == ValueStatus.PROPOSED
+    assert not AuditEvent.objects.filter(object_type="regional_value", reason="  ").exists()
 
 
 def test_a_decided_proposal_cannot_be_decided_again(supervisor):

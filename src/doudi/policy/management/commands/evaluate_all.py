@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tqdm import tqdm
 
 from doudi.commands import DoudiCommand
-from doudi.dates import parse_month
+from doudi.dates import month_text, parse_month
 from doudi.policy.batch import evaluate_all
 
 
@@ -36,7 +36,7 @@ class Command(DoudiCommand):
             ),
             households=run.households,
             persons=run.persons,
-            month=run.month.strftime("%Y-%m"),
+            month=month_text(run.month),
             results=run.results,
             run=run.pk,
         )
