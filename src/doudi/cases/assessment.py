@@ -14,6 +14,7 @@ from doudi.cases.procedures import ENGINE_PROGRAMME, CaseProgramme
 from doudi.dates import month_text
 from doudi.errors import DoudiError
 from doudi.money import yuan_to_fen
+from doudi.policy.columns import with_received
 from doudi.policy.evaluation import evaluate_form, refusal_for
 from doudi.policy.inputs import population_from_form
 from doudi.policy.standards import rules_in_force
@@ -43,11 +44,19 @@ class Assessment:
 
 
 def form_with_facts(
-    actor: User, case: Case, facts: dict[str, Any], on: datetime.date
+    actor: User,
+    case: Case,
+    facts: dict[str, Any],
+    on: datetime.date,
+    month: datetime.date | None = None,
 ) -> dict[str, Any]:
     """The household form of day ``on`` with the case's facts filled in; refuses facts that
-    name an unknown field or a person outside the household."""
+    name an unknown field or a person outside the household. With ``month``, what the
+    household receives then (低保 and its gradual exit, 特困 support) is read from its benefits
+    as a whole-place run reads it, wherever the case's facts do not state it."""
     form = household_form(actor, case.household_id, on=on, reveal_id_numbers=True)
+    if month is not None:
+        form = with_received(form, case.household_id, month)
     for name, value in (facts.get("household") or {}).items():
         if name not in HOUSEHOLD_FACTS:
             raise DoudiError(
@@ -83,7 +92,7 @@ def keep_facts(actor: User, case: Case, facts: dict[str, Any], on: datetime.date
 
 
 def assess(actor: User, case: Case, month: datetime.date, on: datetime.date) -> Assessment:
-    form = form_with_facts(actor, case, case.facts, on)
+    form = form_with_facts(actor, case, case.facts, on, month)
     result = evaluate_form(form, month_text(month))
     wanted = ENGINE_PROGRAMME[CaseProgramme(case.programme)]
     programme = next(p for p in result["programmes"] if p["programme"] == wanted)

@@ -3,7 +3,6 @@ and generating its payroll for a county."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,14 +19,29 @@ from doudi.money import yuan_to_fen
 from doudi.payroll import services as payroll_services
 from doudi.payroll.models import PayrollProgramme
 from doudi.regions.queries import regions_visible_to
+from doudi.web.refusals import field_errors
+
+DEFINE_FIELDS = ("name", "programmes", "places", "in_force_on", "per", "amount", "reason")
+PAY_FIELDS = ("month", "region")
+
+
+def _refused(error: DoudiError, fields: tuple[str, ...]) -> dict[str, list[str]]:
+    if error.http_status != 400:
+        raise error  # not permitted, or not found: answered as such by the middleware
+    return field_errors(error, fields)
 
 
 @login_required
-def grant_list(request: HttpRequest) -> HttpResponse:
+def grant_list(
+    request: HttpRequest, errors: dict[str, list[str]] | None = None, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "grants/list.html",
         {
+            "errors": errors,
+            "values": request.POST if errors else {},
+            "chosen": request.POST.getlist("programmes") if errors else [],
             "grants": queries.grants_visible_to(request.user)[:100],
             "can_define": has_permission(request.user, Permission.DEFINE_GRANTS),
             "programmes": services.MONTHLY,
@@ -35,6 +49,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
             "per": Per.choices,
             "today": timezone.localdate().isoformat(),
         },
+        status=status,
     )
 
 
@@ -54,13 +69,17 @@ def define(request: HttpRequest) -> HttpResponse:
             reason=post.get("reason", ""),
         )
     except DoudiError as error:
-        messages.error(request, error.render())
-        return redirect("grants:list")
+        return grant_list(request, _refused(error, DEFINE_FIELDS), status=400)
     return redirect("grants:detail", grant.pk)
 
 
 @login_required
-def detail(request: HttpRequest, grant_id: int) -> HttpResponse:
+def detail(
+    request: HttpRequest,
+    grant_id: int,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     grant = queries.grant_for(request.user, grant_id)
     approved = grant.state == GrantState.APPROVED
     return render(
@@ -76,7 +95,10 @@ def detail(request: HttpRequest, grant_id: int) -> HttpResponse:
             "can_pay": approved and has_permission(request.user, Permission.PREPARE_PAYROLL),
             "places": regions_visible_to(request.user).filter(level="county"),
             "this_month": month_text(timezone.localdate()),
+            "errors": errors,
+            "values": request.POST if errors else {},
         },
+        status=status,
     )
 
 
@@ -86,7 +108,7 @@ def approve(request: HttpRequest, grant_id: int) -> HttpResponse:
     try:
         services.approve(request.user, grant_id)
     except DoudiError as error:
-        messages.error(request, error.render())
+        return detail(request, grant_id, _refused(error, ()), status=400)
     return redirect("grants:detail", grant_id)
 
 
@@ -103,6 +125,5 @@ def pay(request: HttpRequest, grant_id: int) -> HttpResponse:
             grant_id=grant_id,
         )
     except DoudiError as error:
-        messages.error(request, error.render())
-        return redirect("grants:detail", grant_id)
+        return detail(request, grant_id, _refused(error, PAY_FIELDS), status=400)
     return redirect("payroll:detail", payroll.pk)

@@ -24,6 +24,7 @@ from doudi.dates import add_months, month_text
 from doudi.errors import DoudiError
 from doudi.money import yuan_to_fen
 from doudi.policy import batch
+from doudi.policy.columns import with_received
 from doudi.policy.evaluation import evaluate_form
 from doudi.policy.inputs import members_on
 from doudi.policy.models import EvaluationResult, EvaluationRun
@@ -187,8 +188,9 @@ def batch_answers(run: EvaluationRun) -> dict[int, Answers]:
 
 
 def single_answers(actor: User, household_id: int, month: datetime.date) -> Answers:
-    """What ``evaluate_form`` says of the household's form for ``month``: eligible programmes
-    and amounts, per member for person programmes. A household without members has none."""
+    """What ``evaluate_form`` says of the household's form for ``month``, with what it receives
+    then read from its benefits: eligible programmes and amounts, per member for person
+    programmes. A household without members has none."""
     form = household_form(
         actor, household_id, on=month, known_on=timezone.localdate(), reveal_id_numbers=True
     )
@@ -199,6 +201,7 @@ def single_answers(actor: User, household_id: int, month: datetime.date) -> Answ
     if not members:
         return {}
     answers: Answers = {}
+    form = with_received(form, household_id, month)
     for programme in evaluate_form(form, month_text(month))["programmes"]:
         entries = (
             [(int(m.key), entry) for m, entry in zip(members, programme["members"], strict=True)]

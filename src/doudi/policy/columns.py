@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import numpy
@@ -53,6 +54,7 @@ def read_registry(
 
 def read_tables(month: datetime.date, place_prefix: str) -> Tables:
     like = place_prefix + "%"
+    scope = Scope.place(place_prefix)
     start, end = income_window(month)
     households = _rows(
         "SELECT h.id, h.region_id, r.classification, h.disaster_affected "
@@ -66,19 +68,19 @@ def read_tables(month: datetime.date, place_prefix: str) -> Tables:
         "region": numpy.array([row[1] for row in households], dtype=object),
         "classification": numpy.array([row[2] for row in households], dtype=object),
         "recorded_months": _recorded_months(like, start, end, ids),
-        **_received(like, month, ids),
+        **_received(scope, month, ids),
         "disaster_affected": numpy.array([bool(row[3]) for row in households], dtype=bool),
     }
     members = _members(like, month)
     members["was_extreme_hardship"] = numpy.isin(
-        members["id"], _supported_members(like, month, EXTREME_HARDSHIP)
+        members["id"], _supported_members(scope, month, EXTREME_HARDSHIP)
     )
     # A child supported as 特困 now has chosen it over the child guarantee.
     members["child_guarantee_choice"] = numpy.where(
         members["was_extreme_hardship"], "extreme_hardship", "not_recorded"
     ).astype(object)
     members["receiving_single_person_minimum_living"] = numpy.isin(
-        members["id"], _supported_members(like, month, MINIMUM_LIVING)
+        members["id"], _supported_members(scope, month, MINIMUM_LIVING)
     )
     return Tables(
         households=household_columns,
@@ -172,6 +174,24 @@ def _assets(like: str) -> Assets:
 
 # --- what households receive now ---------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class Scope:
+    """Which households a query of what is received reads: a place, or one household (a case
+    reads its household through the same queries as a whole-place run)."""
+
+    sql: str
+    params: tuple[Any, ...]
+
+    @classmethod
+    def place(cls, prefix: str) -> Scope:
+        return cls("h.region_id LIKE %s", (prefix + "%",))
+
+    @classmethod
+    def household(cls, household_id: int) -> Scope:
+        return cls("h.id = %s", (household_id,))
+
+
 IN_FORCE = in_force_sql("b", "%s")
 
 
@@ -194,7 +214,7 @@ def _gradual_exit_decision() -> str:
     )
 
 
-def _received(like: str, month: datetime.date, household_ids: numpy.ndarray) -> dict:
+def _received(scope: Scope, month: datetime.date, household_ids: numpy.ndarray) -> dict:
     """The HOUSEHOLD_FACTS: 低保 in force this month, its amount, and the gradual-exit months
     already granted (months before this one paid under gradual-exit decisions since the last
     decision that found the household eligible by the tests)."""
@@ -204,8 +224,8 @@ def _received(like: str, month: datetime.date, household_ids: numpy.ndarray) -> 
     rows = _rows(
         "SELECT b.household_id, SUM(b.monthly_amount_fen) FROM benefits_benefit b "
         "JOIN registry_household h ON h.id = b.household_id "
-        f"WHERE h.region_id LIKE %s AND b.programme = %s AND {IN_FORCE} GROUP BY b.household_id",
-        [like, MINIMUM_LIVING, month, month],
+        f"WHERE {scope.sql} AND b.programme = %s AND {IN_FORCE} GROUP BY b.household_id",
+        [*scope.params, MINIMUM_LIVING, month, month],
     )
     if rows:
         position = lookup(household_ids, [row[0] for row in rows])
@@ -214,29 +234,29 @@ def _received(like: str, month: datetime.date, household_ids: numpy.ndarray) -> 
     decided = _rows(
         "SELECT DISTINCT b.household_id FROM benefits_benefit b "
         "JOIN registry_household h ON h.id = b.household_id "
-        "WHERE h.region_id LIKE %s AND b.programme = %s AND b.start_month <= %s",
-        [like, MINIMUM_LIVING, month],
+        f"WHERE {scope.sql} AND b.programme = %s AND b.start_month <= %s",
+        [*scope.params, MINIMUM_LIVING, month],
     )
     if decided:  # a household ever decided on has its 低保 status on record
         columns["minimum_living_recorded"][lookup(household_ids, [row[0] for row in decided])] = (
             True
         )
-    columns["gradual_exit_months_used"] = _gradual_exit_months(like, month, household_ids)
+    columns["gradual_exit_months_used"] = _gradual_exit_months(scope, month, household_ids)
     return columns
 
 
 def _gradual_exit_months(
-    like: str, month: datetime.date, household_ids: numpy.ndarray
+    scope: Scope, month: datetime.date, household_ids: numpy.ndarray
 ) -> numpy.ndarray:
     rows = _rows(
         f"SELECT b.household_id, b.start_month, b.end_month, {_gradual_exit_decision()} "
         "FROM benefits_benefit b JOIN cases_decision d ON d.id = b.decision_id "
         "JOIN registry_household h ON h.id = b.household_id "
-        "WHERE h.region_id LIKE %s AND b.programme = %s AND b.start_month < %s "
+        f"WHERE {scope.sql} AND b.programme = %s AND b.start_month < %s "
         "AND EXISTS (SELECT 1 FROM benefits_benefit c WHERE c.household_id = b.household_id "
         f"AND c.programme = b.programme AND {in_force_sql('c', '%s')}) "
         "ORDER BY b.household_id, b.start_month, b.id",
-        [MINIMUM_LIVING, GRADUAL_EXIT_TEST, like, MINIMUM_LIVING, month, month, month],
+        [MINIMUM_LIVING, GRADUAL_EXIT_TEST, *scope.params, MINIMUM_LIVING, month, month, month],
     )
     used: dict[int, int] = {}
     for household, first, last, gradual in rows:
@@ -254,12 +274,47 @@ def _gradual_exit_months(
     return months
 
 
-def _supported_members(like: str, month: datetime.date, programme: str) -> numpy.ndarray:
+def _supported_members(scope: Scope, month: datetime.date, programme: str) -> numpy.ndarray:
     rows = _rows(
         "SELECT DISTINCT b.member_id FROM benefits_benefit b "
         "JOIN registry_household h ON h.id = b.household_id "
-        f"WHERE h.region_id LIKE %s AND b.programme = %s AND b.member_id IS NOT NULL "
+        f"WHERE {scope.sql} AND b.programme = %s AND b.member_id IS NOT NULL "
         f"AND {IN_FORCE}",
-        [like, programme, month, month],
+        [*scope.params, programme, month, month],
     )
     return numpy.array([row[0] for row in rows], dtype=numpy.int64)
+
+
+def received_facts(household_id: int, month: datetime.date) -> dict[str, Any]:
+    """What one household receives in ``month``, read by the whole-place run's own queries and
+    given in the household form's terms: ``minimum_living`` (only where its 低保 status is on
+    record, as the run reads it) and ``members``, by member key, for those supported as 特困."""
+    scope = Scope.household(household_id)
+    columns = _received(scope, month, numpy.array([household_id], dtype=numpy.int64))
+    facts: dict[str, Any] = {"members": {}}
+    if columns["minimum_living_recorded"][0]:
+        facts["minimum_living"] = {
+            "receiving": bool(columns["receiving_minimum_living"][0]),
+            "current_amount_fen": int(columns["current_minimum_living_amount"][0]),
+            "gradual_exit_months_used": int(columns["gradual_exit_months_used"][0]),
+        }
+    for member_id in _supported_members(scope, month, EXTREME_HARDSHIP).tolist():
+        # A child supported as 特困 now has chosen it over the child guarantee, as in the run.
+        facts["members"][str(member_id)] = {
+            "was_extreme_hardship": True,
+            "child_guarantee_choice": "extreme_hardship",
+        }
+    return facts
+
+
+def with_received(form: dict[str, Any], household_id: int, month: datetime.date) -> dict[str, Any]:
+    """The household form with what it receives in ``month`` filled in where the form does
+    not state it: a single household answers as it does in a whole-place run."""
+    facts = received_facts(household_id, month)
+    filled = {**form, "members": [dict(member) for member in form.get("members") or []]}
+    if "minimum_living" in facts and "minimum_living" not in form:
+        filled["minimum_living"] = facts["minimum_living"]
+    for member in filled["members"]:
+        for name, value in facts["members"].get(str(member.get("key")), {}).items():
+            member.setdefault(name, value)
+    return filled

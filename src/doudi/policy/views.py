@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,12 +12,16 @@ from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import has_permission, require
 from doudi.accounts.roles import Permission
+from doudi.dates import parse_date
 from doudi.errors import DoudiError
 from doudi.policy import queries, services
 from doudi.policy.services import SETTING_LEVELS
 from doudi.policy.standards import regional_parameters
 from doudi.policy.whatif import MONTHS_PER_YEAR, what_if
 from doudi.regions.queries import regions_visible_to
+from doudi.web.refusals import field_errors
+
+PROPOSE_FIELDS = ("parameter", "region", "start", "value", "document_number", "reference")
 
 
 @login_required
@@ -41,6 +43,7 @@ def standards(
             else [],
             "values": request.POST,
             "error": error,
+            "errors": field_errors(error, PROPOSE_FIELDS) if error else None,
         },
         status=status,
     )
@@ -51,7 +54,7 @@ def standards(
 def propose(request: HttpRequest) -> HttpResponse:
     post = request.POST
     try:
-        start = datetime.date.fromisoformat(post["start"]) if post.get("start") else None
+        start = parse_date(post.get("start"), field="start")
         proposal = services.propose_value(
             request.user,
             parameter=post.get("parameter", ""),
@@ -61,8 +64,6 @@ def propose(request: HttpRequest) -> HttpResponse:
             document_number=post.get("document_number", ""),
             reference=post.get("reference", ""),
         )
-    except ValueError:
-        return standards(request, DoudiError(_("The date must be YYYY-MM-DD."), field="start"), 400)
     except DoudiError as error:
         if error.http_status != 400:
             raise

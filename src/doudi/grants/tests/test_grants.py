@@ -178,3 +178,30 @@ def test_a_grant_refusal_names_the_field_at_fault(make_user, places, changes, fi
     with pytest.raises(DoudiError) as caught:
         services.define(make_user(Role.CITY_SUPERVISOR), **{**given, **changes})
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"amount": "五百"}, "amount"), ({"in_force_on": "2026-13-01"}, "in_force_on")],
+)
+def test_a_refused_grant_form_names_the_field_and_keeps_what_was_typed(
+    make_user, places, changes, field
+):
+    city = Client()
+    city.force_login(make_user(Role.CITY_SUPERVISOR))
+    typed = {
+        "name": "洪灾补贴",
+        "programmes": ["minimum_living"],
+        "places": FLOODED_VILLAGE,
+        "in_force_on": "2026-06-20",
+        "per": "household",
+        "amount": "500",
+        "reason": "纪要",
+        **changes,
+    }
+    response = city.post("/grants/define/", typed)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'data-field="{field}"' in page
+    assert 'value="洪灾补贴"' in page and f'value="{changes[field]}"' in page
+    assert 'value="minimum_living" checked' in page

@@ -9,12 +9,13 @@ import pytest
 
 from doudi.accounts.roles import Role
 from doudi.benefits.models import Benefit
+from doudi.cases.assessment import assess
 from doudi.cases.models import Case, Decision, Outcome
 from doudi.cases.procedures import Channel, State
 from doudi.conftest import household_form, member_form
 from doudi.policy import batch, services
 from doudi.policy.agreement import batch_answers, single_answers
-from doudi.policy.columns import read_registry
+from doudi.policy.columns import read_registry, with_received
 from doudi.policy.models import EvaluationResult
 from doudi.policy.standards import rules_in_force
 from doudi.policy.whatif import what_if
@@ -213,3 +214,58 @@ def test_the_reader_takes_the_investigation_facts_from_the_registry(make_user):
     assert batch_answers(run)[household.pk] == single
     child = household.members.get(name="乙")
     assert single[("orphan", child.pk)] > 0
+
+
+def test_a_case_assessment_reads_what_is_received_like_a_whole_place_run(recipients, make_user):
+    """A 低保 re-check of a household in its gradual exit: the case's assessment (no facts
+    typed) keeps the exit at the current amount, as the whole-place run does."""
+    fresh, four, spent, never = recipients
+    county = make_user(Role.COUNTY_APPROVER, username="county2")
+    run = batch.evaluate_all(county, JULY)
+    by_batch = batch_answers(run)
+    for household in (fresh, four, spent, never):
+        case = Case.objects.create(
+            household=household,
+            region_id=household.region_id,
+            programme="minimum_living",
+            kind="change",
+            channel=Channel.WINDOW,
+            submitted_by=county,
+            submitted_on=JULY,
+            state=State.SUBMITTED,
+        )
+        answer = assess(county, case, JULY, datetime.date.today())
+        batch_amount = by_batch[household.pk].get(("minimum_living", -1), 0)
+        assert (answer.eligible, answer.monthly_amount_fen) == (batch_amount > 0, batch_amount)
+        # And the sample comparison of single households with the run agrees with it.
+        assert single_answers(county, household.pk, JULY) == by_batch[household.pk]
+    assert by_batch[four.pk][("minimum_living", -1)] == 9000
+
+
+def test_facts_typed_in_the_case_prevail_over_the_benefits(recipients, make_user):
+    _fresh, four, *_others = recipients
+    county = make_user(Role.COUNTY_APPROVER, username="county2")
+    case = Case.objects.create(
+        household=four,
+        region_id=four.region_id,
+        programme="minimum_living",
+        kind="change",
+        channel=Channel.WINDOW,
+        submitted_by=county,
+        submitted_on=JULY,
+        state=State.SUBMITTED,
+        facts={"household": {"minimum_living": {"receiving": False}}},
+    )
+    assert assess(county, case, JULY, datetime.date.today()).eligible is False
+
+
+def test_the_form_states_what_is_received_where_the_benefits_say_nothing(recipients):
+    _fresh, four, _spent, never = recipients
+    form = {"members": [{"key": "1"}], "minimum_living": {"receiving": False}}
+    assert with_received(form, four.pk, JULY)["minimum_living"] == {"receiving": False}
+    assert "minimum_living" not in with_received({"members": []}, never.pk, JULY)
+    assert with_received({"members": []}, four.pk, JULY)["minimum_living"] == {
+        "receiving": True,
+        "current_amount_fen": 9000,
+        "gradual_exit_months_used": 4,
+    }

@@ -171,3 +171,25 @@ def test_the_pages_show_the_standards_propose_and_adopt(supervisor, registered):
         )
     )
     assert "650.00" in county.get("/policy/").content.decode()  # in force there since July 2022
+
+
+def test_a_refused_proposal_names_its_date_next_to_the_field_and_keeps_what_was_typed(
+    supervisor, registered
+):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(supervisor)
+    typed = {
+        "parameter": "minimum_living.standard.urban",
+        "region": "410821000000",
+        "start": "2022-7-1x",
+        "value": "650",
+        "document_number": "修民〔2022〕8号",
+    }
+    refused = client.post("/policy/propose/", typed)
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    # The shared date parser's message, next to the date field, not a local copy's.
+    assert 'data-field="start"><p>“2022-7-1x”' in page
+    assert 'value="2022-7-1x"' in page and 'value="修民〔2022〕8号"' in page
