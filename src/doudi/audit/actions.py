@@ -37,6 +37,11 @@ class AuditAction(models.TextChoices):
     HOUSEHOLD_UPDATE = "household.update", _("Household changed")
     HOUSEHOLD_IMPORT = "household.import", _("Households imported")
     HOUSEHOLD_EXPORT = "household.export", _("Households exported")
+    # A household version only: the investigation step's own event is the audited one.
+    HOUSEHOLD_INVESTIGATION_FACTS = (
+        "household.investigation_facts",
+        _("Facts established by the investigation recorded"),
+    )
     HOUSEHOLD_REVEAL_ID_NUMBER = "household.reveal_id_number", _("Full ID number viewed")
     HOUSEHOLD_MEMBER_ADD = "household.member_add", _("Member added")
     HOUSEHOLD_MEMBER_UPDATE = "household.member_update", _("Member changed")

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from doudi.audit.actions import action_label
 from doudi.dates import parse_date
 from doudi.errors import DoudiError
 from doudi.registry import queries, services
@@ -236,6 +237,7 @@ class HouseholdViewSet(viewsets.ViewSet):
                     "recorded_at": v.recorded_at,
                     "recorded_by": v.recorded_by,
                     "action": v.action,
+                    "action_label": action_label(v.action),
                 }
                 for v in versions
             ]

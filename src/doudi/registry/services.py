@@ -370,7 +370,9 @@ def keep_investigation_facts(actor: User, household_id: int, data: HouseholdInpu
     if not changed:
         return None
     household.save(update_fields=["disaster_affected", "updated_at"])
-    _commit_version(actor, household, "household.investigation_facts", reason="", audited=False)
+    _commit_version(
+        actor, household, AuditAction.HOUSEHOLD_INVESTIGATION_FACTS, reason="", audited=False
+    )
     return household.version
 
 

@@ -108,6 +108,8 @@ def test_member_changes_and_as_of(handler):
     assert len(response.json()["household"]["members"]) == 3
     versions = client.get(f"/api/v1/households/{created['id']}/versions/").json()
     assert [v["version"] for v in versions] == [2, 1]
+    assert versions[1]["action"] == "household.create"
+    assert versions[1]["action_label"] == "登记家庭"
     spouse = next(m for m in created["members"] if m["name"] == "李四")
     ended = client.post(
         f"/api/v1/members/{spouse['key']}/end/",

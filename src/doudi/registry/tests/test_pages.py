@@ -168,3 +168,9 @@ def test_reviewers_read_but_do_not_edit(make_user, household):
         {"month": "2026-10", "type": "wage", "amount": "1", "reason": "x"},
     )
     assert response.status_code == 403
+
+
+def test_the_versions_are_named_in_chinese_not_by_their_audit_code(browser, household):
+    html = browser.get(f"/households/{household.pk}/").content.decode()
+    assert "household.create" not in html
+    assert "登记家庭" in html
