@@ -23,6 +23,7 @@ from doudi.payroll.funds import budget_after
 from doudi.payroll.models import PayrollProgramme, PayrollState
 from doudi.regions.queries import regions_visible_to
 from doudi.spreadsheets import MAX_XLSX_BYTES, XLSX_CONTENT_TYPE
+from doudi.web.refusals import labelled_messages
 
 MONTHLY = [c for c in PayrollProgramme.choices if c[0] != PayrollProgramme.ONE_OFF_GRANT]
 NEXT_STEP = {
@@ -60,6 +61,24 @@ def payroll_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The Chinese name of each input of the payroll forms, put before a refusal that names it.
+FIELD_LABELS = {
+    "programme": _("programme"),
+    "month": _("month"),
+    "region": _("place"),
+    "year": _("year"),
+    "amount": _("amount (yuan)"),
+    "reason": _("reason"),
+    "over_budget_reason": _("reason for exceeding the budget"),
+    "file": _("the bank's result file"),
+}
+
+
+def _refused(request: HttpRequest, error: DoudiError) -> None:
+    for message in labelled_messages(error, FIELD_LABELS):
+        messages.error(request, message)
+
+
 @login_required
 @require_POST
 def generate(request: HttpRequest) -> HttpResponse:
@@ -71,7 +90,7 @@ def generate(request: HttpRequest) -> HttpResponse:
             request.POST.get("region", ""),
         )
     except DoudiError as error:
-        messages.error(request, error.render())
+        _refused(request, error)
         return redirect("payroll:list")
     return redirect("payroll:detail", payroll.pk)
 
@@ -121,9 +140,7 @@ def step(request: HttpRequest, payroll_id: int, name: str) -> HttpResponse:
         else:
             raise DoudiError(_("Unknown step."), field="step")
     except DoudiError as error:
-        messages.error(request, error.render())
-        for problem in getattr(error, "problems", [])[:20]:
-            messages.error(request, problem.render())
+        _refused(request, error)
     return redirect("payroll:detail", payroll_id)
 
 
@@ -184,7 +201,7 @@ def budgets(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("The budget was saved."))
         except DoudiError as error:
-            messages.error(request, error.render())
+            _refused(request, error)
         return redirect("payroll:budgets")
     return render(
         request,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from doudi.errors import DoudiError, ValidationFailed
 
@@ -21,3 +21,14 @@ def field_errors(error: DoudiError, fields: Collection[str]) -> dict[str, list[s
             name = error.field  # a fault within the file the refusal names
         errors.setdefault(name or FORM, []).append(problem.render())
     return errors
+
+
+def labelled_messages(error: DoudiError, labels: Mapping[str, object], most: int = 20) -> list[str]:
+    """For a page that shows a refusal above its form: each message, and up to ``most`` faults
+    found, preceded by the Chinese label of the field it names (``labels``: input name → label)."""
+    problems = error.problems if isinstance(error, ValidationFailed) else []
+    shown = []
+    for problem in [error, *problems[:most]]:
+        label = labels.get(problem.field or "")
+        shown.append(f"{label}：{problem.render()}" if label else problem.render())
+    return shown

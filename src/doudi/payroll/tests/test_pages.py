@@ -90,3 +90,20 @@ def test_another_county_does_not_see_the_payroll(parties, on_benefit, clock, mak
     assert elsewhere.get(f"/payroll/{payroll.pk}/bank.csv").status_code == 404
     for path in ("/payroll/", "/payroll/follow-up/", "/payroll/budgets/", "/grants/"):
         assert civil.get(path).status_code == 200
+
+
+def test_a_refused_form_names_the_field_it_refuses(parties, clock):
+    clock.at("2026-03-25")
+    civil = client_for(parties.civil_affairs)
+    page = civil.post(
+        "/payroll/generate/",
+        {"programme": "minimum_living", "month": "2026-13", "region": COUNTY},
+        follow=True,
+    ).content.decode()
+    assert "月份：" in page and "2026-13" in page
+    budget = civil.post(
+        "/payroll/budgets/",
+        {"programme": "minimum_living", "year": "2026", "region": COUNTY, "amount": "五百"},
+        follow=True,
+    ).content.decode()
+    assert "金额（元）：" in budget
