@@ -7,10 +7,11 @@ Creates the database afresh (a SQLite file is deleted first; a PostgreSQL name m
 ``doudi_bench`` and is dropped and created), migrates, loads the demo places and accounts,
 generates and loads the population, then changes it through the registry's services
 (``policy/agreement.change_population``: members moved out or died, households emptied,
-members added later to older households with a wage of their own). One ``evaluate_all`` for the
-month runs over every household, and a random sample is evaluated one household at a time
-with ``evaluate_form`` on the registry's form. Prints the counts, the time of each step and
-every household whose answers differ. Exits 1 if any differ.
+members added later to older households with a wage of their own, heads died or moved out with
+a successor named, and some heads died with nobody named, as the registry once allowed). One
+``evaluate_all`` for the month runs over every household, and a random sample is evaluated one
+household at a time with ``evaluate_form`` on the registry's form. Prints the counts, the time
+of each step and every household whose answers differ. Exits 1 if any differ.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ def _run(options: argparse.Namespace) -> int:
         "change",
         started,
         f"{changes.departed} moved out, {changes.died} died, {changes.emptied} emptied, "
-        f"{changes.added} added later",
+        f"{changes.added} added later, heads: {changes.heads_died} died and "
+        f"{changes.heads_left} moved out with a successor, {changes.headless} died without one",
     )
     actor = User.objects.get(username="city")
     run = batch.evaluate_all(actor, month)

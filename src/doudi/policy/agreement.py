@@ -2,8 +2,10 @@
 
 A synthetic population (demo/population.py, loaded by demo/bulk_load.py) is changed through
 the registry's own services the way a year of casework changes it: members move out or die,
-some households lose every member, and members are added later to older households (so their
-ids are out of household order) with an income of their own. Then one whole-place run
+some households lose every member, members are added later to older households (so their
+ids are out of household order) with an income of their own, heads die or move out with
+another member named head in the same change, and — as data written before the registry kept
+one head per household — some heads died with nobody named. Then one whole-place run
 (``batch.evaluate_all``) is compared, household by household, with ``evaluate_form`` on the
 household's form as the registry gives it. Used by the slow test and benchmarks/agreement_100k.py.
 """
@@ -43,6 +45,9 @@ class Changes:
     died: int = 0
     emptied: int = 0
     added: int = 0
+    heads_died: int = 0  # the head died, and another member was named head in the same change
+    heads_left: int = 0  # the head moved out, a successor named likewise
+    headless: int = 0  # the head died and nobody was named, as the registry once allowed
 
 
 @dataclass
@@ -70,17 +75,21 @@ class _Handlers:
         return self.users[township]
 
 
+GROUPS = 7  # departed, died, emptied, added, heads died, heads left, left without a head
+
+
 def change_population(
     rng: numpy.random.Generator, month: datetime.date, share: float = 0.03
 ) -> Changes:
     """About ``share`` of the households each: a member moved out, a member died, every member
-    gone, a member added later (joined before ``month``, with a wage in the month before)."""
+    gone, a member added later (joined before ``month``, with a wage in the month before), the
+    head died or the head moved out (with another member named head in the same change)."""
     handlers = _Handlers()
     changes = Changes()
     households = list(Household.objects.order_by("id").values_list("id", "region_id"))
     count = max(1, int(len(households) * share))
     picked = rng.permutation(len(households))
-    groups = [picked[i * count : (i + 1) * count] for i in range(4)]
+    groups = [picked[i * count : (i + 1) * count] for i in range(GROUPS)]
     day_before = month - datetime.timedelta(days=1)
     active = defaultdict(list)
     for member in Member.objects.filter(left_on__isnull=True).order_by("id"):
@@ -95,11 +104,24 @@ def change_population(
                 continue
             if not members:
                 continue
-            # One who moves out or dies is not the head: the registry's form of a household
-            # without a head is refused until a new head is named.
             others = [m for m in members if m.relation != Relation.HEAD]
+            if step == 6:
+                changes.headless += _leave_without_head(
+                    handler, household_id, region, active[household_id], on=day_before
+                )
+                continue
+            if step in (4, 5):
+                if _replace_head(rng, handler, active[household_id], died=step == 4, on=day_before):
+                    if step == 4:
+                        changes.heads_died += 1
+                    else:
+                        changes.heads_left += 1
+                continue
             if step == 2:
-                leaving = members
+                # The head goes last: while others remain, the head's leaving names a successor.
+                leaving = others + [m for m in members if m.relation == Relation.HEAD]
+                if len(leaving) < len(active[household_id]):
+                    continue  # someone joined too recently to leave: not emptied after all
             elif others:
                 leaving = [others[int(rng.integers(len(others)))]]
             else:
@@ -121,7 +143,50 @@ def change_population(
     return changes
 
 
-def _end(handler: User, member: Member, *, died: bool, on: datetime.date) -> None:
+def _replace_head(
+    rng: numpy.random.Generator,
+    handler: User,
+    current: list[Member],
+    *,
+    died: bool,
+    on: datetime.date,
+) -> bool:
+    """The head dies or moves out the day before the month and another current member, picked
+    at random, heads the household from then on (a household of one has nobody to name)."""
+    heads = [m for m in current if m.relation == Relation.HEAD and m.joined_on < on]
+    others = [m for m in current if m.relation != Relation.HEAD]
+    if len(heads) != 1 or not others:
+        return False
+    head, successor = heads[0], others[int(rng.integers(len(others)))]
+    _end(handler, head, died=died, on=on, new_head=successor.pk)
+    current.remove(head)
+    successor.relation = Relation.HEAD
+    return True
+
+
+def _leave_without_head(
+    handler: User, household_id: int, region: str, current: list[Member], *, on: datetime.date
+) -> int:
+    """Data from before the registry kept one head per household: the head died and nobody was
+    named. The registry's services now refuse that, so the member row is written directly, as
+    the old service wrote it, and a correction of the household records the version."""
+    heads = [m for m in current if m.relation == Relation.HEAD and m.joined_on < on]
+    if len(heads) != 1 or len(current) < 2:
+        return 0
+    Member.objects.filter(pk=heads[0].pk).update(
+        left_on=on, death_date=on, leave_reason=LeaveReason.DEATH
+    )
+    current.remove(heads[0])
+    address = Household.objects.get(pk=household_id).address
+    registry.update_household(
+        handler, household_id, address=address, region_code=region, reason="历史数据：户主已故"
+    )
+    return 1
+
+
+def _end(
+    handler: User, member: Member, *, died: bool, on: datetime.date, new_head: int | None = None
+) -> None:
     if died:
         registry.end_membership(
             handler,
@@ -130,10 +195,16 @@ def _end(handler: User, member: Member, *, died: bool, on: datetime.date) -> Non
             leave_reason=LeaveReason.DEATH,
             death_date=on,
             reason="死亡",
+            new_head=new_head,
         )
     else:
         registry.end_membership(
-            handler, member.pk, left_on=on, leave_reason=LeaveReason.MOVED_OUT, reason="迁出"
+            handler,
+            member.pk,
+            left_on=on,
+            leave_reason=LeaveReason.MOVED_OUT,
+            reason="迁出",
+            new_head=new_head,
         )
 
 
@@ -196,7 +267,7 @@ def single_answers(actor: User, household_id: int, month: datetime.date) -> Answ
     )
     if not form["members"]:  # every member had left by then
         return {}
-    parsed = parse_household(form, today=datetime.date.today())
+    parsed = parse_household(form, today=datetime.date.today(), one_head=False)
     members = members_on(form, parsed, month)
     if not members:
         return {}

@@ -107,6 +107,7 @@ def _chunk(
             lacking = missing_from(system.parameters, error, "default")
             results.missing[programme.key] = {
                 "parameter": lacking.parameter,
+                "description": lacking.description,
                 "since": lacking.since,
             }
             _drop(results, programme.key)
@@ -212,6 +213,8 @@ def evaluate_all(
             households=len(columns.household_ids),
             persons=len(columns.member_ids),
             results=len(results),
+            missing=results.missing,
+            heads_assumed=int(columns.head_assumed.sum()),
         )
         _write(run, results)
         totals: dict[str, dict[str, int]] = {}
@@ -233,6 +236,7 @@ def evaluate_all(
                 "results": run.results,
                 "programmes": totals,
                 "missing": results.missing,
+                "heads_assumed": run.heads_assumed,
             },
         )
     return run

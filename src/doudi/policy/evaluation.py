@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import numpy
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from openfisca_core.errors import ParameterNotFoundError
@@ -22,6 +23,8 @@ from doudi.policy.inputs import members_on, population_from_form
 from doudi.policy.programmes import PROGRAMMES, URBAN_RURAL, NamedTest, Programme
 from doudi.policy.standards import rules_in_force
 from doudi.regions.models import Region
+from doudi.registry.choices import Relation
+from doudi.registry.form_input import MemberInput
 
 
 def evaluate_form(form: dict[str, Any], month_typed: str) -> dict[str, Any]:
@@ -45,12 +48,50 @@ def evaluate_form(form: dict[str, Any], month_typed: str) -> dict[str, Any]:
     programmes = [context.answer(p, members) for p in PROGRAMMES]
     if context.first_missing is not None and all("missing" in p for p in programmes):
         raise missing_error(context.first_missing, month)  # no rule at all: the month is wrong
-    return {
+    answer = {
         "month": month_text(month),
         "region": region.code,
         "urban_rural": context.urban_rural,
         "programmes": programmes,
     }
+    warning = head_warning(members, population.person_is_head)
+    if warning is not None:
+        answer["warnings"] = [
+            {
+                "field": warning.field,
+                "message": warning.render(),
+                "message_en": warning.render("en"),
+            }
+        ]
+    return answer
+
+
+def head_warning(members: list[MemberInput], is_head) -> DoudiError | None:
+    """What the answer says when the month's members do not have exactly one recorded head
+    (data from before the registry kept that rule): who the engine took as head."""
+    recorded = sum(1 for m in members if m.relation == Relation.HEAD)
+    if recorded == 1 or not members:
+        return None
+    taken = members[int(numpy.flatnonzero(is_head)[0])].name
+    if recorded == 0:
+        return DoudiError(
+            _(
+                "No member is recorded as head of household this month (the head died or left "
+                "and nobody was named): no rule depends on it, so the eldest member, %(name)s, "
+                "is taken as head. Name the head in the registry."
+            ),
+            field="members",
+            name=taken,
+        )
+    return DoudiError(
+        _(
+            "%(count)d members are recorded as head of household this month: no rule depends "
+            "on it, so the eldest of them, %(name)s, is taken as head. Correct the registry."
+        ),
+        field="members",
+        count=recorded,
+        name=taken,
+    )
 
 
 class _Context:

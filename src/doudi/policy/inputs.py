@@ -172,7 +172,9 @@ def population_from_form(
     form: dict[str, Any], month: datetime.date, county_keys: tuple[str, ...]
 ) -> tuple[Population, HouseholdInput]:
     """One household's input columns for ``month``; refuses invalid forms with every fault."""
-    data = parse_household(form, today=datetime.date.today())
+    # A household whose head died or left before the registry kept one head per household
+    # is evaluated, as the whole-place run evaluates it (tables.engine_heads).
+    data = parse_household(form, today=datetime.date.today(), one_head=False)
     facts = _case_facts(form, data.members)
     region = place_of(data.region_code)
     if county_key(region.code) not in county_keys:

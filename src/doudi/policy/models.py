@@ -66,6 +66,12 @@ class EvaluationRun(models.Model):
     households = models.PositiveIntegerField(_("households"))
     persons = models.PositiveIntegerField(_("persons"))
     results = models.PositiveIntegerField(_("results"))
+    # Programmes without a rule in force that month: {programme: {parameter, description,
+    # since}}. They stored no result; the others answered.
+    missing = models.JSONField(_("programmes without a rule in force"), default=dict)
+    # Households whose members that month had no recorded head, or several (data from before
+    # the registry kept one): evaluated with the eldest as head (policy/tables.engine_heads).
+    heads_assumed = models.PositiveIntegerField(_("households with an assumed head"), default=0)
 
     class Meta:
         ordering = ["-finished_at"]

@@ -170,6 +170,8 @@ class RegistryColumns:
     region_codes: numpy.ndarray
     member_ids: numpy.ndarray
     population: Population
+    # Per household: no member, or several, recorded as head this month (see engine_heads).
+    head_assumed: numpy.ndarray = field(default_factory=lambda: numpy.zeros(0, dtype=bool))
 
 
 def lookup(keys: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
@@ -274,13 +276,43 @@ def build(tables: Tables, county_keys: tuple[str, ...]) -> RegistryColumns:
         **{name: households[name] for name in HOUSEHOLD_FACTS},
         **_ordered(tables.household_requests, household_order),
     }
+    is_head, assumed = engine_heads(
+        person_household, members["relation"], members["birth_date"], len(household_ids)
+    )
     population = Population(
         person_household=person_household,
-        person_is_head=members["relation"] == str(Relation.HEAD),
+        person_is_head=is_head,
         persons=persons,
         households=household_columns,
     )
-    return RegistryColumns(household_ids, households["region"], member_ids, population)
+    return RegistryColumns(household_ids, households["region"], member_ids, population, assumed)
+
+
+def engine_heads(
+    person_household: numpy.ndarray,
+    relation: numpy.ndarray,
+    birth_date: numpy.ndarray,
+    household_count: int,
+) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Exactly one head per household with members, for the engine's household role, and
+    which households had theirs assumed.
+
+    The member recorded as head where there is exactly one. Where there is none — data from
+    before the registry kept one head per household (the head died or left and nobody was
+    named) — or more than one, the eldest of the recorded heads, else the eldest member (a tie:
+    the first in member order). No rule reads the role, so both readers answer such a household
+    as they answer any other, and alike."""
+    count = len(person_household)
+    recorded = relation == str(Relation.HEAD)
+    born = numpy.asarray(birth_date, dtype="datetime64[D]").astype(numpy.int64)
+    order = numpy.lexsort((numpy.arange(count), born, ~recorded, person_household))
+    first = numpy.ones(count, dtype=bool)
+    first[1:] = person_household[order][1:] != person_household[order][:-1]
+    is_head = numpy.zeros(count, dtype=bool)
+    is_head[order[first]] = True
+    heads = numpy.bincount(person_household[recorded], minlength=household_count)
+    occupied = numpy.bincount(person_household, minlength=household_count) > 0
+    return is_head, occupied & (heads != 1)
 
 
 def _plain(column: numpy.ndarray) -> numpy.ndarray:

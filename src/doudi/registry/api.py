@@ -62,6 +62,13 @@ class EndMembershipSerializer(ReasonSerializer):
     left_on = serializers.DateField(required=False)
     leave_reason = serializers.CharField()
     death_date = serializers.DateField(required=False, allow_null=True, default=None)
+    new_head = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="the member who heads the household from now on (required when the head "
+        "leaves and others remain)",
+    )
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -268,6 +275,7 @@ class MemberViewSet(viewsets.ViewSet):
             left_on=data.get("left_on") or timezone.localdate(),
             leave_reason=data["leave_reason"],
             death_date=data["death_date"],
+            new_head=data["new_head"],
             reason=data["reason"],
         )
         return Response(queries.household_form(request.user, member.household_id))

@@ -222,8 +222,15 @@ class _Reader:
         return value
 
 
-def parse_household(data: Any, *, today: datetime.date | None = None) -> HouseholdInput:
-    """Check a whole household form; raise ValidationFailed listing every fault."""
+def parse_household(
+    data: Any, *, today: datetime.date | None = None, one_head: bool = True
+) -> HouseholdInput:
+    """Check a whole household form; raise ValidationFailed listing every fault.
+
+    ``one_head=False`` (evaluation only, never a registry write) accepts a household whose
+    current members do not have exactly one head — data written before the registry kept that
+    rule: no rule depends on who heads the household, and the engine's input builder takes the
+    eldest member as head (policy/tables.engine_heads)."""
     today = today or datetime.date.today()
     problems: list[DoudiError] = []
     reader = _Reader(data, "", problems)
@@ -240,7 +247,7 @@ def parse_household(data: Any, *, today: datetime.date | None = None) -> Househo
     ]
     members = [m for m in members if m is not None]
     if len(members) == len(raw_members):  # rules across members only once each one is sound
-        _check_members_together(members, problems)
+        _check_members_together(members, problems, one_head=one_head)
     # Every listed member's key, valid or not, so that one bad member is reported once and not
     # again through every income that refers to it. A former member (the registry's form of a
     # past day lists those who had left by then) may still own the incomes of their time.
@@ -405,7 +412,9 @@ def _check_member_dates(r: _Reader, member: MemberInput, today: datetime.date) -
         r.fail("left_on", _("is required with a reason for leaving."))
 
 
-def _check_members_together(members: list[MemberInput], problems: list[DoudiError]) -> None:
+def _check_members_together(
+    members: list[MemberInput], problems: list[DoudiError], *, one_head: bool = True
+) -> None:
     seen: dict[str, str] = {}
     for index, member in enumerate(members):
         if member.id_number.value in seen:
@@ -421,7 +430,7 @@ def _check_members_together(members: list[MemberInput], problems: list[DoudiErro
     if len(set(keys)) != len(keys):
         problems.append(DoudiError(_("member keys must be unique."), field="members"))
     heads = [m for m in members if m.relation == Relation.HEAD and m.left_on is None]
-    if members and len(heads) != 1:
+    if one_head and members and len(heads) != 1:
         problems.append(
             DoudiError(
                 _("exactly one current member must be the head of household (found %(count)d)."),

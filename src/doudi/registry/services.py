@@ -20,7 +20,7 @@ from doudi.identity import protection
 from doudi.identity.numbers import mask
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
-from doudi.registry.choices import AttachmentCategory, LeaveReason
+from doudi.registry.choices import AttachmentCategory, LeaveReason, Relation
 from doudi.registry.form_input import (
     AssetInput,
     ExpenseInput,
@@ -390,7 +390,9 @@ def add_member(
     member_input, warnings = _parse_one_member(data, household, today)
     if member_input.left_on is None:
         _refuse_active_elsewhere(member_input.id_number.value, None)
+    heads_before = _head_count(household)
     member = Member.objects.create(household=household, **_member_fields(member_input))
+    _keep_one_head(household, heads_before, field="relation")
     _commit_version(
         actor,
         household,
@@ -417,9 +419,19 @@ def update_member(
     if member_input.left_on is None:
         _refuse_active_elsewhere(member_input.id_number.value, member.household)
     before = _summary(member)
+    heads_before = _head_count(member.household)
+    was_head = member.relation == Relation.HEAD and member.left_on is None
     for name, value in _member_fields(member_input).items():
         setattr(member, name, value)
     _save_member(member)
+    # The head's record given an end date (or a death) is an end of membership: it names the
+    # successor there. Any other loss or second head is a relation to correct.
+    ends = "death_date" if member.death_date else "left_on"
+    _keep_one_head(
+        member.household,
+        heads_before,
+        field=ends if was_head and member.left_on is not None else "relation",
+    )
     _commit_version(
         actor,
         member.household,
@@ -440,8 +452,14 @@ def end_membership(
     leave_reason: str,
     reason: str,
     death_date: datetime.date | None = None,
+    new_head: int | None = None,
 ) -> Member:
-    """A member leaves the household (moved out, split, married out) or has died."""
+    """A member leaves the household (moved out, split, married out) or has died.
+
+    When the head leaves and others remain, ``new_head`` (a current member's id) names the
+    successor in the same change: their relation becomes head, kept in the same version and
+    audit event. A household without a head (written before this rule) may name one here too.
+    """
     member = _member_for_change(actor, member_id)
     reason = required_reason(reason)
     if leave_reason not in LeaveReason.values:
@@ -458,16 +476,26 @@ def end_membership(
             _("The end date must lie between the start of the membership and today."),
             field="left_on",
         )
-    before = _summary(member)
+    household = member.household
+    successor = _successor(household, member, new_head)
+    heads_before = _head_count(household)
+    before: dict[str, Any] = {"member": _summary(member)}
+    after: dict[str, Any] = {}
+    if successor is not None:
+        before["new_head"] = _summary(successor)
+        successor.relation = Relation.HEAD
+        successor.save(update_fields=["relation"])
+        after["new_head"] = _summary(successor)
     member.left_on, member.leave_reason = left_on, leave_reason
     _save_member(member)
+    _keep_one_head(household, heads_before, field="new_head")
     _commit_version(
         actor,
-        member.household,
+        household,
         audit_action(f"household.member_{leave_reason}"),
         reason=reason,
         before=before,
-        after={"member": _summary(member)},
+        after={"member": _summary(member), **after},
     )
     return member
 
@@ -587,6 +615,69 @@ def reveal_id_number(actor: User, member_id: int, *, reason: str) -> str:
 
 
 # ------------------------------------------------------------------------- private helpers
+
+
+def _head_count(household: Household) -> tuple[int, int]:
+    """The household's current members and, of them, those recorded as head."""
+    current = household.members.filter(left_on__isnull=True)
+    return current.count(), current.filter(relation=Relation.HEAD).count()
+
+
+def _keep_one_head(household: Household, before: tuple[int, int], *, field: str) -> None:
+    """Refuse a change (inside its transaction, so nothing stays) that leaves a household with
+    current members without exactly one current head. A household already without one (data
+    written before this rule) may still be changed as long as its heads stay as they were;
+    naming its head mends it."""
+    members, heads = _head_count(household)
+    if members == 0 or heads == 1:
+        return
+    members_before, heads_before = before
+    if members_before and heads_before != 1 and heads == heads_before:
+        return
+    if heads == 0:
+        raise DoudiError(
+            _(
+                "The household would have no head of household: when the head dies or leaves "
+                "while others remain, name the new head in the same change."
+            ),
+            field=field,
+        )
+    raise DoudiError(
+        _(
+            "The household already has a head of household: a household has exactly one. "
+            "Change the present head's relation first, or name the new head when the head "
+            "leaves."
+        ),
+        field=field,
+    )
+
+
+def _successor(household: Household, leaving: Member, new_head: int | None) -> Member | None:
+    """The current member named to head the household when ``leaving`` goes (None: none named)."""
+    if new_head is None:
+        return None
+    successor = (
+        household.members.filter(pk=new_head, left_on__isnull=True).exclude(pk=leaving.pk).first()
+    )
+    if successor is None:
+        raise DoudiError(
+            _(
+                "The new head must be a current member of this household other than the one "
+                "leaving."
+            ),
+            field="new_head",
+        )
+    keeps_head = (
+        household.members.filter(left_on__isnull=True, relation=Relation.HEAD)
+        .exclude(pk=leaving.pk)
+        .exists()
+    )
+    if keeps_head:
+        raise DoudiError(
+            _("The household keeps its head: a new head is named only when the head leaves."),
+            field="new_head",
+        )
+    return successor
 
 
 def _member_for_change(actor: User, member_id: int) -> Member:

@@ -188,6 +188,8 @@ def household_detail(
             "asset_types": choices.AssetType.choices,
             "vehicle_types": choices.VehicleType.choices,
             "leave_reasons": choices.LeaveReason.choices,
+            # Whoever leaves a household without a head (data from before the rule) may name one.
+            "has_head": any(m["relation"] == choices.Relation.HEAD for m in form["members"]),
             "attachment_categories": choices.AttachmentCategory.choices,
             "errors": errors or {},
         },
@@ -323,10 +325,20 @@ def member_end(request: HttpRequest, member_id: int) -> HttpResponse:
             left_on=left_on,
             leave_reason=post.get("leave_reason", ""),
             death_date=parse_date(post.get("death_date"), field="death_date"),
+            new_head=_member_choice(post.get("new_head"), field="new_head"),
             reason=post.get("reason", ""),
         )
 
     return _back_to_detail(request, member.household_id, end)
+
+
+def _member_choice(value: str | None, *, field: str) -> int | None:
+    """A member chosen from a list (their id), or None when none was chosen."""
+    if not value:
+        return None
+    if not value.isdigit():
+        raise DoudiError(gettext_lazy("Choose a member of the household."), field=field)
+    return int(value)
 
 
 @login_required

@@ -6,6 +6,7 @@ import datetime
 
 import numpy
 import pytest
+from django.utils import timezone
 
 from doudi.accounts.roles import Role
 from doudi.conftest import household_form, member_form
@@ -13,11 +14,14 @@ from doudi.demo import population as pop
 from doudi.demo.bulk_load import load_population
 from doudi.policy import agreement, batch
 from doudi.policy.columns import read_registry
+from doudi.policy.evaluation import evaluate_form
 from doudi.policy.models import EvaluationRun
 from doudi.policy.standards import rules_in_force
+from doudi.policy.tables import engine_heads
 from doudi.registry import services as registry
 from doudi.registry.choices import LeaveReason
 from doudi.registry.models import Member
+from doudi.registry.queries import household_form as registry_form
 
 pytestmark = pytest.mark.django_db
 
@@ -88,20 +92,23 @@ def changed_population(make_user):
     load_population(pop.generate(120, 7, as_of=AS_OF), batch=32)
     changes = agreement.change_population(numpy.random.default_rng(7), MONTH, share=0.08)
     assert changes.departed and changes.died and changes.emptied and changes.added
+    assert changes.heads_died and changes.heads_left and changes.headless
     return make_user(Role.CITY_SUPERVISOR), changes
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 7, 250_000])
 def test_batch_and_single_answers_agree_for_every_household(changed_population, chunk):
-    actor, _changes = changed_population
+    actor, changes = changed_population
     batch.CHUNK_HOUSEHOLDS, saved = chunk, batch.CHUNK_HOUSEHOLDS
     try:
         result = agreement.compare(actor, MONTH, 10_000, numpy.random.default_rng(chunk))
     finally:
         batch.CHUNK_HOUSEHOLDS = saved
-    assert result.sampled == result.households == EvaluationRun.objects.get().households
+    run = EvaluationRun.objects.get()
+    assert result.sampled == result.households == run.households
     assert result.differences == []
     assert result.agreeing == result.sampled
+    assert run.heads_assumed == changes.headless
 
 
 @pytest.mark.slow
@@ -114,3 +121,63 @@ def test_two_thousand_households_agree(make_user):
     )
     assert result.households == 2000 and result.sampled == 300
     assert result.differences == []
+
+
+def test_a_household_whose_head_died_unnamed_gets_the_same_answer_both_ways(make_user):
+    """Data from before the registry kept one head per household: the head died and nobody
+    was named. The whole-place run and the single household both evaluate it, the eldest
+    remaining member taken as head, and the single answer says so."""
+    handler = make_user(Role.TOWNSHIP_HANDLER)
+    form = household_form(
+        members=[
+            member_form("41082119500101001", "户主"),
+            member_form("41082119520101002", "配偶", relation="spouse"),
+            member_form("41082119800101003", "儿子", relation="child"),
+        ],
+        incomes=[
+            {"member": "41082119800101003", "month": "2022-02", "type": "wage", "amount_fen": 9000}
+        ],
+    )
+    household = registry.create_household(handler, form)[0]
+    head = household.members.get(name="户主")
+    died = datetime.date(2022, 1, 5)
+    Member.objects.filter(pk=head.pk).update(left_on=died, death_date=died, leave_reason="death")
+    registry.update_household(
+        handler, household.pk, address="旧地址", region_code=household.region_id, reason="旧数据"
+    )
+    county = make_user(Role.COUNTY_APPROVER)
+    run = batch.evaluate_all(county, MARCH)
+    assert run.heads_assumed == 1
+    whole = agreement.batch_answers(run)[household.pk]
+    assert ("minimum_living", -1) in whole
+    assert agreement.single_answers(county, household.pk, MARCH) == whole
+    form = registry_form(
+        county, household.pk, on=MARCH, known_on=timezone.localdate(), reveal_id_numbers=True
+    )
+    warnings = evaluate_form(form, "2022-03")["warnings"]
+    assert [w["field"] for w in warnings] == ["members"]
+    assert "配偶" in warnings[0]["message"] and "户主" in warnings[0]["message"]
+
+
+def test_the_engine_takes_one_head_per_household():
+    """The recorded head where there is one; none: the eldest; several: the eldest of them."""
+    household = numpy.array([0, 0, 1, 1, 1, 2, 2, 2])
+    relation = numpy.array(
+        ["head", "spouse", "spouse", "child", "parent", "child", "head", "head"], dtype=object
+    )
+    born = numpy.array(
+        [
+            "1970-01-01",
+            "1960-01-01",
+            "1960-01-01",
+            "1990-01-01",
+            "1940-01-01",
+            "1930-01-01",
+            "1975-01-01",
+            "1965-01-01",
+        ],
+        dtype="datetime64[D]",
+    )
+    is_head, assumed = engine_heads(household, relation, born, 4)
+    assert is_head.tolist() == [True, False, False, False, True, False, False, True]
+    assert assumed.tolist() == [False, True, True, False]  # the fourth has nobody in it

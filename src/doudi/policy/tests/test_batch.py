@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -109,6 +110,23 @@ def test_before_2021_the_batch_answers_each_programme_on_its_own(make_user, hous
     missing = AuditEvent.objects.get(action="policy.evaluate_all").after["missing"]
     assert missing["minimum_living"] == {
         "parameter": "minimum_living.standard.rural",
+        "description": "农村低保标准",
         "since": "2021-01-01",
     }
     assert "disability_care_subsidy" not in missing
+    assert EvaluationRun.objects.get().missing == missing
+
+
+def test_the_command_prints_each_programme_without_a_rule(make_user, households, cli_as):
+    """The programmes a month has no rule for are named on screen, not only in the audit."""
+    cli_as(make_user(Role.COUNTY_APPROVER, username="county"))
+    out = io.StringIO()
+    call_command("evaluate_all", "--month", "2020-06", "--user", "county", stdout=out)
+    lines = out.getvalue().splitlines()
+    dibao = next(line for line in lines if "最低生活保障（低保）" in line)
+    assert "minimum_living.standard.rural" in dibao
+    assert "“农村低保标准”自 2021-01-01 起才施行" in dibao
+    assert not any("重度残疾人护理补贴" in line for line in lines)
+    in_force = io.StringIO()
+    call_command("evaluate_all", "--month", "2022-03", "--user", "county", stdout=in_force)
+    assert len(in_force.getvalue().splitlines()) == 1  # every programme answered

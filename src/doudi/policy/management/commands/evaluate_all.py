@@ -8,6 +8,9 @@ from tqdm import tqdm
 from doudi.commands import DoudiCommand
 from doudi.dates import month_text, parse_month
 from doudi.policy.batch import evaluate_all
+from doudi.policy.engine.regional import Missing
+from doudi.policy.evaluation import missing_error
+from doudi.policy.programmes import PROGRAMMES
 
 
 class Command(DoudiCommand):
@@ -40,3 +43,29 @@ class Command(DoudiCommand):
             results=run.results,
             run=run.pk,
         )
+        labels = {programme.key: programme.label for programme in PROGRAMMES}
+        for key, lacking in run.missing.items():
+            # The same words as a single household's answer for that month, after the programme.
+            refusal = missing_error(
+                Missing(
+                    lacking["parameter"],
+                    lacking.get("description") or lacking["parameter"],
+                    "",
+                    lacking["since"],
+                ),
+                run.month,
+            )
+            self.say(
+                _("Not evaluated: %(programme)s (%(parameter)s). %(why)s"),
+                programme=labels.get(key, key),
+                parameter=lacking["parameter"],
+                why=refusal.render(),
+            )
+        if run.heads_assumed:
+            self.say(
+                _(
+                    "%(count)d households had no member recorded as head of household, or "
+                    "several: evaluated with the eldest as head. Name their heads in the registry."
+                ),
+                count=run.heads_assumed,
+            )
