@@ -37,6 +37,7 @@ from doudi.policy.tables import (
 MINIMUM_LIVING = "minimum_living"
 EXTREME_HARDSHIP = "extreme_hardship"
 GRADUAL_EXIT_TEST = "minimum_living_gradual_exit"  # the engine's variable, named in its answer
+SINGLE_PERSON = "receiving_single_person_minimum_living"  # a member's 低保 alone (单人保)
 
 
 def _rows(sql: str, params: list) -> list[tuple]:
@@ -79,7 +80,7 @@ def read_tables(month: datetime.date, place_prefix: str) -> Tables:
     members["child_guarantee_choice"] = numpy.where(
         members["was_extreme_hardship"], "extreme_hardship", "not_recorded"
     ).astype(object)
-    members["receiving_single_person_minimum_living"] = numpy.isin(
+    members[SINGLE_PERSON] = numpy.isin(
         members["id"], _supported_members(scope, month, MINIMUM_LIVING)
     )
     return Tables(
@@ -221,10 +222,13 @@ def _received(scope: Scope, month: datetime.date, household_ids: numpy.ndarray) 
     columns = {
         name: numpy.full(len(household_ids), default) for name, default in HOUSEHOLD_FACTS.items()
     }
+    # The household's own 低保: one member's 单人保 (a benefit of that member) is not the
+    # household receiving 低保, nor part of its amount or of its gradual exit.
     rows = _rows(
         "SELECT b.household_id, SUM(b.monthly_amount_fen) FROM benefits_benefit b "
         "JOIN registry_household h ON h.id = b.household_id "
-        f"WHERE {scope.sql} AND b.programme = %s AND {IN_FORCE} GROUP BY b.household_id",
+        f"WHERE {scope.sql} AND b.programme = %s AND b.member_id IS NULL AND {IN_FORCE} "
+        "GROUP BY b.household_id",
         [*scope.params, MINIMUM_LIVING, month, month],
     )
     if rows:
@@ -252,9 +256,9 @@ def _gradual_exit_months(
         f"SELECT b.household_id, b.start_month, b.end_month, {_gradual_exit_decision()} "
         "FROM benefits_benefit b JOIN cases_decision d ON d.id = b.decision_id "
         "JOIN registry_household h ON h.id = b.household_id "
-        f"WHERE {scope.sql} AND b.programme = %s AND b.start_month < %s "
+        f"WHERE {scope.sql} AND b.programme = %s AND b.member_id IS NULL AND b.start_month < %s "
         "AND EXISTS (SELECT 1 FROM benefits_benefit c WHERE c.household_id = b.household_id "
-        f"AND c.programme = b.programme AND {in_force_sql('c', '%s')}) "
+        f"AND c.programme = b.programme AND c.member_id IS NULL AND {in_force_sql('c', '%s')}) "
         "ORDER BY b.household_id, b.start_month, b.id",
         [MINIMUM_LIVING, GRADUAL_EXIT_TEST, *scope.params, MINIMUM_LIVING, month, month, month],
     )
@@ -288,7 +292,8 @@ def _supported_members(scope: Scope, month: datetime.date, programme: str) -> nu
 def received_facts(household_id: int, month: datetime.date) -> dict[str, Any]:
     """What one household receives in ``month``, read by the whole-place run's own queries and
     given in the household form's terms: ``minimum_living`` (only where its 低保 status is on
-    record, as the run reads it) and ``members``, by member key, for those supported as 特困."""
+    record, as the run reads it) and ``members``, by member key, for those supported as 特困
+    and those receiving 低保 alone (单人保)."""
     scope = Scope.household(household_id)
     columns = _received(scope, month, numpy.array([household_id], dtype=numpy.int64))
     facts: dict[str, Any] = {"members": {}}
@@ -304,6 +309,8 @@ def received_facts(household_id: int, month: datetime.date) -> dict[str, Any]:
             "was_extreme_hardship": True,
             "child_guarantee_choice": "extreme_hardship",
         }
+    for member_id in _supported_members(scope, month, MINIMUM_LIVING).tolist():
+        facts["members"].setdefault(str(member_id), {})[SINGLE_PERSON] = True
     return facts
 
 

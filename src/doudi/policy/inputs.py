@@ -32,6 +32,9 @@ TEMPORARY_NEED_FIELDS = {
 }
 REQUEST_CHOICES = {"temporary_need_type": ("none", "emergency", "expenditure")}
 CHILD_GUARANTEE_CHOICES = ("not_recorded", "child_guarantee", "extreme_hardship")
+# What a member receives now, stated per member (true or false, default false); the whole-place
+# run reads the same from the benefits in force (columns.received_facts fills them in a form).
+MEMBER_FLAGS = ("was_extreme_hardship", "receiving_single_person_minimum_living")
 
 
 def _request(
@@ -70,12 +73,14 @@ def _request(
 @dataclass(frozen=True)
 class CaseFacts:
     """What one case asks or states beyond the registry (optional in the form): support as
-    特困 so far, what 低保 the household receives now, a temporary need. The investigation's
+    特困 so far, 低保 received alone (单人保), what 低保 the household receives now, a
+    temporary need. The investigation's
     findings (supporters, orphan status, care setting, medical claims, disaster) are registry
     facts of the household form itself."""
 
     was_extreme_hardship: dict[str, bool]
     child_guarantee_choice: dict[str, str]
+    receiving_single_person_minimum_living: dict[str, bool]
     minimum_living_recorded: bool
     receiving_minimum_living: bool
     current_minimum_living_fen: int
@@ -86,17 +91,16 @@ class CaseFacts:
 def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
     problems: list[DoudiError] = []
     raw_members = form.get("members") or []
-    was_extreme_hardship: dict[str, bool] = {}
+    flags: dict[str, dict[str, bool]] = {name: {} for name in MEMBER_FLAGS}
     child_guarantee_choice: dict[str, str] = {}
     for index, (raw, member) in enumerate(zip(raw_members, members, strict=False)):
-        value = raw.get("was_extreme_hardship", False)
-        if not isinstance(value, bool):
-            problems.append(
-                DoudiError(
-                    _("must be true or false."), field=f"members[{index}].was_extreme_hardship"
+        for name, values in flags.items():
+            value = raw.get(name, False)
+            if not isinstance(value, bool):
+                problems.append(
+                    DoudiError(_("must be true or false."), field=f"members[{index}].{name}")
                 )
-            )
-        was_extreme_hardship[member.key] = bool(value)
+            values[member.key] = bool(value)
         choice = raw.get("child_guarantee_choice") or "not_recorded"
         if choice not in CHILD_GUARANTEE_CHOICES:
             problems.append(
@@ -129,8 +133,9 @@ def _case_facts(form: dict[str, Any], members: list[MemberInput]) -> CaseFacts:
             count=len(problems),
         )
     return CaseFacts(
-        was_extreme_hardship=was_extreme_hardship,
+        was_extreme_hardship=flags["was_extreme_hardship"],
         child_guarantee_choice=child_guarantee_choice,
+        receiving_single_person_minimum_living=flags["receiving_single_person_minimum_living"],
         minimum_living_recorded="receiving" in status,
         receiving_minimum_living=bool(receiving),
         current_minimum_living_fen=int(current),
@@ -249,8 +254,9 @@ def form_tables(
         "child_guarantee_choice": numpy.array(
             [facts.child_guarantee_choice[m.key] for m in members], dtype=object
         ),
-        # A form states single-person 低保 only through the household's 低保 status.
-        "receiving_single_person_minimum_living": numpy.zeros(len(members), dtype=bool),
+        "receiving_single_person_minimum_living": numpy.array(
+            [facts.receiving_single_person_minimum_living[m.key] for m in members], dtype=bool
+        ),
         "medical_claim": claims([m.medical_claim for m in members]),
     }
     return Tables(

@@ -13,9 +13,11 @@ from doudi.cases.assessment import assess
 from doudi.cases.models import Case, Decision, Outcome
 from doudi.cases.procedures import Channel, State
 from doudi.conftest import household_form, member_form
+from doudi.errors import ValidationFailed
 from doudi.policy import batch, services
 from doudi.policy.agreement import batch_answers, single_answers
 from doudi.policy.columns import read_registry, with_received
+from doudi.policy.evaluation import evaluate_form
 from doudi.policy.models import EvaluationResult
 from doudi.policy.standards import rules_in_force
 from doudi.policy.whatif import what_if
@@ -45,14 +47,16 @@ def _receives(
     *,
     gradual: bool = False,
     programme: str = "minimum_living",
+    alone=None,
 ) -> Benefit:
     """A decided benefit as the case procedure leaves it; ``gradual``: the decision's engine
-    answer found the household in the gradual exit."""
-    member = household.members.get()
+    answer found the household in the gradual exit; ``alone``: the member receiving 低保 alone
+    (单人保)."""
+    member = alone or household.members.get()
     case = Case.objects.create(
         household=household,
         region_id=household.region_id,
-        member=member if programme != "minimum_living" else None,
+        member=member if programme != "minimum_living" or alone else None,
         programme=programme,
         kind="change" if gradual else "application",
         channel=Channel.WINDOW,
@@ -269,3 +273,102 @@ def test_the_form_states_what_is_received_where_the_benefits_say_nothing(recipie
         "current_amount_fen": 9000,
         "gradual_exit_months_used": 4,
     }
+
+
+EDGE_WAGE = {
+    "member": "41082119800101001",
+    "month": "2022-06",
+    "type": "wage",
+    "amount_fen": 130_000,
+}
+
+
+def _edge_family_with_one_on_single_person_minimum_living(handler, county):
+    """Two people in 低保边缘 (1,300 yuan a month: above the line of 1,200, below 1,800); the
+    spouse, disabled at grade 1, receives 低保 alone (单人保, 600 yuan)."""
+    form = household_form(
+        region=URBAN_COMMUNITY,
+        members=[
+            member_form("41082119800101001", "甲", hukou_type="urban"),
+            member_form(
+                "41082119820101002",
+                "乙",
+                relation="spouse",
+                hukou_type="urban",
+                disability_category="physical",
+                disability_grade=1,
+            ),
+        ],
+        incomes=[EDGE_WAGE],
+    )
+    household = registry.create_household(handler, form)[0]
+    spouse = household.members.get(name="乙")
+    _receives(household, county, 60000, datetime.date(2022, 1, 1), alone=spouse)
+    return household, spouse
+
+
+def test_one_members_single_person_minimum_living_agrees_batch_and_single(make_user):
+    """单人保 is the member's, read by both paths from the benefits: the member is on record as
+    receiving it, and the household is not thereby receiving 低保 (nor in its gradual exit)."""
+    handler = make_user(Role.TOWNSHIP_HANDLER, "410821901000", username="street_handler")
+    county = make_user(Role.COUNTY_APPROVER)
+    household, spouse = _edge_family_with_one_on_single_person_minimum_living(handler, county)
+    run = batch.evaluate_all(county, JULY)
+    whole = batch_answers(run)[household.pk]
+    assert ("minimum_living", -1) not in whole
+    assert ("minimum_living_edge", -1) in whole
+    assert whole[("single_person_minimum_living", spouse.pk)] == 60000
+    assert ("disability_living_subsidy", spouse.pk) in whole
+    assert single_answers(county, household.pk, JULY) == whole
+    columns = read_registry(JULY, "41", rules_in_force().county_keys)
+    person = list(columns.member_ids).index(spouse.pk)
+    assert columns.population.persons["receiving_single_person_minimum_living"].tolist() == [
+        index == person for index in range(len(columns.member_ids))
+    ]
+    assert columns.population.households["receiving_minimum_living"].tolist() == [False]
+
+
+def test_a_form_states_single_person_minimum_living_per_member(make_user):
+    """A typed form says who receives 低保 alone, as the run reads it from the benefits."""
+    form = household_form(
+        region=URBAN_COMMUNITY,
+        members=[
+            member_form("41082119800101001", "甲", hukou_type="urban"),
+            member_form(
+                "41082119820101002",
+                "乙",
+                relation="spouse",
+                hukou_type="urban",
+                disability_category="physical",
+                disability_grade=1,
+            ),
+        ],
+        incomes=[EDGE_WAGE],
+        minimum_living={"receiving": False},
+    )
+
+    def living_subsidy(answer) -> list[bool]:
+        programme = next(
+            p for p in answer["programmes"] if p["programme"] == "disability_living_subsidy"
+        )
+        return [m["eligible"] for m in programme["members"]]
+
+    assert living_subsidy(evaluate_form(form, "2022-07")) == [False, False]
+    form["members"][1]["receiving_single_person_minimum_living"] = True
+    assert living_subsidy(evaluate_form(form, "2022-07")) == [False, True]
+    form["members"][1]["receiving_single_person_minimum_living"] = "yes"
+    with pytest.raises(ValidationFailed) as caught:
+        evaluate_form(form, "2022-07")
+    assert [p.field for p in caught.value.problems] == [
+        "members[1].receiving_single_person_minimum_living"
+    ]
+
+
+def test_a_case_reads_single_person_minimum_living_from_the_benefits(make_user):
+    """with_received fills in what the run reads, where the form does not state it."""
+    handler = make_user(Role.TOWNSHIP_HANDLER, "410821901000", username="street_handler")
+    county = make_user(Role.COUNTY_APPROVER)
+    household, spouse = _edge_family_with_one_on_single_person_minimum_living(handler, county)
+    form = with_received({"members": [{"key": str(spouse.pk)}]}, household.pk, JULY)
+    assert form["members"][0]["receiving_single_person_minimum_living"] is True
+    assert form["minimum_living"]["receiving"] is False
