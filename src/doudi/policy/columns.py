@@ -215,10 +215,27 @@ def _gradual_exit_decision() -> str:
     )
 
 
+def _answered_decision() -> str:
+    """SQL true where the decision ``d`` stored the engine's answer for 低保 (parameter: the
+    programme). A standard change (提标, cases/bulk.py) stores none: it raised amounts in bulk
+    and re-assessed nobody."""
+    if connection.vendor == "postgresql":
+        return (
+            "EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof("
+            "d.engine_result -> 'programmes') = 'array' THEN d.engine_result -> 'programmes' "
+            "ELSE '[]'::jsonb END) p WHERE p.value ->> 'programme' = %s)"
+        )
+    return (
+        "EXISTS (SELECT 1 FROM json_each(d.engine_result, '$.programmes') p "
+        "WHERE json_extract(p.value, '$.programme') = %s)"
+    )
+
+
 def _received(scope: Scope, month: datetime.date, household_ids: numpy.ndarray) -> dict:
     """The HOUSEHOLD_FACTS: 低保 in force this month, its amount, and the gradual-exit months
     already granted (months before this one paid under gradual-exit decisions since the last
-    decision that found the household eligible by the tests)."""
+    decision that found the household eligible by the tests; a standard change's months count
+    as the decision's they continue)."""
     columns = {
         name: numpy.full(len(household_ids), default) for name, default in HOUSEHOLD_FACTS.items()
     }
@@ -253,19 +270,35 @@ def _gradual_exit_months(
     scope: Scope, month: datetime.date, household_ids: numpy.ndarray
 ) -> numpy.ndarray:
     rows = _rows(
-        f"SELECT b.household_id, b.start_month, b.end_month, {_gradual_exit_decision()} "
-        "FROM benefits_benefit b JOIN cases_decision d ON d.id = b.decision_id "
+        f"SELECT b.household_id, b.start_month, b.end_month, {_gradual_exit_decision()}, "
+        f"{_answered_decision()} FROM benefits_benefit b "
+        "JOIN cases_decision d ON d.id = b.decision_id "
         "JOIN registry_household h ON h.id = b.household_id "
         f"WHERE {scope.sql} AND b.programme = %s AND b.member_id IS NULL AND b.start_month < %s "
         "AND EXISTS (SELECT 1 FROM benefits_benefit c WHERE c.household_id = b.household_id "
         f"AND c.programme = b.programme AND c.member_id IS NULL AND {in_force_sql('c', '%s')}) "
         "ORDER BY b.household_id, b.start_month, b.id",
-        [MINIMUM_LIVING, GRADUAL_EXIT_TEST, *scope.params, MINIMUM_LIVING, month, month, month],
+        [
+            MINIMUM_LIVING,
+            GRADUAL_EXIT_TEST,
+            MINIMUM_LIVING,
+            *scope.params,
+            MINIMUM_LIVING,
+            month,
+            month,
+            month,
+        ],
     )
     used: dict[int, int] = {}
-    for household, first, last, gradual in rows:
-        if not gradual:  # eligible by the tests again: a later exit starts from nothing
-            used[household] = 0
+    exiting: dict[int, bool] = {}
+    for household, first, last, gradual, answered in rows:
+        # A decision without the engine's answer (a standard change) found nothing about the
+        # tests: its months continue what the benefit it replaced was — an exit goes on, and
+        # runs out, as if the amount alone had changed.
+        if answered:
+            exiting[household] = bool(gradual)
+        if not exiting.get(household, False):
+            used[household] = 0  # eligible by the tests again: a later exit starts from nothing
             continue
         paid_until = min(last or month, add_months(month, -1))
         paid = (paid_until.year - first.year) * 12 + paid_until.month - first.month + 1

@@ -9,6 +9,7 @@ import pytest
 
 from doudi.accounts.roles import Role
 from doudi.benefits.models import Benefit
+from doudi.cases import bulk
 from doudi.cases.assessment import assess
 from doudi.cases.models import Case, Decision, Outcome
 from doudi.cases.procedures import Channel, State
@@ -27,6 +28,8 @@ pytestmark = pytest.mark.django_db
 
 URBAN_COMMUNITY = "410821901001"  # urban: the 低保 standard is 600 yuan in 2022
 JULY = datetime.date(2022, 7, 1)
+MARCH = datetime.date(2022, 3, 1)
+APRIL = datetime.date(2022, 4, 1)
 
 
 def _single(handler, first17: str, income_fen: int):
@@ -372,3 +375,74 @@ def test_a_case_reads_single_person_minimum_living_from_the_benefits(make_user):
     form = with_received({"members": [{"key": str(spouse.pk)}]}, household.pk, JULY)
     assert form["members"][0]["receiving_single_person_minimum_living"] is True
     assert form["minimum_living"]["receiving"] is False
+
+
+def test_a_standard_change_during_the_exit_neither_restarts_nor_stops_its_count(make_user):
+    """A household in month 2 of its gradual exit (March, April 2022) is raised by the April
+    提标 (the urban standard 600 → 720 yuan). The standard change is a bulk amount change, not a
+    re-assessment: its months continue the exit, which goes on at month 3 in May and ends when
+    the parameter's 6 months have been paid (March–August)."""
+    handler = make_user(Role.TOWNSHIP_HANDLER, "410821901000", username="street_handler")
+    county = make_user(Role.COUNTY_APPROVER)
+    city = make_user(Role.CITY_SUPERVISOR)
+    first17 = "41082119800101001"
+    form = household_form(
+        region=URBAN_COMMUNITY,
+        members=[member_form(first17, "甲", hukou_type="urban")],
+        incomes=[{"member": first17, "month": "2022-03", "type": "wage", "amount_fen": 70000}],
+    )
+    household = registry.create_household(handler, form)[0]
+    _receives(household, county, 1000, datetime.date(2021, 1, 1), datetime.date(2022, 2, 1))
+    _receives(household, county, 1000, MARCH, gradual=True)
+    value = services.propose_value(
+        city,
+        parameter="minimum_living.standard.urban",
+        region_code="410821000000",
+        start=APRIL,
+        value="720",
+        document_number="修民〔2022〕4号",
+        reference="提高城市低保标准",
+    )
+    services.adopt_value(city, value.pk, reason="县政府批准")
+    change = bulk.propose_standard_change(
+        city, batch.evaluate_all(city, APRIL).pk, reason="2022 年 4 月提标"
+    )
+    assert change.households == 1  # 700 yuan is under the new line: the gap, 20 yuan, is more
+    bulk.approve_standard_change(city, change.pk, reason="依修民〔2022〕4号调整")
+    raised = Benefit.objects.get(household=household, start_month=APRIL)
+    assert raised.monthly_amount_fen == 2000
+    # April's wage, learnt afterwards, puts the household above the new line again.
+    registry.add_money_fact(
+        handler,
+        household.pk,
+        "income",
+        {
+            "member": str(household.members.get().pk),
+            "month": "2022-04",
+            "type": "wage",
+            "amount_fen": 80000,
+        },
+        reason="工资",
+    )
+
+    def used(month: datetime.date) -> int:
+        columns = read_registry(month, "41", rules_in_force().county_keys)
+        return int(columns.population.households["gradual_exit_months_used"][0])
+
+    def paid(month: datetime.date) -> int | None:
+        run = batch.evaluate_all(county, month)
+        return batch_answers(run).get(household.pk, {}).get(("minimum_living", -1))
+
+    assert used(datetime.date(2022, 5, 1)) == 2
+    assert paid(datetime.date(2022, 5, 1)) == 2000  # month 3 of the exit, at the current amount
+    assert used(datetime.date(2022, 8, 1)) == 5
+    assert paid(datetime.date(2022, 8, 1)) == 2000  # month 6, the last
+    assert used(datetime.date(2022, 9, 1)) == 6
+    assert paid(datetime.date(2022, 9, 1)) is None  # the exit's months have run out
+    # A case assessed for September reads the same count through the same queries.
+    assert (
+        with_received({"members": []}, household.pk, datetime.date(2022, 9, 1))["minimum_living"][
+            "gradual_exit_months_used"
+        ]
+        == 6
+    )
