@@ -19,7 +19,7 @@ from doudi.policy.engine.base import FenVariable
 from doudi.policy.engine.regional import Missing, county_key, missing_from
 from doudi.policy.engine.simulate import simulate
 from doudi.policy.engine.system import DoudiSystem
-from doudi.policy.inputs import members_on, population_from_form
+from doudi.policy.inputs import columns_from_form, members_on
 from doudi.policy.programmes import PROGRAMMES, URBAN_RURAL, NamedTest, Programme
 from doudi.policy.standards import rules_in_force
 from doudi.regions.models import Region
@@ -32,7 +32,8 @@ def evaluate_form(form: dict[str, Any], month_typed: str) -> dict[str, Any]:
     and each programme's named tests with the values and parameters they compared."""
     month = parse_month(month_typed)
     system = rules_in_force()
-    population, data = population_from_form(form, month, system.county_keys)
+    columns, data = columns_from_form(form, month, system.county_keys)
+    population = columns.population
     simulation = simulate(system, population, month_text(month))
     region = Region.objects.get(code=data.region_code)
     context = _Context(
@@ -54,7 +55,7 @@ def evaluate_form(form: dict[str, Any], month_typed: str) -> dict[str, Any]:
         "urban_rural": context.urban_rural,
         "programmes": programmes,
     }
-    warning = head_warning(members, population.person_is_head)
+    warning = head_warning(members, population.person_is_head, bool(columns.head_assumed[0]))
     if warning is not None:
         answer["warnings"] = [
             {
@@ -66,14 +67,14 @@ def evaluate_form(form: dict[str, Any], month_typed: str) -> dict[str, Any]:
     return answer
 
 
-def head_warning(members: list[MemberInput], is_head) -> DoudiError | None:
-    """What the answer says when the month's members do not have exactly one recorded head
-    (data from before the registry kept that rule): who the engine took as head."""
-    recorded = sum(1 for m in members if m.relation == Relation.HEAD)
-    if recorded == 1 or not members:
+def head_warning(members: list[MemberInput], is_head, assumed: bool) -> DoudiError | None:
+    """What the answer says when the builder had to take a head (tables.engine_heads: no member
+    recorded as head, or several current — data from before the registry kept one): who."""
+    if not assumed or not members:
         return None
     taken = members[int(numpy.flatnonzero(is_head)[0])].name
-    if recorded == 0:
+    recorded = sum(1 for m in members if m.relation == Relation.HEAD and m.left_on is None)
+    if not any(m.relation == Relation.HEAD for m in members):
         return DoudiError(
             _(
                 "No member is recorded as head of household this month (the head died or left "

@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from doudi.errors import DoudiError, ValidationFailed
 from doudi.policy.engine.regional import county_key
 from doudi.policy.engine.simulate import Population
-from doudi.policy.tables import Assets, Money, Tables, build, claims, income_window
+from doudi.policy.tables import (
+    Assets,
+    Money,
+    RegistryColumns,
+    Tables,
+    build,
+    claims,
+    income_window,
+)
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
 from doudi.registry.form_input import HouseholdInput, MemberInput, parse_household
@@ -177,6 +185,14 @@ def population_from_form(
     form: dict[str, Any], month: datetime.date, county_keys: tuple[str, ...]
 ) -> tuple[Population, HouseholdInput]:
     """One household's input columns for ``month``; refuses invalid forms with every fault."""
+    columns, data = columns_from_form(form, month, county_keys)
+    return columns.population, data
+
+
+def columns_from_form(
+    form: dict[str, Any], month: datetime.date, county_keys: tuple[str, ...]
+) -> tuple[RegistryColumns, HouseholdInput]:
+    """As ``population_from_form``, with what the builder says of the household (its head)."""
     # A household whose head died or left before the registry kept one head per household
     # is evaluated, as the whole-place run evaluates it (tables.engine_heads).
     data = parse_household(form, today=datetime.date.today(), one_head=False)
@@ -192,7 +208,7 @@ def population_from_form(
             _("The household had no members on %(day)s."), field="members", day=month.isoformat()
         )
     tables = form_tables(data, facts, members, region, month)
-    return build(tables, county_keys).population, data
+    return build(tables, county_keys), data
 
 
 def form_tables(
@@ -240,6 +256,7 @@ def form_tables(
         "household": numpy.zeros(len(members), dtype=numpy.int64),
         "relation": numpy.array([m.relation for m in members], dtype=object),
         "birth_date": numpy.array([m.id_number.birth_date for m in members], dtype="datetime64[D]"),
+        "left_on": numpy.array([m.left_on for m in members], dtype="datetime64[D]"),
         "disability_category": numpy.array([m.disability_category for m in members], object),
         "disability_grade": numpy.array([m.disability_grade or 0 for m in members]),
         "serious_illness": numpy.array([bool(m.serious_illness) for m in members]),

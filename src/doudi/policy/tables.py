@@ -150,7 +150,8 @@ class Assets:
 class Tables:
     """One month's facts. ``households`` columns: id, region, classification, recorded_months
     and HOUSEHOLD_FACTS; ``members`` (those current on the month's first day): id, household,
-    relation, birth_date, disability_category, disability_grade, serious_illness, self_care,
+    relation, birth_date, left_on (the membership's end, later than the month's first day;
+    NaT while it lasts), disability_category, disability_grade, serious_illness, self_care,
     in_school, education, excluded, medical_claim (see ``claims``) and MEMBER_FACTS.
     ``household_requests``: what one case asks (a temporary need), engine variables as is."""
 
@@ -170,7 +171,7 @@ class RegistryColumns:
     region_codes: numpy.ndarray
     member_ids: numpy.ndarray
     population: Population
-    # Per household: no member, or several, recorded as head this month (see engine_heads).
+    # Per household: its head taken as the eldest, none or several being recorded (engine_heads).
     head_assumed: numpy.ndarray = field(default_factory=lambda: numpy.zeros(0, dtype=bool))
 
 
@@ -277,7 +278,11 @@ def build(tables: Tables, county_keys: tuple[str, ...]) -> RegistryColumns:
         **_ordered(tables.household_requests, household_order),
     }
     is_head, assumed = engine_heads(
-        person_household, members["relation"], members["birth_date"], len(household_ids)
+        person_household,
+        members["relation"],
+        members["birth_date"],
+        members["left_on"],
+        len(household_ids),
     )
     population = Population(
         person_household=person_household,
@@ -292,27 +297,35 @@ def engine_heads(
     person_household: numpy.ndarray,
     relation: numpy.ndarray,
     birth_date: numpy.ndarray,
+    left_on: numpy.ndarray,
     household_count: int,
 ) -> tuple[numpy.ndarray, numpy.ndarray]:
     """Exactly one head per household with members, for the engine's household role, and
     which households had theirs assumed.
 
-    The member recorded as head where there is exactly one. Where there is none — data from
-    before the registry kept one head per household (the head died or left and nobody was
-    named) — or more than one, the eldest of the recorded heads, else the eldest member (a tie:
-    the first in member order). No rule reads the role, so both readers answer such a household
-    as they answer any other, and alike."""
+    Relations are today's: in a month before a head died or left, both that head and the
+    successor named then are recorded as head, and the one whose membership ends first was
+    the head that month. Where no member is recorded as head — data from before the registry
+    kept one head per household (the head died or left and nobody was named) — the eldest
+    member; where several heads are current (likewise), the eldest of them (a tie: the first in
+    member order). No rule reads the role, so both readers answer such a household as any
+    other, and alike; those two cases are the ones assumed."""
     count = len(person_household)
     recorded = relation == str(Relation.HEAD)
+    ends = numpy.asarray(left_on, dtype="datetime64[D]")
+    lasting = numpy.isnat(ends)
+    never = numpy.iinfo(numpy.int64).max
+    ending = numpy.where(recorded & ~lasting, ends.astype(numpy.int64), never)
     born = numpy.asarray(birth_date, dtype="datetime64[D]").astype(numpy.int64)
-    order = numpy.lexsort((numpy.arange(count), born, ~recorded, person_household))
+    order = numpy.lexsort((numpy.arange(count), born, ending, ~recorded, person_household))
     first = numpy.ones(count, dtype=bool)
     first[1:] = person_household[order][1:] != person_household[order][:-1]
     is_head = numpy.zeros(count, dtype=bool)
     is_head[order[first]] = True
     heads = numpy.bincount(person_household[recorded], minlength=household_count)
+    current_heads = numpy.bincount(person_household[recorded & lasting], minlength=household_count)
     occupied = numpy.bincount(person_household, minlength=household_count) > 0
-    return is_head, occupied & (heads != 1)
+    return is_head, occupied & ((heads == 0) | (current_heads > 1))
 
 
 def _plain(column: numpy.ndarray) -> numpy.ndarray:

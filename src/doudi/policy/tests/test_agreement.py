@@ -160,10 +160,24 @@ def test_a_household_whose_head_died_unnamed_gets_the_same_answer_both_ways(make
 
 
 def test_the_engine_takes_one_head_per_household():
-    """The recorded head where there is one; none: the eldest; several: the eldest of them."""
-    household = numpy.array([0, 0, 1, 1, 1, 2, 2, 2])
+    """The recorded head where there is one; none: the eldest; several current: the eldest of
+    them; a head who left later and the successor named then: the one who left."""
+    household = numpy.array([0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3])
     relation = numpy.array(
-        ["head", "spouse", "spouse", "child", "parent", "child", "head", "head"], dtype=object
+        [
+            "head",
+            "spouse",
+            "spouse",
+            "child",
+            "parent",
+            "child",
+            "head",
+            "head",
+            "head",
+            "head",
+            "child",
+        ],
+        dtype=object,
     )
     born = numpy.array(
         [
@@ -175,9 +189,53 @@ def test_the_engine_takes_one_head_per_household():
             "1930-01-01",
             "1975-01-01",
             "1965-01-01",
+            "1980-01-01",
+            "1950-01-01",
+            "1940-01-01",
         ],
         dtype="datetime64[D]",
     )
-    is_head, assumed = engine_heads(household, relation, born, 4)
-    assert is_head.tolist() == [True, False, False, False, True, False, False, True]
-    assert assumed.tolist() == [False, True, True, False]  # the fourth has nobody in it
+    left = numpy.array([None] * 8 + ["2022-05-01", None, "2022-06-01"], dtype="datetime64[D]")
+    is_head, assumed = engine_heads(household, relation, born, left, 5)
+    heads = [0, 4, 7, 8]  # the recorded head; eldest; eldest current head; the one who left
+    assert numpy.flatnonzero(is_head).tolist() == heads
+    assert assumed.tolist() == [False, True, True, False, False]  # the fifth has nobody in it
+
+
+def test_the_month_before_a_succession_has_one_head_without_a_warning(make_user):
+    """Relations are today's: in March the head (who died in April) and the successor named
+    then are both recorded as head. The one who died was head then: nothing is assumed, and
+    batch and single agree."""
+    handler = make_user(Role.TOWNSHIP_HANDLER)
+    household = registry.create_household(
+        handler,
+        household_form(
+            members=[
+                member_form("41082119800101001", "户主"),
+                member_form("41082119500101002", "母亲", relation="parent"),
+            ],
+            incomes=[],
+        ),
+    )[0]
+    mother = household.members.get(name="母亲")
+    registry.end_membership(
+        handler,
+        household.members.get(name="户主").pk,
+        left_on=datetime.date(2022, 4, 2),
+        leave_reason=LeaveReason.DEATH,
+        death_date=datetime.date(2022, 4, 2),
+        reason="死亡",
+        new_head=mother.pk,
+    )
+    county = make_user(Role.COUNTY_APPROVER)
+    run = batch.evaluate_all(county, MARCH)
+    assert run.heads_assumed == 0
+    assert (
+        agreement.single_answers(county, household.pk, MARCH)
+        == (agreement.batch_answers(run)[household.pk])
+    )
+    form = registry_form(
+        county, household.pk, on=MARCH, known_on=timezone.localdate(), reveal_id_numbers=True
+    )
+    assert [m["relation"] for m in form["members"]] == ["head", "head"]
+    assert "warnings" not in evaluate_form(form, "2022-03")
