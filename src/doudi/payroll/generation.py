@@ -20,6 +20,8 @@ emergency payment (先行救助) from the township's reserve fund already paid i
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import connection
 
 from doudi.benefits.queries import in_force_sql
@@ -115,10 +117,11 @@ MONTH_OF = {
     "sqlite": "date(s.due_on, 'start of month')",
 }
 
-STAGES = f"""
-INSERT INTO payroll_payrollline ({LINE_COLUMNS})
-SELECT %(payroll)s, 'stage', %(programme)s, {{month_of}}, NULL, NULL, c.household_id,
-       c.region_id, m.id, m.name, m.social_security_card, s.amount_fen, 'pending', '', NULL, s.id
+# The stages a temporary-assistance payroll of a month owes: due by its end (an earlier one still
+# unpaid too), of approved decisions, not paid first from the reserve fund, not yet paid; ``m`` is
+# the payee. The payroll pays those whose payee can be paid for the stage's month; the others are
+# listed for follow-up (``queries.left_out``) until a card is recorded.
+DUE_STAGES = f"""
 FROM cases_paymentstage s
 JOIN cases_decision d ON d.id = s.decision_id
 JOIN cases_case c ON c.id = d.case_id
@@ -126,11 +129,36 @@ JOIN registry_member m ON m.id = {STAGE_PAYEE}
 WHERE d.outcome = 'approved' AND c.region_id LIKE %(prefix)s
   AND s.due_on < %(next_month)s
   AND NOT EXISTS (SELECT 1 FROM cases_emergencypayment e WHERE e.case_id = c.id)
-  AND {PAYABLE.format(m="{month_of}")}
   AND NOT EXISTS (
       SELECT 1 FROM payroll_payrollline done
-      WHERE done.stage_id = s.id AND done.reissue_of_id IS NULL)
+      WHERE done.stage_id = s.id AND done.reissue_of_id IS NULL)"""
+
+STAGES = f"""
+INSERT INTO payroll_payrollline ({LINE_COLUMNS})
+SELECT %(payroll)s, 'stage', %(programme)s, {{month_of}}, NULL, NULL, c.household_id,
+       c.region_id, m.id, m.name, m.social_security_card, s.amount_fen, 'pending', '', NULL, s.id
+{DUE_STAGES}
+  AND {PAYABLE.format(m="{month_of}")}
 """
+
+# The stages owed that the payroll cannot pay, with why (the first reason that holds).
+UNPAYABLE_STAGES = f"""
+SELECT s.id, m.id, CASE WHEN m.social_security_card = '' THEN 'no_card'
+                        WHEN m.death_date IS NOT NULL AND m.death_date < {{month_of}} THEN 'died'
+                        ELSE 'left' END
+{DUE_STAGES}
+  AND NOT ({PAYABLE.format(m="{month_of}")})
+ORDER BY s.due_on, s.id
+"""
+
+
+def unpayable_stages(month: datetime.date, prefix: str) -> list[tuple[int, int, str]]:
+    """(stage id, payee id, reason code) of every stage a temporary-assistance payroll of the
+    month in the place ``prefix…`` would owe but cannot pay."""
+    params = {"next_month": next_month(month), "prefix": f"{prefix}%"}
+    with connection.cursor() as cursor:
+        cursor.execute(UNPAYABLE_STAGES.format(month_of=MONTH_OF[connection.vendor]), params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def fill(payroll: Payroll, prefix: str) -> None:
