@@ -390,12 +390,6 @@ def _refuse_stale(change: StandardChange) -> None:
 def _apply(actor: User, change: StandardChange, reason: str) -> None:
     today = timezone.localdate()
     stamp = timezone.now()
-    # The limit in force for the whole place of the change (a county's own limit is not
-    # looked up household by household in a bulk step).
-    procedure = limits_in_force(
-        PROCEDURES[CaseProgramme(change.programme)], change.place_code, today
-    )
-    notify_by = after(today, procedure.refusal_notice_limit)
     link = {"standard_change": change.pk, "evaluation_run": change.run_id}
     items = f"""FROM {StandardChangeItem._meta.db_table} i
         JOIN {Benefit._meta.db_table} b ON b.id = i.benefit_id
@@ -404,10 +398,10 @@ def _apply(actor: User, change: StandardChange, reason: str) -> None:
         "change": change.pk,
         "actor": actor.pk,
         "today": today,
-        "notify_by": notify_by,
         "month": change.month,
         "ended": month_before(change.month),
     }
+    notify_by = _notify_by_county(change, today, params)
     with connection.cursor() as cursor:
         _insert_select(
             cursor,
@@ -424,7 +418,7 @@ def _apply(actor: User, change: StandardChange, reason: str) -> None:
                 "state": _param(params, "state", STANDARD_CHANGE_PATH[-1][2]),
                 "accepted_on": "%(today)s",
                 "closed_on": "%(today)s",
-                "step_due_on": "%(notify_by)s",
+                "step_due_on": notify_by,
                 "created_at": _param(params, "stamp", _db_datetime(stamp)),
             },
             items,
@@ -462,7 +456,7 @@ def _apply(actor: User, change: StandardChange, reason: str) -> None:
                 "engine_result": _param(
                     params, "result", _db_json(Decision, "engine_result", link)
                 ),
-                "notify_due_on": "%(notify_by)s",
+                "notify_due_on": notify_by,
             },
             items,
             params,
@@ -495,6 +489,27 @@ def _apply(actor: User, change: StandardChange, reason: str) -> None:
             WHERE i.change_id = %(change)s""",
             params,
         )
+
+
+def _notify_by_county(change: StandardChange, today: datetime.date, params: dict[str, Any]) -> str:
+    """The day each case must have been notified by, as SQL over the item's benefit ``b``: the
+    notice limit in force today in the benefit's own county, which may have adopted its own
+    (a handful of counties, read once each — never household by household)."""
+    procedure = PROCEDURES[CaseProgramme(change.programme)]
+    counties = (
+        change.items.order_by()
+        .annotate(county=Substr("region_code", 1, 6))
+        .values_list("county", flat=True)
+        .distinct()
+    )
+    branches = []
+    for number, county in enumerate(sorted(counties)):
+        limits = limits_in_force(procedure, county.ljust(12, "0"), today)
+        branches.append(
+            f"WHEN {_param(params, f'county{number}', county)} "
+            f"THEN {_param(params, f'notify{number}', after(today, limits.refusal_notice_limit))}"
+        )
+    return f"CASE SUBSTR(b.region_id, 1, 6) {' '.join(branches)} END"
 
 
 def _link_cases(cursor, params: dict[str, Any]) -> None:
