@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -155,6 +155,16 @@ def changes_visible_to(user: User) -> models.QuerySet[StandardChange]:
     return StandardChange.objects.filter(
         Q(place_code__startswith=user.jurisdiction_prefix) | Q(place_code__in=above)
     )
+
+
+def _place_name() -> Subquery:
+    """The name of the place a row's ``place_code`` names (the page shows names, not codes)."""
+    return Subquery(Region.objects.filter(code=OuterRef("place_code")).values("name")[:1])
+
+
+def changes_listed(user: User) -> models.QuerySet[StandardChange]:
+    """``changes_visible_to``, each with its place's name as ``place_name``."""
+    return changes_visible_to(user).annotate(place_name=_place_name())
 
 
 def preview(user: User, change_id: int) -> Preview:
@@ -584,4 +594,6 @@ def runs_to_propose_from(user: User) -> models.QuerySet[EvaluationRun]:
     """The evaluation runs of the user's place a standard change may be proposed from."""
     if not has_permission(user, Permission.SET_STANDARDS):
         return EvaluationRun.objects.none()
-    return EvaluationRun.objects.filter(place_code__startswith=user.jurisdiction_prefix)
+    return EvaluationRun.objects.filter(place_code__startswith=user.jurisdiction_prefix).annotate(
+        place_name=_place_name()
+    )

@@ -23,6 +23,7 @@ from doudi.conftest import household_form as form_of
 from doudi.errors import NotPermitted, OutsideJurisdiction
 from doudi.policy import services as policy
 from doudi.policy.batch import evaluate_all
+from doudi.regions.models import Region
 from doudi.registry.services import add_money_fact, create_household
 
 pytestmark = pytest.mark.django_db
@@ -294,3 +295,13 @@ def test_each_county_notifies_within_its_own_notice_limit(world):
         ("410821", after(today, 2), after(today, 2)),
         ("410825", after(today, 3), after(today, 3)),
     }
+
+
+def test_the_list_names_places_by_name(world):
+    change = proposed(world)
+    city = Client()
+    city.force_login(world.city)
+    text = city.get("/cases/standard-changes/").content.decode()
+    place = Region.objects.get(code=change.place_code).name
+    assert f'<td data-testid="place">{place} <small class="muted">{CITY}</small></td>' in text
+    assert f"2026-07 · {place} ({CITY}) ·" in text  # the run to propose from, too
