@@ -19,8 +19,8 @@ each followed (untimed) by undoing what approve wrote, so that every repeat find
 benefits. In the same run, the floor of each: the same rows written by hand-written SQL, one
 INSERT … SELECT per table (propose: the items; approve: the cases, transitions, decisions and
 benefits), into temporary copies of the tables with their indexes and checks (no foreign keys),
-and the UPDATE ending the old benefits in the real table, all rolled back (no commit). Prints median, spread and peak memory of each, its floor and the
-ratio. See docs/performance.md.
+and the UPDATE ending the old benefits in the real table, all rolled back (no commit). Prints
+median, spread and peak memory of each, its floor and the ratio. See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -57,9 +57,10 @@ SEED_SQL = [
        SELECT d.id, 'minimum_living', c.household_id, c.region_id, NULL, head.id,
               d.monthly_amount_fen, d.start_month
        FROM cases_decision d JOIN cases_case c ON c.id = d.case_id
-       JOIN LATERAL (SELECT m.id FROM registry_member m WHERE m.household_id = c.household_id
-                     AND m.left_on IS NULL ORDER BY (m.relation <> 'head'), m.id LIMIT 1) head
-         ON true""",
+       JOIN (SELECT DISTINCT ON (m.household_id) m.household_id, m.id FROM registry_member m
+             WHERE m.left_on IS NULL
+             ORDER BY m.household_id, (m.relation <> 'head'), m.id) head
+         ON head.household_id = c.household_id""",
     """INSERT INTO policy_evaluationrun (month, place_code, started_by, started_at, finished_at,
            households, persons, results)
        SELECT %(month)s, '410800000000', 'city', now(), now(), COUNT(*), 0, COUNT(*)
@@ -186,6 +187,8 @@ def _seed(options: argparse.Namespace, month: datetime.date) -> None:
     call_command("migrate", verbosity=0)
     load_demo()
     counts = load_population(pop.generate(options.households, options.seed, as_of=month))
+    with connection.cursor() as cursor:  # fresh statistics, or the seed's joins crawl
+        cursor.execute("ANALYZE")
     start = (month - datetime.timedelta(days=1)).replace(day=1)
     params = {
         "actor": User.objects.get(username="county").pk,
