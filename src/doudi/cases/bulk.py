@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -155,6 +155,16 @@ def changes_visible_to(user: User) -> models.QuerySet[StandardChange]:
     return StandardChange.objects.filter(
         Q(place_code__startswith=user.jurisdiction_prefix) | Q(place_code__in=above)
     )
+
+
+def _place_name() -> Subquery:
+    """The name of the place a row's ``place_code`` names (the page shows names, not codes)."""
+    return Subquery(Region.objects.filter(code=OuterRef("place_code")).values("name")[:1])
+
+
+def changes_listed(user: User) -> models.QuerySet[StandardChange]:
+    """``changes_visible_to``, each with its place's name as ``place_name``."""
+    return changes_visible_to(user).annotate(place_name=_place_name())
 
 
 def preview(user: User, change_id: int) -> Preview:
@@ -390,12 +400,6 @@ def _refuse_stale(change: StandardChange) -> None:
 def _apply(actor: User, change: StandardChange, reason: str) -> None:
     today = timezone.localdate()
     stamp = timezone.now()
-    # The limit in force for the whole place of the change (a county's own limit is not
-    # looked up household by household in a bulk step).
-    procedure = limits_in_force(
-        PROCEDURES[CaseProgramme(change.programme)], change.place_code, today
-    )
-    notify_by = after(today, procedure.refusal_notice_limit)
     link = {"standard_change": change.pk, "evaluation_run": change.run_id}
     items = f"""FROM {StandardChangeItem._meta.db_table} i
         JOIN {Benefit._meta.db_table} b ON b.id = i.benefit_id
@@ -404,10 +408,10 @@ def _apply(actor: User, change: StandardChange, reason: str) -> None:
         "change": change.pk,
         "actor": actor.pk,
         "today": today,
-        "notify_by": notify_by,
         "month": change.month,
         "ended": month_before(change.month),
     }
+    notify_by = _notify_by_county(change, today, params)
     with connection.cursor() as cursor:
         _insert_select(
             cursor,
@@ -424,7 +428,7 @@ def _apply(actor: User, change: StandardChange, reason: str) -> None:
                 "state": _param(params, "state", STANDARD_CHANGE_PATH[-1][2]),
                 "accepted_on": "%(today)s",
                 "closed_on": "%(today)s",
-                "step_due_on": "%(notify_by)s",
+                "step_due_on": notify_by,
                 "created_at": _param(params, "stamp", _db_datetime(stamp)),
             },
             items,
@@ -462,7 +466,7 @@ def _apply(actor: User, change: StandardChange, reason: str) -> None:
                 "engine_result": _param(
                     params, "result", _db_json(Decision, "engine_result", link)
                 ),
-                "notify_due_on": "%(notify_by)s",
+                "notify_due_on": notify_by,
             },
             items,
             params,
@@ -495,6 +499,27 @@ def _apply(actor: User, change: StandardChange, reason: str) -> None:
             WHERE i.change_id = %(change)s""",
             params,
         )
+
+
+def _notify_by_county(change: StandardChange, today: datetime.date, params: dict[str, Any]) -> str:
+    """The day each case must have been notified by, as SQL over the item's benefit ``b``: the
+    notice limit in force today in the benefit's own county, which may have adopted its own
+    (a handful of counties, read once each — never household by household)."""
+    procedure = PROCEDURES[CaseProgramme(change.programme)]
+    counties = (
+        change.items.order_by()
+        .annotate(county=Substr("region_code", 1, 6))
+        .values_list("county", flat=True)
+        .distinct()
+    )
+    branches = []
+    for number, county in enumerate(sorted(counties)):
+        limits = limits_in_force(procedure, county.ljust(12, "0"), today)
+        branches.append(
+            f"WHEN {_param(params, f'county{number}', county)} "
+            f"THEN {_param(params, f'notify{number}', after(today, limits.refusal_notice_limit))}"
+        )
+    return f"CASE SUBSTR(b.region_id, 1, 6) {' '.join(branches)} END"
 
 
 def _link_cases(cursor, params: dict[str, Any]) -> None:
@@ -569,4 +594,6 @@ def runs_to_propose_from(user: User) -> models.QuerySet[EvaluationRun]:
     """The evaluation runs of the user's place a standard change may be proposed from."""
     if not has_permission(user, Permission.SET_STANDARDS):
         return EvaluationRun.objects.none()
-    return EvaluationRun.objects.filter(place_code__startswith=user.jurisdiction_prefix)
+    return EvaluationRun.objects.filter(place_code__startswith=user.jurisdiction_prefix).annotate(
+        place_name=_place_name()
+    )

@@ -25,7 +25,7 @@ def standard_changes(request: HttpRequest) -> HttpResponse:
         request,
         "cases/standard_changes.html",
         {
-            "changes": bulk.changes_visible_to(request.user).select_related("run")[:50],
+            "changes": bulk.changes_listed(request.user).select_related("run")[:50],
             "runs": bulk.runs_to_propose_from(request.user)[:20],
             "can_propose": bulk.may_propose(request.user),
         },

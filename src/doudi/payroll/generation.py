@@ -1,7 +1,7 @@
 """Filling a payroll's lines in the database, set-based (INSERT … SELECT): a million benefits
 never pass through Python one by one.
 
-Three statements, each skipping whoever already had a first payment for that programme and
+Four statements; the first three skip whoever already had a first payment for that programme and
 month (the partial unique index is the last guard; its first column is the payee, so that each
 check reads one person's entries — led by the month, a check re-read every line the statement
 had inserted so far: 148 s instead of 3 s for 80,000 lines):
@@ -9,7 +9,9 @@ had inserted so far: 148 s instead of 3 s for 80,000 lines):
 1. one re-issue of each line that failed in an earlier payroll of the same place and programme;
 2. this month's payment of every benefit in force, to a payee alive, still a member, with a card;
 3. arrears (补发): months an earlier payroll of this place paid, that a benefit approved late was
-   entitled to and missed.
+   entitled to and missed;
+4. top-ups (补发差额): months an earlier payroll of this place paid at the old amount, raised
+   afterwards from that month (a standard change dated in a paid month) — the difference, once.
 
 A temporary-assistance payroll holds, after the re-issues, the stages of approved decisions
 (一次审批、分阶段救助) due in its month — and any earlier stage still unpaid, decided after its
@@ -19,6 +21,8 @@ emergency payment (先行救助) from the township's reserve fund already paid i
 """
 
 from __future__ import annotations
+
+import datetime
 
 from django.db import connection
 
@@ -41,7 +45,7 @@ NOT_YET_PAID = """NOT EXISTS (
     SELECT 1 FROM payroll_payrollline done
     WHERE done.programme = b.programme AND done.payee_id = b.payee_id
       AND done.pay_month = {m} AND done.benefit_id IS NOT NULL
-      AND done.reissue_of_id IS NULL)"""
+      AND done.reissue_of_id IS NULL AND done.kind <> 'top_up')"""
 
 REISSUES = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
@@ -88,6 +92,52 @@ WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
   AND {NOT_YET_PAID.format(m="earlier.month")}
 """
 
+# The day a timestamp falls on (in the database's time zone, UTC: never later than the bureau's
+# own day, so that the pruning below never leaves out a month it should read).
+DAY_OF = {
+    "postgresql": "CAST({} AS date)",
+    "sqlite": "date({})",
+}
+
+# The difference (补发差额) for a month an earlier payroll of this place paid, before a raise
+# dated from that month was decided: the benefit in force then less what was paid to its payee
+# for it (first payments, top-ups included, so that a second raise adds only its own part).
+# Only benefits that replaced another, and only months whose first payroll was made no later
+# than the day of the benefit's decision, can be owed a difference: every other month was paid
+# by this benefit itself, in full.
+TOP_UPS = f"""
+INSERT INTO payroll_payrollline ({LINE_COLUMNS})
+SELECT %(payroll)s, 'top_up', o.programme, o.month, o.id, NULL, o.household_id, o.region_id,
+       o.payee_id, o.name, o.card, o.owed_fen, 'pending', '', NULL, NULL
+FROM (
+    SELECT b.id, b.programme, b.household_id, b.region_id, b.payee_id, earlier.month,
+           m.name, m.social_security_card AS card,
+           b.monthly_amount_fen - (
+               SELECT COALESCE(SUM(l.amount_fen), 0) FROM payroll_payrollline l
+               WHERE l.payee_id = b.payee_id AND l.programme = b.programme
+                 AND l.pay_month = earlier.month AND l.benefit_id IS NOT NULL
+                 AND l.reissue_of_id IS NULL) AS owed_fen
+    FROM benefits_benefit b
+    JOIN cases_decision d ON d.id = b.decision_id
+    JOIN registry_member m ON m.id = b.payee_id
+    JOIN (SELECT month, MIN(generated_at) AS first_at FROM payroll_payroll
+          WHERE programme = %(programme)s AND region_id = %(region)s AND grant_id IS NULL
+            AND month <= %(month)s
+          GROUP BY month) earlier
+      ON {in_force_sql("b", "earlier.month")} AND {{day_of_first}} <= d.decided_on
+    WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
+      AND b.monthly_amount_fen > 0
+      AND EXISTS (SELECT 1 FROM benefits_benefit r WHERE r.ended_by_id = b.decision_id)
+      AND {PAYABLE.format(m="earlier.month")}
+      AND EXISTS (
+          SELECT 1 FROM payroll_payrollline paid
+          WHERE paid.payee_id = b.payee_id AND paid.programme = b.programme
+            AND paid.pay_month = earlier.month AND paid.benefit_id IS NOT NULL
+            AND paid.reissue_of_id IS NULL AND paid.kind <> 'top_up')
+) o
+WHERE o.owed_fen > 0
+"""
+
 GRANT_SHARES = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
 SELECT %(payroll)s, 'grant', 'one_off_grant', %(month)s, NULL, s.id, s.household_id,
@@ -115,10 +165,11 @@ MONTH_OF = {
     "sqlite": "date(s.due_on, 'start of month')",
 }
 
-STAGES = f"""
-INSERT INTO payroll_payrollline ({LINE_COLUMNS})
-SELECT %(payroll)s, 'stage', %(programme)s, {{month_of}}, NULL, NULL, c.household_id,
-       c.region_id, m.id, m.name, m.social_security_card, s.amount_fen, 'pending', '', NULL, s.id
+# The stages a temporary-assistance payroll of a month owes: due by its end (an earlier one still
+# unpaid too), of approved decisions, not paid first from the reserve fund, not yet paid; ``m`` is
+# the payee. The payroll pays those whose payee can be paid for the stage's month; the others are
+# listed for follow-up (``queries.left_out``) until a card is recorded.
+DUE_STAGES = f"""
 FROM cases_paymentstage s
 JOIN cases_decision d ON d.id = s.decision_id
 JOIN cases_case c ON c.id = d.case_id
@@ -126,11 +177,36 @@ JOIN registry_member m ON m.id = {STAGE_PAYEE}
 WHERE d.outcome = 'approved' AND c.region_id LIKE %(prefix)s
   AND s.due_on < %(next_month)s
   AND NOT EXISTS (SELECT 1 FROM cases_emergencypayment e WHERE e.case_id = c.id)
-  AND {PAYABLE.format(m="{month_of}")}
   AND NOT EXISTS (
       SELECT 1 FROM payroll_payrollline done
-      WHERE done.stage_id = s.id AND done.reissue_of_id IS NULL)
+      WHERE done.stage_id = s.id AND done.reissue_of_id IS NULL)"""
+
+STAGES = f"""
+INSERT INTO payroll_payrollline ({LINE_COLUMNS})
+SELECT %(payroll)s, 'stage', %(programme)s, {{month_of}}, NULL, NULL, c.household_id,
+       c.region_id, m.id, m.name, m.social_security_card, s.amount_fen, 'pending', '', NULL, s.id
+{DUE_STAGES}
+  AND {PAYABLE.format(m="{month_of}")}
 """
+
+# The stages owed that the payroll cannot pay, with why (the first reason that holds).
+UNPAYABLE_STAGES = f"""
+SELECT s.id, m.id, CASE WHEN m.social_security_card = '' THEN 'no_card'
+                        WHEN m.death_date IS NOT NULL AND m.death_date < {{month_of}} THEN 'died'
+                        ELSE 'left' END
+{DUE_STAGES}
+  AND NOT ({PAYABLE.format(m="{month_of}")})
+ORDER BY s.due_on, s.id
+"""
+
+
+def unpayable_stages(month: datetime.date, prefix: str) -> list[tuple[int, int, str]]:
+    """(stage id, payee id, reason code) of every stage a temporary-assistance payroll of the
+    month in the place ``prefix…`` would owe but cannot pay."""
+    params = {"next_month": next_month(month), "prefix": f"{prefix}%"}
+    with connection.cursor() as cursor:
+        cursor.execute(UNPAYABLE_STAGES.format(month_of=MONTH_OF[connection.vendor]), params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def fill(payroll: Payroll, prefix: str) -> None:
@@ -149,7 +225,8 @@ def fill(payroll: Payroll, prefix: str) -> None:
     elif payroll.programme == PayrollProgramme.TEMPORARY_ASSISTANCE:
         statements = (REISSUES, STAGES.format(month_of=MONTH_OF[connection.vendor]))
     else:
-        statements = (REISSUES, REGULAR, ARREARS)
+        day_of_first = DAY_OF[connection.vendor].format("earlier.first_at")
+        statements = (REISSUES, REGULAR, ARREARS, TOP_UPS.format(day_of_first=day_of_first))
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement, params)

@@ -94,6 +94,9 @@ class LineKind(models.TextChoices):
     REISSUE = "reissue", _("Re-issue of a failed payment")
     GRANT = "grant", _("One-off grant")
     STAGE = "stage", _("Temporary assistance, one stage")
+    # A month already paid at the old amount, raised afterwards from that month (a standard
+    # change dated in a paid month): the difference, once (补发差额).
+    TOP_UP = "top_up", _("Difference for a month paid before a raise (补发差额)")
 
 
 class LineStatus(models.TextChoices):
@@ -169,8 +172,17 @@ class PayrollLine(models.Model):
             # never a whole month of lines (docs/performance.md).
             models.UniqueConstraint(
                 fields=["payee", "programme", "pay_month"],
-                condition=Q(benefit__isnull=False) & Q(reissue_of__isnull=True),
+                condition=Q(benefit__isnull=False)
+                & Q(reissue_of__isnull=True)
+                & ~Q(kind=LineKind.TOP_UP),
                 name="one_payment_per_person_programme_month",
+            ),
+            # A month paid before a raise gets the difference once per benefit; a failed one
+            # by at most one re-issue.
+            models.UniqueConstraint(
+                fields=["benefit", "pay_month"],
+                condition=Q(kind=LineKind.TOP_UP) & Q(reissue_of__isnull=True),
+                name="one_top_up_per_benefit_month",
             ),
             # Each stage is paid once; a failed one by at most one re-issue, as above.
             models.UniqueConstraint(

@@ -7,15 +7,19 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import get_in_scope, scope
 from doudi.accounts.roles import Permission
 from doudi.benefits.models import Benefit
+from doudi.cases.models import PaymentStage
 from doudi.dates import parse_month
+from doudi.payroll import generation
 from doudi.payroll.funds import FundPosition, position
-from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollLine
+from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollLine, PayrollProgramme
 from doudi.regions.codes import prefix_of
+from doudi.registry.models import Member
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -41,11 +45,20 @@ def lines_of(actor: User, payroll_id: int) -> QuerySet[PayrollLine]:
     return payroll_for(actor, payroll_id).lines.order_by("id")
 
 
+# Why a payroll leaves someone out (the first that holds), as the follow-up list names it.
+LEFT_OUT_REASONS = {
+    "no_card": _("no social-security card recorded"),
+    "died": _("the payee died before the month"),
+    "left": _("the payee left the household before the month"),
+}
+
+
 def unpayable(
     actor: User, programme: str, month: datetime.date, place_code: str
 ) -> QuerySet[Benefit]:
     """Benefits in force for the month that a payroll leaves out: the payee died or left
-    before the month, or has no social-security card. Each needs a caseworker."""
+    before the month, or has no social-security card. Each needs a caseworker. ``reason``
+    is the key of LEFT_OUT_REASONS."""
     month = parse_month(month)
     return (
         scope(
@@ -64,7 +77,68 @@ def unpayable(
             | Q(payee__death_date__lt=month)
             | Q(payee__left_on__lte=month)
         )
+        .annotate(
+            reason=Case(
+                When(payee__social_security_card="", then=Value("no_card")),
+                When(payee__death_date__lt=month, then=Value("died")),
+                default=Value("left"),
+            )
+        )
     )
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """One payment a payroll of the month leaves out, and why."""
+
+    household_id: int
+    file_number: str
+    payee_name: str
+    amount_fen: int
+    what: str  # a monthly benefit, or which stage of a temporary-assistance decision
+    reason: str
+
+
+def left_out(
+    actor: User, programme: str, month: datetime.date, place_code: str, most: int = 500
+) -> list[LeftOut]:
+    """Who the month's payroll of the programme leaves out: benefits (``unpayable``), or for
+    temporary assistance the stages owed whose payee cannot be paid — each stays owed, and the
+    first payroll after a card is recorded pays it."""
+    month = parse_month(month)
+    if programme != PayrollProgramme.TEMPORARY_ASSISTANCE:
+        return [
+            LeftOut(
+                b.household_id,
+                b.household.file_number,
+                b.payee.name,
+                b.monthly_amount_fen,
+                str(_("monthly benefit")),
+                str(LEFT_OUT_REASONS[b.reason]),
+            )
+            for b in unpayable(actor, programme, month, place_code)[:most]
+        ]
+    rows = generation.unpayable_stages(month, prefix_of(place_code))[:most]
+    stages = scope(
+        actor,
+        PaymentStage.objects.select_related("decision__case__household"),
+        Permission.VIEW_PAYROLLS,
+        "decision__case__region__code",
+    ).in_bulk([stage_id for stage_id, _payee, _reason in rows])
+    payees = Member.objects.in_bulk([payee for _stage, payee, _reason in rows])
+    return [
+        LeftOut(
+            stage.decision.case.household_id,
+            stage.decision.case.household.file_number,
+            payees[payee].name,
+            stage.amount_fen,
+            str(_("stage %(number)d, due %(day)s"))
+            % {"number": stage.sequence, "day": stage.due_on.isoformat()},
+            str(LEFT_OUT_REASONS[reason]),
+        )
+        for stage_id, payee, reason in rows
+        if (stage := stages.get(stage_id)) is not None
+    ]
 
 
 def recoveries(actor: User, place_code: str) -> QuerySet[PayrollLine]:

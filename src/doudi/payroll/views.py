@@ -178,9 +178,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
             "month": month,
             "programme": programme,
             "programmes": MONTHLY,
-            "unpayable": queries.unpayable(request.user, programme, parse_month(month), place)[
-                :500
-            ],
+            "left_out": queries.left_out(request.user, programme, parse_month(month), place),
             "recoveries": queries.recoveries(request.user, place)[:500],
         },
     )

@@ -30,6 +30,30 @@ def unit_of(parameter: str) -> str:
     return str(regional_parameters()[parameter].get("metadata", {}).get("unit", ""))
 
 
+def national_maximum(parameter: str) -> dict[str, object] | None:
+    """The longest value the national rule allows for a parameter, with the rule it is from
+    (``maximum`` in the parameter's file: the procedures' time limits, which a bureau may shorten,
+    never lengthen); None where the national rule sets no maximum."""
+    maximum = regional_parameters()[parameter].get("metadata", {}).get("maximum")
+    return maximum if isinstance(maximum, dict) else None
+
+
+def _refuse_above_maximum(parameter: str, value: int) -> None:
+    maximum = national_maximum(parameter)
+    if maximum is not None and value > int(maximum["value"]):
+        raise DoudiError(
+            _(
+                "“%(parameter)s” may be at most %(maximum)d under the national rule "
+                "(%(reference)s): %(value)d is more."
+            ),
+            field="value",
+            parameter=regional_parameters()[parameter].get("description", parameter),
+            maximum=int(maximum["value"]),
+            reference=maximum.get("reference", ""),
+            value=value,
+        )
+
+
 def _snapshot(value: RegionalValue) -> dict[str, object]:
     return {
         "parameter": value.parameter,
@@ -76,6 +100,7 @@ def propose_value(
         amount = int(str(value).strip())
     else:
         raise DoudiError(_("The value must be a whole number."), field="value")
+    _refuse_above_maximum(parameter, amount)
     proposal = RegionalValue.objects.create(
         parameter=parameter,
         region=region,
@@ -108,6 +133,8 @@ def _decide(actor: User, value_id: int, status: str, reason: str) -> RegionalVal
     if value.status != ValueStatus.PROPOSED:
         raise DoudiError(_("Only a proposed value can be adopted or withdrawn."), field="status")
     reason = required_reason(reason)  # an adopted value changes every later amount: say why
+    if status == ValueStatus.ADOPTED:  # proposed before the maximum was known, perhaps
+        _refuse_above_maximum(value.parameter, value.value)
     before = _snapshot(value)
     value.status = status
     try:

@@ -22,6 +22,7 @@ from doudi.regions.queries import regions_visible_to
 from doudi.web.refusals import field_errors
 
 PROPOSE_FIELDS = ("parameter", "region", "start", "value", "document_number", "reference")
+DECIDE_FIELDS = ("reason",)
 
 
 @login_required
@@ -72,7 +73,9 @@ def propose(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def proposal(request: HttpRequest, value_id: int) -> HttpResponse:
+def proposal(
+    request: HttpRequest, value_id: int, error: DoudiError | None = None, status: int = 200
+) -> HttpResponse:
     report = what_if(request.user, value_id)
     totals = [
         (programme, county, before, after, after - before, (after - before) * MONTHS_PER_YEAR)
@@ -88,7 +91,10 @@ def proposal(request: HttpRequest, value_id: int) -> HttpResponse:
             "counts": report.counts(),
             "changes": report.changes[:200],
             "totals": totals,
+            "values": request.POST,
+            "errors": field_errors(error, DECIDE_FIELDS) if error else None,
         },
+        status=status,
     )
 
 
@@ -105,7 +111,7 @@ def decide(request: HttpRequest, value_id: int) -> HttpResponse:
     except DoudiError as error:
         if error.http_status != 400:
             raise
-        messages.error(request, error.render())
-        return redirect("policy:proposal", value_id=value_id)
+        # The refusal at its field, with what was typed, as the proposal step does.
+        return proposal(request, value_id, error, 400)
     messages.success(request, _("Saved."))
     return redirect("policy:standards")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
+from functools import cache
+
+from django.utils.translation import gettext_lazy as _
 
 from doudi.errors import DoudiError, ValidationFailed
 
@@ -32,3 +36,79 @@ def labelled_messages(error: DoudiError, labels: Mapping[str, object], most: int
         label = labels.get(problem.field or "")
         shown.append(f"{label}：{problem.render()}" if label else problem.render())
     return shown
+
+
+# --- the Chinese name of a field path, for the generic refusal page -----------------------------
+
+_SEGMENT = re.compile(r"^(?P<name>[^\[\]]+)(?:\[(?P<index>\d+)\])?$")
+
+
+@cache
+def _household_form() -> tuple[dict[str, tuple[str, bool]], dict[str, str], dict[str, str]]:
+    """The household form's names as the Excel layout (registry/excel.py) gives them — the one
+    table naming every field of the form in Chinese: each list (``members``) → (its sheet's
+    name, whether its items are people), each list's field → its column, and the household's
+    own fields (``region``) → theirs."""
+    from doudi.registry.excel import KEY, MEMBERS, SHEETS
+
+    lists = {sheet.items: (sheet.name, sheet is MEMBERS) for sheet in SHEETS}
+    lists["former_members"] = lists[MEMBERS.items]
+    items = {
+        f"{sheet.items}.{column.field}": column.header
+        for sheet in SHEETS
+        for column in sheet.columns
+        if column.kind != KEY and not column.household
+    }
+    for column in MEMBERS.columns:  # a member's own field of the same name: their residence
+        if column.kind != KEY and not column.household:
+            items.setdefault(f"former_members.{column.field}", column.header)
+    household = {c.field: c.header for c in MEMBERS.columns if c.household and c.kind != KEY}
+    return lists, items, household
+
+
+@cache
+def _step_fields() -> dict[str, object]:
+    """The fields of the case steps, by their service's and their page's names, with the label
+    the step table (cases/steps.py) gives them."""
+    from doudi.cases.steps import STEPS
+
+    labels: dict[str, object] = {}
+    for step in STEPS.values():
+        for field in step.fields:
+            labels.setdefault(field.name, field.label)
+            labels.setdefault(field.input_name, field.label)
+    return labels
+
+
+def field_label(path: str) -> str:
+    """The reader's name of a field path as the API gives it: ``members[1].id_number`` →
+    第2位成员 · 身份证号, ``incomes[0].month`` → 第1项收入 · 月份, ``reasons`` → 理由 (the step
+    table's label). A part that no table names is shown as it is."""
+    lists, items, household = _household_form()
+    steps = _step_fields()
+    shown: list[str] = []
+    within = ""  # the list the previous part named an item of
+    for part in path.split("."):
+        match = _SEGMENT.match(part)
+        if match is None:
+            shown.append(part)
+            within = ""
+            continue
+        name, index = match["name"], match["index"]
+        if index is not None and name in lists:
+            sheet, people = lists[name]
+            ordinal = _("%(list)s, person %(number)d") if people else _("%(list)s, item %(number)d")
+            shown.append(str(ordinal) % {"list": sheet, "number": int(index) + 1})
+            within = name
+            continue
+        key = f"{within}.{name}"
+        if within and key in items:
+            shown.append(items[key])
+        elif not shown and name in household:
+            shown.append(household[name])
+        elif name in steps:
+            shown.append(str(steps[name]))
+        else:
+            shown.append(f"{name}[{index}]" if index is not None else name)
+        within = ""
+    return " · ".join(shown)

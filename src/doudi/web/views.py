@@ -12,6 +12,7 @@ from doudi.accounts.jurisdiction import NOT_FOUND
 from doudi.errors import CellError, DoudiError, NotPermitted, OutsideJurisdiction, ValidationFailed
 from doudi.regions.queries import home_region
 from doudi.web.home import counters_for
+from doudi.web.refusals import field_label
 
 
 class DoudiLoginView(LoginView):
@@ -39,18 +40,18 @@ def refusal(request: HttpRequest, error: DoudiError, status: int | None = None) 
     problems = error.problems if isinstance(error, ValidationFailed) else []
     context = {
         "message": error.render(),
-        # The field path is the one the API gives (members[1].id_number); a cell's message
-        # already names its row and column.
-        "field": "" if isinstance(error, CellError) else error.field or "",
-        "problems": [
-            {
-                "field": "" if isinstance(p, CellError) else p.field or "",
-                "message": p.render(),
-            }
-            for p in problems
-        ],
+        # Each field by its Chinese name (第2位成员 · 身份证号), its path as the API gives it
+        # (members[1].id_number) kept in data-field; a cell's message already names its row and
+        # column.
+        **_named(error),
+        "problems": [{**_named(p), "message": p.render()} for p in problems],
     }
     return render(request, "web/refused.html", context, status=status)
+
+
+def _named(error: DoudiError) -> dict[str, str]:
+    path = "" if isinstance(error, CellError) else error.field or ""
+    return {"field": path, "label": field_label(path) if path else ""}
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

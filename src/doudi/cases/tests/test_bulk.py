@@ -23,6 +23,7 @@ from doudi.conftest import household_form as form_of
 from doudi.errors import NotPermitted, OutsideJurisdiction
 from doudi.policy import services as policy
 from doudi.policy.batch import evaluate_all
+from doudi.regions.models import Region
 from doudi.registry.services import add_money_fact, create_household
 
 pytestmark = pytest.mark.django_db
@@ -266,3 +267,41 @@ def test_the_pages_propose_preview_and_approve(world):
     text = city.get(response.url).content.decode()
     assert 'data-testid="approve"' not in text
     assert Benefit.objects.filter(start_month=JULY).count() == 3
+
+
+def test_each_county_notifies_within_its_own_notice_limit(world):
+    """修武县 adopted a shorter notice limit (2 working days) than the national 3: its cases of
+    the change are due by its own limit, 温县's by the national one."""
+    from doudi.cases.deadlines import after
+
+    shorter = policy.propose_value(
+        world.city,
+        parameter="procedure.minimum_living.refusal_notice_limit",
+        region_code="410821000000",
+        start=D("2026-06-01"),
+        value="2",
+        document_number="修民〔2026〕5号",
+        reference="压缩告知时限",
+    )
+    policy.adopt_value(world.city, shorter.pk, reason="压缩时限")
+    change = proposed(world)
+    bulk.approve_standard_change(world.city, change.pk, reason="提标")
+    today = D("2026-06-10")
+    due = {
+        (item.region_code[:6], item.case.step_due_on, item.case.decision.notify_due_on)
+        for item in change.items.select_related("case__decision")
+    }
+    assert due == {
+        ("410821", after(today, 2), after(today, 2)),
+        ("410825", after(today, 3), after(today, 3)),
+    }
+
+
+def test_the_list_names_places_by_name(world):
+    change = proposed(world)
+    city = Client()
+    city.force_login(world.city)
+    text = city.get("/cases/standard-changes/").content.decode()
+    place = Region.objects.get(code=change.place_code).name
+    assert f'<td data-testid="place">{place} <small class="muted">{CITY}</small></td>' in text
+    assert f"2026-07 · {place} ({CITY}) ·" in text  # the run to propose from, too

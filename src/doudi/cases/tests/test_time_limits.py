@@ -96,3 +96,64 @@ def test_a_day_before_any_limit_is_refused_naming_the_limit_and_its_start(places
         limits_in_force(PROCEDURES[CaseProgramme.MINIMUM_LIVING], INSIDE_VILLAGE, D("2021-03-01"))
     assert caught.value.field == "accepted_on"
     assert "低保" in caught.value.render()
+
+
+def test_a_bureau_cannot_adopt_a_time_limit_longer_than_the_national_one(make_user, places):
+    """The 低保 review time limits are the longest the national rule allows (民发〔2021〕57号):
+    a county may shorten them, and a longer one is refused at the value, saving nothing."""
+    from doudi.errors import DoudiError
+    from doudi.policy.models import RegionalValue
+
+    city = make_user(Role.CITY_SUPERVISOR)
+    with pytest.raises(DoudiError) as too_long:
+        _adopt(city, "procedure.minimum_living.total_limit", "2026-03-02", "31")
+    assert too_long.value.field == "value"
+    chinese, english = too_long.value.render("zh-hans"), too_long.value.render("en")
+    assert "30" in chinese and "31" in chinese and "民发〔2021〕57号" in chinese
+    assert "at most 30" in english
+    assert not RegionalValue.objects.exists()
+    # The national number itself, and anything shorter, may be adopted.
+    assert _adopt(city, "procedure.minimum_living.total_limit", "2026-03-02", "30").value == 30
+    assert _adopt(city, "procedure.minimum_living.confirmation_limit", "2026-03-02", "8")
+    with pytest.raises(DoudiError, match="10"):
+        _adopt(city, "procedure.minimum_living.confirmation_limit", "2026-04-01", "11")
+
+
+def test_a_proposal_above_the_maximum_made_before_it_was_known_is_not_adopted(make_user, places):
+    from doudi.errors import DoudiError
+    from doudi.policy.models import RegionalValue, ValueStatus
+
+    city = make_user(Role.CITY_SUPERVISOR)
+    stored = RegionalValue.objects.create(
+        parameter="procedure.minimum_living.refusal_notice_limit",
+        region_id=INSIDE_COUNTY,
+        start=D("2026-03-02"),
+        value=5,
+        document_number="修民〔2026〕1号",
+        proposed_by=city,
+    )
+    with pytest.raises(DoudiError) as refused_value:
+        policy.adopt_value(city, stored.pk, reason="采纳")
+    assert refused_value.value.field == "value"
+    stored.refresh_from_db()
+    assert stored.status == ValueStatus.PROPOSED
+
+
+def test_every_maximum_names_its_rule_and_no_shipped_value_exceeds_it():
+    from doudi.policy.engine.regional import read_regional_files
+
+    values, headers = read_regional_files()
+    bounded = {
+        name: header["metadata"]["maximum"]
+        for name, header in headers.items()
+        if "maximum" in header.get("metadata", {})
+    }
+    assert "procedure.minimum_living.total_limit" in bounded
+    for name, maximum in bounded.items():
+        assert maximum["reference"] and isinstance(maximum["value"], int), name
+    above = [
+        (v.parameter, v.region_code, v.value)
+        for v in values
+        if v.parameter in bounded and (v.value or 0) > bounded[v.parameter]["value"]
+    ]
+    assert above == []

@@ -153,3 +153,51 @@ def test_another_countys_payroll_pays_nothing(staff, parties, clock):
     with pytest.raises(DoudiError):  # a stage of 修武县 is not in 温县's payroll
         services.generate(parties.civil_affairs, TEMPORARY, MARCH, "410825000000")
     assert not PayrollLine.objects.exists()
+
+
+def test_a_stage_whose_payee_has_no_card_is_listed_with_why_and_paid_once_a_card_is_recorded(
+    staff, parties, clock
+):
+    from django.test import Client
+
+    from doudi.conftest import household_form, member_form
+    from doudi.payroll import queries
+    from doudi.registry.services import create_household, update_member
+
+    clock.at("2026-01-05")
+    head = member_form("41082119700115015", "无卡户主")  # no social-security card
+    household, _warnings = create_household(
+        staff.handler, household_form(members=[head], incomes=[]), reason="登记"
+    )
+    case = staged(staff, household, clock, ["2026-03-10"])
+    stage = case.decision.stages.get()
+    with pytest.raises(DoudiError):  # nobody else to pay: no payroll, nothing paid
+        services.generate(parties.civil_affairs, TEMPORARY, MARCH, COUNTY)
+    assert not PayrollLine.objects.exists()
+
+    left_out = queries.left_out(parties.civil_affairs, TEMPORARY, MARCH, COUNTY)
+    assert [(row.household_id, row.payee_name, row.amount_fen) for row in left_out] == [
+        (household.pk, "无卡户主", stage.amount_fen)
+    ]
+    assert left_out[0].reason == "未登记社会保障卡"
+    client = Client()
+    client.force_login(parties.civil_affairs)
+    page = client.get("/payroll/follow-up/", {"programme": TEMPORARY, "month": "2026-03"})
+    assert '<td data-testid="reason">未登记社会保障卡</td>' in page.content.decode()
+    # Still owed in April, still listed.
+    assert len(queries.left_out(parties.civil_affairs, TEMPORARY, APRIL, COUNTY)) == 1
+
+    clock.at("2026-04-02")
+    member = household.members.get()
+    update_member(
+        staff.handler,
+        member.pk,
+        {**head, "social_security_card": "6217000000000000999"},
+        reason="补录社保卡",
+    )
+    april = services.generate(parties.civil_affairs, TEMPORARY, APRIL, COUNTY)
+    line = april.lines.get()
+    assert (line.stage, line.pay_month, line.card) == (stage, MARCH, "6217000000000000999")
+    assert queries.left_out(parties.civil_affairs, TEMPORARY, APRIL, COUNTY) == []
+    with pytest.raises(DoudiError):  # paid once
+        services.generate(parties.civil_affairs, TEMPORARY, APRIL, COUNTY)

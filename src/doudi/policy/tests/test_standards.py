@@ -193,3 +193,30 @@ def test_a_refused_proposal_names_its_date_next_to_the_field_and_keeps_what_was_
     # The shared date parser's message, next to the date field, not a local copy's.
     assert 'data-field="start"><p>“2022-7-1x”' in page
     assert 'value="2022-7-1x"' in page and 'value="修民〔2022〕8号"' in page
+
+
+def test_a_refused_decision_is_shown_at_its_field_and_keeps_what_was_typed(supervisor, registered):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(supervisor)
+    first = _propose(supervisor)
+    services.adopt_value(supervisor, first.pk, reason="市政府批准")
+    second = _propose(supervisor, value="660")
+
+    blank = client.post(f"/policy/values/{second.pk}/decide/", {"decision": "adopt"})
+    page = blank.content.decode()
+    assert blank.status_code == 400
+    assert 'data-field="reason"><p>' in page  # next to the reason's input, on the same page
+    assert 'data-testid="counts"' in page
+
+    # Refused for a reason that is not a field of the form: above it, what was typed kept.
+    clash = client.post(
+        f"/policy/values/{second.pk}/decide/", {"decision": "adopt", "reason": "再次批准"}
+    )
+    page = clash.content.decode()
+    assert clash.status_code == 400
+    assert 'data-field="form"><p>' in page
+    assert 'name="reason" value="再次批准"' in page
+    second.refresh_from_db()
+    assert second.status == ValueStatus.PROPOSED

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -75,4 +76,45 @@ def test_the_refusal_page_lists_every_problem_with_its_field(rf, admin_user):
     except ValidationFailed as error:
         page = refusal(request, error).content.decode()
     assert 'data-field="members[1].id_number"' in page
-    assert "<code>members[1].id_number</code>: " in page and "校验码" in page
+    # The reader sees the field by its Chinese name, not the API's path.
+    assert "第2位成员 · 身份证号</span>：" in page and "校验码" in page
+    assert "<code>members[1].id_number</code>" not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("members[1].id_number", "第2位成员 · 身份证号"),
+        ("members[0].name", "第1位成员 · 姓名"),
+        ("members[2].joined_on", "第3位成员 · 加入日期"),
+        ("incomes[0].month", "第1项收入 · 月份"),
+        ("expenses[3].amount_fen", "第4项刚性支出 · 金额（元）"),
+        ("assets[0].registered_capital_fen", "第1项财产 · 注册资本（元）"),
+        ("region", "居住地区划代码"),
+        ("reasons", "理由"),  # a case step's field, by the step table's label
+        ("requested_amount", "申请金额（元）"),  # the page's name of requested_amount_fen
+    ],
+)
+def test_a_field_path_is_named_in_chinese(path, label):
+    from doudi.web.refusals import field_label
+
+    assert field_label(path) == label
+
+
+def test_every_field_of_the_household_form_and_the_steps_has_a_chinese_name():
+    """No field of the Excel layout (the household form's names) or of a case step is shown as
+    its path: each name has a Chinese character in it."""
+    from doudi.cases.steps import STEPS
+    from doudi.registry.excel import KEY, SHEETS
+    from doudi.web.refusals import field_label
+
+    paths = [
+        f"{sheet.items}[0].{column.field}"
+        for sheet in SHEETS
+        for column in sheet.columns
+        if column.kind != KEY and not column.household
+    ]
+    paths += [field.input_name for step in STEPS.values() for field in step.fields]
+    chinese = re.compile("[\u4e00-\u9fff]")
+    unnamed = [path for path in paths if not chinese.search(field_label(path))]
+    assert unnamed == []
