@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from doudi.audit.anchors import anchor_head, anchor_path, write_anchor
+from doudi.audit.anchors import anchor_head, anchor_path, latest_anchor, write_anchor
 from doudi.audit.verification import verify_chain
 
 
@@ -67,7 +67,8 @@ class Command(BaseCommand):
             _("Audit chain intact: %(count)d events checked against %(anchors)d anchors.")
             % {"count": report.checked, "anchors": report.anchors}
         )
-        if anchor and report.last_seq:
+        latest = latest_anchor()
+        if anchor and report.last_seq and (latest is None or latest.seq < report.last_seq):
             # What was just verified is anchored, so a later rewrite of it is caught even by
             # someone who holds the key.
             write_anchor(report.last_seq, report.last_hash)
