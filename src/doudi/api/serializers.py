@@ -64,7 +64,9 @@ class AuditEventSerializer(serializers.ModelSerializer):
     objects' and its actor's)."""
 
     action_label = serializers.CharField(read_only=True)
-    places = serializers.ListField(child=serializers.CharField(), source="place_codes", read_only=True)
+    places = serializers.ListField(
+        child=serializers.CharField(), source="place_codes", read_only=True
+    )
     channel_label = serializers.CharField(read_only=True)
 
     class Meta:

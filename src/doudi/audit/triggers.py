@@ -26,7 +26,10 @@ def _sqlite_install(table: str) -> list[str]:
 
 
 def _sqlite_remove(table: str) -> list[str]:
-    return [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"]
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_no_update",
+        f"DROP TRIGGER IF EXISTS {table}_no_delete",
+    ]
 
 
 _POSTGRES_FUNCTION = """CREATE OR REPLACE FUNCTION doudi_audit_append_only() RETURNS trigger AS $$
@@ -49,7 +52,9 @@ def _postgres_remove(table: str) -> list[str]:
     ]
 
 
-def _statements(connection: BaseDatabaseWrapper, install: bool, tables: tuple[str, ...]) -> list[str]:
+def _statements(
+    connection: BaseDatabaseWrapper, install: bool, tables: tuple[str, ...]
+) -> list[str]:
     if connection.vendor == "postgresql":
         if install:
             return [_POSTGRES_FUNCTION] + [s for t in tables for s in _postgres_install(t)]

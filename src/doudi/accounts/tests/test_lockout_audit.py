@@ -74,7 +74,10 @@ def test_a_lock_that_ran_out_is_a_new_lock_and_the_next_log_in_says_how_often_it
         _fail(8)
     later = start + settings.AXES_COOLOFF_TIME + datetime.timedelta(minutes=1)
     with time_machine.travel(later, tick=False):
-        assert Client().post("/login/", {"username": "county", "password": PASSWORD}).status_code == 302
+        assert (
+            Client().post("/login/", {"username": "county", "password": PASSWORD}).status_code
+            == 302
+        )
     login = AuditEvent.objects.filter(action="auth.login", object_id="county").get()
     assert login.after == {"attempts_while_locked": 8 - settings.AXES_FAILURE_LIMIT}
     with time_machine.travel(later + datetime.timedelta(minutes=1), tick=False):

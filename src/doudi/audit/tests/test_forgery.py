@@ -277,9 +277,12 @@ def test_an_anchor_is_not_written_for_an_event_that_rolled_back(
     settings, django_capture_on_commit_callbacks
 ):
     settings.DOUDI_AUDIT_ANCHOR_EVERY = 1
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(ZeroDivisionError), transaction.atomic():
-            _append(1)
-            raise ZeroDivisionError
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ZeroDivisionError),
+        transaction.atomic(),
+    ):
+        _append(1)
+        raise ZeroDivisionError
     assert callbacks == [] and read_anchors() == []
     assert not anchor_path().exists()
