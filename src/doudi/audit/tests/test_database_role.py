@@ -66,9 +66,11 @@ def application_role():
 def test_the_application_role_cannot_change_the_audit_trail(application_role, statement):
     import psycopg
 
-    with _connect(user=application_role, password="test-only") as app:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            app.execute(statement)
+    with (
+        _connect(user=application_role, password="test-only") as app,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        app.execute(statement)
 
 
 @postgres_only
