@@ -40,6 +40,7 @@ class Anchor:
     hash: str
     at: str  # ISO time in UTC, as written
     line: int = 0  # the line of the anchor file it was read from
+    mac: str = ""  # the signature, so that a copy (a printed report) can be checked too
 
     @property
     def time(self) -> datetime.datetime:
@@ -70,10 +71,8 @@ def _signature(seq: int, hash_: str, at: str) -> str:
 def write_anchor(seq: int, hash_: str) -> Anchor:
     """Append a signed anchor of event ``seq`` (which must be committed) to the anchor file."""
     at = canonical_time(timezone.now())
-    line = json.dumps(
-        {"seq": seq, "hash": hash_, "at": at, "mac": _signature(seq, hash_, at)},
-        separators=(",", ":"),
-    )
+    mac = _signature(seq, hash_, at)
+    line = json.dumps({"seq": seq, "hash": hash_, "at": at, "mac": mac}, separators=(",", ":"))
     path = anchor_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     # O_APPEND: every write lands at the end, whoever else appends at the same time; one write
@@ -84,7 +83,7 @@ def write_anchor(seq: int, hash_: str) -> Anchor:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-    return Anchor(seq, hash_, at)
+    return Anchor(seq, hash_, at, mac=mac)
 
 
 def write_anchor_quietly(seq: int, hash_: str) -> None:
@@ -102,6 +101,16 @@ def anchor_head() -> Anchor | None:
     if head.last_seq == 0:
         return None
     return write_anchor(head.last_seq, head.last_hash)
+
+
+def anchor_for_report() -> Anchor | None:
+    """Anchor the chain's end for a report that will carry it; a report is still made when
+    the anchor file cannot be written (logged), it then carries no anchor."""
+    try:
+        return anchor_head()
+    except OSError:
+        log.exception("could not append an audit anchor to %s", anchor_path())
+        return None
 
 
 def read_anchors() -> list[Anchor | UnreadableAnchor]:
@@ -123,7 +132,7 @@ def read_anchors() -> list[Anchor | UnreadableAnchor]:
         if not hmac.compare_digest(str(mac), _signature(seq, hash_, at)):
             anchors.append(UnreadableAnchor(number))
             continue
-        anchors.append(Anchor(seq, hash_, at, number))
+        anchors.append(Anchor(seq, hash_, at, number, str(mac)))
     return anchors
 
 
