@@ -72,7 +72,10 @@ def verify_chain(chunk_size: int = 5000) -> ChainReport:
                 return ChainReport(
                     checked,
                     event.seq,
-                    _("rewritten: it differs from the anchor written at %(time)s")
+                    _(
+                        "rewritten at or before this event: it differs from the anchor "
+                        "written at %(time)s"
+                    )
                     % {"time": _when(anchor)},
                 )
         expected_seq, previous_hash, checked = expected_seq + 1, event.hash, checked + 1

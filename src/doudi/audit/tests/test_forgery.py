@@ -259,7 +259,7 @@ def test_an_anchor_line_not_signed_with_the_key_is_reported():
     report = _verify_en()
     assert report.broken_at is None and report.damaged_anchor_line == 2
     assert not report.intact
-    with pytest.raises(CommandError, match="line 2"):
+    with translation.override("en"), pytest.raises(CommandError, match="line 2"):
         call_command("audit", "verify")
 
 
