@@ -42,3 +42,23 @@ def grant_application_role(cursor, role: str) -> None:
     """Run ``application_grants`` on a cursor connected as the tables' owner."""
     for statement in application_grants(role):
         cursor.execute(statement)
+
+
+def powers_over_the_audit_trail(cursor) -> list[str]:
+    """What the connected role could do to the audit trail beyond reading and appending."""
+    cursor.execute(
+        "SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),"
+        " COALESCE((SELECT tableowner = current_user FROM pg_tables"
+        "  WHERE schemaname = 'public' AND tablename = %s), false),"
+        " has_table_privilege(%s, 'DELETE')",
+        [AUDIT_TABLES[0], AUDIT_TABLES[0]],
+    )
+    superuser, owner, deletes = (bool(value) for value in cursor.fetchone())
+    powers = []
+    if superuser:
+        powers.append("is a superuser (may SET session_replication_role)")
+    if owner:
+        powers.append("owns the audit tables (may drop their triggers)")
+    if deletes:
+        powers.append("holds DELETE on the audit tables")
+    return powers

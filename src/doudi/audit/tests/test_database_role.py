@@ -12,7 +12,12 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import translation
 
-from doudi.audit.roles import application_grants, grant_application_role, quoted_role
+from doudi.audit.roles import (
+    application_grants,
+    grant_application_role,
+    powers_over_the_audit_trail,
+    quoted_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +136,14 @@ def test_migrate_runs_as_the_owner_and_grants_the_application_role(settings):
         with _connect() as owner:
             owner.execute(f"DROP OWNED BY {quoted_role(role)}")
             owner.execute(f"DROP ROLE {quoted_role(role)}")
+
+
+@postgres_only
+def test_the_check_warns_when_the_application_connects_with_the_owners_powers(application_role):
+    from doudi.audit.checks import application_role as check
+
+    # The suite itself connects as the superuser, as .ci/run does.
+    (warning,) = check(databases=["default"])
+    assert warning.id == "doudi.audit.W001" and "superuser" in warning.msg
+    with _connect(user=application_role, password="test-only") as app:
+        assert powers_over_the_audit_trail(app.cursor()) == []
