@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from doudi.accounts.jurisdiction import has_permission, scope
 from doudi.accounts.models import User
 from doudi.accounts.roles import Permission
+from doudi.audit import queries as audit_queries
 from doudi.audit.models import AuditEvent
 from doudi.regions.models import Region
 
@@ -82,6 +83,10 @@ class AuditEventAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["action", "channel", "object_type"]
     search_fields = ["object_id", "actor_username"]
+
+    def get_queryset(self, request: HttpRequest):
+        # Filed under several places (the actor's and the objects'): audit.queries decides.
+        return audit_queries.in_scope(request.user, admin.ModelAdmin.get_queryset(self, request))
 
     @admin.display(description=_("action"), ordering="action")
     def action_name(self, event: AuditEvent) -> str:

@@ -61,6 +61,13 @@ def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def private_audit_anchors(settings, tmp_path):
+    # Each test's database starts a new chain; anchors of another test's chain (or of the
+    # developer's own database) would read as events deleted from it.
+    settings.DOUDI_AUDIT_ANCHOR_PATH = str(tmp_path / "audit-anchors.jsonl")
+
+
 @pytest.fixture
 def places(db) -> None:
     import_regions(None, demo_regions_csv(), "jiaozuo_regions.csv")

@@ -242,3 +242,17 @@ CJK_FONT = os.environ.get(
     "DOUDI_CJK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 )
 CJK_FONT_INDEX = int(os.environ.get("DOUDI_CJK_FONT_INDEX", "2"))
+
+# ------------------------------------------------------------------------------ audit trail
+# (docs/decisions/0010-audit-keyed-chain-and-anchors.md) The key that seals every audit event
+# and signs the anchors. It must never be stored in the database: whoever can write the
+# database must not be able to re-seal what they rewrite. Losing it makes the chain unverifiable.
+DOUDI_AUDIT_KEY = local_secret("DOUDI_AUDIT_KEY", "audit_key")
+# The append-only file of signed anchors of the chain's end; empty: one file per database in
+# DOUDI_VAR_DIR. In production, storage the database's administrators cannot write.
+DOUDI_AUDIT_ANCHOR_PATH = os.environ.get("DOUDI_AUDIT_ANCHOR_PATH", "")
+# Anchor automatically after every this many events (0: only `doudi audit anchor` / `verify`).
+DOUDI_AUDIT_ANCHOR_EVERY = int(os.environ.get("DOUDI_AUDIT_ANCHOR_EVERY", "1000"))
+# PostgreSQL: the owner's connection, used by `doudi migrate` only; the application itself then
+# connects (DATABASE_URL) as a role that may read and append audit events but not change them.
+DOUDI_MIGRATION_DATABASE_URL = os.environ.get("DOUDI_MIGRATION_DATABASE_URL", "")

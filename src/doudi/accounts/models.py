@@ -68,3 +68,27 @@ class User(ProtectedIdNumber, AbstractBaseUser):
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.is_staff
+
+
+class Lockout(models.Model):
+    """The current lock-out of an account, and how many log-ins were tried while it held.
+
+    The lock itself is audited once (auth.locked_out); the attempts made against a locked
+    account are only counted here, so that someone hammering a locked account cannot flood the
+    audit trail. The count goes into the event that ends the lock-out (an unlock, or the next
+    successful log-in). Not an audit table: it is overwritten as attempts come in.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="lockout"
+    )
+    locked_at = models.DateTimeField(_("locked at"))
+    last_attempt_at = models.DateTimeField(_("last attempt at"))
+    attempts_while_locked = models.PositiveIntegerField(_("attempts while locked"), default=0)
+
+    class Meta:
+        verbose_name = _("lock-out")
+        verbose_name_plural = _("lock-outs")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} locked at {self.locked_at:%Y-%m-%d %H:%M}"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
 from doudi.accounts.jurisdiction import get_in_scope, require
+from doudi.accounts.lockout import lock_ends
 from doudi.accounts.models import User
 from doudi.accounts.roles import ROLE_LEVELS, Permission, Role
 from doudi.audit.actions import AuditAction
@@ -181,7 +182,7 @@ def unlock(actor: User, username: str, *, reason: str) -> int:
         object_type="user",
         object_id=user.username,
         region_code=user.region_id,
-        after={"failed_attempts_cleared": cleared},
+        after={"failed_attempts_cleared": cleared, "attempts_while_locked": lock_ends(user)},
         reason=reason,
     )
     return cleared

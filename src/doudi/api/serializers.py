@@ -60,9 +60,13 @@ class UserCreateSerializer(serializers.Serializer):
 class AuditEventSerializer(serializers.ModelSerializer):
     """``action`` is the code of the vocabulary (doudi.audit.actions), ``action_label`` its name
     in the caller's language; ``channel`` is web, api, cli or system (empty for events written
-    before channels were recorded)."""
+    before channels were recorded); ``places`` every place the event is filed under (its
+    objects' and its actor's)."""
 
     action_label = serializers.CharField(read_only=True)
+    places = serializers.ListField(
+        child=serializers.CharField(), source="place_codes", read_only=True
+    )
     channel_label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -74,6 +78,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "actor_role",
             "actor_region_code",
             "region_code",
+            "places",
             "object_type",
             "object_id",
             "action",

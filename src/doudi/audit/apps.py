@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from doudi.audit import home  # noqa: F401  (registers the home-page counters)
+        from doudi.audit import checks, home  # noqa: F401  (register the check, the counters)

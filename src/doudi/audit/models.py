@@ -24,8 +24,13 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One state change: who, when, where, what, before, after, why, and by which door (审计日志).
 
-    ``hash`` covers every other column and the previous event's hash, so editing, removing or
-    reordering any event breaks the chain from that point on (``doudi audit verify``).
+    ``hash`` is the event's seal: an HMAC, keyed by a secret kept outside the database, over
+    every other column, the places it is filed under and the previous event's seal, so editing,
+    removing, reordering or forging any event breaks the chain from that point on, and nobody
+    without the key can re-seal it (``doudi audit verify``, audit/chain.py).
+    ``region_code`` is the place of the object; ``places`` (AuditEventPlace) every place the
+    event is filed under — the object's places and the actor's — which is what auditors' reads
+    are scoped by.
     The actor is a snapshot (name, role, place at the time), not a foreign key, so the event
     stays readable and verifiable whatever later happens to the account.
     """
@@ -68,6 +73,11 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("audit events cannot be deleted")
 
     @property
+    def place_codes(self) -> list[str]:
+        """Every place the event is filed under (prefetch ``places`` when listing many)."""
+        return sorted(place.region_code for place in self.places.all())
+
+    @property
     def action_label(self) -> str:
         return action_label(self.action)
 
@@ -84,9 +94,39 @@ class AuditEvent(models.Model):
         return str(Role(self.actor_role).label)
 
 
+class AuditEventPlace(models.Model):
+    """One place an event is filed under. An event touches the place of its actor and of each
+    of its objects; an auditor of any of those places must find it (audit/queries.py).
+    Append-only like the events, and part of each event's seal."""
+
+    event = models.ForeignKey(AuditEvent, models.PROTECT, related_name="places")
+    region_code = models.CharField(_("place"), max_length=12, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("place of an audit event")
+        verbose_name_plural = _("places of audit events")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "region_code"], name="audit_place_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} @ {self.region_code}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
 class AuditChainHead(models.Model):
-    """The last event's sequence number and hash: the lock appenders queue on, and the anchor
-    that lets verification notice events cut off the end of the chain."""
+    """The last event's sequence number and seal: the lock appenders queue on. It lives in the
+    database, so whoever can rewrite the database can move it too; the signed anchors outside
+    the database (audit/anchors.py) are what prove where the chain ended."""
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)

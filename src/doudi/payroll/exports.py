@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 
 import openpyxl
+from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 
+from doudi.audit.anchors import Anchor
 from doudi.money import fen_to_decimal
 from doudi.payroll.models import PayrollProgramme
 from doudi.payroll.queries import ReportRow
@@ -14,7 +16,9 @@ from doudi.payroll.queries import ReportRow
 HEADER = ["项目", "地区代码", "人数", "户数", "笔数", "金额（元）", "已发放（元）", "失败（元）"]
 
 
-def report_workbook(title: str, rows: list[ReportRow]) -> bytes:
+def report_workbook(title: str, rows: list[ReportRow], anchor: Anchor | None = None) -> bytes:
+    """``anchor``: the audit chain's end when the report was made, signed, on a sheet of its
+    own, so that every filed report is one more copy of the chain's end outside the database."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "发放统计"
@@ -51,6 +55,10 @@ def report_workbook(title: str, rows: list[ReportRow]) -> bytes:
     for row in sheet.iter_rows(min_row=3, min_col=6, max_col=8):
         for cell in row:
             cell.number_format = "#,##0.00"
+    if anchor is not None:
+        anchored = book.create_sheet(_("Audit chain anchor"))
+        anchored.append([_("event"), _("hash"), _("time"), _("signature")])
+        anchored.append([anchor.seq, anchor.hash, anchor.at, anchor.mac])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

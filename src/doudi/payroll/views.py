@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import has_permission, require
 from doudi.accounts.roles import Permission
+from doudi.audit.anchors import anchor_for_report
 from doudi.dates import month_text, parse_month
 from doudi.errors import DoudiError
 from doudi.money import yuan_to_fen
@@ -157,7 +158,9 @@ def bank_file(request: HttpRequest, payroll_id: int, file_format: str) -> HttpRe
 def report_workbook(request: HttpRequest, payroll_id: int) -> HttpResponse:
     payroll = queries.payroll_for(request.user, payroll_id)
     data = exports.report_workbook(
-        payroll.number, queries.report(queries.lines_of(request.user, payroll_id))
+        payroll.number,
+        queries.report(queries.lines_of(request.user, payroll_id)),
+        anchor_for_report(),
     )
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="report-{payroll_id}.xlsx"'

@@ -63,6 +63,11 @@ def prefix_of(code: str) -> str:
     return code[: SEGMENT_ENDS[level_of(code)]]
 
 
+def ancestor_at(code: str, level: Level) -> str:
+    """The place at ``level`` that contains this well-formed code (itself when not deeper)."""
+    return code[: SEGMENT_ENDS[level]].ljust(CODE_LENGTH, "0")
+
+
 def common_ancestor(codes: Iterable[str]) -> str:
     """The deepest place containing every one of these places, as a full 12-digit code
     ("000000000000" when they lie in different provinces)."""

@@ -28,7 +28,7 @@ from doudi.audit.services import record
 from doudi.errors import CellError, DoudiError, ValidationFailed
 from doudi.identity import protection
 from doudi.identity.numbers import InvalidIdNumber, mask, parse_id_number
-from doudi.regions.codes import common_ancestor, is_well_formed
+from doudi.regions.codes import Level, ancestor_at, common_ancestor, is_well_formed
 from doudi.registry import excel
 from doudi.registry.excel import Cell, WorkbookHousehold
 from doudi.registry.form_input import HouseholdInput, parse_household
@@ -237,12 +237,18 @@ def export_households(actor: User, wanted: HouseholdFilter) -> bytes:
     )
     households = household_list(actor, wanted).prefetch_related(current)
     workbook = excel.export_workbook(households.iterator(chunk_size=EXPORT_CHUNK))
+    # Filed under every township the list took households from (and, by record, the actor's
+    # place), so each of their auditors finds it; never under the filter's text, which need
+    # not be a place at all ("?place=4").
+    places = household_list(actor, wanted).order_by().values_list("region_id", flat=True)
+    townships = sorted({ancestor_at(code, Level.TOWNSHIP) for code in places.distinct()})
     record(
         actor=actor,
         action=AuditAction.HOUSEHOLD_EXPORT,
         object_type="household_list",
         object_id=hashlib.sha256(workbook).hexdigest()[:16],
-        region_code=wanted.place.ljust(12, "0") if wanted.place else actor.region_id,
+        region_code=common_ancestor(townships) if townships else actor.region_id,
+        places=townships,
         after={
             "name": wanted.name,
             "place": wanted.place,

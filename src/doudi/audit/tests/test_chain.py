@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from doudi.audit import triggers
 from doudi.audit.actions import AuditAction
@@ -100,16 +101,24 @@ def test_a_changed_event_is_named_as_the_first_broken_link():
         call_command("audit", "verify")
 
 
+def _remove(condition: str) -> None:
+    _tamper(f"DELETE FROM audit_auditeventplace WHERE event_id {condition}", [])
+    _tamper(f"DELETE FROM audit_auditevent WHERE seq {condition}", [])
+
+
 def test_a_removed_event_is_caught():
     _append(5)
-    _tamper("DELETE FROM audit_auditevent WHERE seq = 2", [])
+    _remove("= 2")
     assert verify_chain().broken_at == 2
 
 
 def test_events_cut_off_the_end_are_caught():
     _append(5)
-    _tamper("DELETE FROM audit_auditevent WHERE seq >= 4", [])
-    assert verify_chain().broken_at == 4
+    _remove(">= 4")
+    with translation.override("en"):
+        report = verify_chain()
+    assert report.broken_at == 4
+    assert "deleted after #3" in report.problem
 
 
 def test_a_rewritten_event_with_a_recomputed_hash_still_breaks_the_next_link():

@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 
 from doudi.accounts.roles import Role
+from doudi.audit.anchors import read_anchors
+from doudi.audit.models import AuditChainHead
 from doudi.conftest import OUTSIDE_COUNTY
 from doudi.payroll.models import Payroll, PayrollState
 from doudi.payroll.tests.conftest import COUNTY
@@ -59,6 +61,11 @@ def test_the_three_parties_walk_a_payroll_through_the_pages(parties, on_benefit,
         io.BytesIO(civil.get(f"/payroll/{payroll.pk}/report.xlsx").content)
     )
     assert book.active.cell(row=book.active.max_row, column=5).value == 3
+    # The report carries a signed anchor of the audit chain's end, also in the anchor file.
+    (anchored,) = [row for row in book.worksheets[1].values][1:]
+    head = AuditChainHead.objects.get(pk=1)
+    assert anchored[:2] == (head.last_seq, head.last_hash)
+    assert (read_anchors()[-1].seq, read_anchors()[-1].mac) == (head.last_seq, anchored[3])
 
 
 def test_a_refused_step_shows_its_message(parties, on_benefit, clock):
