@@ -635,6 +635,8 @@ def _rows(
         width=width,
         max_rows=1 + sheet.max_rows + EMPTY_ROWS_ALLOWED,
     ):
+        if all(_blank(value) for value in cells):
+            continue  # an empty row, without building its columns (they may be many)
         values = {
             c: cells[positions[c]] if c in positions and positions[c] < len(cells) else None
             for c in sheet.columns
