@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "doudi.benefits",
     "doudi.grants",
     "doudi.payroll",
+    "doudi.jobs",
     "doudi.web",
     "doudi.api",
     "doudi.demo",
@@ -142,6 +143,17 @@ AXES_VERBOSE = False
 # Per account, not per address: a township office sits behind one NAT address, and locking the
 # address would lock out every colleague (docs/decisions/0003-security.md).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Uploaded spreadsheets (doudi.spreadsheets): the last row number any sheet or CSV file may reach
+# and the cells it may hold, whatever the file claims about its size; an import page hands a
+# file larger than IMPORT_BACKGROUND_BYTES to a background job (doudi.jobs) instead of parsing it
+# while the browser waits (docs/decisions/0010-files-import-limits-and-safe-exports.md).
+IMPORT_MAX_ROWS = int(os.environ.get("DOUDI_IMPORT_MAX_ROWS", "250000"))
+IMPORT_MAX_CELLS = int(os.environ.get("DOUDI_IMPORT_MAX_CELLS", "4000000"))
+IMPORT_BACKGROUND_BYTES = int(os.environ.get("DOUDI_IMPORT_BACKGROUND_KB", "512")) * 1024
+# A queued job starts at once in a thread of the web process; with 0, only `doudi jobs run`
+# (a separate worker, e.g. from cron or systemd) processes the queue.
+JOBS_IN_PROCESS = os.environ.get("DOUDI_JOBS_IN_PROCESS", "1") == "1"
 
 # Session: 30 minutes of inactivity ends it; every request extends it.
 SESSION_COOKIE_AGE = int(os.environ.get("DOUDI_SESSION_MINUTES", "30")) * 60

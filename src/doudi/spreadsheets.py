@@ -1,16 +1,21 @@
-"""Opening an uploaded Excel workbook (.xlsx): one size limit and one refusal for every import.
+"""Uploaded and generated spreadsheets: one way in, one way out.
 
-The registry's household workbook and the bank's result file both come through here, so a file
-is never read whole into openpyxl's memory without a limit, and a file that is not a workbook is
-refused with the same sentence wherever it is uploaded.
+Every uploaded Excel workbook (.xlsx) is opened by ``open_workbook`` and its rows read by
+``sheet_rows``: one size limit, one refusal for a file that is not a workbook, and limits on rows
+and cells that hold whatever the file claims about itself. Every file Doudi writes for people to
+open in Excel or a bank's system passes its values through ``safe_cell``, so that text typed by
+someone (a name, an address) is never run as a formula by the reader's spreadsheet.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import openpyxl
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from openpyxl.workbook.workbook import Workbook
 
@@ -19,12 +24,27 @@ from doudi.errors import DoudiError
 # 20 MB holds the template's 20,000 members with their facts, and a county's bank result file of
 # well over 100,000 lines (about 30 bytes a line, compressed); a larger file is split.
 MAX_XLSX_BYTES = 20 * 1024 * 1024
+# What the parts of a workbook may hold once unpacked. Real workbooks compress about ten times;
+# a file that unpacks to far more (a "zip bomb") is refused before any part is parsed.
+MAX_XLSX_UNPACKED_BYTES = 25 * MAX_XLSX_BYTES
+# Rows an import may leave empty between or below its data on top of the rows it may hold.
+EMPTY_ROWS_ALLOWED = 1_000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A spreadsheet reads a cell beginning with one of these as a formula (or, from CSV, as the
+# start of one): OWASP's list for CSV injection.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+NOT_A_WORKBOOK = _("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again.")
 
 
 def open_workbook(data: bytes, *, field: str = "file") -> Workbook:
     """The workbook in ``data``, read-only with cell values (not formulas); the caller closes
-    it. Refuses, naming ``field``, a file over ``MAX_XLSX_BYTES`` or one that is not .xlsx."""
+    it. Refuses, naming ``field``, a file over ``MAX_XLSX_BYTES``, one that unpacks to more than
+    ``MAX_XLSX_UNPACKED_BYTES`` or one that is not .xlsx.
+
+    Each sheet's ``<dimension>`` (the size the file claims) is forgotten, so its rows are read
+    as they are in the file: a file that under-states it is not imported in part. Read the rows
+    with ``sheet_rows``, which stops at the limits."""
     if len(data) > MAX_XLSX_BYTES:
         raise DoudiError(
             _("The file is larger than %(max)d MB; split it into several files."),
@@ -32,11 +52,98 @@ def open_workbook(data: bytes, *, field: str = "file") -> Workbook:
             max=MAX_XLSX_BYTES // 2**20,
         )
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            raise DoudiError(
+                _("The file unpacks to more than %(max)d MB; split it into several files."),
+                field=field,
+                max=MAX_XLSX_UNPACKED_BYTES // 2**20,
+            )
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     # What openpyxl raises for bytes that are not a workbook: not a zip, a zip without the
     # workbook's parts, parts that are not its XML.
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, SyntaxError):
-        raise DoudiError(
-            _("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."),
-            field=field,
-        ) from None
+        raise DoudiError(NOT_A_WORKBOOK, field=field) from None
+    for sheet in book.worksheets:
+        sheet.reset_dimensions()
+    return book
+
+
+def row_limit(rows: int) -> int:
+    """The last row number a sheet (or CSV file) may reach: ``rows`` wanted, never more than
+    ``settings.IMPORT_MAX_ROWS``."""
+    return min(rows, settings.IMPORT_MAX_ROWS)
+
+
+def too_many_rows(limit: int, *, field: str = "file", sheet: str = "") -> DoudiError:
+    return DoudiError(
+        _(
+            "Sheet “%(sheet)s” goes on past row %(max)d (empty rows count too); delete the "
+            "rows below the data or split the file into several."
+        )
+        if sheet
+        else _(
+            "The file goes on past row %(max)d (empty rows count too); delete the rows below "
+            "the data or split the file into several."
+        ),
+        field=field,
+        sheet=sheet,
+        max=limit,
+    )
+
+
+def sheet_rows(
+    sheet: Any,
+    *,
+    max_rows: int,
+    min_row: int = 1,
+    width: int | None = None,
+    field: str = "file",
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Every row of a sheet opened by ``open_workbook``, numbered as Excel numbers them, from
+    ``min_row`` on, cut to ``width`` cells if given.
+
+    Stops with a refusal naming the limit at a row numbered past ``row_limit(max_rows)`` — empty
+    rows count, since they cost as much to read, so a small file of two million empty rows is
+    refused at once rather than read for half a minute — and after
+    ``settings.IMPORT_MAX_CELLS`` cells (counted up to each row's last cell)."""
+    limit = row_limit(max_rows)
+    max_cells = settings.IMPORT_MAX_CELLS
+    cells = 0
+    try:
+        for number, values in enumerate(
+            sheet.iter_rows(min_row=min_row, values_only=True), min_row
+        ):
+            if number > limit:
+                raise too_many_rows(limit, field=field, sheet=sheet.title)
+            cells += len(values)
+            if cells > max_cells:
+                raise DoudiError(
+                    _(
+                        "Sheet “%(sheet)s” has more than %(max)d cells; "
+                        "split the file into several."
+                    ),
+                    field=field,
+                    sheet=sheet.title,
+                    max=max_cells,
+                )
+            yield number, values[:width] if width is not None else values
+    # A part that breaks off or is not XML shows only once it is read.
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, SyntaxError):
+        raise DoudiError(NOT_A_WORKBOOK, field=field) from None
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` as it may go into a file for Excel or a bank's system: text that a
+    spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+1``, ``@SUM(…)``, ``-2+3``) gets a
+    leading apostrophe, so it shows as the text it is. Only text is touched: numbers (negative
+    ones too), dates and blanks stay what they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_row(values: Iterable[Any]) -> list[Any]:
+    """A row for ``csv.writer.writerow`` or an openpyxl sheet's ``append``, each cell safe."""
+    return [safe_cell(value) for value in values]

@@ -1,6 +1,9 @@
-"""Free text at the edges: what a user must type (a reason, a name), trimmed and required."""
+"""Free text at the edges: what a user must type (a reason, a name), trimmed and required; names
+and addresses free of characters that hide or disguise what they say."""
 
 from __future__ import annotations
+
+import re
 
 from django.utils.translation import gettext_lazy as _
 
@@ -20,3 +23,36 @@ def required_text(value: object, *, field: str, message: object = None) -> str:
 def required_reason(value: object, *, field: str = "reason") -> str:
     """The reason a change is made, which every audited change of a record asks for."""
     return required_text(value, field=field, message=REASON_REQUIRED)
+
+
+# What may not be in a name or an address: control characters (C0, DEL, C1 — NUL among them),
+# the invisible ones (zero-width space and joiners, word joiner, byte-order mark, line and
+# paragraph separators) and those that change the writing direction (U+202A–U+202E,
+# U+2066–U+2069 and the marks). Each makes a name look like another, or print, sort or export
+# differently from what the eye reads, so a name with one could not be found again.
+UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
+UNSAFE_CHARACTER = _(
+    "contains an invisible, control or direction-changing character (%(character)s); "
+    "type it again without."
+)
+
+
+def unsafe_character(text: str) -> str | None:
+    """The first character of ``text`` not allowed in a name, as ``U+202E``; None if none."""
+    found = UNSAFE_CHARACTERS.search(text)
+    return f"U+{ord(found[0]):04X}" if found else None
+
+
+def plain_text(value: object, *, field: str, required: bool = False, message: object = None) -> str:
+    """A name or an address as typed: trimmed (required if asked), refused naming ``field`` if
+    it holds a character of ``UNSAFE_CHARACTERS``. Pages, the API and imports all check here."""
+    text = required_text(value, field=field, message=message) if required else _trimmed(value)
+    if character := unsafe_character(text):
+        raise DoudiError(UNSAFE_CHARACTER, field=field, character=character)
+    return text
+
+
+def _trimmed(value: object) -> str:
+    return "" if value is None else str(value).strip()

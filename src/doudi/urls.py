@@ -13,6 +13,7 @@ urlpatterns = [
     path("window/", include("doudi.window.urls")),
     path("payroll/", include("doudi.payroll.urls")),
     path("grants/", include("doudi.grants.urls")),
+    path("jobs/", include("doudi.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/v1/", include("doudi.api.urls")),

@@ -21,7 +21,7 @@ from doudi.errors import DoudiError, NotPermitted
 from doudi.identity.numbers import InvalidIdNumber
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
-from doudi.text import required_reason
+from doudi.text import plain_text, required_reason
 
 
 def snapshot(user: User) -> dict[str, object]:
@@ -61,6 +61,7 @@ def _build_user(
         )
     if User.objects.filter(username=username).exists():
         raise DoudiError(_("User name “%(name)s” is taken."), field="username", name=username)
+    full_name = plain_text(full_name, field="full_name")
     user = User(username=username, role=role, region=region, full_name=full_name, phone=phone)
     try:
         validate_password(password, user)

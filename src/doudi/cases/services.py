@@ -61,7 +61,7 @@ from doudi.regions.codes import Level
 from doudi.regions.models import Region
 from doudi.registry.models import Household
 from doudi.reserve_fund.services import move
-from doudi.text import required_reason, required_text
+from doudi.text import plain_text, required_reason, required_text
 
 if TYPE_CHECKING:
     from doudi.cases.procedures import Procedure
@@ -217,12 +217,11 @@ def submit(
             ),
             field="channel",
         )
-    proxy_name = (
-        required_text(
-            proxy_name, field="proxy_name", message=_("Name who applied for the household.")
-        )
-        if channel == Channel.PROXY
-        else proxy_name.strip()
+    proxy_name = plain_text(
+        proxy_name,
+        field="proxy_name",
+        required=channel == Channel.PROXY,
+        message=_("Name who applied for the household."),
     )
     member = _member(household, programme, member_id)
     _refuse_duplicate(household, programme, kind, member)

@@ -15,13 +15,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import openpyxl
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from doudi.dates import month_text
 from doudi.errors import CellError, DoudiError, ValidationFailed
 from doudi.money import FEN_PER_YUAN, fen_to_yuan, yuan_to_fen
 from doudi.payroll.models import LineStatus, Payroll
-from doudi.spreadsheets import open_workbook
+from doudi.spreadsheets import (
+    EMPTY_ROWS_ALLOWED,
+    MAX_XLSX_BYTES,
+    open_workbook,
+    row_limit,
+    safe_row,
+    sheet_rows,
+    too_many_rows,
+)
 
 PAYMENT_HEADER = ["行号", "姓名", "社保卡号", "金额（元）", "所属月份", "类别"]
 RESULT_HEADER = ["行号", "社保卡号", "金额（元）", "结果", "原因"]
@@ -53,14 +62,16 @@ def payment_rows(payroll: Payroll, lines: Iterable[tuple]) -> Iterator[list[str]
 
 
 def write(rows: Iterable[list[str]], file_format: str) -> bytes:
+    # Names come from the registry as people typed them: every cell goes through safe_row so
+    # that the bank's clerk opening the file never runs one as a formula.
     if file_format == "csv":
         out = io.StringIO()
-        csv.writer(out).writerows(rows)
+        csv.writer(out).writerows(safe_row(row) for row in rows)
         return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("发放明细")
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -83,9 +94,11 @@ class ResultFile:
     footer_total_fen: int
 
 
-def read_result(data: bytes, file_format: str) -> ResultFile:
-    """Parse the bank's result file; refuse it whole, naming every faulty row."""
-    rows = list(_raw_rows(data, file_format))
+def read_result(data: bytes, file_format: str, *, max_rows: int | None = None) -> ResultFile:
+    """Parse the bank's result file; refuse it whole, naming every faulty row. ``max_rows``:
+    the rows the file may hold (the payroll's lines, the header and the footer)."""
+    limit = (max_rows or settings.IMPORT_MAX_ROWS) + EMPTY_ROWS_ALLOWED
+    rows = list(_raw_rows(data, file_format, limit))
     if not rows or [cell.strip() for cell in rows[0][:5]] != RESULT_HEADER:
         raise DoudiError(
             _("The first row must be the header: %(header)s."),
@@ -110,19 +123,30 @@ def read_result(data: bytes, file_format: str) -> ResultFile:
     return ResultFile([row for row in parsed if row], footer_count, footer_total)
 
 
-def _raw_rows(data: bytes, file_format: str) -> Iterator[list[str]]:
+def _raw_rows(data: bytes, file_format: str, limit: int) -> Iterator[list[str]]:
     if file_format not in FORMATS:
         raise DoudiError(_("Upload a CSV or XLSX file."), field="file")
     if file_format == "csv":
+        if len(data) > MAX_XLSX_BYTES:
+            raise DoudiError(
+                _("The file is larger than %(max)d MB; split it into several files."),
+                field="file",
+                max=MAX_XLSX_BYTES // 2**20,
+            )
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise DoudiError(_("The CSV file is not UTF-8 text."), field="file") from None
-        yield from ([cell for cell in row] for row in csv.reader(io.StringIO(text)) if row)
+        cap = row_limit(limit)
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if number > cap:
+                raise too_many_rows(cap)
+            if row:
+                yield row
         return
     book = open_workbook(data)
     try:
-        for values in book.worksheets[0].iter_rows(values_only=True):
+        for _number, values in sheet_rows(book.worksheets[0], max_rows=limit):
             if any(value not in (None, "") for value in values):
                 yield ["" if value is None else str(value) for value in values]
     finally:

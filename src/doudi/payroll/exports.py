@@ -12,6 +12,7 @@ from doudi.audit.anchors import Anchor
 from doudi.money import fen_to_decimal
 from doudi.payroll.models import PayrollProgramme
 from doudi.payroll.queries import ReportRow
+from doudi.spreadsheets import safe_row
 
 HEADER = ["项目", "地区代码", "人数", "户数", "笔数", "金额（元）", "已发放（元）", "失败（元）"]
 
@@ -22,23 +23,25 @@ def report_workbook(title: str, rows: list[ReportRow], anchor: Anchor | None = N
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "发放统计"
-    sheet.append([title])
+    sheet.append(safe_row([title]))
     sheet.append(HEADER)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     labels = dict(PayrollProgramme.choices)
     for row in rows:
         sheet.append(
-            [
-                str(labels.get(row.programme, row.programme)),
-                row.place,
-                row.people,
-                row.households,
-                row.lines,
-                fen_to_decimal(row.amount_fen),
-                fen_to_decimal(row.paid_fen),
-                fen_to_decimal(row.failed_fen),
-            ]
+            safe_row(
+                [
+                    str(labels.get(row.programme, row.programme)),
+                    row.place,
+                    row.people,
+                    row.households,
+                    row.lines,
+                    fen_to_decimal(row.amount_fen),
+                    fen_to_decimal(row.paid_fen),
+                    fen_to_decimal(row.failed_fen),
+                ]
+            )
         )
     sheet.append(
         [

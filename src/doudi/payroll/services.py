@@ -237,7 +237,7 @@ def reconcile(actor: User, payroll_id: int, data: bytes, file_format: str) -> Pa
     """Read the bank's result file: every line paid or failed with the bank's reason. A file
     with wrong totals, an unknown line or card, or a line twice is refused whole."""
     payroll = _step(actor, payroll_id, "reconcile")
-    result = bank_files.read_result(data, file_format)
+    result = bank_files.read_result(data, file_format, max_rows=payroll.line_count + 2)
     expected = {
         line_id: (card, amount)
         for line_id, card, amount in payroll.lines.values_list("id", "card", "amount_fen").iterator(

@@ -18,6 +18,8 @@ from doudi.accounts.roles import Permission
 from doudi.audit.anchors import anchor_for_report
 from doudi.dates import month_text, parse_month
 from doudi.errors import DoudiError
+from doudi.jobs import services as jobs
+from doudi.jobs.models import JobKind
 from doudi.money import yuan_to_fen
 from doudi.payroll import exports, queries, services
 from doudi.payroll.funds import budget_after
@@ -135,9 +137,20 @@ def step(request: HttpRequest, payroll_id: int, name: str) -> HttpResponse:
             if upload is None:
                 raise DoudiError(_("Upload a CSV or XLSX file."), field="file")
             file_format = upload.name.rsplit(".", 1)[-1].lower()
-            # A workbook past the limit is refused by its size: no need to read all of it.
-            limit = MAX_XLSX_BYTES + 1 if file_format == "xlsx" else None
-            services.reconcile(request.user, payroll_id, upload.read(limit), file_format)
+            # A file past the limit is refused by its size: no need to read all of it.
+            data = upload.read(MAX_XLSX_BYTES + 1)
+            if jobs.in_background(data, MAX_XLSX_BYTES):  # read after the page answered
+                payroll = queries.payroll_for(request.user, payroll_id)
+                require(request.user, services.STEPS["reconcile"][0], payroll.region_id)
+                job = jobs.enqueue(
+                    request.user,
+                    JobKind.BANK_RESULT,
+                    data,
+                    upload.name,
+                    {"payroll_id": payroll_id, "file_format": file_format},
+                )
+                return redirect("jobs:detail", job.pk)
+            services.reconcile(request.user, payroll_id, data, file_format)
         else:
             raise DoudiError(_("Unknown step."), field="step")
     except DoudiError as error:

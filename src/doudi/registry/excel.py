@@ -50,7 +50,7 @@ from doudi.registry.choices import (
     Sex,
     VehicleType,
 )
-from doudi.spreadsheets import open_workbook
+from doudi.spreadsheets import EMPTY_ROWS_ALLOWED, open_workbook, safe_row, sheet_rows
 
 MAX_MEMBER_ROWS = 20_000
 MAX_FACT_ROWS = 10 * MAX_MEMBER_ROWS  # a year of monthly incomes for a good share of them
@@ -629,9 +629,14 @@ def _rows(
     """The non-empty rows, numbered as Excel numbers them, each cell under its column."""
     width = max(positions.values()) + 1
     count = 0
-    for number, cells in enumerate(
-        book[sheet.name].iter_rows(min_row=2, max_col=width, values_only=True), start=2
+    for number, cells in sheet_rows(
+        book[sheet.name],
+        min_row=2,
+        width=width,
+        max_rows=1 + sheet.max_rows + EMPTY_ROWS_ALLOWED,
     ):
+        if all(_blank(value) for value in cells):
+            continue  # an empty row, without building its columns (they may be many)
         values = {
             c: cells[positions[c]] if c in positions and positions[c] < len(cells) else None
             for c in sheet.columns
@@ -898,7 +903,7 @@ def export_workbook(households: Iterable[Any]) -> bytes:
         for member in sorted(
             household.current_members, key=lambda m: (m.relation != Relation.HEAD, m.pk)
         ):
-            worksheet.append(head + _export_member(member))
+            worksheet.append(safe_row(head + _export_member(member)))
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

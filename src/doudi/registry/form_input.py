@@ -39,6 +39,7 @@ from doudi.registry.choices import (
     SelfCareItem,
     VehicleType,
 )
+from doudi.text import UNSAFE_CHARACTER, unsafe_character
 
 PHONE_PATTERN = re.compile(r"^[0-9+\- ]{0,20}$")
 CARD_PATTERN = re.compile(r"^[0-9A-Za-z]{0,30}$")
@@ -143,7 +144,9 @@ class _Reader:
         required: bool = False,
         max_length: int = 200,
         pattern: re.Pattern | None = None,
+        plain: bool = False,
     ) -> str:
+        """``plain``: a name or an address, checked by ``doudi.text.plain_text``."""
         value = self.data.get(name)
         if value is None or value == "":
             if required:
@@ -157,6 +160,8 @@ class _Reader:
             self.fail(name, _("is longer than %(max)d characters."), max=max_length)
         elif pattern is not None and not pattern.match(value):
             self.fail(name, _("has characters that are not allowed."))
+        elif plain and (character := unsafe_character(value)):
+            self.fail(name, UNSAFE_CHARACTER, character=character)
         return value
 
     def choice(self, name: str, choices, *, required: bool = True, default: str = "") -> str:
@@ -235,7 +240,7 @@ def parse_household(
     problems: list[DoudiError] = []
     reader = _Reader(data, "", problems)
     region_code = reader.region_code("region", "")
-    address = reader.text("address", max_length=200)
+    address = reader.text("address", max_length=200, plain=True)
     raw_members = reader.data.get("members")
     if not isinstance(raw_members, list) or not raw_members:
         reader.fail("members", _("must list at least one member."))
@@ -325,7 +330,7 @@ def parse_member(
         failed = []
     member = MemberInput(
         key=str(r.data.get("key") or path),
-        name=r.text("name", required=True, max_length=50),
+        name=r.text("name", required=True, max_length=50, plain=True),
         id_number=id_number,  # type: ignore[arg-type]
         relation=r.choice("relation", Relation),
         hukou_region_code=r.region_code("hukou_region", household_region),

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
 from doudi.errors import CellError, DoudiError, ValidationFailed
+from doudi.jobs import services as jobs
+from doudi.jobs.models import JobKind
 from doudi.registry import excel, imports
 from doudi.registry.queries import HouseholdFilter
 from doudi.spreadsheets import MAX_XLSX_BYTES, XLSX_CONTENT_TYPE
@@ -66,6 +68,9 @@ def household_import(request: HttpRequest) -> HttpResponse:
                 raise DoudiError(_("Choose a file."), field="file")
             # One byte past the limit is enough for the service to refuse a larger file.
             data = upload.read(MAX_XLSX_BYTES + 1)
+            if jobs.in_background(data, MAX_XLSX_BYTES):  # parsed after the page answered
+                job = jobs.enqueue(request.user, JobKind.HOUSEHOLD_IMPORT, data, upload.name or "")
+                return redirect("jobs:detail", job.pk)
             summary = imports.import_households(request.user, data, upload.name or "")
         except DoudiError as refused:
             if refused.http_status != 400:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
 
 from doudi import spreadsheets
 from doudi.errors import DoudiError
-from doudi.spreadsheets import MAX_XLSX_BYTES, open_workbook
+from doudi.spreadsheets import MAX_XLSX_BYTES, open_workbook, safe_cell, safe_row, sheet_rows
+from doudi.tests.crafted import two_million_empty_rows, with_dimension, with_rows_after
 
 
 def workbook_bytes(*rows: list[object]) -> bytes:
@@ -67,3 +70,141 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(monkeypatch):
     assert caught.value.field == "file" and "larger than" in caught.value.render("en")
     monkeypatch.setattr(spreadsheets, "MAX_XLSX_BYTES", len(data))
     open_workbook(data).close()  # exactly at the limit is taken
+
+
+# ------------------------------------------------- rows as the file holds them, within limits
+
+
+def ten_rows() -> bytes:
+    return workbook_bytes(
+        ["行号", "金额（元）", "结果"], *([n, n * 1.5, "成功"] for n in range(1, 10))
+    )
+
+
+def test_a_sheet_that_under_states_its_dimension_is_read_to_its_last_row():
+    crafted = with_dimension(ten_rows(), "A1:C2")
+    book = open_workbook(crafted)
+    try:
+        rows = list(sheet_rows(book.worksheets[0], max_rows=100))
+    finally:
+        book.close()
+    assert [number for number, _values in rows] == list(range(1, 11))
+    assert rows[-1][1] == (9, 13.5, "成功")
+
+
+def test_two_million_empty_rows_are_refused_at_the_row_limit_naming_it():
+    crafted = two_million_empty_rows(ten_rows())
+    assert len(crafted) < 400_000  # small on the wire, two million rows inside
+    book = open_workbook(crafted)
+    try:
+        with pytest.raises(DoudiError) as caught:
+            for _row in sheet_rows(book.worksheets[0], max_rows=1_000, field="result_file"):
+                pass
+    finally:
+        book.close()
+    assert caught.value.field == "result_file"
+    assert caught.value.render("en") == (
+        "Sheet “Sheet” goes on past row 1000 (empty rows count too); delete the rows below "
+        "the data or split the file into several."
+    )
+    assert "1000" in caught.value.render("zh-hans")
+
+
+def test_one_row_far_below_the_data_is_refused_without_reading_the_gap():
+    crafted = with_rows_after(ten_rows(), '<row r="1048576"><c r="A1048576"><v>1</v></c></row>')
+    book = open_workbook(crafted)
+    try:
+        numbers = []
+        with pytest.raises(DoudiError):
+            for number, _values in sheet_rows(book.worksheets[0], max_rows=20):
+                numbers.append(number)
+    finally:
+        book.close()
+    assert numbers == list(range(1, 21))  # the empty rows of the gap count as rows
+
+
+def test_the_row_limit_never_exceeds_the_setting(settings):
+    settings.IMPORT_MAX_ROWS = 5
+    book = open_workbook(ten_rows())
+    try:
+        with pytest.raises(DoudiError) as caught:
+            list(sheet_rows(book.worksheets[0], max_rows=1_000))
+    finally:
+        book.close()
+    assert "past row 5 " in caught.value.render("en")
+
+
+def test_cells_are_capped_by_the_setting(settings):
+    settings.IMPORT_MAX_CELLS = 30  # ten rows of three cells
+    book = open_workbook(ten_rows())
+    assert len(list(sheet_rows(book.worksheets[0], max_rows=100))) == 10
+    book.close()
+    settings.IMPORT_MAX_CELLS = 29
+    book = open_workbook(ten_rows())
+    try:
+        with pytest.raises(DoudiError) as caught:
+            list(sheet_rows(book.worksheets[0], max_rows=100))
+    finally:
+        book.close()
+    assert caught.value.render("en") == (
+        "Sheet “Sheet” has more than 29 cells; split the file into several."
+    )
+
+
+def test_a_cell_far_to_the_right_counts_every_cell_before_it(settings):
+    settings.IMPORT_MAX_CELLS = 10_000
+    crafted = with_rows_after(ten_rows(), '<row r="11"><c r="XFD11"><v>1</v></c></row>')
+    book = open_workbook(crafted)
+    try:
+        with pytest.raises(DoudiError) as caught:
+            list(sheet_rows(book.worksheets[0], max_rows=100, width=3))
+    finally:
+        book.close()
+    assert "more than 10000 cells" in caught.value.render("en")
+
+
+def test_a_file_that_unpacks_to_too_much_is_refused_before_it_is_parsed(monkeypatch):
+    crafted = two_million_empty_rows(ten_rows())
+    monkeypatch.setattr(spreadsheets, "MAX_XLSX_UNPACKED_BYTES", 1_000_000)
+    with pytest.raises(DoudiError) as caught:
+        open_workbook(crafted)
+    assert caught.value.field == "file" and "unpacks to more than" in caught.value.render("en")
+
+
+# -------------------------------------------------------------- values safe for a spreadsheet
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '=HYPERLINK("http://x","y")',
+        "+1+1",
+        "-2+3",
+        "@SUM(A1:A2)",
+        "\t=1",
+        "\r=1",
+    ],
+)
+def test_text_a_spreadsheet_would_run_is_neutralised(typed):
+    assert safe_cell(typed) == "'" + typed
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["张三", "示例一村 3 组", "", None, -12, -0.5, Decimal("-1.20"), 0, datetime.date(2026, 1, 1)],
+)
+def test_other_values_and_numbers_negative_ones_too_stay_as_they_are(value):
+    assert safe_cell(value) == value
+    assert safe_row([value, "=1"]) == [value, "'=1"]
+
+
+def test_a_neutralised_value_is_written_to_xlsx_as_text_not_a_formula():
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("x")
+    sheet.append(safe_row(['=HYPERLINK("http://x","y")', -3]))
+    out = io.BytesIO()
+    book.save(out)
+    read = openpyxl.load_workbook(io.BytesIO(out.getvalue()))  # not data_only: formulas show
+    cell, number = read["x"]["A1"], read["x"]["B1"]
+    assert cell.data_type == "s" and cell.value == '\'=HYPERLINK("http://x","y")'
+    assert number.value == -3 and number.data_type == "n"

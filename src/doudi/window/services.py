@@ -24,7 +24,7 @@ from doudi.cases.procedures import CaseKind, CaseProgramme, Channel
 from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction, ValidationFailed
 from doudi.money import whole_fen
 from doudi.registry.models import Household
-from doudi.text import required_text
+from doudi.text import UNSAFE_CHARACTER, required_text, unsafe_character
 from doudi.window.models import REFERRAL_LIMIT, Department, Intake, Need, Route
 from doudi.workdays.calendar import WorkingCalendar
 
@@ -166,6 +166,8 @@ def _check_form(
         faults.append(
             DoudiError(_("Name who came on behalf of the household."), field="proxy_name")
         )
+    elif character := unsafe_character(proxy_name):
+        faults.append(DoudiError(UNSAFE_CHARACTER, field="proxy_name", character=character))
     if authorisation_signed_on and authorisation_signed_on > _today():
         faults.append(DoudiError(_("The date is in the future."), field="authorisation_signed_on"))
     checked: list[NeedInput] = []

@@ -142,3 +142,13 @@ def test_applying_where_one_lives_waits_for_the_hukou_place(staff, household, cl
     assert services.refuse(staff.county, case.pk, reasons="不符合").state == State.REFUSED
     with refused("not a township or village"):
         open_case(staff, household, hukou_region_code="410825000000")
+
+
+def test_a_proxys_name_hiding_a_direction_override_is_refused(staff, household, clock):
+    clock.at("2026-03-02")
+    with pytest.raises(DoudiError) as caught:
+        services.submit(
+            staff.village, household.pk, "minimum_living", channel="proxy", proxy_name="王\u202e五"
+        )
+    assert caught.value.field == "proxy_name" and "U+202E" in caught.value.render("en")
+    assert not Case.objects.exists()

@@ -31,6 +31,7 @@ from doudi.registry import excel, services
 from doudi.registry.imports import export_households, import_households
 from doudi.registry.models import Asset, Expense, Household, Income, Member
 from doudi.registry.queries import HouseholdFilter
+from doudi.tests.crafted import two_million_empty_rows, with_dimension
 
 pytestmark = pytest.mark.django_db
 
@@ -428,6 +429,34 @@ def test_files_over_the_row_and_size_limits_are_refused(handler, monkeypatch):
     with pytest.raises(DoudiError) as caught:
         import_households(handler, output.getvalue(), "big.xlsx")
     assert "larger than" in caught.value.render("en")
+
+
+def ten_households(bad_tenth: bool = False) -> bytes:
+    rows = [member(f"H{n}", f"410821198001{n + 10:02d}{n:03d}", f"成员{n}") for n in range(1, 11)]
+    if bad_tenth:
+        rows[-1]["与户主关系"] = "堂兄"
+    return fill({"成员": rows})
+
+
+def test_a_sheet_under_stating_its_dimension_is_imported_whole_or_refused_whole(handler):
+    """The file claims the member sheet ends at row 2; it was once imported as one household."""
+    error = refusal(handler, with_dimension(ten_households(bad_tenth=True), "A1:C2"))
+    assert cells_of(error) == [(11, "成员!与户主关系")]
+    assert nothing_was_written()
+    crafted = with_dimension(ten_households(), "A1:C2")
+    summary = import_households(handler, crafted, "crafted.xlsx", today=TODAY)
+    assert summary.households == 10 and Household.objects.count() == 10
+
+
+def test_two_million_empty_rows_are_refused_at_the_row_limit(handler):
+    crafted = two_million_empty_rows(ten_households())
+    assert len(crafted) < 400_000
+    with pytest.raises(DoudiError) as caught:
+        import_households(handler, crafted, "empty-rows.xlsx", today=TODAY)
+    limit = 1 + excel.MAX_MEMBER_ROWS + spreadsheets.EMPTY_ROWS_ALLOWED
+    assert caught.value.field == "file"
+    assert caught.value.render("en").startswith(f"Sheet “成员” goes on past row {limit} ")
+    assert nothing_was_written()
 
 
 # --------------------------------------------------------------------------- the values

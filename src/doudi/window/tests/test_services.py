@@ -186,3 +186,10 @@ def test_an_answer_is_recorded_once_and_dated_between_sending_and_today(staff, c
     referral.refresh_from_db()
     assert referral.answer == "住建局已受理危房改造" and referral.completed_on == D("2026-03-04")
     assert AuditEvent.objects.filter(action="window.referral_answered").count() == 1
+
+
+def test_a_proxys_name_hiding_a_direction_override_is_refused(staff, household, clock):
+    with pytest.raises(ValidationFailed) as caught:
+        record(staff.handler, household, [ON_THE_SPOT], channel="proxy", proxy_name="王\u202e五")
+    (problem,) = caught.value.problems
+    assert problem.field == "proxy_name" and "U+202E" in problem.render("en")

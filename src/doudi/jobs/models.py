@@ -1,0 +1,54 @@
+"""A file handed over to be processed after the page has answered (docs/decisions/0010-…)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobKind(models.TextChoices):
+    HOUSEHOLD_IMPORT = "household_import", _("Household import")
+    BANK_RESULT = "bank_result", _("Bank result file")
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being processed")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Not done, nothing changed")
+
+
+class Job(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=JobKind.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The door the file came through (audit.channels), so its audit events say the same.
+    channel = models.CharField(_("channel of the action"), max_length=10)
+    filename = models.CharField(_("file name"), max_length=200)
+    # The uploaded file until it is processed, then emptied: it may hold ID numbers in clear.
+    data = models.BinaryField(_("file"), default=b"")
+    params = models.JSONField(_("parameters"), default=dict)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True)
+    message = models.TextField(_("outcome"), blank=True)
+    message_en = models.TextField(_("outcome in English"), blank=True)
+    # Each fault (or, when done, each warning): {"message", "message_en", "row", "column", ...}.
+    problems = models.JSONField(_("problems"), default=list)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [models.Index(fields=["state", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.state}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
