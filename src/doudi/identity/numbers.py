@@ -71,8 +71,22 @@ def is_known_county_code(code: str) -> bool:
     return any("county" in properties for _part, properties in parts)
 
 
+# What a masked number keeps (decisions/0010-masking-keeps-prefecture-and-check-digit.md): the
+# prefecture (first four digits) and the check digit. The county, the birth date and the
+# sequence number stay hidden, so that with everything shown beside it (age, sex, the household's
+# place) more than ten thousand numbers still fit; keeping the county, the birth date or a
+# sequence digit would cut that to a few hundred or fewer.
+MASK_KEEPS_FIRST = 4
+MASK_KEEPS_LAST = 1
+
+
 def mask(value: str) -> str:
-    """Keep the place code and the last four characters: 410802********123X."""
-    if len(value) <= 10:
+    """Keep the prefecture and the check digit: 4108*************X.
+
+    Applied to a number masked the older way (410802********123X, first six and last four) it
+    gives the same result as on the full number, so stored older masks can be masked again.
+    """
+    if len(value) <= 10:  # too short to keep anything
         return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    hidden = len(value) - MASK_KEEPS_FIRST - MASK_KEEPS_LAST
+    return value[:MASK_KEEPS_FIRST] + "*" * hidden + value[-MASK_KEEPS_LAST:]
