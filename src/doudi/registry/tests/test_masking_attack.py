@@ -168,7 +168,9 @@ def test_no_number_can_be_rebuilt_from_any_list_page_export_or_api_response(regi
         for truth in truths.values():
             assert truth.number not in text, where
             masks = [m for m in shown if len(m) == 18 and m[-1] == truth.number[-1]]
-            masks = [m for m in masks if all(c in ("*", n) for c, n in zip(m, truth.number))]
+            masks = [
+                m for m in masks if all(c in ("*", n) for c, n in zip(m, truth.number, strict=True))
+            ]
             if truth.name not in text or not masks:
                 continue
             attacked += 1
