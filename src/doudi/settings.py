@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view: a query string carrying an ID number is refused (400).
+    "doudi.web.middleware.IdNumberNotInUrlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "doudi.web.middleware.RefusalMiddleware",
@@ -220,6 +222,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
+# Every handler masks ID numbers (identity.logging): this one by its filter, Django's default
+# ones and any other by web.apps.WebConfig.ready, gunicorn's by the logger class of doudi serve.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

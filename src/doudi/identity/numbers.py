@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -90,3 +91,13 @@ def mask(value: str) -> str:
         return "*" * len(value)
     hidden = len(value) - MASK_KEEPS_FIRST - MASK_KEEPS_LAST
     return value[:MASK_KEEPS_FIRST] + "*" * hidden + value[-MASK_KEEPS_LAST:]
+
+
+# Anything shaped like an ID number inside other text (not part of a longer number or word).
+ID_NUMBER_PATTERN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_id_numbers(text: str) -> str:
+    """The text with every ID-shaped run of characters masked: for logs and for free text that
+    people type (reasons, descriptions, file names), where a full number must never be kept."""
+    return ID_NUMBER_PATTERN.sub(lambda match: mask(match.group(0)), text)
