@@ -39,6 +39,7 @@ from doudi.registry.choices import (
     SelfCareItem,
     VehicleType,
 )
+from doudi.text import free_text
 
 PHONE_PATTERN = re.compile(r"^[0-9+\- ]{0,20}$")
 CARD_PATTERN = re.compile(r"^[0-9A-Za-z]{0,30}$")
@@ -228,7 +229,7 @@ def parse_household(data: Any, *, today: datetime.date | None = None) -> Househo
     problems: list[DoudiError] = []
     reader = _Reader(data, "", problems)
     region_code = reader.region_code("region", "")
-    address = reader.text("address", max_length=200)
+    address = free_text(reader.text("address", max_length=200))
     raw_members = reader.data.get("members")
     if not isinstance(raw_members, list) or not raw_members:
         reader.fail("members", _("must list at least one member."))
@@ -318,7 +319,7 @@ def parse_member(
         failed = []
     member = MemberInput(
         key=str(r.data.get("key") or path),
-        name=r.text("name", required=True, max_length=50),
+        name=free_text(r.text("name", required=True, max_length=50)),
         id_number=id_number,  # type: ignore[arg-type]
         relation=r.choice("relation", Relation),
         hukou_region_code=r.region_code("hukou_region", household_region),
@@ -328,7 +329,7 @@ def parse_member(
         phone=r.text("phone", max_length=20, pattern=PHONE_PATTERN),
         disability_category=disability_category,
         disability_grade=disability_grade,
-        serious_illness=r.text("serious_illness", max_length=100),
+        serious_illness=free_text(r.text("serious_illness", max_length=100)),
         self_care_failed=sorted(set(failed), key=SelfCareItem.values.index),
         education=r.choice("education", Education),
         in_school=r.boolean("in_school"),
@@ -450,7 +451,7 @@ def parse_income(
         r.month("month"),
         r.choice("type", IncomeType),
         r.fen("amount_fen"),
-        r.text("note"),
+        free_text(r.text("note")),
     )
     return item if len(problems) == count_before else None
 
@@ -465,7 +466,7 @@ def parse_expense(
         r.month("month"),
         r.choice("type", ExpenseType),
         r.fen("amount_fen"),
-        r.text("note"),
+        free_text(r.text("note")),
     )
     return item if len(problems) == count_before else None
 
@@ -490,7 +491,7 @@ def parse_asset(
         vehicle_type,
         area,
         capital,
-        r.text("note"),
+        free_text(r.text("note")),
     )
     return item if len(problems) == count_before else None
 

@@ -43,7 +43,7 @@ from doudi.registry.models import (
     Income,
     Member,
 )
-from doudi.text import required_reason
+from doudi.text import free_text, required_reason
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -328,7 +328,7 @@ def update_household(
     reason = required_reason(reason)
     region = _region_for_household(actor, region_code)
     before = {"address": household.address, "region": household.region_id}
-    household.address, household.region = address.strip()[:200], region
+    household.address, household.region = free_text(address, max_length=200), region
     household.save(update_fields=["address", "region", "updated_at"])
     _commit_version(
         actor,
@@ -537,8 +537,8 @@ def add_attachment(
     attachment = Attachment(
         household=household,
         category=category,
-        description=description.strip()[:200],
-        original_name=(upload.name or "file")[-200:],
+        description=free_text(description, max_length=200),
+        original_name=free_text(upload.name or "file")[-200:],
         content_type=content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
@@ -550,7 +550,7 @@ def add_attachment(
         actor,
         household,
         AuditAction.HOUSEHOLD_ATTACHMENT_ADD,
-        reason=description,
+        reason=attachment.description,
         after={
             "attachment": {
                 "id": attachment.pk,
