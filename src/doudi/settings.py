@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view: a query string carrying an ID number is refused (400).
+    "doudi.web.middleware.IdNumberNotInUrlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "doudi.web.middleware.RefusalMiddleware",
@@ -232,6 +234,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
+# How many people registered in a household outside the user's jurisdiction one user may meet in
+# an hour (by typing or importing their ID numbers) before look-ups are refused (registry.clashes).
+# The count is kept in Django's cache: configure a shared one (Redis) when several workers serve.
+DOUDI_OUTSIDE_LOOKUPS_PER_HOUR = int(os.environ.get("DOUDI_OUTSIDE_LOOKUPS_PER_HOUR", "10"))
+
+# Every handler masks ID numbers (identity.logging): this one by its filter, Django's default
+# ones and any other by web.apps.WebConfig.ready, gunicorn's by the logger class of doudi serve.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

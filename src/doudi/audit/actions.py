@@ -61,6 +61,15 @@ class AuditAction(models.TextChoices):
     HOUSEHOLD_ASSET_ADD = "household.asset_add", _("Asset recorded")
     HOUSEHOLD_ASSET_REMOVE = "household.asset_remove", _("Asset removed")
     HOUSEHOLD_ATTACHMENT_ADD = "household.attachment_add", _("Document attached")
+    # Refused look-ups by ID number (registry.clashes): nothing changed, but who asked is kept.
+    HOUSEHOLD_OUTSIDE_MEMBER_REFUSED = (
+        "household.outside_member_refused",
+        _("Refused: the person belongs to a household outside the jurisdiction"),
+    )
+    HOUSEHOLD_LOOKUPS_LIMITED = (
+        "household.lookups_limited",
+        _("Refused: too many look-ups of people outside the jurisdiction"),
+    )
 
     # Rules and standards
     POLICY_EVALUATE_ALL = "policy.evaluate_all", _("Whole-place evaluation run")

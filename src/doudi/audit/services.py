@@ -14,6 +14,7 @@ from doudi.audit.actions import AuditAction, audit_action
 from doudi.audit.chain import as_json_value, canonical_places, event_hash
 from doudi.audit.channels import current_channel
 from doudi.audit.models import AuditChainHead, AuditEvent, AuditEventPlace
+from doudi.identity.numbers import mask_id_numbers
 
 SYSTEM_ACTOR = "system"
 
@@ -60,7 +61,8 @@ def record(
         "channel": current_channel().value,
         "before": as_json_value(before),
         "after": as_json_value(after),
-        "reason": reason,
+        # Whatever a caller passes, a number typed into a reason is kept masked (doudi.text).
+        "reason": mask_id_numbers(reason),
         "prev_hash": head.last_hash,
     }
     event = AuditEvent.objects.create(**values, hash=event_hash(values, filed_under))

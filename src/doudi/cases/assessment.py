@@ -13,6 +13,7 @@ from doudi.cases.models import Case
 from doudi.cases.procedures import ENGINE_PROGRAMME, CaseProgramme
 from doudi.dates import month_text
 from doudi.errors import DoudiError
+from doudi.identity.numbers import mask
 from doudi.money import yuan_to_fen
 from doudi.policy.columns import with_received
 from doudi.policy.evaluation import evaluate_form, refusal_for
@@ -110,7 +111,9 @@ def _the_member(case: Case, programme: dict[str, Any]) -> dict[str, Any]:
     if case.member is None:
         raise DoudiError(_("Name the person this case concerns."), field="member")
     for entry in programme["members"]:
-        if entry["name"] == case.member.name and entry["id_number"] == case.member.id_number_masked:
+        if entry["name"] == case.member.name and mask(entry["id_number"]) == mask(
+            case.member.id_number_masked
+        ):
             return entry
     raise DoudiError(
         _("%(name)s is not a member of the household this month."),

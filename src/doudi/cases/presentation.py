@@ -24,6 +24,7 @@ from doudi.cases.models import Case, Decision, HukouCheck, Outcome
 from doudi.cases.procedures import EDGES, ENGINE_PROGRAMME, Action, CaseProgramme, State
 from doudi.cases.steps import CASE_STEPS, STEPS, Step
 from doudi.errors import DoudiError
+from doudi.identity.numbers import mask
 from doudi.regions.codes import Level, is_well_formed, prefix_of
 from doudi.registry.models import Member
 from doudi.registry.queries import heads_of
@@ -281,7 +282,7 @@ def _engine_entry(case: Case, result: dict[str, Any]) -> dict[str, Any] | None:
             for entry in programme["members"]
             if member is not None
             and entry.get("name") == member.name
-            and entry.get("id_number") == member.id_number_masked
+            and mask(entry.get("id_number") or "") == mask(member.id_number_masked)
         ),
         None,
     )

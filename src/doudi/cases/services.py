@@ -61,7 +61,7 @@ from doudi.regions.codes import Level
 from doudi.regions.models import Region
 from doudi.registry.models import Household
 from doudi.reserve_fund.services import move
-from doudi.text import plain_text, required_reason, required_text
+from doudi.text import free_text, plain_text, required_reason, required_text
 
 if TYPE_CHECKING:
     from doudi.cases.procedures import Procedure
@@ -252,11 +252,11 @@ def submit(
         proxy_name=proxy_name[:60],
         submitted_by=actor,
         submitted_on=_today(),
-        need=need.strip(),
+        need=free_text(need),
         requested_amount_fen=requested_amount_fen,
         hukou_region=hukou_region,
         authorisation_signed_on=authorisation_signed_on,
-        relative_of_staff=(relative_of_staff.strip() or _staff_in_household(household))[:200],
+        relative_of_staff=(free_text(relative_of_staff) or _staff_in_household(household))[:200],
     )
     return _finish(
         actor,
@@ -374,7 +374,7 @@ def list_missing(actor: User, case_id: int, *, items: list[str]) -> Case:
             field="items",
             day=case.missing_listed_on.isoformat(),
         )
-    items = [item.strip() for item in items if item.strip()]
+    items = [free_text(item) for item in items if item.strip()]
     if not items:
         raise DoudiError(_("List at least one missing material."), field="items")
     case.missing_materials, case.missing_listed_on = items, _today()
@@ -635,7 +635,7 @@ def record_check(actor: User, case_id: int, *, result: str, findings: str = "") 
             findings, field="findings", message=_("Describe the discrepancies found.")
         )
     check = case.data_checks.filter(answered_on__isnull=True).get()
-    check.answered_on, check.result, check.findings = _today(), result, findings.strip()
+    check.answered_on, check.result, check.findings = _today(), result, free_text(findings)
     check.save()
     case.step_due_on = _township_stage_due(case)
     return _finish(actor, case, Action.RECORD_CHECK, details={"result": result})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -71,8 +72,32 @@ def is_known_county_code(code: str) -> bool:
     return any("county" in properties for _part, properties in parts)
 
 
+# What a masked number keeps (decisions/0010-masking-keeps-prefecture-and-check-digit.md): the
+# prefecture (first four digits) and the check digit. The county, the birth date and the
+# sequence number stay hidden, so that with everything shown beside it (age, sex, the household's
+# place) more than ten thousand numbers still fit; keeping the county, the birth date or a
+# sequence digit would cut that to a few hundred or fewer.
+MASK_KEEPS_FIRST = 4
+MASK_KEEPS_LAST = 1
+
+
 def mask(value: str) -> str:
-    """Keep the place code and the last four characters: 410802********123X."""
-    if len(value) <= 10:
+    """Keep the prefecture and the check digit: 4108*************X.
+
+    Applied to a number masked the older way (410802********123X, first six and last four) it
+    gives the same result as on the full number, so stored older masks can be masked again.
+    """
+    if len(value) <= 10:  # too short to keep anything
         return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    hidden = len(value) - MASK_KEEPS_FIRST - MASK_KEEPS_LAST
+    return value[:MASK_KEEPS_FIRST] + "*" * hidden + value[-MASK_KEEPS_LAST:]
+
+
+# Anything shaped like an ID number inside other text (not part of a longer number or word).
+ID_NUMBER_PATTERN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_id_numbers(text: str) -> str:
+    """The text with every ID-shaped run of characters masked: for logs and for free text that
+    people type (reasons, descriptions, file names), where a full number must never be kept."""
+    return ID_NUMBER_PATTERN.sub(lambda match: mask(match.group(0)), text)

@@ -25,7 +25,7 @@ from doudi.payroll.funds import budget_after
 from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollProgramme, PayrollState
 from doudi.regions.codes import Level, prefix_of
 from doudi.regions.models import Region
-from doudi.text import required_reason
+from doudi.text import free_text, required_reason
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -201,7 +201,7 @@ def approve(actor: User, payroll_id: int, *, over_budget_reason: str = "") -> Pa
             field="over_budget_reason",
             over=fen_to_yuan(-left),
         )
-    return _advance(actor, payroll, "approve", over_budget_reason.strip(), budget_left_fen=left)
+    return _advance(actor, payroll, "approve", free_text(over_budget_reason), budget_left_fen=left)
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import openpyxl
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -50,6 +50,7 @@ from doudi.registry.choices import (
     Sex,
     VehicleType,
 )
+from doudi.registry.rules import age_on
 from doudi.spreadsheets import EMPTY_ROWS_ALLOWED, open_workbook, safe_row, sheet_rows
 
 MAX_MEMBER_ROWS = 20_000
@@ -862,7 +863,7 @@ EXPORT_HEADERS = (
     "身份证号（脱敏）",
     "与户主关系",
     "性别",
-    "出生日期",
+    "年龄",  # not the birth date: beside the masked number it would give the number back
     "户籍地区划代码",
     "户籍性质",
     "居住地区划代码（成员）",
@@ -881,14 +882,15 @@ EXPORT_HEADERS = (
 )
 
 
-def export_workbook(households: Iterable[Any]) -> bytes:
+def export_workbook(households: Iterable[Any], today: datetime.date | None = None) -> bytes:
     """One row per current member, household columns repeated. ``households`` carry
     ``current_members`` (prefetched) and may be a streaming iterator: rows are written as
     they come (write-only mode), so a large list is never held whole.
 
     ID numbers appear masked only; social-security card numbers too, as they often are the
-    ID number itself.
+    ID number itself. Ages (on ``today``) stand for birth dates, which the mask hides.
     """
+    today = today or timezone.localdate()
     book = openpyxl.Workbook(write_only=True)
     worksheet = book.create_sheet(EXPORT_SHEET)
     worksheet.append(EXPORT_HEADERS)
@@ -903,19 +905,19 @@ def export_workbook(households: Iterable[Any]) -> bytes:
         for member in sorted(
             household.current_members, key=lambda m: (m.relation != Relation.HEAD, m.pk)
         ):
-            worksheet.append(safe_row(head + _export_member(member)))
+            worksheet.append(safe_row(head + _export_member(member, today)))
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
 
 
-def _export_member(member: Any) -> list[Any]:
+def _export_member(member: Any, today: datetime.date) -> list[Any]:
     return [
         member.name,
         member.id_number_masked,
         zh_label(Relation, member.relation),
         zh_label(Sex, member.sex),
-        member.birth_date,
+        age_on(member.birth_date, today),
         member.hukou_region_code,
         zh_label(HukouType, member.hukou_type),
         member.residence_region_code,
@@ -928,7 +930,8 @@ def _export_member(member: Any) -> list[Any]:
         zh_label(Education, member.education),
         "是" if member.in_school else "否",
         zh_label(Employment, member.employment),
-        member.joined_on,
+        # A membership from birth would date the birth: said without the day.
+        "出生时" if member.joined_on == member.birth_date else member.joined_on,
         mask(member.social_security_card) if member.social_security_card else "",
         zh_label(ExclusionReason, member.excluded_reason),
     ]

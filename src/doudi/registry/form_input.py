@@ -39,7 +39,7 @@ from doudi.registry.choices import (
     SelfCareItem,
     VehicleType,
 )
-from doudi.text import UNSAFE_CHARACTER, unsafe_character
+from doudi.text import UNSAFE_CHARACTER, free_text, unsafe_character
 
 PHONE_PATTERN = re.compile(r"^[0-9+\- ]{0,20}$")
 CARD_PATTERN = re.compile(r"^[0-9A-Za-z]{0,30}$")
@@ -240,7 +240,7 @@ def parse_household(
     problems: list[DoudiError] = []
     reader = _Reader(data, "", problems)
     region_code = reader.region_code("region", "")
-    address = reader.text("address", max_length=200, plain=True)
+    address = free_text(reader.text("address", max_length=200, plain=True))
     raw_members = reader.data.get("members")
     if not isinstance(raw_members, list) or not raw_members:
         reader.fail("members", _("must list at least one member."))
@@ -330,7 +330,7 @@ def parse_member(
         failed = []
     member = MemberInput(
         key=str(r.data.get("key") or path),
-        name=r.text("name", required=True, max_length=50, plain=True),
+        name=free_text(r.text("name", required=True, max_length=50, plain=True)),
         id_number=id_number,  # type: ignore[arg-type]
         relation=r.choice("relation", Relation),
         hukou_region_code=r.region_code("hukou_region", household_region),
@@ -340,7 +340,7 @@ def parse_member(
         phone=r.text("phone", max_length=20, pattern=PHONE_PATTERN),
         disability_category=disability_category,
         disability_grade=disability_grade,
-        serious_illness=r.text("serious_illness", max_length=100),
+        serious_illness=free_text(r.text("serious_illness", max_length=100)),
         self_care_failed=sorted(set(failed), key=SelfCareItem.values.index),
         education=r.choice("education", Education),
         in_school=r.boolean("in_school"),
@@ -464,7 +464,7 @@ def parse_income(
         r.month("month"),
         r.choice("type", IncomeType),
         r.fen("amount_fen"),
-        r.text("note"),
+        free_text(r.text("note")),
     )
     return item if len(problems) == count_before else None
 
@@ -479,7 +479,7 @@ def parse_expense(
         r.month("month"),
         r.choice("type", ExpenseType),
         r.fen("amount_fen"),
-        r.text("note"),
+        free_text(r.text("note")),
     )
     return item if len(problems) == count_before else None
 
@@ -504,7 +504,7 @@ def parse_asset(
         vehicle_type,
         area,
         capital,
-        r.text("note"),
+        free_text(r.text("note")),
     )
     return item if len(problems) == count_before else None
 

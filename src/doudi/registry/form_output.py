@@ -12,6 +12,7 @@ from typing import Any
 
 from doudi.dates import month_text
 from doudi.identity import protection
+from doudi.identity.numbers import mask
 from doudi.registry import rules
 from doudi.registry.choices import COUNTED_INCOME_TYPES
 from doudi.registry.models import Household, Member
@@ -147,10 +148,18 @@ def _public_member(member: dict[str, Any], on: datetime.date, reveal: bool) -> d
     public = {
         k: v for k, v in member.items() if k not in ("id_number_ciphertext", "id_number_masked")
     }
-    public["id_number"] = (
-        protection.decrypt(member["id_number_ciphertext"]) if reveal else member["id_number_masked"]
-    )
     born = datetime.date.fromisoformat(member["birth_date"])
+    if reveal:
+        public["id_number"] = protection.decrypt(member["id_number_ciphertext"])
+    else:
+        # Masked, the birth date stays hidden too: it is what the mask hides, so showing it beside
+        # the mask would give the number back (decisions/0010-masking-…). The age (derived, below)
+        # is shown instead, and a membership that began on the day of birth says so without the
+        # day. Versions stored under the older mask are masked again (mask() accepts its output).
+        public["id_number"] = mask(member["id_number_masked"])
+        del public["birth_date"]
+        if member["joined_on"] == member["birth_date"]:
+            public["joined_on"] = None
     public["derived"] = {
         "age": rules.age_on(born, on),
         "unable_to_work_reason": rules.unable_to_work_reason(
@@ -159,6 +168,7 @@ def _public_member(member: dict[str, Any], on: datetime.date, reveal: bool) -> d
         "self_care_level": rules.self_care_level(member["self_care_failed"]).value,
         "separated_from_hukou": member["hukou_region"] != member["residence_region"],
         "counted": not member["excluded_reason"],
+        "joined_at_birth": member["joined_on"] == member["birth_date"],
     }
     public["derived"]["able_to_work"] = not public["derived"]["unable_to_work_reason"]
     return public

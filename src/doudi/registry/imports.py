@@ -26,17 +26,20 @@ from doudi.accounts.roles import Permission
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.errors import CellError, DoudiError, ValidationFailed
-from doudi.identity import protection
 from doudi.identity.numbers import InvalidIdNumber, mask, parse_id_number
 from doudi.regions.codes import Level, ancestor_at, common_ancestor, is_well_formed
 from doudi.registry import excel
+from doudi.registry.clashes import (
+    LookupsLimited,
+    RegisteredOutside,
+    audit_refusal,
+    registered_elsewhere,
+)
 from doudi.registry.excel import Cell, WorkbookHousehold
 from doudi.registry.form_input import HouseholdInput, parse_household
 from doudi.registry.models import Member
 from doudi.registry.queries import HouseholdFilter, household_list
 from doudi.registry.services import (
-    active_elsewhere,
-    already_active_error,
     create_households,
     household_regions,
     not_a_village_error,
@@ -96,7 +99,7 @@ def import_households(
         {h.form["region"] for h in workbook.households if is_well_formed(h.form.get("region", ""))}
     )
     problems += _place_problems(actor, workbook.households, regions)
-    problems += _id_number_problems(workbook.households, today)
+    problems += _id_number_problems(actor, workbook.households, today)
     if problems:
         raise ValidationFailed(
             _("The file was not imported: %(count)d problems found."),
@@ -181,7 +184,7 @@ def _place_problems(
 
 
 def _id_number_problems(
-    households: list[WorkbookHousehold], today: datetime.date
+    actor: User, households: list[WorkbookHousehold], today: datetime.date
 ) -> list[CellError]:
     """An ID number may be an active member of one household only: of one in the file, and of
     none already in the database. Every well-formed number is checked, also in households
@@ -200,10 +203,24 @@ def _id_number_problems(
                     other=other[1].row,
                 )
             )
-    numbers = {protection.lookup_hash(number): number for number in first_seen}
-    clashes = {numbers[lookup]: place for lookup, place in active_elsewhere(list(numbers)).items()}
+    try:
+        clashes = registered_elsewhere(actor, list(first_seen), where="household.import")
+    except LookupsLimited as limited:
+        audit_refusal(limited)  # no transaction is open: the event stays
+        raise
+    # A person of another jurisdiction is named without the place, once, and audited.
+    outside = [refusal for refusal in clashes.values() if isinstance(refusal, RegisteredOutside)]
+    if outside:
+        audit_refusal(
+            RegisteredOutside(
+                outside[0].message,
+                actor=actor,
+                probes=[probe for refusal in outside for probe in refusal.probes],
+                where="household.import",
+            )
+        )
     problems += [
-        excel.as_cell_error(already_active_error(mask(number), clashes[number]), cell)
+        excel.as_cell_error(clashes[number], cell)
         for _household, number, cell in active
         if number in clashes
     ]

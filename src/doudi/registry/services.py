@@ -21,6 +21,7 @@ from doudi.identity.numbers import mask
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
 from doudi.registry.choices import AttachmentCategory, LeaveReason, Relation
+from doudi.registry.clashes import audited_refusal, registered_elsewhere
 from doudi.registry.form_input import (
     AssetInput,
     ExpenseInput,
@@ -43,7 +44,7 @@ from doudi.registry.models import (
     Income,
     Member,
 )
-from doudi.text import required_reason
+from doudi.text import free_text, required_reason
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -72,42 +73,14 @@ def _household_for_change(actor: User, household_id: int) -> Household:
     return household
 
 
-def _place_path(region: Region) -> str:
-    names = []
-    while region is not None and region.level not in (Level.PROVINCE, Level.CITY):
-        names.append(region.name)
-        region = region.parent
-    return "".join(reversed(names))
-
-
-def active_elsewhere(id_hashes: list[str], household: Household | None = None) -> dict[str, str]:
-    """Of these ID-number hashes, those active in another household, with that household's place
-    (the place only: the other household's members are none of the caller's business)."""
-    clashes = Member.objects.filter(id_number_hash__in=id_hashes, left_on__isnull=True)
-    if household is not None:
-        clashes = clashes.exclude(household=household)
-    return {
-        m.id_number_hash: _place_path(m.household.region)
-        for m in clashes.select_related("household__region__parent__parent__parent")
-    }
-
-
-def already_active_error(masked: str, place: str, field: str = "id_number") -> DoudiError:
-    return DoudiError(
-        _(
-            "ID number %(masked)s is already an active member of a household in "
-            "%(place)s; that membership must end first."
-        ),
-        field=field,
-        masked=masked,
-        place=place,
-    )
-
-
-def _refuse_active_elsewhere(id_number: str, household: Household | None) -> None:
-    clashes = active_elsewhere([protection.lookup_hash(id_number)], household)
-    if clashes:
-        raise already_active_error(mask(id_number), next(iter(clashes.values())))
+def _refuse_active_elsewhere(
+    actor: User, numbers: list[str], where: str, household: Household | None = None
+) -> None:
+    """Refused when a number is an active member of another household (registry.clashes
+    decides what the refusal may say, audits it and limits such look-ups)."""
+    found = registered_elsewhere(actor, numbers, where=where, household=household)
+    if found:
+        raise next(iter(found.values()))
 
 
 def _commit_version(
@@ -290,6 +263,7 @@ def create_households(
 # ---------------------------------------------------------------------------------- services
 
 
+@audited_refusal
 @transaction.atomic
 def create_household(
     actor: User, form: dict[str, Any], *, reason: str = "", today: datetime.date | None = None
@@ -298,9 +272,8 @@ def create_household(
     require(actor, Permission.EDIT_HOUSEHOLDS)
     data = parse_household(form, today=today)
     region = _region_for_household(actor, data.region_code)
-    for member in data.members:
-        if member.left_on is None:
-            _refuse_active_elsewhere(member.id_number.value, None)
+    current = [m.id_number.value for m in data.members if m.left_on is None]
+    _refuse_active_elsewhere(actor, current, AuditAction.HOUSEHOLD_CREATE.value)
     (household,) = create_households(actor, [data], {region.code: region}, reason=reason)
     record(
         actor=actor,
@@ -328,7 +301,7 @@ def update_household(
     reason = required_reason(reason)
     region = _region_for_household(actor, region_code)
     before = {"address": household.address, "region": household.region_id}
-    household.address, household.region = address.strip()[:200], region
+    household.address, household.region = free_text(address, max_length=200), region
     household.save(update_fields=["address", "region", "updated_at"])
     _commit_version(
         actor,
@@ -376,6 +349,7 @@ def keep_investigation_facts(actor: User, household_id: int, data: HouseholdInpu
     return household.version
 
 
+@audited_refusal
 @transaction.atomic
 def add_member(
     actor: User,
@@ -389,7 +363,9 @@ def add_member(
     reason = required_reason(reason)
     member_input, warnings = _parse_one_member(data, household, today)
     if member_input.left_on is None:
-        _refuse_active_elsewhere(member_input.id_number.value, None)
+        _refuse_active_elsewhere(
+            actor, [member_input.id_number.value], AuditAction.HOUSEHOLD_MEMBER_ADD.value
+        )
     heads_before = _head_count(household)
     member = Member.objects.create(household=household, **_member_fields(member_input))
     _keep_one_head(household, heads_before, field="relation")
@@ -403,6 +379,7 @@ def add_member(
     return member, warnings
 
 
+@audited_refusal
 @transaction.atomic
 def update_member(
     actor: User,
@@ -417,7 +394,12 @@ def update_member(
     reason = required_reason(reason)
     member_input, warnings = _parse_one_member(data, member.household, today)
     if member_input.left_on is None:
-        _refuse_active_elsewhere(member_input.id_number.value, member.household)
+        _refuse_active_elsewhere(
+            actor,
+            [member_input.id_number.value],
+            AuditAction.HOUSEHOLD_MEMBER_UPDATE.value,
+            member.household,
+        )
     before = _summary(member)
     heads_before = _head_count(member.household)
     was_head = member.relation == Relation.HEAD and member.left_on is None
@@ -565,8 +547,8 @@ def add_attachment(
     attachment = Attachment(
         household=household,
         category=category,
-        description=description.strip()[:200],
-        original_name=(upload.name or "file")[-200:],
+        description=free_text(description, max_length=200),
+        original_name=free_text(upload.name or "file")[-200:],
         content_type=content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
@@ -578,7 +560,7 @@ def add_attachment(
         actor,
         household,
         AuditAction.HOUSEHOLD_ATTACHMENT_ADD,
-        reason=description,
+        reason=attachment.description,
         after={
             "attachment": {
                 "id": attachment.pk,

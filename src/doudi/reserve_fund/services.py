@@ -20,7 +20,7 @@ from doudi.policy.standards import rules_in_force
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
 from doudi.reserve_fund.models import MovementKind, ReserveFund, ReserveMovement
-from doudi.text import required_reason
+from doudi.text import free_text, required_reason
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -92,7 +92,7 @@ def move(
         kind=kind,
         amount_fen=amount_fen,
         balance_after_fen=fund.balance_fen,
-        recipient=recipient.strip()[:100],
+        recipient=free_text(recipient, max_length=100),
         reason=reason[:300],
         recorded_by=actor,
     )

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 
 from doudi.audit.channels import Channel, acting_through
 from doudi.errors import DoudiError
+from doudi.identity.numbers import ID_NUMBER_PATTERN
 from doudi.web.views import refusal
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -66,3 +68,26 @@ class RefusalMiddleware:
         if not isinstance(exception, DoudiError) or request.path.startswith("/api/"):
             return None
         return refusal(request, exception)
+
+
+ID_NUMBER_IN_URL = _(
+    "An ID number is never sent in a web address, where it would stay in browser histories and "
+    "server logs. Use the search form (it sends the number by POST); through the API, POST it "
+    "in the body (for households: POST /api/v1/households/search/)."
+)
+
+
+class IdNumberNotInUrlMiddleware:
+    """Refuses, with 400 and before any view, a request whose query string carries an ID number:
+    a parameter named ``id_number`` or any value shaped like one. Every page and API list is
+    covered at once, including ones added later."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name, values in request.GET.lists():
+            named = name.endswith("id_number") and any(v.strip() for v in values)
+            if named or any(ID_NUMBER_PATTERN.search(v) for v in values):
+                return refusal(request, DoudiError(ID_NUMBER_IN_URL, field=name), status=400)
+        return self.get_response(request)

@@ -24,7 +24,7 @@ from doudi.cases.procedures import CaseKind, CaseProgramme, Channel
 from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction, ValidationFailed
 from doudi.money import whole_fen
 from doudi.registry.models import Household
-from doudi.text import UNSAFE_CHARACTER, required_text, unsafe_character
+from doudi.text import UNSAFE_CHARACTER, free_text, required_text, unsafe_character
 from doudi.window.models import REFERRAL_LIMIT, Department, Intake, Need, Route
 from doudi.workdays.calendar import WorkingCalendar
 
@@ -54,7 +54,7 @@ def _today() -> datetime.date:
 
 def _text(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
-    return value.strip() if isinstance(value, str) else ""
+    return free_text(value) if isinstance(value, str) else ""
 
 
 def _check_need(index: int, data: Any) -> tuple[NeedInput | None, list[DoudiError]]:
@@ -221,14 +221,14 @@ def record_intake(
         household=household,
         region=household.region,
         channel=channel,
-        proxy_name=proxy_name.strip()[:60],
+        proxy_name=free_text(proxy_name, max_length=60),
         received_on=today,
         received_by=actor,
-        note=note.strip(),
+        note=free_text(note),
     )
     common = {
         "channel": channel,
-        "proxy_name": proxy_name,
+        "proxy_name": intake.proxy_name,
         "authorisation_signed_on": authorisation_signed_on,
         "hukou_region_code": hukou_region_code,
     }

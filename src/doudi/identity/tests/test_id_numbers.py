@@ -46,8 +46,11 @@ def test_invalid_numbers_are_refused_with_a_reason(raw, fragment):
     assert caught.value.render() != caught.value.render("en")  # Chinese first
 
 
-def test_masking_keeps_place_and_last_four():
-    assert mask("41082119800101001X") == "410821********001X"
+def test_masking_keeps_the_prefecture_and_the_check_character_only():
+    assert mask("41082119800101001X") == "4108*************X"
+    # A number masked the older way (place code and last four) masks to the same.
+    assert mask("410821********001X") == "4108*************X"
+    assert mask("12345") == "*****"
 
 
 def test_encryption_is_randomised_and_reversible_and_the_hash_is_stable():
@@ -76,3 +79,18 @@ def test_logs_never_carry_a_full_number(caplog):
         logger.info("applicant %s", GOOD)
     assert GOOD not in caplog.text
     assert mask(GOOD) in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_data_migration_masks_stored_numbers_again_without_decrypting(make_user):
+    from doudi.accounts.models import User
+    from doudi.accounts.roles import Role
+    from doudi.identity.remask import remask_column
+
+    user = make_user(Role.TOWNSHIP_HANDLER)
+    user.set_id_number(GOOD)
+    user.save()
+    User.objects.filter(pk=user.pk).update(id_number_masked=GOOD[:6] + "*" * 8 + GOOD[-4:])
+    remask_column(User)
+    user.refresh_from_db()
+    assert user.id_number_masked == mask(GOOD) == GOOD[:4] + "*" * 13 + GOOD[-1]

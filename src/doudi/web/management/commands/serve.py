@@ -43,5 +43,8 @@ class Command(DoudiCommand):
                 str(workers),
                 "--access-logfile",
                 "-",
+                # Its error and access logs mask ID numbers (request lines carry query strings).
+                "--logger-class",
+                "doudi.identity.logging.GunicornLogger",
             ],
         )

@@ -1,0 +1,15 @@
+"""Mask the stored ID numbers the new way (decisions/0010-masking-keeps-prefecture-and-check-digit.md)."""
+
+from django.db import migrations
+
+
+def remask(apps, schema_editor):
+    from doudi.identity.remask import remask_column
+
+    remask_column(apps.get_model("accounts", "User"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0001_initial")]
+
+    operations = [migrations.RunPython(remask, migrations.RunPython.noop)]
