@@ -22,6 +22,7 @@ from doudi.errors import CellError, DoudiError, ValidationFailed
 from doudi.money import FEN_PER_YUAN, fen_to_yuan, yuan_to_fen
 from doudi.payroll.models import LineStatus, Payroll
 from doudi.spreadsheets import open_workbook
+from doudi.text import is_digits
 
 PAYMENT_HEADER = ["行号", "姓名", "社保卡号", "金额（元）", "所属月份", "类别"]
 RESULT_HEADER = ["行号", "社保卡号", "金额（元）", "结果", "原因"]
@@ -133,7 +134,7 @@ def _result_row(number: int, cells: list[str], problems: list[DoudiError]) -> Re
     cells = [cell.strip() for cell in cells] + [""] * (5 - len(cells))
     line, card, amount, status, reason = cells[:5]
     before = len(problems)
-    if not line.isdigit():
+    if not is_digits(line):
         problems.append(CellError(_("is not a line number."), row=number, column="行号"))
     amount_fen = _fen(amount)
     if amount_fen is None:
