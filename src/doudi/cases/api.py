@@ -60,7 +60,13 @@ class StrictCharField(serializers.CharField):
 
 
 class StrictIntegerField(serializers.IntegerField):
-    """A JSON whole number; "500" and true are refused."""
+    """A JSON whole number; "500" and true are refused, and so is one no database column holds
+    (10^30 overflowed both databases' 64-bit integers: a server error)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, bool) or not isinstance(data, int):

@@ -47,7 +47,7 @@ def test_open_and_walk_a_case_through_the_api(staff, household, clock):
         format="json",
     )
     assert refused.status_code == 400
-    assert refused.json()["error"]["field"] == "investigators"
+    assert refused.json()["error"]["field"] == "investigator_ids"
     assert "two" in refused.json()["error"]["message_en"]
     walked = handler.post(
         f"/api/v1/cases/{case_id}/actions/investigate/",
