@@ -166,9 +166,11 @@ class StepInput(serializers.Serializer):
         name, detail = next(iter(errors.items()))
         field = {f.name: f for f in (*cls.step.fields, *cls.extra.values())}[name]
         path, value = name, body.get(name)
-        if field.kind == Kind.STAGES and isinstance(detail, list) and isinstance(value, list):
-            for index, stage_errors in enumerate(detail):
-                if isinstance(stage_errors, dict) and stage_errors:
+        if field.kind == Kind.STAGES and isinstance(value, list):
+            # Each refused stage by its index: {1: {...}} (a list of them in older DRF).
+            by_index = detail.items() if isinstance(detail, dict) else enumerate(detail)
+            for index, stage_errors in by_index:
+                if isinstance(index, int) and isinstance(stage_errors, dict) and stage_errors:
                     key, detail = next(iter(stage_errors.items()))
                     stage = value[index] if isinstance(value[index], dict) else {}
                     if key in STAGE_FIELDS:
