@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doudi.errors import DoudiError
@@ -15,6 +16,9 @@ from doudi.errors import DoudiError
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MONTH_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})")
 FIRST_YEAR = 1900  # a month before it is a typing mistake, never a month of assistance
+# A day after this year is a typing mistake too (9999-12-31 is the classic one), and so close to
+# the calendar's end that the day arithmetic after it (a day later, a deadline) would overflow.
+LAST_YEAR = 2999
 
 
 def parse_date(text: object, *, field: str, required: bool = False) -> datetime.date | None:
@@ -31,17 +35,50 @@ def parse_date(text: object, *, field: str, required: bool = False) -> datetime.
     try:
         if not DATE_PATTERN.fullmatch(value):
             raise ValueError(value)
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise DoudiError(
             _("“%(value)s” is not a date (YYYY-MM-DD)."), field=field, value=value
         ) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DoudiError(
+            _("“%(value)s” lies outside the years %(first)d to %(last)d."),
+            field=field,
+            value=value,
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
+        )
+    return day
 
 
 def required_date(text: object, *, field: str) -> datetime.date:
     """A date that must be given."""
     day = parse_date(text, field=field, required=True)
     assert day is not None
+    return day
+
+
+def not_beyond(
+    day: datetime.date | None,
+    *,
+    field: str,
+    days_ahead: int,
+    today: datetime.date | None = None,
+) -> datetime.date | None:
+    """``day`` (None stays None) unless it lies more than ``days_ahead`` days after ``today``
+    (by default today in Asia/Shanghai), refused naming ``field``. Each field decides how far
+    ahead makes sense: 0 for what has happened (a death), a few weeks for what is planned (a
+    member moving in), a year for looking ahead."""
+    if day is None:
+        return None
+    latest = (today or timezone.localdate()) + datetime.timedelta(days=days_ahead)
+    if day > latest:
+        raise DoudiError(
+            _("%(value)s is too far ahead: it may be %(latest)s at the latest."),
+            field=field,
+            value=day.isoformat(),
+            latest=latest.isoformat(),
+        )
     return day
 
 
@@ -52,7 +89,7 @@ def parse_month(text: object, *, field: str = "month") -> datetime.date:
     value = "" if text is None else str(text).strip()
     try:
         match = MONTH_PATTERN.fullmatch(value)
-        if not match or int(match[1]) < FIRST_YEAR:
+        if not match or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
             raise ValueError(value)
         return datetime.date(int(match[1]), int(match[2]), 1)
     except ValueError:

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "doudi.web.middleware.IdNumberNotInUrlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "doudi.web.middleware.NulMiddleware",
     "doudi.web.middleware.RefusalMiddleware",
     # Axes must be last: it turns a locked-out login into its response.
     "axes.middleware.AxesMiddleware",
@@ -214,8 +215,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # JSON only (uploads say multipart themselves), read by the parser that refuses what cannot
+    # be read safely: a body that is not an object, a NUL, nesting 10,000 deep.
+    "DEFAULT_PARSER_CLASSES": ["doudi.api.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "doudi.api.schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "doudi.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "doudi.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
@@ -232,6 +236,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # A transition's from_state and to_state are one set of choices: one name for it.
+    "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "doudi.cases.procedures.State"},
 }
 
 # How many people registered in a household outside the user's jurisdiction one user may meet in

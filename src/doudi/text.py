@@ -34,6 +34,13 @@ def required_text(value: object, *, field: str, message: object = None) -> str:
     return text
 
 
+def is_digits(text: str) -> bool:
+    """Whether ``text`` is one or more ASCII digits 0-9. ``str.isdigit`` alone also takes "²" and
+    other digit-like characters that ``int()`` then refuses (a server error), or reads as digits
+    no one typed on purpose (full-width "４")."""
+    return text.isascii() and text.isdigit()
+
+
 def required_reason(value: object, *, field: str = "reason") -> str:
     """The reason a change is made, which every audited change of a record asks for."""
     return required_text(value, field=field, message=REASON_REQUIRED)

@@ -35,7 +35,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, exceptions.PermissionDenied):
         return _respond(NotPermitted(_("Your role does not allow this action.")))
     if isinstance(exc, exceptions.ValidationError):
-        error = DoudiError(_("Some fields are missing or invalid."))
+        error = DoudiError(_("Some fields are missing or invalid."), field=first_path(exc.detail))
         body = error.as_dict() | {"code": "invalid", "fields": exc.detail}
         return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
     for kind, (message, code) in _TRANSLATED.items():
@@ -49,6 +49,23 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
                 headers["Retry-After"] = str(int(exc.wait))
             return Response({"error": error.as_dict()}, status=exc.status_code, headers=headers)
     return drf_exception_handler(exc, context)
+
+
+def first_path(detail: object, path: str = "") -> str | None:
+    """The path of the first field a serializer refused (``stages[0].due_on``), the way every
+    refusal names its field."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if key == "non_field_errors":
+                return path or None
+            if isinstance(key, int):  # a ListField's item
+                return first_path(value, f"{path}[{key}]")
+            return first_path(value, f"{path}.{key}" if path else str(key))
+    if isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list) and value:
+                return first_path(value, f"{path}[{index}]")
+    return path or None
 
 
 def _respond(error: DoudiError) -> Response:

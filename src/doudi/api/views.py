@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from knox.models import AuthToken
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 from doudi.accounts import queries as account_queries
 from doudi.accounts import services as account_services
 from doudi.api import serializers
+from doudi.api.pagination import Pagination
 from doudi.audit import queries as audit_queries
 from doudi.errors import DoudiError
 from doudi.regions import queries as region_queries
@@ -63,22 +63,34 @@ class MeView(APIView):
         return Response(serializers.UserSerializer(request.user).data)
 
 
+CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="12-digit division code")
+USERNAME = OpenApiParameter("username", str, OpenApiParameter.PATH)
+SEQ = OpenApiParameter("seq", int, OpenApiParameter.PATH)
+
+
 class RegionViewSet(viewsets.ViewSet):
     lookup_field = "code"
     serializer_class = serializers.RegionSerializer
+    pagination_class = Pagination
 
+    @extend_schema(
+        parameters=[OpenApiParameter("parent", str, description="the parent's division code")]
+    )
     def list(self, request: Request) -> Response:
         regions = region_queries.regions_visible_to(request.user)
         if parent := request.query_params.get("parent"):
             regions = regions.filter(parent_id=parent)
         return _paginated(self, request, regions, serializers.RegionSerializer)
 
+    @extend_schema(parameters=[CODE])
     def retrieve(self, request: Request, code: str) -> Response:
         region = region_queries.region_for(request.user, code)
         return Response(serializers.RegionSerializer(region).data)
 
     @extend_schema(
-        request=serializers.RegionUpdateSerializer, responses=serializers.RegionSerializer
+        parameters=[CODE],
+        request=serializers.RegionUpdateSerializer,
+        responses=serializers.RegionSerializer,
     )
     def partial_update(self, request: Request, code: str) -> Response:
         data = _valid(serializers.RegionUpdateSerializer, request.data)
@@ -89,11 +101,14 @@ class RegionViewSet(viewsets.ViewSet):
 class UserViewSet(viewsets.ViewSet):
     lookup_field = "username"
     serializer_class = serializers.UserSerializer
+    pagination_class = Pagination
 
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="user name or name")])
     def list(self, request: Request) -> Response:
         users = account_queries.users_visible_to(request.user, request.query_params.get("q", ""))
         return _paginated(self, request, users, serializers.UserSerializer)
 
+    @extend_schema(parameters=[USERNAME])
     def retrieve(self, request: Request, username: str) -> Response:
         user = account_queries.user_for(request.user, username)
         return Response(serializers.UserSerializer(user).data)
@@ -107,17 +122,27 @@ class UserViewSet(viewsets.ViewSet):
         user = account_services.create_user(request.user, **data)
         return Response(serializers.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.UserSerializer)
+    @extend_schema(
+        parameters=[USERNAME],
+        request=serializers.ReasonSerializer,
+        responses=serializers.UserSerializer,
+    )
     @action(detail=True, methods=["post"])
     def deactivate(self, request: Request, username: str) -> Response:
         return self._set_active(request, username, active=False)
 
-    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.UserSerializer)
+    @extend_schema(
+        parameters=[USERNAME],
+        request=serializers.ReasonSerializer,
+        responses=serializers.UserSerializer,
+    )
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, username: str) -> Response:
         return self._set_active(request, username, active=True)
 
-    @extend_schema(request=serializers.ReasonSerializer, responses={204: None})
+    @extend_schema(
+        parameters=[USERNAME], request=serializers.ReasonSerializer, responses={204: None}
+    )
     @action(detail=True, methods=["post"])
     def unlock(self, request: Request, username: str) -> Response:
         data = _valid(serializers.ReasonSerializer, request.data)
@@ -136,7 +161,14 @@ class AuditEventViewSet(viewsets.ViewSet):
     lookup_field = "seq"
     lookup_value_regex = r"\d+"
     serializer_class = serializers.AuditEventSerializer
+    pagination_class = Pagination
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("action", str, description="an action code of the vocabulary"),
+            OpenApiParameter("object", str, description="the object's id"),
+        ]
+    )
     def list(self, request: Request) -> Response:
         events = audit_queries.events_visible_to(
             request.user,
@@ -145,12 +177,13 @@ class AuditEventViewSet(viewsets.ViewSet):
         )
         return _paginated(self, request, events, serializers.AuditEventSerializer)
 
+    @extend_schema(parameters=[SEQ])
     def retrieve(self, request: Request, seq: str) -> Response:
         event = audit_queries.event_for(request.user, int(seq))
         return Response(serializers.AuditEventSerializer(event).data)
 
 
 def _paginated(view, request: Request, queryset, serializer_class) -> Response:
-    paginator = LimitOffsetPagination()
+    paginator = Pagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)

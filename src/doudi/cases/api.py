@@ -8,6 +8,8 @@ Money is integer fen (1 yuan = 100 fen), dates YYYY-MM-DD. A refusal is
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from django.urls import path
@@ -15,13 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
+from doudi.api.fields import DateField
+from doudi.api.pagination import Pagination
 from doudi.cases import presentation, queries, steps
 from doudi.cases.models import (
     Case,
@@ -37,6 +40,7 @@ from doudi.cases.models import (
 )
 from doudi.cases.procedures import Action, CaseProgramme, State
 from doudi.cases.steps import Kind
+from doudi.dates import parse_date
 from doudi.errors import DoudiError
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
@@ -56,7 +60,13 @@ class StrictCharField(serializers.CharField):
 
 
 class StrictIntegerField(serializers.IntegerField):
-    """A JSON whole number; "500" and true are refused."""
+    """A JSON whole number; "500" and true are refused, and so is one no database column holds
+    (10^30 overflowed both databases' 64-bit integers: a server error)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, bool) or not isinstance(data, int):
@@ -74,8 +84,15 @@ class StrictBooleanField(serializers.BooleanField):
 
 
 class StageInput(serializers.Serializer):
-    due_on = serializers.DateField()
+    due_on = DateField()
     amount_fen = StrictIntegerField(help_text=FEN)
+
+
+# The step table's field of each stage, for naming a refused one (stages[1].due_on).
+STAGE_FIELDS = {
+    "due_on": steps.Field("due_on", Kind.DATE, _("due")),
+    "amount_fen": steps.Field("amount_fen", Kind.FEN, _("amount")),
+}
 
 
 # How each kind of the step table is read, and how it is named when a value does not fit.
@@ -101,7 +118,7 @@ def _drf_field(field: steps.Field) -> serializers.Field:
     makers = {
         Kind.TEXT: lambda: StrictCharField(allow_blank=True, trim_whitespace=False, **options),
         Kind.LINES: lambda: serializers.ListField(child=StrictCharField(), **options),
-        Kind.DATE: lambda: serializers.DateField(**options),
+        Kind.DATE: lambda: DateField(**options),
         Kind.CHECK: lambda: StrictBooleanField(**options),
         Kind.NUMBER: lambda: StrictIntegerField(**options),
         Kind.FEN: lambda: StrictIntegerField(help_text=FEN, **options),
@@ -145,21 +162,55 @@ class StepInput(serializers.Serializer):
 
     @classmethod
     def _refusal(cls, errors: dict[str, Any], body: dict[str, Any]) -> DoudiError:
+        """The first refused field, named by its path (``stages[1].due_on``, not ``stages``)."""
         name, detail = next(iter(errors.items()))
-        codes = {getattr(item, "code", "") for item in _flat(detail)}
         field = {f.name: f for f in (*cls.step.fields, *cls.extra.values())}[name]
+        path, value = name, body.get(name)
+        if field.kind == Kind.STAGES and isinstance(value, list):
+            # Each refused stage by its index: {1: {...}} (a list of them in older DRF).
+            by_index = detail.items() if isinstance(detail, dict) else enumerate(detail)
+            for index, stage_errors in by_index:
+                if isinstance(index, int) and isinstance(stage_errors, dict) and stage_errors:
+                    key, detail = next(iter(stage_errors.items()))
+                    stage = value[index] if isinstance(value[index], dict) else {}
+                    if key in STAGE_FIELDS:
+                        path, field = f"{name}[{index}].{key}", STAGE_FIELDS[key]
+                        value = stage.get(key)
+                    else:  # a stage that is not an object at all
+                        path = f"{name}[{index}]"
+                    break
+        codes = {getattr(item, "code", "") for item in _flat(detail)}
         if "required" in codes:
-            return DoudiError(_("This field is required."), field=name)
+            return DoudiError(_("This field is required."), field=path)
         if field.kind == Kind.CHOICE and field.choices is not None:
             return DoudiError(
                 _("“%(value)s” is not one of: %(allowed)s."),
-                field=name,
-                value=str(body.get(name, "")),
+                field=path,
+                value=str(value if value is not None else ""),
                 allowed=", ".join(field.choices.values),
             )
+        if field.kind == Kind.DATE and isinstance(value, str):
+            # The reader's own refusal, in both languages (“2026-02-30” is not a date …).
+            try:
+                parse_date(value, field=path, required=True)
+            except DoudiError as refusal:
+                return refusal
         return DoudiError(
-            _("“%(name)s” must be %(kind)s."), field=name, name=name, kind=KIND_NAMES[field.kind]
+            _("“%(name)s” must be %(kind)s."), field=path, name=path, kind=KIND_NAMES[field.kind]
         )
+
+
+@contextmanager
+def _api_names(*fields: steps.Field) -> Iterator[None]:
+    """A service names a field as the page does (``requested_amount``, ``investigators``); the
+    API's refusal names it as the API does (``requested_amount_fen``, ``investigator_ids``)."""
+    try:
+        yield
+    except DoudiError as error:
+        names = {field.input_name: field.name for field in fields if field.form_name}
+        if error.field in names:
+            error.field = names[error.field]
+        raise
 
 
 def _flat(detail: Any) -> list[Any]:
@@ -448,6 +499,9 @@ def _detail(case: Case, actor: Any) -> dict[str, Any]:
 
 class CaseViewSet(viewsets.ViewSet):
     lookup_value_regex = r"\d+"
+    pagination_class = (
+        Pagination  # the list; the other lists here are whole (pagination_class=None)
+    )
 
     @extend_schema(parameters=[CaseFilterInput], responses=CaseSerializer(many=True))
     def list(self, request: Request) -> Response:
@@ -457,7 +511,7 @@ class CaseViewSet(viewsets.ViewSet):
             name: request.query_params.get(name, "") for name in ("state", "programme", "place")
         }
         cases = presentation.filtered_cases(request.user, **wanted)
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(cases, request) or []
         return paginator.get_paginated_response(
             CaseSerializer(presentation.case_rows(page), many=True).data
@@ -471,7 +525,9 @@ class CaseViewSet(viewsets.ViewSet):
     def create(self, request: Request) -> Response:
         arguments = SubmitInput.read(request.data)
         household_id = arguments.pop("household")
-        case = steps.STEPS[Action.SUBMIT].service(request.user, household_id, **arguments)
+        step = steps.STEPS[Action.SUBMIT]
+        with _api_names(*step.fields):
+            case = step.service(request.user, household_id, **arguments)
         return Response(_detail(case, request.user), status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[PlaceInput], responses=DeadlinesSerializer)
@@ -488,7 +544,7 @@ class CaseViewSet(viewsets.ViewSet):
         )
 
     @extend_schema(responses=HukouCheckSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="hukou-checks")
+    @action(detail=False, methods=["get"], url_path="hukou-checks", pagination_class=None)
     def hukou_checks(self, request: Request) -> Response:
         """The requests to help verify waiting for the user's townships to answer."""
         require(request.user, Permission.VIEW_CASES)
@@ -509,7 +565,9 @@ class StepView(APIView):
         else:
             queries.case_for(request.user, pk)
         require(request.user, step.permission)
-        case = step.service(request.user, pk, **self.body.read(request.data))
+        arguments = self.body.read(request.data)
+        with _api_names(*step.fields):
+            case = step.service(request.user, pk, **arguments)
         if step.by_hukou_place:
             check = queries.hukou_check_for(request.user, case.pk)
             row = presentation.HukouRow(check, presentation.case_rows([check.case])[0].head)

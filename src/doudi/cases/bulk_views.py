@@ -15,6 +15,7 @@ from doudi.cases import bulk
 from doudi.dates import parse_month
 from doudi.errors import DoudiError
 from doudi.policy.batch import evaluate_all
+from doudi.text import is_digits
 
 PREVIEW_ROWS = 200
 
@@ -38,7 +39,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     post = request.POST
     try:
         if post.get("run"):
-            run_id = int(post["run"]) if post["run"].isdigit() else 0
+            run_id = int(post["run"]) if is_digits(post["run"]) else 0
         else:
             month = parse_month(post.get("month", ""), field="month")
             bulk.require_may_propose(request.user)

@@ -28,12 +28,13 @@ from doudi.dates import parse_date, required_date
 from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
 from doudi.money import yuan_to_fen
 from doudi.registry.queries import household_for
+from doudi.text import is_digits
 
 # ------------------------------------------------------------------------ reading the forms
 
 
 def _number(text: str, field: str) -> int:
-    if not text.strip().isdigit():
+    if not is_digits(text.strip()):
         raise DoudiError(_("“%(value)s” is not a whole number."), field=field, value=text)
     return int(text)
 
@@ -67,7 +68,7 @@ def _value(field: steps.Field, post: QueryDict) -> Any:
         steps.Kind.NUMBER: lambda: _number(value, name),
         steps.Kind.ID: lambda: _number(value, name),
         steps.Kind.FEN: lambda: yuan_to_fen(value.strip(), field=name),
-        steps.Kind.PEOPLE: lambda: [int(pk) for pk in post.getlist(name) if pk.isdigit()],
+        steps.Kind.PEOPLE: lambda: [int(pk) for pk in post.getlist(name) if is_digits(pk)],
         steps.Kind.STAGES: lambda: _stages(value, name),
         steps.Kind.FACTS: lambda: _facts(value, name),
     }

@@ -12,6 +12,7 @@ from stdnum import numdb
 from stdnum.cn import ric
 
 from doudi.errors import DoudiError
+from doudi.text import is_digits
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 
@@ -42,7 +43,7 @@ def parse_id_number(raw: str, *, today: datetime.date | None = None) -> IdNumber
         raise InvalidIdNumber(
             _("ID number must have 18 characters (got %(count)d)."), count=len(value)
         )
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not is_digits(value[:17]) or not (is_digits(value[17]) or value[17] == "X"):
         raise InvalidIdNumber(_("ID number may contain only digits, with X allowed last."))
     if value[17] != ric.calc_check_digit(value):
         raise InvalidIdNumber(_("ID number check digit is wrong."))

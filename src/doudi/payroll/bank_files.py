@@ -31,6 +31,7 @@ from doudi.spreadsheets import (
     sheet_rows,
     too_many_rows,
 )
+from doudi.text import is_digits
 
 PAYMENT_HEADER = ["行号", "姓名", "社保卡号", "金额（元）", "所属月份", "类别"]
 RESULT_HEADER = ["行号", "社保卡号", "金额（元）", "结果", "原因"]
@@ -157,7 +158,7 @@ def _result_row(number: int, cells: list[str], problems: list[DoudiError]) -> Re
     cells = [cell.strip() for cell in cells] + [""] * (5 - len(cells))
     line, card, amount, status, reason = cells[:5]
     before = len(problems)
-    if not line.isdigit():
+    if not is_digits(line):
         problems.append(CellError(_("is not a line number."), row=number, column="行号"))
     amount_fen = _fen(amount)
     if amount_fen is None:

@@ -26,6 +26,7 @@ from doudi.payroll.funds import budget_after
 from doudi.payroll.models import PayrollProgramme, PayrollState
 from doudi.regions.queries import regions_visible_to
 from doudi.spreadsheets import MAX_XLSX_BYTES, XLSX_CONTENT_TYPE
+from doudi.text import is_digits
 from doudi.web.refusals import labelled_messages
 
 MONTHLY = [c for c in PayrollProgramme.choices if c[0] != PayrollProgramme.ONE_OFF_GRANT]
@@ -38,7 +39,7 @@ NEXT_STEP = {
 
 
 def _year(text: str) -> int:
-    if not text.isdigit():
+    if not is_digits(text):
         raise DoudiError(_("“%(value)s” is not a year."), field="year", value=text)
     return int(text)
 

@@ -18,7 +18,7 @@ from doudi.policy.models import RegionalValue, ValueStatus
 from doudi.policy.standards import regional_parameters
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
-from doudi.text import required_reason, required_text
+from doudi.text import is_digits, required_reason, required_text
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -96,7 +96,7 @@ def propose_value(
     )
     if unit_of(parameter).startswith("fen"):
         amount = yuan_to_fen(value, field="value")
-    elif str(value).strip().isdigit():
+    elif is_digits(str(value).strip()):
         amount = int(str(value).strip())
     else:
         raise DoudiError(_("The value must be a whole number."), field="value")

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from doudi.text import is_digits
+
 CODE_LENGTH = 12
 
 
@@ -38,8 +40,8 @@ CLASSIFIED_LEVELS = (Level.TOWNSHIP, Level.VILLAGE)
 
 
 def is_well_formed(code: str) -> bool:
-    """Twelve digits, a non-zero province, and no zero segment above a non-zero one."""
-    if len(code) != CODE_LENGTH or not code.isdigit() or code[:2] == "00":
+    """Twelve ASCII digits, a non-zero province, and no zero segment above a non-zero one."""
+    if len(code) != CODE_LENGTH or not is_digits(code) or code[:2] == "00":
         return False
     segments = _segments(code)
     return all(int(segment) for segment in segments[: _deepest(segments) + 1])

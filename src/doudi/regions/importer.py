@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from doudi.boundary import HOLDS_NUL
 from doudi.errors import CellError, DoudiError, ValidationFailed
 from doudi.regions.codes import CLASSIFIED_LEVELS, Level, is_well_formed, level_of, parent_code
 from doudi.regions.models import Classification
@@ -52,6 +53,19 @@ def decode(data: bytes) -> str:
 def read_region_csv(data: bytes, known_codes: set[str]) -> list[RegionRow]:
     """Parse and check every row; ``known_codes`` are the places already in the database."""
     reader = csv.reader(io.StringIO(decode(data)))
+    try:
+        return _read_rows(reader, known_codes)
+    except csv.Error:
+        # A line the csv module cannot read at all (a cell over its 128 KB limit, a stray
+        # quote at the end of the file): named by its line, never shown as a traceback.
+        raise DoudiError(
+            _("Line %(line)d of the file cannot be read as CSV; check its quotes and length."),
+            field="file",
+            line=reader.line_num,
+        ) from None
+
+
+def _read_rows(reader, known_codes: set[str]) -> list[RegionRow]:
     header = next(reader, None)
     if header is None:
         raise DoudiError(_("The file is empty."), field="file")
@@ -143,6 +157,8 @@ def _check_row(line: int, values: dict[str, str], seen: set[str]) -> list[DoudiE
         )
     if not name:
         problems.append(CellError(_("the name is empty."), row=line, column="name"))
+    elif "\x00" in name:  # no database column can hold it (PostgreSQL refuses the row)
+        problems.append(CellError(HOLDS_NUL, row=line, column="name"))
     elif len(name) > MAX_NAME_LENGTH:
         problems.append(
             CellError(

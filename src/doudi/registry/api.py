@@ -13,14 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from doudi.api.fields import DateField
+from doudi.api.pagination import Pagination
+from doudi.api.parsers import MultiPartParser
+from doudi.api.schema import ErrorDetailSerializer
+from doudi.api.serializers import ReasonSerializer
 from doudi.audit.actions import action_label
-from doudi.dates import parse_date
+from doudi.dates import not_beyond, parse_date
 from doudi.errors import DoudiError
 from doudi.registry import queries, services
 from doudi.registry.queries import HouseholdFilter
@@ -30,10 +33,6 @@ def household_schema() -> dict[str, Any]:
     """The JSON Schema of the household form (shipped in the package)."""
     text = resources.files("doudi.registry").joinpath("schema/household.schema.json")
     return json.loads(text.read_text(encoding="utf-8"))
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
 
 
 class HouseholdRowSerializer(serializers.Serializer):
@@ -59,13 +58,15 @@ class HouseholdChangeSerializer(ReasonSerializer):
 
 
 class EndMembershipSerializer(ReasonSerializer):
-    left_on = serializers.DateField(required=False)
+    left_on = DateField(required=False)
     leave_reason = serializers.CharField()
-    death_date = serializers.DateField(required=False, allow_null=True, default=None)
+    death_date = DateField(required=False, allow_null=True, default=None)
     new_head = serializers.IntegerField(
         required=False,
         allow_null=True,
         default=None,
+        min_value=1,
+        max_value=2**63 - 1,
         help_text="the member who heads the household from now on (required when the head "
         "leaves and others remain)",
     )
@@ -83,10 +84,38 @@ class AttachmentSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    category = serializers.CharField(required=False)
+    description = serializers.CharField(required=False)
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    recorded_at = serializers.DateTimeField()
+    recorded_by = serializers.CharField()
+    action = serializers.CharField()
+    action_label = serializers.CharField()
+
+
 FORM_BODY = {
     "type": "object",
     "description": "The household JSON form (see /api/v1/schemas/household.json)",
 }
+# A request body is documented per media type; the form is JSON only.
+FORM_REQUEST = {"application/json": FORM_BODY}
+
+
+class HouseholdWrittenSerializer(serializers.Serializer):
+    """A household after a change that may warn (a birthplace code no longer in the list …)."""
+
+    household = serializers.JSONField(help_text=FORM_BODY["description"])
+    warnings = ErrorDetailSerializer(many=True)
+
+
+# As of a day: the registry's record up to a year ahead (what is already known to change);
+# a later day (9999-12-31) is a typing mistake, and would overflow the day after it.
+AS_OF_DAYS_AHEAD = 366
 
 
 def _valid(serializer_class, data) -> dict:
@@ -123,9 +152,10 @@ class HouseholdViewSet(viewsets.ViewSet):
 
     lookup_value_regex = r"\d+"
     serializer_class = HouseholdRowSerializer
+    pagination_class = Pagination  # the lists of households; the others are whole
 
     def _page(self, request: Request, wanted: HouseholdFilter) -> Response:
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(
             queries.household_list(request.user, wanted), request, view=self
         )
@@ -144,7 +174,7 @@ class HouseholdViewSet(viewsets.ViewSet):
         """Search by exact ID number (in the body, never the URL), name beginning, place."""
         return self._page(request, HouseholdFilter(**_valid(SearchSerializer, request.data)))
 
-    @extend_schema(request=FORM_BODY, responses={201: FORM_BODY})
+    @extend_schema(request=FORM_REQUEST, responses={201: HouseholdWrittenSerializer})
     def create(self, request: Request) -> Response:
         form, reason = _body_without_reason(request)
         household, warnings = services.create_household(request.user, form, reason=reason)
@@ -158,19 +188,20 @@ class HouseholdViewSet(viewsets.ViewSet):
             OpenApiParameter("as_of", datetime.date),
             OpenApiParameter("known_on", datetime.date),
         ],
-        responses=FORM_BODY,
+        responses={200: FORM_BODY},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(
-            queries.household_form(
-                request.user,
-                int(pk),
-                on=parse_date(request.query_params.get("as_of"), field="as_of"),
-                known_on=parse_date(request.query_params.get("known_on"), field="known_on"),
+        on, known_on = (
+            not_beyond(
+                parse_date(request.query_params.get(name), field=name),
+                field=name,
+                days_ahead=AS_OF_DAYS_AHEAD,
             )
+            for name in ("as_of", "known_on")
         )
+        return Response(queries.household_form(request.user, int(pk), on=on, known_on=known_on))
 
-    @extend_schema(request=HouseholdChangeSerializer, responses=FORM_BODY)
+    @extend_schema(request=HouseholdChangeSerializer, responses={200: FORM_BODY})
     def partial_update(self, request: Request, pk: str) -> Response:
         data = _valid(HouseholdChangeSerializer, request.data)
         services.update_household(
@@ -182,7 +213,7 @@ class HouseholdViewSet(viewsets.ViewSet):
         )
         return Response(queries.household_form(request.user, int(pk)))
 
-    @extend_schema(request=FORM_BODY, responses={201: FORM_BODY})
+    @extend_schema(request=FORM_REQUEST, responses={201: HouseholdWrittenSerializer})
     @action(detail=True, methods=["post"])
     def members(self, request: Request, pk: str) -> Response:
         data, reason = _body_without_reason(request)
@@ -202,23 +233,31 @@ class HouseholdViewSet(viewsets.ViewSet):
             queries.household_form(request.user, int(pk)), status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=FORM_BODY, responses={201: FORM_BODY})
+    @extend_schema(request=FORM_REQUEST, responses={201: FORM_BODY})
     @action(detail=True, methods=["post"])
     def incomes(self, request: Request, pk: str) -> Response:
         return self._add_fact(request, pk, "income")
 
-    @extend_schema(request=FORM_BODY, responses={201: FORM_BODY})
+    @extend_schema(request=FORM_REQUEST, responses={201: FORM_BODY})
     @action(detail=True, methods=["post"])
     def expenses(self, request: Request, pk: str) -> Response:
         return self._add_fact(request, pk, "expense")
 
-    @extend_schema(request=FORM_BODY, responses={201: FORM_BODY})
+    @extend_schema(request=FORM_REQUEST, responses={201: FORM_BODY})
     @action(detail=True, methods=["post"])
     def assets(self, request: Request, pk: str) -> Response:
         return self._add_fact(request, pk, "asset")
 
-    @extend_schema(responses=AttachmentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses=AttachmentSerializer(many=True),
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser],
+        pagination_class=None,
+    )
     def attachments(self, request: Request, pk: str) -> Response:
         if request.method == "POST":
             upload = request.FILES.get("file")
@@ -234,7 +273,8 @@ class HouseholdViewSet(viewsets.ViewSet):
         attachments = queries.attachments_of(request.user, int(pk))
         return Response(AttachmentSerializer(attachments, many=True).data)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=VersionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request: Request, pk: str) -> Response:
         versions = queries.versions_of(request.user, int(pk))
         return Response(
@@ -254,7 +294,7 @@ class HouseholdViewSet(viewsets.ViewSet):
 class MemberViewSet(viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
-    @extend_schema(request=FORM_BODY, responses=FORM_BODY)
+    @extend_schema(request=FORM_REQUEST, responses={200: HouseholdWrittenSerializer})
     def update(self, request: Request, pk: str) -> Response:
         data, reason = _body_without_reason(request)
         member, warnings = services.update_member(request.user, int(pk), data, reason=reason)
@@ -265,7 +305,7 @@ class MemberViewSet(viewsets.ViewSet):
             }
         )
 
-    @extend_schema(request=EndMembershipSerializer, responses=FORM_BODY)
+    @extend_schema(request=EndMembershipSerializer, responses={200: FORM_BODY})
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str) -> Response:
         data = _valid(EndMembershipSerializer, request.data)

@@ -52,6 +52,7 @@ from doudi.registry.choices import (
 )
 from doudi.registry.rules import age_on
 from doudi.spreadsheets import EMPTY_ROWS_ALLOWED, open_workbook, safe_row, sheet_rows
+from doudi.text import is_digits
 
 MAX_MEMBER_ROWS = 20_000
 MAX_FACT_ROWS = 10 * MAX_MEMBER_ROWS  # a year of monthly incomes for a good share of them
@@ -467,7 +468,7 @@ def _id_text(value: object) -> str:
 def _grade(value: object) -> int | str:
     text = _text(value).removesuffix("级")
     text = str(GRADE_WORDS.get(text, text))
-    return int(text) if text.isdigit() else text  # anything else: parse_household refuses it
+    return int(text) if is_digits(text) else text  # anything else: parse_household refuses it
 
 
 def _boolean(value: object) -> bool | str:

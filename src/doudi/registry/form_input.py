@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from doudi.dates import parse_date, parse_month
+from doudi.dates import not_beyond, parse_date, parse_month
 from doudi.errors import DoudiError, ValidationFailed
 from doudi.identity.numbers import IdNumber, InvalidIdNumber, parse_id_number
 from doudi.money import whole_fen
@@ -394,8 +394,22 @@ def _disability_grade(r: _Reader, category: str) -> int | None:
     return grade
 
 
+MEMBERSHIP_DAYS_AHEAD = 31  # how far ahead a membership may begin or end
+
+
 def _check_member_dates(r: _Reader, member: MemberInput, today: datetime.date) -> None:
     born = member.id_number.birth_date
+    for name in ("joined_on", "left_on"):
+        # A move planned for the coming weeks may be registered; 9999-12-31 is a typing mistake.
+        try:
+            not_beyond(
+                getattr(member, name),
+                field=r.where(name),
+                days_ahead=MEMBERSHIP_DAYS_AHEAD,
+                today=today,
+            )
+        except DoudiError as problem:
+            r.problems.append(problem)
     if member.death_date is not None:
         if not born <= member.death_date <= today:
             r.fail("death_date", _("must lie between the birth date and today."))

@@ -23,6 +23,7 @@ from doudi.regions.codes import Level
 from doudi.regions.queries import regions_visible_to
 from doudi.registry import choices, queries, services
 from doudi.registry.queries import HouseholdFilter
+from doudi.text import is_digits
 
 MEMBER_TEXT_FIELDS = (
     "name",
@@ -60,7 +61,7 @@ def _field_errors(error: DoudiError, strip: str = "") -> dict[str, str]:
 def _member_from_post(post) -> dict[str, Any]:
     data: dict[str, Any] = {name: post.get(name, "").strip() for name in MEMBER_TEXT_FIELDS}
     grade = post.get("disability_grade", "").strip()
-    data["disability_grade"] = int(grade) if grade.isdigit() else (grade or None)
+    data["disability_grade"] = int(grade) if is_digits(grade) else (grade or None)
     data["self_care_failed"] = post.getlist("self_care_failed")
     data["in_school"] = post.get("in_school") == "on"
     data["death_date"] = data["death_date"] or None

@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from doudi.audit.channels import Channel, acting_through
+from doudi.boundary import refuse_nul
 from doudi.errors import DoudiError
 from doudi.identity.numbers import ID_NUMBER_PATTERN
 from doudi.web.views import refusal
@@ -53,6 +54,26 @@ class ChannelMiddleware:
         channel = Channel.API if request.path.startswith("/api/") else Channel.WEB
         with acting_through(channel):
             return self.get_response(request)
+
+
+class NulMiddleware:
+    """A NUL character in the URL, its query or a page's form field is refused here, naming the
+    field, before any view reads it (doudi/boundary.py). The API's bodies are checked by its
+    parsers, which DRF runs, so they are not read here."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            refuse_nul([("path", request.path)])
+            refuse_nul((name, value) for name, values in request.GET.lists() for value in values)
+            if request.method == "POST" and not request.path.startswith("/api/"):
+                fields = request.POST.lists()
+                refuse_nul((name, value) for name, values in fields for value in values)
+        except DoudiError as error:
+            return refusal(request, error)
+        return self.get_response(request)
 
 
 class RefusalMiddleware:

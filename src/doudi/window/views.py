@@ -24,6 +24,7 @@ from doudi.errors import DoudiError, ValidationFailed
 from doudi.money import yuan_to_fen
 from doudi.regions.codes import Level
 from doudi.regions.queries import regions_visible_to
+from doudi.text import is_digits
 from doudi.window import queries, services
 from doudi.window.models import Department, Route
 
@@ -93,7 +94,7 @@ def _need_rows(post) -> tuple[list[dict[str, Any]], list[int], list[DoudiError]]
                 "result",
             )
         }
-        need["member_id"] = int(values["member_id"]) if values["member_id"].isdigit() else None
+        need["member_id"] = int(values["member_id"]) if is_digits(values["member_id"]) else None
         try:
             need["requested_amount_fen"] = (
                 yuan_to_fen(values["requested_amount"], field=f"needs[{index}].requested_amount")

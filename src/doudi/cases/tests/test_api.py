@@ -47,7 +47,7 @@ def test_open_and_walk_a_case_through_the_api(staff, household, clock):
         format="json",
     )
     assert refused.status_code == 400
-    assert refused.json()["error"]["field"] == "investigators"
+    assert refused.json()["error"]["field"] == "investigator_ids"
     assert "two" in refused.json()["error"]["message_en"]
     walked = handler.post(
         f"/api/v1/cases/{case_id}/actions/investigate/",
@@ -256,7 +256,7 @@ def test_amounts_are_integer_fen_and_stages_objects(staff, household, clock):
         {"reasons": "x", "amount_fen": 100, "stages": [["2026-03-02", 100]]},
         format="json",
     )
-    assert pairs.status_code == 400 and pairs.json()["error"]["field"] == "stages"
+    assert pairs.status_code == 400 and pairs.json()["error"]["field"] == "stages[0]"
 
 
 def test_the_hukou_township_answers_through_the_api(staff, household, clock, make_user):
