@@ -167,12 +167,6 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
-if PRODUCTION:
-    SECURE_SSL_REDIRECT = os.environ.get("DOUDI_SSL_REDIRECT", "1") == "1"
-    SECURE_HSTS_SECONDS = 31536000
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -242,3 +236,40 @@ CJK_FONT = os.environ.get(
     "DOUDI_CJK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 )
 CJK_FONT_INDEX = int(os.environ.get("DOUDI_CJK_FONT_INDEX", "2"))
+
+# ---------------------------------------------------------------- production and deployment
+# (issue 11 points 10-11; docs/decisions/0010-deploy-backup.md). doudi.production checks all of
+# this at start and in `doudi check --deploy`.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("doudi.demo"), "doudi.backups")  # backup, restore
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = os.environ.get("DOUDI_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The HSTS preload list is for public domains; a bureau's intranet host name cannot be on it.
+SILENCED_SYSTEM_CHECKS += ["security.W021"]
+
+# Every response with personal data (every page behind the log-in, the API) says no-store.
+# Placed after WhiteNoise, which answers for the static files (no personal data) by itself.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "doudi.web.middleware.NoStoreMiddleware",
+)
+
+# Password policy (docs/decisions/0003-security.md): at least 12 characters of at least three
+# kinds (upper case, lower case, digits, other), not like the user name, not a common password.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "doudi.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]

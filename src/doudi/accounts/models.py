@@ -68,3 +68,21 @@ class User(ProtectedIdNumber, AbstractBaseUser):
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.is_staff
+
+
+class LoginSession(models.Model):
+    """Which web session belongs to whom, written at log-in.
+
+    Django's session table keeps the user only inside its encoded data, so without this an
+    account's sessions could not be found to end them when it is locked or deactivated.
+    """
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("log-in session")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M}"

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
+from doudi.accounts import sessions
 from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.models import User
-from doudi.accounts.roles import ROLE_LEVELS, Permission, Role
+from doudi.accounts.roles import ADMINISTRATOR_ROLES, ROLE_LEVELS, Permission, Role
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.errors import DoudiError, NotPermitted
@@ -88,7 +89,7 @@ def create_user(
     id_number: str = "",
     reason: str = "",
 ) -> User:
-    require(actor, Permission.MANAGE_USERS, region_code)
+    require(actor, _permission_for_accounts_of(role), region_code)
     user = _build_user(
         username=username,
         password=password,
@@ -111,15 +112,39 @@ def create_user(
     return user
 
 
+def _permission_for_accounts_of(role: str) -> Permission:
+    """Who may create or deactivate an account of ``role`` (三员分立): the security
+    administrator for the three administrator roles, the system administrator for the rest."""
+    return Permission.ASSIGN_ROLES if role in ADMINISTRATOR_ROLES else Permission.MANAGE_USERS
+
+
 @transaction.atomic
-def bootstrap_admin(*, username: str, password: str, region_code: str, full_name: str = "") -> User:
-    """The first system administrator of a new installation; refused once one exists."""
-    if User.objects.filter(role=Role.SYSTEM_ADMIN).exists():
-        raise DoudiError(_("A system administrator already exists; ask them to add accounts."))
+def bootstrap_admin(
+    *,
+    username: str,
+    password: str,
+    region_code: str,
+    full_name: str = "",
+    role: str = Role.SYSTEM_ADMIN,
+) -> User:
+    """The first administrator of each of the three roles of a new installation (system,
+    security, audit); refused once one of that role exists."""
+    if role not in ADMINISTRATOR_ROLES:
+        raise DoudiError(
+            _("Only an administrator role can be created this way: %(roles)s."),
+            field="role",
+            roles=", ".join(sorted(ADMINISTRATOR_ROLES)),
+        )
+    if User.objects.filter(role=role).exists():
+        raise DoudiError(
+            _("A %(role)s already exists; ask the security administrator to add accounts."),
+            field="role",
+            role=Role(role).label,
+        )
     user = _build_user(
         username=username,
         password=password,
-        role=Role.SYSTEM_ADMIN,
+        role=role,
         region_code=region_code,
         full_name=full_name,
         phone="",
@@ -146,13 +171,15 @@ def set_active(actor: User, username: str, *, active: bool, reason: str) -> User
         "region__code",
         username=username,
     )
-    require(actor, Permission.MANAGE_USERS, user.region_id)
+    require(actor, _permission_for_accounts_of(user.role), user.region_id)
     reason = required_reason(reason)
     if user.pk == actor.pk and not active:
         raise DoudiError(_("You cannot deactivate your own account."), field="username")
     before = snapshot(user)
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        sessions.end_everywhere(user)  # a deactivated account keeps no open door
     record(
         actor=actor,
         action=AuditAction.USER_ACTIVATE if active else "user.deactivate",
@@ -172,7 +199,7 @@ def unlock(actor: User, username: str, *, reason: str) -> int:
     user = get_in_scope(
         actor, User.objects.all(), Permission.VIEW_USERS, "region__code", username=username
     )
-    require(actor, Permission.MANAGE_USERS, user.region_id)
+    require(actor, Permission.UNLOCK_USERS, user.region_id)
     reason = required_reason(reason)
     cleared = reset_failed_logins(username=user.username)
     record(
@@ -185,6 +212,45 @@ def unlock(actor: User, username: str, *, reason: str) -> int:
         reason=reason,
     )
     return cleared
+
+
+@transaction.atomic
+def set_role(actor: User, username: str, *, role: str, reason: str) -> User:
+    """Give an account another role (the security administrator's work, 三员分立)."""
+    user = get_in_scope(
+        actor,
+        User.objects.select_for_update(),
+        Permission.VIEW_USERS,
+        "region__code",
+        username=username,
+    )
+    require(actor, Permission.ASSIGN_ROLES, user.region_id)
+    reason = required_reason(reason)
+    if user.pk == actor.pk:
+        raise DoudiError(_("You cannot change your own role."), field="role")
+    if role not in Role.values:
+        raise DoudiError(_("Unknown role “%(role)s”."), field="role", role=role)
+    if Level(user.region.level) not in ROLE_LEVELS[Role(role)]:
+        raise DoudiError(
+            _("A %(role)s cannot belong to a place of level %(level)s."),
+            field="role",
+            role=Role(role).label,
+            level=Level(user.region.level).label,
+        )
+    before = snapshot(user)
+    user.role = role
+    user.save(update_fields=["role"])
+    record(
+        actor=actor,
+        action=AuditAction.USER_SET_ROLE,
+        object_type="user",
+        object_id=user.username,
+        region_code=user.region_id,
+        before=before,
+        after=snapshot(user),
+        reason=reason,
+    )
+    return user
 
 
 # ------------------------------------------------------------------------------- API tokens

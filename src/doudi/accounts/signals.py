@@ -7,30 +7,35 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
 from django.dispatch import receiver
 
+from doudi.accounts import sessions
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 
 
-def _record_account_event(user, action: AuditAction) -> None:
-    with transaction.atomic():
-        record(
-            actor=user,
-            action=action,
-            object_type="user",
-            object_id=user.username,
-            region_code=user.region_id,
-        )
+def _record_account_event(user, action: AuditAction, after: dict | None = None) -> None:
+    record(
+        actor=user,
+        action=action,
+        object_type="user",
+        object_id=user.username,
+        region_code=user.region_id,
+        after=after,
+    )
 
 
 @receiver(user_logged_in)
 def on_logged_in(sender, request, user, **kwargs) -> None:
-    _record_account_event(user, AuditAction.AUTH_LOGIN)
+    with transaction.atomic():
+        sessions.remember(user, request)
+        _record_account_event(user, AuditAction.AUTH_LOGIN)
 
 
 @receiver(user_logged_out)
 def on_logged_out(sender, request, user, **kwargs) -> None:
-    if user is not None:
-        _record_account_event(user, AuditAction.AUTH_LOGOUT)
+    with transaction.atomic():
+        sessions.forget(request)
+        if user is not None:
+            _record_account_event(user, AuditAction.AUTH_LOGOUT)
 
 
 @receiver(user_locked_out)
@@ -41,4 +46,7 @@ def on_locked_out(sender, request, username, **kwargs) -> None:
 
     user = User.objects.filter(username=username).first()
     if user is not None:
-        _record_account_event(user, AuditAction.AUTH_LOCKED_OUT)
+        # The lock ends what is already open too: a session or a token would outlive it.
+        with transaction.atomic():
+            ended = sessions.end_everywhere(user)
+            _record_account_event(user, AuditAction.AUTH_LOCKED_OUT, after=ended)

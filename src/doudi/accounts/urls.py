@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:username>/", views.user_detail, name="detail"),
     path("<str:username>/active/", views.user_set_active, name="set_active"),
     path("<str:username>/unlock/", views.user_unlock, name="unlock"),
+    path("<str:username>/role/", views.user_set_role, name="set_role"),
 ]

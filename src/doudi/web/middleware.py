@@ -66,3 +66,19 @@ class RefusalMiddleware:
         if not isinstance(exception, DoudiError) or request.path.startswith("/api/"):
             return None
         return refusal(request, exception)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response that reaches Doudi's own code: pages,
+    documents, exports and the API all carry personal data, and a shared office PC or a proxy
+    must keep none of it. (Static files are answered before, by WhiteNoise, and may be cached.)
+    Whatever a view said about caching is replaced, not merged: ``no-store`` with a ``max-age``
+    beside it would still invite a careless cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers["Cache-Control"] = "no-store"
+        return response
