@@ -253,6 +253,9 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The HSTS preload list is for public domains; a bureau's intranet host name cannot be on it.
 SILENCED_SYSTEM_CHECKS += ["security.W021"]
+# drf-spectacular's deploy check reports where the OpenAPI document is imprecise, not anything
+# unsafe; `doudi spectacular --validate --fail-on-warn` shows the same list to the API's owners.
+SILENCED_SYSTEM_CHECKS += ["drf_spectacular.W001"]
 
 # Every response with personal data (every page behind the log-in, the API) says no-store.
 # Placed after WhiteNoise, which answers for the static files (no personal data) by itself.
