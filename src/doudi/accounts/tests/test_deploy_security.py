@@ -245,3 +245,25 @@ def test_logging_out_forgets_the_session(make_user):
     assert LoginSession.objects.count() == 1
     browser.post("/logout/")
     assert LoginSession.objects.count() == 0
+
+
+def test_the_account_page_offers_each_administrator_only_their_own_work(three, make_user):
+    make_user(Role.VILLAGE_WORKER, username="worker")
+    system, security = three[Role.SYSTEM_ADMIN], three[Role.SECURITY_ADMIN]
+    as_system = Client()
+    as_system.force_login(system)
+    page = as_system.get("/staff/worker/").content.decode()
+    assert "/staff/worker/active/" in page
+    assert "/staff/worker/unlock/" not in page and "/staff/worker/role/" not in page
+    admin_page = as_system.get(f"/staff/{security.username}/").content.decode()
+    assert "/active/" not in admin_page  # an administrator's account is not the system's
+    refused = as_system.post("/staff/worker/role/", {"role": "grid_worker", "reason": "调岗"})
+    assert refused.status_code == 403
+    as_security = Client()
+    as_security.force_login(security)
+    page = as_security.get("/staff/worker/").content.decode()
+    assert "/staff/worker/role/" in page and "/staff/worker/unlock/" in page
+    assert "/staff/worker/active/" not in page
+    done = as_security.post("/staff/worker/role/", {"role": "grid_worker", "reason": "调岗"})
+    assert done.status_code == 302
+    assert User.objects.get(username="worker").role == Role.GRID_WORKER
