@@ -264,6 +264,12 @@ MIDDLEWARE.insert(
     "doudi.web.middleware.NoStoreMiddleware",
 )
 
+# A password somebody else chose is changed first (accounts.views.password_change).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "doudi.web.middleware.PasswordChangeMiddleware",
+)
+
 # Password policy (docs/decisions/0003-security.md): at least 12 characters of at least three
 # kinds (upper case, lower case, digits, other), not like the user name, not a common password.
 AUTH_PASSWORD_VALIDATORS = [

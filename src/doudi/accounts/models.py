@@ -37,6 +37,9 @@ class User(ProtectedIdNumber, AbstractBaseUser):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Set when somebody else chose the password (an administrator creating the account): its
+    # owner must choose a new one before doing anything else (web.middleware, services).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()

@@ -88,7 +88,10 @@ def create_user(
     phone: str = "",
     id_number: str = "",
     reason: str = "",
+    must_change_password: bool = True,
 ) -> User:
+    """A new account; its owner must change the password the creator chose at the first
+    log-in (the demo, whose password is published anyway, passes False)."""
     require(actor, _permission_for_accounts_of(role), region_code)
     user = _build_user(
         username=username,
@@ -99,6 +102,7 @@ def create_user(
         phone=phone,
         id_number=id_number,
     )
+    user.must_change_password = must_change_password
     user.save()
     record(
         actor=actor,
@@ -253,6 +257,43 @@ def set_role(actor: User, username: str, *, role: str, reason: str) -> User:
     return user
 
 
+class PasswordChangeRequired(NotPermitted):
+    code = "password_change_required"
+
+
+PASSWORD_CHANGE_REQUIRED = _(
+    "Change your password first: log in on the web pages, which ask for a new one."
+)
+
+
+@transaction.atomic
+def change_password(user: User, *, current: str, new: str, again: str) -> User:
+    """The owner chooses a new password (and so ends the first log-in's obligation)."""
+    if not user.check_password(current):
+        raise DoudiError(_("The current password is wrong."), field="current_password")
+    if new != again:
+        raise DoudiError(_("The two new passwords differ."), field="new_password_again")
+    if new == current:
+        raise DoudiError(
+            _("The new password must be different from the current one."), field="new_password"
+        )
+    try:
+        validate_password(new, user)
+    except ValidationError as error:
+        raise DoudiError(" ".join(error.messages), field="new_password") from None
+    user.set_password(new)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    record(
+        actor=user,
+        action=AuditAction.USER_PASSWORD_CHANGE,
+        object_type="user",
+        object_id=user.username,
+        region_code=user.region_id,
+    )
+    return user
+
+
 # ------------------------------------------------------------------------------- API tokens
 
 
@@ -260,7 +301,10 @@ def set_role(actor: User, username: str, *, role: str, reason: str) -> User:
 def issue_token(user: User) -> tuple[str, datetime.datetime | None]:
     """A new personal API token for ``user``, who has just proved who they are (the API log-in,
     ``doudi users token``). Returns the token, shown once and never stored in clear, and when
-    it lapses. The event keeps only the token's first characters, enough to tell tokens apart."""
+    it lapses. The event keeps only the token's first characters, enough to tell tokens apart.
+    Refused while the user still has to change a password somebody else chose."""
+    if user.must_change_password:
+        raise PasswordChangeRequired(PASSWORD_CHANGE_REQUIRED)
     instance, token = AuthToken.objects.create(user)
     record(
         actor=user,

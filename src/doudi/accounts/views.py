@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -106,6 +107,32 @@ def user_set_active(request: HttpRequest, username: str) -> HttpResponse:
 def user_unlock(request: HttpRequest, username: str) -> HttpResponse:
     return _act(
         request, username, lambda reason: services.unlock(request.user, username, reason=reason)
+    )
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The user's own password; the only page open while a first change is required."""
+    error = None
+    if request.method == "POST":
+        try:
+            user = services.change_password(
+                request.user,
+                current=request.POST.get("current_password", ""),
+                new=request.POST.get("new_password", ""),
+                again=request.POST.get("new_password_again", ""),
+            )
+        except DoudiError as refusal:
+            error = refusal
+        else:
+            update_session_auth_hash(request, user)  # this session goes on, the others end
+            messages.success(request, _("Password changed."))
+            return redirect("web:home")
+    return render(
+        request,
+        "accounts/password.html",
+        {"error": error, "required": request.user.must_change_password},
+        status=400 if error else 200,
     )
 
 

@@ -26,6 +26,7 @@ class AuditAction(models.TextChoices):
     USER_DEACTIVATE = "user.deactivate", _("Account deactivated")
     USER_UNLOCK = "user.unlock", _("Account unlocked")
     USER_SET_ROLE = "user.set_role", _("Role changed")
+    USER_PASSWORD_CHANGE = "user.password_change", _("Password changed by its owner")
 
     # Places and the calendar
     REGIONS_IMPORT = "regions.import", _("Division code list imported")

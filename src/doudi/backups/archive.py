@@ -104,6 +104,20 @@ def _vendor() -> str:
     return connection.vendor
 
 
+def _sqlite_tables(cursor) -> list[str]:
+    # SQLite's own tables (sqlite_sequence, statistics) are not Doudi's rows.
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    )
+    return [name for (name,) in cursor.fetchall()]
+
+
+def _tables(cursor) -> list[str]:
+    if connection.vendor == "sqlite":
+        return _sqlite_tables(cursor)
+    return connection.introspection.table_names(cursor)
+
+
 def _count_rows(cursor, tables: list[str], quote) -> dict[str, int]:
     counts = {}
     for table in sorted(tables):
@@ -156,13 +170,8 @@ def _snapshot_sqlite(target: Path) -> dict[str, int]:
     copy = sqlite3.connect(target)
     try:
         connection.connection.backup(copy)  # a page-by-page copy under one read lock
-        tables = [
-            name
-            for (name,) in copy.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        return _count_rows(copy.cursor(), tables, lambda name: f'"{name}"')
+        cursor = copy.cursor()
+        return _count_rows(cursor, _sqlite_tables(cursor), lambda name: f'"{name}"')
     finally:
         copy.close()
 
@@ -174,9 +183,7 @@ def _snapshot_postgresql(target: Path) -> dict[str, int]:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
-        counts = _count_rows(
-            cursor, connection.introspection.table_names(cursor), connection.ops.quote_name
-        )
+        counts = _count_rows(cursor, _tables(cursor), connection.ops.quote_name)
         _run_tool(
             [
                 "pg_dump",
@@ -372,9 +379,7 @@ def _restore_files(archive: tarfile.TarFile, manifest: dict) -> int:
 
 def _compare_counts(manifest: dict) -> int:
     with connection.cursor() as cursor:
-        counts = _count_rows(
-            cursor, connection.introspection.table_names(cursor), connection.ops.quote_name
-        )
+        counts = _count_rows(cursor, _tables(cursor), connection.ops.quote_name)
     if counts != manifest["tables"]:
         differing = sorted(
             name

@@ -81,6 +81,7 @@ def load_demo() -> list[str]:
             region_code=account.region_code,
             full_name=account.full_name,
             reason="demo data",
+            must_change_password=False,  # the demo's password is published; it starts at once
         )
         created.append(account.username)
     return created
