@@ -39,6 +39,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
             request.user, super().get_queryset(request), self.scope_permission, self.region_field
         )
 
+    # Only what the role may read (the audit trail is the audit administrator's, 三员分立).
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return has_permission(request.user, self.scope_permission)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_permission(request.user, self.scope_permission)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -6,6 +6,8 @@ import os
 import sys
 
 OWN_APPS_PREFIX = "doudi."
+# Commands that run whatever the production gate says: the one that reports it.
+UNGATED_COMMANDS = {"check"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -18,6 +20,13 @@ def main(argv: list[str] | None = None) -> None:
         django.setup()
         print(_overview())
         return
+    if arguments[0] not in UNGATED_COMMANDS and not arguments[0].startswith("-"):
+        # In production no command runs with a missing or weak secret: an ID number encrypted
+        # with the wrong key could never be read again (doudi.production).
+        django.setup()
+        from doudi.production import refuse_unsafe_start
+
+        refuse_unsafe_start(database=False)
     execute_from_command_line(["doudi", *arguments])
 
 

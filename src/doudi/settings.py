@@ -150,7 +150,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Uploaded spreadsheets (doudi.spreadsheets): the last row number any sheet or CSV file may reach
 # and the cells it may hold, whatever the file claims about its size; an import page hands a
 # file larger than IMPORT_BACKGROUND_BYTES to a background job (doudi.jobs) instead of parsing it
-# while the browser waits (docs/decisions/0010-files-import-limits-and-safe-exports.md).
+# while the browser waits (docs/decisions/0013-import-limits-and-safe-exports.md).
 IMPORT_MAX_ROWS = int(os.environ.get("DOUDI_IMPORT_MAX_ROWS", "250000"))
 IMPORT_MAX_CELLS = int(os.environ.get("DOUDI_IMPORT_MAX_CELLS", "4000000"))
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("DOUDI_IMPORT_BACKGROUND_KB", "512")) * 1024
@@ -182,12 +182,6 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
-if PRODUCTION:
-    SECURE_SSL_REDIRECT = os.environ.get("DOUDI_SSL_REDIRECT", "1") == "1"
-    SECURE_HSTS_SECONDS = 31536000
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -271,7 +265,7 @@ CJK_FONT = os.environ.get(
 CJK_FONT_INDEX = int(os.environ.get("DOUDI_CJK_FONT_INDEX", "2"))
 
 # ------------------------------------------------------------------------------ audit trail
-# (docs/decisions/0010-audit-keyed-chain-and-anchors.md) The key that seals every audit event
+# (docs/decisions/0012-keyed-chain-and-anchors.md) The key that seals every audit event
 # and signs the anchors. It must never be stored in the database: whoever can write the
 # database must not be able to re-seal what they rewrite. Losing it makes the chain unverifiable.
 DOUDI_AUDIT_KEY = local_secret("DOUDI_AUDIT_KEY", "audit_key")
@@ -283,3 +277,49 @@ DOUDI_AUDIT_ANCHOR_EVERY = int(os.environ.get("DOUDI_AUDIT_ANCHOR_EVERY", "1000"
 # PostgreSQL: the owner's connection, used by `doudi migrate` only; the application itself then
 # connects (DATABASE_URL) as a role that may read and append audit events but not change them.
 DOUDI_MIGRATION_DATABASE_URL = os.environ.get("DOUDI_MIGRATION_DATABASE_URL", "")
+
+# ---------------------------------------------------------------- production and deployment
+# (issue 11 points 10-11; docs/decisions/0015-backup.md). doudi.production checks all of
+# this at start and in `doudi check --deploy`.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("doudi.demo"), "doudi.backups")  # backup, restore
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = os.environ.get("DOUDI_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The HSTS preload list is for public domains; a bureau's intranet host name cannot be on it.
+SILENCED_SYSTEM_CHECKS += ["security.W021"]
+# drf-spectacular's deploy check reports where the OpenAPI document is imprecise, not anything
+# unsafe; `doudi spectacular --validate --fail-on-warn` shows the same list to the API's owners.
+SILENCED_SYSTEM_CHECKS += ["drf_spectacular.W001"]
+
+# Every response with personal data (every page behind the log-in, the API) says no-store.
+# Placed after WhiteNoise, which answers for the static files (no personal data) by itself.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "doudi.web.middleware.NoStoreMiddleware",
+)
+
+# A password somebody else chose is changed first (accounts.views.password_change).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "doudi.web.middleware.PasswordChangeMiddleware",
+)
+
+# Password policy (docs/decisions/0003-security.md): at least 12 characters of at least three
+# kinds (upper case, lower case, digits, other), not like the user name, not a common password.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "doudi.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]

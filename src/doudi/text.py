@@ -9,7 +9,6 @@ import re
 from django.utils.translation import gettext_lazy as _
 
 from doudi.errors import DoudiError
-from doudi.identity.numbers import mask_id_numbers
 
 REASON_REQUIRED = _("State the reason for this change.")
 
@@ -21,6 +20,9 @@ def free_text(value: object, *, max_length: int | None = None) -> str:
     exported in full beside its masked form (issue 11.2): the masking happens here, where the
     services take free text in, so every face gets it.
     """
+    # Imported here: doudi.identity.numbers reads its digits with this module's is_digits.
+    from doudi.identity.numbers import mask_id_numbers
+
     text = mask_id_numbers("" if value is None else str(value).strip())
     return text[:max_length] if max_length is not None else text
 
@@ -73,4 +75,3 @@ def plain_text(value: object, *, field: str, required: bool = False, message: ob
     if character := unsafe_character(text):
         raise DoudiError(UNSAFE_CHARACTER, field=field, character=character)
     return text
-

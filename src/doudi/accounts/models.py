@@ -37,6 +37,9 @@ class User(ProtectedIdNumber, AbstractBaseUser):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Set when somebody else chose the password (an administrator creating the account): its
+    # owner must choose a new one before doing anything else (web.middleware, services).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
@@ -92,3 +95,21 @@ class Lockout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} locked at {self.locked_at:%Y-%m-%d %H:%M}"
+
+
+class LoginSession(models.Model):
+    """Which web session belongs to whom, written at log-in.
+
+    Django's session table keeps the user only inside its encoded data, so without this an
+    account's sessions could not be found to end them when it is locked or deactivated.
+    """
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("log-in session")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M}"

@@ -24,7 +24,16 @@ class Role(models.TextChoices):
     FINANCE_OFFICER = "finance_officer", _("Finance officer")
     BANK_OPERATOR = "bank_operator", _("Bank operator")
     AUDITOR = "auditor", _("Auditor (read-only)")
+    # The three administrators of 等保 2.0 level 3 (三员分立), none able to do another's work.
     SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
+
+
+# Accounts of these roles are created, changed and deactivated only by a security
+# administrator (or, the first of each, by `doudi users bootstrap-admin`): whoever could give
+# themselves or a friend one of these roles would hold two of the three.
+ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 # The levels of place a user of each role may belong to.
@@ -39,6 +48,8 @@ ROLE_LEVELS: dict[Role, frozenset[Level]] = {
     Role.BANK_OPERATOR: frozenset({Level.COUNTY, Level.CITY}),
     Role.AUDITOR: frozenset({Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP}),
     Role.SYSTEM_ADMIN: frozenset({Level.PROVINCE, Level.CITY, Level.COUNTY}),
+    Role.SECURITY_ADMIN: frozenset({Level.PROVINCE, Level.CITY, Level.COUNTY}),
+    Role.AUDIT_ADMIN: frozenset({Level.PROVINCE, Level.CITY, Level.COUNTY}),
 }
 
 
@@ -47,7 +58,9 @@ class Permission(StrEnum):
     EDIT_REGIONS = "regions.edit"
     IMPORT_REGIONS = "regions.import"
     VIEW_USERS = "accounts.view"
-    MANAGE_USERS = "accounts.manage"
+    MANAGE_USERS = "accounts.manage"  # accounts of the business roles
+    UNLOCK_USERS = "accounts.unlock"
+    ASSIGN_ROLES = "accounts.assign_roles"  # any role, the administrators' included
     VIEW_AUDIT = "audit.view"
     VIEW_HOUSEHOLDS = "registry.view"
     EDIT_HOUSEHOLDS = "registry.edit"
@@ -124,23 +137,31 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AUDITOR: frozenset(
         {*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT, Permission.VIEW_PAYROLLS}
     ),
-    # The administrator keeps the system, not the cases or the money.
+    # 三员分立 (docs/decisions/0003-security.md). The system administrator runs the system:
+    # business accounts, places, the calendar, standards — not the cases or the money, not the
+    # audit trail, not the security rules.
     Role.SYSTEM_ADMIN: frozenset(
-        set(Permission)
-        - {
-            Permission.EDIT_HOUSEHOLDS,
-            Permission.IMPORT_HOUSEHOLDS,
-            Permission.PAY_FROM_RESERVE,
-            Permission.FUND_RESERVE,
-            Permission.SUBMIT_CASES,
-            Permission.HANDLE_CASES,
-            Permission.CHECK_DATA,
-            Permission.CONFIRM_CASES,
-            Permission.PREPARE_PAYROLL,
-            Permission.APPROVE_PAYROLL,
-            Permission.BANK_TRANSFER,
-            Permission.SET_BUDGETS,
-            Permission.DEFINE_GRANTS,
+        {
+            *_EVERY_ROLE,
+            Permission.EDIT_REGIONS,
+            Permission.IMPORT_REGIONS,
+            Permission.DELEGATE_CONFIRMATION,
+            Permission.VIEW_USERS,
+            Permission.MANAGE_USERS,
+            Permission.EDIT_CALENDAR,
+            Permission.SET_STANDARDS,
+            Permission.RUN_EVALUATION,
+            Permission.VIEW_HOUSEHOLDS,
+            Permission.VIEW_CASES,
+            Permission.VIEW_PAYROLLS,
         }
     ),
+    # The security administrator authorises: gives roles (the administrators' included) and
+    # unlocks accounts; reads no household, case or audit event (the place names, which every
+    # role reads, are no one's secret).
+    Role.SECURITY_ADMIN: frozenset(
+        {*_EVERY_ROLE, Permission.VIEW_USERS, Permission.UNLOCK_USERS, Permission.ASSIGN_ROLES}
+    ),
+    # The audit administrator reads and verifies the audit trail, and nothing else.
+    Role.AUDIT_ADMIN: frozenset({*_EVERY_ROLE, Permission.VIEW_AUDIT}),
 }

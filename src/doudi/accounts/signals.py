@@ -9,6 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
 from django.dispatch import receiver
 
+from doudi.accounts import sessions
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 
@@ -29,6 +30,7 @@ def on_logged_in(sender, request, user, **kwargs) -> None:
     from doudi.accounts.lockout import lock_ends
 
     with transaction.atomic():
+        sessions.remember(user, request)
         # A log-in that succeeds ends any lock-out, and says how often it was tried meanwhile.
         attempts = lock_ends(user)
         after = {"attempts_while_locked": attempts} if attempts else None
@@ -37,8 +39,9 @@ def on_logged_in(sender, request, user, **kwargs) -> None:
 
 @receiver(user_logged_out)
 def on_logged_out(sender, request, user, **kwargs) -> None:
-    if user is not None:
-        with transaction.atomic():
+    with transaction.atomic():
+        sessions.forget(request)
+        if user is not None:
             _record_account_event(user, AuditAction.AUTH_LOGOUT)
 
 
@@ -54,5 +57,7 @@ def on_locked_out(sender, request, username, **kwargs) -> None:
     if user is None:
         return
     with transaction.atomic():
+        # The lock ends what is already open too: a session or a token would outlive it.
+        ended = sessions.end_everywhere(user)
         if lock_begins(user):
-            _record_account_event(user, AuditAction.AUTH_LOCKED_OUT)
+            _record_account_event(user, AuditAction.AUTH_LOCKED_OUT, after=ended)

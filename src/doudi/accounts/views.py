@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from doudi.accounts import queries, services
 from doudi.accounts.jurisdiction import has_permission, require
-from doudi.accounts.roles import Permission, Role
+from doudi.accounts.roles import ADMINISTRATOR_ROLES, Permission, Role
 from doudi.errors import DoudiError
 
 
@@ -26,7 +27,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         {
             "users": users.get_page(request.GET.get("page")),
             "search": search,
-            "can_manage": has_permission(request.user, Permission.MANAGE_USERS),
+            "can_manage": bool(_creatable_roles(request.user)),
         },
     )
 
@@ -35,12 +36,16 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_detail(
     request: HttpRequest, username: str, error: DoudiError | None = None, status: int = 200
 ) -> HttpResponse:
+    account = queries.user_for(request.user, username)
     return render(
         request,
         "accounts/detail.html",
         {
-            "account": queries.user_for(request.user, username),
-            "can_manage": has_permission(request.user, Permission.MANAGE_USERS),
+            "account": account,
+            "can_deactivate": has_permission(request.user, _account_permission(account.role)),
+            "can_unlock": has_permission(request.user, Permission.UNLOCK_USERS),
+            "can_assign": has_permission(request.user, Permission.ASSIGN_ROLES),
+            "roles": Role.choices,
             "error": error,
         },
         status=status,
@@ -49,7 +54,9 @@ def user_detail(
 
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
-    require(request.user, Permission.MANAGE_USERS)
+    roles = _creatable_roles(request.user)
+    if not roles:
+        require(request.user, Permission.MANAGE_USERS)  # refuses, saying why
     error = None
     if request.method == "POST":
         try:
@@ -75,7 +82,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/create.html",
         {
-            "roles": Role.choices,
+            "roles": roles,
             "values": request.POST,
             "error": error,
         },
@@ -101,6 +108,57 @@ def user_unlock(request: HttpRequest, username: str) -> HttpResponse:
     return _act(
         request, username, lambda reason: services.unlock(request.user, username, reason=reason)
     )
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The user's own password; the only page open while a first change is required."""
+    error = None
+    if request.method == "POST":
+        try:
+            user = services.change_password(
+                request.user,
+                current=request.POST.get("current_password", ""),
+                new=request.POST.get("new_password", ""),
+                again=request.POST.get("new_password_again", ""),
+            )
+        except DoudiError as refusal:
+            error = refusal
+        else:
+            update_session_auth_hash(request, user)  # this session goes on, the others end
+            messages.success(request, _("Password changed."))
+            return redirect("web:home")
+    return render(
+        request,
+        "accounts/password.html",
+        {"error": error, "required": request.user.must_change_password},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def user_set_role(request: HttpRequest, username: str) -> HttpResponse:
+    return _act(
+        request,
+        username,
+        lambda reason: services.set_role(
+            request.user, username, role=request.POST.get("role", ""), reason=reason
+        ),
+    )
+
+
+def _creatable_roles(user) -> list[tuple[str, str]]:
+    """The roles whose accounts ``user`` may create (三员分立)."""
+    return [
+        (value, label)
+        for value, label in Role.choices
+        if has_permission(user, _account_permission(value))
+    ]
+
+
+def _account_permission(role: str) -> Permission:
+    return Permission.ASSIGN_ROLES if role in ADMINISTRATOR_ROLES else Permission.MANAGE_USERS
 
 
 def _act(request: HttpRequest, username: str, action) -> HttpResponse:

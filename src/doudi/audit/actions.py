@@ -20,11 +20,13 @@ class AuditAction(models.TextChoices):
     AUTH_LOGIN = "auth.login", _("Logged in")
     AUTH_LOGOUT = "auth.logout", _("Logged out")
     AUTH_LOCKED_OUT = "auth.locked_out", _("Account locked after failed log-ins")
-    USER_BOOTSTRAP_ADMIN = "user.bootstrap_admin", _("First system administrator created")
+    USER_BOOTSTRAP_ADMIN = "user.bootstrap_admin", _("First administrator of a role created")
     USER_CREATE = "user.create", _("Account created")
     USER_ACTIVATE = "user.activate", _("Account activated")
     USER_DEACTIVATE = "user.deactivate", _("Account deactivated")
     USER_UNLOCK = "user.unlock", _("Account unlocked")
+    USER_SET_ROLE = "user.set_role", _("Role changed")
+    USER_PASSWORD_CHANGE = "user.password_change", _("Password changed by its owner")
 
     # Places and the calendar
     REGIONS_IMPORT = "regions.import", _("Division code list imported")
@@ -129,6 +131,10 @@ class AuditAction(models.TextChoices):
 
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
+
+    # Operations
+    SYSTEM_BACKUP = "system.backup", _("Backup taken")
+    SYSTEM_RESTORE = "system.restore", _("Restored from a backup")
 
 
 class UnknownAuditAction(ValueError):

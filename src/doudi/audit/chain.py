@@ -5,7 +5,7 @@ A plain hash could be recomputed by anyone who can write the database (its owner
 backup, a superuser): they would rewrite an event and re-hash every later link, and the chain
 would verify. The key lives outside the database (the environment, or ``var/secrets.json``
 outside production), so without it no forged or rewritten event can carry a valid seal
-(docs/decisions/0010-audit-keyed-chain-and-anchors.md).
+(docs/decisions/0012-keyed-chain-and-anchors.md).
 """
 
 from __future__ import annotations

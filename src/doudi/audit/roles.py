@@ -6,7 +6,7 @@ superuser (who may also switch them off with ``SET session_replication_role = re
 in production the application connects (DATABASE_URL) as a plain role without those powers,
 and only ``doudi migrate`` connects as the owner (DOUDI_MIGRATION_DATABASE_URL); after each
 migration the owner grants the application role exactly what it needs
-(docs/decisions/0010-audit-keyed-chain-and-anchors.md, scripts/postgres-roles.sql).
+(docs/decisions/0012-keyed-chain-and-anchors.md, scripts/postgres-roles.sql).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts import services as account_services
 from doudi.accounts.models import User
-from doudi.accounts.roles import Role
+from doudi.accounts.roles import ADMINISTRATOR_ROLES, Role
 from doudi.config import environment_is_production
 from doudi.errors import DoudiError
 from doudi.regions.models import Region
@@ -29,6 +29,8 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin", Role.SYSTEM_ADMIN, JIAOZUO, "演示管理员"),
+    DemoAccount("security", Role.SECURITY_ADMIN, JIAOZUO, "演示安全管理员"),
+    DemoAccount("auditadmin", Role.AUDIT_ADMIN, JIAOZUO, "演示审计管理员"),
     DemoAccount("city", Role.CITY_SUPERVISOR, JIAOZUO, "演示市局督导"),
     DemoAccount("auditor", Role.AUDITOR, JIAOZUO, "演示审计员"),
     DemoAccount("county", Role.COUNTY_APPROVER, "410821000000", "演示县民政审批"),
@@ -52,15 +54,22 @@ def load_demo() -> list[str]:
     if not Region.objects.filter(code=JIAOZUO).exists():
         import_regions(None, demo_regions_csv(), "jiaozuo_regions.csv")
     created = []
-    admin = User.objects.filter(username="admin").first()
-    if admin is None:
-        admin = account_services.bootstrap_admin(
-            username="admin",
-            password=DEMO_PASSWORD,
-            region_code=JIAOZUO,
-            full_name=DEMO_ACCOUNTS[0].full_name,
-        )
-        created.append(admin.username)
+    # The three administrators come first, each as the first of its role (三员分立: the
+    # system administrator may not create the other two).
+    for account in DEMO_ACCOUNTS:
+        if (
+            account.role in ADMINISTRATOR_ROLES
+            and not User.objects.filter(username=account.username).exists()
+        ):
+            account_services.bootstrap_admin(
+                username=account.username,
+                password=DEMO_PASSWORD,
+                region_code=account.region_code,
+                full_name=account.full_name,
+                role=account.role,
+            )
+            created.append(account.username)
+    admin = User.objects.get(username="admin")
     for account in DEMO_ACCOUNTS:
         if User.objects.filter(username=account.username).exists():
             continue
@@ -72,6 +81,7 @@ def load_demo() -> list[str]:
             region_code=account.region_code,
             full_name=account.full_name,
             reason="demo data",
+            must_change_password=False,  # the demo's password is published; it starts at once
         )
         created.append(account.username)
     return created

@@ -73,7 +73,7 @@ def is_known_county_code(code: str) -> bool:
     return any("county" in properties for _part, properties in parts)
 
 
-# What a masked number keeps (decisions/0010-masking-keeps-prefecture-and-check-digit.md): the
+# What a masked number keeps (decisions/0011-keeps-prefecture-and-check-digit.md): the
 # prefecture (first four digits) and the check digit. The county, the birth date and the
 # sequence number stay hidden, so that with everything shown beside it (age, sex, the household's
 # place) more than ten thousand numbers still fit; keeping the county, the birth date or a

@@ -1,4 +1,4 @@
-"""A file handed over to be processed after the page has answered (docs/decisions/0010-…)."""
+"""A file handed over to be processed after the page has answered (docs/decisions/0013-import-limits-and-safe-exports.md)."""
 
 from __future__ import annotations
 

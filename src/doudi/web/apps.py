@@ -12,3 +12,5 @@ class WebConfig(AppConfig):
         # The settings' handlers carry the ID-number filter; this adds it to any other handler
         # that exists by now (Django's defaults, libraries' own), so that none writes a number.
         protect_every_handler()
+
+        from doudi import production  # noqa: F401  (registers the production check)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -112,3 +114,47 @@ class IdNumberNotInUrlMiddleware:
             if named or any(ID_NUMBER_PATTERN.search(v) for v in values):
                 return refusal(request, DoudiError(ID_NUMBER_IN_URL, field=name), status=400)
         return self.get_response(request)
+
+
+class PasswordChangeMiddleware:
+    """While a user must change a password somebody else chose, every page but the change page
+    (and log-out) leads there; the API answers with a refusal. (API tokens are not even issued
+    meanwhile: accounts.services.issue_token.)"""
+
+    OPEN = ("/logout/", "/static/", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.must_change_password
+            and request.path != reverse("accounts:password")
+            and not request.path.startswith(self.OPEN)
+        ):
+            if request.path.startswith("/api/"):
+                from doudi.accounts.services import PASSWORD_CHANGE_REQUIRED, PasswordChangeRequired
+
+                error = PasswordChangeRequired(PASSWORD_CHANGE_REQUIRED)
+                return JsonResponse({"error": error.as_dict()}, status=error.http_status)
+            return redirect("accounts:password")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response that reaches Doudi's own code: pages,
+    documents, exports and the API all carry personal data, and a shared office PC or a proxy
+    must keep none of it. (Static files are answered before, by WhiteNoise, and may be cached.)
+    Whatever a view said about caching is replaced, not merged: ``no-store`` with a ``max-age``
+    beside it would still invite a careless cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers["Cache-Control"] = "no-store"
+        return response

@@ -2,7 +2,7 @@
 
 Until now each event carried a plain SHA-256 hash, which anyone able to write the database could
 recompute. From here on the seal is an HMAC keyed by DOUDI_AUDIT_KEY, covering the places the
-event is filed under (docs/decisions/0010-audit-keyed-chain-and-anchors.md).
+event is filed under (docs/decisions/0012-keyed-chain-and-anchors.md).
 
 Existing events are checked under the old rule first; if that chain is broken the migration
 stops and names the event, because re-sealing would launder the tampering. An intact chain is

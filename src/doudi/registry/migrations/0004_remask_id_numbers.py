@@ -1,4 +1,4 @@
-"""Mask the stored ID numbers the new way (decisions/0010-masking-keeps-prefecture-and-check-digit.md)."""
+"""Mask the stored ID numbers the new way (decisions/0011-keeps-prefecture-and-check-digit.md)."""
 
 from django.db import migrations
 

@@ -1,8 +1,9 @@
-"""doudi users bootstrap-admin | create | deactivate | unlock | token
+"""doudi users bootstrap-admin | create | deactivate | unlock | set-role | token
 
 ``bootstrap-admin`` is the one account command that needs no credential: it creates the first
-account of an installation, so there is nobody yet to prove who they are, and it is refused as
-soon as a system administrator exists. Every other action authenticates the user it acts for
+administrator of each of the three roles (system, security, audit) of an installation, so
+there is nobody yet to prove who they are, and it is refused as soon as one of that role
+exists. Every other action authenticates the user it acts for
 (DoudiCommand.actor); ``token`` issues the personal API token the others can then use."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts import services
-from doudi.accounts.roles import Role
+from doudi.accounts.roles import ADMINISTRATOR_ROLES, Role
 from doudi.commands import DoudiCommand, user_of_password
 
 
@@ -35,13 +36,25 @@ class Command(DoudiCommand):
                 help="read the password from standard input instead of a prompt",
             )
         create.add_argument("--role", required=True, choices=Role.values)
+        bootstrap.add_argument(
+            "--role",
+            default=Role.SYSTEM_ADMIN.value,
+            choices=sorted(ADMINISTRATOR_ROLES),
+            help="which of the three administrators (default system_admin)",
+        )
         create.add_argument("--full-name", default="")
         create.add_argument("--reason", default="")
         for name in ("deactivate", "unlock"):
             sub = actions.add_parser(name, help=f"{name} an account (as an administrator)")
             sub.add_argument("username")
             sub.add_argument("--reason", required=True)
-        for sub in (create, actions.choices["deactivate"], actions.choices["unlock"]):
+        set_role = actions.add_parser(
+            "set-role", help="give an account another role (as the security administrator)"
+        )
+        set_role.add_argument("username")
+        set_role.add_argument("--role", required=True, choices=Role.values)
+        set_role.add_argument("--reason", required=True)
+        for sub in (create, actions.choices["deactivate"], actions.choices["unlock"], set_role):
             self.add_actor_argument(sub)
         token = actions.add_parser(
             "token", help="log in with your password and print a personal API token"
@@ -59,8 +72,11 @@ class Command(DoudiCommand):
                 username=options["username"],
                 password=self._password(options),
                 region_code=options["region"],
+                role=options["role"],
             )
-            self.say(_("Created system administrator %(name)s."), name=user.username)
+            self.say(
+                _("Created %(role)s %(name)s."), role=Role(user.role).label, name=user.username
+            )
         elif action == "create":
             user = services.create_user(
                 self.actor(options["user"]),
@@ -88,6 +104,14 @@ class Command(DoudiCommand):
                 reason=options["reason"],
             )
             self.say(_("Deactivated %(name)s."), name=options["username"])
+        elif action == "set-role":
+            user = services.set_role(
+                self.actor(options["user"]),
+                options["username"],
+                role=options["role"],
+                reason=options["reason"],
+            )
+            self.say(_("%(name)s is now %(role)s."), name=user.username, role=Role(user.role).label)
         else:
             cleared = services.unlock(
                 self.actor(options["user"]), options["username"], reason=options["reason"]

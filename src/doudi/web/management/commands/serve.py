@@ -20,7 +20,9 @@ class Command(DoudiCommand):
     def run(self, *, bind: str, workers: int, **options) -> None:
         from doudi.accounts.models import User
         from doudi.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD
+        from doudi.production import refuse_unsafe_start
 
+        refuse_unsafe_start()
         self.say(_("Doudi is at http://%(bind)s/  (stop with Ctrl-C)"), bind=bind)
         demo = [a for a in DEMO_ACCOUNTS if User.objects.filter(username=a.username).exists()]
         if demo:

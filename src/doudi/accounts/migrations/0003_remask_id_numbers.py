@@ -1,4 +1,4 @@
-"""Mask the stored ID numbers the new way (decisions/0010-masking-keeps-prefecture-and-check-digit.md)."""
+"""Mask the stored ID numbers the new way (decisions/0011-keeps-prefecture-and-check-digit.md)."""
 
 from django.db import migrations
 
@@ -10,6 +10,6 @@ def remask(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0001_initial")]
+    dependencies = [("accounts", "0002_lockout")]
 
     operations = [migrations.RunPython(remask, migrations.RunPython.noop)]
