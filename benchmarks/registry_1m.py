@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
+from common import percentile
 
 SERVER = "postgres://postgres@127.0.0.1:5432"
 PREFIX = "doudi_bench"
@@ -168,12 +169,6 @@ def _measure_pages(repeat: int, seed: int) -> dict[str, list[float]]:
     return results
 
 
-def _percentile(samples: list[float], share: float) -> float:
-    """The nearest-rank percentile: of 30 samples, the 95th percentile is the 29th."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
-
-
 def _report_load(
     options: argparse.Namespace, counts: dict[str, int], timings: dict[str, float]
 ) -> None:
@@ -219,7 +214,7 @@ def _report_pages(results: dict[str, list[float]]) -> None:
     for label, samples in results.items():
         print(
             f"| {label} | {statistics.median(samples):.1f} | "
-            f"{_percentile(samples, 0.95):.1f} | {min(samples):.1f}–{max(samples):.1f} | "
+            f"{percentile(samples, 0.95):.1f} | {min(samples):.1f}–{max(samples):.1f} | "
             f"{len(samples)} |"
         )
 

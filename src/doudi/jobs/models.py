@@ -1,4 +1,7 @@
-"""A file handed over to be processed after the page has answered (docs/decisions/0013-import-limits-and-safe-exports.md)."""
+"""A file handed over to be processed after the page has answered.
+
+Design: docs/decisions/0013-import-limits-and-safe-exports.md.
+"""
 
 from __future__ import annotations
 
