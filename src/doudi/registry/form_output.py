@@ -154,8 +154,9 @@ def _public_member(member: dict[str, Any], on: datetime.date, reveal: bool) -> d
     else:
         # Masked, the birth date stays hidden too: it is what the mask hides, so showing it beside
         # the mask would give the number back (decisions/0011-keeps-prefecture-and-check-digit.md).
-        # The age (derived, below) is shown instead, and a membership that began on the day of birth says so without the
-        # day. Versions stored under the older mask are masked again (mask() accepts its output).
+        # The age (derived, below) is shown instead, and a membership that began on the day of
+        # birth says so without the day. Versions stored under the older mask are masked again
+        # (mask() accepts its output).
         public["id_number"] = mask(member["id_number_masked"])
         del public["birth_date"]
         if member["joined_on"] == member["birth_date"]:
