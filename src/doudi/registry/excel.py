@@ -610,7 +610,8 @@ def _positions(book, sheet: Sheet) -> dict[Column, int]:
             field="file",
             sheet=sheet.name,
         )
-    header = next(book[sheet.name].iter_rows(max_row=1, values_only=True), ())
+    # Through sheet_rows, so a sheet whose XML breaks off in the first row is refused too.
+    header = next(sheet_rows(book[sheet.name], max_rows=1), (1, ()))[1]
     found: dict[str, int] = {}
     for index, value in enumerate(header):
         found.setdefault(_header_name(value), index)

@@ -56,9 +56,9 @@ def test_the_right_password_on_a_locked_account_is_counted_too(county):
     assert Lockout.objects.get(user=county).attempts_while_locked == 3
 
 
-def test_the_unlock_event_carries_the_count_and_a_new_lock_is_audited_again(county, admin_user):
+def test_the_unlock_event_carries_the_count_and_a_new_lock_is_audited_again(county, make_user):
     _fail(12)
-    unlock(admin_user, "county", reason="本人来电确认")
+    unlock(make_user(Role.SECURITY_ADMIN), "county", reason="本人来电确认")
     event = AuditEvent.objects.filter(action="user.unlock").get()
     assert event.after["attempts_while_locked"] == 12 - settings.AXES_FAILURE_LIMIT
     assert not Lockout.objects.filter(user=county).exists()

@@ -35,6 +35,7 @@ import hashlib, json
 from django.db import connection
 from django.test import Client
 from doudi.accounts.models import User
+from doudi.audit.models import AuditEvent
 from doudi.audit.verification import verify_chain
 with connection.cursor() as cursor:
     counts = {}
@@ -42,12 +43,14 @@ with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
         counts[table] = cursor.fetchone()[0]
 report = verify_chain()
+restore_places = AuditEvent.objects.order_by("-pk").first().places.count()
 client = Client()
 client.force_login(User.objects.get(username="handler"))
 response = client.get("/households/attachments/%(pk)d/")
 body = b"".join(response.streaming_content) if response.streaming else response.content
 print(json.dumps({"counts": counts, "intact": report.intact, "checked": report.checked,
-                  "status": response.status_code, "sha256": hashlib.sha256(body).hexdigest()}))
+                  "restore_places": restore_places, "status": response.status_code,
+                  "sha256": hashlib.sha256(body).hexdigest()}))
 """
 
 
@@ -101,6 +104,7 @@ def _doudi(arguments: list[str], database_url: str, var_dir: Path, **overrides: 
         "DOUDI_VAR_DIR": str(var_dir),
         "DOUDI_SECRET_KEY": settings.SECRET_KEY,
         "DOUDI_DATA_KEY": settings.DOUDI_DATA_KEY,
+        "DOUDI_AUDIT_KEY": settings.DOUDI_AUDIT_KEY,
         "DOUDI_ENV": "demo",
         **overrides,
     }
@@ -132,8 +136,13 @@ def test_the_drill_restores_every_row_a_verifying_chain_and_identical_files(
     )
     assert inspected.returncode == 0, inspected.stderr
     found = json.loads(inspected.stdout.strip().splitlines()[-1])
-    # Every table holds the rows it had; the audit trail has one more: the restore itself.
-    expected = {**source, "audit_auditevent": source["audit_auditevent"] + 1}
+    # Every table holds the rows it had; the audit trail has one more event, the restore itself,
+    # filed under its places.
+    expected = {
+        **source,
+        "audit_auditevent": source["audit_auditevent"] + 1,
+        "audit_auditeventplace": source["audit_auditeventplace"] + found["restore_places"],
+    }
     restored = found["counts"]
     for table in ("django_session", "accounts_loginsession"):  # the inspection's own log-in
         restored[table] = expected[table]

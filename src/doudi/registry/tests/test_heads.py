@@ -194,7 +194,9 @@ def test_the_api_names_the_successor(handler, household):
     head = household.members.get(name="张三")
     spouse = household.members.get(name="李四")
     refused = client.post(
-        f"/api/v1/members/{head.pk}/end/", {"leave_reason": "moved_out", "reason": "迁出"}
+        f"/api/v1/members/{head.pk}/end/",
+        {"leave_reason": "moved_out", "reason": "迁出"},
+        format="json",
     )
     assert refused.status_code == 400 and refused.json()["error"]["field"] == "new_head"
     ended = client.post(

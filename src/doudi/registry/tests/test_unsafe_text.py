@@ -70,7 +70,6 @@ def test_a_hidden_direction_override_in_a_name_is_refused_at_the_form_page(handl
     [
         ("name", REVERSED, "U+202E"),
         ("name", "张\u200b三", "U+200B"),
-        ("name", "张\x00三", "U+0000"),
         ("name", "张\u2066三", "U+2066"),
         ("address", "示例\ufeff一村", "U+FEFF"),
         ("address", "示例\x85一村", "U+0085"),
@@ -90,6 +89,16 @@ def test_hidden_characters_are_refused_through_the_api_naming_the_field(
     (problem,) = response.json()["error"]["problems"]
     assert problem["field"] == field
     assert character in problem["message_en"] and "invisible" in problem["message_en"]
+    assert not Household.objects.exists()
+
+
+def test_a_nul_in_a_name_is_refused_at_the_door_naming_its_path(handler):
+    form = household_form()
+    form["members"][0]["name"] = "张\x00三"
+    response = api_as(handler).post("/api/v1/households/", form, format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["field"] == "members[0].name" and "U+0000" in error["message_en"]
     assert not Household.objects.exists()
 
 
