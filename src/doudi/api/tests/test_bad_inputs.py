@@ -11,7 +11,6 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from doudi import spreadsheets
 from doudi.accounts.roles import Role
 from doudi.cases import services as case_services
 from doudi.conftest import INSIDE_COUNTY, INSIDE_VILLAGE, api_as, household_form, member_form
@@ -367,8 +366,6 @@ def test_bad_rows_of_a_region_csv_are_refused_without_a_traceback(
 
 
 def test_malformed_sheet_xml_in_an_upload_is_refused(handler):
-    if not hasattr(spreadsheets, "sheet_rows"):
-        pytest.skip("the XLSX reader that turns a broken part into a refusal is h/files' work")
     from doudi.registry.excel import template_workbook
 
     good = io.BytesIO(template_workbook())
