@@ -236,7 +236,7 @@ SPECTACULAR_SETTINGS = {
 
 # How many people registered in a household outside the user's jurisdiction one user may meet in
 # an hour (by typing or importing their ID numbers) before look-ups are refused (registry.clashes).
-# The count is kept in Django's cache: configure a shared one (Redis) when several workers serve.
+# The count is read from the audit trail, so all workers, the API and the CLI share it.
 DOUDI_OUTSIDE_LOOKUPS_PER_HOUR = int(os.environ.get("DOUDI_OUTSIDE_LOOKUPS_PER_HOUR", "10"))
 
 # Every handler masks ID numbers (identity.logging): this one by its filter, Django's default

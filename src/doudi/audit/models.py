@@ -59,7 +59,13 @@ class AuditEvent(models.Model):
         ordering = ["seq"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # A user's own recent events of one kind (registry.clashes counts its look-ups).
+            models.Index(
+                fields=["actor_id", "action", "occurred_at"], name="audit_actor_action_time"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"

@@ -6,7 +6,11 @@ anyway. Outside it the answer names nothing — only that the person belongs to 
 outside the jurisdiction and whom to ask — because the answer would otherwise tell a township
 worker, for any number typed, whether and where in another county that person is registered.
 Each such refusal is audited, and a user who meets more than ``DOUDI_OUTSIDE_LOOKUPS_PER_HOUR``
-of them in an hour is refused further look-ups until the hour has passed.
+of them within the last hour is refused further look-ups until fewer remain in that hour.
+
+The count is read from those audit events themselves, not from a cache: every web worker, the
+API and the command line see one count, a restart does not reset it, and no one can lift the
+limit without leaving a gap in the audit chain.
 
 The refusal is audited after the transaction of the refused change has rolled back (the
 ``audited_refusal`` decorator around a service; an import checks outside any transaction).
@@ -14,18 +18,19 @@ The refusal is audited after the transaction of the refused change has rolled ba
 
 from __future__ import annotations
 
+import datetime
 import functools
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import covers
 from doudi.audit.actions import AuditAction
+from doudi.audit.models import AuditEvent
 from doudi.audit.services import record
 from doudi.errors import DoudiError
 from doudi.identity import protection
@@ -46,7 +51,7 @@ LIMITED = _(
     "further look-ups of ID numbers are refused until the hour has passed. Ask the county or "
     "city civil-affairs office."
 )
-HOUR = 3600
+HOUR = datetime.timedelta(hours=1)
 
 Function = TypeVar("Function", bound=Callable[..., Any])
 
@@ -81,14 +86,15 @@ def _limit() -> int:
     return settings.DOUDI_OUTSIDE_LOOKUPS_PER_HOUR
 
 
-def _key(actor: User) -> str:
-    # A fixed window per clock hour: simple, and one increment per refusal (Django's cache;
-    # production's shared cache makes it one count across the web workers).
-    return f"doudi:outside-lookups:{actor.pk}:{int(time.time() // HOUR)}"
-
-
 def _used(actor: User) -> int:
-    return cache.get(_key(actor), 0)
+    """People outside the jurisdiction the actor met within the last hour, each counted once
+    per refusal: the ID numbers its audit events list."""
+    refused = AuditEvent.objects.filter(
+        actor_id=actor.pk,
+        action=AuditAction.HOUSEHOLD_OUTSIDE_MEMBER_REFUSED,
+        occurred_at__gt=timezone.now() - HOUR,
+    )
+    return sum(len(after["id_numbers"]) for after in refused.values_list("after", flat=True))
 
 
 def refuse_when_limited(actor: User, where: str, field: str | None = None) -> None:
@@ -101,10 +107,6 @@ def refuse_when_limited(actor: User, where: str, field: str | None = None) -> No
 
 def audit_refusal(refusal: RegisteredOutside) -> None:
     """Record the refusal and count it (its own transaction: the refused change rolled back)."""
-    key = _key(refusal.actor)
-    if refusal.probes:  # each person met outside counts once
-        cache.add(key, 0, timeout=HOUR)
-        cache.incr(key, len(refusal.probes))
     action = (
         AuditAction.HOUSEHOLD_LOOKUPS_LIMITED
         if isinstance(refusal, LookupsLimited)
@@ -121,7 +123,7 @@ def audit_refusal(refusal: RegisteredOutside) -> None:
                 "where": refusal.where,
                 "id_numbers": [masked for masked, _household in refusal.probes],
                 "households": [household for _masked, household in refusal.probes],
-                "used_this_hour": _used(refusal.actor),
+                "used_this_hour": _used(refusal.actor) + len(refusal.probes),
             },
         )
 

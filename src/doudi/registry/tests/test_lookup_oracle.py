@@ -3,11 +3,13 @@ about households outside the jurisdiction, is audited, and is limited per hour."
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
-from django.core.cache import cache
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
@@ -31,13 +33,6 @@ from doudi.registry.tests.test_excel import TODAY, fill, member
 OTHERS = [f"410825196001010{n:02d}" for n in range(1, 6)]
 PLACE_WORDS = ("温县", "示例镇", "示例一村", OUTSIDE_VILLAGE)
 REFUSED = "household.outside_member_refused"
-
-
-@pytest.fixture(autouse=True)
-def fresh_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -140,3 +135,29 @@ def test_after_the_hours_allowance_every_look_up_is_refused(
         import_households(
             handler, fill({"成员": [member("A", OTHERS[3], "某")]}), "p.xlsx", today=TODAY
         )
+
+
+@pytest.mark.django_db
+def test_the_allowance_is_counted_from_the_audit_trail_over_the_last_hour(
+    handler, registered_elsewhere, settings
+):
+    settings.DOUDI_OUTSIDE_LOOKUPS_PER_HOUR = 1
+    start = timezone.now()
+    with time_machine.travel(start, tick=False), pytest.raises(DoudiError):
+        services.create_household(
+            handler, household_form(members=[member_form(OTHERS[0], "某")], incomes=[])
+        )
+    # Another worker, a restart, an emptied cache: the count is the trail's, still spent.
+    later = start + datetime.timedelta(minutes=59)
+    with time_machine.travel(later, tick=False), pytest.raises(LookupsLimited):
+        services.create_household(
+            handler, household_form(members=[member_form(OTHERS[1], "某")], incomes=[])
+        )
+    with time_machine.travel(start + datetime.timedelta(minutes=61), tick=False):
+        with pytest.raises(DoudiError) as caught:
+            services.create_household(
+                handler, household_form(members=[member_form(OTHERS[1], "某")], incomes=[])
+            )
+        assert not isinstance(caught.value, LookupsLimited)
+    refused = AuditEvent.objects.filter(action=REFUSED).order_by("seq")
+    assert [event.after["used_this_hour"] for event in refused] == [1, 1]
