@@ -89,7 +89,10 @@ def keep_facts(actor: User, case: Case, facts: dict[str, Any], on: datetime.date
     """The registry's part of the facts (supporters, orphan status, care setting, medical
     claims, disaster) written to the household, kept in its versions; the new version."""
     form = form_with_facts(actor, case, facts, on)
-    return keep_investigation_facts(actor, case.household_id, parse_household(form, today=on))
+    # The findings write no relation, so a household the old registry left without a head keeps
+    # them too; it stays headless until mended on its own page (decision 0010).
+    data = parse_household(form, today=on, one_head=False)
+    return keep_investigation_facts(actor, case.household_id, data)
 
 
 def assess(actor: User, case: Case, month: datetime.date, on: datetime.date) -> Assessment:

@@ -232,10 +232,10 @@ def parse_household(
 ) -> HouseholdInput:
     """Check a whole household form; raise ValidationFailed listing every fault.
 
-    ``one_head=False`` (evaluation only, never a registry write) accepts a household whose
-    current members do not have exactly one head — data written before the registry kept that
-    rule: no rule depends on who heads the household, and the engine's input builder takes the
-    eldest member as head (policy/tables.engine_heads)."""
+    ``one_head=False`` (evaluation, and the investigation's findings, which write no relation)
+    accepts a household whose current members do not have exactly one head — data written
+    before the registry kept that rule: no rule depends on who heads the household, and the
+    engine's input builder takes the eldest member as head (policy/tables.engine_heads)."""
     today = today or datetime.date.today()
     problems: list[DoudiError] = []
     reader = _Reader(data, "", problems)

@@ -9,9 +9,9 @@ from doudi.cases import services
 from doudi.cases.tests.helpers import investigate, open_case
 from doudi.conftest import household_form, member_form
 from doudi.errors import ValidationFailed
-from doudi.registry.models import HouseholdVersion
+from doudi.registry.models import HouseholdVersion, Member
 from doudi.registry.queries import household_form as registry_form
-from doudi.registry.services import create_household
+from doudi.registry.services import create_household, update_member
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +88,33 @@ def test_findings_the_form_refuses_are_refused_by_field_and_nothing_is_kept(staf
     person.refresh_from_db()
     assert person.orphan_status == "none"
     assert HouseholdVersion.objects.filter(household=elder).count() == before
+
+
+def test_the_findings_are_kept_for_a_household_the_registry_left_without_a_head(staff, clock):
+    """Data from before the registry kept one head: the head died and nobody was named. The
+    investigation writes no relation, so it keeps its findings (and the household stays as it
+    was, to be mended on its own page)."""
+    clock.at("2026-01-05")
+    household = create_household(staff.handler, household_form(), reason="登记")[0]
+    clock.at("2026-03-02")
+    case = open_case(staff, household)
+    services.accept(staff.handler, case.pk)
+    head = household.members.get(relation="head")
+    Member.objects.filter(pk=head.pk).update(
+        left_on="2026-02-01", death_date="2026-02-01", leave_reason="death"
+    )
+    spouse = household.members.get(relation="spouse")
+    # A later change writes the headless household into a version, as the old registry did.
+    record = member_form("41082119720202002", "李四", relation="spouse", phone="13800000000")
+    update_member(staff.handler, spouse.pk, record, reason="更正电话")
+    investigate(
+        staff,
+        case,
+        "2026-03-02",
+        facts={"members": {str(spouse.pk): {"has_capable_supporter": False}}},
+    )
+    spouse.refresh_from_db()
+    assert spouse.has_capable_supporter is False
+    assert not household.members.filter(relation="head", left_on__isnull=True).exists()
+    latest = HouseholdVersion.objects.filter(household=household).order_by("version").last()
+    assert latest.action == "household.investigation_facts"
