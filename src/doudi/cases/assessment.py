@@ -27,6 +27,18 @@ if TYPE_CHECKING:
     from doudi.accounts.models import User
 
 HOUSEHOLD_FACTS = ("temporary_need", "minimum_living", "disaster_affected")
+# What a refusal calls the facts that are the case's own, not a registry field
+# (web/refusals.field_label); the registry's are named by its model.
+FACT_LABELS = {
+    "members": _("members"),
+    "temporary_need": _("need for temporary assistance"),
+    "temporary_need.type": _("kind of need"),
+    "temporary_need.severity": _("severity"),
+    "temporary_need.expense_fen": _("expense to meet"),
+    "temporary_need.granted_this_year_fen": _("temporary assistance granted this year"),
+    "minimum_living": _("minimum living guarantee received"),
+    "was_extreme_hardship": _("was supported as an extreme-hardship person"),
+}
 MEMBER_FACTS = (
     "has_capable_supporter",
     "was_extreme_hardship",

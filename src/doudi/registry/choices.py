@@ -154,6 +154,16 @@ MEDICAL_CLAIM_AMOUNTS = (
     "paid_by_supplementary_insurance_fen",
     "received_this_year_fen",
 )
+# What a refusal calls each field of a medical claim (web/refusals.field_label).
+MEDICAL_CLAIM_LABELS = {
+    "type": _("kind of claim"),
+    "category": _("medical-assistance category"),
+    "total_cost_fen": _("total medical cost"),
+    "paid_by_basic_insurance_fen": _("paid by basic medical insurance"),
+    "paid_by_critical_illness_insurance_fen": _("paid by critical-illness insurance"),
+    "paid_by_supplementary_insurance_fen": _("paid by supplementary critical-illness insurance"),
+    "received_this_year_fen": _("medical assistance already received this year"),
+}
 
 
 class IncomeType(models.TextChoices):

@@ -80,21 +80,42 @@ def _step_fields() -> dict[str, object]:
     return labels
 
 
+@cache
+def _other_names() -> dict[str, object]:
+    """Fields of the form the Excel layout has no column for (the investigation's findings,
+    a medical claim's parts, the case's facts): the registry's model names them, a claim's
+    parts and the case's own facts have their tables. A nested part is keyed ``parent.name``."""
+    from doudi.cases.assessment import FACT_LABELS
+    from doudi.registry.choices import MEDICAL_CLAIM_LABELS
+    from doudi.registry.models import Household, Member
+
+    names: dict[str, object] = {}
+    for model in (Member, Household):
+        for field in model._meta.concrete_fields:
+            names.setdefault(field.name, field.verbose_name)
+    names.update({f"medical_claim.{name}": label for name, label in MEDICAL_CLAIM_LABELS.items()})
+    names.update(FACT_LABELS)
+    return names
+
+
 def field_label(path: str) -> str:
     """The reader's name of a field path as the API gives it: ``members[1].id_number`` →
     第2位成员 · 身份证号, ``incomes[0].month`` → 第1项收入 · 月份, ``reasons`` → 理由 (the step
     table's label). A part that no table names is shown as it is."""
     lists, items, household = _household_form()
     steps = _step_fields()
+    others = _other_names()
     shown: list[str] = []
     within = ""  # the list the previous part named an item of
+    parent = ""  # the previous part's name
     for part in path.split("."):
         match = _SEGMENT.match(part)
         if match is None:
             shown.append(part)
-            within = ""
+            within = parent = ""
             continue
         name, index = match["name"], match["index"]
+        nested, parent = f"{parent}.{name}", name
         if index is not None and name in lists:
             sheet, people = lists[name]
             ordinal = _("%(list)s, person %(number)d") if people else _("%(list)s, item %(number)d")
@@ -106,8 +127,12 @@ def field_label(path: str) -> str:
             shown.append(items[key])
         elif not shown and name in household:
             shown.append(household[name])
+        elif nested in others:  # a part of a claim or a need, whatever else shares its name
+            shown.append(str(others[nested]))
         elif name in steps:
             shown.append(str(steps[name]))
+        elif name in others:
+            shown.append(str(others[name]))
         else:
             shown.append(f"{name}[{index}]" if index is not None else name)
         within = ""

@@ -118,3 +118,44 @@ def test_every_field_of_the_household_form_and_the_steps_has_a_chinese_name():
     chinese = re.compile("[\u4e00-\u9fff]")
     unnamed = [path for path in paths if not chinese.search(field_label(path))]
     assert unnamed == []
+
+
+def _schema_paths(schema: dict, node: dict, path: str) -> list[str]:
+    """Every field path of the household JSON Schema below ``node`` that a form may give (not
+    those the schema calls output only), lists as their first item."""
+    if node.get("description", "").startswith("output only"):
+        return []
+    if "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        return _schema_paths(schema, node["items"], f"{path}[0]")
+    paths = [path] if path else []
+    for name, child in node.get("properties", {}).items():
+        paths += _schema_paths(schema, child, f"{path}.{name}" if path else name)
+    return paths
+
+
+def test_every_field_of_the_household_schema_and_the_case_facts_has_a_chinese_name():
+    """The findings of an investigation (care setting, a medical claim's parts) and the case's
+    own facts are named in Chinese too, however deep they sit."""
+    from doudi.cases.assessment import FACT_LABELS, HOUSEHOLD_FACTS, MEMBER_FACTS
+    from doudi.registry.api import household_schema
+    from doudi.web.refusals import field_label
+
+    schema = household_schema()
+    paths = _schema_paths(schema, schema, "")
+    paths += [f"facts.{name}" for name in HOUSEHOLD_FACTS]
+    paths += [f"facts.members.7.{name}" for name in MEMBER_FACTS]
+    paths += [f"facts.{key}" for key in FACT_LABELS if key.startswith("temporary_need.")]
+    # Identifiers of the file itself, and the keys by which its parts refer to each other
+    # (any text, never refused), are not fields a person mends.
+    internal = {"schema_version", "id", "file_number", "version", "as_of"}
+    chinese = re.compile("[\u4e00-\u9fff]")
+    unnamed = [
+        path
+        for path in paths
+        if path not in internal
+        and not path.endswith(".key")
+        and not all(chinese.search(part) or part == "7" for part in field_label(path).split(" · "))
+    ]
+    assert unnamed == []
