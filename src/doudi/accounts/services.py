@@ -188,7 +188,7 @@ def set_active(actor: User, username: str, *, active: bool, reason: str) -> User
         sessions.end_everywhere(user)  # a deactivated account keeps no open door
     record(
         actor=actor,
-        action=AuditAction.USER_ACTIVATE if active else "user.deactivate",
+        action=AuditAction.USER_ACTIVATE if active else AuditAction.USER_DEACTIVATE,
         object_type="user",
         object_id=user.username,
         region_code=user.region_id,
