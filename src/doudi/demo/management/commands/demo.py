@@ -1,10 +1,12 @@
-"""doudi demo load | generate — the Jiaozuo demo places, accounts and a synthetic population."""
+"""doudi demo load | generate | departments — the Jiaozuo demo places, accounts, a synthetic
+population, and the departments' exports that agree with it."""
 
 from __future__ import annotations
 
 import argparse
 import datetime
 import time
+from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from doudi.commands import DoudiCommand
 from doudi.dates import parse_date
 from doudi.demo.bulk_load import load_population
 from doudi.demo.cases import load_demo_cases
+from doudi.demo.departments import write_departments
 from doudi.demo.loader import load_demo
 from doudi.demo.population import generate
 from doudi.registry.models import Household
@@ -57,9 +60,24 @@ class Command(DoudiCommand):
             help="the date ages and the months of income count back from (default: today); "
             "the same households, seed and date always give the same population",
         )
+        departments = actions.add_parser(
+            "departments",
+            help="write every department's export (CSV) agreeing with the synthetic "
+            "population of the same households, seed and date, with planted truths listed "
+            "in planted.json; the database is not touched",
+        )
+        departments.add_argument("--households", type=_at_least_one, default=DEMO_HOUSEHOLDS)
+        departments.add_argument("--seed", type=int, default=DEMO_SEED)
+        departments.add_argument("--out", type=Path, required=True, help="the directory written")
+        departments.add_argument(
+            "--as-of", default=None, help="the population's date (default: today)"
+        )
 
     def run(self, *, action: str, **options) -> None:
         as_of = parse_date(options.get("as_of"), field="--as-of")  # refused before anything
+        if action == "departments":
+            self.departments(options["households"], options["seed"], as_of, options["out"])
+            return
         created = load_demo()
         self.say(_("Demo data ready (%(count)d accounts created now)."), count=len(created))
         if action == "generate":
@@ -99,4 +117,26 @@ class Command(DoudiCommand):
                 name: counts[name]
                 for name in ("households", "members", "incomes", "expenses", "assets")
             },
+        )
+
+    def departments(
+        self, households: int, seed: int, as_of: datetime.date | None, out: Path
+    ) -> None:
+        started = time.perf_counter()
+        as_of = as_of or timezone.localdate()
+        population = generate(households, seed, as_of=as_of)
+        rows = write_departments(population, seed, as_of, out)
+        self.say(
+            _(
+                "Wrote %(files)d department files (%(rows)d rows) and planted.json for "
+                "%(households)d households (seed %(seed)d, as of %(as_of)s) to %(out)s in "
+                "%(seconds).1f s."
+            ),
+            files=len(rows),
+            rows=sum(rows.values()),
+            households=households,
+            seed=seed,
+            as_of=as_of.isoformat(),
+            out=str(out),
+            seconds=time.perf_counter() - started,
         )
