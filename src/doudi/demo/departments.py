@@ -241,7 +241,8 @@ def generate_departments(
         "as_of": as_of.isoformat(),
         "data_date": str(context.data_date),
         "households": len(population.households["kind"]),
-        "member_index": "row of Population.members",
+        "member_index": "member: row of Population.members; member_of_household: its place "
+        "in the household (0: the first member)",
         "planted": planted,
     }
     return files, manifest
@@ -293,7 +294,8 @@ def _outsiders(
     male = rng.random(size) < 0.5
     place = COUNTY_CODES[rng.integers(0, len(COUNTY_CODES), size)]
     ids = pop.id_numbers(rng, place, birth, male)
-    keep = ~np.isin(ids, registry_ids)
+    at = np.searchsorted(registry_ids, ids).clip(max=len(registry_ids) - 1)
+    keep = registry_ids[at] != ids
     surnames = np.array(pop.SURNAMES)[pop._choice(rng, pop.SURNAME_WEIGHTS, size)]
     given_chars = np.array(list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"))
     given = np.strings.add(
@@ -310,7 +312,9 @@ def _outsiders(
 
 
 def _pick_outsiders(context: Context, size: int) -> np.ndarray:
-    return context.rng.integers(0, len(context.outsiders["id_number"]), size)
+    """Distinct outsiders: nobody dies twice or holds two certificates."""
+    pool = len(context.outsiders["id_number"])
+    return np.sort(context.rng.choice(pool, min(size, pool), replace=False))
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -334,17 +338,14 @@ def _month(days: np.ndarray) -> np.ndarray:
 def _yuan(fen: np.ndarray, thousands: str = "never") -> np.ndarray:
     """Fen as yuan with two decimals; ``thousands``: "never", "always" or "large" (≥ 1,000)."""
     fen = np.asarray(fen, np.int64)
-    whole, cents = fen // 100, fen % 100
-    plain = np.strings.add(
-        np.strings.add(pop._text(whole), "."), np.strings.zfill(pop._text(cents), 2)
-    )
+    # Python's formatting of a list is several times faster than numpy's string functions.
+    pairs = zip((fen // 100).tolist(), (fen % 100).tolist(), strict=True)
     if thousands == "never":
-        return plain
-    grouped = np.array(
-        [f'"{w:,}.{c:02d}"' for w, c in zip(whole.tolist(), cents.tolist(), strict=True)]
+        return np.array([f"{w}.{c:02d}" for w, c in pairs], dtype=str)
+    least = 0 if thousands == "always" else 1000
+    return np.array(
+        [f'"{w:,}.{c:02d}"' if w >= least else f"{w}.{c:02d}" for w, c in pairs], dtype=str
     )
-    use = whole >= 1000 if thousands == "large" else np.ones(len(fen), bool)
-    return np.where(use, grouped, plain) if len(fen) else plain
 
 
 def _wan_yuan(fen: np.ndarray) -> np.ndarray:
@@ -862,7 +863,9 @@ def _monitoring(context: Context) -> Sheet:
     m, population, rng = context.m, context.population, context.rng
     rural = ~population.households["urban"]
     head = m["relation"] == pop._code(pop.RELATIONS, Relation.HEAD)
-    heads = _choose(context, rural[m["household"]] & head)
+    # Whole households are monitored: none of their members may carry another truth.
+    clear = np.bincount(m["household"], weights=context.taken, minlength=len(rural)) == 0
+    heads = _choose(context, (rural & clear)[m["household"]] & head)
     chosen_households = np.zeros(len(rural), bool)
     chosen_households[m["household"][heads]] = True
     members = np.flatnonzero(chosen_households[m["household"]] & np.isnat(m["left"]))
@@ -1018,7 +1021,7 @@ def _with_habits(context: Context, name: str, sheet: Sheet) -> np.ndarray:
     short = np.strings.add(np.strings.slice(ids, 0, 6), np.strings.slice(ids, 8, 17))
     ids = np.where(old, short, ids)
     lower = (np.strings.slice(ids, 17, 18) == "X") & (rng.random(size) < habit.lower_x)
-    ids = np.where(lower, np.strings.lower(ids), ids)
+    ids[lower] = np.strings.lower(ids[lower])
     spaced = rng.random(size) < habit.spaces
     return np.where(spaced, np.strings.add(np.strings.add(" ", ids), " "), ids)
 
@@ -1027,9 +1030,13 @@ def _note_planted(
     context: Context, name: str, sheet: Sheet, line_of: np.ndarray, planted: dict[str, list]
 ) -> None:
     households = context.m["household"]
+    first_member = np.searchsorted(
+        households, np.arange(len(context.population.households["kind"]))
+    )
     for row in np.flatnonzero(sheet.planted != "").tolist():
         kind, member = str(sheet.planted[row]), int(sheet.member[row])
         entry = {"household": int(households[member]), "member": member, "file": name}
+        entry["member_of_household"] = member - int(first_member[households[member]])
         entry["line"] = int(line_of[row])
         if sheet.typo[row]:
             entry["finding"] = kind
@@ -1042,10 +1049,10 @@ def _render(context: Context, name: str, sheet: Sheet, planted: dict[str, list])
     order = context.rng.permutation(size)
     columns = list(sheet.columns)
     columns[ID_COLUMN[name]] = _with_habits(context, name, sheet)
-    lines = columns[0][order].astype(str)
-    for column in columns[1:]:
-        lines = np.strings.add(np.strings.add(lines, ","), column[order].astype(str))
+    # Joining Python strings row by row beats growing numpy string arrays column by column.
+    cells = [column[order].astype(str).tolist() for column in columns]
+    lines = [",".join(row) for row in zip(*cells, strict=True)]
     _note_planted(context, name, sheet, np.argsort(order) + 2, planted)
     header = ",".join(HEADERS[name])
-    body = "\r\n".join([header, *lines.tolist()]) + "\r\n"
+    body = "\r\n".join([header, *lines]) + "\r\n"
     return ("\ufeff" + body).encode("utf-8")

@@ -319,6 +319,29 @@ def test_background_agrees_with_the_registry(population, tables):
         assert (number, f"{value // 100}.{value % 100:02d}") in balances
 
 
+KEYS = {
+    dep.VEHICLES: "号牌号码",
+    dep.REAL_ESTATE: "不动产单元号",
+    dep.BUSINESSES: "统一社会信用代码",
+}
+
+
+def test_keys_are_unique_and_deaths_are_one_a_person(tables):
+    for name, column in KEYS.items():
+        values = [row[column] for row in tables[name]]
+        assert len(values) == len(set(values)), name
+    deaths = [_normalise(row["公民身份号码"]) for row in tables[dep.DEATHS]]
+    assert len(deaths) == len(set(deaths))
+
+
+def test_manifest_places_members_in_their_households(population, manifest):
+    household = population.members["household"]
+    for entries in manifest["planted"].values():
+        for entry in entries:
+            first = int(np.searchsorted(household, entry["household"]))
+            assert entry["member"] - first == entry["member_of_household"]
+
+
 def test_manifest_kinds_have_distinct_lines(manifest):
     lines = [(e["file"], e["line"]) for entries in manifest["planted"].values() for e in entries]
     assert len(lines) == len(set(lines))
