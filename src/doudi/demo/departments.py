@@ -197,7 +197,7 @@ class Sheet:
     columns: list[np.ndarray]
     member: np.ndarray  # row in population.members; -1 for someone not in the registry
     planted: np.ndarray  # kind name, "" for background rows
-    typo: np.ndarray = field(default=None)  # bool: the ID cell has a mistyped digit
+    typo: np.ndarray | None = field(default=None)  # bool: the ID cell has a mistyped digit
 
     def __post_init__(self) -> None:
         if self.typo is None:
@@ -227,7 +227,12 @@ class Context:
 def generate_departments(
     population: Population, seed: int, as_of: datetime.date
 ) -> tuple[dict[str, bytes], dict]:
-    """The twelve files (name → bytes) and the manifest of planted truths."""
+    """The twelve files (name → bytes) and the manifest of planted truths.
+
+    ``manifest["planted"]`` maps each kind of ``KINDS`` to entries ``{household, member,
+    member_of_household, file, line}``; an ``id_typo`` entry names also the ``finding`` its row
+    carries (death, car or business), which is then not listed again under that kind.
+    """
     context = _context(population, seed, as_of)
     sheets = {name: build(context) for name, build in BUILDERS.items()}
     _plant_typos(context, sheets)
@@ -238,6 +243,7 @@ def generate_departments(
         planted[kind].sort(key=lambda entry: (entry["household"], entry["member"]))
     manifest = {
         "seed": seed,
+        "population_seed": population.seed,
         "as_of": as_of.isoformat(),
         "data_date": str(context.data_date),
         "households": len(population.households["kind"]),
