@@ -345,7 +345,9 @@ def _width_problems(contract: Contract, cells: _Cells) -> list[CellError]:
 
 def _where(mask: pa.Array, lines: pa.Array, values: pa.Array) -> list[tuple[int, object]]:
     indices = pc.indices_nonzero(pc.fill_null(mask, False))
-    return list(zip(pc.take(lines, indices).to_pylist(), pc.take(values, indices).to_pylist()))
+    return list(
+        zip(pc.take(lines, indices).to_pylist(), pc.take(values, indices).to_pylist(), strict=True)
+    )
 
 
 def _cell_errors(mask, raw, lines, column: Column, message, **params) -> list[CellError]:
@@ -481,10 +483,10 @@ def _duplicate_problems(contract: Contract, fields: dict, lines: pa.Array) -> li
     if not contract.key:
         return []
     column = contract.column(contract.key[0])
-    keys = zip(*(fields[name].to_pylist() for name in contract.key))
+    keys = zip(*(fields[name].to_pylist() for name in contract.key), strict=True)
     first: dict[tuple, int] = {}
     problems = []
-    for line, key in zip(lines.to_pylist(), keys):
+    for line, key in zip(lines.to_pylist(), keys, strict=True):
         if any(part is None for part in key):
             continue
         if key in first:
