@@ -147,7 +147,7 @@ def _csv_cells(data: bytes) -> _Cells:
         for record in reader:
             line = last_line + 1  # a quoted cell may span lines: the record starts here
             last_line = reader.line_num
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():
                 continue
             if headers is None:
                 if line != HEADER_ROW:
