@@ -8,7 +8,6 @@ names the delivery it came from.
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,7 +20,7 @@ from doudi.sources.models import Delivery
 
 
 def _root() -> tuple[pafs.FileSystem, str]:
-    uri = getattr(settings, "DOUDI_SNAPSHOT_URI", None) or os.environ.get("DOUDI_SNAPSHOT_URI")
+    uri = settings.DOUDI_SNAPSHOT_URI
     if uri:
         filesystem, path = pafs.FileSystem.from_uri(uri)
         return filesystem, path.rstrip("/")

@@ -30,8 +30,7 @@ def sample(source: str) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def private_snapshots(settings, tmp_path, monkeypatch) -> Path:
+def private_snapshots(settings, tmp_path) -> Path:
     settings.VAR_DIR = tmp_path / "var"
     settings.DOUDI_SNAPSHOT_URI = ""
-    monkeypatch.delenv("DOUDI_SNAPSHOT_URI", raising=False)
     return tmp_path / "var" / "snapshots"

@@ -244,3 +244,34 @@ def test_a_new_contract_version_is_only_a_new_entry():
     number = valid_id_number("41082119800101001")
     data = f"证件号码,客户姓名,余额(万元)\n{number},王五,3.5\n".encode()
     assert read_delivery(contract, data, "v2.csv").table["balance_fen"].to_pylist() == [3_500_000]
+
+
+def test_a_delivery_of_no_rows_reads_as_an_empty_snapshot():
+    reading = _read("deaths", _csv("deaths"))
+    assert (reading.rows, reading.rows_without_valid_id, reading.data_date) == (0, 0, None)
+    assert reading.table.schema == snapshot_schema(SOURCES["deaths"].latest)
+
+
+@pytest.mark.parametrize(
+    ("cell", "valid"),
+    [
+        ("410821800101001", True),  # 15 digits: century 19, check digit computed
+        (" 41082119800101001x ", None),  # the check character as the file has it
+        ("4108211980010100", False),  # 16 digits
+        ("410821198002300011", False),  # 30 February
+        ("41082119800101001A", False),
+    ],
+)
+def test_id_cells_agree_with_the_registry_s_own_check(cell, valid):
+    from doudi.identity.numbers import InvalidIdNumber, parse_id_number
+    from doudi.sources.identity import facts, normalise
+
+    found = facts(cell)
+    try:
+        number = parse_id_number(normalise(cell))
+    except InvalidIdNumber:
+        number = None
+    assert found.valid is (number is not None)
+    if valid is not None:
+        assert found.valid is valid
+    assert found.person_hash == (lookup_hash(number.value) if number else None)
