@@ -18,6 +18,7 @@ from pathlib import PurePath
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -138,7 +139,42 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_cells(data: bytes) -> _Cells:
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    text = _decode(data)
+    return _arrow_csv_cells(text) or _python_csv_cells(text)
+
+
+def _arrow_csv_cells(text: str) -> _Cells | None:
+    """Arrow's parser, ten times faster than Python's, for the usual file: one record a line,
+    every line as wide as the header. None for anything else (a blank line, a cell spanning
+    lines, a short line), which Python's parser then reads line by line to name each fault."""
+    first_line = text.split("\n", 1)[0]
+    headers = next(csv.reader([first_line]), [])
+    if not headers or len(set(headers)) != len(headers) or any(h != h.strip() for h in headers):
+        return None
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(text.encode()),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={header: pa.string() for header in headers},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowException:
+        return None
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if table.column_names != headers or lines != table.num_rows + HEADER_ROW:
+        return None  # some line was skipped or joined: the line numbers would be wrong
+    columns = {header: _strings(table[header].combine_chunks()) for header in headers}
+    first_row = HEADER_ROW + 1
+    return _Cells(
+        headers, columns, pa.array(range(first_row, first_row + table.num_rows), pa.int32())
+    )
+
+
+def _python_csv_cells(text: str) -> _Cells:
+    reader = csv.reader(io.StringIO(text, newline=""))
     headers: list[str] | None = None
     records: list[list[str]] = []
     lines: list[int] = []
@@ -186,9 +222,11 @@ def _from_records(headers: list[str], records: list[list], lines: list[int]) -> 
 _WIDTH = "\x00width"  # not a header any file can have: _decode refuses NUL
 
 
-def _strings(values: Iterable[str | None]) -> pa.Array:
+def _strings(values: Iterable[str | None] | pa.Array) -> pa.Array:
     """Trimmed strings, an empty cell as null."""
-    array = pc.utf8_trim_whitespace(pa.array(values, pa.string()))
+    if not isinstance(values, pa.Array):
+        values = pa.array(values, pa.string())
+    array = pc.utf8_trim_whitespace(values)
     return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
 

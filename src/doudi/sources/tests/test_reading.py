@@ -275,3 +275,27 @@ def test_id_cells_agree_with_the_registry_s_own_check(cell, valid):
     if valid is not None:
         assert found.valid is valid
     assert found.person_hash == (lookup_hash(number.value) if number else None)
+
+
+@pytest.mark.parametrize("source", SAMPLES)
+def test_the_fast_and_the_line_by_line_parser_read_a_file_alike(source):
+    from doudi.sources import reading
+
+    text = sample(source).decode("utf-8-sig")
+    fast = reading._arrow_csv_cells(text)
+    assert fast is not None  # the usual file takes the fast way
+    slow = reading._python_csv_cells(text)
+    assert fast.headers == slow.headers and fast.lines == slow.lines
+    assert all(fast.columns[h] == slow.columns[h] for h in fast.headers)
+
+
+def test_blank_lines_and_a_cell_spanning_lines_keep_the_file_s_line_numbers():
+    number = valid_id_number("41082119800101001")
+    data = _csv(
+        "bank",
+        f"{number},王五,某银行,活期,12.00,2026-11-30",
+        "",
+        f'{number},王五,"某银行\n营业部",活期,12.00,2026-11-30',
+        f"{number},王五,某银行,活期,x,2026-11-30",
+    )
+    assert _refusal("bank", data) == [(6, "余额(元)")]
