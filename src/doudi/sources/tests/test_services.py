@@ -151,9 +151,32 @@ def test_the_command_line_loads_or_exits_naming_the_row(county, cli_as, tmp_path
     with pytest.raises(CommandError) as caught:
         call_command("sources", "load", "bank", str(bad), "--user", county.username)
     assert "账户类型" in str(caught.value) and Delivery.objects.count() == 1
+    call_command(
+        "sources",
+        "load",
+        "tax",
+        str(DATA / SAMPLES["tax"]),
+        "--version",
+        "1",
+        "--user",
+        county.username,
+        stdout=io.StringIO(),
+    )
+    assert Delivery.objects.filter(source="tax", contract_version=1).exists()
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command(
+            "sources",
+            "load",
+            "tax",
+            str(DATA / SAMPLES["tax"]),
+            "--date",
+            "30.11.2026",
+            "--user",
+            county.username,
+        )
     listing = io.StringIO()
     call_command("sources", "list", stdout=listing)
     assert len(listing.getvalue().splitlines()) == len(SAMPLES)
     listing = io.StringIO()
     call_command("sources", "list", "--deliveries", "--user", county.username, stdout=listing)
-    assert "bank.csv" not in listing.getvalue() and "银行_存款.csv" in listing.getvalue()
+    assert "银行_存款.csv" in listing.getvalue() and "税务_个人所得.csv" in listing.getvalue()
