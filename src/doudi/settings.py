@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "doudi.grants",
     "doudi.payroll",
     "doudi.jobs",
+    "doudi.sources",
     "doudi.web",
     "doudi.api",
     "doudi.demo",
@@ -153,6 +154,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # while the browser waits (docs/decisions/0013-import-limits-and-safe-exports.md).
 IMPORT_MAX_ROWS = int(os.environ.get("DOUDI_IMPORT_MAX_ROWS", "250000"))
 IMPORT_MAX_CELLS = int(os.environ.get("DOUDI_IMPORT_MAX_CELLS", "4000000"))
+# Where the departments' snapshots go (doudi.sources.storage): any pyarrow.fs URI, e.g.
+# s3://bucket/doudi; empty for <DOUDI_VAR_DIR>/snapshots.
+DOUDI_SNAPSHOT_URI = os.environ.get("DOUDI_SNAPSHOT_URI", "")
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("DOUDI_IMPORT_BACKGROUND_KB", "512")) * 1024
 # A queued job starts at once in a thread of the web process; with 0, only `doudi jobs run`
 # (a separate worker, e.g. from cron or systemd) processes the queue.

@@ -82,6 +82,9 @@ class Permission(StrEnum):
     BANK_TRANSFER = "payroll.bank"
     SET_BUDGETS = "payroll.budgets"
     DEFINE_GRANTS = "grants.define"
+    # Departments' deliveries for the check platform (家庭经济状况核对, doudi.sources).
+    LOAD_DEPARTMENT_DATA = "sources.load"
+    VIEW_DEPARTMENT_DATA = "sources.view"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -114,6 +117,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PAYROLLS,
             Permission.PREPARE_PAYROLL,
             Permission.DEFINE_GRANTS,
+            # The civil-affairs bureaus receive the departments' data: the county's own, and
+            # the city's check platform.
+            Permission.LOAD_DEPARTMENT_DATA,
+            Permission.VIEW_DEPARTMENT_DATA,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(
@@ -125,6 +132,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_EVALUATION,
             Permission.VIEW_PAYROLLS,
             Permission.DEFINE_GRANTS,
+            Permission.LOAD_DEPARTMENT_DATA,
+            Permission.VIEW_DEPARTMENT_DATA,
         }
     ),
     # Three-party control: finance approves payrolls and sets budgets, the bank pays.
@@ -135,7 +144,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {*_EVERY_ROLE, Permission.VIEW_PAYROLLS, Permission.BANK_TRANSFER}
     ),
     Role.AUDITOR: frozenset(
-        {*_CASEWORK, Permission.VIEW_USERS, Permission.VIEW_AUDIT, Permission.VIEW_PAYROLLS}
+        {
+            *_CASEWORK,
+            Permission.VIEW_USERS,
+            Permission.VIEW_AUDIT,
+            Permission.VIEW_PAYROLLS,
+            Permission.VIEW_DEPARTMENT_DATA,
+        }
     ),
     # 三员分立 (docs/decisions/0003-security.md). The system administrator runs the system:
     # business accounts, places, the calendar, standards — not the cases or the money, not the

@@ -129,6 +129,9 @@ class AuditAction(models.TextChoices):
     RESERVE_FUND_REPLENISHMENT = "reserve_fund.replenishment", _("Reserve fund: replenished")
     RESERVE_FUND_RETURN = "reserve_fund.return", _("Reserve fund: returned to the county")
 
+    # Departments' data for the check platform
+    SOURCE_DELIVERED = "source.delivered", _("Department data delivered")
+
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
 

@@ -1,0 +1,91 @@
+"""Receiving a department's delivery: checked whole, stored whole, recorded once."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from doudi.accounts.jurisdiction import require
+from doudi.accounts.roles import Permission
+from doudi.audit.actions import AuditAction
+from doudi.audit.services import record
+from doudi.errors import DoudiError
+from doudi.identity.numbers import mask_id_numbers
+from doudi.sources import storage
+from doudi.sources.contracts import get_source
+from doudi.sources.models import Delivery
+from doudi.sources.reading import read_delivery
+
+MAX_FILENAME = 255
+
+
+def deliver(
+    actor,
+    source_key: str,
+    data: bytes,
+    filename: str,
+    *,
+    version: int | None = None,
+    delivered_on: datetime.date | None = None,
+) -> Delivery:
+    """Read ``data`` by the source's contract (the latest version unless one is named) and keep
+    it as a snapshot. ``delivered_on`` is the data's date; by default the contract's date
+    column (数据日期) tells it, else today.
+
+    Refused whole (ValidationFailed listing every fault) or stored whole: the Delivery row, its
+    snapshot and one audit event commit together, and a snapshot whose row did not commit is
+    removed again."""
+    require(actor, Permission.LOAD_DEPARTMENT_DATA)
+    source = get_source(source_key)
+    contract = source.contract(version)
+    # A file name is typed by someone: an ID number in it is kept masked.
+    filename = mask_id_numbers(filename.strip())[-MAX_FILENAME:]
+    if not filename:
+        raise DoudiError(_("The file has no name."), field="file")
+    reading = read_delivery(contract, data, filename)
+    delivered_on = delivered_on or reading.data_date or timezone.localdate()
+    digest = hashlib.sha256(data).hexdigest()
+    written: str | None = None
+    try:
+        with transaction.atomic():
+            delivery = Delivery.objects.create(
+                source=source.key,
+                contract_version=contract.version,
+                department=source.department,
+                delivered_on=delivered_on,
+                filename=filename,
+                sha256=digest,
+                rows=reading.rows,
+                rows_without_valid_id=reading.rows_without_valid_id,
+                delivered_by=actor,
+                region_code=actor.region_id,
+            )
+            written = storage.snapshot_path(source.key, delivery.pk)
+            storage.write_snapshot(reading.table, written)
+            delivery.snapshot_path = written
+            delivery.save(update_fields=["snapshot_path"])
+            record(
+                actor=actor,
+                action=AuditAction.SOURCE_DELIVERED,
+                object_type="delivery",
+                object_id=str(delivery.pk),
+                region_code=actor.region_id,
+                after={
+                    "source": source.key,
+                    "contract_version": contract.version,
+                    "delivered_on": delivered_on.isoformat(),
+                    "filename": filename,
+                    "sha256": digest,
+                    "rows": reading.rows,
+                    "rows_without_valid_id": reading.rows_without_valid_id,
+                },
+            )
+    except BaseException:
+        if written is not None:
+            storage.remove_snapshot(written)
+        raise
+    return delivery

@@ -1,0 +1,79 @@
+"""Where snapshots live: ``<VAR_DIR>/snapshots/<source>/<delivery id>.parquet`` on local disk, or
+under ``DOUDI_SNAPSHOT_URI`` (any ``pyarrow.fs`` URI, e.g. ``s3://bucket/doudi``) when set.
+
+A snapshot is written once and never changed: old ones stay readable, since every finding
+names the delivery it came from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+from django.conf import settings
+
+from doudi.sources.contracts import SOURCES
+from doudi.sources.models import Delivery
+
+
+def _root() -> tuple[pafs.FileSystem, str]:
+    uri = settings.DOUDI_SNAPSHOT_URI
+    if uri:
+        filesystem, path = pafs.FileSystem.from_uri(uri)
+        return filesystem, path.rstrip("/")
+    return pafs.LocalFileSystem(), str(Path(settings.VAR_DIR) / "snapshots")
+
+
+def snapshot_path(source: str, delivery_id: int) -> str:
+    """The snapshot's path as recorded on the Delivery: relative to the root."""
+    return f"{source}/{delivery_id}.parquet"
+
+
+def write_snapshot(table: pa.Table, relative: str) -> None:
+    filesystem, root = _root()
+    path = f"{root}/{relative}"
+    filesystem.create_dir(path.rsplit("/", 1)[0], recursive=True)
+    # Written under a temporary name and moved: a reader never sees half a snapshot.
+    partial = f"{path}.partial"
+    pq.write_table(table, partial, filesystem=filesystem, compression="zstd")
+    filesystem.move(partial, path)
+
+
+def remove_snapshot(relative: str) -> None:
+    """Forget a snapshot whose delivery did not commit; quiet when it was never written."""
+    filesystem, root = _root()
+    for path in (f"{root}/{relative}", f"{root}/{relative}.partial"):
+        with contextlib.suppress(OSError):  # FileNotFoundError among them
+            filesystem.delete_file(path)
+
+
+def snapshot_exists(relative: str) -> bool:
+    filesystem, root = _root()
+    return filesystem.get_file_info(f"{root}/{relative}").type == pafs.FileType.File
+
+
+def read_snapshot(delivery: Delivery) -> pa.Table:
+    filesystem, root = _root()
+    return pq.read_table(f"{root}/{delivery.snapshot_path}", filesystem=filesystem)
+
+
+def latest_delivery(source: str) -> Delivery | None:
+    """The delivery the engine reads for a source: the newest data, the last received of it."""
+    return (
+        Delivery.objects.filter(source=source)
+        .order_by("-delivered_on", "-created_at", "-pk")
+        .first()
+    )
+
+
+def latest_snapshots() -> dict[str, tuple[Delivery, pa.Table]]:
+    """Each source's latest delivery and its snapshot, for the sources that have one."""
+    found = {}
+    for key in SOURCES:
+        delivery = latest_delivery(key)
+        if delivery is not None:
+            found[key] = (delivery, read_snapshot(delivery))
+    return found
