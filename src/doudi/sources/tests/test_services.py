@@ -15,7 +15,7 @@ from doudi.accounts.roles import Role
 from doudi.audit.actions import AuditAction
 from doudi.audit.models import AuditEvent
 from doudi.conftest import OUTSIDE_COUNTY
-from doudi.errors import NotPermitted, OutsideJurisdiction, ValidationFailed
+from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction, ValidationFailed
 from doudi.sources import storage
 from doudi.sources.models import Delivery
 from doudi.sources.queries import get_delivery, visible_deliveries
@@ -93,8 +93,9 @@ def test_a_township_caseworker_may_not_deliver(make_user, private_snapshots):
 def test_a_city_supervisor_delivers_and_a_named_version_is_used(make_user):
     city = make_user(Role.CITY_SUPERVISOR)
     assert deliver(city, "deaths", sample("deaths"), "d.csv", version=1).contract_version == 1
-    with pytest.raises(Exception, match="no contract version 9"):
+    with pytest.raises(DoudiError) as refused:
         deliver(city, "deaths", sample("deaths"), "d.csv", version=9)
+    assert "no contract version 9" in refused.value.render("en")
 
 
 def test_each_user_sees_deliveries_of_their_place_and_above(make_user, county):
