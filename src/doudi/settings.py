@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "doudi.benefits",
     "doudi.grants",
     "doudi.payroll",
+    "doudi.checks",
     "doudi.jobs",
     "doudi.web",
     "doudi.api",
@@ -156,6 +157,9 @@ IMPORT_MAX_CELLS = int(os.environ.get("DOUDI_IMPORT_MAX_CELLS", "4000000"))
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("DOUDI_IMPORT_BACKGROUND_KB", "512")) * 1024
 # A queued job starts at once in a thread of the web process; with 0, only `doudi jobs run`
 # (a separate worker, e.g. from cron or systemd) processes the queue.
+# Which engine runs the check rules: "duckdb" (embedded) or "spark" (docs/checks.md).
+DOUDI_CHECK_ENGINE = os.environ.get("DOUDI_CHECK_ENGINE", "duckdb")
+
 JOBS_IN_PROCESS = os.environ.get("DOUDI_JOBS_IN_PROCESS", "1") == "1"
 
 # Session: 30 minutes of inactivity ends it; every request extends it.
