@@ -8,6 +8,7 @@ finding comes from). Both engines return an Arrow table; rules order their rows 
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,8 @@ class SparkEngine:
     def _build(self):
         from pyspark.sql import SparkSession
 
+        # py4j logs every connection it closes, at exit even after the streams are gone.
+        logging.getLogger("py4j").setLevel(logging.WARNING)
         spark = (
             SparkSession.builder.master(self.master)
             .appName("doudi-checks")
