@@ -155,11 +155,14 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 IMPORT_MAX_ROWS = int(os.environ.get("DOUDI_IMPORT_MAX_ROWS", "250000"))
 IMPORT_MAX_CELLS = int(os.environ.get("DOUDI_IMPORT_MAX_CELLS", "4000000"))
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("DOUDI_IMPORT_BACKGROUND_KB", "512")) * 1024
-# A queued job starts at once in a thread of the web process; with 0, only `doudi jobs run`
-# (a separate worker, e.g. from cron or systemd) processes the queue.
+
 # Which engine runs the check rules: "duckdb" (embedded) or "spark" (docs/checks.md).
 DOUDI_CHECK_ENGINE = os.environ.get("DOUDI_CHECK_ENGINE", "duckdb")
+# Where Spark runs them: in process by default, or a cluster's master URL.
+DOUDI_SPARK_MASTER = os.environ.get("DOUDI_SPARK_MASTER", "local[2]")
 
+# A queued job starts at once in a thread of the web process; with 0, only `doudi jobs run`
+# (a separate worker, e.g. from cron or systemd) processes the queue.
 JOBS_IN_PROCESS = os.environ.get("DOUDI_JOBS_IN_PROCESS", "1") == "1"
 
 # Session: 30 minutes of inactivity ends it; every request extends it.

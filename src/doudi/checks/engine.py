@@ -68,6 +68,7 @@ class SparkEngine:
 
     _session = None
     _lock = threading.Lock()
+    _running = threading.Lock()
 
     def __init__(self, master: str = "local[2]") -> None:
         self.master = master
@@ -97,13 +98,15 @@ class SparkEngine:
 
     def run(self, sql: str, views: dict[str, View]) -> pyarrow.Table:
         spark = self.session()
-        for name, view in views.items():
-            self._frame(spark, view).createOrReplaceTempView(name)
-        try:
-            return spark.sql(sql).toArrow()
-        finally:
-            for name in views:
-                spark.catalog.dropTempView(name)
+        # Temporary views are the session's, shared by every thread: one run at a time.
+        with SparkEngine._running:
+            for name, view in views.items():
+                self._frame(spark, view).createOrReplaceTempView(name)
+            try:
+                return spark.sql(sql).toArrow()
+            finally:
+                for name in views:
+                    spark.catalog.dropTempView(name)
 
     @staticmethod
     def _frame(spark, view: View):
@@ -119,10 +122,11 @@ class SparkEngine:
 
 
 def engine_from_settings() -> Engine:
-    """The engine ``settings.DOUDI_CHECK_ENGINE`` names: ``duckdb`` (default) or ``spark``."""
+    """The engine ``settings.DOUDI_CHECK_ENGINE`` names: ``duckdb`` (default) or ``spark``
+    (at ``settings.DOUDI_SPARK_MASTER``)."""
     name = getattr(settings, "DOUDI_CHECK_ENGINE", "duckdb")
     if name == "spark":
-        return SparkEngine()
+        return SparkEngine(getattr(settings, "DOUDI_SPARK_MASTER", "local[2]"))
     if name == "duckdb":
         return DuckDBEngine()
     raise ValueError(f"unknown check engine {name!r}: duckdb or spark")

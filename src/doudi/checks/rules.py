@@ -87,7 +87,9 @@ class Parameters:
         return pyarrow.Table.from_pylist([self.__dict__], schema=PARAMETERS)
 
 
-def run_rule(engine: Engine, rule: Rule, views: dict[str, View], parameters: Parameters):
+def run_rule(
+    engine: Engine, rule: Rule, views: dict[str, View], parameters: Parameters
+) -> pyarrow.Table:
     """The rule's findings, in the rule's own order and the one findings schema."""
     needed = {name: views[name] for name in rule.views}
     result = engine.run(rule.sql, {**needed, "parameters": parameters.table()})
