@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ChecksConfig(AppConfig):
     name = "doudi.checks"
-    verbose_name = _("Checks")
+    verbose_name = _("Data checks")
