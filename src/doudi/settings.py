@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "doudi.benefits",
     "doudi.grants",
     "doudi.payroll",
+    "doudi.checks",
     "doudi.jobs",
     "doudi.sources",
     "doudi.web",
@@ -158,6 +159,12 @@ IMPORT_MAX_CELLS = int(os.environ.get("DOUDI_IMPORT_MAX_CELLS", "4000000"))
 # s3://bucket/doudi; empty for <DOUDI_VAR_DIR>/snapshots.
 DOUDI_SNAPSHOT_URI = os.environ.get("DOUDI_SNAPSHOT_URI", "")
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("DOUDI_IMPORT_BACKGROUND_KB", "512")) * 1024
+
+# Which engine runs the check rules: "duckdb" (embedded) or "spark" (docs/checks.md).
+DOUDI_CHECK_ENGINE = os.environ.get("DOUDI_CHECK_ENGINE", "duckdb")
+# Where Spark runs them: in process by default, or a cluster's master URL.
+DOUDI_SPARK_MASTER = os.environ.get("DOUDI_SPARK_MASTER", "local[2]")
+
 # A queued job starts at once in a thread of the web process; with 0, only `doudi jobs run`
 # (a separate worker, e.g. from cron or systemd) processes the queue.
 JOBS_IN_PROCESS = os.environ.get("DOUDI_JOBS_IN_PROCESS", "1") == "1"

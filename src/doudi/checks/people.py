@@ -1,0 +1,122 @@
+"""The persons a check reads, exported from the registry as Arrow tables, one SQL query each.
+
+``recipients``: everyone a benefit in force pays for in a place (the ``people`` of a campaign);
+``household_members``: the members of one household (the ``people`` of a case's check);
+``registry_people``: everyone in a place's registry and whether they receive assistance (for
+漏保). A member is in them while a member on the day (joined, not left, not dead); ``counted``
+is false for a member the household's means test leaves out (``excluded_reason``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+import pyarrow
+from django.db import connection
+
+from doudi.benefits.models import Benefit
+from doudi.benefits.queries import in_force_sql
+from doudi.dates import parse_month
+from doudi.regions.codes import prefix_of
+from doudi.registry.models import Household, Member
+
+PEOPLE = pyarrow.schema(
+    [
+        ("person_hash", pyarrow.string()),
+        ("member_id", pyarrow.int64()),
+        ("household_id", pyarrow.int64()),
+        ("region_code", pyarrow.string()),
+        ("programme", pyarrow.string()),
+        ("benefit_id", pyarrow.int64()),
+        ("counted", pyarrow.bool_()),
+        ("payee", pyarrow.bool_()),
+    ]
+)
+REGISTRY_PEOPLE = pyarrow.schema(
+    [
+        ("person_hash", pyarrow.string()),
+        ("member_id", pyarrow.int64()),
+        ("household_id", pyarrow.int64()),
+        ("region_code", pyarrow.string()),
+        ("receives", pyarrow.bool_()),
+    ]
+)
+
+MEMBER = Member._meta.db_table
+BENEFIT = Benefit._meta.db_table
+HOUSEHOLD = Household._meta.db_table
+
+# A member on the day; each placeholder is the day.
+_MEMBER_ON_DAY = (
+    "m.joined_on <= %s AND (m.left_on IS NULL OR m.left_on > %s)"
+    " AND (m.death_date IS NULL OR m.death_date > %s)"
+)
+# The person's own columns, as the views name them (an empty hash: no valid ID number).
+_PERSON = "NULLIF(m.id_number_hash, '') AS person_hash, m.id AS member_id"
+_COUNTED = "CASE WHEN COALESCE(m.excluded_reason, '') = '' THEN 1 ELSE 0 END AS counted"
+# A benefit pays for the whole household, or only for its person concerned.
+_PAYS_FOR = "(b.member_id IS NULL OR b.member_id = m.id)"
+
+
+def recipients(place_code: str, day: datetime.date) -> pyarrow.Table:
+    """One row per benefit in force on ``day`` in the place and person it pays for."""
+    sql = f"""
+        SELECT {_PERSON}, b.household_id, b.region_id, b.programme, b.id AS benefit_id,
+               {_COUNTED}, CASE WHEN b.payee_id = m.id THEN 1 ELSE 0 END AS payee
+        FROM {BENEFIT} b
+        JOIN {MEMBER} m ON m.household_id = b.household_id
+        WHERE b.region_id LIKE %s AND {in_force_sql("b", "%s")} AND {_PAYS_FOR}
+          AND {_MEMBER_ON_DAY}
+        ORDER BY b.household_id, m.id, b.id
+    """
+    month = parse_month(day)
+    return _fetch(sql, [prefix_of(place_code) + "%", month, month, day, day, day], PEOPLE)
+
+
+def household_members(household_id: int, day: datetime.date) -> pyarrow.Table:
+    """The members of one household on ``day``, for the check of its case (no benefit)."""
+    sql = f"""
+        SELECT {_PERSON}, m.household_id, h.region_id, NULL AS programme, NULL AS benefit_id,
+               {_COUNTED}, 0 AS payee
+        FROM {MEMBER} m
+        JOIN {HOUSEHOLD} h ON h.id = m.household_id
+        WHERE m.household_id = %s AND {_MEMBER_ON_DAY}
+        ORDER BY m.id
+    """
+    return _fetch(sql, [household_id, day, day, day], PEOPLE)
+
+
+def registry_people(place_code: str, day: datetime.date) -> pyarrow.Table:
+    """Everyone in the place's households on ``day``; ``receives``: a benefit pays for them."""
+    sql = f"""
+        SELECT {_PERSON}, m.household_id, h.region_id,
+               CASE WHEN EXISTS (
+                   SELECT 1 FROM {BENEFIT} b
+                   WHERE b.household_id = m.household_id AND {_PAYS_FOR}
+                     AND {in_force_sql("b", "%s")}
+               ) THEN 1 ELSE 0 END AS receives
+        FROM {MEMBER} m
+        JOIN {HOUSEHOLD} h ON h.id = m.household_id
+        WHERE h.region_id LIKE %s AND {_MEMBER_ON_DAY}
+        ORDER BY m.household_id, m.id
+    """
+    month = parse_month(day)
+    parameters = [month, month, prefix_of(place_code) + "%", day, day, day]
+    return _fetch(sql, parameters, REGISTRY_PEOPLE)
+
+
+def _fetch(sql: str, parameters: Sequence, schema: pyarrow.Schema) -> pyarrow.Table:
+    """The query's rows as columns; 0/1 flags become booleans (SQLite has no boolean)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        rows = cursor.fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    arrays = [_column(values, field.type) for values, field in zip(columns, schema, strict=True)]
+    return pyarrow.Table.from_arrays(arrays, schema=schema)
+
+
+def _column(values: Sequence, kind: pyarrow.DataType) -> pyarrow.Array:
+    if kind == pyarrow.bool_():
+        return pyarrow.array(values, pyarrow.int8()).cast(kind)
+    return pyarrow.array(values, kind)
