@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "doudi.grants",
     "doudi.payroll",
     "doudi.jobs",
+    "doudi.exchange",
     "doudi.web",
     "doudi.api",
     "doudi.demo",

@@ -129,6 +129,13 @@ class AuditAction(models.TextChoices):
     RESERVE_FUND_REPLENISHMENT = "reserve_fund.replenishment", _("Reserve fund: replenished")
     RESERVE_FUND_RETURN = "reserve_fund.return", _("Reserve fund: returned to the county")
 
+    # The open interface for exchange (DCI)
+    PARTNER_REGISTERED = "partner.registered", _("Partner system registered")
+    PARTNER_SEARCH = "partner.search", _("Partner system: registry searched")
+    PARTNER_SUBSCRIBE = "partner.subscribe", _("Partner system: subscribed to events")
+    PARTNER_UNSUBSCRIBE = "partner.unsubscribe", _("Partner system: subscription ended")
+    PARTNER_NOTIFY = "partner.notify", _("Partner system: death notified")
+
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
 
