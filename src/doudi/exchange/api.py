@@ -16,6 +16,7 @@ from typing import Any
 
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -73,12 +74,14 @@ class HeaderInput(serializers.Serializer):
 
     def validate_action(self, value: str) -> str:
         if value != self.expected_action:
-            raise serializers.ValidationError(f"“{self.expected_action}”")
+            raise serializers.ValidationError(
+                _("This endpoint takes the action “%(action)s”.") % {"action": self.expected_action}
+            )
         return value
 
     def validate_is_msg_encrypted(self, value: bool) -> bool:
         if value:  # the interface runs over TLS inside the government network
-            raise serializers.ValidationError("false")
+            raise serializers.ValidationError(_("Send the message unencrypted (false)."))
         return value
 
 
