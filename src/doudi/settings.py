@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "doudi.checks",
     "doudi.jobs",
     "doudi.sources",
+    "doudi.exchange",
     "doudi.web",
     "doudi.api",
     "doudi.demo",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/v1/", include("doudi.api.urls")),
+    path("api/dci/v1/", include("doudi.exchange.urls")),
 ]
 
 handler403 = "doudi.web.views.forbidden"

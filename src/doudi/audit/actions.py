@@ -131,6 +131,12 @@ class AuditAction(models.TextChoices):
 
     # Departments' data for the check platform
     SOURCE_DELIVERED = "source.delivered", _("Department data delivered")
+    # The open interface for exchange (DCI)
+    PARTNER_REGISTERED = "partner.registered", _("Partner system registered")
+    PARTNER_SEARCH = "partner.search", _("Partner system: registry searched")
+    PARTNER_SUBSCRIBE = "partner.subscribe", _("Partner system: subscribed to events")
+    PARTNER_UNSUBSCRIBE = "partner.unsubscribe", _("Partner system: subscription ended")
+    PARTNER_NOTIFY = "partner.notify", _("Partner system: death notified")
 
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
