@@ -43,7 +43,9 @@ class Command(DoudiCommand):
                 region_prefix=options["region"],
             )
             self.say(_("Registered partner system %(name)s."), name=partner.name)
-            self.say(_("Its token, shown this once only: %(token)s"), token=token)
+            self.say(_("Its token, shown this once only, is on the next line."))
+            # Alone on its line, so that a script can take it without parsing a sentence.
+            self.stdout.write(token)
         else:
             for partner in PartnerSystem.objects.all():
                 state = _("active") if partner.active else _("inactive")
