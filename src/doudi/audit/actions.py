@@ -129,6 +129,9 @@ class AuditAction(models.TextChoices):
     RESERVE_FUND_REPLENISHMENT = "reserve_fund.replenishment", _("Reserve fund: replenished")
     RESERVE_FUND_RETURN = "reserve_fund.return", _("Reserve fund: returned to the county")
 
+    # Matching people without a valid ID number
+    LINKAGE_DECIDED = "linkage.decided", _("Record-to-member pair decided")
+
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
 

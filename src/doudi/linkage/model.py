@@ -98,8 +98,6 @@ def _predict(con: duckdb.DuckDBPyConnection, accept: float, review: float) -> pa
     left = api.register("records_prepared", dataset_display_name="records")
     right = api.register("registry_prepared", dataset_display_name="registry")
     linker = Linker([left, right], settings()["splink"], log_level="WARNING")
-    predictions = linker.inference.predict(
-        threshold_match_probability=review, warning_mode="never"
-    )
+    predictions = linker.inference.predict(threshold_match_probability=review, warning_mode="never")
     sql = BANDS.format(accept=accept, review=review, predictions=predictions.physical_name)
     return con.sql(sql).to_arrow_table().cast(PAIRS_SCHEMA)
