@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from pypinyin import Style, lazy_pinyin
 from splink import DuckDBAPI, Linker
 
@@ -59,7 +60,7 @@ def thresholds() -> tuple[float, float]:
 
 def pinyin_table(names: pa.Array) -> pa.Table:
     """Each distinct name with its toneless pinyin (王丽 and 王莉 both ``wang li``)."""
-    distinct = [name for name in pa.compute.unique(names).to_pylist() if name]
+    distinct = [name for name in pc.unique(names).to_pylist() if name]
     syllables = [lazy_pinyin(name, style=Style.NORMAL, errors="default") for name in distinct]
     return pa.table(
         {

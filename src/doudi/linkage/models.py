@@ -54,3 +54,6 @@ class ReviewPair(models.Model):
                 name="linkage_pair_once",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.source_key}/{self.delivery_id}:{self.record_row} ~ {self.member_id}"

@@ -12,6 +12,6 @@ from doudi.linkage.models import ReviewPair, ReviewState
 def pending_pairs(user) -> QuerySet[ReviewPair]:
     """Pending pairs whose member's household lies in the user's jurisdiction, likeliest first."""
     pairs = ReviewPair.objects.filter(state=ReviewState.PENDING).select_related("member__household")
-    return scope(user, pairs, Permission.CHECK_DATA, "member__household__region_id").order_by(
+    return scope(user, pairs, Permission.CHECK_DATA, "member__household__region__code").order_by(
         "-probability", "id"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,7 @@ def queue_pairs(source_key: str, delivery_id: int, pairs: pa.Table, rows: Iterab
     """Queue the ``review`` band of ``link()``'s pairs; ``rows`` maps record_row to the
     record's line in the delivered file. Pairs already queued are left as they are."""
     lines = list(rows)
-    review = pairs.filter(pa.compute.equal(pairs["band"], "review")).to_pylist()
+    review = pairs.filter(pc.equal(pairs["band"], "review")).to_pylist()
     created = ReviewPair.objects.bulk_create(
         [
             ReviewPair(
