@@ -10,7 +10,7 @@ from doudi.registry.models import Member
 
 
 class ReviewState(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", _("Awaiting review")
     SAME_PERSON = "same_person", _("Same person")
     DIFFERENT_PERSON = "different_person", _("Different person")
 
