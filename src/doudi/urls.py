@@ -14,6 +14,7 @@ urlpatterns = [
     path("payroll/", include("doudi.payroll.urls")),
     path("grants/", include("doudi.grants.urls")),
     path("jobs/", include("doudi.jobs.urls")),
+    path("linkage/", include("doudi.linkage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/v1/", include("doudi.api.urls")),
