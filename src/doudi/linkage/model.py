@@ -28,8 +28,9 @@ PAIRS_SCHEMA = pa.schema(
 )
 # The columns the model reads, the same on both sides.
 PREPARE = """
-    SELECT t.uid, t.name, p.pinyin, p.surname_pinyin, t.birth_date,
-           year(t.birth_date) AS birth_year, t.sex, t.place_code
+    SELECT t.uid, t.name, p.pinyin, t.birth_date,
+           year(t.birth_date) AS birth_year, strftime(t.birth_date, '%m-%d') AS birth_month_day,
+           t.sex, t.place_code
     FROM {table} AS t LEFT JOIN pinyin AS p ON p.name = t.name
 """
 # Per record: a match only when one candidate is above the accept threshold and no other is
@@ -66,7 +67,6 @@ def pinyin_table(names: pa.Array) -> pa.Table:
         {
             "name": pa.array(distinct, pa.string()),
             "pinyin": [" ".join(parts) for parts in syllables],
-            "surname_pinyin": [parts[0] if parts else None for parts in syllables],
         }
     )
 

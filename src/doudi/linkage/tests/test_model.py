@@ -66,6 +66,19 @@ def test_same_pinyin_other_character_is_not_lost():
     assert pairs["band"][0].as_py() in {"match", "review"}
 
 
+@pytest.mark.parametrize("born", [datetime.date(1986, 1, 2), datetime.date(1980, 1, 7)])
+def test_a_typo_in_the_birth_date_goes_to_review(born):
+    pairs = link(_records(("王丽", born, "female", "410802")), REGISTRY)
+    assert pairs.to_pylist() == [
+        {
+            "record_row": 0,
+            "member_id": 10,
+            "match_probability": pytest.approx(0.79, abs=0.05),
+            "band": "review",
+        }
+    ]
+
+
 def test_someone_else_born_the_same_day_is_no_candidate():
     pairs = link(_records(("孙梅", datetime.date(1970, 3, 3), "female", "410882")), REGISTRY)
     assert pairs.num_rows == 0
