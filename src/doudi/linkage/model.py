@@ -59,7 +59,7 @@ def thresholds() -> tuple[float, float]:
     return float(values["accept_above"]), float(values["review_above"])
 
 
-def pinyin_table(names: pa.Array) -> pa.Table:
+def pinyin_table(names: pa.ChunkedArray) -> pa.Table:
     """Each distinct name with its toneless pinyin (王丽 and 王莉 both ``wang li``)."""
     distinct = [name for name in pc.unique(names).to_pylist() if name]
     syllables = [lazy_pinyin(name, style=Style.NORMAL, errors="default") for name in distinct]
@@ -85,10 +85,11 @@ def link(records: pa.Table, registry: pa.Table) -> pa.Table:
         uid = pa.array(range(records.num_rows), pa.int64())
         con.register("records_in", records.append_column("uid", uid))
         con.register("registry_in", registry.append_column("uid", registry["member_id"]))
-        names = pa.concat_arrays(
-            [records["name"].combine_chunks(), registry["name"].combine_chunks()]
+        names = pa.chunked_array(
+            [*records["name"].cast(pa.string()).chunks, *registry["name"].cast(pa.string()).chunks],
+            pa.string(),
         )
-        con.register("pinyin", pinyin_table(names.cast(pa.string())))
+        con.register("pinyin", pinyin_table(names))
         con.execute("CREATE TABLE records_prepared AS " + PREPARE.format(table="records_in"))
         con.execute("CREATE TABLE registry_prepared AS " + PREPARE.format(table="registry_in"))
         return _predict(con, accept, review)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,6 +17,9 @@ from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.errors import DoudiError, OutsideJurisdiction
 from doudi.linkage.models import ReviewPair, ReviewState
+
+if TYPE_CHECKING:
+    from doudi.accounts.models import User
 
 
 def queue_pairs(source_key: str, delivery_id: int, pairs: pa.Table, rows: Iterable[int]) -> int:
@@ -40,7 +44,7 @@ def queue_pairs(source_key: str, delivery_id: int, pairs: pa.Table, rows: Iterab
 
 
 @transaction.atomic
-def decide(actor, pair_id: int, same_person: bool, reason: str) -> ReviewPair:
+def decide(actor: User, pair_id: int, same_person: bool, reason: str) -> ReviewPair:
     """A county civil-affairs clerk of the member's place says whether the two are one person."""
     require(actor, Permission.CHECK_DATA)
     pair = ReviewPair.objects.select_for_update().filter(pk=pair_id).first()
