@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "doudi.web",
     "doudi.api",
     "doudi.demo",
+    "doudi.linkage",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -137,6 +137,8 @@ class AuditAction(models.TextChoices):
     PARTNER_SUBSCRIBE = "partner.subscribe", _("Partner system: subscribed to events")
     PARTNER_UNSUBSCRIBE = "partner.unsubscribe", _("Partner system: subscription ended")
     PARTNER_NOTIFY = "partner.notify", _("Partner system: death notified")
+    # Matching people without a valid ID number
+    LINKAGE_DECIDED = "linkage.decided", _("Record-to-member pair decided")
 
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
