@@ -88,6 +88,7 @@ class SparkEngine:
             SparkSession.builder.master(self.master)
             .appName("doudi-checks")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "2")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
