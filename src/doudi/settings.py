@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "doudi.api",
     "doudi.demo",
     "doudi.linkage",
+    "doudi.campaigns",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
