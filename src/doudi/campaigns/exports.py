@@ -41,7 +41,7 @@ def results_workbook(rows: list[ResultRow]) -> bytes:
         _("county"),
         _("county code"),
         _("kind"),
-        _("findings"),
+        _("number of findings"),
         _("open"),
         _("amount (yuan)"),
     ]
@@ -88,7 +88,7 @@ def findings_workbook(findings: Iterable[Finding]) -> bytes:
         _("member number"),
         _("amount (yuan)"),
         _("items"),
-        _("due"),
+        _("deadline to close"),
         _("state"),
         _("delivery"),
         _("row of the delivery"),

@@ -127,7 +127,7 @@ class Finding(models.Model):
     amount_fen = models.BigIntegerField(_("amount (fen)"), null=True)
     item_count = models.PositiveIntegerField(_("items"), null=True)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
-    due_on = models.DateField(_("due"))
+    due_on = models.DateField(_("deadline to close"))
     state = models.CharField(
         _("state"), max_length=10, choices=FindingState.choices, default=FindingState.OPEN
     )

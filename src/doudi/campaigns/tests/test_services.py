@@ -191,3 +191,33 @@ def test_who_may_start_and_where(world, make_user):
         start_campaign(county, county.region_id)
     assert twice.value.field == "place"
     assert AuditEvent.objects.filter(action="campaign.started").count() == 1
+
+
+def test_a_pending_death_notice_becomes_a_finding_that_holds_payment(world):
+    from doudi.exchange.models import DeathNotice, DeathNotification, PartnerSystem
+
+    member = world.planted("car")[0]
+    partner = PartnerSystem.objects.create(
+        name="公安", department="公安局", token_hash="0" * 64, created_by=world.city
+    )
+    notification = DeathNotification.objects.create(
+        partner=partner,
+        message_id="m-1",
+        reference_id="r-1",
+        id_number_hash=member.id_number_hash,
+        death_date=timezone.localdate() - datetime.timedelta(days=2),
+    )
+    notice = DeathNotice.objects.create(
+        notification=notification,
+        household=member.household,
+        member=member,
+        death_date=notification.death_date,
+    )
+    campaign = _campaign(world)
+    finding = Finding.objects.get(kind="death_notice")
+    assert finding.death_notice == notice and finding.member == member
+    assert finding.region_id == ancestor_at(member.household.region_id, Level.TOWNSHIP)
+    assert campaign.counts["death_notices"] == 1
+    assert PaymentHold.objects.filter(
+        finding=finding, benefit=world.benefits[member.household_id]
+    ).exists()
