@@ -6,7 +6,7 @@ money is integer fen, dates YYYY-MM-DD. A refusal is ``{"error": {...}}`` naming
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -87,7 +87,7 @@ class CampaignDetailSerializer(CampaignSerializer):
     class Meta(CampaignSerializer.Meta):
         fields = [*CampaignSerializer.Meta.fields, "results"]
 
-    @extend_schema(responses=ResultSerializer(many=True))
+    @extend_schema_field(ResultSerializer(many=True))
     def get_results(self, campaign: Campaign) -> list[dict]:
         rows = queries.results(self.context["user"], campaign)
         return ResultSerializer(rows, many=True).data
@@ -140,7 +140,7 @@ class FindingDetailSerializer(FindingSerializer):
     class Meta(FindingSerializer.Meta):
         fields = [*FindingSerializer.Meta.fields, "recoveries"]
 
-    @extend_schema(responses=RecoverySerializer(many=True))
+    @extend_schema_field(RecoverySerializer(many=True))
     def get_recoveries(self, finding: Finding) -> list[dict]:
         return RecoverySerializer(queries.recoveries_of(finding), many=True).data
 
@@ -155,6 +155,8 @@ def _read(serializer_class: type[serializers.Serializer], data) -> dict:
 
 
 class CampaignListView(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=CampaignSerializer(many=True))
     def get(self, request: Request) -> Response:
         paginator = Pagination()
@@ -176,6 +178,8 @@ class CampaignDetailView(APIView):
 
 
 class CampaignFindingsView(APIView):
+    pagination_class = Pagination
+
     @extend_schema(parameters=[ID, FindingFilterInput], responses=FindingSerializer(many=True))
     def get(self, request: Request, campaign_id: int) -> Response:
         campaign = queries.campaign_for(request.user, campaign_id)
@@ -188,6 +192,8 @@ class CampaignFindingsView(APIView):
 
 class TasksView(APIView):
     """The open findings of the caller's townships, the most overdue first."""
+
+    pagination_class = Pagination
 
     @extend_schema(responses=FindingSerializer(many=True))
     def get(self, request: Request) -> Response:
