@@ -41,6 +41,8 @@ from doudi.checks.services import check_place
 from doudi.dates import next_month
 from doudi.errors import DoudiError
 from doudi.exchange.models import DeathNotice, NoticeState
+from doudi.jobs.models import JobKind
+from doudi.jobs.services import enqueue
 from doudi.regions.codes import Level, ancestor_at, prefix_of
 from doudi.regions.models import Region
 from doudi.registry.models import Household
@@ -70,9 +72,6 @@ def _today() -> datetime.date:
 @transaction.atomic
 def start_campaign(actor: User, place_code: str) -> Campaign:
     """Queue a campaign over every recipient of a county or the city, to run in the background."""
-    from doudi.jobs.models import JobKind
-    from doudi.jobs.services import enqueue
-
     require(actor, Permission.RUN_CAMPAIGNS)
     region = Region.objects.filter(code=place_code).first()
     if region is None or not covers(actor, place_code):

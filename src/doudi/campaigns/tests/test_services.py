@@ -18,6 +18,7 @@ from doudi.campaigns.tests.conftest import CITY, FOUND_AS, HOUSEHOLD_RULES, run_
 from doudi.cases.procedures import CaseKind
 from doudi.dates import next_month
 from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
+from doudi.exchange.models import DeathNotice, DeathNotification, PartnerSystem
 from doudi.jobs.models import JobState
 from doudi.payroll.models import LineStatus
 from doudi.payroll.services import generate
@@ -194,8 +195,6 @@ def test_who_may_start_and_where(world, make_user):
 
 
 def test_a_pending_death_notice_becomes_a_finding_that_holds_payment(world):
-    from doudi.exchange.models import DeathNotice, DeathNotification, PartnerSystem
-
     member = world.planted("car")[0]
     partner = PartnerSystem.objects.create(
         name="公安", department="公安局", token_hash="0" * 64, created_by=world.city
