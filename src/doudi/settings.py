@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "doudi.api",
     "doudi.demo",
     "doudi.linkage",
+    "doudi.campaigns",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -244,7 +245,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # A transition's from_state and to_state are one set of choices: one name for it.
-    "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "doudi.cases.procedures.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "doudi.cases.procedures.State",
+        "CampaignStateEnum": "doudi.campaigns.models.CampaignState",
+        "FindingStateEnum": "doudi.campaigns.models.FindingState",
+        "FindingKindEnum": "doudi.campaigns.models.FindingKind",
+    },
 }
 
 # How many people registered in a household outside the user's jurisdiction one user may meet in

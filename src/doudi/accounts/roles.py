@@ -85,6 +85,10 @@ class Permission(StrEnum):
     # Departments' deliveries for the check platform (家庭经济状况核对, doudi.sources).
     LOAD_DEPARTMENT_DATA = "sources.load"
     VIEW_DEPARTMENT_DATA = "sources.view"
+    # Campaigns (专项治理, doudi.campaigns): run by civil affairs, closed by the townships.
+    RUN_CAMPAIGNS = "campaigns.run"
+    CLOSE_FINDINGS = "campaigns.close"
+    VIEW_CAMPAIGNS = "campaigns.view"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -101,9 +105,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.IMPORT_HOUSEHOLDS,
             Permission.PAY_FROM_RESERVE,
             Permission.HANDLE_CASES,
+            Permission.VIEW_CAMPAIGNS,
+            Permission.CLOSE_FINDINGS,
         }
     ),
-    Role.TOWNSHIP_REVIEWER: frozenset({*_CASEWORK, Permission.CONFIRM_CASES}),
+    Role.TOWNSHIP_REVIEWER: frozenset(
+        {
+            *_CASEWORK,
+            Permission.CONFIRM_CASES,
+            Permission.VIEW_CAMPAIGNS,
+            Permission.CLOSE_FINDINGS,
+        }
+    ),
     Role.COUNTY_APPROVER: frozenset(
         {
             *_CASEWORK,
@@ -121,6 +134,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             # the city's check platform.
             Permission.LOAD_DEPARTMENT_DATA,
             Permission.VIEW_DEPARTMENT_DATA,
+            # The county runs campaigns over its recipients and may close a finding of any
+            # of its townships.
+            Permission.RUN_CAMPAIGNS,
+            Permission.VIEW_CAMPAIGNS,
+            Permission.CLOSE_FINDINGS,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(
@@ -134,6 +152,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DEFINE_GRANTS,
             Permission.LOAD_DEPARTMENT_DATA,
             Permission.VIEW_DEPARTMENT_DATA,
+            Permission.RUN_CAMPAIGNS,
+            Permission.VIEW_CAMPAIGNS,
         }
     ),
     # Three-party control: finance approves payrolls and sets budgets, the bank pays.
@@ -150,6 +170,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.VIEW_PAYROLLS,
             Permission.VIEW_DEPARTMENT_DATA,
+            Permission.VIEW_CAMPAIGNS,
         }
     ),
     # 三员分立 (docs/decisions/0003-security.md). The system administrator runs the system:

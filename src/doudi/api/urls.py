@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
 from doudi.api import views
+from doudi.campaigns import api as campaigns_api
 from doudi.cases import api as cases_api
 from doudi.cases.api import CaseViewSet
 from doudi.policy.api import EvaluateView
@@ -39,5 +40,6 @@ urlpatterns = [
         name="household-schema",
     ),
     *cases_api.urlpatterns,
+    *campaigns_api.urlpatterns,
     *router.urls,
 ]

@@ -137,6 +137,10 @@ class AuditAction(models.TextChoices):
     PARTNER_SUBSCRIBE = "partner.subscribe", _("Partner system: subscribed to events")
     PARTNER_UNSUBSCRIBE = "partner.unsubscribe", _("Partner system: subscription ended")
     PARTNER_NOTIFY = "partner.notify", _("Partner system: death notified")
+    # Campaigns (专项治理)
+    CAMPAIGN_STARTED = "campaign.started", _("Campaign started")
+    CAMPAIGN_RUN = "campaign.run", _("Campaign run: findings routed to the townships")
+    CAMPAIGN_FINDING_CLOSED = "campaign.finding_closed", _("Campaign finding closed")
     # Matching people without a valid ID number
     LINKAGE_DECIDED = "linkage.decided", _("Record-to-member pair decided")
 

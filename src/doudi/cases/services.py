@@ -992,35 +992,66 @@ def _follow_up(actor: User, case: Case, found: assessment.Assessment) -> Case | 
         amount = yuan_to_fen(answer.get("monthly_amount", "0"))
         with translation.override(settings.LANGUAGE_CODE):  # a record, in the bureau's language
             need = _("Support ended by decision on case %(number)s") % {"number": case.file_number}
-        follow = Case.objects.create(
-            household=household,
-            region=household.region,
-            programme=programme,
-            kind=CaseKind.APPLICATION,
-            channel=Channel.DISCOVERY,
-            submitted_by=actor,
-            submitted_on=_today(),
+        return open_found_case(
+            actor,
+            household,
+            programme,
+            CaseKind.APPLICATION,
             need=need,
             requested_amount_fen=amount if programme in TEMPORARY else None,
             authorisation_signed_on=case.authorisation_signed_on,
             relative_of_staff=case.relative_of_staff,
+            details={"after_termination": case.pk},
         )
-        Transition.objects.create(
-            case=follow,
-            action=Action.SUBMIT,
-            from_state=State.SUBMITTED,
-            to_state=State.SUBMITTED,
-            actor=actor,
-            details={
-                "household": household.pk,
-                "programme": programme,
-                "kind": CaseKind.APPLICATION,
-                "channel": Channel.DISCOVERY,
-                "after_termination": case.pk,
-            },
-        )
-        return follow
     return None
+
+
+def open_found_case(
+    actor: User,
+    household: Household,
+    programme: str,
+    kind: str,
+    *,
+    need: str,
+    member=None,
+    requested_amount_fen: int | None = None,
+    authorisation_signed_on: datetime.date | None = None,
+    relative_of_staff: str = "",
+    details: dict[str, Any] | None = None,
+) -> Case:
+    """A case civil affairs opens itself (主动发现): after a termination, or for a campaign's
+    confirmed finding. Written inside the caller's transaction and recorded by the caller's
+    audit event; the caller has decided that ``actor`` may. Then the normal procedure runs."""
+    _refuse_duplicate(household, programme, kind, member)
+    found = Case.objects.create(
+        household=household,
+        region=household.region,
+        member=member,
+        programme=programme,
+        kind=kind,
+        channel=Channel.DISCOVERY,
+        submitted_by=actor,
+        submitted_on=_today(),
+        need=need,
+        requested_amount_fen=requested_amount_fen,
+        authorisation_signed_on=authorisation_signed_on,
+        relative_of_staff=relative_of_staff or _staff_in_household(household)[:200],
+    )
+    Transition.objects.create(
+        case=found,
+        action=Action.SUBMIT,
+        from_state=State.SUBMITTED,
+        to_state=State.SUBMITTED,
+        actor=actor,
+        details={
+            "household": household.pk,
+            "programme": programme,
+            "kind": kind,
+            "channel": Channel.DISCOVERY,
+            **(details or {}),
+        },
+    )
+    return found
 
 
 def _follow_up_record(follow_up: Case | None) -> dict[str, Any] | None:

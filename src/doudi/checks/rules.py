@@ -8,6 +8,7 @@ from which delivery and row, with an amount or a count and a short detail.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -96,11 +97,18 @@ def run_rule(
     return result.select(FINDINGS.names).cast(FINDINGS)
 
 
-def run_rules(engine: Engine, views: dict[str, View], parameters: Parameters) -> pyarrow.Table:
-    """Every rule whose views are all given (a source not yet delivered is not checked)."""
-    found = [
-        run_rule(engine, rule, views, parameters)
-        for rule in RULES
-        if all(name in views for name in rule.views)
-    ]
+def run_rules(
+    engine: Engine,
+    views: dict[str, View],
+    parameters: Parameters,
+    on_rule: Callable[[int, int], None] | None = None,
+) -> pyarrow.Table:
+    """Every rule whose views are all given (a source not yet delivered is not checked);
+    ``on_rule(done, total)`` is told after each rule, for a campaign's progress."""
+    runnable = [rule for rule in RULES if all(name in views for name in rule.views)]
+    found = []
+    for done, rule in enumerate(runnable, start=1):
+        found.append(run_rule(engine, rule, views, parameters))
+        if on_rule is not None:
+            on_rule(done, len(runnable))
     return pyarrow.concat_tables(found) if found else FINDINGS.empty_table()

@@ -4,6 +4,7 @@ snapshots, every rule on the engine the settings name."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import pyarrow
 
@@ -21,15 +22,17 @@ def check_place(
     *,
     urban: bool = False,
     engine: Engine | None = None,
+    on_rule: Callable[[int, int], None] | None = None,
 ) -> pyarrow.Table:
-    """The findings over every recipient of a place (a campaign's, 专项治理), 漏保 included."""
+    """The findings over every recipient of a place (a campaign's, 专项治理), 漏保 included;
+    ``on_rule`` follows the progress (``rules.run_rules``)."""
     views = {
         **snapshots,
         "people": recipients(place_code, as_of),
         "registry_people": registry_people(place_code, as_of),
     }
     parameters = parameters_for(place_code, as_of, urban=urban)
-    return run_rules(engine or engine_from_settings(), views, parameters)
+    return run_rules(engine or engine_from_settings(), views, parameters, on_rule)
 
 
 def check_household(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 class JobKind(models.TextChoices):
     HOUSEHOLD_IMPORT = "household_import", _("Household import")
     BANK_RESULT = "bank_result", _("Bank result file")
+    CAMPAIGN = "campaign", _("Campaign (专项治理)")
 
 
 class JobState(models.TextChoices):

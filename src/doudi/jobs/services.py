@@ -62,9 +62,24 @@ def _bank_result(user: User, data: bytes, filename: str, params: dict) -> Outcom
     return describe, []
 
 
+def _campaign(user: User, data: bytes, filename: str, params: dict) -> Outcome:
+    from doudi.campaigns.services import run_campaign
+
+    campaign = run_campaign(params["campaign"])
+
+    def describe() -> str:
+        return str(_("Campaign %(number)d found %(found)d findings.")) % {
+            "number": campaign.pk,
+            "found": campaign.counts["found"],
+        }
+
+    return describe, []
+
+
 WORK: dict[str, Callable[[User, bytes, str, dict], Outcome]] = {
     JobKind.HOUSEHOLD_IMPORT: _household_import,
     JobKind.BANK_RESULT: _bank_result,
+    JobKind.CAMPAIGN: _campaign,
 }
 
 

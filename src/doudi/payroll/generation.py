@@ -13,6 +13,9 @@ had inserted so far: 148 s instead of 3 s for 80,000 lines):
 4. top-ups (补发差额): months an earlier payroll of this place paid at the old amount, raised
    afterwards from that month (a standard change dated in a paid month) — the difference, once.
 
+None of the four pays a benefit a campaign holds (``NOT_HELD``: a death found, pending the
+decision).
+
 A temporary-assistance payroll holds, after the re-issues, the stages of approved decisions
 (一次审批、分阶段救助) due in its month — and any earlier stage still unpaid, decided after its
 month's payroll was made — each once (a partial unique index on the stage), to the person
@@ -47,6 +50,12 @@ NOT_YET_PAID = """NOT EXISTS (
       AND done.pay_month = {m} AND done.benefit_id IS NOT NULL
       AND done.reissue_of_id IS NULL AND done.kind <> 'top_up')"""
 
+# No hold on the benefit (campaigns.PaymentHold): a death found by a campaign stops every
+# payment of it from the next payroll, before the decision that ends it; ``b`` is the benefit id.
+NOT_HELD = """NOT EXISTS (
+    SELECT 1 FROM campaigns_paymenthold hold
+    WHERE hold.benefit_id = {b} AND hold.released_on IS NULL)"""
+
 REISSUES = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
 SELECT %(payroll)s, 'reissue', f.programme, f.pay_month, f.benefit_id, NULL, f.household_id,
@@ -60,6 +69,7 @@ WHERE p.programme = %(programme)s AND p.region_id = %(region)s
   AND f.status = 'failed' AND p.id <> %(payroll)s
   AND NOT EXISTS (SELECT 1 FROM payroll_payrollline r WHERE r.reissue_of_id = f.id)
   AND {PAYABLE.format(m="f.pay_month")}
+  AND {NOT_HELD.format(b="f.benefit_id")}
 """
 
 REGULAR = f"""
@@ -74,6 +84,7 @@ WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
   AND b.monthly_amount_fen > 0
   AND {PAYABLE.format(m="%(month)s")}
   AND {NOT_YET_PAID.format(m="%(month)s")}
+  AND {NOT_HELD.format(b="b.id")}
 """
 
 ARREARS = f"""
@@ -90,6 +101,7 @@ WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
   AND b.monthly_amount_fen > 0
   AND {PAYABLE.format(m="earlier.month")}
   AND {NOT_YET_PAID.format(m="earlier.month")}
+  AND {NOT_HELD.format(b="b.id")}
 """
 
 # The day a timestamp falls on (in the database's time zone, UTC: never later than the bureau's
@@ -129,6 +141,7 @@ FROM (
       AND b.monthly_amount_fen > 0
       AND EXISTS (SELECT 1 FROM benefits_benefit r WHERE r.ended_by_id = b.decision_id)
       AND {PAYABLE.format(m="earlier.month")}
+      AND {NOT_HELD.format(b="b.id")}
       AND EXISTS (
           SELECT 1 FROM payroll_payrollline paid
           WHERE paid.payee_id = b.payee_id AND paid.programme = b.programme

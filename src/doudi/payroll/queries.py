@@ -143,18 +143,16 @@ def left_out(
 
 def recoveries(actor: User, place_code: str) -> QuerySet[PayrollLine]:
     """Money paid for a month after the benefit stopped or the payee died (追回)."""
+    lines = scope(actor, PayrollLine.objects.all(), Permission.VIEW_PAYROLLS, "region__code")
+    return recovery_lines(lines.filter(region__code__startswith=prefix_of(place_code)))
+
+
+def recovery_lines(lines: QuerySet[PayrollLine]) -> QuerySet[PayrollLine]:
+    """Of ``lines`` (already scoped by the caller), those paid for a month after the benefit
+    stopped or the payee died."""
     return (
-        scope(
-            actor,
-            PayrollLine.objects.select_related("benefit", "payee", "payroll"),
-            Permission.VIEW_PAYROLLS,
-            "region__code",
-        )
-        .filter(
-            region__code__startswith=prefix_of(place_code),
-            status=LineStatus.PAID,
-            benefit__isnull=False,
-        )
+        lines.select_related("benefit", "payee", "payroll")
+        .filter(status=LineStatus.PAID, benefit__isnull=False)
         .filter(Q(benefit__end_month__lt=F("pay_month")) | Q(payee__death_date__lt=F("pay_month")))
         .order_by("pay_month", "id")
     )

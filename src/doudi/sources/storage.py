@@ -60,6 +60,14 @@ def read_snapshot(delivery: Delivery) -> pa.Table:
     return pq.read_table(f"{root}/{delivery.snapshot_path}", filesystem=filesystem)
 
 
+def snapshot_location(delivery: Delivery) -> str:
+    """Where an engine reads the delivery's snapshot: a local path, or the object-store URI."""
+    uri = settings.DOUDI_SNAPSHOT_URI
+    if uri:
+        return f"{uri.rstrip('/')}/{delivery.snapshot_path}"
+    return str(Path(settings.VAR_DIR) / "snapshots" / delivery.snapshot_path)
+
+
 def latest_delivery(source: str) -> Delivery | None:
     """The delivery the engine reads for a source: the newest data, the last received of it."""
     return (
