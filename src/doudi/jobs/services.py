@@ -16,6 +16,7 @@ and can be tried again by its uploader (``retry``).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import os
@@ -80,6 +81,21 @@ def _bank_result(user: User, data: bytes, filename: str, params: dict) -> Outcom
     return describe, []
 
 
+def _delivery(user: User, data: bytes, filename: str, params: dict) -> Outcome:
+    from doudi.sources.services import deliver, describe_delivery
+
+    delivered_on = params.get("delivered_on")
+    delivery = deliver(
+        user,
+        params["source"],
+        data,
+        filename,
+        version=params.get("version"),
+        delivered_on=datetime.date.fromisoformat(delivered_on) if delivered_on else None,
+    )
+    return (lambda: describe_delivery(delivery)), []
+
+
 # The task's backend and queue (settings.TASKS): django-tasks' defaults, so that
 # `doudi db_worker` with no options works the same queue.
 BACKEND = "default"
@@ -89,6 +105,7 @@ TASK_PATH = "doudi.jobs.tasks.run_job"
 WORK: dict[str, Callable[[User, bytes, str, dict], Outcome]] = {
     JobKind.HOUSEHOLD_IMPORT: _household_import,
     JobKind.BANK_RESULT: _bank_result,
+    JobKind.DELIVERY: _delivery,
 }
 
 
