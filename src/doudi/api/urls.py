@@ -5,8 +5,10 @@ from rest_framework.routers import SimpleRouter
 from doudi.api import views
 from doudi.cases import api as cases_api
 from doudi.cases.api import CaseViewSet
+from doudi.jobs import api as jobs_api
 from doudi.policy.api import EvaluateView
 from doudi.registry import api as registry_api
+from doudi.sources import api as sources_api
 
 router = SimpleRouter(trailing_slash=True)
 router.register("regions", views.RegionViewSet, basename="region")
@@ -39,5 +41,7 @@ urlpatterns = [
         name="household-schema",
     ),
     *cases_api.urlpatterns,
+    *jobs_api.urlpatterns,
+    *sources_api.urlpatterns,
     *router.urls,
 ]

@@ -26,6 +26,9 @@ from doudi.sources.models import Delivery
 from doudi.sources.reading import read_delivery
 
 MAX_FILENAME = 255
+# A department's export of a county runs to tens of megabytes; a city's larger files go by
+# the command line (doudi sources load), which has no such limit.
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 def deliver(
@@ -100,6 +103,32 @@ def _filename(filename: str) -> str:
     if not filename:
         raise DoudiError(_("The file has no name."), field="file")
     return filename
+
+
+def check_upload_size(size: int) -> None:
+    """Refuse an upload (page or API) over the limit, before it is read."""
+    if size > MAX_UPLOAD_BYTES:
+        raise DoudiError(
+            _("The file is larger than %(max)d MB; load it with doudi sources load."),
+            field="file",
+            max=MAX_UPLOAD_BYTES // 2**20,
+        )
+
+
+def receive(
+    actor,
+    source_key: str,
+    data: bytes,
+    filename: str,
+    *,
+    version: int | None = None,
+    delivered_on: datetime.date | None = None,
+) -> Delivery | Job:
+    """An uploaded delivery (page or API): read at once, or, when larger than the background
+    size (settings.IMPORT_BACKGROUND_BYTES), handed to a job that reads it."""
+    check_upload_size(len(data))
+    receiving = deliver_in_background if jobs.in_background(data, MAX_UPLOAD_BYTES) else deliver
+    return receiving(actor, source_key, data, filename, version=version, delivered_on=delivered_on)
 
 
 def deliver_in_background(

@@ -17,14 +17,10 @@ from doudi.accounts.jurisdiction import has_permission
 from doudi.accounts.roles import Permission
 from doudi.errors import CellError, DoudiError, ValidationFailed
 from doudi.jobs.models import Job
-from doudi.jobs.services import in_background
 from doudi.sources.contracts import SOURCES
 from doudi.sources.queries import visible_deliveries
-from doudi.sources.services import deliver, deliver_in_background, describe_delivery
+from doudi.sources.services import check_upload_size, describe_delivery, receive
 
-# A department's export of a county runs to tens of megabytes; a city's larger files go by
-# the command line (doudi sources load).
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 LISTED = 100
 
 
@@ -60,20 +56,13 @@ def deliveries(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise DoudiError(_("Choose a file."), field="file")
-            if upload.size > MAX_UPLOAD_BYTES:
-                raise DoudiError(
-                    _("The file is larger than %(max)d MB; load it with doudi sources load."),
-                    field="file",
-                    max=MAX_UPLOAD_BYTES // 2**20,
-                )
+            check_upload_size(upload.size)
             version = request.POST.get("version", "").strip()
-            data = upload.read()
             # A large file is read after the page answered, by a job whose page follows it.
-            receive = deliver_in_background if in_background(data, MAX_UPLOAD_BYTES) else deliver
             received = receive(
                 request.user,
                 request.POST.get("source", ""),
-                data,
+                upload.read(),
                 upload.name or "",
                 version=int(version) if version.isdigit() else None,
                 delivered_on=_date(request.POST.get("delivered_on", "").strip()),
