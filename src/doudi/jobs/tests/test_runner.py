@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import signal
 import subprocess
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -213,3 +214,14 @@ def test_progress_outside_a_job_is_ignored():
 
 def api_job(user, job_id: int) -> dict:
     return api_as(user).get(f"/api/v1/jobs/{job_id}/").json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_web_process_a_thread_works_the_queue_once_the_job_is_committed(handler, settings):
+    settings.JOBS_IN_PROCESS = True
+    job = services.enqueue(handler, JobKind.HOUSEHOLD_IMPORT, good_file(), "g.xlsx")
+    (thread,) = [t for t in threading.enumerate() if t.name == f"doudi-job-{job.pk}"]
+    thread.join(timeout=60)
+    job.refresh_from_db()
+    assert not thread.is_alive() and job.state == JobState.DONE, job.message_en
+    assert Household.objects.count() == 1
