@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
@@ -43,6 +44,11 @@ def _upload(client: Client, source: str, data: bytes, name: str, **fields):
     return client.post(
         "/sources/", {"source": source, "file": SimpleUploadedFile(name, data), **fields}
     )
+
+
+def _english(text) -> str:
+    with translation.override("en"):
+        return str(text)
 
 
 def _files(root) -> list:
@@ -123,7 +129,7 @@ def test_reading_reports_its_progress_by_rows_and_columns(county, monkeypatch):
     seen = []
     monkeypatch.setattr(
         "doudi.sources.reading.report",
-        lambda done, total, stage, **params: seen.append((str(stage), done, total)),
+        lambda done, total, stage, **params: seen.append((_english(stage), done, total)),
     )
     job = deliver_in_background(county, "vehicles", sample("vehicles"), "v.csv")
     jobs.run_queued()
