@@ -225,7 +225,7 @@ def run(job_id: int) -> Job | None:
     except BaseException:
         # The process is being stopped (a second Ctrl+C, SystemExit): the work's transaction
         # has been rolled back; the job says so and may be tried again.
-        _stopped(job.pk, JobState.RUNNING)
+        _stopped(job.pk)
         raise
     message, message_en = outcome.pop("message")
     Job.objects.filter(pk=job.pk).update(
@@ -274,10 +274,10 @@ def _outcome(job: Job) -> dict[str, Any]:
         }
 
 
-def _stopped(job_id: int, state: JobState, worker: str | None = None) -> bool:
-    """Mark a job whose work was cut off as failed, its file kept for a retry."""
+def _stopped(job_id: int, worker: str | None = None) -> bool:
+    """Mark a running job whose work was cut off as failed, its file kept for a retry."""
     stopped = DoudiError(STOPPED, job=job_id)
-    running = Job.objects.filter(pk=job_id, state=state)
+    running = Job.objects.filter(pk=job_id, state=JobState.RUNNING)
     if worker is not None:
         running = running.filter(worker=worker)
     return bool(
@@ -301,7 +301,7 @@ def notice_stopped() -> list[int]:
         state=JobState.RUNNING, worker__startswith=f"{host}:"
     ).values_list("id", "worker"):
         pid = worker.rpartition(":")[2]
-        if pid.isdigit() and not _alive(int(pid)) and _stopped(job_id, JobState.RUNNING, worker):
+        if pid.isdigit() and not _alive(int(pid)) and _stopped(job_id, worker):
             stopped.append(job_id)
     return stopped
 

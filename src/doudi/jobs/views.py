@@ -20,6 +20,8 @@ REFRESH_SECONDS = 3
 @login_required
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = services.job_for(request.user, job_id)
+    # The page is where a stopped job is waited for: with the default in-process worker,
+    # nothing else may look at the queue until the next upload.
     if job.state == JobState.RUNNING and job.pk in services.notice_stopped():
         job = services.job_for(request.user, job_id)
     english = (get_language() or "").startswith("en")
