@@ -14,6 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doudi.errors import DoudiError
@@ -123,7 +124,10 @@ class Source:
     @property
     def label(self) -> str:
         """The source as a page names it: what it holds and who delivers it."""
-        return f"{self.title}（{self.department}）"
+        return gettext("%(title)s (%(department)s)") % {
+            "title": self.title,
+            "department": self.department,
+        }
 
     @property
     def latest(self) -> Contract:

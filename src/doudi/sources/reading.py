@@ -35,6 +35,7 @@ HEADER_ROW = 1
 QUOTED_LENGTH = 40
 FORMS = {YYYYMMDD: "YYYYMMDD", "%Y-%m-%d": "YYYY-MM-DD"}
 # What a background job's page shows while a delivery is read (doudi.jobs.progress).
+OPENING = _("Opening the file")
 READING_ROWS = _("Reading the rows")
 CHECKING_COLUMNS = _("Checking the cells, column by column")
 # A reader that goes row by row says how far it is every this many rows.
@@ -62,6 +63,7 @@ class _Cells:
 
 def read_delivery(contract: Contract, data: bytes, filename: str) -> Reading:
     """The snapshot of ``data``; raises ValidationFailed listing every fault, or reads it all."""
+    report(0, None, OPENING)
     cells, problems = _cells(contract, data, filename)
     if cells is None:
         raise ValidationFailed(REFUSED, problems=problems, count=len(problems))
