@@ -143,7 +143,7 @@ def enqueue(
         },
         reason=job.filename,
     )
-    transaction.on_commit(lambda: _dispatch(job.pk))
+    transaction.on_commit(lambda: _dispatch(job.pk), robust=True)
     return job
 
 
@@ -177,12 +177,14 @@ def retry(actor: User, job_id: int) -> Job:
         after={"kind": job.kind, "state": JobState.QUEUED.value},
         reason=job.filename,
     )
-    transaction.on_commit(lambda: _dispatch(job.pk))
+    transaction.on_commit(lambda: _dispatch(job.pk), robust=True)
     return job_for(actor, job.pk)
 
 
 def _dispatch(job_id: int) -> None:
-    """The committed job's task, and a worker for it in this process when so configured."""
+    """The committed job's task, and a worker for it in this process when so configured. Run
+    robustly: if it fails, the page still answers, and the next run of the queue enqueues the
+    task the job lacks."""
     _enqueue_task(job_id)
     if settings.JOBS_IN_PROCESS:
         _start_thread(job_id)
