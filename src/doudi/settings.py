@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "axes",
+    # The task runner (docs/decisions/0018-task-runner.md).
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -168,8 +171,12 @@ DOUDI_CHECK_ENGINE = os.environ.get("DOUDI_CHECK_ENGINE", "duckdb")
 # Where Spark runs them: in process by default, or a cluster's master URL.
 DOUDI_SPARK_MASTER = os.environ.get("DOUDI_SPARK_MASTER", "local[2]")
 
-# A queued job starts at once in a thread of the web process; with 0, only `doudi jobs run`
-# (a separate worker, e.g. from cron or systemd) processes the queue.
+# Background work (doudi.jobs) is a django-tasks task kept in the application's own database,
+# SQLite or PostgreSQL alike: no broker, no other service (docs/decisions/0018-task-runner.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A queued job starts at once in a thread of the web process, which works the queue until it is
+# empty; with 0, only `doudi jobs run` (once, e.g. from cron) or `doudi jobs run --forever` (a
+# separate worker, e.g. under systemd) processes the queue.
 JOBS_IN_PROCESS = os.environ.get("DOUDI_JOBS_IN_PROCESS", "1") == "1"
 
 # Session: 30 minutes of inactivity ends it; every request extends it.

@@ -6,8 +6,10 @@ from doudi.api import views
 from doudi.campaigns import api as campaigns_api
 from doudi.cases import api as cases_api
 from doudi.cases.api import CaseViewSet
+from doudi.jobs import api as jobs_api
 from doudi.policy.api import EvaluateView
 from doudi.registry import api as registry_api
+from doudi.sources import api as sources_api
 
 router = SimpleRouter(trailing_slash=True)
 router.register("regions", views.RegionViewSet, basename="region")
@@ -41,5 +43,7 @@ urlpatterns = [
     ),
     *cases_api.urlpatterns,
     *campaigns_api.urlpatterns,
+    *jobs_api.urlpatterns,
+    *sources_api.urlpatterns,
     *router.urls,
 ]

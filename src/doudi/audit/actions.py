@@ -39,6 +39,7 @@ class AuditAction(models.TextChoices):
     HOUSEHOLD_UPDATE = "household.update", _("Household changed")
     HOUSEHOLD_IMPORT = "household.import", _("Households imported")
     JOB_QUEUED = "job.queued", _("File handed over for processing in the background")
+    JOB_RETRIED = "job.retried", _("Background job tried again")
     HOUSEHOLD_EXPORT = "household.export", _("Households exported")
     # A household version only: the investigation step's own event is the audited one.
     HOUSEHOLD_INVESTIGATION_FACTS = (

@@ -1,6 +1,7 @@
-"""A file handed over to be processed after the page has answered.
+"""A file handed over to be processed after the page has answered: the record its page shows.
 
-Design: docs/decisions/0013-import-limits-and-safe-exports.md.
+Design: docs/decisions/0013-import-limits-and-safe-exports.md; the task runner that runs it:
+docs/decisions/0018-task-runner.md.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ class JobKind(models.TextChoices):
     HOUSEHOLD_IMPORT = "household_import", _("Household import")
     BANK_RESULT = "bank_result", _("Bank result file")
     CAMPAIGN = "campaign", _("Campaign (专项治理)")
+    DELIVERY = "delivery", _("Department data delivery")
 
 
 class JobState(models.TextChoices):
@@ -44,6 +46,16 @@ class Job(models.Model):
     message_en = models.TextField(_("outcome in English"), blank=True)
     # Each fault (or, when done, each warning): {"message", "message_en", "row", "column", ...}.
     problems = models.JSONField(_("problems"), default=list)
+    # How far the work has got, as it last said (progress.report): done of total (None while
+    # unknown), in the units its stage names, the stage in the pages' language and in English.
+    progress_done = models.PositiveBigIntegerField(_("done"), default=0)
+    progress_total = models.PositiveBigIntegerField(_("total"), null=True)
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    stage_en = models.CharField(_("stage in English"), max_length=200, blank=True)
+    # The process running it ("host:pid"), so that a job whose process ended is known failed.
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+    # The id of the django-tasks task that runs it; empty until the task is enqueued.
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("background job")
@@ -56,3 +68,10 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def retryable(self) -> bool:
+        """Failed with its file kept — the system's fault, not the file's — so it may be tried
+        again. Reads ``file_bytes`` when the query gave it, so as not to load the file."""
+        kept = getattr(self, "file_bytes", None)
+        return self.state == JobState.FAILED and bool(len(self.data) if kept is None else kept)

@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doudi.errors import DoudiError
+
+StrOrPromise = str | Promise
 
 
 class Kind(StrEnum):
@@ -114,6 +118,16 @@ class Source:
     key: str
     department: str  # the owner department, as it calls itself
     versions: tuple[Contract, ...]
+    # What the source holds, for people (a lazy translation): pages never show the key.
+    title: StrOrPromise = field(kw_only=True)
+
+    @property
+    def label(self) -> str:
+        """The source as a page names it: what it holds and who delivers it."""
+        return gettext("%(title)s (%(department)s)") % {
+            "title": self.title,
+            "department": self.department,
+        }
 
     @property
     def latest(self) -> Contract:
@@ -129,7 +143,7 @@ class Source:
         raise DoudiError(
             _("Source “%(source)s” has no contract version %(version)d."),
             field="version",
-            source=self.key,
+            source=self.title,
             version=version,
         )
 
@@ -187,6 +201,7 @@ DEATHS = Source(
             date_field="data_date",
         ),
     ),
+    title=_("Deaths and hukou cancellations"),
 )
 
 VEHICLES = Source(
@@ -218,6 +233,7 @@ VEHICLES = Source(
             date_field="data_date",
         ),
     ),
+    title=_("Motor vehicles"),
 )
 
 REAL_ESTATE = Source(
@@ -256,6 +272,7 @@ REAL_ESTATE = Source(
             key=("unit_number",),
         ),
     ),
+    title=_("Real estate"),
 )
 
 BUSINESSES = Source(
@@ -279,6 +296,7 @@ BUSINESSES = Source(
             key=("credit_code",),
         ),
     ),
+    title=_("Businesses"),
 )
 
 PROVIDENT_FUND = Source(
@@ -303,6 +321,7 @@ PROVIDENT_FUND = Source(
             ),
         ),
     ),
+    title=_("Housing provident fund"),
 )
 
 PENSIONS = Source(
@@ -326,6 +345,7 @@ PENSIONS = Source(
             ),
         ),
     ),
+    title=_("Pensions"),
 )
 
 EMPLOYMENT = Source(
@@ -346,6 +366,7 @@ EMPLOYMENT = Source(
             ),
         ),
     ),
+    title=_("Employment and unemployment"),
 )
 
 DISABILITY = Source(
@@ -367,6 +388,7 @@ DISABILITY = Source(
             ),
         ),
     ),
+    title=_("Disability certificates"),
 )
 
 MEDICAL = Source(
@@ -392,6 +414,7 @@ MEDICAL = Source(
             ),
         ),
     ),
+    title=_("Medical costs"),
 )
 
 POVERTY_MONITORING = Source(
@@ -412,6 +435,7 @@ POVERTY_MONITORING = Source(
             ),
         ),
     ),
+    title=_("Poverty monitoring"),
 )
 
 BANK = Source(
@@ -431,6 +455,7 @@ BANK = Source(
             date_field="balance_on",
         ),
     ),
+    title=_("Bank and securities balances"),
 )
 
 TAX = Source(
@@ -450,6 +475,7 @@ TAX = Source(
             ),
         ),
     ),
+    title=_("Income tax"),
 )
 
 SOURCES: Mapping[str, Source] = MappingProxyType(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from doudi.sources.contracts import SOURCES
+from doudi.sources.contracts import SOURCES, get_source
 
 
 class Delivery(models.Model):
@@ -42,3 +42,8 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} #{self.pk} ({self.delivered_on})"
+
+    @property
+    def title(self):
+        """What the source holds, as pages name it (never by its key)."""
+        return get_source(self.source).title

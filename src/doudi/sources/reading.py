@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from doudi.errors import CellError, DoudiError, ValidationFailed
+from doudi.jobs.progress import report
 from doudi.sources import identity
 from doudi.sources.contracts import YYYYMMDD, Column, Contract, Kind
 from doudi.spreadsheets import open_workbook, sheet_rows
@@ -33,6 +34,12 @@ HEADER_ROW = 1
 # A value quoted in a message is cut here: enough to recognise it, not a whole address.
 QUOTED_LENGTH = 40
 FORMS = {YYYYMMDD: "YYYYMMDD", "%Y-%m-%d": "YYYY-MM-DD"}
+# What a background job's page shows while a delivery is read (doudi.jobs.progress).
+OPENING = _("Opening the file")
+READING_ROWS = _("Reading the rows")
+CHECKING_COLUMNS = _("Checking the cells, column by column")
+# A reader that goes row by row says how far it is every this many rows.
+REPORT_EVERY_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class _Cells:
 
 def read_delivery(contract: Contract, data: bytes, filename: str) -> Reading:
     """The snapshot of ``data``; raises ValidationFailed listing every fault, or reads it all."""
+    report(0, None, OPENING)
     cells, problems = _cells(contract, data, filename)
     if cells is None:
         raise ValidationFailed(REFUSED, problems=problems, count=len(problems))
@@ -166,6 +174,7 @@ def _arrow_csv_cells(text: str) -> _Cells | None:
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if table.column_names != headers or lines != table.num_rows + HEADER_ROW:
         return None  # some line was skipped or joined: the line numbers would be wrong
+    report(table.num_rows, table.num_rows, READING_ROWS)
     columns = {header: _strings(table[header].combine_chunks()) for header in headers}
     first_row = HEADER_ROW + 1
     return _Cells(
@@ -175,6 +184,7 @@ def _arrow_csv_cells(text: str) -> _Cells | None:
 
 def _python_csv_cells(text: str) -> _Cells:
     reader = csv.reader(io.StringIO(text, newline=""))
+    lines_in_file = text.count("\n") + (0 if text.endswith("\n") else 1)
     headers: list[str] | None = None
     records: list[list[str]] = []
     lines: list[int] = []
@@ -192,6 +202,8 @@ def _python_csv_cells(text: str) -> _Cells:
                 continue
             records.append(record)
             lines.append(line)
+            if len(records) % REPORT_EVERY_ROWS == 0:
+                report(line, lines_in_file, READING_ROWS)
     except csv.Error:
         raise _not_csv() from None
     if headers is None:
@@ -249,6 +261,8 @@ def _xlsx_cells(contract: Contract, data: bytes) -> _Cells:
                 continue
             records.append(list(values[: len(headers)]))
             lines.append(number)
+            if len(records) % REPORT_EVERY_ROWS == 0:
+                report(number, None, READING_ROWS)  # a sheet's true length is known at its end
     finally:
         book.close()
     if headers is None:
@@ -344,7 +358,8 @@ def _convert(contract: Contract, cells: _Cells, problems: list) -> tuple[pa.Tabl
     lines = cells.lines
     problems += _width_problems(contract, cells)
     fields: dict[str, pa.Array] = {}
-    for column in contract.columns:
+    for checked, column in enumerate(contract.columns):
+        report(checked, len(contract.columns), CHECKING_COLUMNS)
         raw = cells.columns[column.header]
         if column.required:
             problems += _cell_errors(

@@ -1,10 +1,12 @@
 """The county's page of departments' deliveries (部门数据): the list, and the upload of one
-delivery. Each view reads the request and calls a service or a query."""
+delivery — read while the page waits, or, above the background size, by a job whose page then
+follows it. Each view reads the request and calls a service or a query."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,13 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from doudi.accounts.jurisdiction import has_permission
 from doudi.accounts.roles import Permission
 from doudi.errors import CellError, DoudiError, ValidationFailed
+from doudi.jobs.models import Job
 from doudi.sources.contracts import SOURCES
 from doudi.sources.queries import visible_deliveries
-from doudi.sources.services import deliver
+from doudi.sources.services import check_upload_size, describe_delivery, receive
 
-# A department's export of a county runs to tens of megabytes; a city's larger files go by
-# the command line (doudi sources load).
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 LISTED = 100
 
 
@@ -56,14 +56,10 @@ def deliveries(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise DoudiError(_("Choose a file."), field="file")
-            if upload.size > MAX_UPLOAD_BYTES:
-                raise DoudiError(
-                    _("The file is larger than %(max)d MB; load it with doudi sources load."),
-                    field="file",
-                    max=MAX_UPLOAD_BYTES // 2**20,
-                )
+            check_upload_size(upload.size)
             version = request.POST.get("version", "").strip()
-            delivery = deliver(
+            # A large file is read after the page answered, by a job whose page follows it.
+            received = receive(
                 request.user,
                 request.POST.get("source", ""),
                 upload.read(),
@@ -76,11 +72,9 @@ def deliveries(request: HttpRequest) -> HttpResponse:
                 raise
             error = refused
         else:
-            messages.success(
-                request,
-                f"已接收数据交付 {delivery.pk}：{delivery.department}，{delivery.rows} 行，"
-                f"其中 {delivery.rows_without_valid_id} 行无有效身份证号。",
-            )
+            if isinstance(received, Job):
+                return redirect("jobs:detail", received.pk)
+            messages.success(request, describe_delivery(received))
             return redirect("sources:deliveries")
     return render(
         request,
@@ -92,6 +86,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
             "error": error.render() if error else "",
             "problems": _problem_rows(error) if error else [],
             "chosen": request.POST.get("source", ""),
+            "background_kb": settings.IMPORT_BACKGROUND_BYTES // 1024,
         },
         status=400 if error else 200,
     )

@@ -18,4 +18,5 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "perms_view_cases": has_permission(user, Permission.VIEW_CASES),
         "perms_submit_cases": has_permission(user, Permission.SUBMIT_CASES),
         "perms_view_campaigns": has_permission(user, Permission.VIEW_CAMPAIGNS),
+        "perms_view_department_data": has_permission(user, Permission.VIEW_DEPARTMENT_DATA),
     }

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,27 +14,62 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('household_import', 'Household import'), ('bank_result', 'Bank result file')], max_length=20, verbose_name='kind')),
-                ('state', models.CharField(choices=[('queued', 'Waiting'), ('running', 'Being processed'), ('done', 'Done'), ('failed', 'Not done, nothing changed')], default='queued', max_length=10, verbose_name='state')),
-                ('channel', models.CharField(max_length=10, verbose_name='channel of the action')),
-                ('filename', models.CharField(max_length=200, verbose_name='file name')),
-                ('data', models.BinaryField(default=b'', verbose_name='file')),
-                ('params', models.JSONField(default=dict, verbose_name='parameters')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='queued at')),
-                ('started_at', models.DateTimeField(null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(null=True, verbose_name='finished at')),
-                ('message', models.TextField(blank=True, verbose_name='outcome')),
-                ('message_en', models.TextField(blank=True, verbose_name='outcome in English')),
-                ('problems', models.JSONField(default=list, verbose_name='problems')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("household_import", "Household import"),
+                            ("bank_result", "Bank result file"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting"),
+                            ("running", "Being processed"),
+                            ("done", "Done"),
+                            ("failed", "Not done, nothing changed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("channel", models.CharField(max_length=10, verbose_name="channel of the action")),
+                ("filename", models.CharField(max_length=200, verbose_name="file name")),
+                ("data", models.BinaryField(default=b"", verbose_name="file")),
+                ("params", models.JSONField(default=dict, verbose_name="parameters")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="queued at")),
+                ("started_at", models.DateTimeField(null=True, verbose_name="started at")),
+                ("finished_at", models.DateTimeField(null=True, verbose_name="finished at")),
+                ("message", models.TextField(blank=True, verbose_name="outcome")),
+                ("message_en", models.TextField(blank=True, verbose_name="outcome in English")),
+                ("problems", models.JSONField(default=list, verbose_name="problems")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'background job',
-                'verbose_name_plural': 'background jobs',
-                'indexes': [models.Index(fields=['state', 'id'], name='jobs_job_state_a1d52a_idx')],
+                "verbose_name": "background job",
+                "verbose_name_plural": "background jobs",
+                "indexes": [models.Index(fields=["state", "id"], name="jobs_job_state_a1d52a_idx")],
             },
         ),
     ]

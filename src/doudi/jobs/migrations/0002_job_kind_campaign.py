@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0001_job'),
+        ("jobs", "0001_job"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='job',
-            name='kind',
-            field=models.CharField(choices=[('household_import', 'Household import'), ('bank_result', 'Bank result file'), ('campaign', 'Campaign (专项治理)')], max_length=20, verbose_name='kind'),
+            model_name="job",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("household_import", "Household import"),
+                    ("bank_result", "Bank result file"),
+                    ("campaign", "Campaign (专项治理)"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -8,6 +8,7 @@ from django.test import Client
 
 from doudi.accounts.roles import Role
 from doudi.sources.models import Delivery
+from doudi.sources.services import describe_delivery
 from doudi.sources.tests.conftest import SAMPLES, sample
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,8 @@ def test_a_county_uploads_a_delivery_and_sees_it_listed(make_user):
     delivery = Delivery.objects.get()
     listing = client.get("/sources/").content.decode()
     assert SAMPLES["bank"] in listing and "2026-11-30" in listing
-    assert f"已接收数据交付 {delivery.pk}" in listing
+    assert describe_delivery(delivery) in listing  # the source named, never by its key
+    assert "（bank）" not in listing
 
 
 def test_a_refused_upload_lists_every_fault_and_stores_nothing(make_user):
