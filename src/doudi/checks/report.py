@@ -44,10 +44,10 @@ def member_rows(
     left_out = ", ".join(field for field in COMMON_FIELDS if field not in {"row", "person_hash"})
     with duckdb.connect(config={"memory_limit": "1GB", "threads": 2}) as connection:
         for key, snapshot in snapshots.items():
-            table = connection.execute(
+            table = connection.sql(
                 f"SELECT * EXCLUDE ({left_out}) FROM read_parquet(?) "
                 f"WHERE person_hash IN ({marks}) ORDER BY row",
-                [str(snapshot.path), *hashes],
+                params=[str(snapshot.path), *hashes],
             ).to_arrow_table()
             found[key] = _by_person(table)
     return found

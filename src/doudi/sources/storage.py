@@ -64,10 +64,11 @@ def read_snapshot(delivery: Delivery) -> pa.Table:
 def snapshot_location(delivery: Delivery) -> str:
     """Where an engine reads the delivery's snapshot: a local path, or the URI under
     ``DOUDI_SNAPSHOT_URI``."""
-    uri = settings.DOUDI_SNAPSHOT_URI
-    if uri:
-        return f"{uri.rstrip('/')}/{delivery.snapshot_path}"
-    return str(Path(settings.VAR_DIR) / "snapshots" / delivery.snapshot_path)
+    filesystem, root = _root()
+    path = f"{root}/{delivery.snapshot_path}"
+    if isinstance(filesystem, pafs.LocalFileSystem):
+        return path
+    return f"{settings.DOUDI_SNAPSHOT_URI.rstrip('/')}/{delivery.snapshot_path}"
 
 
 def latest_delivery(source: str, place_code: str | None = None) -> Delivery | None:
