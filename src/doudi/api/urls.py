@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 from doudi.api import views
 from doudi.cases import api as cases_api
 from doudi.cases.api import CaseViewSet
+from doudi.checks import api as checks_api
 from doudi.policy.api import EvaluateView
 from doudi.registry import api as registry_api
 
@@ -38,6 +39,7 @@ urlpatterns = [
         registry_api.HouseholdSchemaView.as_view(),
         name="household-schema",
     ),
+    *checks_api.urlpatterns,
     *cases_api.urlpatterns,
     *router.urls,
 ]

@@ -77,6 +77,10 @@ class ReportSource(models.Model):
     def by_hand(self) -> bool:
         return self.delivery_id is None
 
+    @property
+    def department(self) -> str:
+        return SOURCES[self.source].department
+
 
 class CheckObjection(models.Model):
     """The household's objection to a report, with its evidence; it opened ``recheck``."""

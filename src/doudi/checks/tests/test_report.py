@@ -10,86 +10,26 @@ import datetime
 import pytest
 from django.utils import translation
 
-from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
 from doudi.cases import services
 from doudi.cases.models import Case
 from doudi.cases.procedures import State
-from doudi.cases.tests.helpers import investigate, open_case, refused
+from doudi.cases.tests.helpers import refused
 from doudi.checks.models import CheckObjection, CheckReport
 from doudi.checks.presentation import KIND_LABELS, discrepancy_text, view
+from doudi.checks.tests.demo import (
+    HOUSEHOLDS,
+    checked_case,
+    county_of,
+    household_of,
+    member_of,
+    planted,
+)
 from doudi.demo import departments as dep
-from doudi.demo import population as pop
-from doudi.demo.bulk_load import load_population
-from doudi.registry.models import Household, Member
 from doudi.sources.contracts import SOURCES
 from doudi.sources.services import deliver
-from doudi.sources.tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.django_db
-
-AS_OF = datetime.date(2026, 11, 2)
-TODAY = "2026-11-10"  # a Tuesday after the departments' data date (2026-10-31)
-SEED = 410800
-HOUSEHOLDS = 200
-
-
-@pytest.fixture
-def snapshots_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path / "var"
-    settings.DOUDI_SNAPSHOT_URI = ""
-
-
-@pytest.fixture
-def demo(places, clock, snapshots_dir):
-    """The demo population in the registry; returns the departments' files and manifest."""
-    clock.at(TODAY)
-    population = pop.generate(HOUSEHOLDS, SEED, as_of=AS_OF)
-    load_population(population)
-    return dep.generate_departments(population, SEED, AS_OF)
-
-
-@pytest.fixture
-def delivered(demo, make_user):
-    """Every source delivered to the city's platform, as the demo departments have it."""
-    files, manifest = demo
-    city = make_user(Role.CITY_SUPERVISOR)
-    for key, name in SAMPLES.items():
-        deliver(city, key, files[name], name)
-    return manifest
-
-
-def household_of(index: int) -> Household:
-    """The registry's household for a household index of the Population."""
-    return Household.objects.order_by("id")[index]
-
-
-def member_of(index: int) -> Member:
-    return Member.objects.order_by("id")[index]
-
-
-def planted(manifest: dict, kind: str) -> dict:
-    return manifest["planted"][kind][0]
-
-
-def checked_case(make_user, household: Household) -> tuple[Case, CheckReport]:
-    """A 低保 case of the household walked to its data check by its own township's staff."""
-    township, county = household.region_id[:9] + "000", household.region_id[:6] + "000000"
-    handler = make_user(Role.TOWNSHIP_HANDLER, township, f"handler{household.pk}")
-    village = make_user(Role.VILLAGE_WORKER, household.region_id, f"village{household.pk}")
-    make_user(Role.COUNTY_APPROVER, county, f"county{household.pk}")
-    staff = type("Staff", (), {"handler": handler, "village": village})
-    case = open_case(staff, household, authorisation_signed_on=datetime.date(2026, 11, 9))
-    services.accept(handler, case.pk)
-    investigate(staff, case, TODAY)
-    case = services.request_check(handler, case.pk)
-    return case, case.data_checks.get().report
-
-
-def county_of(household: Household):
-    from doudi.accounts.models import User
-
-    return User.objects.get(username=f"county{household.pk}")
 
 
 def kinds(report: CheckReport) -> list[str]:
