@@ -5,12 +5,18 @@ numbers masked."""
 from __future__ import annotations
 
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from fpdf import FPDF
 
 from doudi.cases.documents import FONT, household_rows, new_page, paragraph, place_name, table_rows
 from doudi.checks.models import CheckReport
-from doudi.checks.presentation import FoundTable, MemberView, ReportView, view
+from doudi.checks.presentation import (
+    FoundTable,
+    MemberView,
+    ReportView,
+    discrepancy_line,
+    view,
+)
 
 DISCREPANCY_FILL = (254, 228, 226)
 
@@ -18,7 +24,7 @@ DISCREPANCY_FILL = (254, 228, 226)
 def render(report: CheckReport) -> bytes:
     case = report.data_check.case
     with translation.override("zh-hans"):
-        pdf = new_page(_t("Household economic-status check report"), case)
+        pdf = new_page(gettext("Household economic-status check report"), case)
         shown = view(report)
         table_rows(pdf, [*household_rows(case), *_facts(shown)])
         _sources(pdf, shown)
@@ -32,11 +38,11 @@ def render(report: CheckReport) -> bytes:
 def _facts(shown: ReportView) -> list[tuple[str, str]]:
     report = shown.report
     verdict = (
-        _t("No discrepancy with what was declared.")
+        gettext("No discrepancy with what was declared.")
         if report.consistent
-        else _t("Discrepancies found: %(count)s.") % {"count": len(shown.discrepancies)}
+        else gettext("Discrepancies found: %(count)s.") % {"count": len(shown.discrepancies)}
     )
-    return [(_t("checked as of"), report.as_of.isoformat()), (_t("result"), verdict)]
+    return [(gettext("checked as of"), report.as_of.isoformat()), (gettext("result"), verdict)]
 
 
 def _heading(pdf: FPDF, text: str) -> None:
@@ -53,25 +59,24 @@ def _line(pdf: FPDF, text: str, *, marked: bool = False) -> None:
 
 
 def _sources(pdf: FPDF, shown: ReportView) -> None:
-    _heading(pdf, _t("Sources"))
+    _heading(pdf, gettext("Sources"))
     for source in shown.sources:
         if source.by_hand:
-            _line(pdf, f"{source.department}: {_t('not delivered online: checked by hand')}")
+            _line(pdf, f"{source.department}: {gettext('not delivered online: checked by hand')}")
         else:
             _line(
                 pdf,
-                _t("%(department)s, data of %(day)s")
+                gettext("%(department)s, data of %(day)s")
                 % {"department": source.department, "day": source.delivered_on},
             )
 
 
 def _discrepancies(pdf: FPDF, shown: ReportView) -> None:
-    _heading(pdf, _t("Discrepancies"))
+    _heading(pdf, gettext("Discrepancies"))
     if not shown.discrepancies:
-        _line(pdf, _t("None."))
+        _line(pdf, gettext("None."))
     for item in shown.discrepancies:
-        who = f"{item['member']} " if item["member"] else ""
-        _line(pdf, f"{item['label']}: {who}{item['text']} ({item['source']})", marked=True)
+        _line(pdf, discrepancy_line(item), marked=True)
 
 
 def _member(pdf: FPDF, member: MemberView) -> None:
@@ -79,23 +84,28 @@ def _member(pdf: FPDF, member: MemberView) -> None:
     if not member.counted:
         _line(
             pdf,
-            _t("Not counted in the household: %(reason)s") % {"reason": member.not_counted_because},
+            gettext("Not counted in the household: %(reason)s")
+            % {"reason": member.not_counted_because},
         )
         return
     if not member.matched:
         _line(
             pdf,
-            _t("No valid ID number: the departments' data could not be matched; check by hand."),
+            gettext(
+                "No valid ID number: the departments' data could not be matched; check by hand."
+            ),
         )
     for topic in member.topics:
         pdf.ln(1)
-        _line(pdf, f"{topic.label} · {_t('declared')}: {'; '.join(topic.declared)}")
+        _line(pdf, f"{topic.label} · {gettext('declared')}: {'; '.join(topic.declared)}")
         for table in topic.found:
             _found(pdf, table)
         for source in topic.by_hand:
-            _line(pdf, f"    {source.department}: {_t('not delivered online: checked by hand')}")
+            _line(
+                pdf, f"    {source.department}: {gettext('not delivered online: checked by hand')}"
+            )
         if not topic.found and not topic.by_hand:
-            _line(pdf, f"    {_t('Nothing found.')}")
+            _line(pdf, f"    {gettext('Nothing found.')}")
 
 
 def _found(pdf: FPDF, table: FoundTable) -> None:
@@ -111,14 +121,14 @@ def _found(pdf: FPDF, table: FoundTable) -> None:
 def _closing(pdf: FPDF, county_code: str, report: CheckReport) -> None:
     paragraph(
         pdf,
-        _t(
+        gettext(
             "The data above are the departments' latest deliveries on the day checked; sources "
             "not delivered online were checked by hand."
         ),
     )
     pdf.ln(10)
     pdf.set_font(FONT, size=12)
-    seal = _t("%(county)s civil-affairs bureau (seal)") % {"county": place_name(county_code)}
+    seal = gettext("%(county)s civil-affairs bureau (seal)") % {"county": place_name(county_code)}
     pdf.cell(0, 8, seal, align="R", new_x="LMARGIN", new_y="NEXT")
     day = timezone.localdate(report.created_at).isoformat()
     pdf.cell(0, 8, day, align="R", new_x="LMARGIN", new_y="NEXT")

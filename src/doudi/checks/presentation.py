@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doudi.checks.models import CheckReport, ReportSource
@@ -141,11 +141,12 @@ def view(report: CheckReport) -> ReportView:
 
 def discrepancy_text(report: CheckReport) -> str:
     """The discrepancies, one per line, as the county's findings start from."""
-    lines = []
-    for item in view(report).discrepancies:
-        line = _t("%(label)s: %(text)s (%(source)s)") % item
-        lines.append(f"{item['member']} {line}" if item["member"] else line)
-    return "\n".join(lines)
+    return "\n".join(discrepancy_line(item) for item in view(report).discrepancies)
+
+
+def discrepancy_line(item: dict[str, str]) -> str:
+    line = gettext("%(label)s: %(text)s (%(source)s)") % item
+    return f"{item['member']} {line}" if item["member"] else line
 
 
 def _source(row: ReportSource) -> SourceView:
@@ -188,7 +189,7 @@ def _topic(
     ]
     return Topic(
         label=str(label),
-        declared=_declared_lines(key, entry["declared"]) or [_t("Nothing declared.")],
+        declared=_declared_lines(key, entry["declared"]) or [gettext("Nothing declared.")],
         found=found,
         by_hand=[sources[source] for source in keys if sources[source].by_hand],
         marked=any(row["marked"] for table in found for row in table.rows),
@@ -199,7 +200,7 @@ def _table(source: SourceView, rows: list[dict[str, Any]]) -> FoundTable:
     columns = source.contract.own_columns
     return FoundTable(
         source=source,
-        headers=[_t("line"), *(_header(column) for column in columns)],
+        headers=[gettext("line"), *(_header(column) for column in columns)],
         rows=[
             {
                 "cells": [str(row["row"]), *(_cell(c, row.get(c.field)) for c in columns)],
@@ -233,7 +234,7 @@ def _cell(column: Column, value: Any) -> str:
 def _declared_lines(key: str, declared: dict[str, Any]) -> list[str]:
     if key == "income":
         return [
-            _t("%(kind)s: %(amount)s yuan a month")
+            gettext("%(kind)s: %(amount)s yuan a month")
             % {"kind": IncomeType(kind).label, "amount": fen_to_yuan(amount)}
             for kind, amount in declared.get("incomes", {}).items()
         ]
@@ -245,32 +246,32 @@ def _declared_lines(key: str, declared: dict[str, Any]) -> list[str]:
         ]
     if key == "medical" and "medical_fen" in declared:
         return [
-            _t("%(kind)s: %(amount)s yuan a month")
+            gettext("%(kind)s: %(amount)s yuan a month")
             % {"kind": ExpenseType.MEDICAL.label, "amount": fen_to_yuan(declared["medical_fen"])}
         ]
     if key == "disability" and declared.get("disability"):
         disability = declared["disability"]
         return [
-            _t("%(category)s, grade %(grade)s")
+            gettext("%(category)s, grade %(grade)s")
             % {
                 "category": DisabilityCategory(disability["category"]).label,
                 "grade": disability["grade"] or "—",
             }
         ]
     if key == "deaths" and declared.get("death_date"):
-        return [_t("Died on %(day)s") % {"day": declared["death_date"]}]
+        return [gettext("Died on %(day)s") % {"day": declared["death_date"]}]
     return []
 
 
 def _asset_line(asset: dict[str, Any]) -> str:
-    text = _t("%(kind)s worth %(amount)s yuan") % {
+    text = gettext("%(kind)s worth %(amount)s yuan") % {
         "kind": AssetType(asset["type"]).label,
         "amount": fen_to_yuan(asset["value_fen"]),
     }
     if asset.get("floor_area_hundredths") is not None:
-        text += _t(", %(area)s m²") % {"area": f"{asset['floor_area_hundredths'] / 100:.2f}"}
+        text += gettext(", %(area)s m²") % {"area": f"{asset['floor_area_hundredths'] / 100:.2f}"}
     if asset.get("registered_capital_fen") is not None:
-        text += _t(", registered capital %(amount)s yuan") % {
+        text += gettext(", registered capital %(amount)s yuan") % {
             "amount": fen_to_yuan(asset["registered_capital_fen"])
         }
     return text
@@ -293,7 +294,7 @@ def _discrepancy(
         "label": str(KIND_LABELS.get(kind, kind)),
         "member": member.name if member else "",
         "text": str(sentence) % values if sentence else "",
-        "source": _t("%(department)s, data of %(day)s")
+        "source": gettext("%(department)s, data of %(day)s")
         % {"department": source.department, "day": source.delivered_on}
         if source
         else "",
