@@ -10,11 +10,12 @@ import datetime
 import pytest
 from django.utils import translation
 
+from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
 from doudi.cases import services
 from doudi.cases.models import Case
 from doudi.cases.procedures import State
-from doudi.cases.tests.helpers import refused
+from doudi.cases.tests.helpers import investigate, open_case, refused
 from doudi.checks.models import CheckObjection, CheckReport
 from doudi.checks.presentation import KIND_LABELS, discrepancy_text, view
 from doudi.checks.tests.demo import (
@@ -25,9 +26,11 @@ from doudi.checks.tests.demo import (
     member_of,
     planted,
 )
+from doudi.conftest import OUTSIDE_COUNTY
 from doudi.demo import departments as dep
 from doudi.sources.contracts import SOURCES
 from doudi.sources.services import deliver
+from doudi.sources.tests.conftest import sample
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +155,18 @@ def test_an_objection_needs_a_report_concluded_on(demo, make_user):
     county = county_of(case.household)
     with refused("cannot be done while the case is"):
         services.object_to_check(county, case.pk, content="不服", evidence="证明")
+
+
+def test_only_deliveries_received_for_the_case_s_place_or_above_are_read(
+    staff, household, clock, make_user, snapshots_dir
+):
+    clock.at("2026-03-02")
+    elsewhere = make_user(Role.COUNTY_APPROVER, OUTSIDE_COUNTY)
+    deliver(elsewhere, "bank", sample("bank"), "bank.csv")
+    mine = deliver(staff.county, "tax", sample("tax"), "tax.csv")
+    case = open_case(staff, household)
+    services.accept(staff.handler, case.pk)
+    investigate(staff, case, "2026-03-02")
+    report = services.request_check(staff.handler, case.pk).data_checks.get().report
+    read = {row.source: row.delivery for row in report.sources.all()}
+    assert read["bank"] is None and read["tax"] == mine
