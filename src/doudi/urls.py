@@ -9,6 +9,8 @@ urlpatterns = [
     path("audit/", include("doudi.audit.urls")),
     path("households/", include("doudi.registry.urls")),
     path("policy/", include("doudi.policy.urls")),
+    # Before the cases' own: their "<id>/<step>/" would take "<id>/check-report/".
+    path("cases/", include("doudi.checks.urls")),
     path("cases/", include("doudi.cases.urls")),
     path("window/", include("doudi.window.urls")),
     path("payroll/", include("doudi.payroll.urls")),

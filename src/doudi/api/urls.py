@@ -6,6 +6,7 @@ from doudi.api import views
 from doudi.campaigns import api as campaigns_api
 from doudi.cases import api as cases_api
 from doudi.cases.api import CaseViewSet
+from doudi.checks import api as checks_api
 from doudi.jobs import api as jobs_api
 from doudi.policy.api import EvaluateView
 from doudi.registry import api as registry_api
@@ -41,6 +42,7 @@ urlpatterns = [
         registry_api.HouseholdSchemaView.as_view(),
         name="household-schema",
     ),
+    *checks_api.urlpatterns,
     *cases_api.urlpatterns,
     *campaigns_api.urlpatterns,
     *jobs_api.urlpatterns,

@@ -89,6 +89,11 @@ class AuditAction(models.TextChoices):
     CASE_INVESTIGATE = "case.investigate", _("Case: investigation recorded")
     CASE_REQUEST_CHECK = "case.request_check", _("Case: data check requested")
     CASE_RECORD_CHECK = "case.record_check", _("Case: data-check result recorded")
+    # The code follows the step's name (cases.services derives it from the action).
+    CHECK_OBJECTED = (
+        "case.object_to_check",
+        _("Case: objection to the check report, re-check opened"),
+    )
     CASE_GIVE_OPINION = "case.give_opinion", _("Case: township opinion given")
     CASE_OBJECT = "case.object", _("Case: objection recorded")
     CASE_REINVESTIGATE = "case.reinvestigate", _("Case: re-investigation recorded")

@@ -119,7 +119,7 @@ def run_campaign(campaign_id: int) -> Campaign:
         raise DoudiError(_("The campaign has already been run."), field="campaign")
     campaign = Campaign.objects.select_related("region", "started_by").get(pk=campaign_id)
     try:
-        snapshots, used = _latest_snapshots()
+        snapshots, used = _latest_snapshots(campaign.region_id)
         Campaign.objects.filter(pk=campaign.pk).update(deliveries=used, stage=Stage.RULES)
         found = check_place(
             campaign.region_id,
@@ -138,10 +138,13 @@ def run_campaign(campaign_id: int) -> Campaign:
     return campaign
 
 
-def _latest_snapshots() -> tuple[dict[str, Snapshot], dict[str, dict[str, Any]]]:
+def _latest_snapshots(
+    place_code: str,
+) -> tuple[dict[str, Snapshot], dict[str, dict[str, Any]]]:
+    # As a case's check: the deliveries received for the place or a place above it.
     snapshots, used = {}, {}
     for key in SOURCES:
-        delivery = latest_delivery(key)
+        delivery = latest_delivery(key, place_code)
         if delivery is not None:
             snapshots[key] = Snapshot(snapshot_location(delivery), delivery.pk)
             used[key] = {"delivery": delivery.pk, "delivered_on": delivery.delivered_on.isoformat()}

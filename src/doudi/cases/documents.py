@@ -2,7 +2,8 @@
 record, and the notices of acceptance, refusal (with its reasons) and approval.
 
 The font (Noto Sans CJK, Debian's fonts-noto-cjk) is embedded, subset, in each file, so the
-document prints the same on any machine. ID numbers appear masked only.
+document prints the same on any machine. ID numbers appear masked only. The page, table,
+paragraph and household helpers below serve the check report's PDF too (checks.pdf).
 """
 
 from __future__ import annotations
@@ -52,10 +53,10 @@ def render(kind: str, case: Case) -> bytes:
             allowed=", ".join(WRITERS),
         )
     _require_step(kind, case)
-    pdf = _page(TITLES[kind], case)
+    pdf = new_page(TITLES[kind], case)
     with translation.override("zh-hans"):
         writer(pdf, case)
-    _signature(pdf, case)
+    signature(pdf, case)
     return bytes(pdf.output())
 
 
@@ -73,7 +74,7 @@ def _require_step(kind: str, case: Case) -> None:
         )
 
 
-def _page(title: str, case: Case) -> FPDF:
+def new_page(title: str, case: Case) -> FPDF:
     font = Path(settings.CJK_FONT)
     if not font.is_file():
         raise DoudiError(
@@ -95,32 +96,32 @@ def _page(title: str, case: Case) -> FPDF:
     return pdf
 
 
-def _rows(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
+def table_rows(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
     pdf.set_font(FONT, size=11)
     for label, value in rows:
         pdf.cell(40, 9, label, border=1)
         pdf.multi_cell(0, 9, value or "—", border=1, new_x="LMARGIN", new_y="NEXT")
 
 
-def _paragraph(pdf: FPDF, text: str) -> None:
+def paragraph(pdf: FPDF, text: str) -> None:
     pdf.ln(4)
     pdf.set_font(FONT, size=11)
     pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
 
 
-def _place(code: str) -> str:
+def place_name(code: str) -> str:
     region = Region.objects.filter(code=code).first()
     return region.name if region else code
 
 
-def _household_rows(case: Case) -> list[tuple[str, str]]:
+def household_rows(case: Case) -> list[tuple[str, str]]:
     members = case.household.members.filter(left_on__isnull=True).order_by("id")
     people = "；".join(
         f"{m.name}（{m.get_relation_display()}，{m.id_number_masked}）" for m in members
     )
     return [
         ("家庭档案号", case.household.file_number),
-        ("居住地", f"{_place(case.township_code)} {case.region.name}"),
+        ("居住地", f"{place_name(case.township_code)} {case.region.name}"),
         ("家庭成员", people),
     ]
 
@@ -135,7 +136,7 @@ def _case_rows(case: Case) -> list[tuple[str, str]]:
 
 def _application(pdf: FPDF, case: Case) -> None:
     rows = [
-        *_household_rows(case),
+        *household_rows(case),
         *_case_rows(case),
         ("申请渠道", str(case.get_channel_display())),
         ("代办人", case.proxy_name),
@@ -149,20 +150,20 @@ def _application(pdf: FPDF, case: Case) -> None:
     if case.requested_amount_fen:
         rows.append(("申请金额（元）", fen_to_yuan(case.requested_amount_fen)))
     if case.hukou_region_id:
-        rows.append(("户籍地协助核实", _place(case.hukou_region_id)))
-    _rows(pdf, rows)
-    _paragraph(
+        rows.append(("户籍地协助核实", place_name(case.hukou_region_id)))
+    table_rows(pdf, rows)
+    paragraph(
         pdf,
         "本人承诺所提供的家庭成员、收入和财产情况真实完整，并同意民政部门依法核对家庭经济状况。",
     )
 
 
 def _investigation(pdf: FPDF, case: Case) -> None:
-    _rows(pdf, [*_household_rows(case), *_case_rows(case)])
+    table_rows(pdf, [*household_rows(case), *_case_rows(case)])
     for record in case.investigations.order_by("id"):
         names = "、".join(str(person) for person in record.investigators.all())
         pdf.ln(3)
-        _rows(
+        table_rows(
             pdf,
             [
                 ("类别", str(record.get_kind_display())),
@@ -179,38 +180,38 @@ def _investigation(pdf: FPDF, case: Case) -> None:
 
 
 def _acceptance(pdf: FPDF, case: Case) -> None:
-    _rows(
+    table_rows(
         pdf,
         [
-            *_household_rows(case),
+            *household_rows(case),
             *_case_rows(case),
             ("受理日期", case.accepted_on.isoformat()),
             ("办理时限", case.due_on.isoformat() if case.due_on else "按程序规定"),
         ],
     )
-    _paragraph(
+    paragraph(
         pdf, "您的申请已受理。我们将依法开展家庭经济状况调查和信息核对，并在规定时限内作出决定。"
     )
 
 
 def _refusal(pdf: FPDF, case: Case) -> None:
     decision = case.decision
-    _rows(
+    table_rows(
         pdf,
         [
-            *_household_rows(case),
+            *household_rows(case),
             *_case_rows(case),
             ("决定日期", decision.decided_on.isoformat()),
             ("不予批准理由", decision.reasons),
         ],
     )
-    _paragraph(pdf, APPEAL)
+    paragraph(pdf, APPEAL)
 
 
 def _approval(pdf: FPDF, case: Case) -> None:
     decision = case.decision
     rows = [
-        *_household_rows(case),
+        *household_rows(case),
         *_case_rows(case),
         ("决定日期", decision.decided_on.isoformat()),
         ("理由", decision.reasons),
@@ -223,15 +224,15 @@ def _approval(pdf: FPDF, case: Case) -> None:
         rows.append(("最后发放月份", f"{decision.end_month:%Y年%m月}"))
     if decision.total_amount_fen:
         rows.append(("救助金额（元）", fen_to_yuan(decision.total_amount_fen)))
-    _rows(pdf, rows)
-    _paragraph(pdf, APPEAL)
+    table_rows(pdf, rows)
+    paragraph(pdf, APPEAL)
 
 
-def _signature(pdf: FPDF, case: Case) -> None:
+def signature(pdf: FPDF, case: Case) -> None:
     pdf.ln(14)
     pdf.set_font(FONT, size=12)
     pdf.cell(
-        0, 8, f"{_place(case.township_code)}（盖章）", align="R", new_x="LMARGIN", new_y="NEXT"
+        0, 8, f"{place_name(case.township_code)}（盖章）", align="R", new_x="LMARGIN", new_y="NEXT"
     )
     pdf.cell(0, 8, "年    月    日", align="R", new_x="LMARGIN", new_y="NEXT")
 

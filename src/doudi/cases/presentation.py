@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
@@ -20,9 +21,10 @@ from doudi.accounts.models import User
 from doudi.accounts.roles import Role
 from doudi.cases import queries, services
 from doudi.cases.deadlines import procedure_of
-from doudi.cases.models import Case, Decision, HukouCheck, Outcome
+from doudi.cases.models import Case, CheckResult, Decision, HukouCheck, Outcome
 from doudi.cases.procedures import EDGES, ENGINE_PROGRAMME, Action, CaseProgramme, State
 from doudi.cases.steps import CASE_STEPS, STEPS, Step
+from doudi.checks.presentation import discrepancy_text
 from doudi.errors import DoudiError
 from doudi.identity.numbers import mask
 from doudi.regions.codes import Level, is_well_formed, prefix_of
@@ -175,6 +177,10 @@ def _hold(actor: User, case: Case, action: Action) -> DoudiError | object | None
             case.notice_ends_on is not None and case.notice_ends_on < localdate()
         ),
         Action.NOTIFY: lambda: _notified(case),
+        # Only a check with a report (the platform's) can be objected to and checked again.
+        Action.OBJECT_TO_CHECK: lambda: (
+            not case.data_checks.filter(answered_on__isnull=False, report__isnull=False).exists()
+        ),
     }
     if action in once and once[action]():
         return NOT_THEIRS
@@ -302,6 +308,20 @@ DOCUMENT_REACHED: dict[str, Callable[[Case, Decision | None], bool]] = {
         decision is not None and decision.outcome == Outcome.APPROVED
     ),
 }
+
+
+def initial(case: Case | None, action: Action) -> QueryDict:
+    """What a step's form starts with: the county's conclusion on a check starts from its
+    report's discrepancies (nothing found: consistent)."""
+    values = QueryDict(mutable=True)
+    if case is None or action != Action.RECORD_CHECK:
+        return values
+    check = case.data_checks.filter(answered_on__isnull=True).select_related("report").first()
+    report = getattr(check, "report", None)
+    if report is not None:
+        values["result"] = CheckResult.CONSISTENT if report.consistent else CheckResult.DISCREPANCY
+        values["findings"] = discrepancy_text(report)
+    return values
 
 
 def document_kinds(case: Case) -> list[tuple[str, Promise]]:

@@ -77,6 +77,7 @@ class Action(models.TextChoices):
     INVESTIGATE = "investigate", _("Record the investigation")
     REQUEST_CHECK = "request_check", _("Request the data check")
     RECORD_CHECK = "record_check", _("Record the data-check result")
+    OBJECT_TO_CHECK = "object_to_check", _("Record an objection to the check report (re-check)")
     GIVE_OPINION = "give_opinion", _("Give the township's opinion")
     OBJECT = "object", _("Record an objection")
     REINVESTIGATE = "reinvestigate", _("Record the re-investigation")
@@ -104,6 +105,8 @@ EDGES: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.INVESTIGATE: (frozenset({State.ACCEPTED}), State.INVESTIGATED),
     Action.REQUEST_CHECK: (frozenset({State.INVESTIGATED}), State.CHECK_REQUESTED),
     Action.RECORD_CHECK: (frozenset({State.CHECK_REQUESTED}), State.CHECKED),
+    # The household disputes the report the county concluded on: checked again (复核).
+    Action.OBJECT_TO_CHECK: (frozenset({State.CHECKED}), State.CHECK_REQUESTED),
     Action.GIVE_OPINION: (frozenset({State.CHECKED}), None),
     Action.OBJECT: (frozenset({State.ON_NOTICE}), State.OBJECTED),
     Action.REINVESTIGATE: (frozenset({State.OBJECTED}), State.CHECKED),
@@ -170,7 +173,7 @@ class Procedure:
         """The steps the handling township and its county take in this procedure."""
         left_out = set(OTHER_PLACE_ACTIONS | BULK_ACTIONS)
         if not self.data_check:
-            left_out |= {Action.REQUEST_CHECK, Action.RECORD_CHECK}
+            left_out |= {Action.REQUEST_CHECK, Action.RECORD_CHECK, Action.OBJECT_TO_CHECK}
         if not self.public_notice:
             left_out |= {Action.OBJECT, Action.REINVESTIGATE, Action.APPRAISE}
         if not self.spot_check_share:

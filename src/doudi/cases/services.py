@@ -54,6 +54,9 @@ from doudi.cases.procedures import (
     Channel,
     State,
 )
+from doudi.checks.models import CheckReport
+from doudi.checks.presentation import discrepancy_text
+from doudi.checks.services import produce_report, record_objection
 from doudi.dates import next_month
 from doudi.errors import DoudiError
 from doudi.money import fen_to_yuan, whole_fen, yuan_to_fen
@@ -70,6 +73,7 @@ ACTION_PERMISSION = {
     **dict.fromkeys(Action, Permission.HANDLE_CASES),
     Action.SUBMIT: Permission.SUBMIT_CASES,
     Action.RECORD_CHECK: Permission.CHECK_DATA,
+    Action.OBJECT_TO_CHECK: Permission.CHECK_DATA,
     Action.SPOT_CHECK: Permission.CONFIRM_CASES,
     Action.APPROVE: Permission.CONFIRM_CASES,
     Action.REFUSE: Permission.CONFIRM_CASES,
@@ -602,6 +606,7 @@ def investigate(actor: User, case_id: int, **record_fields: Any) -> Case:
 
 @transaction.atomic
 def request_check(actor: User, case_id: int) -> Case:
+    """Open the data check and compute its report at once, against the latest snapshots."""
     case = _begin(actor, case_id, Action.REQUEST_CHECK)
     if not case.authorisation_signed_on:
         raise DoudiError(
@@ -611,17 +616,28 @@ def request_check(actor: User, case_id: int) -> Case:
             ),
             field="state",
         )
+    check, report = _open_check(case)
+    return _finish(
+        actor,
+        case,
+        Action.REQUEST_CHECK,
+        details={"due_on": _iso(check.due_on), "report": report.pk},
+    )
+
+
+def _open_check(case: Case) -> tuple[DataCheck, CheckReport]:
     today = _today()
     check = DataCheck.objects.create(
         case=case, requested_on=today, due_on=after(today, procedure_of(case).data_check_limit)
     )
     case.step_due_on = earliest(check.due_on, case.due_on)
-    return _finish(actor, case, Action.REQUEST_CHECK, details={"due_on": _iso(check.due_on)})
+    return check, produce_report(check, today)
 
 
 @transaction.atomic
 def record_check(actor: User, case_id: int, *, result: str, findings: str = "") -> Case:
-    """The county's answer to the data check."""
+    """The county's conclusion on the check report. Findings left empty are the report's
+    discrepancies, as the report lists them."""
     case = _begin(actor, case_id, Action.RECORD_CHECK)
     if result not in CheckResult.values:
         raise DoudiError(
@@ -630,15 +646,53 @@ def record_check(actor: User, case_id: int, *, result: str, findings: str = "") 
             value=result,
             allowed=", ".join(CheckResult.values),
         )
+    check = case.data_checks.filter(answered_on__isnull=True).get()
+    report = getattr(check, "report", None)
+    findings = free_text(findings)
+    if not findings and report is not None:
+        with translation.override("zh-hans"):
+            findings = discrepancy_text(report)
     if result == CheckResult.DISCREPANCY:
         findings = required_text(
             findings, field="findings", message=_("Describe the discrepancies found.")
         )
-    check = case.data_checks.filter(answered_on__isnull=True).get()
-    check.answered_on, check.result, check.findings = _today(), result, free_text(findings)
+    check.answered_on, check.result, check.findings = _today(), result, findings
     check.save()
     case.step_due_on = _township_stage_due(case)
-    return _finish(actor, case, Action.RECORD_CHECK, details={"result": result})
+    details: dict[str, Any] = {"result": result}
+    if report is not None:
+        details["report"] = report.pk
+    return _finish(actor, case, Action.RECORD_CHECK, details=details)
+
+
+@transaction.atomic
+def object_to_check(actor: User, case_id: int, *, content: str, evidence: str) -> Case:
+    """The household objects to the check report the county concluded on, with evidence: the
+    objection is kept and a re-check opened at once, a new data check whose new report reads
+    the latest snapshots (复核)."""
+    case = _begin(actor, case_id, Action.OBJECT_TO_CHECK)
+    content = required_text(content, field="content", message=_("Write down the objection."))
+    evidence = required_text(
+        evidence, field="evidence", message=_("Describe the evidence the household brings.")
+    )
+    answered = case.data_checks.filter(answered_on__isnull=False).order_by("-id").first()
+    objected = getattr(answered, "report", None)
+    if objected is None:
+        raise DoudiError(_("This case has no check report to object to."), field="state")
+    check, report = _open_check(case)
+    objection = record_objection(actor, objected, check, content=content, evidence=evidence)
+    return _finish(
+        actor,
+        case,
+        Action.OBJECT_TO_CHECK,
+        reason=content,
+        details={
+            "due_on": _iso(check.due_on),
+            "report": report.pk,
+            "objected_report": objected.pk,
+            "objection": objection.pk,
+        },
+    )
 
 
 def _township_stage_due(case: Case) -> datetime.date | None:

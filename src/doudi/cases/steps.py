@@ -160,6 +160,11 @@ _STEPS = (
         ),
     ),
     Step(
+        Action.OBJECT_TO_CHECK,
+        services.object_to_check,
+        (_text("content", _("objection")), _text("evidence", _("evidence the household brings"))),
+    ),
+    Step(
         Action.GIVE_OPINION,
         services.give_opinion,
         (

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from doudi.accounts.jurisdiction import require
+from doudi.accounts.jurisdiction import has_permission, require
 from doudi.accounts.roles import Permission
 from doudi.cases import presentation, queries, steps
 from doudi.cases.models import Case
@@ -159,9 +159,13 @@ def _fields(step: steps.Step, typed: QueryDict) -> list[dict[str, Any]]:
 
 
 def _step_form(
-    step: steps.Step, request: HttpRequest, failed: Action | None, error: DoudiError | None
+    step: steps.Step,
+    request: HttpRequest,
+    failed: Action | None,
+    error: DoudiError | None,
+    case: Case | None = None,
 ) -> StepForm:
-    typed = request.POST if step.action == failed else QueryDict()
+    typed = request.POST if step.action == failed else presentation.initial(case, step.action)
     form = StepForm(step.action, _fields(step, typed))
     if step.action == failed and error is not None:
         form.error, form.error_field = error.render(), error.field or ""
@@ -176,7 +180,7 @@ def _step_forms(
         if offer.waiting is not None:
             forms.append(StepForm(offer.step.action, [], waiting=offer.waiting.render()))
         else:
-            forms.append(_step_form(offer.step, request, failed, error))
+            forms.append(_step_form(offer.step, request, failed, error, case))
     return forms
 
 
@@ -208,6 +212,7 @@ def _detail_page(
             "payment": getattr(case, "emergency_payment", None),
             "hukou_check": getattr(case, "hukou_check", None),
             "documents": presentation.document_kinds(case),
+            "may_read_reports": has_permission(request.user, Permission.CHECK_DATA),
             "provisional": {
                 "step": presentation.provisional(case.step_due_on),
                 "whole": presentation.provisional(case.due_on),

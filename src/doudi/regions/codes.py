@@ -60,6 +60,16 @@ def parent_code(code: str) -> str | None:
     return code[:parent_end].ljust(CODE_LENGTH, "0")
 
 
+def ancestors(code: str) -> list[str]:
+    """The places above this one, nearest first (the province last)."""
+    found = []
+    parent = parent_code(code)
+    while parent is not None:
+        found.append(parent)
+        parent = parent_code(parent)
+    return found
+
+
 def prefix_of(code: str) -> str:
     """The prefix that every code inside this place starts with."""
     return code[: SEGMENT_ENDS[level_of(code)]]

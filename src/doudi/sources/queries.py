@@ -8,22 +8,13 @@ from django.db.models import Q, QuerySet
 from doudi.accounts.jurisdiction import NOT_FOUND, require
 from doudi.accounts.roles import Permission
 from doudi.errors import OutsideJurisdiction
-from doudi.regions.codes import parent_code
+from doudi.regions.codes import ancestors
 from doudi.sources.models import Delivery
-
-
-def _above(code: str) -> list[str]:
-    codes = []
-    parent = parent_code(code)
-    while parent is not None:
-        codes.append(parent)
-        parent = parent_code(parent)
-    return codes
 
 
 def _visible(user) -> Q:
     return Q(region_code__startswith=user.jurisdiction_prefix) | Q(
-        region_code__in=_above(user.region_id)
+        region_code__in=ancestors(user.region_id)
     )
 
 

@@ -15,6 +15,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 from django.conf import settings
 
+from doudi.regions.codes import ancestors
 from doudi.sources.contracts import SOURCES
 from doudi.sources.models import Delivery
 
@@ -61,20 +62,23 @@ def read_snapshot(delivery: Delivery) -> pa.Table:
 
 
 def snapshot_location(delivery: Delivery) -> str:
-    """Where an engine reads the delivery's snapshot: a local path, or the object-store URI."""
-    uri = settings.DOUDI_SNAPSHOT_URI
-    if uri:
-        return f"{uri.rstrip('/')}/{delivery.snapshot_path}"
-    return str(Path(settings.VAR_DIR) / "snapshots" / delivery.snapshot_path)
+    """Where an engine reads the delivery's snapshot: a local path, or the URI under
+    ``DOUDI_SNAPSHOT_URI``."""
+    filesystem, root = _root()
+    path = f"{root}/{delivery.snapshot_path}"
+    if isinstance(filesystem, pafs.LocalFileSystem):
+        return path
+    return f"{settings.DOUDI_SNAPSHOT_URI.rstrip('/')}/{delivery.snapshot_path}"
 
 
-def latest_delivery(source: str) -> Delivery | None:
-    """The delivery the engine reads for a source: the newest data, the last received of it."""
-    return (
-        Delivery.objects.filter(source=source)
-        .order_by("-delivered_on", "-created_at", "-pk")
-        .first()
-    )
+def latest_delivery(source: str, place_code: str | None = None) -> Delivery | None:
+    """The delivery the engine reads for a source: the newest data, the last received of it.
+    With ``place_code``, only deliveries received for that place: by itself or a place above
+    it (a county's data is not another county's)."""
+    deliveries = Delivery.objects.filter(source=source)
+    if place_code is not None:
+        deliveries = deliveries.filter(region_code__in=[place_code, *ancestors(place_code)])
+    return deliveries.order_by("-delivered_on", "-created_at", "-pk").first()
 
 
 def latest_snapshots() -> dict[str, tuple[Delivery, pa.Table]]:

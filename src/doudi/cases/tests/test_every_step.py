@@ -229,6 +229,12 @@ def plans(
                 ("handler", a.REQUEST_CHECK, {}),
                 ("county", a.RECORD_CHECK, {"result": "consistent"}),
             ]
+            if recommends:  # the household disputes the report: checked again
+                objection = {"content": "对核对报告有异议", "evidence": "离职证明"}
+                stage += [
+                    ("county", a.OBJECT_TO_CHECK, objection),
+                    ("county", a.RECORD_CHECK, {"result": "consistent"}),
+                ]
         opinion = {"recommends_approval": recommends, "text": "拟同意" if recommends else "拟不予"}
         return [*stage, ("handler", a.GIVE_OPINION, opinion)]
 
