@@ -208,7 +208,7 @@ class AssetType(models.TextChoices):
     CLAIM = "claim", _("Claims owed to the household")
     ONLINE_FINANCE = "online_finance", _("Online finance")
     VEHICLE = "vehicle", _("Vehicle")
-    HOME = "home", _("Home")
+    HOME = "home", _("Dwelling")
     BUSINESS = "business", _("Business registration")
     OTHER = "other", _("Other")
 
