@@ -144,6 +144,8 @@ def _arguments() -> argparse.Namespace:
 
 def write_snapshots(folder: Path, recipients: int, rows: int) -> dict[str, Path]:
     """The people and nine sources as Parquet files; returns their paths by view name."""
+    from doudi.sources.storage import ROW_GROUP_ROWS as ROW_GROUP  # as a delivery is kept
+
     paths = {"people": folder / "people.parquet"}
     with duckdb.connect() as connection:
         connection.execute(
@@ -162,8 +164,9 @@ def write_snapshots(folder: Path, recipients: int, rows: int) -> dict[str, Path]
             )
             paths[source] = folder / f"{source}.parquet"
             connection.execute(
-                f"COPY (SELECT {COMMON.format(person=person)}, {own} FROM range({count}) t(i)) "
-                f"TO '{paths[source]}' (FORMAT parquet, ROW_GROUP_SIZE 500000)"
+                f"COPY (SELECT {COMMON.format(person=person)}, {own} FROM range({count}) t(i) "
+                f"ORDER BY person_hash) TO '{paths[source]}' "
+                f"(FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP})"
             )
     return paths
 
