@@ -75,6 +75,8 @@ class Permission(StrEnum):
     SUBMIT_CASES = "cases.submit"
     HANDLE_CASES = "cases.handle"
     CHECK_DATA = "cases.check_data"
+    # The township asks the county's check centre; the centre may also start a check itself.
+    REQUEST_CHECKS = "cases.request_check"
     CONFIRM_CASES = "cases.confirm"
     VIEW_PAYROLLS = "payroll.view"
     PREPARE_PAYROLL = "payroll.prepare"
@@ -105,6 +107,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.IMPORT_HOUSEHOLDS,
             Permission.PAY_FROM_RESERVE,
             Permission.HANDLE_CASES,
+            Permission.REQUEST_CHECKS,
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
         }
@@ -125,6 +128,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_EVALUATION,
             Permission.FUND_RESERVE,
             Permission.CHECK_DATA,
+            Permission.REQUEST_CHECKS,
             Permission.CONFIRM_CASES,
             Permission.DELEGATE_CONFIRMATION,
             Permission.VIEW_PAYROLLS,

@@ -72,6 +72,7 @@ if TYPE_CHECKING:
 ACTION_PERMISSION = {
     **dict.fromkeys(Action, Permission.HANDLE_CASES),
     Action.SUBMIT: Permission.SUBMIT_CASES,
+    Action.REQUEST_CHECK: Permission.REQUEST_CHECKS,
     Action.RECORD_CHECK: Permission.CHECK_DATA,
     Action.OBJECT_TO_CHECK: Permission.CHECK_DATA,
     Action.SPOT_CHECK: Permission.CONFIRM_CASES,

@@ -20,6 +20,7 @@ from doudi.checks.models import CheckObjection, CheckReport
 from doudi.checks.presentation import KIND_LABELS, discrepancy_text, view
 from doudi.checks.tests.demo import (
     HOUSEHOLDS,
+    TODAY,
     checked_case,
     county_of,
     household_of,
@@ -170,3 +171,22 @@ def test_only_deliveries_received_for_the_case_s_place_or_above_are_read(
     report = services.request_check(staff.handler, case.pk).data_checks.get().report
     read = {row.source: row.delivery for row in report.sources.all()}
     assert read["bank"] is None and read["tax"] == mine
+
+
+def test_the_county_s_check_centre_may_request_the_check_itself(delivered, make_user):
+    """The township asks, or the county's check centre starts it; nobody else, nowhere else."""
+    household = household_of(planted(delivered, "car")["household"])
+    township, county = household.region_id[:9] + "000", household.region_id[:6] + "000000"
+    handler = make_user(Role.TOWNSHIP_HANDLER, township, "asker")
+    village = make_user(Role.VILLAGE_WORKER, household.region_id, "walker")
+    staff = type("Staff", (), {"handler": handler, "village": village})
+    case = open_case(staff, household, authorisation_signed_on=datetime.date(2026, 11, 9))
+    services.accept(handler, case.pk)
+    investigate(staff, case, TODAY)
+    with refused("does not allow"):
+        services.request_check(village, case.pk)
+    with refused("Not found"):
+        services.request_check(make_user(Role.COUNTY_APPROVER, OUTSIDE_COUNTY, "far"), case.pk)
+    assert not case.data_checks.exists()
+    case = services.request_check(make_user(Role.COUNTY_APPROVER, county, "centre"), case.pk)
+    assert "vehicles_over_limit" in kinds(case.data_checks.get().report)
