@@ -84,6 +84,7 @@ class FindingKind(models.TextChoices):
     BUSINESS_OVER_LIMIT = "business_over_limit", _("Business capital over the limit")
     DEPOSITS_OVER_LIMIT = "deposits_over_limit", _("Deposits over the limit")
     INCOME_OVER_LINE = "income_over_line", _("Income over the line")
+    TAXED_INCOME_OVER_LINE = "taxed_income_over_line", _("Income reported to tax over the line")
     NOT_COVERED = "not_covered", _("Qualifies, not covered (漏保)")
 
 

@@ -25,6 +25,7 @@ KIND_LABELS = {
     "business_over_limit": _("Business over the limit"),
     "deposits_over_limit": _("Deposits over the limit"),
     "income_over_line": _("Income over the line"),
+    "taxed_income_over_line": _("Income reported to tax over the line"),
     "not_covered": _("Not covered (漏保)"),
 }
 SENTENCES = {
@@ -39,6 +40,10 @@ SENTENCES = {
     "income_over_line": _(
         "A monthly income of %(amount)s yuan for %(count)s counted members; the line is "
         "%(limit)s yuan."
+    ),
+    "taxed_income_over_line": _(
+        "A monthly income of %(amount)s yuan reported to tax for %(count)s counted members; "
+        "the line is %(limit)s yuan."
     ),
 }
 FINANCIAL = (
@@ -303,6 +308,6 @@ def _discrepancy(
 
 def _limit(kind: str, detail: str | None) -> str:
     """The rule's limit as its finding's detail tells it: a count, or fen for a money limit."""
-    if kind in {"deposits_over_limit", "income_over_line"} and detail:
+    if kind in {"deposits_over_limit", "income_over_line", "taxed_income_over_line"} and detail:
         return fen_to_yuan(int(detail))
     return detail or ""

@@ -69,6 +69,7 @@ RULES = (
     Rule("business_over_limit", ("people", "businesses"), "工商注册资本超过限额"),
     Rule("deposits_over_limit", ("people", "bank"), "存款等金融资产超过限额"),
     Rule("income_over_line", ("people", "employment", "pensions"), "家庭人均收入高于低保标准"),
+    Rule("taxed_income_over_line", ("people", "tax"), "税务申报收入高于低保标准"),
     Rule("not_covered", ("registry_people", "poverty_monitoring", "disability"), "漏保"),
 )
 

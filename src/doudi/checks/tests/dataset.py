@@ -103,7 +103,19 @@ OWN_FIELDS = {
         ("valid_until", DATE),
         ("state", STRING),
     ],
+    "tax": [
+        ("income_item", STRING),
+        ("period_start", DATE),
+        ("period_end", DATE),
+        ("income_fen", INT),
+        ("tax_paid_fen", INT),
+    ],
 }
+
+
+def _taxed(start: str, end: str, income_fen: int) -> dict:
+    return {"period_start": start, "period_end": end, "income_fen": income_fen}
+
 
 # Each row: person_hash, then the source's own fields by name (the rest stay null).
 ROWS: dict[str, list[tuple[str | None, dict]]] = {
@@ -171,6 +183,16 @@ ROWS: dict[str, list[tuple[str | None, dict]]] = {
         ("h51", {"grade": 2, "state": "expired"}),
         ("h41", {"grade": 2, "state": "valid", "valid_until": "2026-06-01"}),  # ran out
         ("h11", {"grade": 1, "state": "valid"}),  # receives assistance
+    ],
+    "tax": [
+        # household 1: 100 000 + 80 000 a month, exactly the line for three counted members
+        ("h11", _taxed("2025-01-01", "2025-12-31", 1_200_000)),
+        ("h12", _taxed("2026-01-01", "2026-05-31", 400_000)),
+        ("h21", _taxed("2026-01-01", "2026-05-31", 300_010)),  # 60 002 a month: found
+        ("h22", _taxed("2026-01-01", "2026-05-31", 9_000_000)),  # excluded member
+        ("h31", _taxed("2025-01-01", "2025-06-30", 9_000_000)),  # ended twelve months before
+        ("h31", _taxed("2026-01-01", "2026-07-31", 9_000_000)),  # ends after the day
+        (None, _taxed("2026-01-01", "2026-05-31", 9_000_000)),
     ],
 }
 

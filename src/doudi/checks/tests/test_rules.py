@@ -85,6 +85,16 @@ EXPECTED = {
             detail="60000",
         ),
     ],
+    "taxed_income_over_line": [
+        finding(
+            "taxed_income_over_line",
+            "tax",
+            household_id=2,
+            amount_fen=60_002,
+            item_count=1,
+            detail="60000",
+        )
+    ],
     "not_covered": [
         finding(
             "not_covered",
