@@ -85,6 +85,7 @@ class FindingKind(models.TextChoices):
     DEPOSITS_OVER_LIMIT = "deposits_over_limit", _("Deposits over the limit")
     INCOME_OVER_LINE = "income_over_line", _("Income over the line")
     TAXED_INCOME_OVER_LINE = "taxed_income_over_line", _("Income reported to tax over the line")
+    STAFF_IN_HOUSEHOLD = "staff_in_household", _("A member of staff in the household (优亲厚友)")
     NOT_COVERED = "not_covered", _("Qualifies, not covered (漏保)")
 
 

@@ -3,8 +3,9 @@
 ``recipients``: everyone a benefit in force pays for in a place (the ``people`` of a campaign);
 ``household_members``: the members of one household (the ``people`` of a case's check);
 ``registry_people``: everyone in a place's registry and whether they receive assistance (for
-漏保). A member is in them while a member on the day (joined, not left, not dead); ``counted``
-is false for a member the household's means test leaves out (``excluded_reason``).
+漏保); ``staff``: the staff and village cadres who gave their ID number (for 优亲厚友). A
+member is in them while a member on the day (joined, not left, not dead); ``counted`` is false
+for a member the household's means test leaves out (``excluded_reason``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 import pyarrow
 from django.db import connection
 
+from doudi.accounts.models import User
 from doudi.benefits.models import Benefit
 from doudi.benefits.queries import in_force_sql
 from doudi.dates import parse_month
@@ -42,6 +44,8 @@ REGISTRY_PEOPLE = pyarrow.schema(
         ("receives", pyarrow.bool_()),
     ]
 )
+
+STAFF = pyarrow.schema([("person_hash", pyarrow.string()), ("username", pyarrow.string())])
 
 MEMBER = Member._meta.db_table
 BENEFIT = Benefit._meta.db_table
@@ -104,6 +108,15 @@ def registry_people(place_code: str, day: datetime.date) -> pyarrow.Table:
     month = parse_month(day)
     parameters = [month, month, prefix_of(place_code) + "%", day, day, day]
     return _fetch(sql, parameters, REGISTRY_PEOPLE)
+
+
+def staff() -> pyarrow.Table:
+    """Every active account with an ID number: staff of civil affairs and village cadres."""
+    sql = f"""
+        SELECT id_number_hash, username FROM {User._meta.db_table}
+        WHERE is_active = %s AND id_number_hash <> '' ORDER BY id
+    """
+    return _fetch(sql, [True], STAFF)
 
 
 def _fetch(sql: str, parameters: Sequence, schema: pyarrow.Schema) -> pyarrow.Table:

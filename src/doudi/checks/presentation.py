@@ -26,6 +26,7 @@ KIND_LABELS = {
     "deposits_over_limit": _("Deposits over the limit"),
     "income_over_line": _("Income over the line"),
     "taxed_income_over_line": _("Income reported to tax over the line"),
+    "staff_in_household": _("A member of staff in the household (优亲厚友)"),
     "not_covered": _("Not covered (漏保)"),
 }
 SENTENCES = {

@@ -70,6 +70,7 @@ RULES = (
     Rule("deposits_over_limit", ("people", "bank"), "存款等金融资产超过限额"),
     Rule("income_over_line", ("people", "employment", "pensions"), "家庭人均收入高于低保标准"),
     Rule("taxed_income_over_line", ("people", "tax"), "税务申报收入高于低保标准"),
+    Rule("staff_in_household", ("people", "registry_people", "staff"), "救助对象家庭中有工作人员"),
     Rule("not_covered", ("registry_people", "poverty_monitoring", "disability"), "漏保"),
 )
 

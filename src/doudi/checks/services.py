@@ -14,7 +14,7 @@ from doudi.checks import report
 from doudi.checks.engine import Engine, Snapshot, engine_from_settings
 from doudi.checks.models import CheckObjection, CheckReport, ReportSource
 from doudi.checks.parameters import parameters_for
-from doudi.checks.people import household_members, recipients, registry_people
+from doudi.checks.people import household_members, recipients, registry_people, staff
 from doudi.checks.rules import run_rules
 from doudi.regions.models import Classification
 from doudi.registry.models import Household
@@ -40,6 +40,7 @@ def check_place(
         **snapshots,
         "people": recipients(place_code, as_of),
         "registry_people": registry_people(place_code, as_of),
+        "staff": staff(),
     }
     parameters = parameters_for(place_code, as_of, urban=urban)
     return run_rules(engine or engine_from_settings(), views, parameters, on_rule)

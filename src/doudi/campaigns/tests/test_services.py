@@ -220,3 +220,18 @@ def test_a_pending_death_notice_becomes_a_finding_that_holds_payment(world):
     assert PaymentHold.objects.filter(
         finding=finding, benefit=world.benefits[member.household_id]
     ).exists()
+
+
+def test_a_member_of_staff_in_a_receiving_household_is_found(world, make_user):
+    """优亲厚友: an account whose ID number is a member's of a household receiving assistance."""
+    household_id, benefit = next(iter(world.benefits.items()))
+    relative = benefit.household.members.exclude(id_number_hash="").order_by("id").first()
+    cadre = make_user(Role.VILLAGE_WORKER, benefit.household.region_id, "cadre")
+    cadre.id_number_hash = relative.id_number_hash
+    cadre.save(update_fields=["id_number_hash"])
+    make_user(Role.VILLAGE_WORKER, benefit.household.region_id, "stranger")  # no ID number
+    _campaign(world)
+    found = Finding.objects.get(kind="staff_in_household")
+    assert (found.household_id, found.member_id) == (household_id, relative.pk)
+    assert found.detail == "cadre" and found.delivery_id is None
+    assert found.region_id == ancestor_at(benefit.household.region_id, Level.TOWNSHIP)

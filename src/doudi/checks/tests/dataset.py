@@ -277,13 +277,25 @@ def write_snapshot(directory: Path, source: str, rows: list[tuple[str | None, di
     return Snapshot(path, DELIVERIES[source])
 
 
+# Staff accounts with an ID number: one a member of recipient household 1 (found), one of
+# household 4 (receives nothing), one in no household.
+STAFF = pyarrow.Table.from_pylist(
+    [
+        {"person_hash": "h11", "username": "wang"},
+        {"person_hash": "h41", "username": "li"},
+        {"person_hash": "h88", "username": "zhao"},
+    ],
+    schema=pyarrow.schema([("person_hash", STRING), ("username", STRING)]),
+)
+
+
 def write_dataset(directory: Path) -> dict[str, View]:
     """Every view the rules read: the sources as Parquet snapshots, people and the registry
     as Parquet files too (both engines then read the very same bytes)."""
     views: dict[str, View] = {
         source: write_snapshot(directory, source, rows) for source, rows in ROWS.items()
     }
-    for name, table in (("people", PEOPLE), ("registry_people", REGISTRY)):
+    for name, table in (("people", PEOPLE), ("registry_people", REGISTRY), ("staff", STAFF)):
         path = directory / f"{name}.parquet"
         pyarrow.parquet.write_table(table, path)
         views[name] = path

@@ -95,6 +95,16 @@ EXPECTED = {
             detail="60000",
         )
     ],
+    "staff_in_household": [
+        {
+            **dict.fromkeys(FINDINGS.names),
+            "kind": "staff_in_household",
+            "household_id": 1,
+            "member_id": 11,
+            "person_hash": "h11",
+            "detail": "wang",
+        }
+    ],
     "not_covered": [
         finding(
             "not_covered",
