@@ -107,8 +107,13 @@ class Outcome(models.TextChoices):
 class Finding(models.Model):
     """A task for the township of the household (核查任务), open until closed by it."""
 
+    # None for a death notified through the exchange interface: routed the moment it arrives.
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.PROTECT, related_name="+", verbose_name=_("first found by")
+        Campaign,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("first found by"),
     )
     # Every campaign that found it: a re-run merges into the open finding instead of a copy.
     seen_in = models.ManyToManyField(Campaign, related_name="findings")

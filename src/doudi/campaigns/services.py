@@ -158,7 +158,7 @@ def _progress(campaign: Campaign, stage: Stage, done: int, total: int) -> None:
 @transaction.atomic
 def _write(campaign: Campaign, found: pyarrow.Table, used: dict[str, dict[str, Any]]) -> None:
     prefix = prefix_of(campaign.region_id)
-    everyone = found.to_pylist() + _notice_rows(prefix)
+    everyone = found.to_pylist() + _notice_rows(_pending_notices(prefix))
     # 漏保 of somebody in no household of the registry has no township to go to (yet).
     rows = [row for row in everyone if row["household_id"] is not None]
     places = _places_of({row["household_id"] for row in rows})
@@ -185,7 +185,8 @@ def _write(campaign: Campaign, found: pyarrow.Table, used: dict[str, dict[str, A
         ],
         batch_size=1000,
     )
-    holds = _hold([finding for finding in created if finding.kind in DEATH_KINDS], campaign)
+    deaths = [finding for finding in created if finding.kind in DEATH_KINDS]
+    holds = _hold(deaths, campaign.as_of.replace(day=1))
     counts = {
         "found": len(rows),
         "new": len(created),
@@ -213,11 +214,32 @@ def _write(campaign: Campaign, found: pyarrow.Table, used: dict[str, dict[str, A
     )
 
 
-def _notice_rows(prefix: str) -> list[dict[str, Any]]:
-    """One row per pending death notified through the exchange interface, in the place."""
-    notices = DeathNotice.objects.filter(
-        state=NoticeState.PENDING, household__region__code__startswith=prefix
-    ).order_by("pk")
+def route_death_notices(notices: list[DeathNotice]) -> list[Finding]:
+    """A death notified by public security (exchange.notify_deaths) becomes, in the same
+    transaction and under its audit event, an open finding for the household's township with
+    its payments held from the next payroll — without waiting for a campaign; a later
+    campaign merges into it."""
+    if not notices:
+        return []
+    rows = _notice_rows(notices)
+    places = _places_of({row["household_id"] for row in rows})
+    found = Finding.objects.bulk_create(
+        [_finding(None, row, places, finding_due(_today())) for row in rows]
+    )
+    _hold(found, _today().replace(day=1))
+    return found
+
+
+def _pending_notices(prefix: str) -> list[DeathNotice]:
+    return list(
+        DeathNotice.objects.filter(
+            state=NoticeState.PENDING, household__region__code__startswith=prefix
+        ).order_by("pk")
+    )
+
+
+def _notice_rows(notices: list[DeathNotice]) -> list[dict[str, Any]]:
+    """One finding row per death notified through the exchange interface."""
     return [
         {
             "kind": FindingKind.DEATH_NOTICE.value,
@@ -243,7 +265,7 @@ def _places_of(household_ids: Iterable[int]) -> dict[int, str]:
 
 
 def _finding(
-    campaign: Campaign, row: dict[str, Any], places: dict[int, str], due: datetime.date
+    campaign: Campaign | None, row: dict[str, Any], places: dict[int, str], due: datetime.date
 ) -> Finding:
     return Finding(
         campaign=campaign,
@@ -261,11 +283,11 @@ def _finding(
     )
 
 
-def _hold(deaths: list[Finding], campaign: Campaign) -> int:
-    """Hold every benefit in force that pays for a person found dead, from the next payroll."""
+def _hold(deaths: list[Finding], month: datetime.date) -> int:
+    """Hold every benefit in force in ``month`` that pays for a person found dead, from the
+    next payroll."""
     if not deaths:
         return 0
-    month = campaign.as_of.replace(day=1)
     benefits = Benefit.objects.in_force(month).filter(
         household_id__in={finding.household_id for finding in deaths}
     )

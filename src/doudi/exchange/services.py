@@ -18,6 +18,7 @@ from doudi.accounts.models import User
 from doudi.accounts.roles import Role
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
+from doudi.campaigns.services import route_death_notices
 from doudi.errors import DoudiError, NotPermitted
 from doudi.exchange import queries
 from doudi.exchange.models import (
@@ -243,6 +244,7 @@ def notify_deaths(partner: PartnerSystem, *, message_id: str, deaths: list[Death
                 notice = _notice(partner, notification, death, month)
                 if notice:
                     notices.append(notice)
+        findings = route_death_notices(notices)
         record(
             actor=None,
             action=AuditAction.PARTNER_NOTIFY,
@@ -255,6 +257,7 @@ def notify_deaths(partner: PartnerSystem, *, message_id: str, deaths: list[Death
                 "message_id": message_id,
                 "stored": stored,
                 "notices": [notice.pk for notice in notices],
+                "findings": [finding.pk for finding in findings],
             },
         )
     return stored

@@ -1,5 +1,6 @@
-"""Deaths notified by public security: stored once, as a hash, and left pending for the township
-where the person receives assistance. The payroll is not touched."""
+"""Deaths notified by public security: stored once, as a hash, left pending for the township
+where the person receives assistance and routed to it at once as a finding whose hold keeps
+the next payroll from paying the dead."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from django.core import serializers
 
 from doudi.audit.actions import AuditAction
 from doudi.audit.models import AuditEvent
+from doudi.campaigns.models import Finding, PaymentHold
 from doudi.conftest import valid_id_number
+from doudi.errors import DoudiError
 from doudi.exchange.models import DeathNotice, DeathNotification, NoticeState, Subscription
 from doudi.exchange.tests import messages
 from doudi.exchange.tests.conftest import HEAD
+from doudi.payroll.services import generate
 
 NOTIFY = "/api/dci/v1/registry/notify"
 SUBSCRIBE = "/api/dci/v1/registry/subscribe"
@@ -48,6 +52,22 @@ def test_a_death_is_stored_once_and_left_pending_for_the_township(recipient, pol
     again = police.post(NOTIFY, messages.notify(HEAD), format="json")
     assert again.status_code == 200 and again.json()["message"]["stored"] == []
     assert DeathNotification.objects.count() == 1 and DeathNotice.objects.count() == 1
+
+
+def test_a_notified_death_is_a_finding_at_once_and_the_next_payroll_does_not_pay(
+    recipient, police, staff
+):
+    police.post(NOTIFY, messages.notify(HEAD), format="json")
+    finding = Finding.objects.get()
+    assert finding.kind == "death_notice" and finding.campaign is None
+    assert finding.region_id == recipient.household.region_id[:9] + "000"
+    hold = PaymentHold.objects.get(finding=finding)
+    assert hold.benefit == recipient and str(hold.from_month) == "2026-05-01"
+    event = AuditEvent.objects.get(action=AuditAction.PARTNER_NOTIFY)
+    assert event.after["findings"] == [finding.pk]
+    with pytest.raises(DoudiError) as refused:  # the only recipient is held
+        generate(staff.county, "minimum_living", hold.from_month, staff.county.region_id)
+    assert "Nobody is left to pay" in refused.value.render("en")
 
 
 def test_a_death_of_somebody_not_on_assistance_is_stored_without_a_notice(recipient, police):
