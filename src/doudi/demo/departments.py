@@ -919,7 +919,9 @@ def _monitoring(context: Context) -> Sheet:
     head = m["relation"] == pop._code(pop.RELATIONS, Relation.HEAD)
     # Whole households are monitored: none of their members may carry another truth.
     clear = np.bincount(m["household"], weights=context.taken, minlength=len(rural)) == 0
-    heads = _choose(context, (rural & clear)[m["household"]] & head, recipients_first=False)
+    # Those who receive nothing: never a recipient.
+    monitored = (rural & clear)[m["household"]] & head & ~context.recipients
+    heads = _choose(context, monitored, recipients_first=False)
     chosen_households = np.zeros(len(rural), bool)
     chosen_households[m["household"][heads]] = True
     members = np.flatnonzero(chosen_households[m["household"]] & np.isnat(m["left"]))

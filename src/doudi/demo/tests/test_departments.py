@@ -368,3 +368,27 @@ def test_command_writes_the_files_and_the_manifest(tmp_path):
     expected, _manifest = dep.generate_departments(pop.generate(300, 7, as_of=AS_OF), 7, AS_OF)
     assert all((out / name).read_bytes() == data for name, data in expected.items())
     assert "300" in stdout.getvalue()
+
+
+def test_recipients_carry_a_few_truths_of_each_kind_typed_right(population, generated):
+    """Members of some households named as recipients: each kind a check of recipients finds
+    is drawn from them first, never mistyped; the poverty monitoring never; the rest as
+    without them."""
+    recipients = np.flatnonzero(np.isin(population.members["household"], np.arange(0, 1500, 9)))
+    files, manifest = dep.generate_departments(population, SEED, AS_OF, recipients=recipients)
+    on_recipients = {
+        kind: [e for e in entries if e["member"] in set(recipients.tolist())]
+        for kind, entries in manifest["planted"].items()
+    }
+    for kind in ("death", "car", "second_home", "business", "wages"):
+        assert 1 <= len(on_recipients[kind]) <= dep.RECIPIENT_TRUTHS, kind
+        assert len(manifest["planted"][kind]) >= len(generated[1]["planted"][kind]) - 1
+    assert on_recipients["monitoring"] == on_recipients["id_typo"] == []
+    assert set(files) == set(generated[0])
+
+
+def test_no_recipients_changes_nothing(population, files, manifest):
+    again, again_manifest = dep.generate_departments(
+        population, SEED, AS_OF, recipients=np.array([], np.int64)
+    )
+    assert again == files and again_manifest == manifest
