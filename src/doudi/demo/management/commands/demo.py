@@ -105,8 +105,8 @@ class Command(DoudiCommand):
         out = deliver_demo_departments(population, DEMO_SEED, today, benefits)
         self.say(
             _(
-                "The twelve department files, delivered once by the city user, are in "
-                "%(path)s for uploading again."
+                "The twelve department files, each delivered once by the city user, are in "
+                "%(path)s, to be uploaded again in the browser."
             ),
             path=str(out),
         )
