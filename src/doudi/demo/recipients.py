@@ -32,6 +32,7 @@ from doudi.cases import services as case_services
 from doudi.cases.models import Case
 from doudi.dates import month_before, month_text, next_month
 from doudi.demo import departments
+from doudi.demo.cases import demo_case_households
 from doudi.demo.population import Population
 from doudi.identity.protection import lookup_hash
 from doudi.policy.evaluation import evaluate_form
@@ -113,13 +114,14 @@ def as_if(day: datetime.date) -> Iterator[None]:
 def eligible_households(
     actor: User, on: datetime.date, month: datetime.date, count: int
 ) -> list[Household]:
-    """Up to ``count`` households of the township without a case that the rules find eligible
-    for 低保 in ``month``, as the registry knows them on ``on``, taken in turn from each
-    village so that they spread over the township."""
+    """Up to ``count`` households of the township, neither with a case nor kept for the demo
+    cases, that the rules find eligible for 低保 in ``month``, as the registry knows them on
+    ``on``, taken in turn from each village so that they spread over the township."""
     by_village: dict[str, list[Household]] = {}
     candidates = (
         Household.objects.filter(region__code__startswith=TOWNSHIP[:9])
         .exclude(pk__in=Case.objects.values("household"))
+        .exclude(pk__in=[household.pk for household in demo_case_households()])
         .select_related("region")
         .order_by("id")
     )
