@@ -3,11 +3,12 @@ something to find.
 
 Households of the demo township that the rules find eligible are walked through the whole 低保
 procedure by the real case services, on working days in the past, to an approval and a benefit
-in force since an earlier month; their payees get a social-security card, so that a payroll can
-be generated. Then the twelve department files are generated for the same population, with a
-few planted truths (a death, a car, a second home, a business …) on these recipients, written
-under ``<DOUDI_VAR_DIR>/demo-departments/`` for a user to upload, and each delivered once by the
-city user.
+in force since an earlier month; their payees get a social-security card, and last month's
+payroll is paid through the three parties, so that there are payments to recover and this
+month's payroll can be generated in the browser. Then the twelve department files are
+generated for the same population, with a few planted truths (a death, a car, a second home, a
+business …) on these recipients, written under ``<DOUDI_VAR_DIR>/demo-departments/`` for a user
+to upload, and each delivered once by the city user.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ from doudi.demo import departments
 from doudi.demo.cases import demo_case_households
 from doudi.demo.population import Population
 from doudi.identity.protection import lookup_hash
+from doudi.money import fen_to_yuan
+from doudi.payroll import bank_files
+from doudi.payroll import services as payroll
+from doudi.payroll.models import Payroll
 from doudi.policy.evaluation import evaluate_form
 from doudi.registry.models import Household, Member
 from doudi.registry.queries import household_form
@@ -43,6 +48,7 @@ from doudi.sources.services import deliver
 from doudi.workdays.calendar import WorkingCalendar
 
 TOWNSHIP = "410821902000"  # where the demo handler and reviewer work
+COUNTY = "410821000000"  # where the demo county, finance and bank users work
 RECIPIENTS = 40
 PROGRAMME = "minimum_living"
 CARD_PREFIX = "6217"  # a bank card number (社保卡 金融账户) as the demo makes them up
@@ -144,8 +150,10 @@ def eligible_households(
 
 @transaction.atomic
 def load_demo_recipients(today: datetime.date | None = None) -> list[Benefit]:
-    """Walk the demo recipients' cases to their approval; return the benefits created."""
-    days = schedule(today or timezone.localdate())
+    """Walk the demo recipients' cases to their approval, register their cards and pay last
+    month; return the benefits created."""
+    today = today or timezone.localdate()
+    days = schedule(today)
     staff = {
         name: User.objects.get(username=name)
         for name in ("handler", "reviewer", "village", "county")
@@ -156,6 +164,8 @@ def load_demo_recipients(today: datetime.date | None = None) -> list[Benefit]:
     benefits = [_walk(staff, household, days) for household in households]
     for benefit in benefits:
         _give_card(staff["handler"], benefit.payee)
+    if benefits:
+        pay_month(month_before(today.replace(day=1)))
     return benefits
 
 
@@ -205,6 +215,25 @@ def _give_card(actor: User, payee: Member) -> None:
         {**record, "social_security_card": f"{CARD_PREFIX}{payee.pk:015d}"},
         reason="登记社会保障卡号",
     )
+
+
+def pay_month(month: datetime.date) -> Payroll:
+    """The county's 低保 payroll of ``month`` under three-party control: generated and submitted
+    by civil affairs, approved by finance, sent by the bank and every line paid."""
+    county, finance, bank = (User.objects.get(username=n) for n in ("county", "finance", "bank"))
+    made = payroll.generate(county, PROGRAMME, month, COUNTY)
+    payroll.submit(county, made.pk)
+    payroll.approve(finance, made.pk)
+    payroll.bank_file(bank, made.pk, "csv")
+    return payroll.reconcile(bank, made.pk, _all_paid(made), "csv")
+
+
+def _all_paid(made: Payroll) -> bytes:
+    """The bank's result file: every line paid."""
+    lines = made.lines.order_by("id").values_list("id", "card", "amount_fen")
+    rows = [[str(i), card, fen_to_yuan(fen, grouped=False), "成功", ""] for i, card, fen in lines]
+    footer = [bank_files.FOOTER, str(made.line_count), fen_to_yuan(made.total_fen, grouped=False)]
+    return bank_files.write([bank_files.RESULT_HEADER, *rows, footer], "csv")
 
 
 # ----------------------------------------------------------------------------- departments

@@ -16,15 +16,17 @@ from doudi.audit.models import AuditEvent
 from doudi.audit.verification import verify_chain
 from doudi.benefits.models import Benefit
 from doudi.campaigns import queries as campaign_queries
-from doudi.campaigns.models import CampaignState, Finding
-from doudi.campaigns.services import start_campaign
+from doudi.campaigns.models import CampaignState, Finding, FindingState, PaymentHold
+from doudi.campaigns.services import close_finding, start_campaign
 from doudi.cases import deadlines
 from doudi.cases import services as case_services
 from doudi.cases.models import Case
+from doudi.dates import month_before
 from doudi.demo import departments as dep
 from doudi.demo import recipients
 from doudi.demo.management.commands import demo as command
 from doudi.jobs.services import run
+from doudi.payroll.models import LineStatus, Payroll, PayrollState
 from doudi.payroll.services import generate
 from doudi.sources.models import Delivery
 from doudi.workdays.calendar import WorkingCalendar
@@ -73,11 +75,17 @@ def test_recipients_are_approved_in_the_past_through_every_step(demo):
     assert verify_chain().intact
 
 
-def test_the_payroll_pays_every_recipient(demo):
+def test_last_month_is_paid_and_this_months_payroll_pays_every_recipient(demo):
+    benefits = {benefit.pk for benefit in _benefits()}
+    this_month = timezone.localdate().replace(day=1)
+    last = Payroll.objects.get()
+    assert last.month == month_before(this_month) and last.state == PayrollState.RECONCILED
+    assert last.paid_fen == last.total_fen > 0
+    assert set(last.lines.values_list("benefit_id", flat=True)) == benefits
+    assert not last.lines.exclude(status=LineStatus.PAID).exists()
     county = User.objects.get(username="county")
-    payroll = generate(county, "minimum_living", timezone.localdate(), COUNTY)
-    paid = set(payroll.lines.values_list("benefit_id", flat=True))
-    assert paid >= {benefit.pk for benefit in _benefits()}
+    payroll = generate(county, "minimum_living", this_month, COUNTY)
+    assert set(payroll.lines.values_list("benefit_id", flat=True)) == benefits
 
 
 def test_twelve_deliveries_and_their_files(demo, private_var_dir):
@@ -108,6 +116,11 @@ def test_a_campaign_finds_each_kind_on_recipients_routed_to_their_township(make_
         assert found.exists(), kind
         assert {f.region_id for f in found} == {recipients.TOWNSHIP}
         assert {f.pk for f in found} <= tasks
+    death = Finding.objects.filter(kind="death_still_paid", household__in=paid).first()
+    assert PaymentHold.objects.filter(benefit__household=death.household).exists()
+    closed = close_finding(handler, death.pk, outcome="confirmed", note="经核实已死亡")
+    assert closed.state == FindingState.CONFIRMED
+    assert closed.case.household_id == death.household_id and closed.case.channel == "discovery"
     other_township = make_user(Role.TOWNSHIP_HANDLER, "410821901000", "handler901")
     other_county = make_user(Role.COUNTY_APPROVER, "410822000000", "county822")
     assert not campaign_queries.township_tasks(other_township).filter(household__in=paid)
