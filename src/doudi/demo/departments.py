@@ -257,8 +257,9 @@ def generate_departments(
     ``manifest["planted"]`` maps each kind of ``KINDS`` to entries ``{household, member,
     member_of_household, file, line}``; an ``id_typo`` entry names also the ``finding`` its row
     carries (death, car or business), which is then not listed again under that kind.
-    ``recipients`` (rows of ``population.members``) carry up to ``RECIPIENT_TRUTHS`` of each
-    kind but the poverty monitoring (which finds people who receive nothing), never mistyped.
+    ``recipients`` (rows of ``population.members``: the payees) carry up to
+    ``RECIPIENT_TRUTHS`` of each kind but the poverty monitoring (which finds people who
+    receive nothing), never mistyped, a death before the data date's month.
     """
     context = _context(population, seed, as_of, recipients)
     sheets = {name: build(context) for name, build in BUILDERS.items()}
@@ -496,7 +497,7 @@ def _deaths(context: Context) -> Sheet:
     size = len(people["id"])
     cancelled = np.r_[
         m["death"][known],
-        _days_before(context, 1, 90, len(planted)),
+        _before_last_month(context, planted, _days_before(context, 1, 90, len(planted))),
         _days_before(context, 1, 720, len(outsiders)),
     ]
     reason = np.r_[
@@ -514,6 +515,14 @@ def _deaths(context: Context) -> Sheet:
         _date(cancelled),
         _full(str(context.data_date), size),
     )
+
+
+def _before_last_month(context: Context, members: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """A recipient's death falls before the data date's month (31 days earlier), so that the
+    payment of that month is one to recover."""
+    first = context.data_date.astype("datetime64[M]").astype("datetime64[D]")
+    late = context.recipients[members] & (days >= first)
+    return np.where(late, days - np.timedelta64(31, "D"), days)
 
 
 VEHICLE_LOOKS = {  # population vehicle code → plate kind, vehicle type

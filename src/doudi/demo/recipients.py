@@ -243,13 +243,10 @@ def department_dir() -> Path:
     return Path(settings.VAR_DIR) / "demo-departments"
 
 
-def recipient_members(population: Population, benefits: list[Benefit]) -> np.ndarray:
-    """The rows of ``population.members`` of the benefits' households (alive or not)."""
-    hashes = set(
-        Member.objects.filter(household__in=[b.household_id for b in benefits]).values_list(
-            "id_number_hash", flat=True
-        )
-    )
+def payee_members(population: Population, benefits: list[Benefit]) -> np.ndarray:
+    """The rows of ``population.members`` of the benefits' payees: a truth found on a payee
+    (a death above all) stops the payment itself and has paid months to recover."""
+    hashes = {benefit.payee.id_number_hash for benefit in benefits}
     numbers = population.members["id_number"].tolist()
     return np.array([i for i, n in enumerate(numbers) if lookup_hash(str(n)) in hashes], int)
 
@@ -261,7 +258,7 @@ def deliver_demo_departments(
     planted.json into ``department_dir()``, and deliver each as the demo city user (each
     delivery its own transaction, as deliver keeps it with its snapshot)."""
     files, manifest = departments.generate_departments(
-        population, seed, today, recipients=recipient_members(population, benefits)
+        population, seed, today, recipients=payee_members(population, benefits)
     )
     out = department_dir()
     departments.save_departments(files, manifest, out)

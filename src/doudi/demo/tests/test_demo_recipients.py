@@ -28,6 +28,7 @@ from doudi.demo.management.commands import demo as command
 from doudi.jobs.services import run
 from doudi.payroll.models import LineStatus, Payroll, PayrollState
 from doudi.payroll.services import generate
+from doudi.registry.services import end_membership
 from doudi.sources.models import Delivery
 from doudi.workdays.calendar import WorkingCalendar
 
@@ -116,11 +117,7 @@ def test_a_campaign_finds_each_kind_on_recipients_routed_to_their_township(make_
         assert found.exists(), kind
         assert {f.region_id for f in found} == {recipients.TOWNSHIP}
         assert {f.pk for f in found} <= tasks
-    death = Finding.objects.filter(kind="death_still_paid", household__in=paid).first()
-    assert PaymentHold.objects.filter(benefit__household=death.household).exists()
-    closed = close_finding(handler, death.pk, outcome="confirmed", note="经核实已死亡")
-    assert closed.state == FindingState.CONFIRMED
-    assert closed.case.household_id == death.household_id and closed.case.channel == "discovery"
+    _confirm_a_payees_death(handler, paid)
     other_township = make_user(Role.TOWNSHIP_HANDLER, "410821901000", "handler901")
     other_county = make_user(Role.COUNTY_APPROVER, "410822000000", "county822")
     assert not campaign_queries.township_tasks(other_township).filter(household__in=paid)
@@ -143,6 +140,31 @@ def test_as_if_changes_the_day_of_the_case_services_and_restores_it():
     with pytest.raises(RuntimeError), recipients.as_if(day):
         raise RuntimeError
     assert deadlines.timezone is timezone
+
+
+def _confirm_a_payees_death(handler: User, paid: set[int]) -> None:
+    """The township confirms a death still paid and records it: last month's payment is listed
+    to recover."""
+    payees = Benefit.objects.filter(household__in=paid).values("payee")
+    death = Finding.objects.filter(kind="death_still_paid", member__in=payees).first()
+    assert PaymentHold.objects.filter(benefit__payee=death.member).exists()
+    closed = close_finding(handler, death.pk, outcome="confirmed", note="经核实已死亡")
+    assert closed.state == FindingState.CONFIRMED
+    assert closed.case.household_id == death.household_id and closed.case.channel == "discovery"
+    died = datetime.date.fromisoformat(death.detail)
+    others = death.household.members.filter(left_on__isnull=True).exclude(pk=death.member_id)
+    end_membership(
+        handler,
+        death.member_id,
+        left_on=died,
+        death_date=died,
+        leave_reason="death",
+        reason="公安死亡注销",
+        new_head=others.values_list("pk", flat=True).first(),
+    )
+    recovered = campaign_queries.recoveries_of(closed)
+    last_month = month_before(timezone.localdate().replace(day=1))
+    assert list(recovered.values_list("pay_month", flat=True)) == [last_month]
 
 
 @pytest.mark.parametrize(

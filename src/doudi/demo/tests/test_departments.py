@@ -372,8 +372,8 @@ def test_command_writes_the_files_and_the_manifest(tmp_path):
 
 def test_recipients_carry_a_few_truths_of_each_kind_typed_right(population, generated):
     """Members of some households named as recipients: each kind a check of recipients finds
-    is drawn from them first, never mistyped; the poverty monitoring never; the rest as
-    without them."""
+    is drawn from them first, never mistyped, a death before last month; the poverty
+    monitoring never."""
     recipients = np.flatnonzero(np.isin(population.members["household"], np.arange(0, 1500, 9)))
     files, manifest = dep.generate_departments(population, SEED, AS_OF, recipients=recipients)
     on_recipients = {
@@ -385,6 +385,10 @@ def test_recipients_carry_a_few_truths_of_each_kind_typed_right(population, gene
         assert len(manifest["planted"][kind]) >= len(generated[1]["planted"][kind]) - 1
     assert on_recipients["monitoring"] == on_recipients["id_typo"] == []
     assert set(files) == set(generated[0])
+    deaths = _rows(files[dep.DEATHS])
+    for entry in on_recipients["death"]:
+        died = datetime.date.fromisoformat(deaths[entry["line"] - 2]["注销日期"])
+        assert died < DATA_DATE.replace(day=1)  # last month's payment is one to recover
 
 
 def test_no_recipients_changes_nothing(population, files, manifest):
