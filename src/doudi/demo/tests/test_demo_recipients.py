@@ -30,6 +30,7 @@ from doudi.payroll.models import LineStatus, Payroll, PayrollState
 from doudi.payroll.services import generate
 from doudi.registry.services import end_membership
 from doudi.sources.models import Delivery
+from doudi.sources.services import receive
 from doudi.workdays.calendar import WorkingCalendar
 
 pytestmark = pytest.mark.django_db
@@ -95,8 +96,13 @@ def test_twelve_deliveries_and_their_files(demo, private_var_dir):
         dep.SOURCE_OF_FILE.values()
     )
     assert AuditEvent.objects.filter(action="source.delivered", actor_username="city").count() == 12
-    written = {path.name for path in (private_var_dir / "demo-departments").iterdir()}
-    assert written == {*dep.FILE_NAMES, "planted.json"}
+    folder = private_var_dir / "demo-departments"
+    assert {path.name for path in folder.iterdir()} == {*dep.FILE_NAMES, "planted.json"}
+    # A county user uploads one again, as on the page.
+    county = User.objects.get(username="county")
+    again = receive(county, "vehicles", (folder / dep.VEHICLES).read_bytes(), dep.VEHICLES)
+    assert again.rows == Delivery.objects.filter(source="vehicles").order_by("id").first().rows
+    assert again.delivered_by.username == "county"
 
 
 def test_a_campaign_finds_each_kind_on_recipients_routed_to_their_township(make_user, demo):
