@@ -18,7 +18,12 @@ from doudi.demo.cases import load_demo_cases
 from doudi.demo.departments import write_departments
 from doudi.demo.loader import load_demo
 from doudi.demo.population import Population, generate
-from doudi.demo.recipients import deliver_demo_departments, load_demo_recipients, schedule
+from doudi.demo.recipients import (
+    RECIPIENTS,
+    deliver_demo_departments,
+    load_demo_recipients,
+    schedule,
+)
 from doudi.registry.models import Household
 
 # What `doudi demo load` (and so `make run`) puts into an empty registry: big enough to page
@@ -46,8 +51,10 @@ class Command(DoudiCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         actions.add_parser(
             "load",
-            help=f"create whatever demo data is missing; an empty "
-            f"registry gets {DEMO_HOUSEHOLDS} households",
+            help=f"create whatever demo data is missing; an empty registry gets "
+            f"{DEMO_HOUSEHOLDS} households, {RECIPIENTS} of them receiving 低保 since an "
+            f"earlier month, and the twelve departments' files, written under "
+            f"DOUDI_VAR_DIR/demo-departments and delivered",
         )
         generate_parser = actions.add_parser(
             "generate",
