@@ -71,6 +71,10 @@ def test_recipients_are_approved_in_the_past_through_every_step(demo):
         assert case.notice_ends_on - case.notice_starts_on == datetime.timedelta(days=6)
         assert calendar.is_working_day(case.submitted_on)
         assert case.submitted_on == case.accepted_on < benefit.decision.decided_on
+        assert benefit.decision.decided_on <= case.due_on  # within the whole time limit
+        assert benefit.decision.notified_on <= benefit.decision.notify_due_on
+        check = case.data_checks.get()
+        assert check.answered_on <= check.due_on and check.report.as_of == check.requested_on
         assert benefit.payee.social_security_card.startswith(recipients.CARD_PREFIX)
         assert not case.step_due_on  # told of the decision: nothing overdue
     assert "/demo-departments" in demo
