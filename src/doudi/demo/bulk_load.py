@@ -150,9 +150,15 @@ TABLES = {
 
 
 def load_population(
-    population: pop.Population, *, progress: Progress | None = None, batch: int = BATCH_HOUSEHOLDS
+    population: pop.Population,
+    *,
+    progress: Progress | None = None,
+    batch: int = BATCH_HOUSEHOLDS,
+    registered_at: datetime.datetime | None = None,
 ) -> dict[str, int]:
-    """Write the whole population in one transaction and audit it once; return the counts."""
+    """Write the whole population in one transaction and audit it once; return the counts.
+    ``registered_at`` is when the registry records the households (default: now); the demo
+    registers them on the first day its recipients' cases are walked (demo.recipients)."""
     if environment_is_production():
         raise DoudiError(_("Demo data is never loaded into a production installation."))
     counts = {**population.counts(), "versions": population.counts()["households"]}
@@ -168,7 +174,7 @@ def load_population(
         classification = _place_classifications(population.places)
         first = {name: _reserve(table.name, counts[name]) for name, table in TABLES.items()}
         progress = progress or _quiet
-        rows = _Rows(population, first, classification, timezone.now(), batch)
+        rows = _Rows(population, first, classification, registered_at or timezone.now(), batch)
         progress("id_numbers", counts["members"], counts["members"])
         writer.set_aside([table.name for table in TABLES.values()])
         for name, table in TABLES.items():

@@ -11,6 +11,9 @@ spaces around a number, thousands separators). Rows are of three sorts:
 - planted truths: deviations put on purpose on chosen registry members (a death, a car, a
   second home, a business, wages, a monitored household, a mistyped ID number), listed in the
   manifest with the file and line of each row, so tests and benchmarks know what must be found.
+  Given ``recipients`` (members whose household receives a benefit, as the demo's do), the
+  first few truths of each kind a check of recipients finds are drawn from them, with their
+  ID numbers typed right, so that a campaign over the demo finds each kind.
 
 Everything is drawn from one generator seeded by ``seed``: the same population, seed and date
 always give byte-identical files.
@@ -143,6 +146,21 @@ HEADERS: dict[str, tuple[str, ...]] = {
     TAX: ("纳税人识别号", "姓名", "所得项目", "所属期起", "所属期止", "收入额(元)", "已缴税额(元)"),
 }
 FILE_NAMES = tuple(HEADERS)
+# The source of the check platform (doudi.sources.contracts) each file is delivered as.
+SOURCE_OF_FILE = {
+    DEATHS: "deaths",
+    VEHICLES: "vehicles",
+    REAL_ESTATE: "real_estate",
+    BUSINESSES: "businesses",
+    PROVIDENT_FUND: "provident_fund",
+    PENSIONS: "pensions",
+    EMPLOYMENT: "employment",
+    DISABILITY: "disability",
+    MEDICAL: "medical",
+    MONITORING: "poverty_monitoring",
+    BANK: "bank",
+    TAX: "tax",
+}
 # The column holding the person's ID number and the one holding the name, per file.
 ID_COLUMN = {name: 3 if name == BUSINESSES else 0 for name in FILE_NAMES}
 NAME_COLUMN = {name: 4 if name == BUSINESSES else 1 for name in FILE_NAMES}
@@ -186,6 +204,9 @@ COUNTY_NAMES = {
     "410883": "孟州市",
 }
 COUNTY_CODES = np.array([int(code) for code in COUNTY_NAMES])
+# Truths of each kind drawn from ``recipients`` first: enough to show every kind in a campaign,
+# few enough that most recipients stay rightly covered.
+RECIPIENT_TRUTHS = 2
 CAPITAL_LINE_FEN = 10_000_000  # 10万元: a business above it is planted as a finding
 OUTSIDERS_PER_MEMBER = 0.5
 
@@ -215,6 +236,7 @@ class Context:
     registry_ids: np.ndarray
     taken: np.ndarray  # members already planted in some file (one truth per person)
     planted_count: int
+    recipients: np.ndarray  # bool per member: drawn first for a truth (none by default)
 
     @property
     def m(self) -> Table:
@@ -225,15 +247,21 @@ class Context:
 
 
 def generate_departments(
-    population: Population, seed: int, as_of: datetime.date
+    population: Population,
+    seed: int,
+    as_of: datetime.date,
+    recipients: np.ndarray | None = None,
 ) -> tuple[dict[str, bytes], dict]:
     """The twelve files (name → bytes) and the manifest of planted truths.
 
     ``manifest["planted"]`` maps each kind of ``KINDS`` to entries ``{household, member,
     member_of_household, file, line}``; an ``id_typo`` entry names also the ``finding`` its row
     carries (death, car or business), which is then not listed again under that kind.
+    ``recipients`` (rows of ``population.members``: the payees) carry up to
+    ``RECIPIENT_TRUTHS`` of each kind but the poverty monitoring (which finds people who
+    receive nothing), never mistyped, a death before the data date's month.
     """
-    context = _context(population, seed, as_of)
+    context = _context(population, seed, as_of, recipients)
     sheets = {name: build(context) for name, build in BUILDERS.items()}
     _plant_typos(context, sheets)
     files, planted = {}, {kind: [] for kind in KINDS}
@@ -258,7 +286,11 @@ def write_departments(
     population: Population, seed: int, as_of: datetime.date, out: Path
 ) -> dict[str, int]:
     """Write the files and planted.json into ``out``; return the row count of each file."""
-    files, manifest = generate_departments(population, seed, as_of)
+    return save_departments(*generate_departments(population, seed, as_of), out)
+
+
+def save_departments(files: dict[str, bytes], manifest: dict, out: Path) -> dict[str, int]:
+    """Write generated files and planted.json into ``out``; return the row count of each."""
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (out / name).write_bytes(data)
@@ -268,7 +300,9 @@ def write_departments(
     return {name: data.count(b"\r\n") - 1 for name, data in files.items()}
 
 
-def _context(population: Population, seed: int, as_of: datetime.date) -> Context:
+def _context(
+    population: Population, seed: int, as_of: datetime.date, recipients: np.ndarray | None
+) -> Context:
     # A generator of its own: the population's draws stay as they are.
     rng = np.random.default_rng([seed, 0xD0D1])
     today = np.datetime64(as_of, "D")
@@ -277,6 +311,9 @@ def _context(population: Population, seed: int, as_of: datetime.date) -> Context
     registry_ids = np.sort(population.members["id_number"])
     outsiders = _outsiders(rng, max(60, int(size * OUTSIDERS_PER_MEMBER)), today, registry_ids)
     households = len(population.households["kind"])
+    preferred = np.zeros(size, bool)
+    if recipients is not None:
+        preferred[recipients] = True
     return Context(
         population,
         rng,
@@ -285,6 +322,7 @@ def _context(population: Population, seed: int, as_of: datetime.date) -> Context
         registry_ids,
         np.zeros(size, bool),
         max(3, households // 250),
+        preferred,
     )
 
 
@@ -373,14 +411,25 @@ def _among(context: Context, values: tuple[str, ...], shares, size: int) -> np.n
     return np.array(values)[pop._choice(context.rng, shares, size)]
 
 
-def _choose(context: Context, eligible: np.ndarray, *, per_household: bool = True) -> np.ndarray:
-    """Members to plant a truth on: eligible, alive, not yet planted, one per household."""
+def _choose(
+    context: Context,
+    eligible: np.ndarray,
+    *,
+    per_household: bool = True,
+    recipients_first: bool = True,
+) -> np.ndarray:
+    """Members to plant a truth on: eligible, alive, not yet planted, one per household; a few
+    recipients first (without changing the draws, so files without recipients stay as they
+    were)."""
     m = context.m
     candidates = np.flatnonzero(eligible & np.isnat(m["left"]) & ~context.taken)
     candidates = candidates[context.rng.permutation(len(candidates))]
     if per_household:
         _unique, first = np.unique(m["household"][candidates], return_index=True)
         candidates = candidates[np.sort(first)]
+    if recipients_first:
+        preferred = candidates[context.recipients[candidates]][:RECIPIENT_TRUTHS]
+        candidates = np.r_[preferred, candidates[~np.isin(candidates, preferred)]]
     chosen = np.sort(candidates[: context.planted_count])
     context.taken[chosen] = True
     return chosen
@@ -448,7 +497,7 @@ def _deaths(context: Context) -> Sheet:
     size = len(people["id"])
     cancelled = np.r_[
         m["death"][known],
-        _days_before(context, 1, 90, len(planted)),
+        _before_last_month(context, planted, _days_before(context, 1, 90, len(planted))),
         _days_before(context, 1, 720, len(outsiders)),
     ]
     reason = np.r_[
@@ -466,6 +515,14 @@ def _deaths(context: Context) -> Sheet:
         _date(cancelled),
         _full(str(context.data_date), size),
     )
+
+
+def _before_last_month(context: Context, members: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """A recipient's death falls before the data date's month (31 days earlier), so that the
+    payment of that month is one to recover."""
+    first = context.data_date.astype("datetime64[M]").astype("datetime64[D]")
+    late = context.recipients[members] & (days >= first)
+    return np.where(late, days - np.timedelta64(31, "D"), days)
 
 
 VEHICLE_LOOKS = {  # population vehicle code → plate kind, vehicle type
@@ -871,7 +928,9 @@ def _monitoring(context: Context) -> Sheet:
     head = m["relation"] == pop._code(pop.RELATIONS, Relation.HEAD)
     # Whole households are monitored: none of their members may carry another truth.
     clear = np.bincount(m["household"], weights=context.taken, minlength=len(rural)) == 0
-    heads = _choose(context, (rural & clear)[m["household"]] & head)
+    # Those who receive nothing: never a recipient.
+    monitored = (rural & clear)[m["household"]] & head & ~context.recipients
+    heads = _choose(context, monitored, recipients_first=False)
     chosen_households = np.zeros(len(rural), bool)
     chosen_households[m["household"][heads]] = True
     members = np.flatnonzero(chosen_households[m["household"]] & np.isnat(m["left"]))
@@ -1007,7 +1066,10 @@ def _plant_typos(context: Context, sheets: dict[str, Sheet]) -> None:
         sheet = sheets[name]
         planted = np.flatnonzero(sheet.planted != "")
         share = max(1, len(planted) // 3)
-        chosen = planted[context.rng.permutation(len(planted))[:share]]
+        shuffled = planted[context.rng.permutation(len(planted))]
+        # Recipients' truths last (a stable sort): they are to be found by their number.
+        shuffled = shuffled[np.argsort(context.recipients[sheet.member[shuffled]], kind="stable")]
+        chosen = shuffled[:share]
         column = ID_COLUMN[name]
         sheet.columns[column] = sheet.columns[column].astype("U18")
         sheet.columns[column][chosen] = mistype(sheet.columns[column][chosen], context.rng)

@@ -368,3 +368,31 @@ def test_command_writes_the_files_and_the_manifest(tmp_path):
     expected, _manifest = dep.generate_departments(pop.generate(300, 7, as_of=AS_OF), 7, AS_OF)
     assert all((out / name).read_bytes() == data for name, data in expected.items())
     assert "300" in stdout.getvalue()
+
+
+def test_recipients_carry_a_few_truths_of_each_kind_typed_right(population, generated):
+    """Members of some households named as recipients: each kind a check of recipients finds
+    is drawn from them first, never mistyped, a death before last month; the poverty
+    monitoring never."""
+    recipients = np.flatnonzero(np.isin(population.members["household"], np.arange(0, 1500, 9)))
+    files, manifest = dep.generate_departments(population, SEED, AS_OF, recipients=recipients)
+    on_recipients = {
+        kind: [e for e in entries if e["member"] in set(recipients.tolist())]
+        for kind, entries in manifest["planted"].items()
+    }
+    for kind in ("death", "car", "second_home", "business", "wages"):
+        assert 1 <= len(on_recipients[kind]) <= dep.RECIPIENT_TRUTHS, kind
+        assert len(manifest["planted"][kind]) >= len(generated[1]["planted"][kind]) - 1
+    assert on_recipients["monitoring"] == on_recipients["id_typo"] == []
+    assert set(files) == set(generated[0])
+    deaths = _rows(files[dep.DEATHS])
+    for entry in on_recipients["death"]:
+        died = datetime.date.fromisoformat(deaths[entry["line"] - 2]["注销日期"])
+        assert died < DATA_DATE.replace(day=1)  # last month's payment is one to recover
+
+
+def test_no_recipients_changes_nothing(population, files, manifest):
+    again, again_manifest = dep.generate_departments(
+        population, SEED, AS_OF, recipients=np.array([], np.int64)
+    )
+    assert again == files and again_manifest == manifest

@@ -17,13 +17,20 @@ from doudi.demo.bulk_load import load_population
 from doudi.demo.cases import load_demo_cases
 from doudi.demo.departments import write_departments
 from doudi.demo.loader import load_demo
-from doudi.demo.population import generate
+from doudi.demo.population import Population, generate
+from doudi.demo.recipients import (
+    RECIPIENTS,
+    deliver_demo_departments,
+    load_demo_recipients,
+    schedule,
+)
 from doudi.registry.models import Household
 
 # What `doudi demo load` (and so `make run`) puts into an empty registry: big enough to page
 # and search, small enough to load in a few seconds on SQLite.
 DEMO_HOUSEHOLDS = 3000
 DEMO_SEED = 410800
+REGISTERED_AT = datetime.time(8)  # the demo registry's households, on its recipients' first day
 PROGRESS_FROM = 100_000  # households; smaller populations load in seconds, without a report
 
 
@@ -44,8 +51,10 @@ class Command(DoudiCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         actions.add_parser(
             "load",
-            help=f"create whatever demo data is missing; an empty "
-            f"registry gets {DEMO_HOUSEHOLDS} households",
+            help=f"create whatever demo data is missing; an empty registry gets "
+            f"{DEMO_HOUSEHOLDS} households, {RECIPIENTS} of them receiving 低保 since an "
+            f"earlier month, and the twelve departments' files, written under "
+            f"DOUDI_VAR_DIR/demo-departments and delivered",
         )
         generate_parser = actions.add_parser(
             "generate",
@@ -82,14 +91,43 @@ class Command(DoudiCommand):
         self.say(_("Demo data ready (%(count)d accounts created now)."), count=len(created))
         if action == "generate":
             self.populate(options["households"], options["seed"], as_of)
-        elif not Household.objects.exists():
-            self.populate(DEMO_HOUSEHOLDS, DEMO_SEED, None)
-        if action == "load":
-            self.say(_("Demo cases: %(count)d created."), count=load_demo_cases())
+            return
+        population = None
+        if not Household.objects.exists():
+            # Registered on the day the demo recipients' cases begin (demo.recipients).
+            first = schedule(timezone.localdate()).submitted
+            registered = timezone.make_aware(datetime.datetime.combine(first, REGISTERED_AT))
+            population = self.populate(DEMO_HOUSEHOLDS, DEMO_SEED, first, registered)
+            # Before the demo cases, so that the checks they request read the deliveries.
+            self.recipients(population)
+        self.say(_("Demo cases: %(count)d created."), count=load_demo_cases())
 
-    def populate(self, households: int, seed: int, as_of: datetime.date | None) -> None:
+    def recipients(self, population: Population) -> None:
+        today = timezone.localdate()
+        benefits = load_demo_recipients(today)
+        self.say(
+            _("Demo recipients: %(count)d households receive the minimum living guarantee."),
+            count=len(benefits),
+        )
+        out = deliver_demo_departments(population, DEMO_SEED, today, benefits)
+        self.say(
+            _(
+                "The twelve department files, each delivered once by the city user, are in "
+                "%(path)s, to be uploaded again in the browser."
+            ),
+            path=str(out),
+        )
+
+    def populate(
+        self,
+        households: int,
+        seed: int,
+        as_of: datetime.date | None,
+        registered_at: datetime.datetime | None = None,
+    ) -> Population:
         started = time.perf_counter()
-        population = generate(households, seed, as_of=as_of or timezone.localdate())
+        as_of = as_of or timezone.localdate()
+        population = generate(households, seed, as_of=as_of)
         generated = time.perf_counter()
 
         def progress(step: str, done: int, total: int) -> None:
@@ -101,7 +139,7 @@ class Command(DoudiCommand):
                     seconds=time.perf_counter() - generated,
                 )
 
-        counts = load_population(population, progress=progress)
+        counts = load_population(population, progress=progress, registered_at=registered_at)
         loaded = time.perf_counter()
         self.say(
             _(
@@ -118,6 +156,7 @@ class Command(DoudiCommand):
                 for name in ("households", "members", "incomes", "expenses", "assets")
             },
         )
+        return population
 
     def departments(
         self, households: int, seed: int, as_of: datetime.date | None, out: Path
