@@ -3,6 +3,7 @@ campaign reaches its townships), and of findings only those of their own townshi
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,15 +12,13 @@ from django.db.models.functions import Substr
 
 from doudi.accounts.jurisdiction import NOT_FOUND, get_in_scope, require, scope
 from doudi.accounts.roles import Permission
-from doudi.campaigns.models import Campaign, Finding, FindingKind, FindingState
+from doudi.campaigns.models import DEATH_KINDS, Campaign, Finding, FindingKind, FindingState
 from doudi.errors import OutsideJurisdiction
-from doudi.payroll.models import PayrollLine
+from doudi.payroll.models import LineStatus, PayrollLine
 from doudi.payroll.queries import recovery_lines
 from doudi.regions.codes import is_well_formed, parent_code, prefix_of
 
 if TYPE_CHECKING:
-    import datetime
-
     from doudi.accounts.models import User
 
 
@@ -125,5 +124,22 @@ def results(user: User, campaign: Campaign) -> list[ResultRow]:
 
 def recoveries_of(finding: Finding) -> QuerySet[PayrollLine]:
     """The lines paid to the finding's household after its benefit ended or its payee died
-    (追回); ``finding`` was read in the user's scope, so the township sees what to recover."""
-    return recovery_lines(PayrollLine.objects.filter(household_id=finding.household_id))
+    (追回) — for a death found, also those paid to the person for a month after the death the
+    department reported, before the registry records it. ``finding`` was read in the user's
+    scope, so the township sees what to recover."""
+    lines = PayrollLine.objects.filter(household_id=finding.household_id)
+    recorded = recovery_lines(lines)
+    if finding.kind not in DEATH_KINDS or not finding.member_id or not finding.detail:
+        return recorded
+    reported = lines.filter(
+        status=LineStatus.PAID,
+        benefit__isnull=False,
+        payee_id=finding.member_id,
+        pay_month__gt=datetime.date.fromisoformat(finding.detail),
+    )
+    either = Q(pk__in=recorded.values("pk")) | Q(pk__in=reported.values("pk"))
+    return (
+        lines.filter(either)
+        .select_related("benefit", "payee", "payroll")
+        .order_by("pay_month", "id")
+    )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +43,7 @@ from doudi.errors import DoudiError
 from doudi.exchange.models import DeathNotice, NoticeState
 from doudi.jobs.models import JobKind
 from doudi.jobs.services import enqueue
+from doudi.payroll.models import LineKind, PayrollLine
 from doudi.regions.codes import Level, ancestor_at, prefix_of
 from doudi.regions.models import Region
 from doudi.registry.models import Household
@@ -284,8 +285,9 @@ def _finding(
 
 
 def _hold(deaths: list[Finding], month: datetime.date) -> int:
-    """Hold every benefit in force in ``month`` that pays for a person found dead, from the
-    next payroll."""
+    """Hold every benefit in force in ``month`` that pays for a person found dead. Every payroll
+    made from now on leaves it out; ``from_month`` names the first month it stops: ``month``,
+    or the month after the latest one already in a payroll."""
     if not deaths:
         return 0
     benefits = Benefit.objects.in_force(month).filter(
@@ -294,8 +296,20 @@ def _hold(deaths: list[Finding], month: datetime.date) -> int:
     by_household: dict[int, list[Benefit]] = {}
     for benefit in benefits:
         by_household.setdefault(benefit.household_id, []).append(benefit)
+    latest = dict(
+        PayrollLine.objects.filter(benefit__in=benefits, kind=LineKind.REGULAR)
+        .values("benefit_id")
+        .annotate(last=Max("pay_month"))
+        .values_list("benefit_id", "last")
+    )
     holds = [
-        PaymentHold(benefit=benefit, finding=finding, from_month=next_month(month))
+        PaymentHold(
+            benefit=benefit,
+            finding=finding,
+            from_month=max(month, next_month(latest[benefit.pk]))
+            if benefit.pk in latest
+            else month,
+        )
         for finding in deaths
         for benefit in by_household.get(finding.household_id, [])
         if benefit.member_id in (None, finding.member_id)

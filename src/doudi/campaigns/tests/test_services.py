@@ -69,7 +69,7 @@ def test_a_death_holds_the_payment_from_the_next_payroll(world, make_user):
     dead = world.planted("death")[0]
     benefit = world.benefits[dead.household_id]
     hold = PaymentHold.objects.get(benefit=benefit)
-    assert hold.from_month == next_month(campaign.as_of.replace(day=1))
+    assert hold.from_month == campaign.as_of.replace(day=1)  # no payroll of this month yet
     county = make_user(Role.COUNTY_APPROVER, ancestor_at(benefit.region_id, Level.COUNTY))
     payroll = generate(county, "minimum_living", hold.from_month, county.region_id)
     paid = set(payroll.lines.values_list("benefit_id", flat=True))
@@ -99,6 +99,16 @@ def test_confirming_a_death_opens_the_case_and_lists_the_recovery(world, make_us
     assert [line.benefit_id for line in lines] == [benefit.pk]
     event = AuditEvent.objects.get(action="campaign.finding_closed")
     assert event.after["case"] == closed.case_id
+
+
+def test_a_hold_names_the_month_after_one_already_in_a_payroll(world, make_user):
+    dead = world.planted("death")[0]
+    benefit = world.benefits[dead.household_id]
+    county = make_user(Role.COUNTY_APPROVER, ancestor_at(benefit.region_id, Level.COUNTY))
+    month = timezone.localdate().replace(day=1)
+    generate(county, "minimum_living", month, county.region_id)
+    _campaign(world)
+    assert PaymentHold.objects.get(benefit=benefit).from_month == next_month(month)
 
 
 def test_clearing_needs_evidence_and_releases_the_hold(world, make_user):

@@ -62,7 +62,7 @@ def test_a_notified_death_is_a_finding_at_once_and_the_next_payroll_does_not_pay
     assert finding.kind == "death_notice" and finding.campaign is None
     assert finding.region_id == recipient.household.region_id[:9] + "000"
     hold = PaymentHold.objects.get(finding=finding)
-    assert hold.benefit == recipient and str(hold.from_month) == "2026-05-01"
+    assert hold.benefit == recipient and str(hold.from_month) == "2026-04-01"  # no payroll yet
     event = AuditEvent.objects.get(action=AuditAction.PARTNER_NOTIFY)
     assert event.after["findings"] == [finding.pk]
     with pytest.raises(DoudiError) as refused:  # the only recipient is held

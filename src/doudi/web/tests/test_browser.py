@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
+from doudi.demo import cases as demo_cases
+from doudi.demo import recipients
 from doudi.demo.loader import DEMO_PASSWORD, load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -89,7 +91,7 @@ def test_a_handler_accepts_a_demo_case_and_a_reviewer_sees_it(live_server):
         page.click("main button[type=submit]")
         page.click("nav >> text=案件")
         cases = page.locator("[data-testid=cases] tbody tr")
-        expect(cases).to_have_count(9)
+        expect(cases).to_have_count(recipients.RECIPIENTS + len(demo_cases.PLAN) + 1)
         cases.filter(has_text="已申请，待受理").locator("a").first.click()
         expect(page.locator("[data-testid=state]")).to_have_text("已申请，待受理")
         page.click("details[data-step=accept] summary")
