@@ -57,10 +57,20 @@ def place_code(text: str) -> str:
 
 
 def filtered_cases(
-    actor: User, *, state: str = "", programme: str = "", place: str = ""
+    actor: User,
+    *,
+    state: str = "",
+    programme: str = "",
+    place: str = "",
+    number: str = "",
+    name: str = "",
+    id_number: str = "",
 ) -> QuerySet[Case]:
-    """The user's cases, narrowed by state, programme and place (unknown values ignored)."""
-    cases = queries.cases_visible_to(actor)
+    """The user's cases, narrowed by state, programme and place (unknown values ignored),
+    file number, the head's name and a member's ID number (queries.matching)."""
+    cases = queries.matching(
+        queries.cases_visible_to(actor), number=number, name=name, id_number=id_number
+    )
     if state in State.values:
         cases = cases.filter(state=state)
     if programme in CaseProgramme.values:

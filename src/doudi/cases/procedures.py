@@ -124,6 +124,20 @@ EDGES: dict[Action, tuple[frozenset[State], State | None]] = {
 }
 # Taken by another township (the hukou place), not by the one handling the case.
 OTHER_PLACE_ACTIONS = frozenset({Action.ANSWER_HUKOU_CHECK})
+# Taken when something happens — materials arrive, the household objects, a relative is found,
+# more time is needed, the application is withdrawn — never a step a case waits for: they are
+# offered on the case's page, not put on anyone's to-do list.
+ON_OCCASION_ACTIONS = frozenset(
+    {
+        Action.FLAG_RELATIVE,
+        Action.LIST_MISSING,
+        Action.RECEIVE_MATERIALS,
+        Action.OBJECT_TO_CHECK,
+        Action.OBJECT,
+        Action.EXTEND,
+        Action.WITHDRAW,
+    }
+)
 # Taken only by a bulk procedure (below) over many cases at once, never on one case's page.
 BULK_ACTIONS = frozenset({Action.BULK_APPROVE})
 

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import get_in_scope, scope
 from doudi.accounts.roles import Permission
 from doudi.cases.deadlines import due_soon_until
-from doudi.cases.models import Case, HukouCheck
-from doudi.cases.procedures import OPEN_STATES
-from doudi.regions.codes import prefix_of
+from doudi.cases.models import Case, Decision, HukouCheck, Investigation, SpotCheck
+from doudi.cases.procedures import OPEN_STATES, Action, CaseProgramme, State
+from doudi.errors import DoudiError
+from doudi.identity import protection
+from doudi.regions.codes import Level, prefix_of
+from doudi.registry.models import Member
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
+    from doudi.cases.steps import Waits
 
 
 def cases_visible_to(actor: User) -> QuerySet[Case]:
@@ -37,6 +43,41 @@ def case_for(actor: User, case_id: int) -> Case:
         "region__code",
         pk=case_id,
     )
+
+
+# A case's file number (Case.file_number): the township's 9 digits, the year, the sequence.
+FILE_NUMBER = re.compile(r"(?:(\d{9})-(\d{4})-)?0*(\d{1,9})")
+
+
+def _by_number(cases: QuerySet[Case], number: str) -> QuerySet[Case]:
+    found = FILE_NUMBER.fullmatch(number)
+    if found is None:
+        raise DoudiError(
+            _("“%(value)s” is not a case file number (like 410821902-2026-000012)."),
+            field="number",
+            value=number,
+        )
+    township, year, sequence = found.groups()
+    cases = cases.filter(pk=int(sequence))
+    if township:
+        cases = cases.filter(region__code__startswith=township, submitted_on__year=int(year))
+    return cases
+
+
+def matching(
+    cases: QuerySet[Case], *, number: str = "", name: str = "", id_number: str = ""
+) -> QuerySet[Case]:
+    """Cases by file number (whole, or its last digits), by the beginning of the household
+    head's name, or by a member's exact ID number (searched by its keyed hash only)."""
+    if number:
+        cases = _by_number(cases, number)
+    members = Member.objects.filter(household=OuterRef("household"), left_on__isnull=True)
+    if name:
+        cases = cases.filter(Exists(members.filter(relation="head", name__startswith=name)))
+    if id_number:
+        wanted = protection.lookup_hash(id_number)
+        cases = cases.filter(Exists(members.filter(id_number_hash=wanted)))
+    return cases
 
 
 def _late_on(day: datetime.date) -> Q:
@@ -71,6 +112,58 @@ def deadline_lists(
         )
         .order_by("step_due_on", "id"),
         relatives=cases.exclude(relative_of_staff="").filter(state__in=OPEN_STATES),
+    )
+
+
+def _step_open_to(actor: User, action: Action, today: datetime.date) -> Q | None:
+    """What the database must also say for the user to take the step on a case now (None:
+    never this user), as services decide it: confirmation where the power sits, after the
+    notice, never by an investigator; the county's spot check of a case chosen for one, once;
+    telling the household of a decision not yet told."""
+    if action in (Action.APPROVE, Action.REFUSE):
+        # services._check_confirmer: the township confirms where delegated and emergency aid.
+        township = Q(delegated=True) | Q(programme=CaseProgramme.TEMPORARY_EMERGENCY)
+        here = {Level.TOWNSHIP: township, Level.COUNTY: ~township}.get(actor.region.level)
+        if here is None:
+            return None
+        investigated = Investigation.objects.filter(case=OuterRef("pk")).filter(
+            Q(investigators=actor) | Q(recorded_by=actor)
+        )
+        noticed = ~Q(state=State.ON_NOTICE) | Q(notice_ends_on__lt=today)
+        return here & noticed & ~Exists(investigated)
+    if action == Action.SPOT_CHECK:
+        if actor.region.level != Level.COUNTY:
+            return None
+        done = SpotCheck.objects.filter(case=OuterRef("pk"))
+        return Q(spot_check_selected=True) & ~Exists(done)
+    if action == Action.NOTIFY:
+        return Exists(Decision.objects.filter(case=OuterRef("pk"), notified_on__isnull=True))
+    return Q()
+
+
+def awaiting(actor: User, waits: Waits, today: datetime.date) -> QuerySet[Case]:
+    """The user's cases that wait for a step the user may take now (``waits``: which steps
+    each programme's state waits for, steps.waiting_for), late ones first, then by the
+    current step's deadline. Each case carries ``late`` (past a limit) and, for each such
+    step, ``may_<action>``."""
+    where: dict[Action, Q] = {}
+    for (programme, state), actions in waits.items():
+        for action in actions:
+            here = Q(programme=programme, state=state)
+            where[action] = where[action] | here if action in where else here
+    wanted, flags = Q(pk__in=[]), {}
+    for action, places in where.items():
+        open_to = _step_open_to(actor, action, today)
+        if open_to is None:
+            continue
+        wanted |= places & open_to
+        flags[f"may_{action}"] = ExpressionWrapper(places & open_to, output_field=BooleanField())
+    late = ExpressionWrapper(_late_on(today), output_field=BooleanField())
+    return (
+        cases_visible_to(actor)
+        .filter(wanted)
+        .annotate(late=late, **flags)
+        .order_by("-late", F("step_due_on").asc(nulls_last=True), "id")
     )
 
 

@@ -18,13 +18,25 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from doudi.accounts.jurisdiction import has_permission
 from doudi.accounts.roles import Permission
 from doudi.cases import services
 from doudi.cases.models import Case, CheckResult
-from doudi.cases.procedures import Action, CaseKind, CaseProgramme, Channel
+from doudi.cases.procedures import (
+    EDGES,
+    ON_OCCASION_ACTIONS,
+    PROCEDURES,
+    Action,
+    CaseKind,
+    CaseProgramme,
+    Channel,
+    State,
+)
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
+
+    from doudi.accounts.models import User
 
 
 class Kind(StrEnum):
@@ -244,3 +256,26 @@ CASE_STEPS: dict[Action, Step] = {
 def step_named(name: str) -> Step | None:
     """The step a URL names, if it is one a user takes on an existing case."""
     return CASE_STEPS.get(Action(name)) if name in Action.values else None
+
+
+Waits = dict[tuple[CaseProgramme, State], tuple[Action, ...]]
+
+
+def waiting_for(actor: User) -> Waits:
+    """For each programme and state, the steps of this table a case there waits for that the
+    user's role may take (not the hukou place's, not those taken on occasion): the to-do
+    list's cases. Where the power to confirm sits and who investigated are the database's
+    to tell (queries.awaiting)."""
+    waits: dict[tuple[CaseProgramme, State], list[Action]] = {}
+    for programme, procedure in PROCEDURES.items():
+        for action, step in CASE_STEPS.items():
+            if (
+                step.by_hukou_place
+                or action in ON_OCCASION_ACTIONS
+                or action not in procedure.actions()
+                or not has_permission(actor, step.permission)
+            ):
+                continue
+            for state in EDGES[action][0]:
+                waits.setdefault((programme, State(state)), []).append(action)
+    return {key: tuple(actions) for key, actions in waits.items()}

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -102,13 +103,18 @@ def form_arguments(step: steps.Step, post: QueryDict) -> dict[str, Any]:
 # ------------------------------------------------------------------------------- the list
 
 
+CASE_FILTERS = ("number", "name", "state", "programme", "place")
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
+    """GET filters by file number, head's name, state, programme and place; an ID-number
+    search comes by POST so that the number never appears in a URL or a server log."""
     require(request.user, Permission.VIEW_CASES)
-    wanted = {name: request.GET.get(name, "").strip() for name in ("state", "programme", "place")}
-    page = Paginator(presentation.filtered_cases(request.user, **wanted), 50).get_page(
-        request.GET.get("page")
-    )
+    wanted = {name: request.GET.get(name, "").strip() for name in CASE_FILTERS}
+    id_number = request.POST.get("id_number", "").strip() if request.method == "POST" else ""
+    cases = presentation.filtered_cases(request.user, **wanted, id_number=id_number)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/list.html",
@@ -117,6 +123,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "rows": presentation.case_rows(page),
             "sections": presentation.deadline_sections(request.user, wanted["place"]),
             "wanted": wanted,
+            "query": urlencode(wanted),
             "states": State.choices,
             "programmes": CaseProgramme.choices,
             "limit": presentation.SECTION_LIMIT,

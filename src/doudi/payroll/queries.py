@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from doudi.accounts.jurisdiction import get_in_scope, scope
+from doudi.accounts.jurisdiction import get_in_scope, has_permission, scope
 from doudi.accounts.roles import Permission
 from doudi.benefits.models import Benefit
 from doudi.cases.models import PaymentStage
@@ -18,6 +18,7 @@ from doudi.dates import parse_month
 from doudi.payroll import generation
 from doudi.payroll.funds import FundPosition, position
 from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollLine, PayrollProgramme
+from doudi.payroll.services import STEPS
 from doudi.regions.codes import prefix_of
 from doudi.registry.models import Member
 
@@ -29,6 +30,17 @@ def payrolls_visible_to(actor: User) -> QuerySet[Payroll]:
     return scope(
         actor, Payroll.objects.select_related("region"), Permission.VIEW_PAYROLLS, "region__code"
     )
+
+
+def awaiting(actor: User) -> QuerySet[Payroll]:
+    """The payrolls whose next step (services.STEPS) the user's role takes, the oldest month
+    first: submitted by civil affairs, approved by finance, sent and reconciled by the bank."""
+    states = [
+        source
+        for permission, source, _target in STEPS.values()
+        if has_permission(actor, permission)
+    ]
+    return payrolls_visible_to(actor).filter(state__in=states).order_by("month", "id")
 
 
 def payroll_for(actor: User, payroll_id: int) -> Payroll:

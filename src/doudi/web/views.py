@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import NOT_FOUND
 from doudi.errors import CellError, DoudiError, NotPermitted, OutsideJurisdiction, ValidationFailed
 from doudi.regions.queries import home_region
-from doudi.web.home import counters_for
+from doudi.web.home import counters_for, tasks_for
 from doudi.web.refusals import field_label
 
 
@@ -28,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "place": home_region(request.user),
             "counters": counters_for(request.user),
+            "task_lists": tasks_for(request.user, timezone.localdate()),
         },
     )
 
