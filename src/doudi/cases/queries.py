@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case as Choose
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -141,6 +142,13 @@ def _step_open_to(actor: User, action: Action, today: datetime.date) -> Q | None
     return Q()
 
 
+def _flag(condition: Q) -> Choose:
+    """True or False, never NULL (a comparison with an empty date is NULL in SQL)."""
+    return Choose(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
 def awaiting(actor: User, waits: Waits, today: datetime.date) -> QuerySet[Case]:
     """The user's cases that wait for a step the user may take now (``waits``: which steps
     each programme's state waits for, steps.waiting_for), late ones first, then by the
@@ -157,8 +165,8 @@ def awaiting(actor: User, waits: Waits, today: datetime.date) -> QuerySet[Case]:
         if open_to is None:
             continue
         wanted |= places & open_to
-        flags[f"may_{action}"] = ExpressionWrapper(places & open_to, output_field=BooleanField())
-    late = ExpressionWrapper(_late_on(today), output_field=BooleanField())
+        flags[f"may_{action}"] = _flag(places & open_to)
+    late = _flag(_late_on(today))
     return (
         cases_visible_to(actor)
         .filter(wanted)
