@@ -8,9 +8,13 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
+from doudi.accounts.models import User
+from doudi.cases.models import Case
+from doudi.conftest import household_form, member_form
 from doudi.demo import cases as demo_cases
 from doudi.demo import recipients
 from doudi.demo.loader import DEMO_PASSWORD, load_demo
+from doudi.registry.services import create_household
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -99,4 +103,33 @@ def test_a_handler_accepts_a_demo_case_and_a_reviewer_sees_it(live_server):
         expect(page.locator("[data-testid=state]")).to_have_text("已受理")
         expect(page.locator("[data-testid=transitions]")).to_contain_text("受理")
         expect(page.locator("[data-testid=step-due]")).not_to_have_text("—")
+        browser.close()
+
+
+def test_the_handler_s_home_lists_the_steps_and_the_case_list_finds_by_number(live_server):
+    """Work comes to the worker: the to-do item leads to the case; the search finds it."""
+    load_demo()
+    handler = User.objects.get(username="handler")
+    for n in range(len(demo_cases.PLAN) + 1):
+        head = member_form(f"410821197001{n + 10:02d}001", f"户主{n}")
+        create_household(handler, household_form(members=[head], incomes=[]), reason="登记")
+    demo_cases.load_demo_cases()
+    submitted = Case.objects.get(state="submitted")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        page = browser.new_page(locale="zh-CN")
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "handler")
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("main button[type=submit]")
+        todo = page.locator("[data-testid=todo]")
+        expect(todo.locator("li")).to_have_count(5)  # five cases wait for the handler
+        todo.locator("li", has_text=submitted.file_number).locator("a").click()
+        expect(page.locator("[data-testid=state]")).to_have_text("已申请，待受理")
+        page.click("nav >> text=案件")
+        page.fill("#id_number", submitted.file_number)
+        page.click("form.filters >> text=查看")
+        expect(page.locator("[data-testid=cases] tbody tr")).to_have_count(1)
+        expect(page.locator("[data-testid=cases]")).to_contain_text(submitted.file_number)
+        assert "number=" in page.url and "id_number" not in page.url
         browser.close()
