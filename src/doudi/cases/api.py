@@ -253,6 +253,12 @@ class CaseFilterInput(serializers.Serializer):
     state = serializers.ChoiceField(choices=State.values, required=False)
     programme = serializers.ChoiceField(choices=CaseProgramme.values, required=False)
     place = serializers.CharField(required=False, help_text="a 12-digit division code")
+    number = serializers.CharField(
+        required=False, help_text="a file number (410821902-2026-000012) or its last digits"
+    )
+    name = serializers.CharField(
+        required=False, help_text="the household head's name, or its start"
+    )
 
 
 class PlaceInput(serializers.Serializer):
@@ -508,7 +514,8 @@ class CaseViewSet(viewsets.ViewSet):
         require(request.user, Permission.VIEW_CASES)
         # Unknown states and programmes are ignored, as on the page's filters.
         wanted = {
-            name: request.query_params.get(name, "") for name in ("state", "programme", "place")
+            name: request.query_params.get(name, "").strip()
+            for name in ("state", "programme", "place", "number", "name")
         }
         cases = presentation.filtered_cases(request.user, **wanted)
         paginator = Pagination()

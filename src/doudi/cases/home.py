@@ -20,20 +20,22 @@ from doudi.web.home import TASK_LIMIT, Task, TaskList, register_tasks
 if TYPE_CHECKING:
     from doudi.accounts.models import User
     from doudi.cases.models import Case
+    from doudi.cases.steps import Waits
 
 
 @register_tasks
 def case_tasks(user: User, today: datetime.date) -> list[TaskList]:
     if not has_permission(user, Permission.VIEW_CASES):
         return []
-    found = [_waiting_cases(user, today)]
+    waits = waiting_for(user)
+    found = [_waiting_cases(user, waits, today)] if waits else []
     if has_permission(user, STEPS[Action.ANSWER_HUKOU_CHECK].permission):
         found.append(_hukou_requests(user, today))
     return found
 
 
-def _waiting_cases(user: User, today: datetime.date) -> TaskList:
-    cases = queries.awaiting(user, waiting_for(user), today)
+def _waiting_cases(user: User, waits: Waits, today: datetime.date) -> TaskList:
+    cases = queries.awaiting(user, waits, today)
     rows = case_rows(cases[:TASK_LIMIT])
     return TaskList(
         title=_("Cases waiting for you"),
