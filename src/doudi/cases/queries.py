@@ -160,12 +160,12 @@ def awaiting(actor: User, waits: Waits, today: datetime.date) -> QuerySet[Case]:
             here = Q(programme=programme, state=state)
             where[action] = where[action] | here if action in where else here
     wanted, flags = Q(pk__in=[]), {}
-    for action, places in where.items():
+    for action, in_states in where.items():
         open_to = _step_open_to(actor, action, today)
         if open_to is None:
             continue
-        wanted |= places & open_to
-        flags[f"may_{action}"] = _flag(places & open_to)
+        wanted |= in_states & open_to
+        flags[f"may_{action}"] = _flag(in_states & open_to)
     late = _flag(_late_on(today))
     return (
         cases_visible_to(actor)
