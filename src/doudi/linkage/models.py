@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from doudi.registry.models import Member
+from doudi.sources.contracts import get_source
 
 
 class ReviewState(models.TextChoices):
@@ -57,3 +58,8 @@ class ReviewPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_key}/{self.delivery_id}:{self.record_row} ~ {self.member_id}"
+
+    @property
+    def source_label(self) -> str:
+        """The source as a page names it (what it holds, who delivers it), never its key."""
+        return get_source(self.source_key).label

@@ -38,6 +38,7 @@ def test_county_page_lists_and_decides(pair, make_user):
     page = client.get("/linkage/").content.decode()
     assert f'data-pair="{pair.pk}"' in page and "张三" in page and "1970" in page
     assert "1970-01-01" not in page and "4108211970" not in page
+    assert "公安局户籍管理部门" in page and "deaths" not in page  # the source by name, not key
     response = client.post(f"/linkage/{pair.pk}/decide/", {"same_person": "no", "reason": "非本人"})
     assert response.status_code == 302
     pair.refresh_from_db()
