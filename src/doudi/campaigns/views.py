@@ -21,7 +21,7 @@ from doudi.errors import DoudiError
 from doudi.regions.models import Region
 from doudi.sources.contracts import SOURCES
 from doudi.spreadsheets import XLSX_CONTENT_TYPE
-from doudi.web.refusals import labelled_messages
+from doudi.web.refusals import labelled_messages, refuse
 
 REFRESH_SECONDS = 3
 PER_PAGE = 100
@@ -35,8 +35,7 @@ FIELD_LABELS = {
 
 
 def _refused(request: HttpRequest, error: DoudiError) -> None:
-    for message in labelled_messages(error, FIELD_LABELS):
-        messages.error(request, message)
+    refuse(request, *labelled_messages(error, FIELD_LABELS))
 
 
 def _places(user) -> list[Region]:
