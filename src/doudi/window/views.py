@@ -24,7 +24,7 @@ from doudi.errors import DoudiError, ValidationFailed
 from doudi.identity.numbers import ID_NUMBER_PATTERN
 from doudi.money import yuan_to_fen
 from doudi.regions.codes import Level
-from doudi.regions.queries import regions_visible_to
+from doudi.regions.queries import hukou_place_choices, regions_visible_to
 from doudi.text import is_digits
 from doudi.window import queries, services
 from doudi.window.models import Department, Route
@@ -202,7 +202,10 @@ def intake_create(request: HttpRequest, household_id: int) -> HttpResponse:
     return render(
         request,
         "window/create.html",
-        _intake_context(household, request.POST if errors else None, errors),
+        {
+            **_intake_context(household, request.POST if errors else None, errors),
+            "hukou_places": hukou_place_choices(request.user),
+        },
         status=400 if errors else 200,
     )
 
