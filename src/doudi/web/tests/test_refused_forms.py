@@ -44,7 +44,7 @@ def test_a_refusal_after_a_redirect_is_an_alert_and_the_typed_values_come_back(f
     assert kept["action"] == "/payroll/budgets/"
     assert kept["values"]["amount"] == ["五百"] and kept["values"]["reason"] == ["年初预算"]
     assert "csrfmiddlewaretoken" not in kept["values"]
-    assert 'src="/static/doudi/forms.js"' in page
+    assert 'src="/static/doudi/forms.js" defer' in page
     # Kept for the one page that shows the refusal, not for the next.
     assert _kept(finance.get("/payroll/budgets/").content.decode()) is None
 
