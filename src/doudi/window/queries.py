@@ -223,7 +223,8 @@ def total_of(rows: list[WindowFigures], code: str, name: str) -> WindowFigures:
 
 
 FOUND_LIMIT = 50  # a name's beginning may match many: the first ones, in file-number order
-FILE_NUMBER = re.compile(r"(?:\d{12}-)?(?P<number>\d{1,12})")  # 档案号 as shown, or its number
+# 档案号 as shown (place-number), or its number alone
+FILE_NUMBER = re.compile(r"(?:(?P<place>\d{12})-)?(?P<number>\d{1,12})")
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,8 @@ def households_found(actor: User, typed: str) -> list[Found]:
     if ID_NUMBER_PATTERN.fullmatch(typed):
         households = household_list(actor, HouseholdFilter(id_number=typed))
     elif file_number:
-        households = household_list(actor, HouseholdFilter()).filter(pk=int(file_number["number"]))
+        wanted = HouseholdFilter(place=file_number["place"] or "")
+        households = household_list(actor, wanted).filter(pk=int(file_number["number"]))
     else:
         households = household_list(actor, HouseholdFilter(name=typed))
     found = list(households[:FOUND_LIMIT])

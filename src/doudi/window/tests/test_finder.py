@@ -53,6 +53,11 @@ def test_several_found_are_offered_to_choose_with_masked_numbers(staff, househol
     assert 'value="张"' in page  # what was typed stays in the field
 
 
+def test_a_file_number_with_another_place_is_not_this_household(staff, household):
+    wrong = f"410821902002-{household.pk:08d}"
+    assert _find(client_for(staff.handler), wrong).status_code == 400
+
+
 def test_nothing_found_is_an_error_keeping_a_typed_name(staff, household):
     response = _find(client_for(staff.handler), "王五")
     page = response.content.decode()
