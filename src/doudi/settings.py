@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "doudi.web.context.navigation",
+                "doudi.web.refusals.kept_input",
             ],
         },
     },

@@ -15,6 +15,7 @@ from doudi.accounts import queries, services
 from doudi.accounts.jurisdiction import has_permission, require
 from doudi.accounts.roles import ADMINISTRATOR_ROLES, Permission, Role
 from doudi.errors import DoudiError
+from doudi.regions.queries import place_choices
 
 
 @login_required
@@ -83,6 +84,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         "accounts/create.html",
         {
             "roles": roles,
+            "places": place_choices(request.user),
             "values": request.POST,
             "error": error,
         },

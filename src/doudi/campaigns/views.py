@@ -19,9 +19,10 @@ from doudi.campaigns import exports, queries, services
 from doudi.campaigns.models import CampaignState, FindingKind, FindingState, Outcome
 from doudi.errors import DoudiError
 from doudi.regions.models import Region
+from doudi.regions.queries import place_choices
 from doudi.sources.contracts import SOURCES
 from doudi.spreadsheets import XLSX_CONTENT_TYPE
-from doudi.web.refusals import labelled_messages
+from doudi.web.refusals import labelled_messages, refuse
 
 REFRESH_SECONDS = 3
 PER_PAGE = 100
@@ -35,8 +36,7 @@ FIELD_LABELS = {
 
 
 def _refused(request: HttpRequest, error: DoudiError) -> None:
-    for message in labelled_messages(error, FIELD_LABELS):
-        messages.error(request, message)
+    refuse(request, *labelled_messages(error, FIELD_LABELS))
 
 
 def _places(user) -> list[Region]:
@@ -97,6 +97,7 @@ def detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "totals": _totals(results),
             "findings": Paginator(findings, PER_PAGE).get_page(request.GET.get("page")),
             "wanted": wanted,
+            "places": place_choices(request.user),
             "kinds": FindingKind.choices,
             "states": FindingState.choices,
             "today": timezone.localdate(),

@@ -16,6 +16,7 @@ from doudi.dates import parse_month
 from doudi.errors import DoudiError
 from doudi.policy.batch import evaluate_all
 from doudi.text import is_digits
+from doudi.web.refusals import refuse
 
 PREVIEW_ROWS = 200
 
@@ -48,7 +49,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     except DoudiError as error:
         if error.http_status != 400:
             raise
-        messages.error(request, error.render())
+        refuse(request, error.render())
         return redirect("cases:standard_changes")
     return redirect("cases:standard_change", change_id=change.pk)
 
@@ -76,7 +77,7 @@ def approve(request: HttpRequest, change_id: int) -> HttpResponse:
     except DoudiError as error:
         if error.http_status != 400:
             raise
-        messages.error(request, error.render())
+        refuse(request, error.render())
     else:
         messages.success(request, _("The standard change was applied."))
     return redirect("cases:standard_change", change_id=change_id)

@@ -27,7 +27,7 @@ from doudi.cases.steps import CASE_STEPS, STEPS, Step
 from doudi.checks.presentation import discrepancy_text
 from doudi.errors import DoudiError
 from doudi.identity.numbers import mask
-from doudi.regions.codes import Level, is_well_formed, prefix_of
+from doudi.regions.codes import Level, ancestor_at, is_well_formed, prefix_of
 from doudi.registry.models import Member
 from doudi.registry.queries import heads_of
 from doudi.workdays.calendar import WorkingCalendar
@@ -35,13 +35,13 @@ from doudi.workdays.calendar import WorkingCalendar
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
-# The roles services.py accepts as investigators.
-INVESTIGATOR_ROLES = (
+# The township's field-work roles, from which a case's investigators are chosen on its page
+# (services.py also accepts a county approver who joins a visit, through the API).
+FIELD_WORK_ROLES = (
     Role.VILLAGE_WORKER,
     Role.GRID_WORKER,
     Role.TOWNSHIP_HANDLER,
     Role.TOWNSHIP_REVIEWER,
-    Role.COUNTY_APPROVER,
 )
 SECTION_LIMIT = 100  # rows shown in each deadline section
 
@@ -252,10 +252,16 @@ def may_answer(actor: User, check: HukouCheck) -> bool:
 
 
 def investigator_choices(case: Case) -> list[User]:
-    """Active staff of the roles that investigate, whose jurisdiction covers the case."""
-    staff = User.objects.filter(
-        is_active=True, role__in=INVESTIGATOR_ROLES, region__code__startswith=case.region_id[:6]
-    ).order_by("username")
+    """The case's township's staff who do field work: active accounts of the field-work roles
+    in the township and its villages whose jurisdiction covers the case, not every account."""
+    township = prefix_of(ancestor_at(case.region_id, Level.TOWNSHIP))
+    staff = (
+        User.objects.filter(
+            is_active=True, role__in=FIELD_WORK_ROLES, region__code__startswith=township
+        )
+        .select_related("region")
+        .order_by("region__code", "username")
+    )
     return [person for person in staff if covers(person, case.region_id)]
 
 

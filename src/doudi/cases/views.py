@@ -28,6 +28,7 @@ from doudi.cases.procedures import Action, CaseKind, CaseProgramme, Channel, Sta
 from doudi.dates import parse_date, required_date
 from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
 from doudi.money import yuan_to_fen
+from doudi.regions.queries import hukou_place_choices, place_choices
 from doudi.registry.queries import household_for
 from doudi.text import is_digits
 
@@ -124,6 +125,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "sections": presentation.deadline_sections(request.user, wanted["place"]),
             "wanted": wanted,
             "query": urlencode(wanted),
+            "places": place_choices(request.user),
             "states": State.choices,
             "programmes": CaseProgramme.choices,
             "limit": presentation.SECTION_LIMIT,
@@ -341,6 +343,7 @@ def open_case(request: HttpRequest, household_id: int) -> HttpResponse:
             "kinds": CaseKind.choices,
             "channels": [c for c in Channel.choices if c[0] != Channel.BUREAU],
             "typed": request.POST,
+            "hukou_places": hukou_place_choices(request.user),
             "error": error.render() if error else "",
             "error_field": (error.field or "") if error else "",
         },

@@ -18,7 +18,7 @@ from doudi.grants.models import GrantState, Per
 from doudi.money import yuan_to_fen
 from doudi.payroll import services as payroll_services
 from doudi.payroll.models import PayrollProgramme
-from doudi.regions.queries import regions_visible_to
+from doudi.regions.queries import place_choices, regions_visible_to
 from doudi.web.refusals import field_errors
 
 DEFINE_FIELDS = ("name", "programmes", "places", "in_force_on", "per", "amount", "reason")
@@ -42,6 +42,8 @@ def grant_list(
             "errors": errors,
             "values": request.POST if errors else {},
             "chosen": request.POST.getlist("programmes") if errors else [],
+            "places": place_choices(request.user),
+            "chosen_places": request.POST.getlist("places") if errors else [],
             "grants": queries.grants_visible_to(request.user)[:100],
             "can_define": has_permission(request.user, Permission.DEFINE_GRANTS),
             "programmes": services.MONTHLY,
@@ -62,7 +64,7 @@ def define(request: HttpRequest) -> HttpResponse:
             request.user,
             name=post.get("name", ""),
             programmes=post.getlist("programmes"),
-            places=[code.strip() for code in post.get("places", "").split() if code.strip()],
+            places=[code for code in post.getlist("places") if code],
             in_force_on=required_date(post.get("in_force_on"), field="in_force_on"),
             per=post.get("per", ""),
             amount_fen=yuan_to_fen(post.get("amount", "")),

@@ -3,7 +3,6 @@ outcome; a job that failed through no fault of its file may be tried again from 
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from doudi.errors import DoudiError
 from doudi.jobs import services
 from doudi.jobs.models import JobState
+from doudi.web.refusals import refuse
 
 REFRESH_SECONDS = 3
 
@@ -51,5 +51,5 @@ def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
     except DoudiError as refused:
         if refused.http_status != 400:
             raise
-        messages.error(request, refused.render())
+        refuse(request, refused.render())
     return redirect("jobs:detail", job_id)

@@ -27,7 +27,7 @@ from doudi.payroll.models import PayrollProgramme, PayrollState
 from doudi.regions.queries import regions_visible_to
 from doudi.spreadsheets import MAX_XLSX_BYTES, XLSX_CONTENT_TYPE
 from doudi.text import is_digits
-from doudi.web.refusals import labelled_messages
+from doudi.web.refusals import labelled_messages, refuse
 
 MONTHLY = [c for c in PayrollProgramme.choices if c[0] != PayrollProgramme.ONE_OFF_GRANT]
 NEXT_STEP = {
@@ -79,8 +79,7 @@ FIELD_LABELS = {
 
 
 def _refused(request: HttpRequest, error: DoudiError) -> None:
-    for message in labelled_messages(error, FIELD_LABELS):
-        messages.error(request, message)
+    refuse(request, *labelled_messages(error, FIELD_LABELS))
 
 
 @login_required

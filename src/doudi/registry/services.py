@@ -389,9 +389,12 @@ def update_member(
     reason: str,
     today: datetime.date | None = None,
 ) -> tuple[Member, list[DoudiError]]:
-    """Correct or update a member's facts (the whole member record is given again)."""
+    """Correct or update a member's facts (the whole member record is given again, but an
+    empty ID number keeps the one on file: nobody retypes 18 digits to fix a phone number)."""
     member = _member_for_change(actor, member_id)
     reason = required_reason(reason)
+    if not str(data.get("id_number") or "").strip():
+        data = {**data, "id_number": member.reveal_id_number()}
     member_input, warnings = _parse_one_member(data, member.household, today)
     if member_input.left_on is None:
         _refuse_active_elsewhere(

@@ -20,7 +20,7 @@ from doudi.dates import parse_date
 from doudi.errors import DoudiError, ValidationFailed
 from doudi.money import yuan_to_fen
 from doudi.regions.codes import Level
-from doudi.regions.queries import regions_visible_to
+from doudi.regions.queries import hukou_place_choices, place_choices, regions_visible_to
 from doudi.registry import choices, queries, services
 from doudi.registry.queries import HouseholdFilter
 from doudi.text import is_digits
@@ -118,6 +118,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
                 for household in page
             ],
             "wanted": wanted,
+            "places": place_choices(request.user),
             "can_edit": has_permission(request.user, Permission.EDIT_HOUSEHOLDS),
             "can_import": has_permission(request.user, Permission.IMPORT_HOUSEHOLDS),
         },
@@ -157,6 +158,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
             "values": request.POST,
             "errors": errors,
             **_member_choices(),
+            "hukou_places": hukou_place_choices(request.user),
         },
         status=400 if errors else 200,
     )
@@ -254,6 +256,7 @@ def _member_page(request: HttpRequest, household, member, save) -> HttpResponse:
             "values": request.POST if request.method == "POST" else _member_values(member),
             "errors": errors,
             **_member_choices(),
+            "hukou_places": hukou_place_choices(request.user),
         },
         status=400 if errors else 200,
     )

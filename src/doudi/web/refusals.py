@@ -6,11 +6,40 @@ import re
 from collections.abc import Collection, Mapping
 from functools import cache
 
+from django.contrib import messages
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from doudi.errors import DoudiError, ValidationFailed
+from doudi.identity.numbers import ID_NUMBER_PATTERN
 
 FORM = "form"  # where a refusal goes that names no field of the page's form
+KEPT = "doudi.kept_input"  # the session key of a refused form's input, for the next page only
+# Never kept across the redirect: the CSRF token is the next page's, a password is not stored.
+NOT_KEPT = ("csrfmiddlewaretoken", "password")
+
+
+def refuse(request: HttpRequest, *shown: object) -> None:
+    """A refusal shown on the page the view redirects to, as an error, with what was typed in
+    the refused form kept so that base.html puts it back (static doudi/forms.js). An ID number
+    is not kept: the session is not where one is stored."""
+    for message in shown:
+        messages.error(request, message)
+    if request.method != "POST":
+        return
+    values = {
+        name: [value for value in request.POST.getlist(name) if not ID_NUMBER_PATTERN.search(value)]
+        for name in request.POST
+        if not any(word in name for word in NOT_KEPT)
+    }
+    request.session[KEPT] = {"action": request.path, "values": values}
+
+
+def kept_input(request: HttpRequest) -> dict[str, object]:
+    """Template context: the input of the form refused on the previous request, once."""
+    session = getattr(request, "session", None)
+    kept = session.pop(KEPT, None) if session is not None else None
+    return {"kept_input": kept} if kept else {}
 
 
 def field_errors(error: DoudiError, fields: Collection[str]) -> dict[str, list[str]]:

@@ -4,6 +4,7 @@ jurisdiction."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,9 +30,11 @@ from doudi.accounts.jurisdiction import get_in_scope, require, scope
 from doudi.accounts.roles import Permission
 from doudi.dates import last_day, parse_month
 from doudi.errors import DoudiError
+from doudi.identity.numbers import ID_NUMBER_PATTERN
 from doudi.regions.codes import Level, is_well_formed, prefix_of
 from doudi.regions.models import Region
 from doudi.registry.models import Household, Member
+from doudi.registry.queries import HouseholdFilter, heads_of, household_list
 from doudi.window.models import COMMITTED_ROUTES, Intake, Need, Route
 
 if TYPE_CHECKING:
@@ -217,3 +220,34 @@ def total_of(rows: list[WindowFigures], code: str, name: str) -> WindowFigures:
     return WindowFigures(
         code, name, **{key: sum(getattr(row, key) for row in rows) for key in COUNTED}
     )
+
+
+FOUND_LIMIT = 50  # a name's beginning may match many: the first ones, in file-number order
+# 档案号 as shown (place-number), or its number alone
+FILE_NUMBER = re.compile(r"(?:(?P<place>\d{12})-)?(?P<number>\d{1,12})")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A household the window's finder found, as the choice list shows it."""
+
+    household: Household
+    head: Member | None
+
+
+def households_found(actor: User, typed: str) -> list[Found]:
+    """The households of the actor's jurisdiction that ``typed`` names: an ID number of any of
+    its members (current or former), its file number (档案号, or the number alone), or a
+    member's name or its beginning."""
+    typed = typed.strip()
+    file_number = FILE_NUMBER.fullmatch(typed)
+    if ID_NUMBER_PATTERN.fullmatch(typed):
+        households = household_list(actor, HouseholdFilter(id_number=typed))
+    elif file_number:
+        wanted = HouseholdFilter(place=file_number["place"] or "")
+        households = household_list(actor, wanted).filter(pk=int(file_number["number"]))
+    else:
+        households = household_list(actor, HouseholdFilter(name=typed))
+    found = list(households[:FOUND_LIMIT])
+    heads = heads_of(found)
+    return [Found(household, heads.get(household.pk)) for household in found]

@@ -21,9 +21,10 @@ from doudi.accounts.roles import Permission
 from doudi.cases.procedures import CaseProgramme, Channel
 from doudi.dates import month_text, parse_date
 from doudi.errors import DoudiError, ValidationFailed
+from doudi.identity.numbers import ID_NUMBER_PATTERN
 from doudi.money import yuan_to_fen
 from doudi.regions.codes import Level
-from doudi.regions.queries import regions_visible_to
+from doudi.regions.queries import hukou_place_choices, regions_visible_to
 from doudi.text import is_digits
 from doudi.window import queries, services
 from doudi.window.models import Department, Route
@@ -54,24 +55,47 @@ def _errors(error: DoudiError) -> dict[str, str]:
 
 
 @login_required
-def intake_list(request: HttpRequest) -> HttpResponse:
+def intake_list(
+    request: HttpRequest, found: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
     intakes = queries.intakes_visible_to(request.user)
     page = Paginator(intakes, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "window/list.html",
-        {"page": page, "can_submit": has_permission(request.user, Permission.SUBMIT_CASES)},
+        {
+            "page": page,
+            "can_submit": has_permission(request.user, Permission.SUBMIT_CASES),
+            **(found or {}),
+        },
+        status=status,
     )
 
 
 @login_required
+@require_POST
 def intake_pick(request: HttpRequest) -> HttpResponse:
-    """Go to the intake form of a household given by its file number (档案号) or number."""
-    found = re.search(r"(\d+)\s*$", request.GET.get("household", ""))
+    """Find the household an intake is for, by file number (档案号), a member's name or ID
+    number — posted, so that an ID number never shows in a URL. One found: its intake form;
+    several: the choice; none: the refusal, with the name typed still in the field."""
+    require(request.user, Permission.SUBMIT_CASES)
+    typed = request.POST.get("household", "").strip()
+    if not typed:
+        error = _("Enter the household's file number, a member's name or ID number.")
+        return intake_list(request, {"find_error": error}, status=400)
+    found = queries.households_found(request.user, typed)
+    if len(found) == 1:
+        return redirect("window:new", household_id=found[0].household.pk)
+    # What was typed comes back in the field, an ID number excepted: it is not echoed in a page.
+    shown = "" if ID_NUMBER_PATTERN.fullmatch(typed) else typed
     if not found:
-        messages.error(request, _("Enter the household's file number."))
-        return redirect("window:list")
-    return redirect("window:new", household_id=int(found.group(1)))
+        error = (
+            _("No household of your area matches “%(typed)s”.") % {"typed": shown}
+            if shown
+            else _("No household of your area has a member with this ID number.")
+        )
+        return intake_list(request, {"find_error": error, "typed": shown}, status=400)
+    return intake_list(request, {"found": found, "typed": shown})
 
 
 def _need_rows(post) -> tuple[list[dict[str, Any]], list[int], list[DoudiError]]:
@@ -178,7 +202,10 @@ def intake_create(request: HttpRequest, household_id: int) -> HttpResponse:
     return render(
         request,
         "window/create.html",
-        _intake_context(household, request.POST if errors else None, errors),
+        {
+            **_intake_context(household, request.POST if errors else None, errors),
+            "hukou_places": hukou_place_choices(request.user),
+        },
         status=400 if errors else 200,
     )
 

@@ -37,7 +37,7 @@ THREE_NEEDS = form(
 def test_the_handler_records_an_intake_through_the_pages(staff, household):
     client = client_for(staff.handler)
     assert client.get("/window/").status_code == 200
-    assert client.get(f"/window/new/?household={household.file_number}").url == (
+    assert client.post("/window/new/", {"household": household.file_number}).url == (
         f"/window/new/{household.pk}/"
     )
     page = client.get(f"/window/new/{household.pk}/")
