@@ -25,23 +25,23 @@ ID = OpenApiParameter("payroll_id", int, OpenApiParameter.PATH)
 # ------------------------------------------------------------------------------- input
 
 
-class GenerateInput(serializers.Serializer):
+class PayrollGenerateInput(serializers.Serializer):
     programme = StrictCharField(help_text="a monthly programme, e.g. minimum_living")
     month = StrictCharField(help_text="YYYY-MM")
     place = StrictCharField(help_text="the code of a county (or a township paying alone)")
 
 
-class ApproveInput(serializers.Serializer):
+class PayrollApproveInput(serializers.Serializer):
     over_budget_reason = StrictCharField(
         required=False, allow_blank=True, default="", help_text="required beyond the budget"
     )
 
 
-class ReturnInput(serializers.Serializer):
+class PayrollReturnInput(serializers.Serializer):
     reason = StrictCharField(help_text="what civil affairs must correct")
 
 
-class EmptyInput(serializers.Serializer):
+class PayrollStepInput(serializers.Serializer):
     pass
 
 
@@ -130,9 +130,9 @@ class PayrollListView(APIView):
         page = paginator.paginate_queryset(queries.payrolls_visible_to(request.user), request)
         return paginator.get_paginated_response(PayrollSerializer(page or [], many=True).data)
 
-    @extend_schema(request=GenerateInput, responses={201: PayrollDetailSerializer})
+    @extend_schema(request=PayrollGenerateInput, responses={201: PayrollDetailSerializer})
     def post(self, request: Request) -> Response:
-        body = _read(GenerateInput, request.data)
+        body = _read(PayrollGenerateInput, request.data)
         payroll = services.generate(
             request.user, body["programme"], parse_month(body["month"]), body["place"]
         )
@@ -146,22 +146,22 @@ class PayrollDetailView(APIView):
 
 
 class SubmitView(APIView):
-    @extend_schema(parameters=[ID], request=EmptyInput, responses=PayrollDetailSerializer)
+    @extend_schema(parameters=[ID], request=PayrollStepInput, responses=PayrollDetailSerializer)
     def post(self, request: Request, payroll_id: int) -> Response:
         return _detail(request, services.submit(request.user, payroll_id))
 
 
 class ApproveView(APIView):
-    @extend_schema(parameters=[ID], request=ApproveInput, responses=PayrollDetailSerializer)
+    @extend_schema(parameters=[ID], request=PayrollApproveInput, responses=PayrollDetailSerializer)
     def post(self, request: Request, payroll_id: int) -> Response:
-        body = _read(ApproveInput, request.data)
+        body = _read(PayrollApproveInput, request.data)
         return _detail(request, services.approve(request.user, payroll_id, **body))
 
 
 class ReturnView(APIView):
-    @extend_schema(parameters=[ID], request=ReturnInput, responses=PayrollDetailSerializer)
+    @extend_schema(parameters=[ID], request=PayrollReturnInput, responses=PayrollDetailSerializer)
     def post(self, request: Request, payroll_id: int) -> Response:
-        body = _read(ReturnInput, request.data)
+        body = _read(PayrollReturnInput, request.data)
         return _detail(request, services.return_to_civil_affairs(request.user, payroll_id, **body))
 
 
