@@ -62,7 +62,8 @@ class NobodyToPay(ValidationFailed):
                 name=row.payee_name,
                 id_number=row.id_number_masked,
                 file_number=row.file_number,
-                reason=row.reason,
+                # The lazy text, so that the English rendering says it in English too.
+                reason=queries.LEFT_OUT_REASONS[row.reason_code],
             )
             for row in left_out
         ]
