@@ -44,13 +44,17 @@ ALIVE = "(m.death_date IS NULL OR m.death_date >= {m})"
 STILL_MEMBER = "(m.left_on IS NULL OR m.left_on > {m})"
 PAYABLE = "\n    AND ".join((HAS_CARD, ALIVE, STILL_MEMBER))
 
+# A line ``done`` that is the first payment of that person, programme and month (read through
+# the partial unique index, whose conditions these are).
+FIRST_PAYMENT = """done.programme = b.programme AND done.payee_id = b.payee_id
+      AND done.pay_month = {m} AND done.benefit_id IS NOT NULL
+      AND done.reissue_of_id IS NULL AND done.kind <> 'top_up'"""
+
 # No first payment yet for that person, programme and month: a failed one is re-issued by
 # REISSUES, never paid again as a new line.
-NOT_YET_PAID = """NOT EXISTS (
+NOT_YET_PAID = f"""NOT EXISTS (
     SELECT 1 FROM payroll_payrollline done
-    WHERE done.programme = b.programme AND done.payee_id = b.payee_id
-      AND done.pay_month = {m} AND done.benefit_id IS NOT NULL
-      AND done.reissue_of_id IS NULL AND done.kind <> 'top_up')"""
+    WHERE {FIRST_PAYMENT})"""
 
 # No hold on the benefit (campaigns.PaymentHold): a death found by a campaign stops every
 # payment of it from the next payroll, before the decision that ends it; ``b`` is the benefit id.
@@ -249,8 +253,8 @@ FROM (
                    WHERE n.household_id = b.household_id AND n.programme = b.programme
                      AND n.id <> b.id AND {in_force_sql("n", "%(month)s")})))
       AND NOT EXISTS (
-          SELECT 1 FROM payroll_payrollline mine
-          WHERE mine.payroll_id = %(payroll)s AND mine.payee_id = b.payee_id)
+          SELECT 1 FROM payroll_payrollline done
+          WHERE {FIRST_PAYMENT.format(m="%(month)s")} AND done.payroll_id = %(payroll)s)
 ) o
 WHERE o.reason IS NOT NULL AND (%(count_paid)s OR o.reason <> 'paid')
 ORDER BY o.household_id, o.benefit_id
