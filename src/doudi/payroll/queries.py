@@ -17,7 +17,7 @@ from doudi.dates import parse_month
 from doudi.payroll import generation
 from doudi.payroll.funds import FundPosition, position
 from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollLine, PayrollProgramme
-from doudi.payroll.services import STEPS
+from doudi.payroll.steps import STEPS
 from doudi.regions.codes import prefix_of
 from doudi.registry.models import Household, Member
 
@@ -32,12 +32,13 @@ def payrolls_visible_to(actor: User) -> QuerySet[Payroll]:
 
 
 def awaiting(actor: User) -> QuerySet[Payroll]:
-    """The payrolls whose next step (services.STEPS) the user's role takes, the oldest month
+    """The payrolls whose next step (steps.STEPS) the user's role takes, the oldest month
     first: submitted by civil affairs, approved by finance, sent and reconciled by the bank."""
     states = [
         source
-        for permission, source, _target in STEPS.values()
+        for permission, sources, _target in STEPS.values()
         if has_permission(actor, permission)
+        for source in sources
     ]
     return payrolls_visible_to(actor).filter(state__in=states).order_by("month", "id")
 

@@ -24,6 +24,7 @@ from doudi.payroll import bank_files, generation, queries
 from doudi.payroll.funds import budget_after
 from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollProgramme, PayrollState
 from doudi.payroll.queries import LeftOut
+from doudi.payroll.steps import STEPS
 from doudi.regions.codes import Level, prefix_of
 from doudi.regions.models import Region
 from doudi.text import free_text, required_reason
@@ -31,17 +32,6 @@ from doudi.text import free_text, required_reason
 if TYPE_CHECKING:
     from doudi.accounts.models import User
 
-STEPS = {  # step → (permission, the states it starts from, the state it leads to)
-    "submit": (
-        Permission.PREPARE_PAYROLL,
-        (PayrollState.GENERATED, PayrollState.RETURNED),
-        PayrollState.SUBMITTED,
-    ),
-    "approve": (Permission.APPROVE_PAYROLL, (PayrollState.SUBMITTED,), PayrollState.APPROVED),
-    "return": (Permission.APPROVE_PAYROLL, (PayrollState.SUBMITTED,), PayrollState.RETURNED),
-    "send": (Permission.BANK_TRANSFER, (PayrollState.APPROVED,), PayrollState.SENT),
-    "reconcile": (Permission.BANK_TRANSFER, (PayrollState.SENT,), PayrollState.RECONCILED),
-}
 # Who took the step, kept on the payroll (a return is the audit trail's to tell).
 TAKEN_BY = {
     "submit": "submitted_by",

@@ -24,6 +24,7 @@ from doudi.money import fen_to_yuan, yuan_to_fen
 from doudi.payroll import exports, queries, services
 from doudi.payroll.funds import budget_after
 from doudi.payroll.models import Payroll, PayrollProgramme, PayrollState
+from doudi.payroll.steps import STEPS
 from doudi.regions.queries import regions_visible_to
 from doudi.spreadsheets import MAX_XLSX_BYTES, XLSX_CONTENT_TYPE
 from doudi.text import is_digits
@@ -157,7 +158,7 @@ def detail(request: HttpRequest, payroll_id: int) -> HttpResponse:
             "can_download": has_permission(request.user, Permission.BANK_TRANSFER)
             and payroll.state in (PayrollState.APPROVED, PayrollState.SENT),
             "can_return": payroll.state == PayrollState.SUBMITTED
-            and has_permission(request.user, services.STEPS["return"][0]),
+            and has_permission(request.user, STEPS["return"][0]),
             "budget_left": budget_after(payroll)
             if payroll.state
             in (PayrollState.GENERATED, PayrollState.RETURNED, PayrollState.SUBMITTED)
@@ -200,7 +201,7 @@ def step(request: HttpRequest, payroll_id: int, name: str) -> HttpResponse:
             data = upload.read(MAX_XLSX_BYTES + 1)
             if jobs.in_background(data, MAX_XLSX_BYTES):  # read after the page answered
                 payroll = queries.payroll_for(request.user, payroll_id)
-                require(request.user, services.STEPS["reconcile"][0], payroll.region_id)
+                require(request.user, STEPS["reconcile"][0], payroll.region_id)
                 job = jobs.enqueue(
                     request.user,
                     JobKind.BANK_RESULT,

@@ -176,6 +176,10 @@ def test_finance_returns_with_a_reason_and_civil_affairs_submits_again(parties, 
         "returned",
     )
 
+    # It is on civil affairs' to-do list again, no longer on finance's.
+    assert list(queries.awaiting(parties.civil_affairs)) == [april]
+    assert not queries.awaiting(parties.finance).exists()
+
     # Finance cannot approve nor return it again; civil affairs sees why and submits again.
     with pytest.raises(DoudiError):
         services.approve(parties.finance, april.pk)
