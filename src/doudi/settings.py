@@ -258,6 +258,8 @@ SPECTACULAR_SETTINGS = {
         "CampaignStateEnum": "doudi.campaigns.models.CampaignState",
         "FindingStateEnum": "doudi.campaigns.models.FindingState",
         "FindingKindEnum": "doudi.campaigns.models.FindingKind",
+        "PayrollStateEnum": "doudi.payroll.models.PayrollState",
+        "PayrollProgrammeEnum": "doudi.payroll.models.PayrollProgramme",
     },
 }
 

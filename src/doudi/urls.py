@@ -15,6 +15,7 @@ urlpatterns = [
     path("window/", include("doudi.window.urls")),
     path("payroll/", include("doudi.payroll.urls")),
     path("grants/", include("doudi.grants.urls")),
+    path("reserve-fund/", include("doudi.reserve_fund.urls")),
     path("jobs/", include("doudi.jobs.urls")),
     path("sources/", include("doudi.sources.urls")),
     path("linkage/", include("doudi.linkage.urls")),

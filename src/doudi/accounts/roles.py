@@ -83,6 +83,8 @@ class Permission(StrEnum):
     APPROVE_PAYROLL = "payroll.approve"
     BANK_TRANSFER = "payroll.bank"
     SET_BUDGETS = "payroll.budgets"
+    # The money side of payrolls: budgets and one-off grants — not the bank's to see.
+    VIEW_FUNDS = "payroll.view_funds"
     DEFINE_GRANTS = "grants.define"
     # Departments' deliveries for the check platform (家庭经济状况核对, doudi.sources).
     LOAD_DEPARTMENT_DATA = "sources.load"
@@ -132,6 +134,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONFIRM_CASES,
             Permission.DELEGATE_CONFIRMATION,
             Permission.VIEW_PAYROLLS,
+            Permission.VIEW_FUNDS,
             Permission.PREPARE_PAYROLL,
             Permission.DEFINE_GRANTS,
             # The civil-affairs bureaus receive the departments' data: the county's own, and
@@ -153,6 +156,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SET_STANDARDS,
             Permission.RUN_EVALUATION,
             Permission.VIEW_PAYROLLS,
+            Permission.VIEW_FUNDS,
             Permission.DEFINE_GRANTS,
             Permission.LOAD_DEPARTMENT_DATA,
             Permission.VIEW_DEPARTMENT_DATA,
@@ -162,7 +166,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     # Three-party control: finance approves payrolls and sets budgets, the bank pays.
     Role.FINANCE_OFFICER: frozenset(
-        {*_EVERY_ROLE, Permission.VIEW_PAYROLLS, Permission.APPROVE_PAYROLL, Permission.SET_BUDGETS}
+        {
+            *_EVERY_ROLE,
+            Permission.VIEW_PAYROLLS,
+            Permission.VIEW_FUNDS,
+            Permission.APPROVE_PAYROLL,
+            Permission.SET_BUDGETS,
+        }
     ),
     Role.BANK_OPERATOR: frozenset(
         {*_EVERY_ROLE, Permission.VIEW_PAYROLLS, Permission.BANK_TRANSFER}
@@ -173,6 +183,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_USERS,
             Permission.VIEW_AUDIT,
             Permission.VIEW_PAYROLLS,
+            Permission.VIEW_FUNDS,
             Permission.VIEW_DEPARTMENT_DATA,
             Permission.VIEW_CAMPAIGNS,
         }

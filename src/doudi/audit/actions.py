@@ -124,6 +124,7 @@ class AuditAction(models.TextChoices):
     PAYROLL_GENERATE = "payroll.generate", _("Payroll generated")
     PAYROLL_SUBMIT = "payroll.submit", _("Payroll submitted")
     PAYROLL_APPROVE = "payroll.approve", _("Payroll approved")
+    PAYROLL_RETURN = "payroll.return", _("Payroll returned to civil affairs")
     PAYROLL_SEND = "payroll.send", _("Bank file sent")
     PAYROLL_RESEND = "payroll.resend", _("Bank file sent again")
     PAYROLL_RECONCILE = "payroll.reconcile", _("Bank result reconciled")

@@ -25,7 +25,7 @@ def _ancestors(code: str) -> list[str]:
 
 
 def grants_visible_to(actor: User) -> QuerySet[Grant]:
-    require(actor, Permission.VIEW_PAYROLLS)
+    require(actor, Permission.VIEW_FUNDS)
     return Grant.objects.select_related("region").filter(
         Q(region__code__startswith=actor.jurisdiction_prefix)
         | Q(region_id__in=_ancestors(actor.region_id))

@@ -30,25 +30,31 @@ import datetime
 from django.db import connection
 
 from doudi.benefits.queries import in_force_sql
-from doudi.dates import next_month
+from doudi.dates import month_before, next_month
 from doudi.payroll.models import Payroll, PayrollProgramme
 
 LINE_COLUMNS = """payroll_id, kind, programme, pay_month, benefit_id, grant_share_id, household_id,
     region_id, payee_id, payee_name, card, amount_fen, status, bank_reason, reissue_of_id,
     stage_id"""
 
-# The payee can be paid for month :m — alive on its first day, still a member, with a card.
-PAYABLE = """m.social_security_card <> ''
-    AND (m.death_date IS NULL OR m.death_date >= {m})
-    AND (m.left_on IS NULL OR m.left_on > {m})"""
+# The payee can be paid for month :m — alive on its first day, still a member, with a card;
+# each part also names, in LEFT_OUT, why someone is not paid.
+HAS_CARD = "m.social_security_card <> ''"
+ALIVE = "(m.death_date IS NULL OR m.death_date >= {m})"
+STILL_MEMBER = "(m.left_on IS NULL OR m.left_on > {m})"
+PAYABLE = "\n    AND ".join((HAS_CARD, ALIVE, STILL_MEMBER))
+
+# A line ``done`` that is the first payment of that person, programme and month (read through
+# the partial unique index, whose conditions these are).
+FIRST_PAYMENT = """done.programme = b.programme AND done.payee_id = b.payee_id
+      AND done.pay_month = {m} AND done.benefit_id IS NOT NULL
+      AND done.reissue_of_id IS NULL AND done.kind <> 'top_up'"""
 
 # No first payment yet for that person, programme and month: a failed one is re-issued by
 # REISSUES, never paid again as a new line.
-NOT_YET_PAID = """NOT EXISTS (
+NOT_YET_PAID = f"""NOT EXISTS (
     SELECT 1 FROM payroll_payrollline done
-    WHERE done.programme = b.programme AND done.payee_id = b.payee_id
-      AND done.pay_month = {m} AND done.benefit_id IS NOT NULL
-      AND done.reissue_of_id IS NULL AND done.kind <> 'top_up')"""
+    WHERE {FIRST_PAYMENT})"""
 
 # No hold on the benefit (campaigns.PaymentHold): a death found by a campaign stops every
 # payment of it from the next payroll, before the decision that ends it; ``b`` is the benefit id.
@@ -211,6 +217,75 @@ SELECT s.id, m.id, CASE WHEN m.social_security_card = '' THEN 'no_card'
   AND NOT ({PAYABLE.format(m="{month_of}")})
 ORDER BY s.due_on, s.id
 """
+
+
+# Why a monthly payroll leaves out each benefit in force for its month (or stopped after the
+# month before, its payee paid no more), the first that holds, by the very conditions REGULAR
+# pays on: died, left the household, benefit stopped, no card, held by a campaign, already paid
+# or in another payroll of the month. Whoever is in the payroll ``%(payroll)s`` (none while it
+# is being generated) is not left out; the follow-up list leaves out those paid
+# (``%(count_paid)s`` false): they are not owed anything.
+LEFT_OUT = f"""
+SELECT o.benefit_id, o.household_id, o.household_place, o.payee_name, o.id_number_masked,
+       o.amount_fen, o.reason
+FROM (
+    SELECT b.id AS benefit_id, b.household_id, h.region_id AS household_place,
+           m.name AS payee_name, m.id_number_masked,
+           b.monthly_amount_fen AS amount_fen,
+           CASE WHEN NOT {ALIVE.format(m="%(month)s")}
+                     OR (m.death_date IS NOT NULL AND NOT {STILL_MEMBER.format(m="%(month)s")})
+                THEN 'died'
+                WHEN NOT {STILL_MEMBER.format(m="%(month)s")} THEN 'left'
+                WHEN NOT ({in_force_sql("b", "%(month)s")}) THEN 'stopped'
+                WHEN NOT ({HAS_CARD}) THEN 'no_card'
+                WHEN NOT ({NOT_HELD.format(b="b.id")}) THEN 'held'
+                WHEN NOT ({NOT_YET_PAID.format(m="%(month)s")}) THEN 'paid'
+           END AS reason
+    FROM benefits_benefit b
+    JOIN registry_member m ON m.id = b.payee_id
+    JOIN registry_household h ON h.id = b.household_id
+    WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
+      AND b.monthly_amount_fen > 0
+      AND (({in_force_sql("b", "%(month)s")})
+           OR ({in_force_sql("b", "%(previous_month)s")}
+               AND NOT EXISTS (
+                   SELECT 1 FROM benefits_benefit n
+                   WHERE n.household_id = b.household_id AND n.programme = b.programme
+                     AND n.id <> b.id AND {in_force_sql("n", "%(month)s")})))
+      AND NOT EXISTS (
+          SELECT 1 FROM payroll_payrollline done
+          WHERE {FIRST_PAYMENT.format(m="%(month)s")} AND done.payroll_id = %(payroll)s)
+) o
+WHERE o.reason IS NOT NULL AND (%(count_paid)s OR o.reason <> 'paid')
+ORDER BY o.household_id, o.benefit_id
+LIMIT %(most)s
+"""
+
+
+def left_out(
+    programme: str,
+    month: datetime.date,
+    prefix: str,
+    *,
+    payroll_id: int | None = None,
+    count_paid: bool = True,
+    most: int = 500,
+) -> list[tuple[int, int, str, str, str, int, str]]:
+    """(benefit id, household id, the household's place, payee's name, masked ID number,
+    monthly amount, reason code) of every benefit a monthly payroll of the month in the place
+    ``prefix…`` leaves out; without those paid elsewhere unless ``count_paid``."""
+    params = {
+        "programme": programme,
+        "month": month,
+        "previous_month": month_before(month),
+        "prefix": f"{prefix}%",
+        "payroll": payroll_id,
+        "count_paid": count_paid,
+        "most": most,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(LEFT_OUT, params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def unpayable_stages(month: datetime.date, prefix: str) -> list[tuple[int, int, str]]:

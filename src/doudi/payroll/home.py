@@ -14,7 +14,7 @@ from doudi.accounts.roles import Permission
 from doudi.dates import month_text
 from doudi.payroll import queries
 from doudi.payroll.models import PayrollState
-from doudi.payroll.services import STEPS
+from doudi.payroll.steps import STEPS
 from doudi.web.home import TASK_LIMIT, Task, TaskList, register_tasks
 
 if TYPE_CHECKING:
@@ -27,7 +27,13 @@ STEP_LABELS = {
     "send": gettext_lazy("Payment file for the bank"),
     "reconcile": gettext_lazy("Record the bank's result"),
 }
-_STEP_FROM = {source: name for name, (_permission, source, _target) in STEPS.items()}
+# The step a payroll in each state waits for: the first that starts from it (a submitted one
+# waits to be approved; finance may instead return it).
+_STEP_FROM = {
+    source: name
+    for name, (_permission, sources, _target) in reversed(STEPS.items())  # the first one wins
+    for source in sources
+}
 
 
 @register_tasks

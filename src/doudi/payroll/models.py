@@ -2,6 +2,8 @@
 
 The payroll moves generated → submitted (civil affairs) → approved (finance) → sent (the bank
 took its file) → reconciled (the bank's result file was read). Each step is another role's.
+Finance may instead return a submitted payroll (returned, with its reason), which civil affairs
+submits again.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class PayrollProgramme(models.TextChoices):
 class PayrollState(models.TextChoices):
     GENERATED = "generated", _("Generated")
     SUBMITTED = "submitted", _("Submitted by civil affairs")
+    # Finance sent it back with a reason; civil affairs corrects what is needed and submits again.
+    RETURNED = "returned", _("Returned to civil affairs by finance")
     APPROVED = "approved", _("Approved by finance")
     SENT = "sent", _("Sent to the bank")
     RECONCILED = "reconciled", _("Reconciled with the bank's result")
@@ -64,6 +68,8 @@ class Payroll(models.Model):
     submitted_by = models.ForeignKey(
         STAFF, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Why finance last returned it, shown to civil affairs until it is submitted again.
+    return_reason = models.CharField(_("reason for returning"), max_length=300, blank=True)
     approved_by = models.ForeignKey(
         STAFF, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -7,20 +7,19 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from doudi.accounts.jurisdiction import get_in_scope, has_permission, scope
+from doudi.accounts.jurisdiction import get_in_scope, has_permission, require, scope
 from doudi.accounts.roles import Permission
-from doudi.benefits.models import Benefit
 from doudi.cases.models import PaymentStage
 from doudi.dates import parse_month
 from doudi.payroll import generation
 from doudi.payroll.funds import FundPosition, position
 from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollLine, PayrollProgramme
-from doudi.payroll.services import STEPS
+from doudi.payroll.steps import STEPS
 from doudi.regions.codes import prefix_of
-from doudi.registry.models import Member
+from doudi.registry.models import Household, Member
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -33,12 +32,13 @@ def payrolls_visible_to(actor: User) -> QuerySet[Payroll]:
 
 
 def awaiting(actor: User) -> QuerySet[Payroll]:
-    """The payrolls whose next step (services.STEPS) the user's role takes, the oldest month
+    """The payrolls whose next step (steps.STEPS) the user's role takes, the oldest month
     first: submitted by civil affairs, approved by finance, sent and reconciled by the bank."""
     states = [
         source
-        for permission, source, _target in STEPS.values()
+        for permission, sources, _target in STEPS.values()
         if has_permission(actor, permission)
+        for source in sources
     ]
     return payrolls_visible_to(actor).filter(state__in=states).order_by("month", "id")
 
@@ -57,46 +57,16 @@ def lines_of(actor: User, payroll_id: int) -> QuerySet[PayrollLine]:
     return payroll_for(actor, payroll_id).lines.order_by("id")
 
 
-# Why a payroll leaves someone out (the first that holds), as the follow-up list names it.
+# Why a payroll leaves someone out (the first that holds), as the follow-up list, a payroll's
+# page and a refused generation name it.
 LEFT_OUT_REASONS = {
     "no_card": _("no social-security card recorded"),
     "died": _("the payee died before the month"),
     "left": _("the payee left the household before the month"),
+    "stopped": _("the benefit stopped before the month"),
+    "held": _("payment held by a check campaign's finding"),
+    "paid": _("already paid for the month, or in another payroll of the month"),
 }
-
-
-def unpayable(
-    actor: User, programme: str, month: datetime.date, place_code: str
-) -> QuerySet[Benefit]:
-    """Benefits in force for the month that a payroll leaves out: the payee died or left
-    before the month, or has no social-security card. Each needs a caseworker. ``reason``
-    is the key of LEFT_OUT_REASONS."""
-    month = parse_month(month)
-    return (
-        scope(
-            actor,
-            Benefit.objects.in_force(month).select_related("payee", "household"),
-            Permission.VIEW_PAYROLLS,
-            "region__code",
-        )
-        .filter(
-            region__code__startswith=prefix_of(place_code),
-            programme=programme,
-            monthly_amount_fen__gt=0,
-        )
-        .filter(
-            Q(payee__social_security_card="")
-            | Q(payee__death_date__lt=month)
-            | Q(payee__left_on__lte=month)
-        )
-        .annotate(
-            reason=Case(
-                When(payee__social_security_card="", then=Value("no_card")),
-                When(payee__death_date__lt=month, then=Value("died")),
-                default=Value("left"),
-            )
-        )
-    )
 
 
 @dataclass(frozen=True)
@@ -106,29 +76,51 @@ class LeftOut:
     household_id: int
     file_number: str
     payee_name: str
+    id_number_masked: str
     amount_fen: int
     what: str  # a monthly benefit, or which stage of a temporary-assistance decision
     reason: str
+    reason_code: str  # a key of LEFT_OUT_REASONS
 
 
 def left_out(
-    actor: User, programme: str, month: datetime.date, place_code: str, most: int = 500
+    actor: User,
+    programme: str,
+    month: datetime.date,
+    place_code: str,
+    most: int = 500,
+    *,
+    payroll_id: int | None = None,
+    count_paid: bool = True,
 ) -> list[LeftOut]:
-    """Who the month's payroll of the programme leaves out: benefits (``unpayable``), or for
-    temporary assistance the stages owed whose payee cannot be paid — each stays owed, and the
-    first payroll after a card is recorded pays it."""
+    """Who the month's payroll of the programme leaves out (the payroll ``payroll_id``'s own
+    lines apart; those paid elsewhere only if ``count_paid``): benefits
+    (``generation.left_out``), or for temporary assistance the stages
+    owed whose payee cannot be paid — each stays owed, and the first payroll after a card is
+    recorded pays it. Only places within the actor's jurisdiction are read."""
+    require(actor, Permission.VIEW_PAYROLLS, place_code)
     month = parse_month(month)
     if programme != PayrollProgramme.TEMPORARY_ASSISTANCE:
+        rows = generation.left_out(
+            programme,
+            month,
+            prefix_of(place_code),
+            payroll_id=payroll_id,
+            count_paid=count_paid,
+            most=most,
+        )
         return [
             LeftOut(
-                b.household_id,
-                b.household.file_number,
-                b.payee.name,
-                b.monthly_amount_fen,
+                household_id,
+                Household(pk=household_id, region_id=benefit_place).file_number,
+                name,
+                masked,
+                amount_fen,
                 str(_("monthly benefit")),
-                str(LEFT_OUT_REASONS[b.reason]),
+                str(LEFT_OUT_REASONS[reason]),
+                reason,
             )
-            for b in unpayable(actor, programme, month, place_code)[:most]
+            for _benefit, household_id, benefit_place, name, masked, amount_fen, reason in rows
         ]
     rows = generation.unpayable_stages(month, prefix_of(place_code))[:most]
     stages = scope(
@@ -143,10 +135,12 @@ def left_out(
             stage.decision.case.household_id,
             stage.decision.case.household.file_number,
             payees[payee].name,
+            payees[payee].id_number_masked,
             stage.amount_fen,
             str(_("stage %(number)d, due %(day)s"))
             % {"number": stage.sequence, "day": stage.due_on.isoformat()},
             str(LEFT_OUT_REASONS[reason]),
+            reason,
         )
         for stage_id, payee, reason in rows
         if (stage := stages.get(stage_id)) is not None
@@ -220,6 +214,6 @@ class BudgetRow:
 
 def budgets_visible_to(actor: User) -> list[BudgetRow]:
     budgets = scope(
-        actor, Budget.objects.select_related("region"), Permission.VIEW_PAYROLLS, "region__code"
+        actor, Budget.objects.select_related("region"), Permission.VIEW_FUNDS, "region__code"
     ).order_by("-year", "region_id", "programme")[:200]
     return [BudgetRow(b, position(b.programme, b.year, b.region_id)) for b in budgets]

@@ -20,9 +20,11 @@ from doudi.dates import month_text
 from doudi.errors import CellError, DoudiError, ValidationFailed
 from doudi.grants.models import Grant, GrantState
 from doudi.money import fen_to_yuan, whole_fen
-from doudi.payroll import bank_files, generation
+from doudi.payroll import bank_files, generation, queries
 from doudi.payroll.funds import budget_after
 from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollProgramme, PayrollState
+from doudi.payroll.queries import LeftOut
+from doudi.payroll.steps import STEPS
 from doudi.regions.codes import Level, prefix_of
 from doudi.regions.models import Region
 from doudi.text import free_text, required_reason
@@ -30,12 +32,33 @@ from doudi.text import free_text, required_reason
 if TYPE_CHECKING:
     from doudi.accounts.models import User
 
-STEPS = {  # step → (permission, the state it starts from, the state it leads to)
-    "submit": (Permission.PREPARE_PAYROLL, PayrollState.GENERATED, PayrollState.SUBMITTED),
-    "approve": (Permission.APPROVE_PAYROLL, PayrollState.SUBMITTED, PayrollState.APPROVED),
-    "send": (Permission.BANK_TRANSFER, PayrollState.APPROVED, PayrollState.SENT),
-    "reconcile": (Permission.BANK_TRANSFER, PayrollState.SENT, PayrollState.RECONCILED),
+# Who took the step, kept on the payroll (a return is the audit trail's to tell).
+TAKEN_BY = {
+    "submit": "submitted_by",
+    "approve": "approved_by",
+    "send": "sent_by",
+    "reconcile": "reconciled_by",
 }
+
+
+class NobodyToPay(ValidationFailed):
+    """A payroll that would pay nobody: ``left_out`` says who was left out, and why."""
+
+    def __init__(self, message, /, *, left_out: list[LeftOut], **params: object) -> None:
+        problems = [
+            DoudiError(
+                _("%(name)s (%(id_number)s), household %(file_number)s: %(reason)s"),
+                field="month",
+                name=row.payee_name,
+                id_number=row.id_number_masked,
+                file_number=row.file_number,
+                # The lazy text, so that the English rendering says it in English too.
+                reason=queries.LEFT_OUT_REASONS[row.reason_code],
+            )
+            for row in left_out
+        ]
+        super().__init__(message, problems=problems, **params)
+        self.left_out = left_out
 
 
 def payroll_place(region_code: str) -> Region:
@@ -95,22 +118,46 @@ def generate(
     generation.fill(payroll, prefix_of(region.code))
     totals = payroll.lines.aggregate(count=Count("id"), total=Sum("amount_fen"))
     if not totals["count"]:
-        raise DoudiError(
-            _(
-                "Nobody is left to pay in this payroll: everyone entitled for "
-                "%(month)s has been paid or is in another payroll."
-            ),
-            field="month",
-            month=month_text(month),
-        )
+        _refuse_empty(actor, payroll)
     payroll.line_count, payroll.total_fen = totals["count"], totals["total"]
     payroll.save(update_fields=["line_count", "total_fen"])
     _audit(actor, payroll, "generate", None)
     return payroll
 
 
+def _refuse_empty(actor: User, payroll: Payroll) -> None:
+    """Refuse a payroll that pays nobody, naming each person left out and why."""
+    month = month_text(payroll.month)
+    if payroll.grant_id:
+        raise DoudiError(
+            _("Nobody is left to pay in this grant's payroll: every share has been paid."),
+            field="month",
+        )
+    left_out = queries.left_out(actor, payroll.programme, payroll.month, payroll.region_id)
+    if not left_out:
+        raise DoudiError(
+            _(
+                "Nobody is left to pay in this payroll: no one in %(place)s is owed a payment "
+                "of this programme for %(month)s that is not already paid or in another payroll."
+            ),
+            field="month",
+            place=payroll.region.name,
+            month=month,
+        )
+    raise NobodyToPay(
+        _(
+            "Nobody is left to pay in this payroll for %(month)s: %(count)d people are left "
+            "out, each for the reason given."
+        ),
+        left_out=left_out,
+        field="month",
+        month=month,
+        count=len(left_out),
+    )
+
+
 def _step(actor: User, payroll_id: int, step: str) -> Payroll:
-    permission, source, _target = STEPS[step]
+    permission, sources, _target = STEPS[step]
     payroll = get_in_scope(
         actor,
         Payroll.objects.select_for_update(),
@@ -119,12 +166,12 @@ def _step(actor: User, payroll_id: int, step: str) -> Payroll:
         pk=payroll_id,
     )
     require(actor, permission, payroll.region_id)
-    if payroll.state != source:
+    if payroll.state not in sources:
         raise DoudiError(
             _("The payroll is “%(state)s”; this step needs it “%(needed)s”."),
             field="state",
             state=payroll.get_state_display(),
-            needed=PayrollState(source).label,
+            needed="、".join(str(PayrollState(source).label) for source in sources),
         )
     return payroll
 
@@ -132,16 +179,8 @@ def _step(actor: User, payroll_id: int, step: str) -> Payroll:
 def _advance(actor: User, payroll: Payroll, step: str, reason: str = "", **after) -> Payroll:
     before = payroll.state
     payroll.state = STEPS[step][2]
-    setattr(
-        payroll,
-        {
-            "submit": "submitted_by",
-            "approve": "approved_by",
-            "send": "sent_by",
-            "reconcile": "reconciled_by",
-        }[step],
-        actor,
-    )
+    if step in TAKEN_BY:
+        setattr(payroll, TAKEN_BY[step], actor)
     payroll.save()
     _audit(actor, payroll, step, before, reason, **after)
     return payroll
@@ -183,7 +222,16 @@ def _check_totals(payroll: Payroll) -> None:
 def submit(actor: User, payroll_id: int) -> Payroll:
     payroll = _step(actor, payroll_id, "submit")
     _check_totals(payroll)
+    payroll.return_reason = ""
     return _advance(actor, payroll, "submit")
+
+
+@transaction.atomic
+def return_to_civil_affairs(actor: User, payroll_id: int, *, reason: str) -> Payroll:
+    """Finance sends a submitted payroll back to civil affairs, saying why."""
+    payroll = _step(actor, payroll_id, "return")
+    payroll.return_reason = required_reason(reason)[:300]
+    return _advance(actor, payroll, "return", payroll.return_reason)
 
 
 @transaction.atomic

@@ -20,10 +20,11 @@ from doudi.dates import month_text, parse_month
 from doudi.errors import DoudiError
 from doudi.jobs import services as jobs
 from doudi.jobs.models import JobKind
-from doudi.money import yuan_to_fen
+from doudi.money import fen_to_yuan, yuan_to_fen
 from doudi.payroll import exports, queries, services
 from doudi.payroll.funds import budget_after
-from doudi.payroll.models import PayrollProgramme, PayrollState
+from doudi.payroll.models import Payroll, PayrollProgramme, PayrollState
+from doudi.payroll.steps import STEPS
 from doudi.regions.queries import regions_visible_to
 from doudi.spreadsheets import MAX_XLSX_BYTES, XLSX_CONTENT_TYPE
 from doudi.text import is_digits
@@ -32,10 +33,36 @@ from doudi.web.refusals import labelled_messages, refuse
 MONTHLY = [c for c in PayrollProgramme.choices if c[0] != PayrollProgramme.ONE_OFF_GRANT]
 NEXT_STEP = {
     PayrollState.GENERATED: ("submit", Permission.PREPARE_PAYROLL),
+    PayrollState.RETURNED: ("submit", Permission.PREPARE_PAYROLL),
     PayrollState.SUBMITTED: ("approve", Permission.APPROVE_PAYROLL),
     PayrollState.APPROVED: ("send", Permission.BANK_TRANSFER),
     PayrollState.SENT: ("reconcile", Permission.BANK_TRANSFER),
 }
+# What each step did, said back to whoever took it.
+DONE = {
+    "generate": _("Payroll %(number)s was generated: %(lines)d lines, %(total)s yuan."),
+    "submit": _("Payroll %(number)s was submitted to finance."),
+    "approve": _("Payroll %(number)s was approved for payment."),
+    "return": _("Payroll %(number)s was returned to civil affairs with your reason."),
+    "send": _("Payroll %(number)s: the bank file was taken; the payroll is sent to the bank."),
+    "reconcile": _(
+        "Payroll %(number)s was reconciled: %(paid)s yuan paid, %(failed)s yuan failed."
+    ),
+}
+
+
+def _done(request: HttpRequest, step: str, payroll: Payroll) -> None:
+    messages.success(
+        request,
+        DONE[step]
+        % {
+            "number": payroll.number,
+            "lines": payroll.line_count,
+            "total": fen_to_yuan(payroll.total_fen),
+            "paid": fen_to_yuan(payroll.paid_fen),
+            "failed": fen_to_yuan(payroll.failed_fen),
+        },
+    )
 
 
 def _year(text: str) -> int:
@@ -46,6 +73,12 @@ def _year(text: str) -> int:
 
 @login_required
 def payroll_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request)
+
+
+def _list_page(request: HttpRequest, refused: services.NobodyToPay | None = None) -> HttpResponse:
+    """The payrolls, the form to generate one and, when generating was refused, who was left
+    out and why."""
     page = Paginator(queries.payrolls_visible_to(request.user), 50).get_page(
         request.GET.get("page")
     )
@@ -56,12 +89,16 @@ def payroll_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "can_prepare": can_prepare,
+            "can_see_funds": has_permission(request.user, Permission.VIEW_FUNDS),
             "programmes": MONTHLY,
             "places": regions_visible_to(request.user).filter(level="county")
             if can_prepare
             else [],
             "this_month": month_text(timezone.localdate()),
+            "typed": request.POST if refused else {},
+            "refused": refused,
         },
+        status=400 if refused else 200,
     )
 
 
@@ -92,9 +129,15 @@ def generate(request: HttpRequest) -> HttpResponse:
             parse_month(request.POST.get("month", "")),
             request.POST.get("region", ""),
         )
+    except services.NobodyToPay as error:
+        # Who was left out, and why, in a table under the form (not the first twenty as
+        # messages).
+        messages.error(request, error.render())
+        return _list_page(request, refused=error)
     except DoudiError as error:
         _refused(request, error)
         return redirect("payroll:list")
+    _done(request, "generate", payroll)
     return redirect("payroll:detail", payroll.pk)
 
 
@@ -113,9 +156,21 @@ def detail(request: HttpRequest, payroll_id: int) -> HttpResponse:
             "step": step if permission and has_permission(request.user, permission) else None,
             "can_download": has_permission(request.user, Permission.BANK_TRANSFER)
             and payroll.state in (PayrollState.APPROVED, PayrollState.SENT),
+            "can_return": payroll.state == PayrollState.SUBMITTED
+            and has_permission(request.user, STEPS["return"][0]),
             "budget_left": budget_after(payroll)
-            if payroll.state in (PayrollState.GENERATED, PayrollState.SUBMITTED)
+            if payroll.state
+            in (PayrollState.GENERATED, PayrollState.RETURNED, PayrollState.SUBMITTED)
             else None,
+            "left_out": None
+            if payroll.grant_id
+            else queries.left_out(
+                request.user,
+                payroll.programme,
+                payroll.month,
+                payroll.region_id,
+                payroll_id=payroll.pk,
+            ),
         },
     )
 
@@ -125,12 +180,16 @@ def detail(request: HttpRequest, payroll_id: int) -> HttpResponse:
 def step(request: HttpRequest, payroll_id: int, name: str) -> HttpResponse:
     try:
         if name == "submit":
-            services.submit(request.user, payroll_id)
+            payroll = services.submit(request.user, payroll_id)
         elif name == "approve":
-            services.approve(
+            payroll = services.approve(
                 request.user,
                 payroll_id,
                 over_budget_reason=request.POST.get("over_budget_reason", ""),
+            )
+        elif name == "return":
+            payroll = services.return_to_civil_affairs(
+                request.user, payroll_id, reason=request.POST.get("reason", "")
             )
         elif name == "reconcile":
             upload = request.FILES.get("file")
@@ -141,7 +200,7 @@ def step(request: HttpRequest, payroll_id: int, name: str) -> HttpResponse:
             data = upload.read(MAX_XLSX_BYTES + 1)
             if jobs.in_background(data, MAX_XLSX_BYTES):  # read after the page answered
                 payroll = queries.payroll_for(request.user, payroll_id)
-                require(request.user, services.STEPS["reconcile"][0], payroll.region_id)
+                require(request.user, STEPS["reconcile"][0], payroll.region_id)
                 job = jobs.enqueue(
                     request.user,
                     JobKind.BANK_RESULT,
@@ -150,17 +209,21 @@ def step(request: HttpRequest, payroll_id: int, name: str) -> HttpResponse:
                     {"payroll_id": payroll_id, "file_format": file_format},
                 )
                 return redirect("jobs:detail", job.pk)
-            services.reconcile(request.user, payroll_id, data, file_format)
+            payroll = services.reconcile(request.user, payroll_id, data, file_format)
         else:
             raise DoudiError(_("Unknown step."), field="step")
     except DoudiError as error:
         _refused(request, error)
+    else:
+        _done(request, name, payroll)
     return redirect("payroll:detail", payroll_id)
 
 
 @login_required
 def bank_file(request: HttpRequest, payroll_id: int, file_format: str) -> HttpResponse:
     data = services.bank_file(request.user, payroll_id, file_format)
+    # Shown when the user comes back to the payroll's page, which now reads "sent".
+    _done(request, "send", queries.payroll_for(request.user, payroll_id))
     content_type = "text/csv; charset=utf-8" if file_format == "csv" else XLSX_CONTENT_TYPE
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="payroll-{payroll_id}.{file_format}"'
@@ -194,7 +257,9 @@ def follow_up(request: HttpRequest) -> HttpResponse:
             "month": month,
             "programme": programme,
             "programmes": MONTHLY,
-            "left_out": queries.left_out(request.user, programme, parse_month(month), place),
+            "left_out": queries.left_out(
+                request.user, programme, parse_month(month), place, count_paid=False
+            ),
             "recoveries": queries.recoveries(request.user, place)[:500],
         },
     )
@@ -202,7 +267,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def budgets(request: HttpRequest) -> HttpResponse:
-    require(request.user, Permission.VIEW_PAYROLLS)
+    require(request.user, Permission.VIEW_FUNDS)
     if request.method == "POST":
         try:
             services.set_budget(

@@ -15,6 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "perms_view_audit": has_permission(user, Permission.VIEW_AUDIT),
         "perms_view_households": has_permission(user, Permission.VIEW_HOUSEHOLDS),
         "perms_view_payrolls": has_permission(user, Permission.VIEW_PAYROLLS),
+        "perms_view_reserve_funds": has_permission(user, Permission.FUND_RESERVE)
+        or has_permission(user, Permission.PAY_FROM_RESERVE),
         "perms_view_cases": has_permission(user, Permission.VIEW_CASES),
         "perms_submit_cases": has_permission(user, Permission.SUBMIT_CASES),
         "perms_view_campaigns": has_permission(user, Permission.VIEW_CAMPAIGNS),

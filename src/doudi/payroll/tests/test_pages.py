@@ -79,10 +79,9 @@ def test_a_refused_step_shows_its_message(parties, on_benefit, clock):
         {"programme": "minimum_living", "month": "2026-04", "region": COUNTY},
         follow=True,
     )
-    assert (
-        "没有需要发放的对象" in response.content.decode()
-        or "Nobody is left" in response.content.decode()
-    )
+    html = response.content.decode()
+    assert "无人可发" in html or "Nobody is left" in html
+    assert html.count('data-testid="reason"') == 3  # each of the three, already paid
 
 
 def test_another_county_does_not_see_the_payroll(parties, on_benefit, clock, make_user):

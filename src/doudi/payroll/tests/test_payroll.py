@@ -241,8 +241,9 @@ def test_those_left_out_of_a_payroll_are_listed(staff, parties, on_benefit, cloc
         death_date=datetime.date(2026, 3, 18),
         reason="死亡",
     )
-    left_out = queries.unpayable(parties.civil_affairs, "minimum_living", APRIL, COUNTY)
-    assert [b.pk for b in left_out] == [on_benefit[1].pk]
+    left_out = queries.left_out(parties.civil_affairs, "minimum_living", APRIL, COUNTY)
+    assert [row.payee_name for row in left_out] == [on_benefit[1].payee.name]
+    assert [row.reason_code for row in left_out] == ["died"]
 
 
 def test_the_report_matches_the_lines_to_the_fen(parties, on_benefit, clock):
