@@ -18,6 +18,7 @@ from doudi.money import yuan_to_fen
 from doudi.policy.columns import with_received
 from doudi.policy.evaluation import evaluate_form, refusal_for
 from doudi.policy.inputs import population_from_form
+from doudi.policy.programmes import unmet_conditions
 from doudi.policy.standards import rules_in_force
 from doudi.registry.form_input import parse_household
 from doudi.registry.queries import household_form
@@ -117,7 +118,7 @@ def assess(actor: User, case: Case, month: datetime.date, on: datetime.date) -> 
         raise refusal
     if "members" in programme:
         programme = _the_member(case, programme)
-    failed = [reason["label"] for reason in programme.get("reasons", []) if not reason["passed"]]
+    failed = unmet_conditions(programme.get("reasons", []))
     amount = yuan_to_fen(programme.get("monthly_amount", "0"))
     return Assessment(bool(programme["eligible"]), amount, failed, result)
 

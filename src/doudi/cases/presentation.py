@@ -27,6 +27,7 @@ from doudi.cases.steps import CASE_STEPS, STEPS, Step
 from doudi.checks.presentation import discrepancy_text
 from doudi.errors import DoudiError
 from doudi.identity.numbers import mask
+from doudi.policy.programmes import unmet_conditions
 from doudi.regions.codes import Level, ancestor_at, is_well_formed, prefix_of
 from doudi.registry.models import Member
 from doudi.registry.queries import heads_of
@@ -282,12 +283,7 @@ def engine_summary(decision: Decision | None) -> EngineSummary | None:
     entry = _engine_entry(decision.case, result)
     if entry is None:
         return None
-    failed = [
-        str(reason.get("label", ""))
-        for reason in entry.get("reasons", [])
-        if not reason.get("passed")
-    ]
-    return EngineSummary(bool(entry.get("eligible")), failed)
+    return EngineSummary(bool(entry.get("eligible")), unmet_conditions(entry.get("reasons", [])))
 
 
 def _engine_entry(case: Case, result: dict[str, Any]) -> dict[str, Any] | None:

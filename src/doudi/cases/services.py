@@ -992,8 +992,8 @@ def approve(
     elif not found.eligible and case.programme != CaseProgramme.TEMPORARY_EMERGENCY:
         raise DoudiError(
             _(
-                "The rules find the household not eligible (%(tests)s); refuse the "
-                "case, or correct the facts first."
+                "The rules find the household not eligible; conditions not met: "
+                "%(tests)s. Refuse the case, or correct the facts first."
             ),
             field="state",
             tests="、".join(found.failed_tests) or "—",

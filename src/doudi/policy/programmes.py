@@ -18,6 +18,9 @@ class NamedTest:
     label: object
     compared: tuple[str, ...] = ()
     parameters: tuple[str, ...] = ()
+    # False for a test that tells the route or a fact (the gradual exit, case by case, a cap
+    # reached) rather than a condition of eligibility: its "no" is never a cause of refusal.
+    condition: bool = True
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ PROGRAMMES = (
                 _("In the gradual exit (渐退期) after income rose"),
                 ("gradual_exit_months_used",),
                 ("minimum_living.gradual_exit_months",),
+                condition=False,
             ),
         ),
     ),
@@ -217,12 +221,14 @@ PROGRAMMES = (
                 _("Need above the room under the yearly cap: decided case by case (一事一议)"),
                 ("temporary_assistance_uncapped", "temporary_assistance_cap_remaining"),
                 ("temporary.cap_months",),
+                condition=False,
             ),
             NamedTest(
                 "temporary_township_may_approve",
                 _("A small amount the township may approve itself"),
                 ("temporary_assistance_amount",),
                 ("temporary.township_limit",),
+                condition=False,
             ),
         ),
     ),
@@ -270,6 +276,7 @@ PROGRAMMES = (
                     "medical.inpatient.annual_cap",
                     "medical.catastrophic.annual_cap",
                 ),
+                condition=False,
             ),
         ),
     ),
@@ -289,3 +296,19 @@ PROGRAMMES = (
         ),
     ),
 )
+
+
+# The tests whose "no" is not a cause of refusal (NamedTest.condition), by variable.
+_NOT_CONDITIONS = frozenset(
+    test.variable for programme in PROGRAMMES for test in programme.tests if not test.condition
+)
+
+
+def unmet_conditions(reasons: list[dict]) -> list[str]:
+    """The labels of the conditions an evaluation's reasons (``reason(...)`` entries, also as
+    kept on a decision) found not met: the causes of a refusal."""
+    return [
+        str(reason.get("label", ""))
+        for reason in reasons
+        if not reason.get("passed") and reason.get("test") not in _NOT_CONDITIONS
+    ]

@@ -7,10 +7,12 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from doudi.accounts.roles import Role
 from doudi.conftest import api_as, household_form, member_form, with_wrong_check_digit
 from doudi.policy.evaluation import evaluate_form, refusal_for
+from doudi.policy.programmes import unmet_conditions
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +228,17 @@ def test_a_programme_without_a_rule_gives_a_refusal_naming_the_month(places):
     assert refusal is not None and refusal.field == "month"
     assert "2021-01-01" in refusal.render("en") and "农村低保标准" in refusal.render()
     assert refusal_for(_programme(result, "disability_care_subsidy"), result["month"]) is None
+
+
+def test_a_refusal_names_only_the_conditions_not_met(places):
+    """Deposits above the limit refuse 低保: the cause is the financial-assets condition, never
+    the gradual exit (a route, not a condition) that the household is not in either."""
+    form = _form(
+        assets=[{"member": "41082119620301001", "type": "deposit", "value_fen": 10_000_000}]
+    )
+    with translation.override("en"):
+        dibao = _programme(evaluate_form(form, "2022-03"), "minimum_living")
+    assert not dibao["eligible"]
+    assert unmet_conditions(dibao["reasons"]) == ["Financial assets within the limit"]
+    exit_test = next(r for r in dibao["reasons"] if r["test"] == "minimum_living_gradual_exit")
+    assert not exit_test["passed"]  # listed among the reasons, but not as a cause
