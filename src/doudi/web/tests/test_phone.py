@@ -13,7 +13,7 @@ from doudi.accounts.models import User
 from doudi.audit.models import AuditEvent
 from doudi.cases.models import Case
 from doudi.conftest import household_form, member_form
-from doudi.demo.loader import DEMO_PASSWORD, load_demo
+from doudi.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from doudi.registry.models import Attachment
 from doudi.registry.services import create_household
 from doudi.web.tests.test_browser import CHROMIUM, QUIET_FLAGS
@@ -109,3 +109,26 @@ def test_a_grid_worker_applies_by_proxy_and_photographs_a_document(live_server, 
     assert Intake.objects.get(received_by=grid).channel == "discovery"
     assert Attachment.objects.get(original_name="hukou.jpg").content_type == "image/jpeg"
     assert AuditEvent.objects.filter(actor_username="grid", action="window.intake").exists()
+
+
+def test_every_demo_role_s_pages_in_the_menu_fit_a_phone(live_server, tmp_path):
+    """Each role's home and every page of its menu: nothing wider than 390 px, the menu on one
+    row that scrolls sideways."""
+    load_demo()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        for account in DEMO_ACCOUNTS:
+            page = browser.new_page(locale="zh-CN", viewport=PHONE)
+            page.goto(f"{live_server.url}/login/")
+            page.fill("#id_username", account.username)
+            page.fill("#id_password", DEMO_PASSWORD)
+            page.click("main button[type=submit]")
+            expect(page.locator("[data-testid=who]")).to_be_visible()
+            links = page.locator("nav.main-nav a")
+            tops = {round(box["y"]) for box in (a.bounding_box() for a in links.all())}
+            assert len(tops) == 1, f"{account.username}: the menu wraps"
+            for href in [a.get_attribute("href") for a in links.all()]:
+                page.goto(f"{live_server.url}{href}")
+                _fits(page, tmp_path, f"{account.username}{href.replace('/', '_')}")
+            page.close()
+        browser.close()
