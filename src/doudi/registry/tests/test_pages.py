@@ -174,3 +174,41 @@ def test_the_versions_are_named_in_chinese_not_by_their_audit_code(browser, hous
     html = browser.get(f"/households/{household.pk}/").content.decode()
     assert "household.create" not in html
     assert "登记家庭" in html
+
+
+def test_a_grid_worker_photographs_a_document_and_only_images_are_kept(make_user, household):
+    grid = Client()
+    grid.force_login(make_user(Role.GRID_WORKER))
+    page = grid.get(f"/households/{household.pk}/").content.decode()
+    # A phone opens its camera for this input; the visit (an intake) is one tap away.
+    assert 'accept="image/*" capture="environment"' in page
+    assert f'href="/window/new/{household.pk}/"' in page
+    photo = SimpleUploadedFile("IMG_0001.heic", b"\x00\x00\x00\x18ftypheic" + b"0" * 50)
+    response = grid.post(
+        f"/households/{household.pk}/attachments/new/", {"category": "hukou", "file": photo}
+    )
+    assert response.status_code == 400
+    assert "PDF" in response.content.decode()  # only PDF, JPEG and PNG are kept
+    assert not household.attachments.exists()
+    jpeg = SimpleUploadedFile("IMG_0002.jpg", b"\xff\xd8\xff\xe0" + b"0" * 50)
+    grid.post(f"/households/{household.pk}/attachments/new/", {"category": "hukou", "file": jpeg})
+    assert household.attachments.get().content_type == "image/jpeg"
+
+
+def test_a_grid_worker_of_another_village_neither_sees_nor_photographs(make_user, household):
+    stranger = Client()
+    stranger.force_login(make_user(Role.GRID_WORKER, "410821902002", username="stranger"))
+    jpeg = SimpleUploadedFile("IMG_0003.jpg", b"\xff\xd8\xff\xe0" + b"0" * 50)
+    assert stranger.get(f"/households/{household.pk}/").status_code == 404
+    response = stranger.post(
+        f"/households/{household.pk}/attachments/new/", {"category": "hukou", "file": jpeg}
+    )
+    assert response.status_code == 404
+    assert not household.attachments.exists()
+
+
+def test_a_reviewer_is_offered_no_camera(make_user, household):
+    client = Client()
+    client.force_login(make_user(Role.TOWNSHIP_REVIEWER))
+    page = client.get(f"/households/{household.pk}/").content.decode()
+    assert 'capture="environment"' not in page
