@@ -9,10 +9,17 @@ statements) say the same and are tested against each other.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from doudi.accounts.jurisdiction import scope
+from doudi.accounts.roles import Permission
 from doudi.dates import parse_month
+
+if TYPE_CHECKING:
+    from doudi.accounts.models import User
+    from doudi.benefits.models import Benefit
 
 
 def in_force(month: datetime.date, *, through: str = "") -> Q:
@@ -30,4 +37,19 @@ def in_force_sql(benefit: str, month: str) -> str:
     return (
         f"{benefit}.start_month <= {month}"
         f" AND ({benefit}.end_month IS NULL OR {benefit}.end_month >= {month})"
+    )
+
+
+def benefits_of_household(
+    actor: User, household_id: int, month: datetime.date
+) -> QuerySet[Benefit]:
+    """The household's benefits in force for ``month``: part of its file, so whoever reads
+    the household reads them."""
+    from doudi.benefits.models import Benefit  # the models read ``in_force`` from here
+
+    benefits = scope(actor, Benefit.objects.all(), Permission.VIEW_HOUSEHOLDS, "region__code")
+    return (
+        benefits.filter(in_force(month), household_id=household_id)
+        .select_related("payee", "member", "decision__case")
+        .order_by("programme", "id")
     )

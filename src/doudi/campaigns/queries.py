@@ -83,6 +83,15 @@ def township_tasks(user: User) -> QuerySet[Finding]:
     return visible_findings(user).filter(state=FindingState.OPEN).order_by("due_on", "pk")
 
 
+def open_findings_of_household(user: User, household_id: int) -> QuerySet[Finding]:
+    """The household's findings still to be closed, the most urgent first."""
+    return (
+        visible_findings(user)
+        .filter(household_id=household_id, state=FindingState.OPEN)
+        .order_by("due_on", "pk")
+    )
+
+
 def overdue(finding: Finding, today: datetime.date) -> bool:
     return finding.state == FindingState.OPEN and finding.due_on < today
 

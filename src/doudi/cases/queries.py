@@ -46,6 +46,17 @@ def case_for(actor: User, case_id: int) -> Case:
     )
 
 
+def cases_of_household(actor: User, household_id: int) -> QuerySet[Case]:
+    """The household's cases the user sees, open and closed, the newest first, each with its
+    decision when there is one."""
+    return (
+        cases_visible_to(actor)
+        .filter(household_id=household_id)
+        .select_related("decision", "decision__decided_by")
+        .order_by("-submitted_on", "-id")
+    )
+
+
 # A case's file number (Case.file_number): the township's 9 digits, the year, the sequence.
 FILE_NUMBER = re.compile(r"(?:(\d{9})-(\d{4})-)?0*(\d{1,9})")
 

@@ -334,6 +334,7 @@ def _refuse_duplicate(household: Household, programme: str, kind: str, member) -
             _("Case %(number)s of this household for this programme is still open."),
             field="programme",
             number=open_case.file_number,
+            case_id=open_case.pk,  # for a face to link to it
         )
     current = None if programme in TEMPORARY else receiving(household, programme, member)
     if kind == CaseKind.APPLICATION and current:

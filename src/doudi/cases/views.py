@@ -346,6 +346,8 @@ def open_case(request: HttpRequest, household_id: int) -> HttpResponse:
             "hukou_places": hukou_place_choices(request.user),
             "error": error.render() if error else "",
             "error_field": (error.field or "") if error else "",
+            # A refusal because a case is still open names it; the page links to it.
+            "open_case_id": error.params.get("case_id") if error else None,
         },
         status=400 if error else 200,
     )

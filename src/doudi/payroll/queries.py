@@ -217,3 +217,34 @@ def budgets_visible_to(actor: User) -> list[BudgetRow]:
         actor, Budget.objects.select_related("region"), Permission.VIEW_FUNDS, "region__code"
     ).order_by("-year", "region_id", "programme")[:200]
     return [BudgetRow(b, position(b.programme, b.year, b.region_id)) for b in budgets]
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One payroll line of a household as its file shows it."""
+
+    line: PayrollLine
+    reissued: bool  # failed, and paid again by a re-issue
+    to_recover: bool  # paid for a month after the benefit stopped or the payee died
+
+
+def payments_of_household(
+    actor: User, household_id: int, limit: int | None = None
+) -> tuple[list[Payment], int]:
+    """The household's payroll lines, the most recent first (at most ``limit``), and how many
+    there are. Part of its file, so whoever reads the household reads them; the payrolls
+    themselves stay with those who may see payrolls."""
+    payees = Member.objects.filter(household_id=household_id).values("pk")
+    # By payee: the lines' household column carries no index, their payee leads one.
+    lines = scope(
+        actor, PayrollLine.objects.all(), Permission.VIEW_HOUSEHOLDS, "region__code"
+    ).filter(payee_id__in=payees, household_id=household_id)
+    total = lines.count()
+    recent = lines.select_related("payroll", "payee").order_by("-payroll__month", "-id")
+    shown = list(recent[:limit] if limit else recent)
+    ids = [line.pk for line in shown]
+    reissued = set(
+        PayrollLine.objects.filter(reissue_of_id__in=ids).values_list("reissue_of_id", flat=True)
+    )
+    recover = set(recovery_lines(lines.filter(pk__in=ids)).values_list("pk", flat=True))
+    return [Payment(line, line.pk in reissued, line.pk in recover) for line in shown], total

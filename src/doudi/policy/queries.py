@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from doudi.accounts.jurisdiction import scope
 from doudi.accounts.roles import Permission
+from doudi.dates import month_text
 from doudi.money import fen_to_yuan
+from doudi.policy.columns import with_received
 from doudi.policy.engine.regional import in_force
+from doudi.policy.evaluation import evaluate_form
 from doudi.policy.models import RegionalValue
 from doudi.policy.standards import regional_parameters, rules_in_force
+from doudi.registry.queries import household_form
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -62,3 +66,13 @@ def proposals_visible_to(actor: User) -> QuerySet[RegionalValue]:
         Permission.SET_STANDARDS,
         "region__code",
     ).order_by("-proposed_at")
+
+
+def household_evaluation(
+    actor: User, household_id: int, month: datetime.date, on: datetime.date
+) -> dict[str, Any]:
+    """What the rules find for the household as registered on day ``on``, for ``month``: every
+    programme, its amount and its tests, with what it receives then read from its benefits (as
+    a case's assessment reads it). The engine needs the full ID numbers; its answer masks them."""
+    form = household_form(actor, household_id, on=on, reveal_id_numbers=True)
+    return evaluate_form(with_received(form, household_id, month), month_text(month))

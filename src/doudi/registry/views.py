@@ -21,7 +21,7 @@ from doudi.errors import DoudiError, ValidationFailed
 from doudi.money import yuan_to_fen
 from doudi.regions.codes import Level
 from doudi.regions.queries import hukou_place_choices, place_choices, regions_visible_to
-from doudi.registry import choices, queries, services
+from doudi.registry import choices, queries, services, whole_file
 from doudi.registry.queries import HouseholdFilter
 from doudi.text import is_digits
 
@@ -174,6 +174,8 @@ def household_detail(
     household = queries.household_for(request.user, household_id)
     form = queries.household_form(request.user, household_id, on=on, known_on=known_on)
     names = {m["key"]: m["name"] for m in form["members"] + form["former_members"]}
+    # The engine takes a moment per household: it runs when asked, not on every visit.
+    evaluate = request.GET.get("evaluate") == "1"
     return render(
         request,
         "registry/detail.html",
@@ -186,6 +188,13 @@ def household_detail(
             "is_today": on == today and known_on == today,
             "versions": queries.versions_of(request.user, household_id)[:20],
             "attachments": queries.attachments_of(request.user, household_id),
+            "file": whole_file.whole_file(
+                request.user, household_id, today, all_payments=request.GET.get("payments") == "all"
+            ),
+            "evaluation": whole_file.evaluation(request.user, household_id, today)
+            if evaluate
+            else None,
+            "can_see_payrolls": has_permission(request.user, Permission.VIEW_PAYROLLS),
             "can_edit": has_permission(request.user, Permission.EDIT_HOUSEHOLDS),
             "villages": _villages(request),
             "income_types": choices.IncomeType.choices,

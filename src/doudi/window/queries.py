@@ -100,6 +100,19 @@ def open_referrals(
     )
 
 
+def referrals_of_household(actor: User, household_id: int) -> QuerySet[Need]:
+    """The household's needs referred to a department, answered or not, the newest first."""
+    needs = scope(
+        actor,
+        Need.objects.select_related("intake", "answered_by"),
+        Permission.VIEW_CASES,
+        "intake__region__code",
+    )
+    return needs.filter(intake__household_id=household_id, route=Route.REFERRAL).order_by(
+        "-intake__received_on", "-id"
+    )
+
+
 # --- monthly figures ---------------------------------------------------------------------------
 
 
