@@ -36,7 +36,7 @@ UNIT_LABELS = {
     "percent": "%",
     "vehicle": _("vehicles"),
     "working day": _("working days"),
-    "year": _("years"),
+    "year": _("years of age"),
 }
 
 
