@@ -50,6 +50,7 @@ ALLOWED_WORDS = {
 }
 # Modules that run something when imported, or hold no vocabulary of the pages.
 NOT_IMPORTED = re.compile(r"\.(tests|migrations|management|__main__|wsgi|conftest)\b")
+HASH = re.compile(r"\b[0-9a-f]{32,}\b")  # a digest, shown to be compared, not read
 LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{3,}(?![A-Za-z])")
 PLACE_CODE = re.compile(r"(?<![\d-])\d{12}(?![\d-])")  # not a file number's first part
 FEN = re.compile(r"(?<![A-Za-z])fen(?![A-Za-z])|分\s*[（(]\s*fen", re.IGNORECASE)
@@ -106,8 +107,13 @@ def faults(
     by their owners in Latin letters, are not words of the page."""
     for username in usernames:
         text = _whole_word(username).sub(" ", text)
+    text = HASH.sub(" ", text)
     found = [f"code {code!r}" for code in sorted(codes) if _whole_word(code).search(text)]
-    found += [f"English {word!r}" for word in sorted(set(LATIN_WORD.findall(text)) - ALLOWED_WORDS)]
+    found += [
+        f"English {word!r}"
+        for word in sorted(set(LATIN_WORD.findall(text)))
+        if word.casefold() not in ALLOWED_WORDS
+    ]
     if FEN.search(text):
         found.append("fen")
     for code in sorted(set(PLACE_CODE.findall(text))):
@@ -153,6 +159,7 @@ def test_the_code_check_finds_what_it_looks_for():
     ]
     assert faults("示例镇（410821902000） 导出 Excel 或 PDF（.pdf）", codes, names) == []
     assert faults("经办人 handler", codes, names, ("handler",)) == []
+    assert faults("哈希 " + "ab12" * 16, codes, names) == []
     assert faults("档案号 410821902001-0001", codes, names) == []
     assert visible_text('<p title="regular">低保</p><script>var top_up;</script>') == " 低保  "
     assert visible_text('<pre class="json">{"name": null}</pre>') == " "
