@@ -163,14 +163,21 @@ def test_the_pages_show_the_standards_propose_and_adopt(supervisor, registered):
     assert "150.00" in html and "30.00" in html  # the household going up, the one coming in
     adopted = client.post(response["Location"] + "decide/", {"decision": "adopt", "reason": "批准"})
     assert adopted.status_code == 302
-    assert "650.00" not in client.get("/policy/").content.decode()  # the city's view: 600
+    city_page = client.get("/policy/").content.decode()
+    assert "650.00" not in _standards_table(city_page)  # the city's view: 600
+    assert "650.00" in city_page  # the proposal, in yuan (not 65000 fen)
     county = Client()
     county.force_login(
         User.objects.create_user(
             "xiuwu", "x-Password-1", role="county_approver", region_id="410821000000"
         )
     )
-    assert "650.00" in county.get("/policy/").content.decode()  # in force there since July 2022
+    county_page = county.get("/policy/").content.decode()
+    assert "650.00" in _standards_table(county_page)  # in force there since July 2022
+
+
+def _standards_table(page: str) -> str:
+    return page.split('data-testid="standards"')[1].split("</table>")[0]
 
 
 def test_a_refused_proposal_names_its_date_next_to_the_field_and_keeps_what_was_typed(
