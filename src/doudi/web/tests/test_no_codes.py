@@ -25,7 +25,7 @@ from doudi.accounts.models import User
 from doudi.demo.loader import DEMO_ACCOUNTS
 from doudi.regions.models import Region
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 PAGES_PER_ROLE = 400
 # Pages of one shape (/households/<id>/) share a template: a few of each show what it prints.
@@ -165,6 +165,7 @@ def test_the_code_check_finds_what_it_looks_for():
     assert visible_text('<pre class="json">{"name": null}</pre>') == " "
 
 
+@pytest.mark.slow  # about 25 s: the demo, then some 300 pages
 def test_no_page_of_any_demo_role_shows_a_code_or_an_english_word():
     call_command("demo", "load")
     codes = _choice_codes()
