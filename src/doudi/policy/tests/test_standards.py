@@ -16,6 +16,7 @@ from doudi.policy.evaluation import evaluate_form
 from doudi.policy.models import ValueStatus
 from doudi.policy.whatif import what_if
 from doudi.registry import services as registry
+from doudi.web.tests.test_no_codes import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +162,9 @@ def test_the_pages_show_the_standards_propose_and_adopt(supervisor, registered):
     assert report.status_code == 200
     html = report.content.decode()
     assert "150.00" in html and "30.00" in html  # the household going up, the one coming in
+    shown = visible_text(html)
+    assert "650.00" in shown and "65000" not in shown  # the proposed value in yuan
+    assert "minimum_living" not in shown, shown  # programmes and parameters by name
     adopted = client.post(response["Location"] + "decide/", {"decision": "adopt", "reason": "批准"})
     assert adopted.status_code == 302
     city_page = client.get("/policy/").content.decode()
