@@ -179,3 +179,38 @@ def action_label(code: str) -> str:
         return str(AuditAction(code).label)
     except ValueError:
         return code
+
+
+# What kind of record an event is about, as a reader names it (the stored ``object_type``).
+OBJECT_LABELS = {
+    "backup": _("backup"),
+    "budget": _("budget"),
+    "calendar_day": _("working-day calendar"),
+    "campaign": _("check campaign"),
+    "case": _("case"),
+    "check_report": _("check report"),
+    "delivery": _("department data delivery"),
+    "evaluation_run": _("evaluation"),
+    "finding": _("finding"),
+    "grant": _("grant"),
+    "household": _("household"),
+    "household_import": _("household import"),
+    "household_list": _("household list"),
+    "id_number_lookup": _("ID number look-up"),
+    "intake": _("window intake"),
+    "job": _("background task"),
+    "need": _("need"),
+    "payroll": _("payroll"),
+    "population": _("population"),
+    "region": _("place"),
+    "region_list": _("place list"),
+    "regional_value": _("standard value"),
+    "reserve_fund": _("reserve fund"),
+    "standard_change": _("standard change"),
+    "user": _("account"),
+}
+
+
+def object_label(code: str) -> str:
+    """A stored object type's name; an unknown one as is."""
+    return str(OBJECT_LABELS.get(code, code))

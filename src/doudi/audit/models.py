@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from doudi.audit.actions import action_label
+from doudi.audit.actions import action_label, object_label
 from doudi.audit.channels import channel_label
 
 GENESIS_HASH = "0" * 64
@@ -86,6 +86,10 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         return action_label(self.action)
+
+    @property
+    def object_label(self) -> str:
+        return object_label(self.object_type)
 
     @property
     def channel_label(self) -> str:

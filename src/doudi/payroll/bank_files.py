@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from doudi.dates import month_text
 from doudi.errors import CellError, DoudiError, ValidationFailed
 from doudi.money import FEN_PER_YUAN, fen_to_yuan, yuan_to_fen
-from doudi.payroll.models import LineStatus, Payroll
+from doudi.payroll.models import LineKind, LineStatus, Payroll
 from doudi.spreadsheets import (
     EMPTY_ROWS_ALLOWED,
     MAX_XLSX_BYTES,
@@ -50,6 +50,7 @@ def payment_rows(payroll: Payroll, lines: Iterable[tuple]) -> Iterator[list[str]
     """``lines``: (id, name, card, amount_fen, pay_month, kind) in line order."""
     yield ["发放批次", payroll.number, payroll.get_programme_display(), month_text(payroll.month)]
     yield PAYMENT_HEADER
+    kinds = {value: str(label) for value, label in LineKind.choices}  # the bank reads Chinese
     for line_id, name, card, amount_fen, pay_month, kind in lines:
         yield [
             str(line_id),
@@ -57,7 +58,7 @@ def payment_rows(payroll: Payroll, lines: Iterable[tuple]) -> Iterator[list[str]
             card,
             fen_to_yuan(amount_fen, grouped=False),
             month_text(pay_month),
-            kind,
+            kinds.get(kind, kind),
         ]
     yield [FOOTER, str(payroll.line_count), fen_to_yuan(payroll.total_fen, grouped=False)]
 

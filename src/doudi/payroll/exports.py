@@ -14,7 +14,17 @@ from doudi.payroll.models import PayrollProgramme
 from doudi.payroll.queries import ReportRow
 from doudi.spreadsheets import safe_row
 
-HEADER = ["项目", "地区代码", "人数", "户数", "笔数", "金额（元）", "已发放（元）", "失败（元）"]
+HEADER = [
+    "项目",
+    "地区",
+    "地区代码",
+    "人数",
+    "户数",
+    "笔数",
+    "金额（元）",
+    "已发放（元）",
+    "失败（元）",
+]
 
 
 def report_workbook(title: str, rows: list[ReportRow], anchor: Anchor | None = None) -> bytes:
@@ -33,6 +43,7 @@ def report_workbook(title: str, rows: list[ReportRow], anchor: Anchor | None = N
             safe_row(
                 [
                     str(labels.get(row.programme, row.programme)),
+                    row.place_name,
                     row.place,
                     row.people,
                     row.households,
@@ -47,6 +58,7 @@ def report_workbook(title: str, rows: list[ReportRow], anchor: Anchor | None = N
         [
             "合计",
             "",
+            "",
             sum(r.people for r in rows),
             sum(r.households for r in rows),
             sum(r.lines for r in rows),
@@ -55,7 +67,7 @@ def report_workbook(title: str, rows: list[ReportRow], anchor: Anchor | None = N
             fen_to_decimal(sum(r.failed_fen for r in rows)),
         ]
     )
-    for row in sheet.iter_rows(min_row=3, min_col=6, max_col=8):
+    for row in sheet.iter_rows(min_row=3, min_col=7, max_col=9):
         for cell in row:
             cell.number_format = "#,##0.00"
     if anchor is not None:

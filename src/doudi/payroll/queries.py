@@ -19,6 +19,7 @@ from doudi.payroll.funds import FundPosition, position
 from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollLine, PayrollProgramme
 from doudi.payroll.steps import STEPS
 from doudi.regions.codes import prefix_of
+from doudi.regions.models import Region
 from doudi.registry.models import Household, Member
 
 if TYPE_CHECKING:
@@ -174,6 +175,11 @@ class ReportRow:
     amount_fen: int
     paid_fen: int
     failed_fen: int
+    place_name: str = ""
+
+    @property
+    def programme_label(self) -> str:
+        return str(PayrollProgramme(self.programme).label)
 
 
 def report(lines: QuerySet[PayrollLine], place_digits: int = 9) -> list[ReportRow]:
@@ -193,8 +199,11 @@ def report(lines: QuerySet[PayrollLine], place_digits: int = 9) -> list[ReportRo
         totals = merged.setdefault(key, [0, 0, 0, 0, 0, 0])
         for index, name in enumerate(("people", "households", "lines", "amount", "paid", "failed")):
             totals[index] += row[name] or 0
+    names = dict(
+        Region.objects.filter(code__in={place for _, place in merged}).values_list("code", "name")
+    )
     return [
-        ReportRow(programme, place, *totals)
+        ReportRow(programme, place, *totals, place_name=names.get(place, place))
         for (programme, place), totals in sorted(merged.items())
     ]
 

@@ -16,7 +16,7 @@ from doudi.policy.columns import with_received
 from doudi.policy.engine.regional import in_force
 from doudi.policy.evaluation import evaluate_form
 from doudi.policy.models import RegionalValue
-from doudi.policy.standards import regional_parameters, rules_in_force
+from doudi.policy.standards import regional_parameters, rules_in_force, unit_label
 from doudi.registry.queries import household_form
 
 if TYPE_CHECKING:
@@ -42,14 +42,15 @@ def values_in_force(place_code: str, day: datetime.date) -> list[ValueInForce]:
         unit = str(header.get("metadata", {}).get("unit", ""))
         dated = in_force([v for v in values if v.parameter == name], place_code, day.isoformat())
         if dated is None:
-            rows.append(ValueInForce(name, header.get("description", ""), unit, "—", "", "", False))
+            description = header.get("description", "")
+            rows.append(ValueInForce(name, description, unit_label(unit), "—", "", "", False))
             continue
         shown = fen_to_yuan(int(dated.value)) if unit.startswith("fen") else str(dated.value)
         rows.append(
             ValueInForce(
                 name,
                 header.get("description", ""),
-                unit,
+                unit_label(unit),
                 shown,
                 dated.start,
                 dated.reference,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from functools import lru_cache
 
+from django.utils.translation import gettext_lazy as _
+
 from doudi.policy.engine.regional import DatedValue, in_force, read_regional_files
 from doudi.policy.engine.system import DoudiSystem
 from doudi.policy.models import RegionalValue, ValueStatus
@@ -17,6 +19,29 @@ def _shipped() -> tuple[tuple[DatedValue, ...], dict[str, dict]]:
     """The shipped files, read once: they change only with a release."""
     values, headers = read_regional_files()
     return tuple(values), headers
+
+
+# The parameter files' units, as a page names them: money is stored in fen but shown in yuan.
+UNIT_LABELS = {
+    "day": _("days"),
+    "fen": _("yuan"),
+    "fen per child per month": _("yuan per child per month"),
+    "fen per person": _("yuan per person"),
+    "fen per person per month": _("yuan per person per month"),
+    "fen per person per year": _("yuan per person per year"),
+    "flag": _("yes or no"),
+    "home": _("homes"),
+    "month": _("months"),
+    "months of the 低保 standard": _("months of the 低保 standard"),
+    "percent": "%",
+    "vehicle": _("vehicles"),
+    "working day": _("working days"),
+    "year": _("years of age"),
+}
+
+
+def unit_label(unit: str) -> str:
+    return str(UNIT_LABELS.get(unit, unit))
 
 
 def regional_parameters() -> dict[str, dict]:

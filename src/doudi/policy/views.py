@@ -15,10 +15,11 @@ from doudi.accounts.roles import Permission
 from doudi.dates import parse_date
 from doudi.errors import DoudiError
 from doudi.policy import queries, services
+from doudi.policy.programmes import PROGRAMMES
 from doudi.policy.services import SETTING_LEVELS
 from doudi.policy.standards import regional_parameters
 from doudi.policy.whatif import MONTHS_PER_YEAR, what_if
-from doudi.regions.queries import regions_visible_to
+from doudi.regions.queries import place_names, regions_visible_to
 from doudi.web.refusals import field_errors
 
 PROPOSE_FIELDS = ("parameter", "region", "start", "value", "document_number", "reference")
@@ -77,8 +78,20 @@ def proposal(
     request: HttpRequest, value_id: int, error: DoudiError | None = None, status: int = 200
 ) -> HttpResponse:
     report = what_if(request.user, value_id)
+    programmes = {programme.key: str(programme.label) for programme in PROGRAMMES}
+    changes = report.changes[:200]
+    places = place_names(
+        {county for _programme, county in report.totals} | {c.region_code for c in changes}
+    )
     totals = [
-        (programme, county, before, after, after - before, (after - before) * MONTHS_PER_YEAR)
+        (
+            programmes.get(programme, programme),
+            places.get(county, county),
+            before,
+            after,
+            after - before,
+            (after - before) * MONTHS_PER_YEAR,
+        )
         for (programme, county), (before, after) in sorted(report.totals.items())
         if before or after
     ]
@@ -89,7 +102,9 @@ def proposal(
             "report": report,
             "value": report.value,
             "counts": report.counts(),
-            "changes": report.changes[:200],
+            "changes": changes,
+            "programmes": programmes,
+            "places": places,
             "totals": totals,
             "values": request.POST,
             "errors": field_errors(error, DECIDE_FIELDS) if error else None,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy
+from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import get_in_scope
 from doudi.accounts.roles import Permission
@@ -24,6 +25,12 @@ if TYPE_CHECKING:
     from doudi.accounts.models import User
 
 MONTHS_PER_YEAR = 12
+CHANGE_LABELS = {
+    "in": _("Newly eligible"),
+    "out": _("no longer eligible"),
+    "up": _("up"),
+    "down": _("down"),
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,10 @@ class Change:
         if self.after_fen == 0:
             return "out"
         return "up" if self.after_fen > self.before_fen else "down"
+
+    @property
+    def kind_label(self) -> str:
+        return str(CHANGE_LABELS[self.kind])
 
 
 @dataclass

@@ -14,6 +14,7 @@ from doudi.audit.models import AuditChainHead
 from doudi.conftest import OUTSIDE_COUNTY
 from doudi.payroll.models import Payroll, PayrollState
 from doudi.payroll.tests.conftest import COUNTY
+from doudi.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,9 @@ def test_the_three_parties_walk_a_payroll_through_the_pages(parties, on_benefit,
     book = openpyxl.load_workbook(
         io.BytesIO(civil.get(f"/payroll/{payroll.pk}/report.xlsx").content)
     )
-    assert book.active.cell(row=book.active.max_row, column=5).value == 3
+    assert book.active.cell(row=book.active.max_row, column=6).value == 3
+    name, code = book.active.cell(row=3, column=2).value, book.active.cell(row=3, column=3).value
+    assert name == Region.objects.get(code=code).name  # the place by name, its code beside
     # The report carries a signed anchor of the audit chain's end, also in the anchor file.
     (anchored,) = [row for row in book.worksheets[1].values][1:]
     head = AuditChainHead.objects.get(pk=1)

@@ -14,7 +14,7 @@ from doudi.cases import services as cases
 from doudi.cases.tests.helpers import investigate, open_case
 from doudi.errors import DoudiError, NotPermitted, ValidationFailed
 from doudi.payroll import generation, queries, services
-from doudi.payroll.models import LineStatus, Payroll, PayrollLine, PayrollState
+from doudi.payroll.models import LineKind, LineStatus, Payroll, PayrollLine, PayrollState
 from doudi.payroll.tests.conftest import (
     APRIL,
     COUNTY,
@@ -124,6 +124,8 @@ def test_each_party_does_only_its_own_step(parties, on_benefit, clock):
     data = services.bank_file(parties.bank, payroll.pk, "csv").decode("utf-8-sig")
     footer = data.strip().splitlines()[-1].split(",")
     assert footer == ["合计", "3", f"{payroll.total_fen / 100:.2f}"]
+    first_line = data.strip().splitlines()[2].split(",")
+    assert first_line[-1] == str(LineKind.REGULAR.label) != "regular"  # the kind in words
     assert Payroll.objects.get(pk=payroll.pk).state == PayrollState.SENT
     actions = AuditEvent.objects.filter(object_type="payroll").values_list("action", flat=True)
     assert list(actions.order_by("seq")) == [

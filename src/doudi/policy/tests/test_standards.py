@@ -16,6 +16,7 @@ from doudi.policy.evaluation import evaluate_form
 from doudi.policy.models import ValueStatus
 from doudi.policy.whatif import what_if
 from doudi.registry import services as registry
+from doudi.web.tests.test_no_codes import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -161,16 +162,26 @@ def test_the_pages_show_the_standards_propose_and_adopt(supervisor, registered):
     assert report.status_code == 200
     html = report.content.decode()
     assert "150.00" in html and "30.00" in html  # the household going up, the one coming in
+    shown = visible_text(html)
+    assert "650.00" in shown and "65000" not in shown  # the proposed value in yuan
+    assert "minimum_living" not in shown, shown  # programmes and parameters by name
     adopted = client.post(response["Location"] + "decide/", {"decision": "adopt", "reason": "批准"})
     assert adopted.status_code == 302
-    assert "650.00" not in client.get("/policy/").content.decode()  # the city's view: 600
+    city_page = client.get("/policy/").content.decode()
+    assert "650.00" not in _standards_table(city_page)  # the city's view: 600
+    assert "650.00" in city_page  # the proposal, in yuan (not 65000 fen)
     county = Client()
     county.force_login(
         User.objects.create_user(
             "xiuwu", "x-Password-1", role="county_approver", region_id="410821000000"
         )
     )
-    assert "650.00" in county.get("/policy/").content.decode()  # in force there since July 2022
+    county_page = county.get("/policy/").content.decode()
+    assert "650.00" in _standards_table(county_page)  # in force there since July 2022
+
+
+def _standards_table(page: str) -> str:
+    return page.split('data-testid="standards"')[1].split("</table>")[0]
 
 
 def test_a_refused_proposal_names_its_date_next_to_the_field_and_keeps_what_was_typed(
