@@ -10,7 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from doudi.demo.loader import DEMO_PASSWORD
-from doudi.web.tests.test_browser import CHROMIUM, QUIET_FLAGS
+from doudi.web.tests.browser import CHROMIUM, QUIET_FLAGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

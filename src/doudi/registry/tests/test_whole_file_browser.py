@@ -13,7 +13,7 @@ from doudi.benefits.models import Benefit
 from doudi.demo.loader import DEMO_PASSWORD
 from doudi.demo.management.commands import demo as command
 from doudi.web.templatetags.doudi_format import yuan
-from doudi.web.tests.test_browser import CHROMIUM, QUIET_FLAGS
+from doudi.web.tests.browser import CHROMIUM, QUIET_FLAGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
@@ -15,20 +13,9 @@ from doudi.demo import cases as demo_cases
 from doudi.demo import recipients
 from doudi.demo.loader import DEMO_PASSWORD, load_demo
 from doudi.registry.services import create_household
+from doudi.web.tests.browser import CHROMIUM, QUIET_FLAGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Chromium's own calls home would wait on this machine's closed network.
-QUIET_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def test_log_in_see_counts_switch_to_english_log_out(live_server):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from doudi.demo.loader import DEMO_PASSWORD
 from doudi.payroll.models import Payroll
-from doudi.web.tests.test_browser import CHROMIUM, QUIET_FLAGS
+from doudi.web.tests.browser import CHROMIUM, QUIET_FLAGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,7 @@ from doudi.conftest import household_form, member_form
 from doudi.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from doudi.registry.models import Attachment
 from doudi.registry.services import create_household
-from doudi.web.tests.test_browser import CHROMIUM, QUIET_FLAGS
+from doudi.web.tests.browser import CHROMIUM, QUIET_FLAGS
 from doudi.window.models import Intake
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
