@@ -19,12 +19,20 @@ from django.utils.translation import gettext_lazy as _
 from doudi.accounts.jurisdiction import covers, has_permission
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
-from doudi.cases import queries, services
+from doudi.cases import assessment, queries, services
 from doudi.cases.deadlines import procedure_of
 from doudi.cases.models import Case, CheckResult, Decision, HukouCheck, Outcome
-from doudi.cases.procedures import EDGES, ENGINE_PROGRAMME, Action, CaseProgramme, State
+from doudi.cases.procedures import (
+    EDGES,
+    ENGINE_PROGRAMME,
+    TEMPORARY,
+    Action,
+    CaseProgramme,
+    State,
+)
 from doudi.cases.steps import CASE_STEPS, STEPS, Step
 from doudi.checks.presentation import discrepancy_text
+from doudi.dates import next_month
 from doudi.errors import DoudiError
 from doudi.identity.numbers import mask
 from doudi.policy.programmes import unmet_conditions
@@ -268,9 +276,49 @@ def investigator_choices(case: Case) -> list[User]:
 
 @dataclass(frozen=True)
 class EngineSummary:
+    """The engine's finding in short, as the case pages show it (cases/_engine.html)."""
+
     eligible: bool | None
     failed_tests: list[str]
     error: str = ""
+    amount_fen: int | None = None  # shown only where the finding is not yet a decision
+    amount_is_cap: bool = False  # temporary assistance: the most the rules allow, once
+
+
+# From acceptance until the decision the rules' finding on the household as investigated so
+# far is shown beside the steps, so that the investigation and the township's opinion see what
+# the county's approval will check (not first at the approval).
+EARLY_FINDING_STATES = frozenset(
+    {
+        State.ACCEPTED,
+        State.INVESTIGATED,
+        State.CHECK_REQUESTED,
+        State.CHECKED,
+        State.ON_NOTICE,
+        State.OBJECTED,
+        State.AWAITING_CONFIRMATION,
+        State.PAID_AWAITING_PAPERS,
+    }
+)
+
+
+def current_finding(actor: User, case: Case) -> EngineSummary | None:
+    """What the rules find now for the case's programme: the registry as of today with the
+    facts the investigation established, for next month, as ``services.approve`` will assess
+    it. None before acceptance and once decided (the decision keeps its own finding)."""
+    if case.state not in EARLY_FINDING_STATES:
+        return None
+    today = localdate()
+    try:
+        found = assessment.assess(actor, case, next_month(today), today)
+    except DoudiError as failure:
+        return EngineSummary(None, [], failure.render())
+    return EngineSummary(
+        found.eligible,
+        found.failed_tests,
+        amount_fen=found.monthly_amount_fen if found.eligible else None,
+        amount_is_cap=case.programme in TEMPORARY,
+    )
 
 
 def engine_summary(decision: Decision | None) -> EngineSummary | None:

@@ -217,6 +217,7 @@ def _detail_page(
             "investigations": case.investigations.prefetch_related("investigators"),
             "decision": decision,
             "engine": presentation.engine_summary(decision),
+            "finding": presentation.current_finding(request.user, case),
             "stages": decision.stages.all() if decision else [],
             "payment": getattr(case, "emergency_payment", None),
             "hukou_check": getattr(case, "hukou_check", None),
