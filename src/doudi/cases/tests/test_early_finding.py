@@ -74,4 +74,3 @@ def test_nothing_is_shown_before_acceptance(staff, household, clock):
     clock.at("2026-03-02")
     case = open_case(staff, household)
     assert 'data-testid="early-finding"' not in _page(staff.handler, case)
-

@@ -1,35 +1,47 @@
 """In a real Chromium on the fresh demo: civil affairs generates the month's payroll, is told
 who a second one would leave out and why, submits; finance returns it with a reason; civil
-affairs reads the reason and submits again; finance approves. The county reads its townships'
-reserve funds."""
+affairs reads the reason and submits again; finance approves; the bank takes the payment file
+and returns its result, one card failed; the payroll is reconciled and the failure is on the
+follow-up list. The county reads its townships' reserve funds. Screenshots are kept
+(web/tests/browser.py)."""
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
-from doudi.demo.loader import DEMO_PASSWORD
-from doudi.web.tests.browser import CHROMIUM, QUIET_FLAGS
+from doudi.payroll import bank_files
+from doudi.web.tests.browser import CHROMIUM, QUIET_FLAGS, artefact_dir, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in(browser: Browser, url: str, username: str) -> Page:
-    page = browser.new_context(locale="zh-CN").new_page()
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    expect(page.locator("[data-testid=who]")).to_be_visible()
-    return page
+def _bank_result(payment_file: bytes) -> tuple[bytes, str]:
+    """What the bank sends back for the payment file it took: every line paid but the first,
+    whose card was reported lost. Returns the file and the failed line's number."""
+    rows = list(csv.reader(io.StringIO(payment_file.decode("utf-8-sig"))))
+    header = rows.index(bank_files.PAYMENT_HEADER)
+    lines, footer = rows[header + 1 : -1], rows[-1]
+    result = [bank_files.RESULT_HEADER]
+    for n, (number, _name, card, amount, _month, _kind) in enumerate(lines):
+        result.append(
+            [number, card, amount, "失败" if n == 0 else "成功", "卡已挂失" if n == 0 else ""]
+        )
+    result.append(footer)
+    return bank_files.write(result, "csv"), lines[0][0]
 
 
 def test_a_payroll_explains_itself_and_is_returned_once(live_server):
     call_command("demo", "load")
+    shots = artefact_dir("payroll_round")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
-        county = _log_in(browser, live_server.url, "county")
+        county = log_in(browser, live_server.url, "county")
         county.click("nav >> text=发放花名册")
         county.click("form[action$='/generate/'] button[type=submit]")
         expect(county.locator(".messages")).to_contain_text("已生成")
@@ -50,7 +62,7 @@ def test_a_payroll_explains_itself_and_is_returned_once(live_server):
         county.click("button:has-text('报送财政')")
         expect(county.locator(".messages")).to_contain_text("已提交财政")
 
-        finance = _log_in(browser, live_server.url, "finance")
+        finance = log_in(browser, live_server.url, "finance")
         finance.goto(payroll_url)
         expect(finance.locator("nav")).not_to_contain_text("临时救助备用金")
         finance.fill("#id_return_reason", "请核对新增对象的社保卡号")
@@ -67,9 +79,31 @@ def test_a_payroll_explains_itself_and_is_returned_once(live_server):
         finance.click("button:has-text('审核同意发放')")
         expect(finance.locator(".messages")).to_contain_text("已审核同意发放")
 
-        bank = _log_in(browser, live_server.url, "bank")
+        finance.screenshot(path=shots / "finance-approved.png", full_page=True)
+
+        bank = log_in(browser, live_server.url, "bank")
         bank.goto(f"{live_server.url}/payroll/")
         expect(bank.locator("main")).not_to_contain_text("预算")
+        bank.goto(payroll_url)
+        with bank.expect_download() as taken:
+            bank.click("main a[href$='/bank.csv']")
+        result, failed_line = _bank_result(Path(taken.value.path()).read_bytes())
+        bank.goto(payroll_url)
+        expect(bank.locator("[data-testid=state]")).to_have_text("已交银行")
+        bank.set_input_files(
+            "main input[type=file]",
+            {"name": "result.csv", "mimeType": "text/csv", "buffer": result},
+        )
+        bank.screenshot(path=shots / "bank-result.png", full_page=True)
+        bank.click("main form:has(input[type=file]) button[type=submit]")
+        expect(bank.locator("[data-testid=state]")).to_have_text("已按银行回盘对账")
+        failed = bank.locator("[data-testid=lines] tbody tr", has_text="卡已挂失")
+        expect(failed).to_have_count(1)
+        expect(failed.locator("td").first).to_have_text(failed_line)
+        failed_amount = failed.locator("td.num").inner_text()
+        county.goto(payroll_url)
+        expect(county.locator("[data-testid=report] td.num").last).to_have_text(failed_amount)
+        county.screenshot(path=shots / "reconciled.png", full_page=True)
 
         county.click("nav >> text=临时救助备用金")
         expect(county.locator("[data-testid=funds]")).to_contain_text("示例镇")
