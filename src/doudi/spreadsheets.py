@@ -5,21 +5,37 @@ Every uploaded Excel workbook (.xlsx) is opened by ``open_workbook`` and its row
 and cells that hold whatever the file claims about itself. Every file Doudi writes for people to
 open in Excel or a bank's system passes its values through ``safe_cell``, so that text typed by
 someone (a name, an address) is never run as a formula by the reader's spreadsheet.
+
+Every workbook Doudi writes is laid out by ``add_table``: the header row frozen, columns as wide
+as their content (capped), amounts in 元 as numbers shown ``#,##0.00``, counts as whole numbers,
+dates as dates, division codes as text (so no digit is lost), phone and ID numbers masked.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
+import itertools
+import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import openpyxl
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from doudi.errors import DoudiError
+from doudi.identity.numbers import mask, mask_phone
+from doudi.money import fen_to_decimal
 
 # 20 MB holds the template's 20,000 members with their facts, and a county's bank result file of
 # well over 100,000 lines (about 30 bytes a line, compressed); a larger file is split.
@@ -147,3 +163,130 @@ def safe_cell(value: Any) -> Any:
 def safe_row(values: Iterable[Any]) -> list[Any]:
     """A row for ``csv.writer.writerow`` or an openpyxl sheet's ``append``, each cell safe."""
     return [safe_cell(value) for value in values]
+
+
+# ------------------------------------------------------------------------ writing a workbook
+
+
+class CellKind(StrEnum):
+    """What a column holds, and so how its cells are written."""
+
+    TEXT = "text"  # typed by people: made safe by ``safe_cell``
+    CODE = "code"  # a division code, a file or card number: text, every digit kept
+    NUMBER = "number"  # a count or a row number: a whole number
+    MONEY = "money"  # integer fen in, a number of 元 out, shown #,##0.00
+    DATE = "date"  # a date, shown yyyy-mm-dd; text (出生时) stays text
+    PHONE = "phone"  # masked: 138****5678
+    ID_NUMBER = "id_number"  # masked as everywhere: 4108*************X
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: CellKind = CellKind.TEXT
+
+
+MONEY_FORMAT = "#,##0.00"
+NUMBER_FORMAT = "0"
+DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
+FORMATS = {
+    CellKind.MONEY: MONEY_FORMAT,
+    CellKind.NUMBER: NUMBER_FORMAT,
+    CellKind.DATE: DATE_FORMAT,
+    CellKind.CODE: TEXT_FORMAT,
+}
+# Widths in Excel's units (about one Latin character; a Chinese one takes two). The widths come
+# from the header and the first rows: a streamed export cannot look further before writing.
+MAX_COLUMN_WIDTH = 50
+MIN_COLUMN_WIDTH = 6
+WIDTH_SAMPLE_ROWS = 500
+BOLD = Font(bold=True)
+
+
+def new_workbook() -> Workbook:
+    """A workbook written row by row (write-only), so a large export is never held whole."""
+    return openpyxl.Workbook(write_only=True)
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_value(kind: CellKind, value: Any) -> Any:
+    """``value`` as the cell of a ``kind`` column holds it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Promise):
+        value = str(value)
+    if kind == CellKind.MONEY and isinstance(value, int):
+        return fen_to_decimal(value)
+    if kind == CellKind.PHONE:
+        return mask_phone(str(value))
+    if kind == CellKind.ID_NUMBER:
+        return mask(str(value))
+    if kind == CellKind.CODE:
+        return safe_cell(str(value))
+    return safe_cell(value)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        return "0000-00-00"
+    if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
+        return f"{value:,.2f}"
+    return "" if value is None else str(value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def column_widths(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> list[int]:
+    """Each column as wide as its widest header or cell (plus a margin), within the caps."""
+    widths = [_width(column.header) for column in columns]
+    for row in rows:
+        for index, value in enumerate(row[: len(columns)]):
+            widths[index] = max(widths[index], _width(_shown(value)))
+    return [min(max(width + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH) for width in widths]
+
+
+def _cell(sheet: Any, kind: CellKind, value: Any, *, bold: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    if bold:
+        cell.font = BOLD
+    # A DATE column's text (出生时) is no date: it keeps the general format.
+    dated = kind != CellKind.DATE or isinstance(value, datetime.date)
+    if value is not None and kind in FORMATS and dated:
+        cell.number_format = FORMATS[kind]
+    return cell
+
+
+def add_table(
+    book: Workbook,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    *,
+    above: Sequence[Any] = (),
+) -> None:
+    """A sheet ``title`` of ``book`` (from ``new_workbook``): the row ``above`` (a caption,
+    if any), the header, then ``rows`` — one value per column, in the column's terms (money in
+    fen) — and the header frozen in view. A row may be shorter than the columns (a footer)."""
+    sheet = book.create_sheet(str(title))
+    converted = (
+        [export_value(column.kind, value) for column, value in zip(columns, row, strict=False)]
+        for row in rows
+    )
+    sample = list(itertools.islice(converted, WIDTH_SAMPLE_ROWS))
+    for index, width in enumerate(column_widths(columns, sample), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = f"A{3 if above else 2}"
+    if above:
+        sheet.append([_cell(sheet, CellKind.TEXT, safe_cell(value), bold=True) for value in above])
+    sheet.append([_cell(sheet, CellKind.TEXT, str(column.header), bold=True) for column in columns])
+    kinds = [column.kind for column in columns]
+    for row in itertools.chain(sample, converted):
+        sheet.append([_cell(sheet, kind, value) for kind, value in zip(kinds, row, strict=False)])

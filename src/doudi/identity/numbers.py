@@ -98,6 +98,21 @@ def mask(value: str) -> str:
     return value[:MASK_KEEPS_FIRST] + "*" * hidden + value[-MASK_KEEPS_LAST:]
 
 
+# A phone number keeps what people read it by (138****5678): the network's three digits and
+# the last four, as banks and carriers print them. The middle four alone locate no one.
+PHONE_KEEPS_FIRST = 3
+PHONE_KEEPS_LAST = 4
+
+
+def mask_phone(value: str) -> str:
+    """138****5678; a number too short to keep anything is hidden whole; blank stays blank."""
+    value = value.strip()
+    hidden = len(value) - PHONE_KEEPS_FIRST - PHONE_KEEPS_LAST
+    if hidden < 1:
+        return "*" * len(value)
+    return value[:PHONE_KEEPS_FIRST] + "*" * hidden + value[-PHONE_KEEPS_LAST:]
+
+
 # Anything shaped like an ID number inside other text (not part of a longer number or word).
 ID_NUMBER_PATTERN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 

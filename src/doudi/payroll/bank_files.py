@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import openpyxl
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -25,11 +24,15 @@ from doudi.payroll.models import LineKind, LineStatus, Payroll
 from doudi.spreadsheets import (
     EMPTY_ROWS_ALLOWED,
     MAX_XLSX_BYTES,
+    Column,
+    add_table,
+    new_workbook,
     open_workbook,
     row_limit,
     safe_row,
     sheet_rows,
     too_many_rows,
+    workbook_bytes,
 )
 from doudi.text import is_digits
 
@@ -70,13 +73,16 @@ def write(rows: Iterable[list[str]], file_format: str) -> bytes:
         out = io.StringIO()
         csv.writer(out).writerows(safe_row(row) for row in rows)
         return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("发放明细")
-    for row in rows:
-        sheet.append(safe_row(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    # The bank's format decides the cells (text, amounts as "1234.56"); the sheet only gets
+    # the header frozen and columns wide enough to read, as every workbook Doudi writes.
+    rows = iter(rows)
+    above: list[str] = []
+    header = next(rows, [])
+    if header not in (PAYMENT_HEADER, RESULT_HEADER):
+        above, header = header, next(rows, [])
+    book = new_workbook()
+    add_table(book, "发放明细", [Column(str(name)) for name in header], rows, above=above)
+    return workbook_bytes(book)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,16 @@ from doudi.registry.choices import (
     VehicleType,
 )
 from doudi.registry.rules import age_on
-from doudi.spreadsheets import EMPTY_ROWS_ALLOWED, open_workbook, safe_row, sheet_rows
+from doudi.spreadsheets import (
+    EMPTY_ROWS_ALLOWED,
+    CellKind,
+    add_table,
+    new_workbook,
+    open_workbook,
+    sheet_rows,
+    workbook_bytes,
+)
+from doudi.spreadsheets import Column as ExportColumn
 from doudi.text import is_digits
 
 MAX_MEMBER_ROWS = 20_000
@@ -855,33 +864,35 @@ def _guide_sheet(worksheet) -> None:
 # ------------------------------------------------------------------------------ the export
 
 EXPORT_SHEET = "家庭成员"
-EXPORT_HEADERS = (
-    "档案号",
-    "区划代码",
-    "区划名称",
-    "地址",
-    "户人数",
-    "姓名",
-    "身份证号（脱敏）",
-    "与户主关系",
-    "性别",
-    "年龄",  # not the birth date: beside the masked number it would give the number back
-    "户籍地区划代码",
-    "户籍性质",
-    "居住地区划代码（成员）",
-    "婚姻状况",
-    "电话",
-    "残疾类别",
-    "残疾等级",
-    "重大疾病",
-    "生活自理失能项",
-    "文化程度",
-    "在校",
-    "就业状况",
-    "加入日期",
-    "社保卡号（脱敏）",
-    "不计入原因",
+EXPORT_COLUMNS = (
+    ExportColumn("档案号", CellKind.CODE),
+    ExportColumn("区划代码", CellKind.CODE),
+    ExportColumn("区划名称"),
+    ExportColumn("地址"),
+    ExportColumn("户人数", CellKind.NUMBER),
+    ExportColumn("姓名"),
+    ExportColumn("身份证号（脱敏）", CellKind.ID_NUMBER),
+    ExportColumn("与户主关系"),
+    ExportColumn("性别"),
+    # Not the birth date: beside the masked number it would give the number back.
+    ExportColumn("年龄", CellKind.NUMBER),
+    ExportColumn("户籍地区划代码", CellKind.CODE),
+    ExportColumn("户籍性质"),
+    ExportColumn("居住地区划代码（成员）", CellKind.CODE),
+    ExportColumn("婚姻状况"),
+    ExportColumn("电话（脱敏）", CellKind.PHONE),
+    ExportColumn("残疾类别"),
+    ExportColumn("残疾等级", CellKind.NUMBER),
+    ExportColumn("重大疾病"),
+    ExportColumn("生活自理失能项"),
+    ExportColumn("文化程度"),
+    ExportColumn("在校"),
+    ExportColumn("就业状况"),
+    ExportColumn("加入日期", CellKind.DATE),
+    ExportColumn("社保卡号（脱敏）", CellKind.ID_NUMBER),
+    ExportColumn("不计入原因"),
 )
+EXPORT_HEADERS = tuple(column.header for column in EXPORT_COLUMNS)
 
 
 def export_workbook(households: Iterable[Any], today: datetime.date | None = None) -> bytes:
@@ -890,12 +901,16 @@ def export_workbook(households: Iterable[Any], today: datetime.date | None = Non
     they come (write-only mode), so a large list is never held whole.
 
     ID numbers appear masked only; social-security card numbers too, as they often are the
-    ID number itself. Ages (on ``today``) stand for birth dates, which the mask hides.
+    ID number itself; phone numbers as 138****5678. Ages (on ``today``) stand for birth dates,
+    which the mask hides.
     """
     today = today or timezone.localdate()
-    book = openpyxl.Workbook(write_only=True)
-    worksheet = book.create_sheet(EXPORT_SHEET)
-    worksheet.append(EXPORT_HEADERS)
+    book = new_workbook()
+    add_table(book, EXPORT_SHEET, EXPORT_COLUMNS, _export_rows(households, today))
+    return workbook_bytes(book)
+
+
+def _export_rows(households: Iterable[Any], today: datetime.date) -> Iterator[list[Any]]:
     for household in households:
         head = [
             household.file_number,
@@ -907,10 +922,7 @@ def export_workbook(households: Iterable[Any], today: datetime.date | None = Non
         for member in sorted(
             household.current_members, key=lambda m: (m.relation != Relation.HEAD, m.pk)
         ):
-            worksheet.append(safe_row(head + _export_member(member, today)))
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+            yield head + _export_member(member, today)
 
 
 def _export_member(member: Any, today: datetime.date) -> list[Any]:
@@ -934,6 +946,6 @@ def _export_member(member: Any, today: datetime.date) -> list[Any]:
         zh_label(Employment, member.employment),
         # A membership from birth would date the birth: said without the day.
         "出生时" if member.joined_on == member.birth_date else member.joined_on,
-        mask(member.social_security_card) if member.social_security_card else "",
+        member.social_security_card,
         zh_label(ExclusionReason, member.excluded_reason),
     ]

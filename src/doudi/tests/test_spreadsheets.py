@@ -208,3 +208,51 @@ def test_a_neutralised_value_is_written_to_xlsx_as_text_not_a_formula():
     cell, number = read["x"]["A1"], read["x"]["B1"]
     assert cell.data_type == "s" and cell.value == '\'=HYPERLINK("http://x","y")'
     assert number.value == -3 and number.data_type == "n"
+
+
+# ------------------------------------------------------------------------ writing a workbook
+
+
+def test_a_table_freezes_its_header_sizes_its_columns_and_keeps_numbers_numbers():
+    from doudi.spreadsheets import CellKind, Column, add_table, new_workbook, workbook_bytes
+    from doudi.tests.layout import assert_count, assert_laid_out, assert_money
+
+    columns = [
+        Column("姓名"),
+        Column("区划代码", CellKind.CODE),
+        Column("人数", CellKind.NUMBER),
+        Column("金额（元）", CellKind.MONEY),
+        Column("日期", CellKind.DATE),
+        Column("电话", CellKind.PHONE),
+        Column("身份证号", CellKind.ID_NUMBER),
+        Column("备注"),
+    ]
+    book = new_workbook()
+    rows = [
+        ["=HYPERLINK(1)", "410821902001", 3, 123456, datetime.date(2026, 3, 2), "13812345678"],
+        ["王五" * 40, "410821902002", 1, 5, "出生时", "", "410821197001010011", None],
+        ["合计", "", 4, 123461],
+    ]
+    add_table(book, "表", columns, rows, above=["2026年3月"])
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes(book)))["表"]
+    assert_laid_out(sheet, header_row=2)
+    assert [cell.value for cell in sheet[2]] == [column.header for column in columns]
+    assert sheet["A3"].value == "'=HYPERLINK(1)"  # text typed by people stays text
+    assert (sheet["B3"].data_type, sheet["B3"].number_format) == ("s", "@")  # every digit kept
+    assert_count(sheet["C3"])
+    assert_money(sheet["D3"])
+    assert sheet["D3"].value == 1234.56 and sheet["D5"].value == 1234.61
+    assert sheet["E3"].is_date and sheet["E3"].number_format == "yyyy-mm-dd"
+    assert sheet["E4"].value == "出生时"
+    assert sheet["F3"].value == "138****5678" and sheet["F4"].value is None
+    assert sheet["G4"].value == "4108*************1"
+    assert sheet.column_dimensions["A"].width == 50  # capped
+    assert sheet.column_dimensions["D"].width == len("1,234.56") + 4  # the header's 10 + 2
+
+
+def test_a_phone_number_keeps_its_first_three_and_last_four_digits():
+    from doudi.identity.numbers import mask_phone
+
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("0391-1234567") == "039*****4567"
+    assert mask_phone("123") == "***"

@@ -14,6 +14,7 @@ from doudi.campaigns.models import Campaign, Finding, FindingState
 from doudi.campaigns.tests.conftest import CITY, run_job
 from doudi.conftest import api_as
 from doudi.regions.codes import Level, ancestor_at
+from doudi.tests.layout import assert_count, assert_laid_out, assert_money
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +64,14 @@ def test_the_results_workbook_totals_match_the_findings(world, ran):
     amount = sum(f.amount_fen or 0 for f in findings)
     # openpyxl reads the cells back as floats: compared in fen.
     assert round(total[5] * 100) == amount == round(sum(row[5] for row in rows[:-1]) * 100)
+    assert_laid_out(sheet)
+    assert_money(sheet.cell(row=sheet.max_row, column=6))
+    assert_count(sheet.cell(row=sheet.max_row, column=4))
     listed = browser(world.city).get(f"/campaigns/{ran.pk}/findings.xlsx?kind=death_still_paid")
     found = openpyxl.load_workbook(io.BytesIO(listed.content)).active
     assert found.max_row - 1 == findings.filter(kind="death_still_paid").count()
+    assert_laid_out(found)
+    assert_count(found["A2"])
 
 
 def test_the_township_closes_from_its_list_and_others_see_nothing(world, ran, make_user):

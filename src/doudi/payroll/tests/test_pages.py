@@ -15,6 +15,7 @@ from doudi.conftest import OUTSIDE_COUNTY
 from doudi.payroll.models import Payroll, PayrollState
 from doudi.payroll.tests.conftest import COUNTY
 from doudi.regions.models import Region
+from doudi.tests.layout import assert_count, assert_laid_out, assert_money
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,9 @@ def test_the_three_parties_walk_a_payroll_through_the_pages(parties, on_benefit,
         io.BytesIO(civil.get(f"/payroll/{payroll.pk}/report.xlsx").content)
     )
     assert book.active.cell(row=book.active.max_row, column=6).value == 3
+    assert_laid_out(book.active, header_row=2)  # the title, then the header, stay in view
+    assert_count(book.active.cell(row=3, column=4))
+    assert_money(book.active.cell(row=book.active.max_row, column=7))
     name, code = book.active.cell(row=3, column=2).value, book.active.cell(row=3, column=3).value
     assert name == Region.objects.get(code=code).name  # the place by name, its code beside
     # The report carries a signed anchor of the audit chain's end, also in the anchor file.

@@ -23,6 +23,7 @@ from doudi.payroll.tests.conftest import (
     household_with_card,
 )
 from doudi.registry.services import end_membership
+from doudi.tests.layout import assert_laid_out
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +221,8 @@ def test_the_xlsx_bank_file_matches_the_csv(parties, on_benefit, clock):
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[-1][:3] == ("合计", "3", f"{payroll.total_fen / 100:.2f}")
     assert len(rows) == 3 + 3  # title, header, three lines, footer
+    # The bank's format keeps its text cells; the sheet still freezes the header and sizes.
+    assert_laid_out(book.active, header_row=2)
 
 
 def test_recovery_of_a_month_paid_after_the_stop(staff, parties, on_benefit, clock):

@@ -32,6 +32,7 @@ from doudi.registry.imports import export_households, import_households
 from doudi.registry.models import Asset, Expense, Household, Income, Member
 from doudi.registry.queries import HouseholdFilter
 from doudi.tests.crafted import two_million_empty_rows, with_dimension
+from doudi.tests.layout import assert_count, assert_laid_out
 
 pytestmark = pytest.mark.django_db
 
@@ -584,7 +585,11 @@ def test_the_export_holds_the_jurisdictions_households_with_masked_numbers_only(
         household_form(
             region=SECOND_VILLAGE,
             incomes=[],
-            members=[member_form("41082119900909009", "王五", social_security_card=card)],
+            members=[
+                member_form(
+                    "41082119900909009", "王五", social_security_card=card, phone="13812345678"
+                )
+            ],
         ),
     )
     outsider = make_user(Role.TOWNSHIP_HANDLER, OUTSIDE_TOWNSHIP, username="wen_handler")
@@ -602,6 +607,10 @@ def test_the_export_holds_the_jurisdictions_households_with_masked_numbers_only(
     assert [row[5] for row in rows[1:]] == ["张三", "李四", "王五"]
     assert rows[1][6] == Member.objects.get(name="张三").id_number_masked
     assert (rows[1][4], rows[1][7], rows[2][7], rows[1][8]) == (2, "户主", "配偶", "男")
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["家庭成员"]
+    assert_laid_out(sheet)
+    assert_count(sheet["E2"])
+    assert rows[3][14] == "138****5678"  # phone numbers masked
     with zipfile.ZipFile(io.BytesIO(content)) as book:
         xml = b"".join(book.read(name) for name in book.namelist()).decode()
     for first17 in ("41082119700101001", "41082119720202002", "41082119900909009"):
