@@ -16,7 +16,7 @@ from doudi.conftest import household_form, member_form
 from doudi.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from doudi.registry.models import Attachment
 from doudi.registry.services import create_household
-from doudi.web.tests.browser import CHROMIUM, QUIET_FLAGS
+from doudi.web.tests.browser import CHROMIUM, QUIET_FLAGS, artefact_dir
 from doudi.window.models import Intake
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -38,14 +38,13 @@ def _fits(page: Page, shots, name: str) -> None:
     assert width <= PHONE["width"], f"{name}: the page is {width} px wide"
 
 
-def test_a_grid_worker_applies_by_proxy_and_photographs_a_document(live_server, tmp_path):
+def test_a_grid_worker_applies_by_proxy_and_photographs_a_document(live_server):
     load_demo()
     grid = User.objects.get(username="grid")
     head = member_form("41082119650303001", "王走访")
     form = household_form(region=GRID_VILLAGE, members=[head], incomes=[])
     create_household(grid, form, reason="登记")
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
+    shots = artefact_dir("grid_worker_on_a_phone")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
         page = browser.new_page(locale="zh-CN", viewport=PHONE, has_touch=True)
@@ -111,10 +110,11 @@ def test_a_grid_worker_applies_by_proxy_and_photographs_a_document(live_server, 
     assert AuditEvent.objects.filter(actor_username="grid", action="window.intake").exists()
 
 
-def test_every_demo_role_s_pages_in_the_menu_fit_a_phone(live_server, tmp_path):
+def test_every_demo_role_s_pages_in_the_menu_fit_a_phone(live_server):
     """Each role's home and every page of its menu: nothing wider than 390 px, the menu on one
     row that scrolls sideways."""
     load_demo()
+    shots = artefact_dir("every_menu_page_on_a_phone")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
         for account in DEMO_ACCOUNTS:
@@ -129,6 +129,6 @@ def test_every_demo_role_s_pages_in_the_menu_fit_a_phone(live_server, tmp_path):
             assert len(tops) == 1, f"{account.username}: the menu wraps"
             for href in [a.get_attribute("href") for a in links.all()]:
                 page.goto(f"{live_server.url}{href}")
-                _fits(page, tmp_path, f"{account.username}{href.replace('/', '_')}")
+                _fits(page, shots, f"{account.username}{href.replace('/', '_')}")
             page.close()
         browser.close()
