@@ -16,7 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from fpdf import FPDF
 
-from doudi.cases.models import Case, Outcome
+from doudi.cases.models import Case, Decision, Outcome
+from doudi.cases.seal import office_of, sealed_by, signature_lines, township_office
 from doudi.errors import DoudiError
 from doudi.money import fen_to_yuan
 from doudi.regions.models import Region
@@ -39,6 +40,17 @@ APPEAL = (
     "如对本决定不服，可自收到本通知书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
 )
 FONT = "cjk"
+# What each document records: it exists, and the case's page offers it, once the case has
+# reached that.
+REACHED: dict[str, Callable[[Case, Decision | None], bool]] = {
+    "application": lambda case, decision: True,
+    "investigation": lambda case, decision: case.investigations.exists(),
+    "acceptance": lambda case, decision: case.accepted_on is not None,
+    "refusal": lambda case, decision: decision is not None and decision.outcome == Outcome.REFUSED,
+    "approval": lambda case, decision: (
+        decision is not None and decision.outcome == Outcome.APPROVED
+    ),
+}
 
 
 def render(kind: str, case: Case) -> bytes:
@@ -52,26 +64,14 @@ def render(kind: str, case: Case) -> bytes:
             value=kind,
             allowed=", ".join(WRITERS),
         )
-    _require_step(kind, case)
-    pdf = new_page(TITLES[kind], case)
-    with translation.override("zh-hans"):
-        writer(pdf, case)
-    signature(pdf, case)
-    return bytes(pdf.output())
-
-
-def _require_step(kind: str, case: Case) -> None:
-    decision = getattr(case, "decision", None)
-    missing = {
-        "investigation": not case.investigations.exists(),
-        "acceptance": case.accepted_on is None,
-        "refusal": decision is None or decision.outcome != Outcome.REFUSED,
-        "approval": decision is None or decision.outcome != Outcome.APPROVED,
-    }.get(kind, False)
-    if missing:
+    if not REACHED[kind](case, getattr(case, "decision", None)):
         raise DoudiError(
             _("This case has no %(document)s yet."), field="kind", document=DOCUMENT_KINDS[kind]
         )
+    pdf = new_page(TITLES[kind], case)
+    with translation.override("zh-hans"):
+        writer(pdf, case)
+    return bytes(pdf.output())
 
 
 def new_page(title: str, case: Case) -> FPDF:
@@ -156,6 +156,10 @@ def _application(pdf: FPDF, case: Case) -> None:
         pdf,
         "本人承诺所提供的家庭成员、收入和财产情况真实完整，并同意民政部门依法核对家庭经济状况。",
     )
+    signers = ["申请人（签字或按手印）"]
+    if case.proxy_name:
+        signers.append(f"代办人 {case.proxy_name}（签字）")
+    signature_lines(pdf, FONT, [*signers, "受理人（签字）"])
 
 
 def _investigation(pdf: FPDF, case: Case) -> None:
@@ -177,6 +181,14 @@ def _investigation(pdf: FPDF, case: Case) -> None:
                 ("调查情况", record.findings),
             ],
         )
+    investigators = dict.fromkeys(
+        str(person) for record in case.investigations.all() for person in record.investigators.all()
+    )
+    signature_lines(
+        pdf,
+        FONT,
+        [*(f"调查人员 {name}（签字）" for name in investigators), "被调查人（签字或按手印）"],
+    )
 
 
 def _acceptance(pdf: FPDF, case: Case) -> None:
@@ -192,6 +204,17 @@ def _acceptance(pdf: FPDF, case: Case) -> None:
     paragraph(
         pdf, "您的申请已受理。我们将依法开展家庭经济状况调查和信息核对，并在规定时限内作出决定。"
     )
+    signature_lines(pdf, FONT, ["经办人（签字）", "申请人签收（签字或按手印）"])
+    sealed_by(pdf, FONT, township_office(case), case.accepted_on)
+
+
+def _decided(pdf: FPDF, case: Case) -> None:
+    """The notice of a decision: who decided signs, the household signs for it, the seal."""
+    decision = case.decision
+    signature_lines(
+        pdf, FONT, [f"审批人 {decision.decided_by}（签字）", "申请人签收（签字或按手印）"]
+    )
+    sealed_by(pdf, FONT, office_of(case), decision.decided_on)
 
 
 def _refusal(pdf: FPDF, case: Case) -> None:
@@ -206,6 +229,7 @@ def _refusal(pdf: FPDF, case: Case) -> None:
         ],
     )
     paragraph(pdf, APPEAL)
+    _decided(pdf, case)
 
 
 def _approval(pdf: FPDF, case: Case) -> None:
@@ -226,15 +250,7 @@ def _approval(pdf: FPDF, case: Case) -> None:
         rows.append(("救助金额（元）", fen_to_yuan(decision.total_amount_fen)))
     table_rows(pdf, rows)
     paragraph(pdf, APPEAL)
-
-
-def signature(pdf: FPDF, case: Case) -> None:
-    pdf.ln(14)
-    pdf.set_font(FONT, size=12)
-    pdf.cell(
-        0, 8, f"{place_name(case.township_code)}（盖章）", align="R", new_x="LMARGIN", new_y="NEXT"
-    )
-    pdf.cell(0, 8, "年    月    日", align="R", new_x="LMARGIN", new_y="NEXT")
+    _decided(pdf, case)
 
 
 WRITERS: dict[str, Callable[[FPDF, Case], None]] = {

@@ -21,7 +21,8 @@ from doudi.accounts.models import User
 from doudi.accounts.roles import Role
 from doudi.cases import assessment, queries, services
 from doudi.cases.deadlines import procedure_of
-from doudi.cases.models import Case, CheckResult, Decision, HukouCheck, Outcome
+from doudi.cases.documents import DOCUMENT_KINDS, REACHED
+from doudi.cases.models import Case, CheckResult, Decision, HukouCheck
 from doudi.cases.procedures import (
     EDGES,
     ENGINE_PROGRAMME,
@@ -359,17 +360,6 @@ def decision_of(case: Case) -> Decision | None:
 
 
 # Which step each document needs to have been reached; a kind not listed here is not shown.
-DOCUMENT_REACHED: dict[str, Callable[[Case, Decision | None], bool]] = {
-    "application": lambda case, decision: True,
-    "investigation": lambda case, decision: case.investigations.exists(),
-    "acceptance": lambda case, decision: case.accepted_on is not None,
-    "refusal": lambda case, decision: decision is not None and decision.outcome == Outcome.REFUSED,
-    "approval": lambda case, decision: (
-        decision is not None and decision.outcome == Outcome.APPROVED
-    ),
-}
-
-
 def initial(case: Case | None, action: Action) -> QueryDict:
     """What a step's form starts with: the county's conclusion on a check starts from its
     report's discrepancies (nothing found: consistent)."""
@@ -385,15 +375,9 @@ def initial(case: Case | None, action: Action) -> QueryDict:
 
 
 def document_kinds(case: Case) -> list[tuple[str, Promise]]:
-    """The documents the case has reached; none while the document module is not installed.
-    The notices of approval and refusal exist only once that decision does."""
-    try:
-        from doudi.cases.documents import DOCUMENT_KINDS
-    except ImportError:
-        return []
+    """The documents the case has reached (documents.REACHED, the rule the PDF is refused
+    by): the notices of approval and refusal exist only once that decision does."""
     decision = decision_of(case)
     return [
-        (kind, label)
-        for kind, label in DOCUMENT_KINDS.items()
-        if kind in DOCUMENT_REACHED and DOCUMENT_REACHED[kind](case, decision)
+        (kind, label) for kind, label in DOCUMENT_KINDS.items() if REACHED[kind](case, decision)
     ]

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import has_permission, require
 from doudi.accounts.roles import Permission
-from doudi.cases import presentation, queries, steps
+from doudi.cases import documents, presentation, queries, steps
 from doudi.cases.models import Case
 from doudi.cases.procedures import Action, CaseKind, CaseProgramme, Channel, State
 from doudi.dates import parse_date, required_date
@@ -301,8 +301,6 @@ def hukou_checks(request: HttpRequest) -> HttpResponse:
 def document(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
     """One of the case's PDF documents, as a download."""
     case = queries.case_for(request.user, case_id)
-    from doudi.cases import documents  # written separately; the pages work without it
-
     response = HttpResponse(documents.render(kind, case), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{case.file_number}-{kind}.pdf"'
     return response
