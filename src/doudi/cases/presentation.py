@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from doudi.accounts.jurisdiction import covers, has_permission
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
-from doudi.cases import assessment, queries, services
+from doudi.cases import assessment, facts_form, queries, services
 from doudi.cases.deadlines import procedure_of
 from doudi.cases.documents import DOCUMENT_KINDS, REACHED
 from doudi.cases.models import Case, CheckResult, Decision, HukouCheck
@@ -31,7 +31,7 @@ from doudi.cases.procedures import (
     CaseProgramme,
     State,
 )
-from doudi.cases.steps import CASE_STEPS, STEPS, Step
+from doudi.cases.steps import CASE_STEPS, STEPS, Kind, Step
 from doudi.checks.presentation import discrepancy_text
 from doudi.dates import next_month
 from doudi.errors import DoudiError
@@ -362,8 +362,11 @@ def decision_of(case: Case) -> Decision | None:
 # Which step each document needs to have been reached; a kind not listed here is not shown.
 def initial(case: Case | None, action: Action) -> QueryDict:
     """What a step's form starts with: the county's conclusion on a check starts from its
-    report's discrepancies (nothing found: consistent)."""
+    report's discrepancies (nothing found: consistent); an investigation's facts from the
+    household's record and what the case states so far."""
     values = QueryDict(mutable=True)
+    if case is not None and any(f.kind == Kind.FACTS for f in STEPS[action].fields):
+        return facts_form.initial(case)
     if case is None or action != Action.RECORD_CHECK:
         return values
     check = case.data_checks.filter(answered_on__isnull=True).select_related("report").first()

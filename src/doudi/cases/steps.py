@@ -50,7 +50,7 @@ class Kind(StrEnum):
     CHOICE = "choice"  # one of ``Field.choices``
     ID = "id"  # the id of a record (a household member)
     FACTS = "facts"  # the investigation's case facts, an object (docs/household-form.md);
-    # typed as JSON on the page until the investigation has a form of its own
+    # JSON in the API, a form of its own on the page (cases/facts_form.py)
     STAGES = "stages"  # payment stages: [{due_on, amount_fen}]; lines "date yuan" on the page
 
 
@@ -105,7 +105,7 @@ INVESTIGATION = (
     Field(
         "facts",
         Kind.FACTS,
-        _("case facts found (JSON, see the household form's documentation; may be empty)"),
+        _("facts the investigation established"),
         required=False,
     ),
 )

@@ -6,7 +6,6 @@ services and queries; a refused step is shown next to its form and changes nothi
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import has_permission, require
 from doudi.accounts.roles import Permission
-from doudi.cases import documents, presentation, queries, steps
+from doudi.cases import documents, facts_form, presentation, queries, steps
 from doudi.cases.models import Case
 from doudi.cases.procedures import Action, CaseKind, CaseProgramme, Channel, State
 from doudi.dates import parse_date, required_date
@@ -50,16 +49,6 @@ def _stages(text: str, field: str) -> list[tuple[datetime.date, int]]:
     return stages
 
 
-def _facts(text: str, field: str) -> dict[str, Any]:
-    try:
-        facts = json.loads(text)
-    except ValueError:
-        facts = None
-    if not isinstance(facts, dict):
-        raise DoudiError(_("The case facts must be a JSON object."), field=field)
-    return facts
-
-
 def _value(field: steps.Field, post: QueryDict) -> Any:
     """One field of a step's form as the service takes it."""
     name = field.input_name
@@ -72,7 +61,6 @@ def _value(field: steps.Field, post: QueryDict) -> Any:
         steps.Kind.FEN: lambda: yuan_to_fen(value.strip(), field=name),
         steps.Kind.PEOPLE: lambda: [int(pk) for pk in post.getlist(name) if is_digits(pk)],
         steps.Kind.STAGES: lambda: _stages(value, name),
-        steps.Kind.FACTS: lambda: _facts(value, name),
     }
     return readers[field.kind]() if field.kind in readers else value
 
@@ -83,11 +71,20 @@ def _value(field: steps.Field, post: QueryDict) -> Any:
 SKIPPED_WHEN_EMPTY = frozenset(set(steps.Kind) - {steps.Kind.CHECK, steps.Kind.TEXT})
 
 
-def form_arguments(step: steps.Step, post: QueryDict) -> dict[str, Any]:
-    """The service's keyword arguments from the step's form, named as the step table says."""
+def form_arguments(
+    step: steps.Step, post: QueryDict, case: Case | None = None
+) -> dict[str, Any]:
+    """The service's keyword arguments from the step's form, named as the step table says.
+    The investigation's facts come from their own form (cases/facts_form.py), not one input."""
     arguments: dict[str, Any] = {}
     for field in step.fields:
         if not field.on_page:
+            continue
+        if field.kind == steps.Kind.FACTS:
+            names = facts_form.member_names(case) if case is not None else {}
+            facts = facts_form.read(post, names)
+            if facts is not None:
+                arguments[field.name] = facts
             continue
         if field.kind == steps.Kind.CHECK:
             arguments[field.name] = field.input_name in post
@@ -150,9 +147,19 @@ class StepForm:
     waiting: str = ""
 
 
-def _fields(step: steps.Step, typed: QueryDict) -> list[dict[str, Any]]:
+def _fields(
+    step: steps.Step, typed: QueryDict, case: Case | None, error: tuple[str, str]
+) -> list[dict[str, Any]]:
     return [
         {
+            "name": field.input_name,
+            "kind": field.kind.value,
+            "label": field.label,
+            "groups": facts_form.groups(case, typed, error),
+            "members": facts_form.MEMBERS,
+        }
+        if field.kind == steps.Kind.FACTS and case is not None
+        else {
             "name": field.input_name,
             "kind": field.kind.value,
             "label": field.label,
@@ -175,8 +182,10 @@ def _step_form(
     case: Case | None = None,
 ) -> StepForm:
     typed = request.POST if step.action == failed else presentation.initial(case, step.action)
-    form = StepForm(step.action, _fields(step, typed))
-    if step.action == failed and error is not None:
+    refused = step.action == failed and error is not None
+    at_field = (error.field or "", error.render()) if refused and error else ("", "")
+    form = StepForm(step.action, _fields(step, typed, case, at_field))
+    if refused and error is not None:
         form.error, form.error_field = error.render(), error.field or ""
     return form
 
@@ -246,13 +255,14 @@ def step(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     chosen = steps.step_named(action)
     if chosen is None:
         raise Http404(action)
+    case = None
     if chosen.by_hukou_place:
         queries.hukou_check_for(request.user, case_id)
     else:
-        queries.case_for(request.user, case_id)
+        case = queries.case_for(request.user, case_id)
     require(request.user, chosen.permission)
     try:
-        chosen.service(request.user, case_id, **form_arguments(chosen, request.POST))
+        chosen.service(request.user, case_id, **form_arguments(chosen, request.POST, case))
     except (NotPermitted, OutsideJurisdiction):
         raise
     except DoudiError as error:

@@ -43,7 +43,6 @@ ALLOWED_WORDS = {
     "csv",
     "xlsx",
     "parquet",  # a departments' data file format, named where the file is chosen
-    "json",  # the investigation's facts are typed as JSON until they have a form of their own
     "jpeg",  # photo formats, named where a document's photo is uploaded
     "png",
     "english",  # the language switch offers English in its own name
