@@ -283,7 +283,7 @@ def _member_inputs(typed: QueryDict, error: tuple[str, str], key: str) -> list[I
         one("claim_type", MEDICAL_CLAIM_LABELS["type"], "choice", MedicalClaimType.choices),
         one("claim_category", MEDICAL_CLAIM_LABELS["category"], "choice", MedicalCategory.choices),
     ]
-    inputs += [one(typed_name, _yuan_label(fact), "yuan") for typed_name, fact in CLAIM_AMOUNTS.items()]
+    inputs += [one(name, _yuan_label(fact), "yuan") for name, fact in CLAIM_AMOUNTS.items()]
     return inputs
 
 

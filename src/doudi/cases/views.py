@@ -71,9 +71,7 @@ def _value(field: steps.Field, post: QueryDict) -> Any:
 SKIPPED_WHEN_EMPTY = frozenset(set(steps.Kind) - {steps.Kind.CHECK, steps.Kind.TEXT})
 
 
-def form_arguments(
-    step: steps.Step, post: QueryDict, case: Case | None = None
-) -> dict[str, Any]:
+def form_arguments(step: steps.Step, post: QueryDict, case: Case | None = None) -> dict[str, Any]:
     """The service's keyword arguments from the step's form, named as the step table says.
     The investigation's facts come from their own form (cases/facts_form.py), not one input."""
     arguments: dict[str, Any] = {}
