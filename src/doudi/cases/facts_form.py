@@ -215,8 +215,13 @@ def _stated(value: Any) -> str:
 
 def initial(case: Case) -> QueryDict:
     """The form filled in from the household's record and the facts the case states."""
+    return values_for(case, case.facts or {})
+
+
+def values_for(case: Case, facts: dict[str, Any]) -> QueryDict:
+    """The form as a typist fills it in to state ``facts`` (the API's object): what the
+    household's record says, where ``facts`` say nothing."""
     values = QueryDict(mutable=True)
-    facts = case.facts or {}
     stated = facts.get("members") or {}
     for member in case.household.members.filter(left_on__isnull=True).order_by("pk"):
         key = str(member.pk)

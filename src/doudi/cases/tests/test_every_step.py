@@ -7,7 +7,6 @@ is missing."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +18,7 @@ from rest_framework.test import APIClient
 
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
-from doudi.cases import steps
+from doudi.cases import facts_form, steps
 from doudi.cases.api import STEP_INPUTS
 from doudi.cases.models import Case
 from doudi.cases.procedures import BULK_ACTIONS, PROCEDURES, Action, CaseProgramme, State
@@ -55,8 +54,11 @@ def service_accepts(user: User, case_id: int, action: Action, values: dict[str, 
 # ------------------------------------------------------------------------------ the faces
 
 
-def form_data(step: steps.Step, values: dict[str, Any]) -> dict[str, Any]:
-    """The API's values as the page's form types them: yuan, lines, checkboxes."""
+def form_data(
+    step: steps.Step, values: dict[str, Any], case_id: int | None = None
+) -> dict[str, Any]:
+    """The API's values as the page's form types them: yuan, lines, checkboxes; the facts in
+    their own form, filled in for the case's household."""
     data: dict[str, Any] = {}
     for spec in step.fields:
         if spec.name not in values or not spec.on_page:
@@ -72,7 +74,7 @@ def form_data(step: steps.Step, values: dict[str, Any]) -> dict[str, Any]:
         elif spec.kind == steps.Kind.STAGES:
             data[name] = "\n".join(f"{s['due_on']} {fen_to_yuan(s['amount_fen'])}" for s in value)
         elif spec.kind == steps.Kind.FACTS:
-            data[name] = json.dumps(value)
+            data.update(facts_form.values_for(Case.objects.get(pk=case_id), value).lists())
         elif spec.kind == steps.Kind.PEOPLE:
             data[name] = [str(pk) for pk in value]
         else:
@@ -110,7 +112,7 @@ class PageFace:
         return int(response.url.strip("/").split("/")[-1])
 
     def take(self, user: User, case_id: int, action: Action, values: dict[str, Any]) -> None:
-        data = form_data(steps.STEPS[action], values)
+        data = form_data(steps.STEPS[action], values, case_id)
         response = self.client(user).post(f"/cases/{case_id}/{action.value}/", data)
         assert response.status_code == 302, (action, _page_error(response.content.decode()))
 
