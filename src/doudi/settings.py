@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "doudi.web.middleware.NulMiddleware",
+    # A bare 405 (require_POST) answered as the other error pages are.
+    "doudi.web.middleware.BareErrorMiddleware",
     "doudi.web.middleware.RefusalMiddleware",
     # Axes must be last: it turns a locked-out login into its response.
     "axes.middleware.AxesMiddleware",

@@ -49,8 +49,8 @@ class Stated(models.TextChoices):
 
 class NeedType(models.TextChoices):
     NONE = "none", _("No temporary need")
-    EMERGENCY = "emergency", _("Sudden emergency (急难型)")
-    EXPENDITURE = "expenditure", _("Essential spending (支出型)")
+    EMERGENCY = "emergency", _("Sudden emergency")
+    EXPENDITURE = "expenditure", _("Essential spending")
 
 
 class Severity(models.TextChoices):

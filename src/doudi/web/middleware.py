@@ -93,6 +93,45 @@ class RefusalMiddleware:
         return refusal(request, exception)
 
 
+class MethodNotAllowed(DoudiError):
+    """The URL is not answered to this method (a GET on what a form posts to)."""
+
+    code = "method_not_allowed"
+    http_status = 405
+
+
+# What a bare error status says, as a refusal: Django answers ``require_POST`` and
+# ``require_http_methods`` with an empty 405, and has no handler for it as for 403 or 404.
+BARE_STATUS_MESSAGES = {
+    405: _(
+        "This address is not opened directly: the page's form sends it. Go back to the page "
+        "and use its button."
+    ),
+}
+BARE_STATUS_OTHERWISE = _("The request could not be answered. Go back to the page and try again.")
+
+
+class BareErrorMiddleware:
+    """An error answered with an empty body (405 from ``require_POST``, and any other bare
+    4xx) becomes the refusal page every other error has, in the user's language; under /api/
+    the API's JSON error. Its status and headers (``Allow``) are kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or response.streaming or response.content:
+            return response
+        message = BARE_STATUS_MESSAGES.get(response.status_code, BARE_STATUS_OTHERWISE)
+        error = MethodNotAllowed(message) if response.status_code == 405 else DoudiError(message)
+        page = refusal(request, error, status=response.status_code)
+        for header in ("Allow",):
+            if header in response.headers:
+                page.headers[header] = response.headers[header]
+        return page
+
+
 ID_NUMBER_IN_URL = _(
     "An ID number is never sent in a web address, where it would stay in browser histories and "
     "server logs. Use the search form (it sends the number by POST); through the API, POST it "
