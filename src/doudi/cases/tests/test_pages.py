@@ -12,6 +12,7 @@ from doudi.cases.models import Case
 from doudi.cases.procedures import State
 from doudi.cases.tests.helpers import investigate, open_case
 from doudi.conftest import OUTSIDE_TOWNSHIP, api_as, valid_id_number
+from doudi.money import fen_to_yuan
 from doudi.regions.services import set_confirms_cases
 from doudi.workdays.calendar import WorkingCalendar
 
@@ -179,6 +180,12 @@ def test_a_decided_case_shows_its_decision_and_the_engine(staff, household, cloc
     decision = page.split('data-testid="decision"')[1].split("</table>")[0]
     amount = Case.objects.get().decision.monthly_amount_fen
     assert "符合低保条件" in decision and f"{amount // 100}." in decision
+    # A monthly amount reads as money a month: "300.13 元/月", never "300.13/月份".
+    shown = f"{fen_to_yuan(amount)} 元/月"
+    assert f'<td data-testid="monthly-amount">{shown}' in decision and "月份" not in shown
+    household_page = client_for(staff.handler).get(f"/households/{household.pk}/")
+    decisions = section(household_page.content.decode(), "decisions")
+    assert shown in decisions and "每月" not in decisions
     assert 'data-testid="engine"' in decision and 'data-step="notify"' in page
     assert "建议" in page.split('data-testid="opinions"')[1]
     assert HEAD_ID not in page
