@@ -31,11 +31,44 @@ def _small_jpeg() -> bytes:
     return out.getvalue()
 
 
+# Elements reaching past the screen's right edge, other than inside a box that scrolls (or
+# clips) sideways itself: a wide table in its own scroll box is allowed, a wide page is not.
+OVERFLOWING = """() => {
+  const edge = document.documentElement.clientWidth + 1;
+  const scrolls = (el) => {
+    for (let box = el.parentElement; box; box = box.parentElement) {
+      if (["auto", "scroll", "hidden"].includes(getComputedStyle(box).overflowX)) return true;
+    }
+    return false;
+  };
+  return [...document.body.querySelectorAll("*")]
+    .filter((el) => el.getBoundingClientRect().right > edge && !scrolls(el))
+    .map((el) => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""))
+    .slice(0, 5);
+}"""
+
+
 def _fits(page: Page, shots, name: str) -> None:
-    """The page does not scroll sideways on the phone; its screenshot is kept."""
+    """The page does not scroll sideways on the phone, and nothing on it is wider than the
+    screen but inside a box that scrolls itself; its screenshot is kept."""
     page.screenshot(path=shots / f"{name}.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{name}: the page is {width} px wide"
+    assert page.evaluate(OVERFLOWING) == [], f"{name}: wider than the screen"
+
+
+def _cards(page: Page, table: str) -> None:
+    """On the phone the list is a card per row: the header row hidden, each value named by
+    its column (the cell's data-label is the header's text)."""
+    cards = page.locator(f"[data-testid={table}]")
+    headers = cards.locator("thead th").all_inner_texts()
+    assert cards.locator("thead").bounding_box()["height"] <= 1
+    row = cards.locator("tbody tr").first
+    assert row.bounding_box()["width"] <= PHONE["width"]
+    cells = row.locator("td")
+    assert [c.get_attribute("data-label") for c in cells.all()] == headers
+    before = cells.first.evaluate("td => getComputedStyle(td, '::before').content")
+    assert before.strip('"') == headers[0]
 
 
 def test_a_grid_worker_applies_by_proxy_and_photographs_a_document(live_server):
@@ -64,6 +97,7 @@ def test_a_grid_worker_applies_by_proxy_and_photographs_a_document(live_server):
         rows = page.locator("[data-testid=households] tbody tr")
         expect(rows).to_have_count(1)
         _fits(page, shots, "households")
+        _cards(page, "households")
         rows.first.locator("a").click()
         expect(page.locator("h1")).to_contain_text("家庭")
         household_url = page.url
@@ -89,6 +123,16 @@ def test_a_grid_worker_applies_by_proxy_and_photographs_a_document(live_server):
         page.click("main button[type=submit]")
         expect(page.locator("[data-testid=state]")).to_have_text("已申请，待受理")
         _fits(page, shots, "case")
+
+        # The lists the worker comes back to: the visits, the cases, the to-do list.
+        page.goto(f"{live_server.url}/window/")
+        _fits(page, shots, "visits")
+        _cards(page, "intakes")
+        page.goto(f"{live_server.url}/cases/")
+        _fits(page, shots, "cases")
+        _cards(page, "cases")
+        page.goto(f"{live_server.url}/")
+        _fits(page, shots, "to-do")
 
         page.goto(household_url)
         photo = page.locator("[data-testid=photo]")
