@@ -96,6 +96,13 @@ def name_of(key: str, fact: str) -> str:
 # ------------------------------------------------------------------- reading the form
 
 
+def _refused(name: str, who: object, what: object, problem: object) -> DoudiError:
+    """A refusal naming the member (or the household) and the fact, at the input ``name``."""
+    return DoudiError(
+        _("%(who)s, %(what)s: %(problem)s"), field=name, who=who, what=what, problem=problem
+    )
+
+
 def _yuan(post: QueryDict, name: str, who: str, label: Promise | str) -> int | None:
     text = post.get(name, "").strip()
     if not text:
@@ -103,13 +110,7 @@ def _yuan(post: QueryDict, name: str, who: str, label: Promise | str) -> int | N
     try:
         return yuan_to_fen(text, field=name)
     except DoudiError as refused:
-        raise DoudiError(
-            _("%(who)s, %(what)s: %(problem)s"),
-            field=name,
-            who=who,
-            what=label,
-            problem=refused.render(),
-        ) from None
+        raise _refused(name, who, label, refused.render()) from None
 
 
 def _claim(post: QueryDict, key: str, who: str) -> dict[str, Any] | None:
@@ -151,13 +152,8 @@ def _minimum_living(post: QueryDict) -> dict[str, Any]:
     months = post.get(name_of(HOUSEHOLD, "gradual_exit_months_used"), "").strip()
     if months:
         if not is_digits(months):
-            raise DoudiError(
-                _("%(who)s, %(what)s: %(problem)s"),
-                field=name_of(HOUSEHOLD, "gradual_exit_months_used"),
-                who=_("the household"),
-                what=_("months of gradual exit used"),
-                problem=_("not a whole number"),
-            )
+            name = name_of(HOUSEHOLD, "gradual_exit_months_used")
+            raise _refused(name, _("the household"), MONTHS_USED, _("not a whole number"))
         status["gradual_exit_months_used"] = int(months)
     return status
 
@@ -253,6 +249,7 @@ def values_for(case: Case, facts: dict[str, Any]) -> QueryDict:
     return values
 
 
+MONTHS_USED = _("months of gradual exit used")
 CURRENT_AMOUNT = _("minimum living guarantee received each month (yuan)")
 NEED_LABELS: dict[str, Promise] = {
     "expense": _("expense to meet (yuan)"),
@@ -304,7 +301,7 @@ def _household_inputs(typed: QueryDict, error: tuple[str, str]) -> list[Input]:
         one("disaster_affected", _("affected by a disaster"), "check"),
         one("receiving", _("receives the minimum living guarantee"), "choice", Stated.choices),
         one("current_amount", CURRENT_AMOUNT, "yuan"),
-        one("gradual_exit_months_used", _("months of gradual exit used"), "number"),
+        one("gradual_exit_months_used", MONTHS_USED, "number"),
         one("need_type", _("need for temporary assistance"), "choice", NeedType.choices),
         one("severity", _("severity"), "choice", Severity.choices),
         one("expense", NEED_LABELS["expense"], "yuan"),
