@@ -144,6 +144,8 @@ def test_the_form_starts_from_the_record_and_the_facts_so_far(staff, household, 
     form = page.split('data-step="investigate"')[1].split("</form>")[0]
     assert 'data-testid="facts-form"' in form and "<textarea" not in form.split("facts-form")[1]
     assert "张三" in form and "李四" in form
+    # Incomes and assets are the household's record, corrected on its page.
+    assert f'href="/households/{household.pk}/" data-testid="record-link"' in form
     assert f'name="fact-{head.pk}-has_capable_supporter" type="checkbox" checked' in form
     handler.post(f"/cases/{case.pk}/investigate/", _typed(staff, head, spouse))
     case.refresh_from_db()

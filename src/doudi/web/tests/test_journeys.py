@@ -75,6 +75,10 @@ def test_a_minimum_living_application_from_the_window_to_the_household_told(live
         )
         township.check("#id_investigate_home_visit")
         township.fill("#id_investigate_findings", "两名工作人员入户，核实收入与财产。")
+        # The facts found have their own form, one box per member, filled in from the record.
+        facts = township.locator("details[data-step=investigate] [data-testid=facts-form]")
+        expect(facts.locator("fieldset legend").first).to_be_visible()
+        facts.screenshot(path=shots / "investigation-facts.png")
         take_step(township, "investigate", "已入户调查")
         take_step_on(township, "request_check", "信息核对中")
 
