@@ -16,6 +16,7 @@ from doudi.dates import parse_date
 from doudi.demo.bulk_load import load_population
 from doudi.demo.cases import load_demo_cases
 from doudi.demo.departments import write_departments
+from doudi.demo.history import load_demo_history
 from doudi.demo.loader import load_demo
 from doudi.demo.population import Population, generate
 from doudi.demo.recipients import (
@@ -101,6 +102,10 @@ class Command(DoudiCommand):
             # Before the demo cases, so that the checks they request read the deliveries.
             self.recipients(population)
         self.say(_("Demo cases: %(count)d created."), count=load_demo_cases())
+        self.say(
+            _("Demo cases opened on past working days: %(count)d created."),
+            count=load_demo_history(),
+        )
 
     def recipients(self, population: Population) -> None:
         today = timezone.localdate()
