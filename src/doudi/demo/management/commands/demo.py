@@ -24,6 +24,7 @@ from doudi.demo.recipients import (
     deliver_demo_departments,
     load_demo_recipients,
     schedule,
+    submit_grant_payroll,
 )
 from doudi.registry.models import Household
 
@@ -106,6 +107,8 @@ class Command(DoudiCommand):
             _("Demo cases opened on past working days: %(count)d created."),
             count=load_demo_history(),
         )
+        if submit_grant_payroll():
+            self.say(_("A one-off grant's payroll waits for finance's approval."))
 
     def recipients(self, population: Population) -> None:
         today = timezone.localdate()
