@@ -4,6 +4,7 @@ days."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -99,3 +100,22 @@ def test_the_county_approves_a_case_whose_notice_ended_and_every_worker_has_work
     county = User.objects.get(username="county")
     case = services.approve(county, ended.first().pk, reasons=history.APPROVAL)
     assert case.state == State.APPROVED and case.decision.decided_on == today
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "today",
+    ["2026-12-04", "2026-12-06", "2026-11-02", "2026-10-08", "2027-02-01", "2027-03-01"],
+)
+def test_the_days_end_the_notice_before_today_and_decide_within_the_month(today):
+    today = datetime.date.fromisoformat(today)
+    days = history.Days(today, WorkingCalendar.current())
+    walked = days.notice_over()
+    assert all(days.calendar.is_working_day(day) for day in walked)
+    assert walked == sorted(set(walked))
+    notice_ends = walked[-1] + datetime.timedelta(days=6)
+    assert notice_ends < today
+    decided = days.decided(notice_ends)
+    assert notice_ends < decided <= today and decided.month == today.month
+    yesterday, last = days.recent(2)
+    assert yesterday < last <= today and days.calendar.is_working_day(last)

@@ -56,7 +56,8 @@ class Command(DoudiCommand):
             help=f"create whatever demo data is missing; an empty registry gets "
             f"{DEMO_HOUSEHOLDS} households, {RECIPIENTS} of them receiving 低保 since an "
             f"earlier month, and the twelve departments' files, written under "
-            f"DOUDI_VAR_DIR/demo-departments and delivered",
+            f"DOUDI_VAR_DIR/demo-departments and delivered; then cases at every step (some "
+            f"begun on past working days) and a grant's payroll waiting for finance",
         )
         generate_parser = actions.add_parser(
             "generate",
