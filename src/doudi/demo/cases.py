@@ -1,6 +1,6 @@
 """Demo cases: a few households of the demo township walked through the real services to the
 steps one day allows (a notice takes seven days, so nothing is confirmed yet), and a reserve
-fund with one emergency payment."""
+fund with one emergency payment. The cases begun on earlier days are ``demo.history``'s."""
 
 from __future__ import annotations
 

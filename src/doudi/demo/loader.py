@@ -39,6 +39,9 @@ DEMO_ACCOUNTS = [
     DemoAccount("handler", Role.TOWNSHIP_HANDLER, "410821902000", "演示乡镇经办"),
     DemoAccount("reviewer", Role.TOWNSHIP_REVIEWER, "410821902000", "演示乡镇审核"),
     DemoAccount("village", Role.VILLAGE_WORKER, "410821902001", "演示村级经办"),
+    # 演示街道, where the grid worker works, has its own township staff.
+    DemoAccount("handler2", Role.TOWNSHIP_HANDLER, "410821901000", "演示街道经办"),
+    DemoAccount("reviewer2", Role.TOWNSHIP_REVIEWER, "410821901000", "演示街道审核"),
     DemoAccount("grid", Role.GRID_WORKER, "410821901001", "演示网格员"),
 ]
 

@@ -35,11 +35,13 @@ from doudi.dates import month_before, month_text, next_month
 from doudi.demo import departments
 from doudi.demo.cases import demo_case_households
 from doudi.demo.population import Population
+from doudi.grants import services as grants
+from doudi.grants.models import Grant
 from doudi.identity.protection import lookup_hash
 from doudi.money import fen_to_yuan
 from doudi.payroll import bank_files
 from doudi.payroll import services as payroll
-from doudi.payroll.models import Payroll
+from doudi.payroll.models import Payroll, PayrollProgramme
 from doudi.policy.evaluation import evaluate_form
 from doudi.registry.models import Household, Member
 from doudi.registry.queries import household_form
@@ -54,6 +56,8 @@ PROGRAMME = "minimum_living"
 CARD_PREFIX = "6217"  # a bank card number (社保卡 金融账户) as the demo makes them up
 FINDINGS = "入户调查：两名工作人员入户，走访邻居，核实家庭收入与财产，与申报一致。"
 OPINION = "经调查核实，家庭人均收入低于当地低保标准，拟同意纳入低保。"
+GRANT_NAME = "困难群众一次性生活补贴"
+GRANT_FEN = 30_000  # per household
 REASONS = "经审核，家庭经济状况符合最低生活保障条件，公示无异议，同意纳入。"
 
 
@@ -226,6 +230,35 @@ def pay_month(month: datetime.date) -> Payroll:
     payroll.approve(finance, made.pk)
     payroll.bank_file(bank, made.pk, "csv")
     return payroll.reconcile(bank, made.pk, _all_paid(made), "csv")
+
+
+def submit_grant_payroll(today: datetime.date | None = None) -> Payroll | None:
+    """A one-off grant to the county's 低保 households, approved by finance, its payroll
+    generated and submitted by civil affairs: finance's first to-do is to approve it (then the
+    bank's to pay it), while this month's 低保 payroll is left for the county to generate.
+    Once; None when it exists already or nobody receives 低保."""
+    today = today or timezone.localdate()
+    if Grant.objects.filter(name=GRANT_NAME).exists():
+        return None
+    if not Benefit.objects.in_force(today.replace(day=1)).filter(programme=PROGRAMME).exists():
+        return None
+    county, finance = (User.objects.get(username=n) for n in ("county", "finance"))
+    with transaction.atomic():
+        grant = grants.define(
+            county,
+            name=GRANT_NAME,
+            programmes=[PROGRAMME],
+            places=[COUNTY],
+            in_force_on=today,
+            per="household",
+            amount_fen=GRANT_FEN,
+            reason="落实困难群众一次性生活补贴政策",
+        )
+        grants.approve(finance, grant.pk)
+        made = payroll.generate(
+            county, PayrollProgramme.ONE_OFF_GRANT, today, COUNTY, grant_id=grant.pk
+        )
+        return payroll.submit(county, made.pk)
 
 
 def _all_paid(made: Payroll) -> bytes:

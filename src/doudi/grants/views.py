@@ -84,11 +84,17 @@ def detail(
 ) -> HttpResponse:
     grant = queries.grant_for(request.user, grant_id)
     approved = grant.state == GrantState.APPROVED
+    # The page names the programmes and places; the grant keeps their codes.
+    place_names = dict(
+        regions_visible_to(request.user).filter(code__in=grant.places).values_list("code", "name")
+    )
     return render(
         request,
         "grants/detail.html",
         {
             "grant": grant,
+            "programme_names": [PayrollProgramme(p).label for p in grant.programmes],
+            "place_names": [place_names.get(code, code) for code in grant.places],
             "payrolls": grant.payrolls.filter(
                 region__code__startswith=request.user.jurisdiction_prefix
             ),

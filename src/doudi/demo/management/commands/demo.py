@@ -16,6 +16,7 @@ from doudi.dates import parse_date
 from doudi.demo.bulk_load import load_population
 from doudi.demo.cases import load_demo_cases
 from doudi.demo.departments import write_departments
+from doudi.demo.history import load_demo_history
 from doudi.demo.loader import load_demo
 from doudi.demo.population import Population, generate
 from doudi.demo.recipients import (
@@ -23,6 +24,7 @@ from doudi.demo.recipients import (
     deliver_demo_departments,
     load_demo_recipients,
     schedule,
+    submit_grant_payroll,
 )
 from doudi.registry.models import Household
 
@@ -54,7 +56,8 @@ class Command(DoudiCommand):
             help=f"create whatever demo data is missing; an empty registry gets "
             f"{DEMO_HOUSEHOLDS} households, {RECIPIENTS} of them receiving 低保 since an "
             f"earlier month, and the twelve departments' files, written under "
-            f"DOUDI_VAR_DIR/demo-departments and delivered",
+            f"DOUDI_VAR_DIR/demo-departments and delivered; then cases at every step (some "
+            f"begun on past working days) and a grant's payroll waiting for finance",
         )
         generate_parser = actions.add_parser(
             "generate",
@@ -101,6 +104,12 @@ class Command(DoudiCommand):
             # Before the demo cases, so that the checks they request read the deliveries.
             self.recipients(population)
         self.say(_("Demo cases: %(count)d created."), count=load_demo_cases())
+        self.say(
+            _("Demo cases opened on past working days: %(count)d created."),
+            count=load_demo_history(),
+        )
+        if submit_grant_payroll():
+            self.say(_("A one-off grant's payroll waits for finance's approval."))
 
     def recipients(self, population: Population) -> None:
         today = timezone.localdate()
