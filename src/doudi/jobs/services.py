@@ -110,6 +110,46 @@ def _delivery(user: User, data: bytes, filename: str, params: dict) -> Outcome:
     return (lambda: describe_delivery(delivery)), []
 
 
+def _what_if(user: User, data: bytes, filename: str, params: dict) -> Outcome:
+    from doudi.policy.runs import run_what_if
+
+    run = run_what_if(user, params["what_if"])
+
+    def describe() -> str:
+        return str(_("The what-if evaluated %(households)d households.")) % {
+            "households": run.households or 0
+        }
+
+    return describe, []
+
+
+def _place_evaluation(user: User, data: bytes, filename: str, params: dict) -> Outcome:
+    from doudi.policy.runs import run_evaluation
+
+    evaluation = run_evaluation(user, params["evaluation"])
+
+    def describe() -> str:
+        return str(_("%(households)d households evaluated: %(results)d eligible results.")) % {
+            "households": evaluation.run.households,
+            "results": evaluation.run.results,
+        }
+
+    return describe, []
+
+
+def _change_preview(user: User, data: bytes, filename: str, params: dict) -> Outcome:
+    from doudi.cases.previews import run_preview
+
+    preview = run_preview(user, params["preview"])
+
+    def describe() -> str:
+        return str(_("The preview found %(households)d households whose amount rises.")) % {
+            "households": preview.change.households
+        }
+
+    return describe, []
+
+
 # The task's backend and queue (settings.TASKS): django-tasks' defaults, so that
 # `doudi db_worker` with no options works the same queue.
 BACKEND = "default"
@@ -121,6 +161,9 @@ WORK: dict[str, Callable[[User, bytes, str, dict], Outcome]] = {
     JobKind.BANK_RESULT: _bank_result,
     JobKind.CAMPAIGN: _campaign,
     JobKind.DELIVERY: _delivery,
+    JobKind.WHAT_IF: _what_if,
+    JobKind.PLACE_EVALUATION: _place_evaluation,
+    JobKind.CHANGE_PREVIEW: _change_preview,
 }
 
 
