@@ -4,7 +4,8 @@ its job and the audit event; the job then computes it as the user who started it
 it has got (jobs.progress), and keeps the result on the run's row for its page.
 
 A page asking again for the what-if of the same proposal and month gets the run already there —
-waiting, running or done — so a reload follows the same job instead of starting another.
+waiting, running, done or failed — so a reload follows the same job instead of starting another;
+computing it anew is asked for explicitly.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 WHAT_IF_CHANGES_KEPT = 200
 # A whole-place evaluation covers a county, the city or the province.
 EVALUATION_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
-ALIVE = (JobState.QUEUED, JobState.RUNNING, JobState.DONE)
 READING = _("Reading the registry")
 EVALUATING = _("Households evaluated")
 
@@ -59,18 +59,14 @@ def _value_in_scope(actor: User, value_id: int) -> RegionalValue:
 def what_if_for(
     actor: User, value_id: int, month: datetime.date | None = None, *, again: bool = False
 ) -> WhatIfRun:
-    """The what-if of the proposal for ``month`` (default: its first month): the latest one
-    not failed, or a new one started when there is none (or ``again`` is asked)."""
+    """The what-if of the proposal for ``month`` (default: its first month): the latest one —
+    waiting, running, done, or failed (its page says why and offers to try again) — or a new
+    one started when there is none, or ``again`` is asked."""
     value = _value_in_scope(actor, value_id)
     month = (month or value.start).replace(day=1)
-    if not again:
-        kept = (
-            WhatIfRun.objects.filter(value=value, month=month, job__state__in=ALIVE)
-            .select_related("job")
-            .first()
-        )
-        if kept is not None:
-            return kept
+    kept = WhatIfRun.objects.filter(value=value, month=month).select_related("job").first()
+    if kept is not None and not (again and kept.job.finished):
+        return kept  # asked anew while it is still computed: the same one
     return _start_what_if(actor, value, month)
 
 

@@ -15,12 +15,13 @@ from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
 from doudi.benefits.models import Benefit, StandardChange
 from doudi.cases import bulk, services
-from doudi.cases.models import Case, Decision, Transition
+from doudi.cases.models import Case, ChangePreview, Decision, Transition
 from doudi.cases.procedures import CLOSED_STATES, EDGES, STANDARD_CHANGE, Action, State
 from doudi.cases.tests.helpers import Staff, investigate, open_case, refused
 from doudi.conftest import CITY, OUTSIDE_COUNTY, OUTSIDE_TOWNSHIP, OUTSIDE_VILLAGE, member_form
 from doudi.conftest import household_form as form_of
 from doudi.errors import NotPermitted, OutsideJurisdiction
+from doudi.jobs.tests.helpers import run_waiting
 from doudi.policy import services as policy
 from doudi.policy.batch import evaluate_all
 from doudi.regions.models import Region
@@ -243,9 +244,16 @@ def test_the_pages_propose_preview_and_approve(world):
     city.force_login(world.city)
     page = city.get("/cases/standard-changes/")
     assert page.status_code == 200 and b'data-testid="evaluate-and-propose"' in page.content
-    response = city.post(
+    asked = city.post(
         "/cases/standard-changes/propose/", {"month": "2026-07", "reason": "2026 年 7 月提标"}
     )
+    preview = ChangePreview.objects.get()
+    assert asked.status_code == 302 and asked.url.endswith(f"/previews/{preview.pk}/")
+    waiting = city.get(asked.url).content.decode()
+    assert "<progress" in waiting and 'http-equiv="refresh"' in waiting
+    assert not StandardChange.objects.exists()  # computed in the background
+    run_waiting()
+    response = city.get(asked.url)  # a reload, once done: the change it proposed
     change = StandardChange.objects.get()
     assert response.status_code == 302 and response.url.endswith(f"/{change.pk}/")
     page = city.get(response.url)
