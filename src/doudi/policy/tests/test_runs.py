@@ -19,11 +19,7 @@ from doudi.jobs.models import Job, JobKind, JobState
 from doudi.jobs.tests.helpers import run_waiting
 from doudi.policy import batch, runs
 from doudi.policy.models import EvaluationRun, PlaceEvaluation, WhatIfRun
-from doudi.policy.tests.test_standards import (  # noqa: F401
-    _propose,
-    registered,
-    supervisor,
-)
+from doudi.policy.tests.test_standards import _propose
 from doudi.policy.whatif import what_if
 
 pytestmark = pytest.mark.django_db
@@ -87,9 +83,7 @@ def test_the_kept_what_if_has_the_totals_computed_directly(supervisor, registere
     assert WhatIfRun.objects.count() == 2
 
 
-def test_a_refused_decision_shows_the_kept_what_if_without_starting_another(
-    supervisor, registered
-):
+def test_a_refused_decision_shows_the_kept_what_if_without_starting_another(supervisor, registered):
     value = _propose(supervisor)
     page = browser(supervisor)
     page.get(f"/policy/values/{value.pk}/")
