@@ -47,6 +47,12 @@ FAILED_UNEXPECTEDLY = _(
     "The file could not be processed because of an error in the system; nothing was changed. "
     "Try again, or tell the administrator (job %(job)d)."
 )
+# The same for work that reads no file: a computation a page started.
+COMPUTATION_FAILED = _(
+    "The computation could not be finished because of an error in the system; nothing was "
+    "changed. Start it again, or tell the administrator (job %(job)d)."
+)
+COMPUTATIONS = frozenset({JobKind.WHAT_IF, JobKind.PLACE_EVALUATION, JobKind.CHANGE_PREVIEW})
 STOPPED = _(
     "The processing stopped before it finished (the server was stopped or restarted); nothing "
     "was changed. Try again (job %(job)d)."
@@ -326,7 +332,9 @@ def _outcome(job: Job) -> dict[str, Any]:
         }
     except Exception:  # a fault of the system, not of the file: logged, never shown
         logger.exception("background job %s failed", job.pk)
-        failed = DoudiError(FAILED_UNEXPECTEDLY, job=job.pk)
+        failed = DoudiError(
+            COMPUTATION_FAILED if job.kind in COMPUTATIONS else FAILED_UNEXPECTEDLY, job=job.pk
+        )
         return {
             "state": JobState.FAILED,
             "message": (failed.render(settings.LANGUAGE_CODE), failed.render("en")),
