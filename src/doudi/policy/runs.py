@@ -72,9 +72,9 @@ def what_if_for(
 
 @transaction.atomic
 def _start_what_if(actor: User, value: RegionalValue, month: datetime.date) -> WhatIfRun:
-    job = enqueue(
-        actor, JobKind.WHAT_IF, b"", f"{value.parameter} {month_text(month)}", {"value": value.pk}
-    )
+    # The job's name as its page shows it: the place and month (the parameter is a code).
+    name = f"{value.region.name} {month_text(month)}"
+    job = enqueue(actor, JobKind.WHAT_IF, b"", name, {"value": value.pk})
     run = WhatIfRun.objects.create(value=value, month=month, job=job, created_by=actor)
     job.params = {"value": value.pk, "what_if": run.pk}
     job.save(update_fields=["params"])
