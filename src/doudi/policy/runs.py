@@ -26,6 +26,7 @@ from doudi.errors import DoudiError
 from doudi.jobs.models import JobKind, JobState
 from doudi.jobs.progress import report
 from doudi.jobs.services import enqueue
+from doudi.policy import queries
 from doudi.policy.batch import evaluate_all
 from doudi.policy.models import PlaceEvaluation, RegionalValue, WhatIfRun
 from doudi.policy.whatif import what_if
@@ -64,7 +65,7 @@ def what_if_for(
     one started when there is none, or ``again`` is asked."""
     value = _value_in_scope(actor, value_id)
     month = (month or value.start).replace(day=1)
-    kept = WhatIfRun.objects.filter(value=value, month=month).select_related("job").first()
+    kept = queries.what_ifs_visible_to(actor).filter(value=value, month=month).first()
     if kept is not None and not (again and kept.job.finished):
         return kept  # asked anew while it is still computed: the same one
     return _start_what_if(actor, value, month)
