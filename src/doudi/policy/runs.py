@@ -47,33 +47,26 @@ EVALUATING = _("Households evaluated")
 # ------------------------------------------------------------------------------- what-if
 
 
-def _value_in_scope(actor: User, value_id: int) -> RegionalValue:
-    return get_in_scope(
-        actor,
-        RegionalValue.objects.select_related("region"),
-        Permission.SET_STANDARDS,
-        "region__code",
-        pk=value_id,
-    )
-
-
+@transaction.atomic
 def what_if_for(
     actor: User, value_id: int, month: datetime.date | None = None, *, again: bool = False
 ) -> WhatIfRun:
     """The what-if of the proposal for ``month`` (default: its first month): the latest one —
     waiting, running, done, or failed (its page says why and offers to try again) — or a new
-    one started when there is none, or ``again`` is asked."""
-    value = _value_in_scope(actor, value_id)
+    one started when there is none, or ``again`` is asked of a finished one."""
+    # The proposal's row locked: two pages opened at once start one what-if, not two.
+    value = get_in_scope(
+        actor,
+        RegionalValue.objects.select_related("region").select_for_update(of=("self",)),
+        Permission.SET_STANDARDS,
+        "region__code",
+        pk=value_id,
+    )
     month = (month or value.start).replace(day=1)
     kept = queries.what_ifs_visible_to(actor).filter(value=value, month=month).first()
     if kept is not None and not (again and kept.job.finished):
         return kept  # asked anew while it is still computed: the same one
-    return _start_what_if(actor, value, month)
-
-
-@transaction.atomic
-def _start_what_if(actor: User, value: RegionalValue, month: datetime.date) -> WhatIfRun:
-    # The job's name as its page shows it: the place and month (the parameter is a code).
+    # The job named as its page shows it: the place and month (the parameter is a code).
     name = f"{value.region.name} {month_text(month)}"
     job = enqueue(actor, JobKind.WHAT_IF, b"", name, {"value": value.pk})
     run = WhatIfRun.objects.create(value=value, month=month, job=job, created_by=actor)
