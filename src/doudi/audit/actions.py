@@ -79,6 +79,12 @@ class AuditAction(models.TextChoices):
     POLICY_VALUE_PROPOSE = "policy.value_propose", _("Regional standard proposed")
     POLICY_VALUE_ADOPT = "policy.value_adopt", _("Regional standard adopted")
     POLICY_VALUE_WITHDRAW = "policy.value_withdraw", _("Regional standard withdrawn")
+    POLICY_WHAT_IF_STARTED = "policy.what_if_started", _("What-if of a proposal started")
+    POLICY_WHAT_IF_RUN = "policy.what_if_run", _("What-if of a proposal computed")
+    POLICY_EVALUATION_STARTED = (
+        "policy.evaluation_started",
+        _("Whole-place evaluation started in the background"),
+    )
 
     # Case handling: one per step of the procedures (cases.procedures.Action)
     CASE_SUBMIT = "case.submit", _("Case: application submitted")
@@ -117,6 +123,10 @@ class AuditAction(models.TextChoices):
     # bulk action of the cases app.
     BENEFITS_STANDARD_CHANGE = "benefits.standard_change", _("Standard change applied")
     STANDARD_CHANGE_PROPOSE = "standard_change.propose", _("Standard change proposed")
+    STANDARD_CHANGE_PREVIEW_STARTED = (
+        "standard_change.preview_started",
+        _("Standard change preview started in the background"),
+    )
     STANDARD_CHANGE_APPROVE = (
         "standard_change.approve",
         _("Standard change approved and applied to every household it raises"),

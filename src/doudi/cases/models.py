@@ -333,3 +333,31 @@ class EmergencyPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.paid_on}"
+
+
+class ChangePreview(models.Model):
+    """A standard change's preview (提标预览) asked for from its page and computed in the
+    background: a whole-place evaluation for ``month`` (or the earlier ``run`` given), then the
+    change proposed from it (cases.bulk). ``change`` is the kept result once it is done."""
+
+    place = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("place")
+    )
+    month = models.DateField(_("from month"), null=True)
+    run = models.ForeignKey(
+        "policy.EvaluationRun", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    job = models.ForeignKey("jobs.Job", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    change = models.ForeignKey(
+        "benefits.StandardChange", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("standard change preview")
+
+    def __str__(self) -> str:
+        return f"preview {self.place_id} #{self.pk}"

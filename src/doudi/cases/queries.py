@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from doudi.accounts.jurisdiction import get_in_scope, scope
 from doudi.accounts.roles import Permission
 from doudi.cases.deadlines import due_soon_until
-from doudi.cases.models import Case, Decision, HukouCheck, Investigation, SpotCheck
+from doudi.cases.models import (
+    Case,
+    ChangePreview,
+    Decision,
+    HukouCheck,
+    Investigation,
+    SpotCheck,
+)
 from doudi.cases.procedures import OPEN_STATES, Action, CaseProgramme, State
 from doudi.errors import DoudiError
 from doudi.identity import protection
@@ -206,4 +213,24 @@ def hukou_check_for(actor: User, case_id: int) -> HukouCheck:
         Permission.VIEW_CASES,
         "township__code",
         case_id=case_id,
+    )
+
+
+def previews_visible_to(actor: User) -> QuerySet[ChangePreview]:
+    """The standard change previews of the user's place and below, the latest first."""
+    return scope(
+        actor,
+        ChangePreview.objects.select_related("job", "place", "change", "run"),
+        Permission.SET_STANDARDS,
+        "place__code",
+    )
+
+
+def preview_for(actor: User, preview_id: int) -> ChangePreview:
+    return get_in_scope(
+        actor,
+        ChangePreview.objects.select_related("job", "place", "change", "run"),
+        Permission.SET_STANDARDS,
+        "place__code",
+        pk=preview_id,
     )

@@ -9,6 +9,11 @@ urlpatterns = [
     path("standard-changes/propose/", bulk_views.propose, name="propose_standard_change"),
     path("standard-changes/<int:change_id>/", bulk_views.standard_change, name="standard_change"),
     path(
+        "standard-changes/previews/<int:preview_id>/",
+        bulk_views.change_preview,
+        name="standard_change_preview",
+    ),
+    path(
         "standard-changes/<int:change_id>/approve/",
         bulk_views.approve,
         name="approve_standard_change",

@@ -16,6 +16,10 @@ class JobKind(models.TextChoices):
     BANK_RESULT = "bank_result", _("Bank result file")
     CAMPAIGN = "campaign", _("Campaign (专项治理)")
     DELIVERY = "delivery", _("Department data delivery")
+    # Long computations a page starts and follows (docs/policy.md, "Long work"): no file.
+    WHAT_IF = "what_if", _("What-if of a proposed standard")
+    PLACE_EVALUATION = "place_evaluation", _("Whole-place evaluation")
+    CHANGE_PREVIEW = "change_preview", _("Standard change preview")
 
 
 class JobState(models.TextChoices):
@@ -68,6 +72,15 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """How far it has got, for a <progress> bar: 0 while the total is unknown."""
+        if self.state == JobState.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, 100 * self.progress_done // self.progress_total)
 
     @property
     def retryable(self) -> bool:

@@ -47,6 +47,12 @@ FAILED_UNEXPECTEDLY = _(
     "The file could not be processed because of an error in the system; nothing was changed. "
     "Try again, or tell the administrator (job %(job)d)."
 )
+# The same for work that reads no file: a computation a page started.
+COMPUTATION_FAILED = _(
+    "The computation could not be finished because of an error in the system; nothing was "
+    "changed. Start it again, or tell the administrator (job %(job)d)."
+)
+COMPUTATIONS = frozenset({JobKind.WHAT_IF, JobKind.PLACE_EVALUATION, JobKind.CHANGE_PREVIEW})
 STOPPED = _(
     "The processing stopped before it finished (the server was stopped or restarted); nothing "
     "was changed. Try again (job %(job)d)."
@@ -110,6 +116,46 @@ def _delivery(user: User, data: bytes, filename: str, params: dict) -> Outcome:
     return (lambda: describe_delivery(delivery)), []
 
 
+def _what_if(user: User, data: bytes, filename: str, params: dict) -> Outcome:
+    from doudi.policy.runs import run_what_if
+
+    run = run_what_if(user, params["what_if"])
+
+    def describe() -> str:
+        return str(_("The what-if evaluated %(households)d households.")) % {
+            "households": run.households or 0
+        }
+
+    return describe, []
+
+
+def _place_evaluation(user: User, data: bytes, filename: str, params: dict) -> Outcome:
+    from doudi.policy.runs import run_evaluation
+
+    evaluation = run_evaluation(user, params["evaluation"])
+
+    def describe() -> str:
+        return str(_("%(households)d households evaluated: %(results)d eligible results.")) % {
+            "households": evaluation.run.households,
+            "results": evaluation.run.results,
+        }
+
+    return describe, []
+
+
+def _change_preview(user: User, data: bytes, filename: str, params: dict) -> Outcome:
+    from doudi.cases.previews import run_preview
+
+    preview = run_preview(user, params["preview"])
+
+    def describe() -> str:
+        return str(_("The preview found %(households)d households whose amount rises.")) % {
+            "households": preview.change.households
+        }
+
+    return describe, []
+
+
 # The task's backend and queue (settings.TASKS): django-tasks' defaults, so that
 # `doudi db_worker` with no options works the same queue.
 BACKEND = "default"
@@ -121,6 +167,9 @@ WORK: dict[str, Callable[[User, bytes, str, dict], Outcome]] = {
     JobKind.BANK_RESULT: _bank_result,
     JobKind.CAMPAIGN: _campaign,
     JobKind.DELIVERY: _delivery,
+    JobKind.WHAT_IF: _what_if,
+    JobKind.PLACE_EVALUATION: _place_evaluation,
+    JobKind.CHANGE_PREVIEW: _change_preview,
 }
 
 
@@ -283,7 +332,9 @@ def _outcome(job: Job) -> dict[str, Any]:
         }
     except Exception:  # a fault of the system, not of the file: logged, never shown
         logger.exception("background job %s failed", job.pk)
-        failed = DoudiError(FAILED_UNEXPECTEDLY, job=job.pk)
+        failed = DoudiError(
+            COMPUTATION_FAILED if job.kind in COMPUTATIONS else FAILED_UNEXPECTEDLY, job=job.pk
+        )
         return {
             "state": JobState.FAILED,
             "message": (failed.render(settings.LANGUAGE_CODE), failed.render("en")),

@@ -11,7 +11,7 @@ import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy
 from django.db import connection, transaction
@@ -194,8 +194,11 @@ def evaluate_all(
     *,
     place_code: str | None = None,
     progress: Progress | None = None,
+    then: Callable[[EvaluationRun], Any] | None = None,
 ) -> EvaluationRun:
-    """Evaluate every household in the place (default: the actor's) for ``month``."""
+    """Evaluate every household in the place (default: the actor's) for ``month``. ``then``
+    is called with the run inside its write transaction: what it raises undoes the run too (a
+    standard change's preview, kept together with the run it comes from or not at all)."""
     place_code = place_code or actor.region_id
     require(actor, Permission.RUN_EVALUATION, place_code)
     month = month.replace(day=1)
@@ -239,4 +242,6 @@ def evaluate_all(
                 "heads_assumed": run.heads_assumed,
             },
         )
+        if then is not None:
+            then(run)
     return run

@@ -97,3 +97,59 @@ class EvaluationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} {self.household_id}: {self.amount_fen}"
+
+
+class WhatIfRun(models.Model):
+    """One what-if of a proposal for a month (提标测算), run in the background: its job, and
+    once it is done the result the proposal's page shows — kept, so a reload shows it again
+    instead of computing it anew."""
+
+    value = models.ForeignKey(
+        RegionalValue, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposal")
+    )
+    month = models.DateField(_("month"))
+    job = models.ForeignKey("jobs.Job", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True)
+    households = models.PositiveIntegerField(_("households evaluated"), null=True)
+    # {"in", "out", "up", "down"}: how many (household, programme) change each way.
+    counts = models.JSONField(_("counts"), default=dict)
+    # [[programme, county code, monthly before, monthly after], ...] in fen.
+    totals = models.JSONField(_("totals"), default=list)
+    # The first changes (WHAT_IF_CHANGES_KEPT), each {household, region, programme, before,
+    # after}: the page shows no more; ``changed`` counts them all.
+    changes = models.JSONField(_("changes"), default=list)
+    changed = models.PositiveIntegerField(_("changes"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("what-if run")
+
+    def __str__(self) -> str:
+        return f"what-if {self.value_id} {self.month:%Y-%m} #{self.pk}"
+
+
+class PlaceEvaluation(models.Model):
+    """A whole-place evaluation (批量测算) started from a page, run in the background; ``run``
+    is the evaluation run it wrote once it is done."""
+
+    place = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("place")
+    )
+    month = models.DateField(_("month"))
+    job = models.ForeignKey("jobs.Job", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    run = models.ForeignKey(EvaluationRun, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("whole-place evaluation")
+
+    def __str__(self) -> str:
+        return f"evaluation {self.place_id} {self.month:%Y-%m} #{self.pk}"

@@ -6,16 +6,16 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
-from doudi.accounts.jurisdiction import scope
+from doudi.accounts.jurisdiction import get_in_scope, scope
 from doudi.accounts.roles import Permission
 from doudi.dates import month_text
 from doudi.money import fen_to_yuan
 from doudi.policy.columns import with_received
 from doudi.policy.engine.regional import in_force
 from doudi.policy.evaluation import evaluate_form
-from doudi.policy.models import RegionalValue
+from doudi.policy.models import EvaluationResult, PlaceEvaluation, RegionalValue, WhatIfRun
 from doudi.policy.standards import regional_parameters, rules_in_force, unit_label
 from doudi.registry.queries import household_form
 
@@ -77,3 +77,46 @@ def household_evaluation(
     a case's assessment reads it). The engine needs the full ID numbers; its answer masks them."""
     form = household_form(actor, household_id, on=on, reveal_id_numbers=True)
     return evaluate_form(with_received(form, household_id, month), month_text(month))
+
+
+def what_ifs_visible_to(actor: User) -> QuerySet[WhatIfRun]:
+    """The what-ifs of the proposals of the user's jurisdiction."""
+    return scope(
+        actor,
+        WhatIfRun.objects.select_related("job", "value__region", "created_by"),
+        Permission.SET_STANDARDS,
+        "value__region__code",
+    )
+
+
+def evaluations_visible_to(actor: User) -> QuerySet[PlaceEvaluation]:
+    """The whole-place evaluations of places in the user's jurisdiction, the latest first."""
+    return scope(
+        actor,
+        PlaceEvaluation.objects.select_related("job", "place", "run", "created_by"),
+        Permission.RUN_EVALUATION,
+        "place__code",
+    )
+
+
+def evaluation_for(actor: User, evaluation_id: int) -> PlaceEvaluation:
+    return get_in_scope(
+        actor,
+        PlaceEvaluation.objects.select_related("job", "place", "run", "created_by"),
+        Permission.RUN_EVALUATION,
+        "place__code",
+        pk=evaluation_id,
+    )
+
+
+def evaluation_totals(evaluation: PlaceEvaluation) -> list[dict[str, Any]]:
+    """Each programme's eligible results and their monthly sum in the evaluation's run,
+    counted in the database. ``evaluation`` was read in the user's scope."""
+    if evaluation.run_id is None:
+        return []
+    return list(
+        EvaluationResult.objects.filter(run_id=evaluation.run_id)
+        .values("programme")
+        .annotate(results=Count("id"), monthly_fen=Sum("amount_fen"))
+        .order_by("programme")
+    )

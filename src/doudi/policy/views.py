@@ -1,4 +1,5 @@
-"""Pages for the rules: the values in force, proposing a new one, its what-if, adopting it."""
+"""Pages for the rules: the values in force, proposing a new one, its what-if, adopting it; the
+whole-place evaluations. The long work runs in the background (policy.runs); its pages follow it."""
 
 from __future__ import annotations
 
@@ -12,18 +13,20 @@ from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import has_permission, require
 from doudi.accounts.roles import Permission
-from doudi.dates import parse_date
+from doudi.dates import parse_date, parse_month
 from doudi.errors import DoudiError
-from doudi.policy import queries, services
+from doudi.policy import queries, runs, services
 from doudi.policy.programmes import PROGRAMMES
 from doudi.policy.services import SETTING_LEVELS
 from doudi.policy.standards import regional_parameters
-from doudi.policy.whatif import MONTHS_PER_YEAR, what_if
+from doudi.policy.whatif import MONTHS_PER_YEAR, Change
 from doudi.regions.queries import place_names, regions_visible_to
 from doudi.web.refusals import field_errors
 
 PROPOSE_FIELDS = ("parameter", "region", "start", "value", "document_number", "reference")
 DECIDE_FIELDS = ("reason",)
+EVALUATE_FIELDS = ("place", "month")
+PER_PAGE = 50
 
 
 @login_required
@@ -77,31 +80,35 @@ def propose(request: HttpRequest) -> HttpResponse:
 def proposal(
     request: HttpRequest, value_id: int, error: DoudiError | None = None, status: int = 200
 ) -> HttpResponse:
-    report = what_if(request.user, value_id)
+    """The proposal with its what-if: started the first time the page is seen, then followed
+    (its progress while it runs) and shown as kept — a reload never starts a second one."""
+    run = runs.what_if_for(request.user, value_id)
     programmes = {programme.key: str(programme.label) for programme in PROGRAMMES}
-    changes = report.changes[:200]
-    places = place_names(
-        {county for _programme, county in report.totals} | {c.region_code for c in changes}
-    )
+    changes = [
+        Change(c["household"], c["region"], c["programme"], c["before"], c["after"])
+        for c in run.changes
+    ]
+    counties = {_county(county) for _programme, county, _before, _after in run.totals}
+    places = place_names(counties | {change.region_code for change in changes})
     totals = [
         (
             programmes.get(programme, programme),
-            places.get(county, county),
+            places.get(_county(county), county),
             before,
             after,
             after - before,
             (after - before) * MONTHS_PER_YEAR,
         )
-        for (programme, county), (before, after) in sorted(report.totals.items())
+        for programme, county, before, after in run.totals
         if before or after
     ]
     return render(
         request,
         "policy/proposal.html",
         {
-            "report": report,
-            "value": report.value,
-            "counts": report.counts(),
+            "run": run,
+            "value": run.value,
+            "counts": run.counts,
             "changes": changes,
             "programmes": programmes,
             "places": places,
@@ -110,6 +117,71 @@ def proposal(
             "errors": field_errors(error, DECIDE_FIELDS) if error else None,
         },
         status=status,
+    )
+
+
+def _county(code: str) -> str:
+    """A county's full code: the what-if sums by the first six digits."""
+    return code[:6].ljust(12, "0")
+
+
+@login_required
+@require_POST
+def what_if_again(request: HttpRequest, value_id: int) -> HttpResponse:
+    """Compute the what-if anew (the registry or the rules have changed since)."""
+    runs.what_if_for(request.user, value_id, again=True)
+    return redirect("policy:proposal", value_id=value_id)
+
+
+@login_required
+def evaluations(
+    request: HttpRequest, error: DoudiError | None = None, status: int = 200
+) -> HttpResponse:
+    """The whole-place evaluations of the user's places, and the form to start one."""
+    return render(
+        request,
+        "policy/evaluations.html",
+        {
+            "evaluations": queries.evaluations_visible_to(request.user)[:PER_PAGE],
+            "places": runs.evaluation_places(request.user),
+            "values": request.POST,
+            "errors": field_errors(error, EVALUATE_FIELDS) if error else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def start_evaluation(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    try:
+        month = parse_month(post.get("month", ""), field="month")
+        evaluation = runs.start_evaluation(request.user, post.get("place", ""), month)
+    except DoudiError as error:
+        if error.http_status != 400:
+            raise
+        return evaluations(request, error, 400)
+    return redirect("policy:evaluation", evaluation_id=evaluation.pk)
+
+
+@login_required
+def evaluation(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    found = queries.evaluation_for(request.user, evaluation_id)
+    programmes = {programme.key: str(programme.label) for programme in PROGRAMMES}
+    return render(
+        request,
+        "policy/evaluation.html",
+        {
+            "evaluation": found,
+            "totals": [
+                {**row, "label": programmes.get(row["programme"], row["programme"])}
+                for row in queries.evaluation_totals(found)
+            ],
+            "missing": [
+                programmes.get(key, key) for key in (found.run.missing if found.run else {})
+            ],
+        },
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from doudi.accounts.jurisdiction import get_in_scope
 from doudi.accounts.roles import Permission
 from doudi.dates import month_text
+from doudi.jobs.progress import report as progress
 from doudi.policy.columns import read_registry
 from doudi.policy.engine.simulate import Population, simulate
 from doudi.policy.engine.system import DoudiSystem
@@ -31,6 +32,12 @@ CHANGE_LABELS = {
     "up": _("up"),
     "down": _("down"),
 }
+# The what-if's steps, as its job's page shows them (outside a job they say nothing).
+STEPS = 4
+READING = _("Reading the registry")
+BEFORE = _("Computing the amounts under the rules in force")
+AFTER = _("Computing the amounts with the proposal")
+COMPARING = _("Comparing household by household")
 
 
 @dataclass(frozen=True)
@@ -101,12 +108,16 @@ def what_if(actor: User, value_id: int, month: datetime.date | None = None) -> W
     month = (month or value.start).replace(day=1)
     baseline = rules_in_force()
     proposed = rules_in_force(proposed=value)
+    progress(0, STEPS, READING)
     columns = read_registry(month, prefix_of(value.region_id), baseline.county_keys)
     report = WhatIfReport(value, month, len(columns.household_ids))
     if not len(columns.household_ids):
         return report
+    progress(1, STEPS, BEFORE)
     before = programme_amounts(baseline, columns.population, month)
+    progress(2, STEPS, AFTER)
     after = programme_amounts(proposed, columns.population, month)
+    progress(3, STEPS, COMPARING)
     counties = numpy.array([code[:6] for code in columns.region_codes])
     for key, old in before.items():
         new = after[key]

@@ -14,15 +14,17 @@ from django.test import Client
 from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
 from doudi.benefits.models import Benefit, StandardChange
-from doudi.cases import bulk, services
-from doudi.cases.models import Case, Decision, Transition
+from doudi.cases import bulk, previews, services
+from doudi.cases.models import Case, ChangePreview, Decision, Transition
 from doudi.cases.procedures import CLOSED_STATES, EDGES, STANDARD_CHANGE, Action, State
 from doudi.cases.tests.helpers import Staff, investigate, open_case, refused
 from doudi.conftest import CITY, OUTSIDE_COUNTY, OUTSIDE_TOWNSHIP, OUTSIDE_VILLAGE, member_form
 from doudi.conftest import household_form as form_of
-from doudi.errors import NotPermitted, OutsideJurisdiction
+from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
+from doudi.jobs.tests.helpers import run_waiting
 from doudi.policy import services as policy
 from doudi.policy.batch import evaluate_all
+from doudi.policy.models import EvaluationRun
 from doudi.regions.models import Region
 from doudi.registry.services import add_money_fact, create_household
 
@@ -243,9 +245,16 @@ def test_the_pages_propose_preview_and_approve(world):
     city.force_login(world.city)
     page = city.get("/cases/standard-changes/")
     assert page.status_code == 200 and b'data-testid="evaluate-and-propose"' in page.content
-    response = city.post(
+    asked = city.post(
         "/cases/standard-changes/propose/", {"month": "2026-07", "reason": "2026 年 7 月提标"}
     )
+    preview = ChangePreview.objects.get()
+    assert asked.status_code == 302 and asked.url.endswith(f"/previews/{preview.pk}/")
+    waiting = city.get(asked.url).content.decode()
+    assert "<progress" in waiting and 'http-equiv="refresh"' in waiting
+    assert not StandardChange.objects.exists()  # computed in the background
+    run_waiting()
+    response = city.get(asked.url)  # a reload, once done: the change it proposed
     change = StandardChange.objects.get()
     assert response.status_code == 302 and response.url.endswith(f"/{change.pk}/")
     page = city.get(response.url)
@@ -305,3 +314,72 @@ def test_the_list_names_places_by_name(world):
     place = Region.objects.get(code=change.place_code).name
     assert f'<td data-testid="place">{place} <small class="muted">{CITY}</small></td>' in text
     assert f"2026-07 · {place} ({CITY}) ·" in text  # the run to propose from, too
+
+
+# --- the preview in the background (cases.previews) --------------------------------------------
+
+
+def test_the_preview_is_computed_once_and_followed_on_its_page(world):
+    city = Client()
+    city.force_login(world.city)
+    asked = city.post(
+        "/cases/standard-changes/propose/", {"month": "2026-07", "reason": "2026 年 7 月提标"}
+    )
+    preview = ChangePreview.objects.get()
+    assert preview.job.kind == "change_preview" and preview.job.state == "queued"
+    started = AuditEvent.objects.get(action="standard_change.preview_started")
+    assert started.after["job"] == preview.job_id and started.reason == "2026 年 7 月提标"
+    listed = city.get("/cases/standard-changes/").content.decode()
+    assert f"/cases/standard-changes/previews/{preview.pk}/" in listed
+    # Reloading the page while it waits starts nothing more; a second ask waits for the first.
+    city.get(asked.url)
+    again = city.post(
+        "/cases/standard-changes/propose/", {"month": "2026-07", "reason": "再次测算"}
+    )
+    assert again.status_code == 302 and again.url == "/cases/standard-changes/"
+    assert ChangePreview.objects.count() == 1
+    (job,) = run_waiting()
+    assert job.state == "done" and job.progress_total == 3
+    preview.refresh_from_db()
+    assert preview.change.households == proposed(world).households == 3
+    assert preview.run.month == JULY
+
+
+def test_a_preview_from_an_earlier_run_is_proposed_in_the_background(world):
+    run = evaluate_all(world.city, JULY, place_code=CITY)
+    city = Client()
+    city.force_login(world.city)
+    city.post("/cases/standard-changes/propose/", {"run": str(run.pk), "reason": "提标"})
+    run_waiting()
+    preview = ChangePreview.objects.get()
+    assert preview.run == run and preview.change.run == run
+    assert EvaluationRun.objects.count() == 1
+
+
+def test_a_preview_that_raises_nobody_says_why_and_keeps_no_run(world):
+    city = Client()
+    city.force_login(world.city)
+    asked = city.post(
+        "/cases/standard-changes/propose/", {"month": "2026-05", "reason": "五月提标"}
+    )
+    (job,) = run_waiting()
+    assert job.state == "failed" and "2026-05" in job.message and "raises" not in job.message
+    page = city.get(asked.url)
+    text = page.content.decode()
+    assert page.status_code == 200 and job.message in text and 'http-equiv="refresh"' not in text
+    assert not StandardChange.objects.exists() and not EvaluationRun.objects.exists()
+    assert not AuditEvent.objects.filter(action="policy.evaluate_all").exists()
+
+
+def test_a_preview_is_nobody_s_outside_the_place(world, make_user):
+    preview = previews.start_preview(world.city, reason="提标", month=JULY)
+    county = Client()
+    county.force_login(world.outside.county)
+    assert county.get(f"/cases/standard-changes/previews/{preview.pk}/").status_code == 403
+    with pytest.raises(DoudiError):  # the county does not set the standard
+        previews.start_preview(world.inside.county, reason="提标", month=JULY)
+    admin = make_user(Role.SYSTEM_ADMIN, OUTSIDE_COUNTY, "wen_admin")
+    assert admin.region_id == OUTSIDE_COUNTY
+    other = Client()
+    other.force_login(admin)
+    assert other.get(f"/cases/standard-changes/previews/{preview.pk}/").status_code == 404

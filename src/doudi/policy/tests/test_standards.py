@@ -11,6 +11,7 @@ from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
 from doudi.conftest import household_form, member_form
 from doudi.errors import DoudiError, NotPermitted
+from doudi.jobs.tests.helpers import run_waiting
 from doudi.policy import services
 from doudi.policy.evaluation import evaluate_form
 from doudi.policy.models import ValueStatus
@@ -158,6 +159,9 @@ def test_the_pages_show_the_standards_propose_and_adopt(supervisor, registered):
         },
     )
     assert response.status_code == 302
+    waiting = client.get(response["Location"]).content.decode()
+    assert "<progress" in waiting  # the what-if is computed in the background
+    run_waiting()
     report = client.get(response["Location"])
     assert report.status_code == 200
     html = report.content.decode()
@@ -214,6 +218,8 @@ def test_a_refused_decision_is_shown_at_its_field_and_keeps_what_was_typed(super
     first = _propose(supervisor)
     services.adopt_value(supervisor, first.pk, reason="市政府批准")
     second = _propose(supervisor, value="660")
+    client.get(f"/policy/values/{second.pk}/")  # its what-if, computed and kept
+    run_waiting()
 
     blank = client.post(f"/policy/values/{second.pk}/decide/", {"decision": "adopt"})
     page = blank.content.decode()
