@@ -3,6 +3,8 @@ whole-place evaluations. The long work runs in the background (policy.runs); its
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +18,7 @@ from doudi.accounts.roles import Permission
 from doudi.dates import parse_date, parse_month
 from doudi.errors import DoudiError
 from doudi.policy import queries, runs, services
-from doudi.policy.programmes import PROGRAMMES
+from doudi.policy.programmes import PROGRAMMES, Programme
 from doudi.policy.services import SETTING_LEVELS
 from doudi.policy.standards import regional_parameters
 from doudi.policy.whatif import MONTHS_PER_YEAR, Change
@@ -165,21 +167,33 @@ def start_evaluation(request: HttpRequest) -> HttpResponse:
     return redirect("policy:evaluation", evaluation_id=evaluation.pk)
 
 
+def _total_row(row: dict[str, Any], programme: Programme | None) -> dict[str, Any]:
+    """A programme's line of an evaluation: no monthly sum for one paid otherwise (资助参保's
+    yearly premium), rather than a sum of zeros."""
+    monthly = programme is None or programme.amount is not None
+    return {
+        **row,
+        "label": str(programme.label) if programme else row["programme"],
+        "monthly_fen": row["monthly_fen"] if monthly else None,
+    }
+
+
 @login_required
 def evaluation(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     found = queries.evaluation_for(request.user, evaluation_id)
-    programmes = {programme.key: str(programme.label) for programme in PROGRAMMES}
+    programmes = {programme.key: programme for programme in PROGRAMMES}
     return render(
         request,
         "policy/evaluation.html",
         {
             "evaluation": found,
             "totals": [
-                {**row, "label": programmes.get(row["programme"], row["programme"])}
+                _total_row(row, programmes.get(row["programme"]))
                 for row in queries.evaluation_totals(found)
             ],
             "missing": [
-                programmes.get(key, key) for key in (found.run.missing if found.run else {})
+                str(programmes[key].label) if key in programmes else key
+                for key in (found.run.missing if found.run else {})
             ],
         },
     )

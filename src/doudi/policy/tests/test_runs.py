@@ -220,3 +220,22 @@ def test_the_menu_offers_the_evaluations_to_who_may_run_them(county, make_user):
     assert "/policy/evaluations/" in browser(county).get("/").content.decode()
     township = make_user(Role.TOWNSHIP_HANDLER, username="xiuwu_handler")
     assert "/policy/evaluations/" not in browser(township).get("/").content.decode()
+
+
+def test_a_programme_paid_otherwise_has_no_monthly_sum_rather_than_zero():
+    from doudi.policy.programmes import PROGRAMMES
+    from doudi.policy.views import _total_row
+
+    by_key = {programme.key: programme for programme in PROGRAMMES}
+    premium = _total_row(
+        {"programme": "medical_premium_subsidy", "results": 3, "monthly_fen": 0},
+        by_key["medical_premium_subsidy"],
+    )
+    assert premium["monthly_fen"] is None and premium["label"] == str(
+        by_key["medical_premium_subsidy"].label
+    )
+    monthly = _total_row(
+        {"programme": "minimum_living", "results": 2, "monthly_fen": 60026},
+        by_key["minimum_living"],
+    )
+    assert monthly["monthly_fen"] == 60026
