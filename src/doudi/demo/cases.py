@@ -1,6 +1,7 @@
 """Demo cases: a few households of the demo township walked through the real services to the
 steps one day allows (a notice takes seven days, so nothing is confirmed yet), the township's
-opinion following what the rules find, and a reserve fund with one emergency payment. The cases begun on earlier days are ``demo.history``'s."""
+opinion following what the rules find, and a reserve fund with one emergency payment. The
+cases begun on earlier days are ``demo.history``'s."""
 
 from __future__ import annotations
 
