@@ -1,6 +1,7 @@
 """Demo cases: a few households of the demo township walked through the real services to the
-steps one day allows (a notice takes seven days, so nothing is confirmed yet), and a reserve
-fund with one emergency payment. The cases begun on earlier days are ``demo.history``'s."""
+steps one day allows (a notice takes seven days, so nothing is confirmed yet), the township's
+opinion following what the rules find, and a reserve fund with one emergency payment. The
+cases begun on earlier days are ``demo.history``'s."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from django.utils import timezone
 from doudi.accounts.models import User
 from doudi.cases import services
 from doudi.cases.models import Case
+from doudi.cases.presentation import current_finding
 from doudi.registry.models import Household
 from doudi.reserve_fund.services import move
 
 TOWNSHIP = "410821902000"
 VILLAGE = "410821902001"  # where the demo village worker works
 FINDINGS = "入户调查：两名工作人员入户，走访邻居，核实家庭收入与财产。"
+APPROVAL_OPINION = "经调查核实，家庭人均收入低于当地低保标准，拟同意。"
+REFUSAL_OPINION = "经调查核实，家庭不符合最低生活保障条件（{unmet}），建议不予纳入。"
+NOT_MET = "未满足：{tests}"
 
 # How far each demo case goes today, in order.
 STEPS = ("submit", "accept", "investigate", "request_check", "record_check", "give_opinion")
@@ -71,12 +76,22 @@ def _walk(staff: dict[str, User], household: Household, programme: str, depth: i
         elif step == "record_check":
             services.record_check(staff["county"], case.pk, result="consistent")
         else:
-            services.give_opinion(
-                handler,
-                case.pk,
-                recommends_approval=True,
-                text="经调查核实，家庭人均收入低于当地低保标准，拟同意。",
-            )
+            _give_opinion(handler, case)
+
+
+def _give_opinion(handler: User, case: Case) -> None:
+    """The township's opinion follows what the rules find now, as the county's approval will
+    assess it: approval where eligible, else a refusal naming the conditions not met."""
+    case.refresh_from_db()  # the steps before moved it on
+    finding = current_finding(handler, case)
+    eligible = finding is not None and finding.eligible is True
+    if eligible:
+        text = APPROVAL_OPINION
+    else:
+        tests = finding.failed_tests if finding else []
+        unmet = NOT_MET.format(tests="、".join(tests)) if tests else "规则未认定符合"
+        text = REFUSAL_OPINION.format(unmet=unmet)
+    services.give_opinion(handler, case.pk, recommends_approval=eligible, text=text)
 
 
 def _emergency(staff: dict[str, User], household: Household) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,9 +19,11 @@ from doudi.accounts.jurisdiction import covers
 from doudi.accounts.models import User
 from doudi.cases import services
 from doudi.cases.models import Case
+from doudi.cases.procedures import ENGINE_PROGRAMME, CaseProgramme
 from doudi.dates import month_text, next_month
 from doudi.demo.cases import demo_case_households
 from doudi.demo.recipients import PROGRAMME, as_if
+from doudi.identity.numbers import mask
 from doudi.policy.evaluation import evaluate_form
 from doudi.registry.models import Household, Member
 from doudi.registry.queries import household_form
@@ -46,9 +49,16 @@ PLAN = {
     ),
     "410821901000": ("submitted", "accepted", "notice_ended", "approved", "told", "emergency"),
 }
-# The stories ending in an approval, or free to end in one today: households the rules find
-# eligible, so that the county's approval succeeds.
-ELIGIBLE = frozenset({"notice_ended", "approved", "told"})
+HARDSHIP = "extreme_hardship"
+# The stories ending in an approval, or free to end in one today, and the programme the rules
+# must find their household (for 特困, its eldest member) eligible for, so that the county's
+# approval succeeds.
+ELIGIBLE = {
+    "notice_ended": PROGRAMME,
+    "approved": PROGRAMME,
+    "told": PROGRAMME,
+    "hardship": HARDSHIP,
+}
 # The township's steps up to its opinion, one a working day (the acceptance with the
 # submission).
 STEPS = ("submit", "accept", "investigate", "request_check", "record_check", "give_opinion")
@@ -57,9 +67,15 @@ NEED = "家庭收入减少，生活困难，申请最低生活保障"
 HARDSHIP_NEED = "年老体弱，无劳动能力、无生活来源，申请特困人员救助供养"
 EMERGENCY_NEED = "突发重病住院，急需生活救助"
 FINDINGS = "入户调查：两名工作人员入户，走访邻居，核实家庭收入与财产。"
+HARDSHIP_FINDINGS = (
+    "入户调查：两名工作人员入户，走访邻居，核实申请人无劳动能力、无生活来源，"
+    "无法定赡养、抚养、扶养义务人或其无履行能力。"
+)
 OPINION = "经调查核实，家庭人均收入低于当地低保标准，拟同意纳入低保。"
+HARDSHIP_OPINION = "经调查核实，申请人符合特困人员认定条件，拟同意纳入特困人员救助供养。"
 REFUSAL_OPINION = "经调查核实，家庭人均收入高于当地低保标准，建议不予纳入。"
 APPROVAL = "经审核，家庭经济状况符合最低生活保障条件，公示无异议，同意纳入。"
+HARDSHIP_APPROVAL = "经审核并抽查，申请人符合特困人员认定条件，公示无异议，同意纳入。"
 REFUSAL = "经审核，家庭月人均收入高于当地低保标准，不符合最低生活保障条件，不予批准。"
 TOLD = "书面送达决定书"
 EMERGENCY_AMOUNT_FEN = 60_000
@@ -136,10 +152,9 @@ def load_demo_history(today: datetime.date | None = None) -> int:
 
 def _households(staff: Staff, plan: tuple[str, ...], days: Days) -> list[tuple[str, Household]]:
     """A household of the township for each story, neither with a case nor kept for the demo
-    cases; those of ELIGIBLE among the households the rules find eligible for 低保 (a story
-    without one is left out)."""
-    eligible = [story for story in plan if story in ELIGIBLE]
-    others = [story for story in plan if story not in ELIGIBLE]
+    cases; those of ELIGIBLE among the households the rules find eligible for their programme,
+    with the facts their investigation records (a story without one is left out)."""
+    pending = list(plan)
     on, month = days.notice_over()[0], month_text(next_month(days.today))
     candidates = (
         Household.objects.filter(region__code__startswith=staff.township[:9])
@@ -149,19 +164,55 @@ def _households(staff: Staff, plan: tuple[str, ...], days: Days) -> list[tuple[s
     )
     chosen: list[tuple[str, Household]] = []
     for household in candidates.iterator():
-        if not eligible and not others:
+        if not pending:
             break
-        if eligible and _eligible(staff.county, household, on, month):
-            chosen.append((eligible.pop(0), household))
-        elif others:
-            chosen.append((others.pop(0), household))
+        story = _story_for(staff.county, household, pending, on, month)
+        if story is not None:
+            pending.remove(story)
+            chosen.append((story, household))
     return sorted(chosen, key=lambda pair: plan.index(pair[0]))
 
 
-def _eligible(actor: User, household: Household, on: datetime.date, month: str) -> bool:
+def _story_for(
+    actor: User, household: Household, pending: list[str], on: datetime.date, month: str
+) -> str | None:
+    """The first pending story needing a programme the household is eligible for (in the
+    order the stories come), else the first needing none."""
+    programmes = dict.fromkeys(ELIGIBLE[story] for story in pending if story in ELIGIBLE)
+    for programme in programmes:
+        if _eligible(actor, household, programme, on, month):
+            return next(story for story in pending if ELIGIBLE.get(story) == programme)
+    return next((story for story in pending if story not in ELIGIBLE), None)
+
+
+def _eligible(
+    actor: User, household: Household, programme: str, on: datetime.date, month: str
+) -> bool:
+    """Whether the rules find the household eligible (a person's programme: its eldest
+    member), as the registry knows it on ``on`` with the facts its investigation records."""
     form = household_form(actor, household.pk, on=on, reveal_id_numbers=True)
-    programmes = evaluate_form(form, month)["programmes"]
-    return any(p["programme"] == PROGRAMME and p.get("eligible") for p in programmes)
+    stated = (_facts(household, programme) or {}).get("members", {})
+    for member in form["members"]:
+        member.update(stated.get(member["key"], {}))
+    wanted = ENGINE_PROGRAMME[CaseProgramme(programme)]
+    answer = next(p for p in evaluate_form(form, month)["programmes"] if p["programme"] == wanted)
+    if "members" not in answer:
+        return bool(answer.get("eligible"))
+    person = _eldest(household)
+    return any(
+        entry.get("eligible")
+        and entry["name"] == person.name
+        and mask(entry["id_number"]) == mask(person.id_number_masked)
+        for entry in answer["members"]
+    )
+
+
+def _facts(household: Household, programme: str) -> dict[str, Any] | None:
+    """What the investigation establishes beyond the registry: for 特困, that the eldest
+    member has no legal supporter able to support them (the registry presumes one)."""
+    if programme != HARDSHIP:
+        return None
+    return {"members": {str(_eldest(household).pk): {"has_capable_supporter": False}}}
 
 
 # --- the stories ---------------------------------------------------------------------------
@@ -179,7 +230,7 @@ def _walk(
     """The first ``steps`` of STEPS: submitted and accepted on the first of ``days``, then
     one step a working day."""
     handler = staff.handler
-    member = _eldest(household) if programme != PROGRAMME else None
+    member = _eldest(household) if programme == HARDSHIP else None
 
     def on(step: str) -> datetime.date:
         return days[max(STEPS.index(step) - 1, 0)]
@@ -209,6 +260,7 @@ def _take(
     recommends: bool,
 ) -> None:
     handler = staff.handler
+    hardship = case.programme == HARDSHIP
     if step == "accept":
         services.accept(handler, case.pk)
     elif step == "investigate":
@@ -218,18 +270,21 @@ def _take(
             visited_on=day,
             home_visit=True,
             investigator_ids=staff.investigators(household),
-            findings=FINDINGS,
+            findings=HARDSHIP_FINDINGS if hardship else FINDINGS,
+            # The facts the rules read beyond the registry, kept in the household's record.
+            facts=_facts(household, case.programme),
         )
     elif step == "request_check":
         services.request_check(handler, case.pk)
     elif step == "record_check":
         services.record_check(staff.county, case.pk, result="consistent")
     else:
+        opinion = HARDSHIP_OPINION if hardship else OPINION
         services.give_opinion(
             handler,
             case.pk,
             recommends_approval=recommends,
-            text=OPINION if recommends else REFUSAL_OPINION,
+            text=opinion if recommends else REFUSAL_OPINION,
         )
 
 
@@ -311,7 +366,7 @@ def _hardship(staff: Staff, household: Household, days: Days) -> Case:
     """特困 for the household's eldest member, on notice until before today: chosen for the
     county's spot check (the first of its year), which comes before the confirmation."""
     walked = days.notice_over()
-    return _walk(staff, household, walked, programme="extreme_hardship")
+    return _walk(staff, household, walked, programme=HARDSHIP)
 
 
 def _emergency(staff: Staff, household: Household, days: Days) -> Case:

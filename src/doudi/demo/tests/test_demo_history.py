@@ -17,11 +17,13 @@ from doudi.audit.models import AuditEvent
 from doudi.audit.verification import verify_chain
 from doudi.cases import services
 from doudi.cases.models import Case
+from doudi.cases.presentation import current_finding
 from doudi.cases.procedures import EDGES, MINIMUM_LIVING, Action, State
 from doudi.demo import history, recipients
 from doudi.demo.loader import DEMO_ACCOUNTS
 from doudi.grants.models import Grant
 from doudi.payroll.models import Payroll
+from doudi.registry.models import Member
 from doudi.web.home import tasks_for
 from doudi.workdays.calendar import WorkingCalendar
 
@@ -100,6 +102,27 @@ def test_the_county_approves_a_case_whose_notice_ended_and_every_worker_has_work
     county = User.objects.get(username="county")
     case = services.approve(county, ended.first().pk, reasons=history.APPROVAL)
     assert case.state == State.APPROVED and case.decision.decided_on == today
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_county_spot_checks_the_hardship_case_then_approves_it(demo):
+    today = timezone.localdate()
+    case = Case.objects.get(need=history.HARDSHIP_NEED)
+    assert case.programme == history.HARDSHIP and case.spot_check_selected
+    assert case.state == State.ON_NOTICE and case.notice_ends_on < today
+    # The investigation found no capable supporter, and kept it in the person's record.
+    assert case.facts == {"members": {str(case.member_id): {"has_capable_supporter": False}}}
+    assert not Member.objects.get(pk=case.member_id).has_capable_supporter
+    county = User.objects.get(username="county")
+    assert current_finding(county, case).eligible is True
+    refusal = services.confirmation_refusal(county, case)
+    assert refusal is not None and refusal.field == "state"  # the spot check comes first
+    services.spot_check(county, case.pk, agrees=True, findings="抽查核实：情况属实。")
+    case.refresh_from_db()
+    assert services.confirmation_refusal(county, case) is None
+    case = services.approve(county, case.pk, reasons=history.HARDSHIP_APPROVAL)
+    assert case.state == State.APPROVED and case.decision.monthly_amount_fen > 0
 
 
 @pytest.mark.django_db
