@@ -69,8 +69,13 @@ def _slice(population: Population, first: int, last: int) -> tuple[Population, i
     )
 
 
-def _evaluate(columns: RegistryColumns, month: datetime.date, progress: Progress | None) -> Results:
-    system = rules_in_force()
+def _evaluate(
+    columns: RegistryColumns,
+    month: datetime.date,
+    progress: Progress | None,
+    system: DoudiSystem | None = None,
+) -> Results:
+    system = system or rules_in_force()
     results = Results([], [], [], [])
     total = len(columns.household_ids)
     for first in range(0, total, CHUNK_HOUSEHOLDS):
