@@ -85,6 +85,21 @@ NATIONAL = (
     "work_ability.max_grade_physical",
     "work_ability.max_grade_visual",
 )
+KEYS = (
+    "minimum_living",
+    "minimum_living_edge",
+    "rigid_spending_hardship",
+    "disaster_transitional_aid",
+    "temporary_assistance",
+    "single_person_minimum_living",
+    "extreme_hardship",
+    "orphan",
+    "de_facto_unsupported",
+    "disability_living_subsidy",
+    "disability_care_subsidy",
+    "medical_assistance",
+    "medical_premium_subsidy",
+)  # the answers' programme codes
 # Inputs some population leaves out: the engine's default value stands in.
 PERSON_DEFAULTS = {
     "medical_claim_type": "'none'",
@@ -130,12 +145,20 @@ def parameter_table(system: DoudiSystem, month: datetime.date) -> tuple[pyarrow.
     return pyarrow.table(columns), national
 
 
-def _arrow(columns: dict[str, numpy.ndarray], **extra: numpy.ndarray) -> pyarrow.Table:
+def _arrow(
+    system: DoudiSystem, columns: dict[str, numpy.ndarray], **extra: numpy.ndarray
+) -> pyarrow.Table:
+    """The columns as Arrow, text as dictionary columns of the engine's enumeration: numpy
+    compares per value, as the engine encodes them (converting the text itself costs more)."""
     arrays = {}
     for name, values in {**extra, **columns}.items():
         values = numpy.asarray(values)
         if values.dtype.kind == "U":
-            values = pyarrow.array(values.astype(object))
+            names = [item.name for item in system.get_variable(name).possible_values]
+            codes = numpy.zeros(len(values), dtype=numpy.int8)
+            for code, item in enumerate(names[1:], start=1):
+                codes[values == item] = code
+            values = pyarrow.DictionaryArray.from_arrays(codes, pyarrow.array(names))
         arrays[name] = values
     return pyarrow.table(arrays)
 
@@ -158,6 +181,7 @@ def floor(
     con.register(
         "p",
         _arrow(
+            system,
             population.persons,
             pid=numpy.arange(len(population.person_household), dtype=numpy.int64),
             hh=population.person_household.astype(numpy.int64),
@@ -166,29 +190,32 @@ def floor(
     con.register(
         "h",
         _arrow(
+            system,
             population.households,
             hid=numpy.arange(population.household_count, dtype=numpy.int64),
         ),
     )
-    for statement in _statements(month, n, set(population.persons), set(population.households)):
-        con.execute(statement)
-    rows = con.execute(
-        "SELECT programme, hh, pid, amount FROM answers ORDER BY programme, hh, pid"
-    ).fetchnumpy()
+    stages = _stages(month, n, set(population.persons), set(population.households))
+    # One statement: DuckDB keeps only the columns each stage needs and streams between them.
+    query = "WITH " + ",\n".join(f"{stage})" for stage in stages)
+    rows = con.execute(f"{query} SELECT programme, hh, pid, amount FROM answers").fetchnumpy()
     con.close()
-    programme = numpy.asarray(rows["programme"]).astype(str)
+    programme = numpy.asarray(rows["programme"], dtype=numpy.int64)
     households = columns.household_ids[numpy.asarray(rows["hh"], dtype=numpy.int64)]
     pid = numpy.asarray(rows["pid"], dtype=numpy.int64)
     members = numpy.where(pid >= 0, columns.member_ids[numpy.maximum(pid, 0)], -1)
     amounts = numpy.asarray(rows["amount"], dtype=numpy.int64)
+    order = numpy.argsort(programme, kind="stable")
+    bounds = numpy.searchsorted(programme[order], numpy.arange(len(KEYS) + 1))
     answers = {}
-    for key in numpy.unique(programme):
-        at = programme == key
-        answers[str(key)] = (households[at], members[at], amounts[at])
+    for code, key in enumerate(KEYS):
+        at = order[bounds[code] : bounds[code + 1]]
+        if len(at):
+            answers[key] = (households[at], members[at], amounts[at])
     return answers
 
 
-def _statements(month: datetime.date, n: dict, persons: set[str], households: set[str]) -> list:
+def _stages(month: datetime.date, n: dict, persons: set[str], households: set[str]) -> list:
     stages = ", ".join(f"'{stage}'" for stage in n["continuing_stages"]) or "NULL"
     edge = n["minimum_living.edge_percent"]
     gradual = n["minimum_living.gradual_exit_months"]
@@ -208,7 +235,7 @@ def _statements(month: datetime.date, n: dict, persons: set[str], households: se
     )
     return [
         # 1. Households with their county's values, counted members and the asset tests.
-        f"""CREATE TEMP TABLE h1 AS
+        f"""h1 AS (
         SELECT h.*, {_select(households, HOUSEHOLD_DEFAULTS)}, r.* EXCLUDE (county),
           CASE WHEN is_urban THEN r.minimum_living__standard__urban
                ELSE r.minimum_living__standard__rural END AS std,
@@ -216,19 +243,19 @@ def _statements(month: datetime.date, n: dict, persons: set[str], households: se
         FROM h JOIN r USING (county)
         LEFT JOIN (SELECT hh, sum(counted_in_household::BIGINT) AS counted_members,
                           count(*) AS nb FROM p GROUP BY hh) c ON c.hh = h.hid""",
-        """CREATE TEMP TABLE h2 AS SELECT *,
+        """h2 AS ( SELECT *,
           financial_assets <= assets__financial_months * std * counted_members
             AND cars <= assets__max_cars AND homes <= assets__max_homes
             AND business_capital <= assets__max_business_capital AS assets_ok
         FROM h1""",
         # 2. Persons: age, ability to work, the 特困 conditions.
-        f"""CREATE TEMP TABLE p1 AS
+        f"""p1 AS (
         SELECT p.*, {_select(persons, PERSON_DEFAULTS)}, h2.std, h2.assets_ok,
           year(DATE '{start.isoformat()}') - year(birth_date)
             - CASE WHEN {to_come} THEN 1 ELSE 0 END AS age,
           disability_grade BETWEEN 1 AND 2 AS severe
         FROM p JOIN h2 ON h2.hid = p.hh""",
-        f"""CREATE TEMP TABLE p2 AS SELECT *,
+        f"""p2 AS ( SELECT *,
           (age >= {n["work_ability.age_until"]} OR age < {n["work_ability.age_from"]}
            OR (disability_grade BETWEEN 1 AND 4 AND (
              (disability_category IN ('intellectual', 'mental')
@@ -243,14 +270,14 @@ def _statements(month: datetime.date, n: dict, persons: set[str], households: se
           age < {minor} AND orphan_status <> 'none' AS meets_child,
           child_guarantee_choice = 'extreme_hardship' AS chose_hardship
         FROM p1""",
-        f"""CREATE TEMP TABLE p3 AS SELECT *,
+        f"""p3 AS ( SELECT *,
           conditions AND (NOT ({excludes} AND meets_child) OR chose_hardship) AS eh,
           {excludes} AND chose_hardship AND conditions AS chose_eh,
           counted_in_household AND NOT
             (conditions AND (NOT ({excludes} AND meets_child) OR chose_hardship)) AS in_ml
         FROM p2""",
         # 3. The 低保 tests per household.
-        """CREATE TEMP TABLE h3 AS
+        """h3 AS (
         SELECT h2.*, coalesce(m.ml_members, 0) AS ml_members,
           greatest(coalesce(m.income, 0) + household_income - CASE WHEN
             deduct_rigid_spending_flag THEN coalesce(m.spending, 0) + household_rigid_spending
@@ -267,11 +294,11 @@ def _statements(month: datetime.date, n: dict, persons: set[str], households: se
                      sum(CASE WHEN counted_in_household THEN person_rigid_spending ELSE 0 END)
                        AS total_spending
                    FROM p3 GROUP BY hh) m ON m.hh = h2.hid""",
-        f"""CREATE TEMP TABLE h4 AS SELECT *,
+        f"""h4 AS ( SELECT *,
           tested < std * ml_members AND assets_ok AND ml_members > 0 AS by_tests,
           {gradual_sql} AS gradual
         FROM h3""",
-        f"""CREATE TEMP TABLE h5 AS SELECT *, by_tests OR gradual AS ml_eligible,
+        f"""h5 AS ( SELECT *, by_tests OR gradual AS ml_eligible,
           NOT (by_tests OR gradual) AND assets_ok AND tested * 100 < std * ml_members * {edge}
             AS edge,
           NOT (by_tests OR gradual)
@@ -282,7 +309,7 @@ def _statements(month: datetime.date, n: dict, persons: set[str], households: se
             AS rigid_hardship
         FROM h4""",
         # 4. Per person: 分类施保 add-ons, 单人保, 特困 amounts.
-        f"""CREATE TEMP TABLE p4 AS SELECT p3.*, h5.by_tests, h5.edge, h5.rigid_hardship,
+        f"""p4 AS ( SELECT p3.*, h5.by_tests, h5.edge, h5.rigid_hardship,
           h5.ml_eligible, h5.minimum_living_recorded, h5.receiving_minimum_living,
           CASE WHEN h5.by_tests AND p3.in_ml THEN p3.std * greatest(
               CASE WHEN age >= minimum_living__elderly_age
@@ -311,13 +338,13 @@ def _statements(month: datetime.date, n: dict, persons: set[str], households: se
           h5.medical__inpatient__annual_cap, h5.medical__catastrophic__annual_cap,
           h5.medical__individual_premium, h5.medical__premium_subsidy
         FROM p3 JOIN h5 ON h5.hid = p3.hh""",
-        """CREATE TEMP TABLE h6 AS
+        """h6 AS (
         SELECT h5.*, CASE WHEN by_tests THEN std * ml_members - tested + coalesce(a.addons, 0)
                           WHEN gradual THEN current_minimum_living_amount ELSE 0 END AS ml_amount
         FROM h5 LEFT JOIN (SELECT hh, sum(addon) AS addons FROM p4 GROUP BY hh) a
           ON a.hh = h5.hid""",
         # 5. Programmes that follow the 低保 result: the child guarantee, disability, medical.
-        f"""CREATE TEMP TABLE p5 AS SELECT p4.*,
+        f"""p5 AS ( SELECT p4.*,
           CASE WHEN age < {minor} AND orphan_status = 'orphan' AND NOT chose_eh
             THEN orphan_standard ELSE 0 END AS orphan_amount,
           CASE WHEN age < {minor} AND orphan_status = 'de_facto_unsupported' AND NOT chose_eh
@@ -339,13 +366,13 @@ def _statements(month: datetime.date, n: dict, persons: set[str], households: se
             WHEN 'inpatient' THEN medical__inpatient__annual_cap
             WHEN 'catastrophic' THEN medical__catastrophic__annual_cap ELSE 0 END AS medical_cap
         FROM p4 JOIN (SELECT hid, ml_amount, ml_members FROM h6) h6 ON h6.hid = p4.hh""",
-        """CREATE TEMP TABLE p6 AS SELECT *,
+        """p6 AS ( SELECT *,
           CASE WHEN recorded_medical_category <> 'not_recorded' THEN recorded_medical_category
                WHEN eh THEN 'extreme_hardship' WHEN in_minimum_living THEN 'minimum_living'
                WHEN edge THEN 'edge' WHEN rigid_hardship THEN 'rigid_spending' ELSE 'none'
           END AS medical_category
         FROM p5""",
-        """CREATE TEMP TABLE p7 AS SELECT *,
+        """p7 AS ( SELECT *,
           CASE WHEN medical_category = 'extreme_hardship' THEN
                  CASE WHEN medical_claim_type = 'outpatient_chronic' THEN by_type
                       ELSE greatest(by_type, medical__extreme_hardship_percent) END
@@ -355,16 +382,16 @@ def _statements(month: datetime.date, n: dict, persons: set[str], households: se
                ELSE 0 END AS medical_percent
         FROM p6""",
         # 6. The answers, as the batch stores them.
-        """CREATE TEMP TABLE answers AS
-        SELECT 'minimum_living' AS programme, hid AS hh, -1::BIGINT AS pid,
+        f"""answers AS (
+        SELECT {KEYS.index("minimum_living")} AS programme, hid AS hh, -1::BIGINT AS pid,
                ml_amount AS amount FROM h6 WHERE ml_eligible AND nb > 0
-        UNION ALL SELECT 'minimum_living_edge', hid, -1, 0 FROM h6 WHERE edge AND nb > 0
-        UNION ALL SELECT 'rigid_spending_hardship', hid, -1, 0 FROM h6
+        UNION ALL SELECT {KEYS.index("minimum_living_edge")}, hid, -1, 0 FROM h6 WHERE edge AND nb > 0
+        UNION ALL SELECT {KEYS.index("rigid_spending_hardship")}, hid, -1, 0 FROM h6
           WHERE rigid_hardship AND nb > 0
-        UNION ALL SELECT 'disaster_transitional_aid', hid, -1,
+        UNION ALL SELECT {KEYS.index("disaster_transitional_aid")}, hid, -1,
             disaster__transitional_per_person * nb FROM h6
           WHERE disaster_affected AND disaster__transitional_per_person * nb > 0
-        UNION ALL SELECT 'temporary_assistance', hid, -1, amount FROM (
+        UNION ALL SELECT {KEYS.index("temporary_assistance")}, hid, -1, amount FROM (
           SELECT hid, nb, CASE WHEN (temporary_need_type = 'emergency'
                                      AND temporary_need_severity BETWEEN 1 AND 3)
                 OR (temporary_need_type = 'expenditure' AND temporary_expense > 0)
@@ -378,22 +405,22 @@ def _statements(month: datetime.date, n: dict, persons: set[str], households: se
                        // 100 ELSE 0 END,
               greatest(temporary__cap_months * std - temporary_already_granted_this_year, 0))
             ELSE 0 END AS amount FROM h6) t WHERE amount > 0 AND nb > 0
-        UNION ALL SELECT 'single_person_minimum_living', hh, pid, single_amount FROM p7
+        UNION ALL SELECT {KEYS.index("single_person_minimum_living")}, hh, pid, single_amount FROM p7
           WHERE single_amount > 0
-        UNION ALL SELECT 'extreme_hardship', hh, pid, eh_amount FROM p7 WHERE eh
-        UNION ALL SELECT 'orphan', hh, pid, orphan_amount FROM p7 WHERE orphan_amount > 0
-        UNION ALL SELECT 'de_facto_unsupported', hh, pid, de_facto_amount FROM p7
+        UNION ALL SELECT {KEYS.index("extreme_hardship")}, hh, pid, eh_amount FROM p7 WHERE eh
+        UNION ALL SELECT {KEYS.index("orphan")}, hh, pid, orphan_amount FROM p7 WHERE orphan_amount > 0
+        UNION ALL SELECT {KEYS.index("de_facto_unsupported")}, hh, pid, de_facto_amount FROM p7
           WHERE de_facto_amount > 0
-        UNION ALL SELECT 'disability_living_subsidy', hh, pid, disability__living_subsidy
+        UNION ALL SELECT {KEYS.index("disability_living_subsidy")}, hh, pid, disability__living_subsidy
           FROM p7 WHERE disability_grade BETWEEN 1 AND 4 AND in_minimum_living
             AND disability__living_subsidy > 0
-        UNION ALL SELECT 'disability_care_subsidy', hh, pid, disability__care_subsidy FROM p7
+        UNION ALL SELECT {KEYS.index("disability_care_subsidy")}, hh, pid, disability__care_subsidy FROM p7
           WHERE severe AND disability__care_subsidy > 0
-        UNION ALL SELECT 'medical_assistance', hh, pid, amount FROM (
+        UNION ALL SELECT {KEYS.index("medical_assistance")}, hh, pid, amount FROM (
           SELECT hh, pid, least(residual * medical_percent // 100,
                                 greatest(medical_cap - medical_assistance_received_this_year, 0))
             AS amount FROM p7) m WHERE amount > 0
-        UNION ALL SELECT 'medical_premium_subsidy', hh, pid, 0 FROM p7
+        UNION ALL SELECT {KEYS.index("medical_premium_subsidy")}, hh, pid, 0 FROM p7
           WHERE medical_category IN ('extreme_hardship', 'minimum_living', 'poverty_registered')""",
     ]
 
