@@ -127,7 +127,6 @@ def _chunk(
             members = numpy.full(len(rows), -1, dtype=numpy.int64)
         results.household_ids.append(households)
         results.member_ids.append(members)
-        # Fixed-width text, not objects: a million Python references cost a quarter second.
         results.programmes.append(
             numpy.full(len(rows), programme.key, dtype=f"<U{len(programme.key)}")
         )
