@@ -358,7 +358,8 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
           greatest(medical_total_cost - medical_paid_by_basic_insurance
             - medical_paid_by_critical_illness_insurance
             - medical_paid_by_supplementary_insurance, 0) AS residual,
-          CASE medical_claim_type WHEN 'outpatient_chronic' THEN medical__outpatient_chronic__percent
+          CASE medical_claim_type
+            WHEN 'outpatient_chronic' THEN medical__outpatient_chronic__percent
             WHEN 'inpatient' THEN medical__inpatient__percent
             WHEN 'catastrophic' THEN medical__catastrophic__percent ELSE 0 END AS by_type,
           CASE medical_claim_type
@@ -385,7 +386,8 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
         f"""answers AS (
         SELECT {KEYS.index("minimum_living")} AS programme, hid AS hh, -1::BIGINT AS pid,
                ml_amount AS amount FROM h6 WHERE ml_eligible AND nb > 0
-        UNION ALL SELECT {KEYS.index("minimum_living_edge")}, hid, -1, 0 FROM h6 WHERE edge AND nb > 0
+        UNION ALL SELECT {KEYS.index("minimum_living_edge")}, hid, -1, 0 FROM h6
+          WHERE edge AND nb > 0
         UNION ALL SELECT {KEYS.index("rigid_spending_hardship")}, hid, -1, 0 FROM h6
           WHERE rigid_hardship AND nb > 0
         UNION ALL SELECT {KEYS.index("disaster_transitional_aid")}, hid, -1,
@@ -405,16 +407,20 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
                        // 100 ELSE 0 END,
               greatest(temporary__cap_months * std - temporary_already_granted_this_year, 0))
             ELSE 0 END AS amount FROM h6) t WHERE amount > 0 AND nb > 0
-        UNION ALL SELECT {KEYS.index("single_person_minimum_living")}, hh, pid, single_amount FROM p7
+        UNION ALL SELECT {KEYS.index("single_person_minimum_living")}, hh, pid, single_amount
+          FROM p7
           WHERE single_amount > 0
         UNION ALL SELECT {KEYS.index("extreme_hardship")}, hh, pid, eh_amount FROM p7 WHERE eh
-        UNION ALL SELECT {KEYS.index("orphan")}, hh, pid, orphan_amount FROM p7 WHERE orphan_amount > 0
+        UNION ALL SELECT {KEYS.index("orphan")}, hh, pid, orphan_amount FROM p7
+          WHERE orphan_amount > 0
         UNION ALL SELECT {KEYS.index("de_facto_unsupported")}, hh, pid, de_facto_amount FROM p7
           WHERE de_facto_amount > 0
-        UNION ALL SELECT {KEYS.index("disability_living_subsidy")}, hh, pid, disability__living_subsidy
+        UNION ALL SELECT {KEYS.index("disability_living_subsidy")}, hh, pid,
+          disability__living_subsidy
           FROM p7 WHERE disability_grade BETWEEN 1 AND 4 AND in_minimum_living
             AND disability__living_subsidy > 0
-        UNION ALL SELECT {KEYS.index("disability_care_subsidy")}, hh, pid, disability__care_subsidy FROM p7
+        UNION ALL SELECT {KEYS.index("disability_care_subsidy")}, hh, pid, disability__care_subsidy
+          FROM p7
           WHERE severe AND disability__care_subsidy > 0
         UNION ALL SELECT {KEYS.index("medical_assistance")}, hh, pid, amount FROM (
           SELECT hh, pid, least(residual * medical_percent // 100,
