@@ -236,21 +236,21 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
     return [
         # 1. Households with their county's values, counted members and the asset tests.
         f"""h1 AS (
-        SELECT h.*, {_select(households, HOUSEHOLD_DEFAULTS)}, r.* EXCLUDE (county),
+        SELECT h.*, {_select(households, HOUSEHOLD_DEFAULTS)},
           CASE WHEN is_urban THEN r.minimum_living__standard__urban
                ELSE r.minimum_living__standard__rural END AS std,
           coalesce(c.counted_members, 0) AS counted_members, coalesce(c.nb, 0) AS nb
         FROM h JOIN r USING (county)
         LEFT JOIN (SELECT hh, sum(counted_in_household::BIGINT) AS counted_members,
                           count(*) AS nb FROM p GROUP BY hh) c ON c.hh = h.hid""",
-        """h2 AS ( SELECT *,
+        """h2 AS ( SELECT h1.*,
           financial_assets <= assets__financial_months * std * counted_members
             AND cars <= assets__max_cars AND homes <= assets__max_homes
             AND business_capital <= assets__max_business_capital AS assets_ok
-        FROM h1""",
+        FROM h1 JOIN r USING (county)""",
         # 2. Persons: age, ability to work, the 特困 conditions.
         f"""p1 AS (
-        SELECT p.*, {_select(persons, PERSON_DEFAULTS)}, h2.std, h2.assets_ok,
+        SELECT p.*, {_select(persons, PERSON_DEFAULTS)}, h2.std, h2.assets_ok, h2.county,
           year(DATE '{start.isoformat()}') - year(birth_date)
             - CASE WHEN {to_come} THEN 1 ELSE 0 END AS age,
           disability_grade BETWEEN 1 AND 2 AS severe
@@ -284,8 +284,8 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
             ELSE 0 END, 0) AS tested,
           coalesce(m.total_income, 0) + household_income AS total_income,
           coalesce(m.total_spending, 0) + household_rigid_spending AS rigid
-        FROM (SELECT *, minimum_living__deduct_rigid_spending <> 0
-                        AS deduct_rigid_spending_flag FROM h2) h2
+        FROM (SELECT h2.*, r.minimum_living__deduct_rigid_spending <> 0
+                        AS deduct_rigid_spending_flag FROM h2 JOIN r USING (county)) h2
         LEFT JOIN (SELECT hh, sum(in_ml::BIGINT) AS ml_members,
                      sum(CASE WHEN in_ml THEN person_income ELSE 0 END) AS income,
                      sum(CASE WHEN in_ml THEN person_rigid_spending ELSE 0 END) AS spending,
@@ -298,7 +298,7 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
           tested < std * ml_members AND assets_ok AND ml_members > 0 AS by_tests,
           {gradual_sql} AS gradual
         FROM h3""",
-        f"""h5 AS ( SELECT *, by_tests OR gradual AS ml_eligible,
+        f"""h5 AS ( SELECT h4.*, by_tests OR gradual AS ml_eligible,
           NOT (by_tests OR gradual) AND assets_ok AND tested * 100 < std * ml_members * {edge}
             AS edge,
           NOT (by_tests OR gradual)
@@ -307,7 +307,7 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
                 ELSE rigid_spending__disposable_income_per_year__rural END) * counted_members
             AND rigid * 100 >= total_income * rigid_spending__min_share_percent AND rigid > 0
             AS rigid_hardship
-        FROM h4""",
+        FROM h4 JOIN r USING (county)""",
         # 4. Per person: 分类施保 add-ons, 单人保, 特困 amounts.
         f"""p4 AS ( SELECT p3.*, h5.by_tests, h5.edge, h5.rigid_hardship,
           h5.ml_eligible, h5.minimum_living_recorded, h5.receiving_minimum_living,
@@ -331,13 +331,13 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
             ELSE 0 END AS eh_amount,
           CASE WHEN care_setting = 'institution' THEN child_support__orphan_standard__institution
                ELSE child_support__orphan_standard__family END AS orphan_standard,
-          h5.disability__living_subsidy, h5.disability__care_subsidy,
-          h5.medical__outpatient_chronic__percent, h5.medical__inpatient__percent,
-          h5.medical__catastrophic__percent, h5.medical__extreme_hardship_percent,
-          h5.medical__edge_and_rigid_percent, h5.medical__outpatient_chronic__annual_cap,
-          h5.medical__inpatient__annual_cap, h5.medical__catastrophic__annual_cap,
-          h5.medical__individual_premium, h5.medical__premium_subsidy
-        FROM p3 JOIN h5 ON h5.hid = p3.hh""",
+          r.disability__living_subsidy, r.disability__care_subsidy,
+          r.medical__outpatient_chronic__percent, r.medical__inpatient__percent,
+          r.medical__catastrophic__percent, r.medical__extreme_hardship_percent,
+          r.medical__edge_and_rigid_percent, r.medical__outpatient_chronic__annual_cap,
+          r.medical__inpatient__annual_cap, r.medical__catastrophic__annual_cap,
+          r.medical__individual_premium, r.medical__premium_subsidy
+        FROM p3 JOIN h5 ON h5.hid = p3.hh JOIN r ON r.county = p3.county""",
         """h6 AS (
         SELECT h5.*, CASE WHEN by_tests THEN std * ml_members - tested + coalesce(a.addons, 0)
                           WHEN gradual THEN current_minimum_living_amount ELSE 0 END AS ml_amount
@@ -391,7 +391,7 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
         UNION ALL SELECT {KEYS.index("rigid_spending_hardship")}, hid, -1, 0 FROM h6
           WHERE rigid_hardship AND nb > 0
         UNION ALL SELECT {KEYS.index("disaster_transitional_aid")}, hid, -1,
-            disaster__transitional_per_person * nb FROM h6
+            disaster__transitional_per_person * nb FROM h6 JOIN r USING (county)
           WHERE disaster_affected AND disaster__transitional_per_person * nb > 0
         UNION ALL SELECT {KEYS.index("temporary_assistance")}, hid, -1, amount FROM (
           SELECT hid, nb, CASE WHEN (temporary_need_type = 'emergency'
@@ -406,7 +406,7 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
                   THEN greatest(temporary_expense, 0) * temporary__expenditure_share_percent
                        // 100 ELSE 0 END,
               greatest(temporary__cap_months * std - temporary_already_granted_this_year, 0))
-            ELSE 0 END AS amount FROM h6) t WHERE amount > 0 AND nb > 0
+            ELSE 0 END AS amount FROM h6 JOIN r USING (county)) t WHERE amount > 0 AND nb > 0
         UNION ALL SELECT {KEYS.index("single_person_minimum_living")}, hh, pid, single_amount
           FROM p7
           WHERE single_amount > 0
