@@ -69,8 +69,13 @@ def _slice(population: Population, first: int, last: int) -> tuple[Population, i
     )
 
 
-def _evaluate(columns: RegistryColumns, month: datetime.date, progress: Progress | None) -> Results:
-    system = rules_in_force()
+def _evaluate(
+    columns: RegistryColumns,
+    month: datetime.date,
+    progress: Progress | None,
+    system: DoudiSystem | None = None,
+) -> Results:
+    system = system or rules_in_force()
     results = Results([], [], [], [])
     total = len(columns.household_ids)
     for first in range(0, total, CHUNK_HOUSEHOLDS):
@@ -122,7 +127,9 @@ def _chunk(
             members = numpy.full(len(rows), -1, dtype=numpy.int64)
         results.household_ids.append(households)
         results.member_ids.append(members)
-        results.programmes.append(numpy.full(len(rows), programme.key, dtype=object))
+        results.programmes.append(
+            numpy.full(len(rows), programme.key, dtype=f"<U{len(programme.key)}")
+        )
         results.amounts.append(
             amount[rows] if amount is not None else numpy.zeros(len(rows), dtype=numpy.int64)
         )

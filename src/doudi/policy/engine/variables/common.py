@@ -19,7 +19,18 @@ def regional(household, period, parameters, name: str) -> numpy.ndarray:
     for part in name.split("."):
         node = node[part]
     keys = household.simulation.tax_benefit_system.county_keys
-    return by_county(node, numpy.asarray(household("county", period)), keys)
+    return by_county(node, _county_index(household, period), keys)
+
+
+def _county_index(household, period) -> numpy.ndarray:
+    """The households' county positions as a machine index, converted once per run and month:
+    some forty parameters are looked up per household, each converting it again otherwise."""
+    # Per household, or per person where a person's formula asks through ``person.household``.
+    key = (period, type(household))
+    cache = household.simulation.__dict__.setdefault("_county_index", {})
+    if key not in cache:
+        cache[key] = numpy.asarray(household("county", period)).astype(numpy.intp)
+    return cache[key]
 
 
 def per_urban_rural(household, period, parameters, name: str) -> numpy.ndarray:
@@ -32,6 +43,21 @@ def per_urban_rural(household, period, parameters, name: str) -> numpy.ndarray:
     return numpy.where(is_urban, urban, rural)
 
 
+def civil_date(days: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """Year, month and day of dates, in integer arithmetic (H. Hinnant's civil_from_days):
+    numpy's conversions to months and years cost more than the rest of the age."""
+    z = numpy.asarray(days, dtype="datetime64[D]").astype(numpy.int64) + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = numpy.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year, month, day
+
+
 class age(Variable):
     value_type = int
     entity = Person
@@ -39,10 +65,7 @@ class age(Variable):
     label = "Age in completed years on the first day of the month"
 
     def formula(person, period, parameters):
-        born = person("birth_date", period)
-        year = born.astype("datetime64[Y]").astype(int) + 1970
-        month = born.astype("datetime64[M]").astype(int) % 12 + 1
-        day = (born - born.astype("datetime64[M]")).astype(int) + 1
+        year, month, day = civil_date(person("birth_date", period))
         start = period.start
         birthday_to_come = (month > start.month) | ((month == start.month) & (day > start.day))
         return start.year - year - birthday_to_come

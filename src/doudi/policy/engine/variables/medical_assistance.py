@@ -40,7 +40,7 @@ than the premium; other categories nothing.
 from __future__ import annotations
 
 import numpy
-from openfisca_core.indexed_enums import Enum
+from openfisca_core.indexed_enums import Enum, EnumArray
 from openfisca_core.periods import MONTH
 from openfisca_core.variables import Variable
 
@@ -115,7 +115,15 @@ class medical_category(Variable):
     def formula(person, period, parameters):
         recorded = person("recorded_medical_category", period)
         on_record = recorded != RecordedMedicalCategory.not_recorded
-        names = recorded.decode_to_str()
+        # Indices, not names: decoding and encoding text cost more than the rest of the rule.
+        as_category = numpy.array(
+            [
+                MedicalCategory[item.name].index if item.name in MedicalCategory.__members__ else 0
+                for item in RecordedMedicalCategory
+            ],
+            dtype=numpy.int16,
+        )
+        codes = as_category[numpy.asarray(recorded).astype(numpy.intp)]
         if not on_record.all():  # only then do the other programmes' rules need to be in force
             household = person.household
             derived = numpy.select(
@@ -125,11 +133,16 @@ class medical_category(Variable):
                     household("minimum_living_edge", period),
                     household("rigid_spending_hardship", period),
                 ],
-                ["extreme_hardship", "minimum_living", "edge", "rigid_spending"],
-                "none",
+                [
+                    MedicalCategory.extreme_hardship.index,
+                    MedicalCategory.minimum_living.index,
+                    MedicalCategory.edge.index,
+                    MedicalCategory.rigid_spending.index,
+                ],
+                MedicalCategory.none.index,
             )
-            names = numpy.where(on_record, names, derived)
-        return MedicalCategory.encode(names)
+            codes = numpy.where(on_record, codes, derived).astype(numpy.int16)
+        return EnumArray(codes, MedicalCategory)
 
 
 class medical_total_cost(FenVariable):
