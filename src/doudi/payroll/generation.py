@@ -73,9 +73,12 @@ UNLESS_REISSUED = "ON CONFLICT (reissue_of_id) DO NOTHING"
 
 # No hold on the benefit (campaigns.PaymentHold): a death found by a campaign stops every
 # payment of it from the next payroll, before the decision that ends it; ``b`` is the benefit id.
+# LIMIT 1 OFFSET 0 keeps it a subquery of its own — one index probe per benefit, or the holds
+# hashed once — rather than an anti-join that a planner believing the table empty ran as a
+# nested loop over every hold for every benefit.
 NOT_HELD = """NOT EXISTS (
     SELECT 1 FROM campaigns_paymenthold hold
-    WHERE hold.benefit_id = {b} AND hold.released_on IS NULL)"""
+    WHERE hold.benefit_id = {b} AND hold.released_on IS NULL LIMIT 1 OFFSET 0)"""
 
 REISSUES = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
@@ -137,7 +140,8 @@ DAY_OF = {
 # for it (first payments, top-ups included, so that a second raise adds only its own part).
 # Only benefits that replaced another, and only months whose first payroll was made no later
 # than the day of the benefit's decision, can be owed a difference: every other month was paid
-# by this benefit itself, in full.
+# by this benefit itself, in full. What was paid is read in two parts, each through an index led
+# by the payee: the first payment (the unique guard) and the top-ups (their own small index).
 TOP_UPS = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
 SELECT %(payroll)s, 'top_up', o.programme, o.month, o.id, NULL, o.household_id, o.region_id,
@@ -149,7 +153,11 @@ FROM (
                SELECT COALESCE(SUM(l.amount_fen), 0) FROM payroll_payrollline l
                WHERE l.payee_id = b.payee_id AND l.programme = b.programme
                  AND l.pay_month = earlier.month AND l.benefit_id IS NOT NULL
-                 AND l.reissue_of_id IS NULL) AS owed_fen
+                 AND l.reissue_of_id IS NULL AND l.kind <> 'top_up') - (
+               SELECT COALESCE(SUM(l.amount_fen), 0) FROM payroll_payrollline l
+               WHERE l.payee_id = b.payee_id AND l.programme = b.programme
+                 AND l.pay_month = earlier.month AND l.benefit_id IS NOT NULL
+                 AND l.reissue_of_id IS NULL AND l.kind = 'top_up') AS owed_fen
     FROM benefits_benefit b
     JOIN cases_decision d ON d.id = b.decision_id
     JOIN registry_member m ON m.id = b.payee_id
@@ -331,5 +339,21 @@ def fill(payroll: Payroll, prefix: str) -> None:
         day_of_first = DAY_OF[connection.vendor].format("earlier.first_at")
         statements = (REISSUES, REGULAR, ARREARS, TOP_UPS.format(day_of_first=day_of_first))
     with connection.cursor() as cursor:
+        _index_plans(cursor, "off")
         for statement in statements:
             cursor.execute(statement, params)
+        _index_plans(cursor, "DEFAULT")
+
+
+# On PostgreSQL, while the lines are written, every join probes an index and nothing is
+# compiled: the planner then has no plan to choose whose cost grows with what it wrongly
+# believes a table holds (a hash join over all 2.8 million members for a county's 100,000
+# payees, or a nested loop over a table it thinks empty), so each statement costs what it
+# writes, with statistics or without (docs/performance.md). Local to the transaction.
+INDEX_PLANS = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin", "jit")
+
+
+def _index_plans(cursor, value: str) -> None:
+    if connection.vendor == "postgresql":
+        for setting in INDEX_PLANS:
+            cursor.execute(f"SET LOCAL {setting} TO {value}")

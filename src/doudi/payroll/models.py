@@ -195,6 +195,13 @@ class PayrollLine(models.Model):
             models.Index(
                 fields=["region"], name="line_region_prefix", opclasses=["varchar_pattern_ops"]
             ),
+            # What a person was paid in top-ups for a month, read by one probe (generation's
+            # TOP_UPS); it holds the top-ups only, not the million monthly lines.
+            models.Index(
+                fields=["payee", "programme", "pay_month"],
+                condition=Q(kind=LineKind.TOP_UP) & Q(reissue_of__isnull=True),
+                name="top_ups_by_payee",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="line_amount_positive"),
