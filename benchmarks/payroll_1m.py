@@ -213,7 +213,10 @@ def _floor_generate(month: datetime.date) -> float:
 
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
-        cursor.execute(f"CREATE TABLE {SCRATCH} (LIKE payroll_payrollline INCLUDING DEFAULTS)")
+        cursor.execute(
+            f"CREATE TABLE {SCRATCH} "
+            "(LIKE payroll_payrollline INCLUDING DEFAULTS INCLUDING IDENTITY)"
+        )
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(FLOOR_GENERATE, {"month": month})
