@@ -142,6 +142,9 @@ DAY_OF = {
 # than the day of the benefit's decision, can be owed a difference: every other month was paid
 # by this benefit itself, in full. What was paid is read in two parts, each through an index led
 # by the payee: the first payment (the unique guard) and the top-ups (their own small index).
+# The test that a first payment exists stays a subquery (LIMIT 1 OFFSET 0), probed per benefit:
+# as a semi-join, a planner that believed the line table empty read every first payment of the
+# programme to find the few benefits that replaced another, each county more than the last.
 TOP_UPS = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
 SELECT %(payroll)s, 'top_up', o.programme, o.month, o.id, NULL, o.household_id, o.region_id,
@@ -168,14 +171,15 @@ FROM (
       ON {in_force_sql("b", "earlier.month")} AND {{day_of_first}} <= d.decided_on
     WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
       AND b.monthly_amount_fen > 0
-      AND EXISTS (SELECT 1 FROM benefits_benefit r WHERE r.ended_by_id = b.decision_id)
+      AND EXISTS (SELECT 1 FROM benefits_benefit r
+                  WHERE r.ended_by_id = b.decision_id AND r.ended_by_id IS NOT NULL)
       AND {PAYABLE.format(m="earlier.month")}
       AND {NOT_HELD.format(b="b.id")}
       AND EXISTS (
           SELECT 1 FROM payroll_payrollline paid
           WHERE paid.payee_id = b.payee_id AND paid.programme = b.programme
             AND paid.pay_month = earlier.month AND paid.benefit_id IS NOT NULL
-            AND paid.reissue_of_id IS NULL AND paid.kind <> 'top_up')
+            AND paid.reissue_of_id IS NULL AND paid.kind <> 'top_up' LIMIT 1 OFFSET 0)
 ) o
 WHERE o.owed_fen > 0
 """
@@ -285,6 +289,11 @@ LIMIT %(most)s
 """
 
 
+# Read through the index on the payroll, as the statements above are planned.
+TOTALS = """SELECT COUNT(*), SUM(amount_fen) FROM payroll_payrollline
+WHERE payroll_id = %(payroll)s"""
+
+
 def left_out(
     programme: str,
     month: datetime.date,
@@ -320,8 +329,9 @@ def unpayable_stages(month: datetime.date, prefix: str) -> list[tuple[int, int, 
         return [tuple(row) for row in cursor.fetchall()]
 
 
-def fill(payroll: Payroll, prefix: str) -> None:
-    """Insert every line the payroll should hold (see the module's docstring)."""
+def fill(payroll: Payroll, prefix: str) -> tuple[int, int]:
+    """Insert every line the payroll should hold (see the module's docstring); its number of
+    lines and total, in fen."""
     params = {
         "payroll": payroll.pk,
         "programme": payroll.programme,
@@ -342,7 +352,10 @@ def fill(payroll: Payroll, prefix: str) -> None:
         _index_plans(cursor, "off")
         for statement in statements:
             cursor.execute(statement, params)
+        cursor.execute(TOTALS, params)
+        count, total = cursor.fetchone()
         _index_plans(cursor, "DEFAULT")
+    return int(count), int(total or 0)  # PostgreSQL sums a bigint as a numeric
 
 
 # On PostgreSQL, while the lines are written, every join probes an index and nothing is
