@@ -7,7 +7,9 @@ depends on what the planner believes the line table holds. An anti-join (``NOT E
 the lines did: on a database whose statistics were stale (the table emptied, autovacuum off),
 the second county's payroll was planned as a nested loop over every line inserted before it,
 and the run grew with the square of the lines (docs/performance.md). The guard's first column is
-the payee, so each probe reads one person's entries.
+the payee, so each probe reads one person's entries. (The stages of a temporary-assistance
+payroll keep their ``NOT EXISTS``, shared with the follow-up list, probed through the stage's own
+unique index.)
 
 1. one re-issue of each line that failed in an earlier payroll of the same place and programme;
 2. this month's payment of every benefit in force, to a payee alive, still a member, with a card;
@@ -63,7 +65,9 @@ NOT_YET_PAID = f"""NOT EXISTS (
 # Skip a line whose person, programme and month already has a first payment, through the partial
 # unique index one_payment_per_person_programme_month (its columns and condition, so that both
 # databases infer it as the arbiter): a probe of that index per line, whatever the statistics.
-# Any other unique index a line breaks still fails the statement.
+# Any other unique index a line breaks still fails the statement. Two benefits of one payee in
+# force for the same month (which the cases never make) pay once, where the anti-join this
+# replaced failed the whole payroll on the index.
 UNLESS_PAID = """ON CONFLICT (payee_id, programme, pay_month)
     WHERE benefit_id IS NOT NULL AND reissue_of_id IS NULL AND NOT (kind = 'top_up')
 DO NOTHING"""
