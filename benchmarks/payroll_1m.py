@@ -12,7 +12,15 @@ for this month, for every county of the city (one payroll each, as the counties 
   bank file  — submit (civil affairs), approve (finance), then the CSV payment file (bank)
   result     — the bank's result CSV (one line in a thousand failed) read and recorded
 
-Each is printed as median and spread, with the process's peak memory. See docs/performance.md.
+Beside each, in the same run, its floor — the same work by hand-written SQL, nothing else:
+
+  generate   — one bare INSERT … SELECT of the same lines (every benefit in force, its payee's
+               name and card) into a scratch table without indexes or checks, committed
+  bank file  — COPY of the same columns of every line, in line order, to CSV
+  result     — one UPDATE of every line's status and reason, committed
+
+Each is printed as median and spread, with the process's peak memory, the floor's median and the
+ratio of the medians. See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import argparse
 import datetime
 import os
 import platform
+import statistics
 import time
 
 from common import report, setup_django
@@ -53,6 +62,28 @@ SEED_SQL = [
     # after that would otherwise pay for cleaning them up inside the first timing.
     "VACUUM (ANALYZE) registry_member, cases_case, cases_decision, benefits_benefit",
 ]
+
+
+SCRATCH = "bench_floor_lines"
+
+FLOOR_GENERATE = f"""
+INSERT INTO {SCRATCH} (payroll_id, kind, programme, pay_month, benefit_id, household_id,
+    region_id, payee_id, payee_name, card, amount_fen, status, bank_reason)
+SELECT 0, 'regular', b.programme, %(month)s, b.id, b.household_id, b.region_id, b.payee_id,
+       m.name, m.social_security_card, b.monthly_amount_fen, 'pending', ''
+FROM benefits_benefit b JOIN registry_member m ON m.id = b.payee_id
+WHERE b.programme = 'minimum_living' AND b.start_month <= %(month)s
+  AND (b.end_month IS NULL OR b.end_month >= %(month)s) AND b.monthly_amount_fen > 0
+  AND m.social_security_card <> '' AND (m.death_date IS NULL OR m.death_date >= %(month)s)
+  AND (m.left_on IS NULL OR m.left_on > %(month)s)
+"""
+
+FLOOR_BANK_FILE = """COPY (SELECT id, payee_name, card, amount_fen, pay_month, kind
+      FROM payroll_payrollline ORDER BY payroll_id, id) TO STDOUT WITH (FORMAT csv)"""
+
+FLOOR_RESULT = """UPDATE payroll_payrollline
+    SET status = CASE WHEN id % 1000 = 999 THEN 'failed' ELSE 'paid' END,
+        bank_reason = CASE WHEN id % 1000 = 999 THEN '账户已销户' ELSE '' END"""
 
 
 def main() -> None:
@@ -127,6 +158,7 @@ def _run(options: argparse.Namespace) -> None:
         for code in counties
     }
     timings: dict[str, list[float]] = {"generate": [], "bank file": [], "result": []}
+    floors: dict[str, list[float]] = {name: [] for name in timings}
     for _ in range(options.repeat):
         _empty_payrolls()
         started = time.perf_counter()
@@ -134,6 +166,7 @@ def _run(options: argparse.Namespace) -> None:
             services.generate(preparers[code], "minimum_living", month, code) for code in counties
         ]
         timings["generate"].append(time.perf_counter() - started)
+        floors["generate"].append(_floor_generate(month))
         files = {}
         started = time.perf_counter()
         for payroll in payrolls:
@@ -141,13 +174,19 @@ def _run(options: argparse.Namespace) -> None:
             services.approve(parties[Role.FINANCE_OFFICER], payroll.pk)
             files[payroll.pk] = services.bank_file(parties[Role.BANK_OPERATOR], payroll.pk, "csv")
         timings["bank file"].append(time.perf_counter() - started)
+        floors["bank file"].append(_floor_bank_file())
         results = {pk: _bank_result(data) for pk, data in files.items()}
         started = time.perf_counter()
         for pk, data in results.items():
             services.reconcile(parties[Role.BANK_OPERATOR], pk, data, "csv")
         timings["result"].append(time.perf_counter() - started)
+        floors["result"].append(_floor_result())
         print(
-            "  run: " + ", ".join(f"{name} {times[-1]:.1f} s" for name, times in timings.items()),
+            "  run: "
+            + ", ".join(
+                f"{name} {times[-1]:.1f} s (floor {floors[name][-1]:.1f} s)"
+                for name, times in timings.items()
+            ),
             flush=True,
         )
     lines = PayrollLine.objects.count()
@@ -157,7 +196,57 @@ def _run(options: argparse.Namespace) -> None:
         f"{lines:,} lines · {total / 100:,.2f} yuan"
     )
     for name, times in timings.items():
-        report(name, times)
+        floor = statistics.median(floors[name])
+        ratio = statistics.median(times) / floor
+        report(
+            name,
+            times,
+            f"floor {floor:.2f} s ({min(floors[name]):.2f}–"
+            f"{max(floors[name]):.2f})  ratio {ratio:.1f}×",
+        )
+    print(f"load average at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def _floor_generate(month: datetime.date) -> float:
+    """The same lines by one bare INSERT … SELECT into a scratch table, committed."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+        cursor.execute(
+            f"CREATE TABLE {SCRATCH} "
+            "(LIKE payroll_payrollline INCLUDING DEFAULTS INCLUDING IDENTITY)"
+        )
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(FLOOR_GENERATE, {"month": month})
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {SCRATCH}")
+    return elapsed
+
+
+def _floor_bank_file() -> float:
+    """Every line's columns of the payment file, copied out as CSV."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    size = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(FLOOR_BANK_FILE) as copy:
+        for block in copy:
+            size += len(block)
+    assert size > 0
+    return time.perf_counter() - started
+
+
+def _floor_result() -> float:
+    """Every line's status and reason set by one UPDATE, committed."""
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(FLOOR_RESULT)
+    return time.perf_counter() - started
 
 
 def _bank_result(payment_file: bytes) -> bytes:

@@ -1,10 +1,15 @@
 """Filling a payroll's lines in the database, set-based (INSERT … SELECT): a million benefits
 never pass through Python one by one.
 
-Four statements; the first three skip whoever already had a first payment for that programme and
-month (the partial unique index is the last guard; its first column is the payee, so that each
-check reads one person's entries — led by the month, a check re-read every line the statement
-had inserted so far: 148 s instead of 3 s for 80,000 lines):
+Four statements. None of them reads the lines already written to find who is paid: each lets
+the unique index that guards the payment skip it (``ON CONFLICT … DO NOTHING``), so no plan
+depends on what the planner believes the line table holds. An anti-join (``NOT EXISTS``) over
+the lines did: on a database whose statistics were stale (the table emptied, autovacuum off),
+the second county's payroll was planned as a nested loop over every line inserted before it,
+and the run grew with the square of the lines (docs/performance.md). The guard's first column is
+the payee, so each probe reads one person's entries. (The stages of a temporary-assistance
+payroll keep their ``NOT EXISTS``, shared with the follow-up list, probed through the stage's own
+unique index.)
 
 1. one re-issue of each line that failed in an earlier payroll of the same place and programme;
 2. this month's payment of every benefit in force, to a payee alive, still a member, with a card;
@@ -51,16 +56,33 @@ FIRST_PAYMENT = """done.programme = b.programme AND done.payee_id = b.payee_id
       AND done.reissue_of_id IS NULL AND done.kind <> 'top_up'"""
 
 # No first payment yet for that person, programme and month: a failed one is re-issued by
-# REISSUES, never paid again as a new line.
+# REISSUES, never paid again as a new line. Read by the list of who is left out; generation
+# leaves the same test to the unique index (UNLESS_PAID).
 NOT_YET_PAID = f"""NOT EXISTS (
     SELECT 1 FROM payroll_payrollline done
     WHERE {FIRST_PAYMENT})"""
 
+# Skip a line whose person, programme and month already has a first payment, through the partial
+# unique index one_payment_per_person_programme_month (its columns and condition, so that both
+# databases infer it as the arbiter): a probe of that index per line, whatever the statistics.
+# Any other unique index a line breaks still fails the statement. Two benefits of one payee in
+# force for the same month (which the cases never make) pay once, where the anti-join this
+# replaced failed the whole payroll on the index.
+UNLESS_PAID = """ON CONFLICT (payee_id, programme, pay_month)
+    WHERE benefit_id IS NOT NULL AND reissue_of_id IS NULL AND NOT (kind = 'top_up')
+DO NOTHING"""
+
+# A line that failed is re-issued at most once: ``reissue_of`` is unique.
+UNLESS_REISSUED = "ON CONFLICT (reissue_of_id) DO NOTHING"
+
 # No hold on the benefit (campaigns.PaymentHold): a death found by a campaign stops every
 # payment of it from the next payroll, before the decision that ends it; ``b`` is the benefit id.
+# LIMIT 1 OFFSET 0 keeps it a subquery of its own — one index probe per benefit, or the holds
+# hashed once — rather than an anti-join that a planner believing the table empty ran as a
+# nested loop over every hold for every benefit.
 NOT_HELD = """NOT EXISTS (
     SELECT 1 FROM campaigns_paymenthold hold
-    WHERE hold.benefit_id = {b} AND hold.released_on IS NULL)"""
+    WHERE hold.benefit_id = {b} AND hold.released_on IS NULL LIMIT 1 OFFSET 0)"""
 
 REISSUES = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
@@ -73,9 +95,9 @@ JOIN registry_member m ON m.id = f.payee_id
 WHERE p.programme = %(programme)s AND p.region_id = %(region)s
   AND (p.grant_id = %(grant)s OR (p.grant_id IS NULL AND %(grant)s IS NULL))
   AND f.status = 'failed' AND p.id <> %(payroll)s
-  AND NOT EXISTS (SELECT 1 FROM payroll_payrollline r WHERE r.reissue_of_id = f.id)
   AND {PAYABLE.format(m="f.pay_month")}
   AND {NOT_HELD.format(b="f.benefit_id")}
+{UNLESS_REISSUED}
 """
 
 REGULAR = f"""
@@ -89,8 +111,8 @@ WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
   AND {in_force_sql("b", "%(month)s")}
   AND b.monthly_amount_fen > 0
   AND {PAYABLE.format(m="%(month)s")}
-  AND {NOT_YET_PAID.format(m="%(month)s")}
   AND {NOT_HELD.format(b="b.id")}
+{UNLESS_PAID}
 """
 
 ARREARS = f"""
@@ -106,8 +128,8 @@ JOIN (SELECT DISTINCT month FROM payroll_payroll
 WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
   AND b.monthly_amount_fen > 0
   AND {PAYABLE.format(m="earlier.month")}
-  AND {NOT_YET_PAID.format(m="earlier.month")}
   AND {NOT_HELD.format(b="b.id")}
+{UNLESS_PAID}
 """
 
 # The day a timestamp falls on (in the database's time zone, UTC: never later than the bureau's
@@ -122,7 +144,11 @@ DAY_OF = {
 # for it (first payments, top-ups included, so that a second raise adds only its own part).
 # Only benefits that replaced another, and only months whose first payroll was made no later
 # than the day of the benefit's decision, can be owed a difference: every other month was paid
-# by this benefit itself, in full.
+# by this benefit itself, in full. What was paid is read in two parts, each through an index led
+# by the payee: the first payment (the unique guard) and the top-ups (their own small index).
+# The test that a first payment exists stays a subquery (LIMIT 1 OFFSET 0), probed per benefit:
+# as a semi-join, a planner that believed the line table empty read every first payment of the
+# programme to find the few benefits that replaced another, each county more than the last.
 TOP_UPS = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
 SELECT %(payroll)s, 'top_up', o.programme, o.month, o.id, NULL, o.household_id, o.region_id,
@@ -134,7 +160,11 @@ FROM (
                SELECT COALESCE(SUM(l.amount_fen), 0) FROM payroll_payrollline l
                WHERE l.payee_id = b.payee_id AND l.programme = b.programme
                  AND l.pay_month = earlier.month AND l.benefit_id IS NOT NULL
-                 AND l.reissue_of_id IS NULL) AS owed_fen
+                 AND l.reissue_of_id IS NULL AND l.kind <> 'top_up') - (
+               SELECT COALESCE(SUM(l.amount_fen), 0) FROM payroll_payrollline l
+               WHERE l.payee_id = b.payee_id AND l.programme = b.programme
+                 AND l.pay_month = earlier.month AND l.benefit_id IS NOT NULL
+                 AND l.reissue_of_id IS NULL AND l.kind = 'top_up') AS owed_fen
     FROM benefits_benefit b
     JOIN cases_decision d ON d.id = b.decision_id
     JOIN registry_member m ON m.id = b.payee_id
@@ -145,14 +175,15 @@ FROM (
       ON {in_force_sql("b", "earlier.month")} AND {{day_of_first}} <= d.decided_on
     WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
       AND b.monthly_amount_fen > 0
-      AND EXISTS (SELECT 1 FROM benefits_benefit r WHERE r.ended_by_id = b.decision_id)
+      AND EXISTS (SELECT 1 FROM benefits_benefit r
+                  WHERE r.ended_by_id = b.decision_id AND r.ended_by_id IS NOT NULL)
       AND {PAYABLE.format(m="earlier.month")}
       AND {NOT_HELD.format(b="b.id")}
       AND EXISTS (
           SELECT 1 FROM payroll_payrollline paid
           WHERE paid.payee_id = b.payee_id AND paid.programme = b.programme
             AND paid.pay_month = earlier.month AND paid.benefit_id IS NOT NULL
-            AND paid.reissue_of_id IS NULL AND paid.kind <> 'top_up')
+            AND paid.reissue_of_id IS NULL AND paid.kind <> 'top_up' LIMIT 1 OFFSET 0)
 ) o
 WHERE o.owed_fen > 0
 """
@@ -166,7 +197,7 @@ FROM grants_grantshare s
 JOIN registry_member m ON m.id = s.payee_id
 WHERE s.grant_id = %(grant)s AND s.region_id LIKE %(prefix)s
   AND m.social_security_card <> '' AND m.death_date IS NULL
-  AND NOT EXISTS (SELECT 1 FROM payroll_payrollline l WHERE l.grant_share_id = s.id)
+ON CONFLICT (grant_share_id) DO NOTHING
 """
 
 
@@ -262,6 +293,11 @@ LIMIT %(most)s
 """
 
 
+# Read through the index on the payroll, as the statements above are planned.
+TOTALS = """SELECT COUNT(*), SUM(amount_fen) FROM payroll_payrollline
+WHERE payroll_id = %(payroll)s"""
+
+
 def left_out(
     programme: str,
     month: datetime.date,
@@ -297,8 +333,9 @@ def unpayable_stages(month: datetime.date, prefix: str) -> list[tuple[int, int, 
         return [tuple(row) for row in cursor.fetchall()]
 
 
-def fill(payroll: Payroll, prefix: str) -> None:
-    """Insert every line the payroll should hold (see the module's docstring)."""
+def fill(payroll: Payroll, prefix: str) -> tuple[int, int]:
+    """Insert every line the payroll should hold (see the module's docstring); its number of
+    lines and total, in fen."""
     params = {
         "payroll": payroll.pk,
         "programme": payroll.programme,
@@ -316,5 +353,24 @@ def fill(payroll: Payroll, prefix: str) -> None:
         day_of_first = DAY_OF[connection.vendor].format("earlier.first_at")
         statements = (REISSUES, REGULAR, ARREARS, TOP_UPS.format(day_of_first=day_of_first))
     with connection.cursor() as cursor:
+        _index_plans(cursor, "off")
         for statement in statements:
             cursor.execute(statement, params)
+        cursor.execute(TOTALS, params)
+        count, total = cursor.fetchone()
+        _index_plans(cursor, "DEFAULT")
+    return int(count), int(total or 0)  # PostgreSQL sums a bigint as a numeric
+
+
+# On PostgreSQL, while the lines are written, every join probes an index and nothing is
+# compiled: the planner then has no plan to choose whose cost grows with what it wrongly
+# believes a table holds (a hash join over all 2.8 million members for a county's 100,000
+# payees, or a nested loop over a table it thinks empty), so each statement costs what it
+# writes, with statistics or without (docs/performance.md). Local to the transaction.
+INDEX_PLANS = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin", "jit")
+
+
+def _index_plans(cursor, value: str) -> None:
+    if connection.vendor == "postgresql":
+        for setting in INDEX_PLANS:
+            cursor.execute(f"SET LOCAL {setting} TO {value}")

@@ -115,12 +115,24 @@ class PayrollLine(models.Model):
     """One payment to one card. ``pay_month`` is the month the money is for: the payroll's own
     month, or an earlier one for arrears and re-issues."""
 
-    payroll = models.ForeignKey(Payroll, on_delete=models.PROTECT, related_name="lines")
+    # No foreign key in the database checks the ids a line holds: each is read, in the very
+    # statement that writes the line, from the row it names (the payroll made in the same
+    # transaction; the benefit, grant share, stage or failed line selected), and none of those
+    # rows is ever deleted (PROTECT). Checking them again, row by row at commit, cost more than
+    # writing the lines (docs/performance.md).
+    payroll = models.ForeignKey(
+        Payroll, on_delete=models.PROTECT, related_name="lines", db_constraint=False
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=LineKind.choices)
     programme = models.CharField(_("programme"), max_length=24, choices=PayrollProgramme.choices)
     pay_month = models.DateField(_("for month"))
     benefit = models.ForeignKey(
-        Benefit, on_delete=models.PROTECT, null=True, blank=True, related_name="payroll_lines"
+        Benefit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payroll_lines",
+        db_constraint=False,
     )
     grant_share = models.OneToOneField(
         "grants.GrantShare",
@@ -128,14 +140,18 @@ class PayrollLine(models.Model):
         null=True,
         blank=True,
         related_name="payroll_line",
+        db_constraint=False,
     )
-    # A stage of a temporary-assistance decision; its re-issue names the same stage.
+    # A stage of a temporary-assistance decision; its re-issue names the same stage. Looked up
+    # through one_payment_per_stage: an index of its own would hold a null for every other line.
     stage = models.ForeignKey(
         "cases.PaymentStage",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="payroll_lines",
+        db_constraint=False,
+        db_index=False,
     )
     # Household, place and payee are copied from the benefit (or grant share), whose own
     # constraints guard them; checking them again for every line of a million-line payroll
@@ -143,8 +159,10 @@ class PayrollLine(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
+    # Read by prefix (a place and all below it): one pattern index, declared in Meta, serves
+    # that and equality alike.
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="+", db_constraint=False
+        Region, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
     payee = models.ForeignKey(
         Member,
@@ -161,12 +179,30 @@ class PayrollLine(models.Model):
     )
     bank_reason = models.CharField(_("bank's reason"), max_length=200, blank=True)
     reissue_of = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reissued_as"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reissued_as",
+        db_constraint=False,
     )
 
     class Meta:
         verbose_name = _("payroll line")
         ordering = ["payroll_id", "id"]
+        indexes = [
+            # PostgreSQL's operator class for LIKE 'prefix%' (ignored by SQLite).
+            models.Index(
+                fields=["region"], name="line_region_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            # What a person was paid in top-ups for a month, read by one probe (generation's
+            # TOP_UPS); it holds the top-ups only, not the million monthly lines.
+            models.Index(
+                fields=["payee", "programme", "pay_month"],
+                condition=Q(kind=LineKind.TOP_UP) & Q(reissue_of__isnull=True),
+                name="top_ups_by_payee",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="line_amount_positive"),
             # Paid at most once per programme and month, whatever is re-run: one first payment

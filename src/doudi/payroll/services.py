@@ -115,11 +115,9 @@ def generate(
         line_count=0,
         total_fen=0,
     )
-    generation.fill(payroll, prefix_of(region.code))
-    totals = payroll.lines.aggregate(count=Count("id"), total=Sum("amount_fen"))
-    if not totals["count"]:
+    payroll.line_count, payroll.total_fen = generation.fill(payroll, prefix_of(region.code))
+    if not payroll.line_count:
         _refuse_empty(actor, payroll)
-    payroll.line_count, payroll.total_fen = totals["count"], totals["total"]
     payroll.save(update_fields=["line_count", "total_fen"])
     _audit(actor, payroll, "generate", None)
     return payroll

@@ -313,3 +313,25 @@ def test_the_bank_result_in_xlsx_is_read_under_the_one_size_limit(
     monkeypatch.setattr(spreadsheets, "MAX_XLSX_BYTES", len(data))
     services.reconcile(parties.bank, payroll.pk, data, "xlsx")
     assert set(payroll.lines.values_list("status", flat=True)) == {LineStatus.PAID}
+
+
+def test_the_unique_index_is_the_last_guard(parties, on_benefit, clock):
+    """Generation skips whoever is paid through the unique index itself; written past it, a
+    second first payment of the same person, programme and month is refused by the database,
+    and so is a second re-issue of one failed line."""
+    from django.db import IntegrityError, transaction
+
+    clock.at("2026-03-25")
+    april = services.generate(parties.civil_affairs, "minimum_living", APRIL, COUNTY)
+    line = april.lines.order_by("id").first()
+
+    def copy(**changes) -> PayrollLine:
+        fields = {f.attname: getattr(line, f.attname) for f in PayrollLine._meta.fields}
+        return PayrollLine(**{**fields, "id": None, **changes})
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy().save()
+    copy(kind=LineKind.REISSUE, reissue_of_id=line.pk).save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy(kind=LineKind.REISSUE, reissue_of_id=line.pk).save()
+    assert PayrollLine.objects.filter(payee_id=line.payee_id).count() == 2
