@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import has_permission, require
 from doudi.accounts.roles import Permission
-from doudi.dates import parse_date, parse_month
+from doudi.dates import month_text, next_month, parse_date, parse_month
 from doudi.errors import DoudiError
 from doudi.policy import queries, runs, services
 from doudi.policy.programmes import PROGRAMMES, Programme
@@ -146,7 +146,8 @@ def evaluations(
         {
             "evaluations": queries.evaluations_visible_to(request.user)[:PER_PAGE],
             "places": runs.evaluation_places(request.user),
-            "values": request.POST,
+            # The month a payroll is made for next: what an evaluation is usually asked for.
+            "values": request.POST or {"month": month_text(next_month(timezone.localdate()))},
             "errors": field_errors(error, EVALUATE_FIELDS) if error else None,
         },
         status=status,

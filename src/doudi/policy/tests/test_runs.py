@@ -10,10 +10,12 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
 from doudi.conftest import INSIDE_COUNTY, OUTSIDE_COUNTY
+from doudi.dates import month_text, next_month
 from doudi.errors import DoudiError
 from doudi.jobs.models import Job, JobKind, JobState
 from doudi.jobs.tests.helpers import run_waiting
@@ -148,6 +150,8 @@ def test_a_whole_place_evaluation_runs_in_the_background_and_is_kept(county, reg
     page = browser(county)
     form = page.get("/policy/evaluations/").content.decode()
     assert 'data-testid="start-evaluation"' in form and "修武县" in form
+    upcoming = month_text(next_month(timezone.localdate()))
+    assert f'name="month" placeholder="2026-07" value="{upcoming}"' in form
     started = page.post("/policy/evaluations/start/", {"place": INSIDE_COUNTY, "month": "2022-07"})
     evaluation = PlaceEvaluation.objects.get()
     assert started.status_code == 302 and started.url == f"/policy/evaluations/{evaluation.pk}/"
