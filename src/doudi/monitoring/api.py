@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from doudi.api.inputs import read_input
 from doudi.api.pagination import Pagination
 from doudi.cases.api import StrictCharField
 from doudi.monitoring import queries, services
@@ -78,12 +79,6 @@ class RefreshedSerializer(serializers.Serializer):
     evaluation = serializers.IntegerField(source="run.pk", allow_null=True, default=None)
 
 
-def _read(serializer_class: type[serializers.Serializer], data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 # --------------------------------------------------------------------------- endpoints
 
 
@@ -92,14 +87,14 @@ class EntryListView(APIView):
 
     @extend_schema(parameters=[EntryFilterInput], responses=EntrySerializer(many=True))
     def get(self, request: Request) -> Response:
-        wanted = _read(EntryFilterInput, request.query_params)
+        wanted = read_input(EntryFilterInput, request.query_params)
         paginator = Pagination()
         page = paginator.paginate_queryset(queries.entries(request.user, **wanted), request)
         return paginator.get_paginated_response(EntrySerializer(page or [], many=True).data)
 
     @extend_schema(request=ReportInput, responses={201: EntrySerializer})
     def post(self, request: Request) -> Response:
-        body = _read(ReportInput, request.data)
+        body = read_input(ReportInput, request.data)
         entry = services.report_risk(request.user, body["household"], body["reason"])
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
@@ -122,7 +117,7 @@ class RefreshView(APIView):
 class RemoveView(APIView):
     @extend_schema(parameters=[ENTRY_ID], request=RemoveInput, responses=EntrySerializer)
     def post(self, request: Request, entry_id: int) -> Response:
-        body = _read(RemoveInput, request.data)
+        body = read_input(RemoveInput, request.data)
         return Response(EntrySerializer(services.remove(request.user, entry_id, **body)).data)
 
 
