@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from doudi.policy.models import EvaluationRun
 from doudi.regions.models import Region
 from doudi.registry.models import Household
+from doudi.sources.models import Delivery
 
 
 class MonitoredCategory(models.TextChoices):
@@ -26,6 +27,7 @@ class MonitoredCategory(models.TextChoices):
 class EntrySource(models.TextChoices):
     BENEFIT = "benefit", _("A benefit in force")
     EVALUATION = "evaluation", _("Found by a whole-place evaluation")
+    DEPARTMENT = "department", _("On the rural revitalisation bureau's monitoring list")
     REPORTED = "reported", _("Reported by staff")
 
 
@@ -33,6 +35,7 @@ class ExitReason(models.TextChoices):
     BENEFIT_ENDED = "benefit_ended", _("The benefit ended")
     NO_LONGER_FOUND = "no_longer_found", _("A later whole-place evaluation no longer finds it")
     HOUSEHOLD_EMPTY = "household_empty", _("No member of the household is left")
+    RISK_REMOVED = "risk_removed", _("The bureau's latest list no longer has it at risk")
     REMOVED = "removed", _("Removed by staff")
 
 
@@ -67,6 +70,14 @@ class MonitoredEntry(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("evaluation"),
+    )
+    delivery = models.ForeignKey(
+        Delivery,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department delivery"),
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,5 +118,9 @@ class MonitoredEntry(models.Model):
         if self.source == EntrySource.EVALUATION and self.run_id is not None:
             return _("Found by the whole-place evaluation of %(month)s") % {
                 "month": date_format(self.run.month, "YEAR_MONTH_FORMAT")
+            }
+        if self.source == EntrySource.DEPARTMENT and self.delivery_id is not None:
+            return _("On the rural revitalisation bureau's list of %(day)s") % {
+                "day": date_format(self.delivery.delivered_on, "DATE_FORMAT")
             }
         return str(self.get_source_display())

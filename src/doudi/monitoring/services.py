@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import duckdb
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from doudi.accounts.roles import Permission
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.benefits.queries import in_force_sql
+from doudi.checks.people import registry_people
 from doudi.dates import parse_month
 from doudi.errors import DoudiError, OutsideJurisdiction
 from doudi.monitoring.models import (
@@ -35,11 +37,15 @@ from doudi.monitoring.models import (
 from doudi.policy.models import EvaluationRun
 from doudi.regions.codes import ancestors, prefix_of
 from doudi.registry.models import Household
+from doudi.sources.contracts import POVERTY_MONITORING
+from doudi.sources.models import Delivery
+from doudi.sources.storage import latest_delivery, read_snapshot
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
 
 ENTRIES = MonitoredEntry._meta.db_table
+LISTED = "monitoring_listed_households"  # a temporary table, for one refresh
 MAX_REASON = 300
 
 
@@ -48,6 +54,13 @@ class Refreshed:
     entered: dict[str, int] = field(default_factory=dict)  # by category
     left: dict[str, int] = field(default_factory=dict)  # by exit reason
     run: EvaluationRun | None = None
+    delivery: Delivery | None = None
+
+    def add(self, entered: dict[str, int], reason: ExitReason, left: int) -> None:
+        for category, count in entered.items():
+            self.entered[category] = self.entered.get(category, 0) + count
+        if left:
+            self.left[str(reason)] = left
 
 
 def latest_run(place_code: str) -> EvaluationRun | None:
@@ -84,14 +97,14 @@ def _close(where: str, reason: ExitReason, parameters: dict) -> int:
 
 
 def _open(select: str, parameters: dict) -> dict[str, int]:
-    """Insert the entries ``select`` yields (household, place, category, source, run) that are
-    not open already; their count by category."""
+    """Insert the entries ``select`` yields (household, place, category, source, run,
+    delivery) that are not open already; their count by category."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {ENTRIES} (household_id, region_id, category, source, run_id,"
-            " entered_on, entry_reason, left_on, exit_reason, exit_note)"
+            " delivery_id, entered_on, entry_reason, left_on, exit_reason, exit_note)"
             " SELECT c.household_id, c.region_id, c.category, c.source, c.run_id,"
-            " %(day)s, '', NULL, '', '' FROM (" + select + ") c"
+            " c.delivery_id, %(day)s, '', NULL, '', '' FROM (" + select + ") c"
             f" WHERE NOT EXISTS (SELECT 1 FROM {ENTRIES} e WHERE e.household_id = c.household_id"
             " AND e.category = c.category AND e.left_on IS NULL)"
             " AND " + _someone_left("c.household_id") + " RETURNING category",
@@ -108,7 +121,8 @@ def _benefit_rows() -> str:
     return (
         "SELECT DISTINCT b.household_id, h.region_id, "
         + _case("b.programme", FROM_BENEFITS)
-        + f" AS category, '{EntrySource.BENEFIT}' AS source, NULL AS run_id"
+        + f" AS category, '{EntrySource.BENEFIT}' AS source, CAST(NULL AS BIGINT) AS run_id,"
+        " CAST(NULL AS BIGINT) AS delivery_id"
         " FROM benefits_benefit b JOIN registry_household h ON h.id = b.household_id"
         f" WHERE b.programme IN ({programmes}) AND {in_force_sql('b', '%(month)s')}"
         " AND h.region_id LIKE %(like)s"
@@ -120,11 +134,88 @@ def _evaluation_rows() -> str:
     return (
         "SELECT DISTINCT r.household_id, h.region_id, "
         + _case("r.programme", FROM_EVALUATION)
-        + f" AS category, '{EntrySource.EVALUATION}' AS source, r.run_id"
+        + f" AS category, '{EntrySource.EVALUATION}' AS source, r.run_id,"
+        " CAST(NULL AS BIGINT) AS delivery_id"
         " FROM policy_evaluationresult r JOIN registry_household h ON h.id = r.household_id"
         f" WHERE r.run_id = %(run)s AND r.programme IN ({programmes})"
         " AND h.region_id LIKE %(like)s"
     )
+
+
+def listed_at_risk(place_code: str, day: datetime.date) -> tuple[Delivery | None, list[int]]:
+    """The latest monitoring list of the rural revitalisation bureau (乡村振兴局) received for
+    the place, and the place's households with a member on it whose risk is not removed."""
+    delivery = latest_delivery(POVERTY_MONITORING.key, place_code)
+    if delivery is None:
+        return None, []
+    with duckdb.connect() as con:
+        con.register("listed", read_snapshot(delivery).select(["person_hash", "risk_removed"]))
+        con.register("people", registry_people(place_code, day))
+        found = con.execute(
+            "SELECT DISTINCT p.household_id FROM people p JOIN listed l USING (person_hash)"
+            " WHERE NOT coalesce(l.risk_removed, FALSE) ORDER BY 1"
+        ).fetchall()
+    return delivery, [household for (household,) in found]
+
+
+def _listed_rows(households: list[int]) -> str:
+    """The listed households as rows to open, through a temporary table the statements join."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {LISTED} (household_id BIGINT PRIMARY KEY)")
+        cursor.executemany(
+            f"INSERT INTO {LISTED} (household_id) VALUES (%s)", [(h,) for h in households]
+        )
+    return (
+        "SELECT l.household_id, h.region_id, "
+        f"'{MonitoredCategory.RETURN_RISK}' AS category, '{EntrySource.DEPARTMENT}' AS source,"
+        " CAST(NULL AS BIGINT) AS run_id, CAST(%(delivery)s AS BIGINT) AS delivery_id"
+        f" FROM {LISTED} l"
+        " JOIN registry_household h ON h.id = l.household_id WHERE h.region_id LIKE %(like)s"
+    )
+
+
+def _from_benefits(parameters: dict, done: Refreshed) -> None:
+    left = _close(
+        f"source = '{EntrySource.BENEFIT}' AND NOT EXISTS (SELECT 1 FROM benefits_benefit b"
+        f" WHERE b.household_id = {ENTRIES}.household_id AND b.programme = {ENTRIES}.category"
+        f" AND {in_force_sql('b', '%(month)s')})",
+        ExitReason.BENEFIT_ENDED,
+        parameters,
+    )
+    done.add(_open(_benefit_rows(), parameters), ExitReason.BENEFIT_ENDED, left)
+
+
+def _from_evaluation(place_code: str, parameters: dict, done: Refreshed) -> None:
+    done.run = latest_run(place_code)
+    if done.run is None:
+        return  # nothing to compare with: the evaluated categories stay as they are
+    parameters["run"] = done.run.pk
+    programme_of = {category: key for key, category in FROM_EVALUATION.items()}
+    left = _close(
+        f"source = '{EntrySource.EVALUATION}' AND NOT EXISTS (SELECT 1 FROM"
+        f" policy_evaluationresult r WHERE r.run_id = %(run)s AND r.household_id ="
+        f" {ENTRIES}.household_id AND r.programme = {_case(f'{ENTRIES}.category', programme_of)})",
+        ExitReason.NO_LONGER_FOUND,
+        parameters,
+    )
+    done.add(_open(_evaluation_rows(), parameters), ExitReason.NO_LONGER_FOUND, left)
+
+
+def _from_department(place_code: str, parameters: dict, done: Refreshed) -> None:
+    done.delivery, households = listed_at_risk(place_code, parameters["day"])
+    if done.delivery is None:
+        return
+    parameters["delivery"] = done.delivery.pk
+    select = _listed_rows(households)
+    left = _close(
+        f"source = '{EntrySource.DEPARTMENT}'"
+        f" AND household_id NOT IN (SELECT household_id FROM {LISTED})",
+        ExitReason.RISK_REMOVED,
+        parameters,
+    )
+    done.add(_open(select, parameters), ExitReason.RISK_REMOVED, left)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {LISTED}")
 
 
 @transaction.atomic
@@ -134,38 +225,15 @@ def refresh(actor: User | None, place_code: str, day: datetime.date | None = Non
     if actor is not None:
         require(actor, Permission.RUN_EVALUATION, place_code)
     day = day or timezone.localdate()
-    month = parse_month(day)
-    run = latest_run(place_code)
-    parameters = {"day": day, "month": month, "like": prefix_of(place_code) + "%", "run": None}
-    done = Refreshed(run=run)
-    left = {
-        ExitReason.HOUSEHOLD_EMPTY: _close(
-            "NOT " + _someone_left(f"{ENTRIES}.household_id"),
-            ExitReason.HOUSEHOLD_EMPTY,
-            parameters,
-        ),
-        ExitReason.BENEFIT_ENDED: _close(
-            f"source = '{EntrySource.BENEFIT}' AND NOT EXISTS (SELECT 1 FROM benefits_benefit b"
-            f" WHERE b.household_id = {ENTRIES}.household_id AND b.programme = {ENTRIES}.category"
-            f" AND {in_force_sql('b', '%(month)s')})",
-            ExitReason.BENEFIT_ENDED,
-            parameters,
-        ),
-    }
-    done.entered = _open(_benefit_rows(), parameters)
-    if run is not None:
-        parameters["run"] = run.pk
-        found = {value: key for key, value in FROM_EVALUATION.items()}
-        left[ExitReason.NO_LONGER_FOUND] = _close(
-            f"source = '{EntrySource.EVALUATION}' AND NOT EXISTS (SELECT 1 FROM"
-            f" policy_evaluationresult r WHERE r.run_id = %(run)s AND r.household_id ="
-            f" {ENTRIES}.household_id AND r.programme = {_case(f'{ENTRIES}.category', found)})",
-            ExitReason.NO_LONGER_FOUND,
-            parameters,
-        )
-        for category, count in _open(_evaluation_rows(), parameters).items():
-            done.entered[category] = done.entered.get(category, 0) + count
-    done.left = {str(reason): count for reason, count in left.items() if count}
+    parameters = {"day": day, "month": parse_month(day), "like": prefix_of(place_code) + "%"}
+    done = Refreshed()
+    empty = _close(
+        "NOT " + _someone_left(f"{ENTRIES}.household_id"), ExitReason.HOUSEHOLD_EMPTY, parameters
+    )
+    done.add({}, ExitReason.HOUSEHOLD_EMPTY, empty)
+    _from_benefits(parameters, done)
+    _from_evaluation(place_code, parameters, done)
+    _from_department(place_code, parameters, done)
     record(
         actor=actor,
         action=AuditAction.MONITORING_REFRESHED,
@@ -176,7 +244,8 @@ def refresh(actor: User | None, place_code: str, day: datetime.date | None = Non
             "day": day.isoformat(),
             "entered": done.entered,
             "left": done.left,
-            "evaluation": run.pk if run else None,
+            "evaluation": done.run.pk if done.run else None,
+            "delivery": done.delivery.pk if done.delivery else None,
         },
     )
     return done

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from doudi.monitoring.models import MonitoredCategory, MonitoredEntry
+from doudi.monitoring.models import EntrySource, MonitoredCategory, MonitoredEntry
 
 
 @pytest.mark.slow
@@ -22,7 +22,10 @@ def test_the_demo_has_monitored_households_of_each_kind_and_loads_once():
         MonitoredCategory.EDGE,
         MonitoredCategory.RETURN_RISK,
     } <= categories
-    assert open_entries.filter(category=MonitoredCategory.RETURN_RISK).count() == 2
+    reported = open_entries.filter(source=EntrySource.REPORTED)
+    assert reported.count() == 2 and all(entry.entered_by for entry in reported)
+    # The bureau's delivered list puts its households at risk under watch too.
+    assert open_entries.filter(source=EntrySource.DEPARTMENT).exists()
     count = MonitoredEntry.objects.count()
     call_command("demo", "load", stdout=io.StringIO())
     assert MonitoredEntry.objects.count() == count

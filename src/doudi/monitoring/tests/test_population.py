@@ -29,6 +29,8 @@ from doudi.monitoring.models import EntrySource, ExitReason, MonitoredCategory, 
 from doudi.policy.models import EvaluationResult, EvaluationRun
 from doudi.registry.models import Household
 from doudi.registry.services import create_household, end_membership
+from doudi.sources.services import deliver
+from doudi.sources.tests.conftest import private_snapshots  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -333,3 +335,45 @@ def test_the_api_lists_reports_refreshes_and_removes(staff):
         format="json",
     )
     assert removed.status_code == 200 and removed.json()["exit_reason"] == "removed"
+
+
+def _monitoring_list(rows: list[tuple[str, str, str]]) -> bytes:
+    """The rural revitalisation bureau's list: (ID number, name, 风险是否消除)."""
+    header = "证件号码,姓名,户编号,与户主关系,监测对象类别,识别时间,风险类型,风险是否消除"
+    lines = [
+        f"{number},{name},410821000001,户主,边缘易致贫户,2026-03-01,因病,{removed}"
+        for number, name, removed in rows
+    ]
+    return "\n".join([header, *lines]).encode("utf-8")
+
+
+def test_the_bureaus_monitoring_list_enters_and_clears_households_at_risk(
+    staff,
+    make_user,
+    private_snapshots,  # noqa: F811
+):
+    listed = _household(staff.handler, "41082119700101001")
+    cleared = _household(staff.handler, "41082119800101003")
+    number = listed.members.get().reveal_id_number()
+    other = cleared.members.get().reveal_id_number()
+    city = make_user(Role.CITY_SUPERVISOR)
+    first = deliver(
+        city,
+        "poverty_monitoring",
+        _monitoring_list(
+            [(number, "王001", "否"), (other, "王003", "是"), ("410821199001011234", "外人", "否")]
+        ),
+        "乡村振兴_监测对象.csv",
+    )
+    done = services.refresh(staff.county, INSIDE_COUNTY)
+    assert done.entered == {"return_risk": 1} and done.delivery == first
+    entry = MonitoredEntry.objects.get(household=listed)
+    assert entry.source == EntrySource.DEPARTMENT and "乡村振兴" in entry.why
+    assert _open(cleared) == set()
+    # Staff reported the other household themselves: the bureau's list does not touch it.
+    services.report_risk(staff.handler, cleared.pk, "走访发现")
+
+    deliver(city, "poverty_monitoring", _monitoring_list([(number, "王001", "是")]), "第二批.csv")
+    done = services.refresh(staff.county, INSIDE_COUNTY)
+    assert done.left == {ExitReason.RISK_REMOVED: 1}
+    assert _open(listed) == set() and _open(cleared) == {"return_risk"}
