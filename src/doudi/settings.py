@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "doudi.api",
     "doudi.demo",
     "doudi.linkage",
+    "doudi.monitoring",
     "doudi.campaigns",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -93,6 +93,8 @@ class Permission(StrEnum):
     RUN_CAMPAIGNS = "campaigns.run"
     CLOSE_FINDINGS = "campaigns.close"
     VIEW_CAMPAIGNS = "campaigns.view"
+    # The monitored population (doudi.monitoring): townships and counties report who is at risk.
+    MANAGE_MONITORING = "monitoring.manage"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -112,6 +114,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REQUEST_CHECKS,
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
+            Permission.MANAGE_MONITORING,
         }
     ),
     Role.TOWNSHIP_REVIEWER: frozenset(
@@ -146,6 +149,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_CAMPAIGNS,
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
+            Permission.MANAGE_MONITORING,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(

@@ -8,6 +8,7 @@ from doudi.cases import api as cases_api
 from doudi.cases.api import CaseViewSet
 from doudi.checks import api as checks_api
 from doudi.jobs import api as jobs_api
+from doudi.monitoring import api as monitoring_api
 from doudi.payroll import api as payroll_api
 from doudi.policy.api import EvaluateView
 from doudi.registry import api as registry_api
@@ -47,6 +48,7 @@ urlpatterns = [
     *cases_api.urlpatterns,
     *campaigns_api.urlpatterns,
     *jobs_api.urlpatterns,
+    *monitoring_api.urlpatterns,
     *payroll_api.urlpatterns,
     *sources_api.urlpatterns,
     *router.urls,

@@ -161,6 +161,11 @@ class AuditAction(models.TextChoices):
     # Matching people without a valid ID number
     LINKAGE_DECIDED = "linkage.decided", _("Record-to-member pair decided")
 
+    # The monitored low-income population (低收入人口库)
+    MONITORING_REFRESHED = "monitoring.refreshed", _("Monitored population brought up to date")
+    MONITORING_REPORTED = "monitoring.reported", _("Household reported as at risk")
+    MONITORING_REMOVED = "monitoring.removed", _("Reported household taken off the watch")
+
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
 

@@ -1,0 +1,31 @@
+"""The demo starts with a monitored population: recipients, households the county's evaluation
+finds on the edge or with rigid spending, and the township's reported households at risk."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from doudi.monitoring.models import EntrySource, MonitoredCategory, MonitoredEntry
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_demo_has_monitored_households_of_each_kind_and_loads_once():
+    call_command("demo", "load", stdout=io.StringIO())
+    open_entries = MonitoredEntry.objects.filter(left_on__isnull=True)
+    categories = set(open_entries.values_list("category", flat=True))
+    assert {
+        MonitoredCategory.MINIMUM_LIVING,
+        MonitoredCategory.EDGE,
+        MonitoredCategory.RETURN_RISK,
+    } <= categories
+    reported = open_entries.filter(source=EntrySource.REPORTED)
+    assert reported.count() == 2 and all(entry.entered_by for entry in reported)
+    # The bureau's delivered list puts its households at risk under watch too.
+    assert open_entries.filter(source=EntrySource.DEPARTMENT).exists()
+    count = MonitoredEntry.objects.count()
+    call_command("demo", "load", stdout=io.StringIO())
+    assert MonitoredEntry.objects.count() == count
