@@ -70,3 +70,13 @@ def counts(user: User) -> list[CategoryCount]:
 
 def households_monitored(user: User) -> int:
     return entries(user).order_by().values("household_id").distinct().count()
+
+
+def entries_of_household(user: User, household_id: int) -> QuerySet[MonitoredEntry]:
+    """Every entry of the household, the latest first: part of its file, for its readers."""
+    found = scope(user, MonitoredEntry.objects.all(), Permission.VIEW_HOUSEHOLDS, "region__code")
+    return (
+        found.filter(household_id=household_id)
+        .select_related("run", "delivery")
+        .order_by("-entered_on", "-pk")
+    )

@@ -288,6 +288,9 @@ def test_the_page_offers_each_role_what_it_may_do(staff, make_user, month_start)
     assert "请填写家庭编号" in response.content.decode()
     assert MonitoredEntry.objects.filter(category=MonitoredCategory.RETURN_RISK).count() == 1
 
+    detail = client.get(f"/households/{household.pk}/").content.decode()
+    assert "防止返贫监测对象" in detail and "低保家庭" in detail
+
     client.force_login(make_user(Role.FINANCE_OFFICER))
     assert client.get("/monitoring/").status_code == 403
 
