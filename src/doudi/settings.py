@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "doudi.demo",
     "doudi.linkage",
     "doudi.monitoring",
+    "doudi.early_warning",
     "doudi.campaigns",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from doudi.api import views
 from doudi.campaigns import api as campaigns_api
+from doudi.early_warning import api as early_warning_api
 from doudi.cases import api as cases_api
 from doudi.cases.api import CaseViewSet
 from doudi.checks import api as checks_api
@@ -49,6 +50,7 @@ urlpatterns = [
     *campaigns_api.urlpatterns,
     *jobs_api.urlpatterns,
     *monitoring_api.urlpatterns,
+    *early_warning_api.urlpatterns,
     *payroll_api.urlpatterns,
     *sources_api.urlpatterns,
     *router.urls,

@@ -165,6 +165,8 @@ class AuditAction(models.TextChoices):
     MONITORING_REFRESHED = "monitoring.refreshed", _("Monitored population brought up to date")
     MONITORING_REPORTED = "monitoring.reported", _("Household reported as at risk")
     MONITORING_REMOVED = "monitoring.removed", _("Reported household taken off the watch")
+    WARNINGS_RUN = "warnings.run", _("Daily warning run over the monitored population")
+    WARNING_RAISED_FROM_VISIT = "warnings.raised_from_visit", _("Warning raised from a visit")
 
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")

@@ -1,6 +1,7 @@
 """The demo's monitored population: the county's whole-place evaluation of this month (which
-brings the population up to date, as every evaluation does) and two households the township
-reports as at risk of returning to poverty."""
+brings the population up to date, as every evaluation does), two households the township
+reports as at risk of returning to poverty, today's warning run over the departments' data and
+a grid worker's visit that raises one more."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.utils import timezone
 
 from doudi.accounts.models import User
 from doudi.cases.models import Case
+from doudi.early_warning.models import EarlyWarning
+from doudi.early_warning.services import raise_from_visit, run_daily
 from doudi.jobs.services import run
 from doudi.monitoring.models import EntrySource, MonitoredEntry
 from doudi.monitoring.services import report_risk
@@ -15,6 +18,7 @@ from doudi.policy.models import PlaceEvaluation
 from doudi.policy.runs import start_evaluation
 from doudi.registry.models import Household
 
+VISIT_NOTE = "走访发现：老人独居，冬季取暖困难，需尽快上门核实"
 AT_RISK = ("主要劳动力患重病住院，家庭收入骤减", "遭遇火灾，房屋受损，生活暂时困难")
 
 
@@ -34,4 +38,14 @@ def load_demo_monitoring() -> int:
         )
         for household, reason in zip(quiet, AT_RISK, strict=False):
             report_risk(handler, household.pk, reason)
+    if not EarlyWarning.objects.exists():
+        run_daily(None, county.region_id)
+        grid = User.objects.get(username="grid")
+        visited = (
+            MonitoredEntry.objects.filter(region__code__startswith=grid.jurisdiction_prefix)
+            .order_by("pk")
+            .first()
+        )
+        if visited is not None:
+            raise_from_visit(grid, visited.household_id, 2, VISIT_NOTE)
     return MonitoredEntry.objects.filter(left_on__isnull=True).count()

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from doudi.early_warning.models import EarlyWarning, SignalKind
 from doudi.monitoring.models import EntrySource, MonitoredCategory, MonitoredEntry
 
 
@@ -26,6 +27,8 @@ def test_the_demo_has_monitored_households_of_each_kind_and_loads_once():
     assert reported.count() == 2 and all(entry.entered_by for entry in reported)
     # The bureau's delivered list puts its households at risk under watch too.
     assert open_entries.filter(source=EntrySource.DEPARTMENT).exists()
-    count = MonitoredEntry.objects.count()
+    kinds = set(EarlyWarning.objects.values_list("kind", flat=True))
+    assert SignalKind.VISIT in kinds and len(kinds) >= 2  # the departments' data raise some
+    count, warnings = MonitoredEntry.objects.count(), EarlyWarning.objects.count()
     call_command("demo", "load", stdout=io.StringIO())
-    assert MonitoredEntry.objects.count() == count
+    assert MonitoredEntry.objects.count() == count and EarlyWarning.objects.count() == warnings

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EarlyWarningConfig(AppConfig):
+    name = "doudi.early_warning"
+    verbose_name = _("Early warning")
