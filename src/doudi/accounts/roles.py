@@ -95,6 +95,8 @@ class Permission(StrEnum):
     VIEW_CAMPAIGNS = "campaigns.view"
     # The monitored population (doudi.monitoring): townships and counties report who is at risk.
     MANAGE_MONITORING = "monitoring.manage"
+    # The county decides a warning the township sent it, case by case (一事一议).
+    COORDINATE_WARNINGS = "warnings.coordinate"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -150,6 +152,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
             Permission.MANAGE_MONITORING,
+            Permission.COORDINATE_WARNINGS,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(

@@ -167,6 +167,8 @@ class AuditAction(models.TextChoices):
     MONITORING_REMOVED = "monitoring.removed", _("Reported household taken off the watch")
     WARNINGS_RUN = "warnings.run", _("Daily warning run over the monitored population")
     WARNING_RAISED_FROM_VISIT = "warnings.raised_from_visit", _("Warning raised from a visit")
+    WARNING_SENT_TO_COUNTY = "warnings.sent_to_county", _("Warning sent to the county (一事一议)")
+    WARNING_HANDLED = "warnings.handled", _("Warning handled and closed")
 
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")

@@ -5,7 +5,7 @@ serializers; amounts in the facts are integer fen, dates YYYY-MM-DD."""
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,9 +14,12 @@ from rest_framework.views import APIView
 from doudi.api.inputs import read_input
 from doudi.api.pagination import Pagination
 from doudi.cases.api import StrictCharField
-from doudi.early_warning import queries, services
+from doudi.early_warning import queries, services, steps
 from doudi.early_warning.models import EarlyWarning, Severity, SignalKind
 from doudi.early_warning.presentation import describe, member_names
+from doudi.early_warning.steps import NoteInput
+
+WARNING_ID = OpenApiParameter("warning_id", int, OpenApiParameter.PATH)
 
 
 class WarningFilterInput(serializers.Serializer):
@@ -52,6 +55,11 @@ class WarningSerializer(serializers.ModelSerializer):
             "last_seen_on",
             "times_seen",
             "state",
+            "route",
+            "note",
+            "intake",
+            "sent_to_county_on",
+            "closed_on",
         ]
 
     def get_description(self, warning: EarlyWarning) -> str:
@@ -93,7 +101,19 @@ class RunView(APIView):
         return Response(RanSerializer(ran).data)
 
 
+class HandleView(APIView):
+    """One of the handlings of ``early_warning.steps.HANDLINGS``; its body is that handling's
+    input serializer (``note``; ``programme`` to open a case; ``department`` to refer)."""
+
+    @extend_schema(parameters=[WARNING_ID], request=NoteInput, responses=WarningSerializer)
+    def post(self, request: Request, warning_id: int, name: str) -> Response:
+        return Response(
+            WarningSerializer(steps.take(request.user, warning_id, name, request.data)).data
+        )
+
+
 urlpatterns = [
     path("warnings/", WarningListView.as_view(), name="warnings"),
     path("warnings/run/", RunView.as_view(), name="warnings-run"),
+    path("warnings/<int:warning_id>/<slug:name>/", HandleView.as_view(), name="warning-handle"),
 ]

@@ -25,7 +25,20 @@ class SignalKind(models.TextChoices):
 
 class WarningState(models.TextChoices):
     OPEN = "open", _("Open, to be handled")
+    WITH_COUNTY = "with_county", _("With the county for a decision (一事一议)")
     CLOSED = "closed", _("Handled")
+
+
+class HandlingRoute(models.TextChoices):
+    """The four ways a warning is handled (四种处置方式); each closes it once."""
+
+    APPLY_POLICY = "apply_policy", _("Apply the policy: a case opened")
+    REFER = "refer", _("Referred to the department")
+    COUNTY = "county", _("County coordination, case by case (一事一议)")
+    VERIFY = "verify", _("Verified: no help needed, or no longer eligible")
+
+
+OPEN_STATES = (WarningState.OPEN, WarningState.WITH_COUNTY)
 
 
 class Severity(models.IntegerChoices):
@@ -67,8 +80,28 @@ class EarlyWarning(models.Model):
     last_seen_on = models.DateField(_("signal last seen on"))
     times_seen = models.PositiveIntegerField(_("days the signal was seen"), default=1)
     state = models.CharField(
-        _("state"), max_length=8, choices=WarningState.choices, default=WarningState.OPEN
+        _("state"), max_length=12, choices=WarningState.choices, default=WarningState.OPEN
     )
+    route = models.CharField(_("route"), max_length=12, choices=HandlingRoute.choices, blank=True)
+    note = models.TextField(_("what was done"), blank=True)
+    intake = models.ForeignKey(
+        "window.Intake",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("intake"),
+    )  # the case opened or the referral sent, tracked as the window tracks them
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    sent_to_county_on = models.DateField(_("sent to the county"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("warning")
@@ -78,7 +111,7 @@ class EarlyWarning(models.Model):
             # The same signal again is merged into the open warning (times_seen), never doubled.
             models.UniqueConstraint(
                 fields=["household", "kind"],
-                condition=Q(state="open"),
+                condition=Q(state__in=["open", "with_county"]),
                 name="one_open_warning_per_household_signal",
             )
         ]

@@ -23,11 +23,20 @@ from doudi.accounts.jurisdiction import NOT_FOUND, require
 from doudi.accounts.roles import Permission
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
+from doudi.cases.procedures import Channel
 from doudi.early_warning import signals
-from doudi.early_warning.models import EarlyWarning, Severity, SignalKind, WarningState
+from doudi.early_warning.models import (
+    OPEN_STATES,
+    EarlyWarning,
+    HandlingRoute,
+    Severity,
+    SignalKind,
+    WarningState,
+)
 from doudi.errors import DoudiError, OutsideJurisdiction
 from doudi.policy.standards import values_in_force
 from doudi.registry.models import Household
+from doudi.window.services import record_intake
 from doudi.workdays.calendar import WorkingCalendar
 
 if TYPE_CHECKING:
@@ -73,7 +82,7 @@ def _signals(place_code: str, day: datetime.date, values: dict[str, int]) -> lis
 
 def _open_warnings(place_code: str, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
     households = sorted({household for household, _kind in keys})
-    open_now = EarlyWarning.objects.filter(state=WarningState.OPEN, household_id__in=households)
+    open_now = EarlyWarning.objects.filter(state__in=OPEN_STATES, household_id__in=households)
     return {(w.household_id, w.kind): w.pk for w in open_now.only("pk", "household_id", "kind")}
 
 
@@ -147,7 +156,7 @@ def raise_from_visit(
     day = day or timezone.localdate()
     warning = (
         EarlyWarning.objects.select_for_update()
-        .filter(household=household, kind=SignalKind.VISIT, state=WarningState.OPEN)
+        .filter(household=household, kind=SignalKind.VISIT, state__in=OPEN_STATES)
         .first()
     )
     if warning is None:
@@ -181,3 +190,136 @@ def raise_from_visit(
         reason=note,
     )
     return warning
+
+
+# ------------------------------------------------------------------ handling (四种处置方式)
+
+
+def _warning_for(actor: User, warning_id: int, permission: Permission) -> EarlyWarning:
+    require(actor, permission)
+    warning = EarlyWarning.objects.select_for_update().filter(pk=warning_id).first()
+    if warning is None:
+        raise OutsideJurisdiction(NOT_FOUND)
+    require(actor, permission, warning.region_id)
+    return warning
+
+
+def _handled_note(note: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise DoudiError(_("Say what was done."), field="note")
+    return note[:MAX_NOTE]
+
+
+def _close(actor: User, warning: EarlyWarning, route: HandlingRoute, note: str, **after) -> None:
+    before = {"state": warning.state}
+    warning.state, warning.route, warning.note = WarningState.CLOSED, route, note
+    warning.handled_by, warning.closed_on = actor, timezone.localdate()
+    warning.save()
+    record(
+        actor=actor,
+        action=AuditAction.WARNING_HANDLED,
+        object_type="early_warning.earlywarning",
+        object_id=str(warning.pk),
+        region_code=warning.region_id,
+        before=before,
+        after={"route": route, "closed_on": warning.closed_on.isoformat(), **after},
+        reason=note,
+    )
+
+
+def _intake(actor: User, warning: EarlyWarning, need: dict, note: str):
+    """The case or referral through the window, so it is tracked as every other need is."""
+    return record_intake(
+        actor,
+        warning.household_id,
+        channel=Channel.DISCOVERY,
+        needs=[{"description": note, **need}],
+        note=_("Early warning %(number)d") % {"number": warning.pk},
+    )
+
+
+@transaction.atomic
+def apply_policy(
+    actor: User,
+    warning_id: int,
+    *,
+    programme: str,
+    note: str,
+    requested_amount_fen: int | None = None,
+) -> EarlyWarning:
+    """Route 1: the township opens the programme's case for the household (主动发现)."""
+    warning = _warning_for(actor, warning_id, Permission.HANDLE_CASES)
+    _refuse_closed(warning, WarningState.OPEN)
+    note = _handled_note(note)
+    need = {
+        "route": "application",
+        "programme": programme,
+        "requested_amount_fen": requested_amount_fen,
+    }
+    warning.intake = _intake(actor, warning, need, note)
+    case = warning.intake.needs.get().case
+    _close(actor, warning, HandlingRoute.APPLY_POLICY, note, case=case.pk)
+    return warning
+
+
+@transaction.atomic
+def refer(
+    actor: User, warning_id: int, *, department: str, note: str, department_name: str = ""
+) -> EarlyWarning:
+    """Route 2: referred to the department, with the window's due date for its answer."""
+    warning = _warning_for(actor, warning_id, Permission.HANDLE_CASES)
+    _refuse_closed(warning, WarningState.OPEN)
+    note = _handled_note(note)
+    need = {"route": "referral", "department": department, "department_name": department_name}
+    warning.intake = _intake(actor, warning, need, note)
+    _close(actor, warning, HandlingRoute.REFER, note, intake=warning.intake.pk)
+    return warning
+
+
+@transaction.atomic
+def send_to_county(actor: User, warning_id: int, *, note: str) -> EarlyWarning:
+    """Route 3, first half: the township asks the county to decide case by case (一事一议)."""
+    warning = _warning_for(actor, warning_id, Permission.HANDLE_CASES)
+    _refuse_closed(warning, WarningState.OPEN)
+    warning.note = _handled_note(note)
+    warning.state, warning.sent_to_county_on = WarningState.WITH_COUNTY, timezone.localdate()
+    warning.save(update_fields=["note", "state", "sent_to_county_on"])
+    record(
+        actor=actor,
+        action=AuditAction.WARNING_SENT_TO_COUNTY,
+        object_type="early_warning.earlywarning",
+        object_id=str(warning.pk),
+        region_code=warning.region_id,
+        before={"state": WarningState.OPEN},
+        after={"state": warning.state},
+        reason=warning.note,
+    )
+    return warning
+
+
+@transaction.atomic
+def decide_by_county(actor: User, warning_id: int, *, note: str) -> EarlyWarning:
+    """Route 3, second half: the county's case-by-case decision closes the warning."""
+    warning = _warning_for(actor, warning_id, Permission.COORDINATE_WARNINGS)
+    _refuse_closed(warning, WarningState.WITH_COUNTY)
+    _close(actor, warning, HandlingRoute.COUNTY, _handled_note(note))
+    return warning
+
+
+@transaction.atomic
+def verify(actor: User, warning_id: int, *, note: str) -> EarlyWarning:
+    """Route 4: verified on the spot — no help needed, or no longer eligible (then the
+    household's termination goes through its own case)."""
+    warning = _warning_for(actor, warning_id, Permission.HANDLE_CASES)
+    _refuse_closed(warning, WarningState.OPEN)
+    _close(actor, warning, HandlingRoute.VERIFY, _handled_note(note))
+    return warning
+
+
+def _refuse_closed(warning: EarlyWarning, expected: WarningState) -> None:
+    if warning.state != expected:
+        raise DoudiError(
+            _("This warning is %(state)s: it cannot be handled that way now."),
+            state=warning.get_state_display(),
+        )

@@ -15,17 +15,24 @@ from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import has_permission
 from doudi.accounts.roles import Permission
-from doudi.early_warning import queries, services
+from doudi.cases.procedures import CaseProgramme
+from doudi.early_warning import queries, services, steps
 from doudi.early_warning.models import Severity, SignalKind
 from doudi.early_warning.presentation import describe, member_names
 from doudi.errors import DoudiError
+from doudi.money import yuan_to_fen
 from doudi.web.refusals import labelled_messages, refuse
+from doudi.window.models import Department
 
 PER_PAGE = 100
 FIELD_LABELS = {
     "household": gettext_lazy("household number"),
-    "note": gettext_lazy("what the visit found"),
+    "note": gettext_lazy("what was found or done"),
     "severity": gettext_lazy("severity"),
+    "programme": gettext_lazy("programme"),
+    "department": gettext_lazy("department"),
+    "department_name": gettext_lazy("name of the department"),
+    "requested_amount": gettext_lazy("amount asked for (yuan)"),
 }
 
 
@@ -42,11 +49,16 @@ def warning_list(request: HttpRequest) -> HttpResponse:
         "early_warning/list.html",
         {
             "warnings": page,
-            "rows": [(w, describe(w, names)) for w in page.object_list],
+            "rows": [
+                (w, describe(w, names), steps.offered(request.user, w)) for w in page.object_list
+            ],
+            "programmes": CaseProgramme.choices,
+            "departments": Department.choices,
             "kind": kind,
             "kinds": SignalKind.choices,
             "severities": Severity.choices,
             "today": timezone.localdate(),
+            "figures": queries.figures(request.user),
             "may_run": has_permission(request.user, Permission.RUN_EVALUATION),
             "may_visit": has_permission(request.user, Permission.EDIT_HOUSEHOLDS),
         },
@@ -80,6 +92,23 @@ def raise_from_visit(request: HttpRequest) -> HttpResponse:
         refuse(request, *labelled_messages(error, FIELD_LABELS))
     else:
         messages.success(request, _("The warning is raised; the township handles it."))
+    return redirect("early_warning:list")
+
+
+@login_required
+@require_POST
+def handle(request: HttpRequest, warning_id: int, name: str) -> HttpResponse:
+    try:
+        data = request.POST.dict()
+        if data.get("requested_amount", "").strip():  # the page takes yuan, the service fen
+            data["requested_amount_fen"] = yuan_to_fen(
+                data["requested_amount"], field="requested_amount"
+            )
+        steps.take(request.user, warning_id, name, data)
+    except DoudiError as error:
+        refuse(request, *labelled_messages(error, FIELD_LABELS))
+    else:
+        messages.success(request, _("Done."))
     return redirect("early_warning:list")
 
 

@@ -28,6 +28,9 @@ def test_the_demo_has_monitored_households_of_each_kind_and_loads_once():
     # The bureau's delivered list puts its households at risk under watch too.
     assert open_entries.filter(source=EntrySource.DEPARTMENT).exists()
     kinds = set(EarlyWarning.objects.values_list("kind", flat=True))
+    routes = set(EarlyWarning.objects.exclude(route="").values_list("route", flat=True))
+    assert routes == {"apply_policy", "refer", "county", "verify"}
+    assert EarlyWarning.objects.filter(state="open").exists()  # work waits on the first day
     assert SignalKind.VISIT in kinds and len(kinds) >= 2  # the departments' data raise some
     count, warnings = MonitoredEntry.objects.count(), EarlyWarning.objects.count()
     call_command("demo", "load", stdout=io.StringIO())

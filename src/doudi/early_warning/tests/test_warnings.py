@@ -15,7 +15,7 @@ from doudi.accounts.roles import Role
 from doudi.audit.actions import AuditAction
 from doudi.audit.models import AuditEvent
 from doudi.conftest import INSIDE_COUNTY, api_as, household_form, member_form
-from doudi.early_warning import services
+from doudi.early_warning import queries, services, steps
 from doudi.early_warning.models import EarlyWarning, SignalKind
 from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
 from doudi.monitoring.services import report_risk
@@ -199,3 +199,94 @@ def test_the_page_and_the_api_show_the_township_its_warnings(staff, make_user):
         "/api/v1/warnings/", {"household": household.pk, "severity": 9, "note": "x"}, format="json"
     )
     assert made.status_code == 400 and "severity" in made.content.decode()
+
+
+def _visit_warning(staff, first17: str = "41082119700101001"):
+    household = _household(staff.handler, first17)
+    return services.raise_from_visit(staff.village, household.pk, 2, "家中主要劳动力住院")
+
+
+def test_each_route_closes_one_warning_and_only_once(staff):
+    from doudi.cases.models import Case
+    from doudi.window.models import Need, Route
+
+    applied = _visit_warning(staff, "41082119700101001")
+    warning = services.apply_policy(
+        staff.handler,
+        applied.pk,
+        programme="temporary_expenditure",
+        note="申请临时救助",
+        requested_amount_fen=300_000,
+    )
+    case = Case.objects.get(household=applied.household)
+    assert warning.state == "closed" and warning.route == "apply_policy"
+    assert case.channel == "discovery" and case.programme == "temporary_expenditure"
+    assert warning.intake.needs.get().case == case
+    with pytest.raises(DoudiError):
+        services.verify(staff.handler, applied.pk, note="再次")
+
+    referred = _visit_warning(staff, "41082119800101003")
+    services.refer(staff.handler, referred.pk, department="employment", note="转人社部门就业帮扶")
+    need = Need.objects.get(route=Route.REFERRAL)
+    assert need.department == "employment" and need.due_on is not None
+
+    coordinated = _visit_warning(staff, "41082119600101005")
+    with pytest.raises(NotPermitted):
+        services.decide_by_county(staff.handler, coordinated.pk, note="自定")
+    sent = services.send_to_county(
+        staff.handler, coordinated.pk, note="支出远超标准，请县级一事一议"
+    )
+    assert sent.state == "with_county"
+    with pytest.raises(DoudiError):
+        services.verify(staff.handler, coordinated.pk, note="乡镇不能再关")
+    decided = services.decide_by_county(staff.county, coordinated.pk, note="县级研究同意救助")
+    assert decided.state == "closed" and decided.route == "county"
+
+    verified = _visit_warning(staff, "41082119500101007")
+    closed = services.verify(staff.handler, verified.pk, note="核实：已由子女赡养，无需救助")
+    assert closed.route == "verify" and closed.closed_on == timezone.localdate()
+    assert AuditEvent.objects.filter(action=AuditAction.WARNING_HANDLED).count() == 4
+    figures = {f.route: f.handled for f in queries.figures(staff.county)}
+    assert figures == {"apply_policy": 1, "refer": 1, "county": 1, "verify": 1}
+
+
+def test_an_overdue_warning_climbs_to_the_county(staff):
+    warning = _visit_warning(staff)
+    today = timezone.localdate()
+    assert not queries.for_the_county(staff.county, today).exists()
+    EarlyWarning.objects.filter(pk=warning.pk).update(due_on=today - datetime.timedelta(days=1))
+    assert list(queries.for_the_county(staff.county, today)) == [warning]
+    client = Client()
+    client.force_login(staff.county)
+    home = client.get("/").content.decode()
+    assert "预警" in home and warning.household.file_number in home
+
+
+def test_every_handling_is_offered_on_the_page_and_the_api_to_who_may_take_it(staff):
+    """Walks the one table: each handling's form is on the page for its role and state, absent
+    for others, and its API endpoint takes the same input."""
+    client = Client()
+    for number, handling in enumerate(steps.HANDLINGS):
+        warning = _visit_warning(staff, f"410821197001{number + 10:02d}{number + 100:03d}")
+        if handling.state == "with_county":
+            services.send_to_county(staff.handler, warning.pk, note="请县级研究")
+        taker = staff.county if handling.permission == "warnings.coordinate" else staff.handler
+        client.force_login(staff.village)
+        assert f'data-handling="{handling.name}"' not in client.get("/warnings/").content.decode()
+        client.force_login(taker)
+        page = client.get("/warnings/").content.decode()
+        assert f'action="/warnings/{warning.pk}/{handling.name}/"' in page
+        body = {"note": "处置", "programme": "minimum_living", "department": "housing"}
+        if number % 2:
+            response = client.post(f"/warnings/{warning.pk}/{handling.name}/", body)
+            assert response.status_code == 302
+        else:
+            response = api_as(taker).post(
+                f"/api/v1/warnings/{warning.pk}/{handling.name}/", body, format="json"
+            )
+            assert response.status_code == 200, response.content
+        warning.refresh_from_db()
+        assert warning.state == ("with_county" if handling.name == "send_to_county" else "closed")
+    api = api_as(staff.handler)
+    assert api.post("/api/v1/warnings/999/verify/", {"note": "x"}, format="json").status_code == 404
+    assert api.post("/api/v1/warnings/1/nonsense/", {}, format="json").status_code == 404
