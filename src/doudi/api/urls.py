@@ -4,10 +4,10 @@ from rest_framework.routers import SimpleRouter
 
 from doudi.api import views
 from doudi.campaigns import api as campaigns_api
-from doudi.early_warning import api as early_warning_api
 from doudi.cases import api as cases_api
 from doudi.cases.api import CaseViewSet
 from doudi.checks import api as checks_api
+from doudi.early_warning import api as early_warning_api
 from doudi.jobs import api as jobs_api
 from doudi.monitoring import api as monitoring_api
 from doudi.payroll import api as payroll_api
@@ -30,6 +30,11 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
     path("evaluate", EvaluateView.as_view(), name="evaluate"),
+    path(
+        "households/<int:household_id>/chain/",
+        registry_api.HouseholdChainView.as_view(),
+        name="household-chain",
+    ),
     path(
         "facts/<str:kind>/<int:fact_id>/remove/",
         registry_api.FactRemoveView.as_view(),

@@ -26,6 +26,12 @@ def open_warnings(user: User, *, kind: str = "") -> QuerySet[EarlyWarning]:
     )
 
 
+def warnings_of_household(user: User, household_id: int) -> QuerySet[EarlyWarning]:
+    """Every warning of the household, handled or not: part of its file, for its readers."""
+    found = scope(user, EarlyWarning.objects.all(), Permission.VIEW_HOUSEHOLDS, "region__code")
+    return found.filter(household_id=household_id).order_by("-raised_on", "-pk")
+
+
 def overdue(user: User, today: datetime.date) -> QuerySet[EarlyWarning]:
     return open_warnings(user).filter(due_on__lt=today)
 
