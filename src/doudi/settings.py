@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "doudi.linkage",
     "doudi.monitoring",
     "doudi.early_warning",
+    "doudi.visits",
     "doudi.campaigns",
     "django.contrib.admin",
     "django.contrib.auth",

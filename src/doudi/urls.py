@@ -21,6 +21,7 @@ urlpatterns = [
     path("linkage/", include("doudi.linkage.urls")),
     path("monitoring/", include("doudi.monitoring.urls")),
     path("warnings/", include("doudi.early_warning.urls")),
+    path("visits/", include("doudi.visits.urls")),
     path("campaigns/", include("doudi.campaigns.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),

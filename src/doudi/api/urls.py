@@ -14,6 +14,7 @@ from doudi.payroll import api as payroll_api
 from doudi.policy.api import EvaluateView
 from doudi.registry import api as registry_api
 from doudi.sources import api as sources_api
+from doudi.visits import api as visits_api
 
 router = SimpleRouter(trailing_slash=True)
 router.register("regions", views.RegionViewSet, basename="region")
@@ -56,6 +57,7 @@ urlpatterns = [
     *jobs_api.urlpatterns,
     *monitoring_api.urlpatterns,
     *early_warning_api.urlpatterns,
+    *visits_api.urlpatterns,
     *payroll_api.urlpatterns,
     *sources_api.urlpatterns,
     *router.urls,

@@ -169,6 +169,7 @@ class AuditAction(models.TextChoices):
     WARNING_RAISED_FROM_VISIT = "warnings.raised_from_visit", _("Warning raised from a visit")
     WARNING_SENT_TO_COUNTY = "warnings.sent_to_county", _("Warning sent to the county (一事一议)")
     WARNING_HANDLED = "warnings.handled", _("Warning handled and closed")
+    VISIT_RECORDED = "visits.recorded", _("Home visit recorded")
 
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
