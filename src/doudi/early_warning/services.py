@@ -125,7 +125,7 @@ def run_daily(actor: User | None, place_code: str, day: datetime.date | None = N
     record(
         actor=actor,
         action=AuditAction.WARNINGS_RUN,
-        object_type="early_warning.run",
+        object_type="warning_run",
         object_id=place_code,
         region_code=place_code,
         after={"day": day.isoformat(), "raised": ran.raised, "merged": ran.merged},
@@ -183,7 +183,7 @@ def raise_from_visit(
     record(
         actor=actor,
         action=AuditAction.WARNING_RAISED_FROM_VISIT,
-        object_type="early_warning.earlywarning",
+        object_type="warning",
         object_id=str(warning.pk),
         region_code=household.region_id,
         after={"household": household.pk, "severity": warning.severity, "day": day.isoformat()},
@@ -219,7 +219,7 @@ def _close(actor: User, warning: EarlyWarning, route: HandlingRoute, note: str, 
     record(
         actor=actor,
         action=AuditAction.WARNING_HANDLED,
-        object_type="early_warning.earlywarning",
+        object_type="warning",
         object_id=str(warning.pk),
         region_code=warning.region_id,
         before=before,
@@ -288,7 +288,7 @@ def send_to_county(actor: User, warning_id: int, *, note: str) -> EarlyWarning:
     record(
         actor=actor,
         action=AuditAction.WARNING_SENT_TO_COUNTY,
-        object_type="early_warning.earlywarning",
+        object_type="warning",
         object_id=str(warning.pk),
         region_code=warning.region_id,
         before={"state": WarningState.OPEN},

@@ -237,7 +237,7 @@ def refresh(actor: User | None, place_code: str, day: datetime.date | None = Non
     record(
         actor=actor,
         action=AuditAction.MONITORING_REFRESHED,
-        object_type="monitoring.population",
+        object_type="monitored_population",
         object_id=place_code,
         region_code=place_code,
         after={
@@ -293,7 +293,7 @@ def report_risk(
     record(
         actor=actor,
         action=AuditAction.MONITORING_REPORTED,
-        object_type="monitoring.monitoredentry",
+        object_type="monitored_entry",
         object_id=str(entry.pk),
         region_code=household.region_id,
         after={"household": household.pk, "category": entry.category, "day": day.isoformat()},
@@ -327,7 +327,7 @@ def remove(
     record(
         actor=actor,
         action=AuditAction.MONITORING_REMOVED,
-        object_type="monitoring.monitoredentry",
+        object_type="monitored_entry",
         object_id=str(entry.pk),
         region_code=entry.region_id,
         before={"left_on": None},

@@ -122,7 +122,7 @@ def record_visit(
     record(
         actor=actor,
         action=AuditAction.VISIT_RECORDED,
-        object_type="visits.homevisit",
+        object_type="home_visit",
         object_id=str(visit.pk),
         region_code=household.region_id,
         after={
