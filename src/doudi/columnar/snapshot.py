@@ -265,7 +265,7 @@ def _ids(database: duckdb.DuckDBPyConnection, path: Path) -> list[int]:
 
 
 def _count(database: duckdb.DuckDBPyConnection, path: Path) -> int:
-    return database.execute(f"SELECT COUNT(*) FROM '{path}'").fetchone()[0]
+    return database.sql(f"SELECT COUNT(*) FROM '{path}'").fetchall()[0][0]
 
 
 def _views(database: duckdb.DuckDBPyConnection, manifest: dict) -> None:
@@ -329,6 +329,8 @@ def _copied(sql: str, schema: pyarrow.Schema) -> Iterator[pyarrow.RecordBatch]:
         ):
             for data in copy:
                 file.write(data)
+        if not file.tell():
+            return  # no rows: pyarrow reads no schema from an empty file
         file.seek(0)
         reader = pyarrow.csv.open_csv(
             file,
@@ -337,7 +339,9 @@ def _copied(sql: str, schema: pyarrow.Schema) -> Iterator[pyarrow.RecordBatch]:
                 column_types=schema,
                 true_values=["t"],
                 false_values=["f"],
-                quoted_strings_can_be_null=False,  # "" is an empty text, a bare empty is NULL
+                # COPY writes NULL as a bare empty field and an empty text as "".
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
             ),
         )
         yield from reader
