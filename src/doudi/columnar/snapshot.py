@@ -129,6 +129,7 @@ HOUSEHOLDS_SQL = (
     "FROM registry_household h"
 )
 TABLES = ("members", "incomes", "expenses", "assets")
+FILES = ("households", "base", "delta")  # what a manifest names in the folder
 
 
 def folder() -> Path:
@@ -157,7 +158,8 @@ def refresh() -> dict:
 def rebuild() -> dict:
     """Read every table whole into a new base, whatever the snapshot holds."""
     with _locked():
-        return _build(_households(folder() / f"households-{uuid.uuid4().hex}.parquet"))
+        fingerprint = _fingerprint()
+        return _build(_households(folder() / f"households-{uuid.uuid4().hex}.parquet"), fingerprint)
 
 
 @contextmanager
@@ -179,20 +181,23 @@ def _manifest() -> dict | None:
 
 
 def _refresh() -> dict:
+    manifest, fingerprint = _manifest(), _fingerprint()
+    if manifest is not None and manifest.get("fingerprint") == fingerprint:
+        return {**manifest, "changed": 0}
     households = _households(folder() / f"households-{uuid.uuid4().hex}.parquet")
-    manifest = _manifest()
     if manifest is None:
-        return _build(households)
+        return _build(households, fingerprint)
     with duckdb.connect() as database:
         changed = _changed(database, manifest, households)
-        if not changed:
-            households.unlink()
-            return {**manifest, "changed": 0}
+        if not changed:  # e.g. a change rolled back: only the fingerprint is new
+            return _commit({**manifest, "households": households.name}, fingerprint, 0)
         touched = set(changed)
         if manifest["delta"]:
             touched.update(_ids(database, folder() / manifest["delta"] / "touched.parquet"))
         if len(touched) > COMPACT_SHARE * max(_count(database, households), 1):
-            return _build(households)  # a delta that large costs more to read than the base
+            return _build(
+                households, fingerprint
+            )  # a delta that large costs more to read than the base
         delta = folder() / f"delta-{uuid.uuid4().hex}"
         delta.mkdir()
         pyarrow.parquet.write_table(
@@ -216,22 +221,26 @@ def _refresh() -> dict:
             fresh.unlink()
     return _commit(
         {"households": households.name, "base": manifest["base"], "delta": delta.name},
-        changed=len(changed),
+        fingerprint,
+        len(changed),
     )
 
 
-def _build(households: Path) -> dict:
+def _build(households: Path, fingerprint: list[str]) -> dict:
     base = folder() / f"base-{uuid.uuid4().hex}"
     base.mkdir()
     for table, (sql, schema) in _sources().items():
         _extract(sql, schema, base / f"{table}.parquet", None)
     with duckdb.connect() as database:
         count = _count(database, households)
-    return _commit({"households": households.name, "base": base.name, "delta": None}, count)
+    manifest = {"households": households.name, "base": base.name, "delta": None}
+    return _commit(manifest, fingerprint, count)
 
 
-def _commit(manifest: dict, changed: int) -> dict:
-    """Make ``manifest`` the one in force (atomically), then remove what no longer is."""
+def _commit(files: dict, fingerprint: list[str], changed: int) -> dict:
+    """Make the manifest of ``files`` the one in force (atomically), then remove the files
+    it no longer names."""
+    manifest = {**files, "fingerprint": fingerprint}
     with tempfile.NamedTemporaryFile("w", dir=folder(), suffix=".tmp", delete=False) as file:
         json.dump(manifest, file)
         file.flush()
@@ -242,11 +251,23 @@ def _commit(manifest: dict, changed: int) -> dict:
         os.fsync(directory)
     finally:
         os.close(directory)
-    kept = {"lock", "manifest.json", *(name for name in manifest.values() if name)}
+    kept = {"lock", "manifest.json", *(files[name] for name in FILES if files[name])}
     for path in folder().iterdir():
         if path.name not in kept:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
     return {**manifest, "changed": changed}
+
+
+def _fingerprint() -> list[str]:
+    """Whether anything changed at all, in one scan: a change bumps a version (the sum grows),
+    a household added or removed changes the count and the sum of ids. Read before the
+    households, so a change between the two is found again by the next refresh."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), SUM(version), SUM(id), CAST(MAX(updated_at) AS TEXT) "
+            "FROM registry_household"
+        )
+        return [str(value) for value in cursor.fetchone()]
 
 
 def _changed(database: duckdb.DuckDBPyConnection, manifest: dict, households: Path) -> list[int]:

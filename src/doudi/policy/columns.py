@@ -132,7 +132,17 @@ def _columns(
     database: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None
 ) -> dict[str, numpy.ndarray]:
     table = database.sql(sql, params=params).to_arrow_table()
-    return {name: table[name].to_numpy() for name in table.column_names}
+    return {name: _numpy(table[name]) for name in table.column_names}
+
+
+def _numpy(column: pyarrow.ChunkedArray) -> numpy.ndarray:
+    """Texts as an object array sharing one Python string per distinct value (the few
+    relations or care settings of millions of members), None where the text is null."""
+    if not pyarrow.types.is_string(column.type):
+        return column.to_numpy()
+    encoded = column.combine_chunks().dictionary_encode()
+    values = numpy.append(encoded.dictionary.to_numpy(zero_copy_only=False), None)
+    return values[encoded.indices.fill_null(len(values) - 1).to_numpy()]
 
 
 def _members(database: duckdb.DuckDBPyConnection, month: datetime.date) -> dict[str, numpy.ndarray]:
