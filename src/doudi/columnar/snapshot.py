@@ -164,7 +164,7 @@ def rebuild() -> dict:
 
 @contextmanager
 def _locked() -> Iterator[int]:
-    folder().mkdir(parents=True, exist_ok=True)
+    folder().mkdir(mode=0o700, parents=True, exist_ok=True)  # personal data: the service only
     lock = os.open(folder() / "lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
