@@ -88,15 +88,20 @@ def read_tables(month: datetime.date, place_prefix: str) -> Tables:
             "FROM assets a JOIN place p ON p.id = a.household_id "
             "GROUP BY a.household_id, a.kind, a.vehicle",
         )
-    ids = households["id"]
-    household_columns = {
-        "id": ids,
-        "region": households["region"],
-        "classification": households["classification"],
-        "recorded_months": households["recorded_months"],
-        **_received(scope, month, ids),
-        "disaster_affected": households["disaster_affected"],
-    }
+    return Tables(
+        households=add_received(scope, month, households, members),
+        members=members,
+        incomes=incomes,
+        expenses=expenses,
+        assets=Assets(*assets.values()),
+    )
+
+
+def add_received(
+    scope: Scope, month: datetime.date, households: dict, members: dict
+) -> dict[str, numpy.ndarray]:
+    """The registry's household columns with what they receive in ``month`` added; the
+    members' columns gain, in place, who is supported as 特困 and who receives 低保 alone."""
     members["was_extreme_hardship"] = numpy.isin(
         members["id"], _supported_members(scope, month, EXTREME_HARDSHIP)
     )
@@ -107,13 +112,8 @@ def read_tables(month: datetime.date, place_prefix: str) -> Tables:
     members[SINGLE_PERSON] = numpy.isin(
         members["id"], _supported_members(scope, month, MINIMUM_LIVING)
     )
-    return Tables(
-        households=household_columns,
-        members=members,
-        incomes=incomes,
-        expenses=expenses,
-        assets=Assets(*assets.values()),
-    )
+    # The received facts' defaults include the registry's disaster flag: the registry's wins.
+    return {**_received(scope, month, households["id"]), **households}
 
 
 def _regions() -> pyarrow.Table:

@@ -13,15 +13,7 @@ from typing import Any
 import numpy
 from django.db import connection
 
-from doudi.policy.columns import (
-    EXTREME_HARDSHIP,
-    MINIMUM_LIVING,
-    SINGLE_PERSON,
-    Scope,
-    _received,
-    _rows,
-    _supported_members,
-)
+from doudi.policy.columns import Scope, _rows, add_received
 from doudi.policy.tables import Assets, Money, Tables, claims, income_window, lookup
 
 
@@ -37,24 +29,15 @@ def sql_tables(month: datetime.date, place_prefix: str) -> Tables:
     )
     ids = numpy.array([row[0] for row in households], dtype=numpy.int64)
     members = _members(like, month)
-    members["was_extreme_hardship"] = numpy.isin(
-        members["id"], _supported_members(scope, month, EXTREME_HARDSHIP)
-    )
-    members["child_guarantee_choice"] = numpy.where(
-        members["was_extreme_hardship"], "extreme_hardship", "not_recorded"
-    ).astype(object)
-    members[SINGLE_PERSON] = numpy.isin(
-        members["id"], _supported_members(scope, month, MINIMUM_LIVING)
-    )
+    household_columns = {
+        "id": ids,
+        "region": numpy.array([row[1] for row in households], dtype=object),
+        "classification": numpy.array([row[2] for row in households], dtype=object),
+        "recorded_months": _recorded_months(like, start, end, ids),
+        "disaster_affected": numpy.array([bool(row[3]) for row in households], dtype=bool),
+    }
     return Tables(
-        households={
-            "id": ids,
-            "region": numpy.array([row[1] for row in households], dtype=object),
-            "classification": numpy.array([row[2] for row in households], dtype=object),
-            "recorded_months": _recorded_months(like, start, end, ids),
-            **_received(scope, month, ids),
-            "disaster_affected": numpy.array([bool(row[3]) for row in households], dtype=bool),
-        },
+        households=add_received(scope, month, household_columns, members),
         members=members,
         incomes=_money("registry_income", "income_type", like, start, end),
         expenses=_money("registry_expense", "expense_type", like, start, end),
