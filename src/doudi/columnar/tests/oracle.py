@@ -1,4 +1,4 @@
-"""The registry reader as it was before the snapshot: aggregate SQL straight on the tables.
+"""The registry's readers as they were before the snapshot: SQL straight on the tables.
 
 Kept only here, as the oracle the snapshot reader must agree with; what is received (benefits)
 is read by the production queries on both sides.
@@ -11,10 +11,15 @@ import json
 from typing import Any
 
 import numpy
+import pyarrow
 from django.db import connection
 
+from doudi.benefits.queries import in_force_sql
+from doudi.checks import people
+from doudi.dates import parse_month
 from doudi.policy.columns import Scope, _rows, add_received
 from doudi.policy.tables import Assets, Money, Tables, claims, income_window, lookup
+from doudi.regions.codes import prefix_of
 
 
 def sql_tables(month: datetime.date, place_prefix: str) -> Tables:
@@ -135,3 +140,22 @@ def assert_same(got: Tables, expected: Tables) -> None:
 def _row_set(table: Money | Assets) -> list[tuple]:
     columns = [column.tolist() for column in vars(table).values()]
     return sorted(zip(*columns, strict=True))
+
+
+def sql_registry_people(place_code: str, day: datetime.date) -> pyarrow.Table:
+    """``checks.people.registry_people`` as it was: one SQL query on the tables."""
+    sql = f"""
+        SELECT {people._PERSON}, m.household_id, h.region_id,
+               CASE WHEN EXISTS (
+                   SELECT 1 FROM {people.BENEFIT} b
+                   WHERE b.household_id = m.household_id AND {people._PAYS_FOR}
+                     AND {in_force_sql("b", "%s")}
+               ) THEN 1 ELSE 0 END AS receives
+        FROM {people.MEMBER} m
+        JOIN {people.HOUSEHOLD} h ON h.id = m.household_id
+        WHERE h.region_id LIKE %s AND {people._MEMBER_ON_DAY}
+        ORDER BY m.household_id, m.id
+    """
+    month = parse_month(day)
+    parameters = [month, month, prefix_of(place_code) + "%", day, day, day]
+    return people._fetch(sql, parameters, people.REGISTRY_PEOPLE)

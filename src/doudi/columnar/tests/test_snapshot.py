@@ -15,8 +15,9 @@ from django.core.management import call_command
 from django.db import transaction
 
 from doudi.accounts.roles import Role
+from doudi.checks.people import registry_people
 from doudi.columnar import snapshot
-from doudi.columnar.tests.oracle import assert_same, sql_tables
+from doudi.columnar.tests.oracle import assert_same, sql_registry_people, sql_tables
 from doudi.conftest import (
     INSIDE_VILLAGE,
     OUTSIDE_TOWNSHIP,
@@ -38,6 +39,9 @@ PLACES = ("41", "410821", "410825", INSIDE_VILLAGE, NEXT_VILLAGE)
 def _agrees(month: datetime.date = MONTH) -> None:
     for prefix in PLACES:
         assert_same(read_tables(month, prefix), sql_tables(month, prefix))
+        place = prefix.ljust(12, "0")
+        for day in (month, month + datetime.timedelta(days=19)):  # the check's own day
+            assert registry_people(place, day) == sql_registry_people(place, day)
 
 
 @pytest.fixture(autouse=True)
