@@ -195,9 +195,8 @@ def _refresh() -> dict:
         if manifest["delta"]:
             touched.update(_ids(database, folder() / manifest["delta"] / "touched.parquet"))
         if len(touched) > COMPACT_SHARE * max(_count(database, households), 1):
-            return _build(
-                households, fingerprint
-            )  # a delta that large costs more to read than the base
+            # A delta that large costs the readers more than a new base costs once.
+            return _build(households, fingerprint)
         delta = folder() / f"delta-{uuid.uuid4().hex}"
         delta.mkdir()
         pyarrow.parquet.write_table(
@@ -241,17 +240,17 @@ def _commit(files: dict, fingerprint: list[str], changed: int) -> dict:
     """Make the manifest of ``files`` the one in force (atomically), then remove the files
     it no longer names."""
     manifest = {**files, "fingerprint": fingerprint}
+    named = [folder() / files[name] for name in FILES if files[name]]
+    for path in named:  # on disk before the manifest that names them, even on a power loss
+        for file in path.iterdir() if path.is_dir() else [path]:
+            _sync(file)
     with tempfile.NamedTemporaryFile("w", dir=folder(), suffix=".tmp", delete=False) as file:
         json.dump(manifest, file)
         file.flush()
         os.fsync(file.fileno())
     os.replace(file.name, folder() / "manifest.json")
-    directory = os.open(folder(), os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-    kept = {"lock", "manifest.json", *(files[name] for name in FILES if files[name])}
+    _sync(folder())
+    kept = {"lock", "manifest.json", *(path.name for path in named)}
     for path in folder().iterdir():
         if path.name not in kept:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
@@ -268,6 +267,14 @@ def _fingerprint() -> list[str]:
             "FROM registry_household"
         )
         return [str(value) for value in cursor.fetchone()]
+
+
+def _sync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _changed(database: duckdb.DuckDBPyConnection, manifest: dict, households: Path) -> list[int]:
@@ -313,7 +320,6 @@ def _households(path: Path) -> Path:
 def _extract(sql: str, schema: pyarrow.Schema, path: Path, ids: list[int] | None) -> None:
     """The rows of ``sql`` (of every household, or of ``ids``) written to ``path`` as Parquet."""
     with pyarrow.parquet.ParquetWriter(path, schema) as writer:
-        writer.write_table(schema.empty_table())
         chunks = [None] if ids is None else [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
         for chunk in chunks:
             # Ids are integers read from the database: written into the statement as such.
