@@ -22,9 +22,8 @@ import datetime
 import os
 import platform
 import statistics
-import sys
 
-from common import report, setup_django, timed
+from common import registry_households, report, setup_django, timed
 
 
 def main() -> None:
@@ -47,12 +46,9 @@ def _run(options: argparse.Namespace) -> None:
     from doudi.dates import parse_month
     from doudi.policy.columns import Scope, _received, read_tables
     from doudi.policy.tables import income_window
-    from doudi.registry.models import Household
 
     month = parse_month(options.month)
-    households = Household.objects.count()
-    if not households:
-        sys.exit("the registry is empty: run benchmarks/registry_1m.py first")
+    households = registry_households()
     print(
         f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load {os.getloadavg()[0]:.2f}; {households:,} households, month {month:%Y-%m}, "
