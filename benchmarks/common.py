@@ -26,6 +26,16 @@ def setup_django(database: str) -> None:
     django.setup()
 
 
+def registry_households() -> int:
+    """How many households the benchmark database holds; exits when it holds none."""
+    from doudi.registry.models import Household
+
+    households = Household.objects.count()
+    if not households:
+        sys.exit("the registry is empty: run benchmarks/registry_1m.py first")
+    return households
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

@@ -19,10 +19,9 @@ import datetime
 import os
 import platform
 import statistics
-import sys
 import time
 
-from common import report, setup_django, timed
+from common import registry_households, report, setup_django, timed
 
 
 def main() -> None:
@@ -50,12 +49,9 @@ def _run(options: argparse.Namespace) -> None:
     from doudi.policy.engine.simulate import simulate
     from doudi.policy.standards import rules_in_force
     from doudi.policy.whatif import programme_amounts
-    from doudi.registry.models import Household
 
     month = parse_month(options.month)
-    households = Household.objects.count()
-    if not households:
-        sys.exit("the registry is empty: run benchmarks/registry_1m.py first")
+    households = registry_households()
     print(
         f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{households:,} households, month {month:%Y-%m}"

@@ -70,6 +70,12 @@ def private_audit_anchors(settings, tmp_path):
     settings.DOUDI_AUDIT_ANCHOR_PATH = str(tmp_path / "audit-anchors.jsonl")
 
 
+@pytest.fixture(autouse=True)
+def private_columnar_snapshot(settings, tmp_path):
+    # Each test's database is new: a snapshot of another test's registry would read as its own.
+    settings.DOUDI_COLUMNAR_DIR = tmp_path / "columnar"
+
+
 @pytest.fixture
 def places(db) -> None:
     import_regions(None, demo_regions_csv(), "jiaozuo_regions.csv")

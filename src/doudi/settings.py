@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "doudi.early_warning",
     "doudi.visits",
     "doudi.campaigns",
+    "doudi.columnar",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -170,6 +171,8 @@ IMPORT_MAX_CELLS = int(os.environ.get("DOUDI_IMPORT_MAX_CELLS", "4000000"))
 # Where the departments' snapshots go (doudi.sources.storage): any pyarrow.fs URI, e.g.
 # s3://bucket/doudi; empty for <DOUDI_VAR_DIR>/snapshots.
 DOUDI_SNAPSHOT_URI = os.environ.get("DOUDI_SNAPSHOT_URI", "")
+# The registry's columnar snapshot for batch reads (doudi.columnar): one folder per database.
+DOUDI_COLUMNAR_DIR = Path(os.environ.get("DOUDI_COLUMNAR_DIR", VAR_DIR / "columnar"))
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("DOUDI_IMPORT_BACKGROUND_KB", "512")) * 1024
 
 # Which engine runs the check rules: "duckdb" (embedded) or "spark" (docs/checks.md).

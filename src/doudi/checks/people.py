@@ -3,9 +3,10 @@
 ``recipients``: everyone a benefit in force pays for in a place (the ``people`` of a campaign);
 ``household_members``: the members of one household (the ``people`` of a case's check);
 ``registry_people``: everyone in a place's registry and whether they receive assistance (for
-漏保); ``staff``: the staff and village cadres who gave their ID number (for 优亲厚友). A
-member is in them while a member on the day (joined, not left, not dead); ``counted`` is false
-for a member the household's means test leaves out (``excluded_reason``).
+漏保), read from the registry's columnar snapshot; ``staff``: the staff and village cadres who
+gave their ID number (for 优亲厚友). A member is in them while a member on the day (joined,
+not left, not dead); ``counted`` is false for a member the household's means test leaves out
+(``excluded_reason``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import connection
 from doudi.accounts.models import User
 from doudi.benefits.models import Benefit
 from doudi.benefits.queries import in_force_sql
+from doudi.columnar import snapshot
 from doudi.dates import parse_month
 from doudi.regions.codes import prefix_of
 from doudi.registry.models import Household, Member
@@ -44,6 +46,8 @@ REGISTRY_PEOPLE = pyarrow.schema(
         ("receives", pyarrow.bool_()),
     ]
 )
+
+PAYING = pyarrow.schema([("household_id", pyarrow.int64()), ("member_id", pyarrow.int64())])
 
 STAFF = pyarrow.schema([("person_hash", pyarrow.string()), ("username", pyarrow.string())])
 
@@ -92,22 +96,34 @@ def household_members(household_id: int, day: datetime.date) -> pyarrow.Table:
 
 
 def registry_people(place_code: str, day: datetime.date) -> pyarrow.Table:
-    """Everyone in the place's households on ``day``; ``receives``: a benefit pays for them."""
-    sql = f"""
-        SELECT {_PERSON}, m.household_id, h.region_id,
-               CASE WHEN EXISTS (
-                   SELECT 1 FROM {BENEFIT} b
-                   WHERE b.household_id = m.household_id AND {_PAYS_FOR}
-                     AND {in_force_sql("b", "%s")}
-               ) THEN 1 ELSE 0 END AS receives
-        FROM {MEMBER} m
-        JOIN {HOUSEHOLD} h ON h.id = m.household_id
-        WHERE h.region_id LIKE %s AND {_MEMBER_ON_DAY}
-        ORDER BY m.household_id, m.id
-    """
-    month = parse_month(day)
-    parameters = [month, month, prefix_of(place_code) + "%", day, day, day]
-    return _fetch(sql, parameters, REGISTRY_PEOPLE)
+    """Everyone in the place's households on ``day``; ``receives``: a benefit pays for them.
+    Read from the registry's columnar snapshot (a whole place); benefits by SQL."""
+    month, prefix = parse_month(day), prefix_of(place_code)
+    paying = _fetch(
+        f"SELECT b.household_id, b.member_id FROM {BENEFIT} b "
+        f"JOIN {HOUSEHOLD} h ON h.id = b.household_id "
+        f"WHERE h.region_id LIKE %s AND {in_force_sql('b', '%s')}",
+        [prefix + "%", month, month],
+        PAYING,
+    )
+    with snapshot.reading() as database:
+        database.register("paying", paying)
+        return (
+            database.sql(
+                "SELECT NULLIF(m.id_number_hash, '') AS person_hash, m.id AS member_id, "
+                "m.household_id, h.region_id AS region_code, EXISTS (SELECT 1 FROM paying b "
+                "WHERE b.household_id = m.household_id AND (b.member_id IS NULL "
+                "OR b.member_id = m.id)) AS receives "
+                "FROM members m JOIN households h ON h.id = m.household_id "
+                "WHERE starts_with(h.region_id, $prefix) AND m.joined_on <= $day "
+                "AND (m.left_on IS NULL OR m.left_on > $day) "
+                "AND (m.death_date IS NULL OR m.death_date > $day) "
+                "ORDER BY m.household_id, m.id",
+                params={"prefix": prefix, "day": day},
+            )
+            .to_arrow_table()
+            .cast(REGISTRY_PEOPLE)
+        )
 
 
 def staff() -> pyarrow.Table:

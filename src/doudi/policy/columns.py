@@ -1,9 +1,9 @@
 """Reading the registry for one month as tables, for whole-population runs.
 
-A handful of set-based queries, fetched as tuples and turned into numpy arrays: no model
-objects, no per-household query. The queries only gather facts (rows summed per household,
-member and type); what the rules make of them is decided once, in ``policy/tables.build``,
-which also builds the single household of a form.
+The registry's facts come from its columnar snapshot (``doudi.columnar``, brought up to date
+first), aggregated by DuckDB: no model objects, no per-household query. The queries only gather
+facts (rows summed per household, member and type); what the rules make of them is decided
+once, in ``policy/tables.build``, which also builds the single household of a form.
 
 What households receive now comes from their benefits in force in the month: whether they
 receive 低保 and how much, how many months of gradual exit (渐退期) they have been granted
@@ -17,13 +17,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
 import numpy
+import pyarrow
 from django.db import connection
 
 from doudi.benefits.queries import in_force_sql
+from doudi.columnar import snapshot
 from doudi.dates import add_months
 from doudi.policy.tables import (
     HOUSEHOLD_FACTS,
+    NO_MEMBER,
     Assets,
     Money,
     RegistryColumns,
@@ -54,25 +58,50 @@ def read_registry(
 
 
 def read_tables(month: datetime.date, place_prefix: str) -> Tables:
-    like = place_prefix + "%"
     scope = Scope.place(place_prefix)
     start, end = income_window(month)
-    households = _rows(
-        "SELECT h.id, h.region_id, r.classification, h.disaster_affected "
-        "FROM registry_household h "
-        "JOIN regions_region r ON r.code = h.region_id WHERE h.region_id LIKE %s ORDER BY h.id",
-        [like],
+    with snapshot.reading() as database:
+        database.register("regions", _regions())
+        database.execute(
+            "CREATE TEMP TABLE place AS SELECT h.id, h.region_id AS region, r.classification, "
+            "h.disaster_affected FROM households h JOIN regions r ON r.code = h.region_id "
+            "WHERE starts_with(h.region_id, $prefix) ORDER BY h.id",
+            {"prefix": place_prefix},
+        )
+        window = {"start": start, "end": end}
+        households = _columns(
+            database,
+            "SELECT p.*, COALESCE(r.months, 0) AS recorded_months FROM place p LEFT JOIN ("
+            "SELECT household_id, COUNT(DISTINCT month) AS months FROM ("
+            "SELECT household_id, month FROM incomes UNION ALL "
+            "SELECT household_id, month FROM expenses) "
+            "WHERE month BETWEEN $start AND $end GROUP BY household_id) r "
+            "ON r.household_id = p.id ORDER BY p.id",
+            window,
+        )
+        members = _members(database, month)
+        incomes, expenses = (_money(database, table, window) for table in ("incomes", "expenses"))
+        assets = _columns(
+            database,
+            "SELECT a.household_id, a.kind, a.vehicle, COUNT(*) AS count, "
+            "SUM(a.value_fen)::BIGINT AS value, SUM(a.capital_fen)::BIGINT AS capital "
+            "FROM assets a JOIN place p ON p.id = a.household_id "
+            "GROUP BY a.household_id, a.kind, a.vehicle",
+        )
+    return Tables(
+        households=add_received(scope, month, households, members),
+        members=members,
+        incomes=incomes,
+        expenses=expenses,
+        assets=Assets(*assets.values()),
     )
-    ids = numpy.array([row[0] for row in households], dtype=numpy.int64)
-    household_columns = {
-        "id": ids,
-        "region": numpy.array([row[1] for row in households], dtype=object),
-        "classification": numpy.array([row[2] for row in households], dtype=object),
-        "recorded_months": _recorded_months(like, start, end, ids),
-        **_received(scope, month, ids),
-        "disaster_affected": numpy.array([bool(row[3]) for row in households], dtype=bool),
-    }
-    members = _members(like, month)
+
+
+def add_received(
+    scope: Scope, month: datetime.date, households: dict, members: dict
+) -> dict[str, numpy.ndarray]:
+    """The registry's household columns with what they receive in ``month`` added; the
+    members' columns gain, in place, who is supported as 特困 and who receives 低保 alone."""
     members["was_extreme_hardship"] = numpy.isin(
         members["id"], _supported_members(scope, month, EXTREME_HARDSHIP)
     )
@@ -83,94 +112,66 @@ def read_tables(month: datetime.date, place_prefix: str) -> Tables:
     members[SINGLE_PERSON] = numpy.isin(
         members["id"], _supported_members(scope, month, MINIMUM_LIVING)
     )
-    return Tables(
-        households=household_columns,
-        members=members,
-        incomes=_money("registry_income", "income_type", like, start, end),
-        expenses=_money("registry_expense", "expense_type", like, start, end),
-        assets=_assets(like),
+    # The received facts' defaults include the registry's disaster flag: the registry's wins.
+    return {**_received(scope, month, households["id"]), **households}
+
+
+def _regions() -> pyarrow.Table:
+    """Each place's urban or rural classification, read now: it is the region's, not the
+    household's, and changes without a household version."""
+    rows = _rows("SELECT code, classification FROM regions_region", [])
+    return pyarrow.table(
+        {
+            "code": pyarrow.array([row[0] for row in rows], pyarrow.string()),
+            "classification": pyarrow.array([row[1] for row in rows], pyarrow.string()),
+        }
     )
 
 
-def _members(like: str, month: datetime.date) -> dict[str, numpy.ndarray]:
-    length = "jsonb_array_length" if connection.vendor == "postgresql" else "json_array_length"
-    rows = _rows(
-        "SELECT m.id, m.household_id, m.relation, m.birth_date, m.disability_category, "
-        f"m.disability_grade, m.serious_illness <> '', {length}(m.self_care_failed), "
-        "m.in_school, m.excluded_reason <> '', m.has_capable_supporter, m.orphan_status, "
-        "m.care_setting, m.medical_claim, m.education, m.left_on FROM registry_member m "
-        "JOIN registry_household h ON h.id = m.household_id "
-        "WHERE h.region_id LIKE %s AND m.joined_on <= %s "
-        "AND (m.left_on IS NULL OR m.left_on > %s) ORDER BY m.household_id, m.id",
-        [like, month, month],
+def _columns(
+    database: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None
+) -> dict[str, numpy.ndarray]:
+    table = database.sql(sql, params=params).to_arrow_table()
+    return {name: _numpy(table[name]) for name in table.column_names}
+
+
+def _numpy(column: pyarrow.ChunkedArray) -> numpy.ndarray:
+    """Texts as an object array sharing one Python string per distinct value (the few
+    relations or care settings of millions of members), None where the text is null."""
+    if not pyarrow.types.is_string(column.type):
+        return column.to_numpy()
+    encoded = column.combine_chunks().dictionary_encode()
+    values = numpy.append(encoded.dictionary.to_numpy(zero_copy_only=False), None)
+    return values[encoded.indices.fill_null(len(values) - 1).to_numpy()]
+
+
+def _members(database: duckdb.DuckDBPyConnection, month: datetime.date) -> dict[str, numpy.ndarray]:
+    columns = _columns(
+        database,
+        "SELECT m.id, m.household_id AS household, m.relation, m.birth_date, "
+        "m.disability_category, m.disability_grade, m.serious_illness, m.self_care, "
+        "m.in_school, m.excluded, m.has_capable_supporter, m.orphan_status, m.care_setting, "
+        "m.medical_claim, COALESCE(NULLIF(m.education, ''), 'none') AS education, m.left_on "
+        "FROM members m JOIN place p ON p.id = m.household_id "
+        "WHERE m.joined_on <= $month AND (m.left_on IS NULL OR m.left_on > $month) "
+        "ORDER BY m.household_id, m.id",
+        {"month": month},
     )
-    return {
-        "id": numpy.array([row[0] for row in rows], dtype=numpy.int64),
-        "household": numpy.array([row[1] for row in rows], dtype=numpy.int64),
-        "relation": numpy.array([row[2] for row in rows], dtype=object),
-        "birth_date": numpy.array([row[3] for row in rows], dtype="datetime64[D]"),
-        "disability_category": numpy.array([row[4] or "" for row in rows], dtype=object),
-        "disability_grade": numpy.array([row[5] or 0 for row in rows], dtype=numpy.int64),
-        "serious_illness": numpy.array([bool(row[6]) for row in rows], dtype=bool),
-        "self_care": numpy.array([row[7] or 0 for row in rows], dtype=numpy.int64),
-        "in_school": numpy.array([bool(row[8]) for row in rows], dtype=bool),
-        "excluded": numpy.array([bool(row[9]) for row in rows], dtype=bool),
-        "has_capable_supporter": numpy.array([bool(row[10]) for row in rows], dtype=bool),
-        "orphan_status": numpy.array([row[11] for row in rows], dtype=object),
-        "care_setting": numpy.array([row[12] for row in rows], dtype=object),
-        "medical_claim": claims([_json(row[13]) for row in rows]),
-        "education": numpy.array([row[14] or "none" for row in rows], dtype=object),
-        "left_on": numpy.array([row[15] for row in rows], dtype="datetime64[D]"),
-    }
-
-
-def _json(value: Any) -> Any:
-    """A JSON column as fetched: text on SQLite, already decoded by some PostgreSQL drivers."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _money(
-    table: str, type_column: str, like: str, start: datetime.date, end: datetime.date
-) -> Money:
-    return Money.of(
-        _rows(
-            f"SELECT t.household_id, t.member_id, t.{type_column}, SUM(t.amount_fen) "
-            f"FROM {table} t JOIN registry_household h ON h.id = t.household_id "
-            "WHERE h.region_id LIKE %s AND t.month BETWEEN %s AND %s "
-            f"GROUP BY t.household_id, t.member_id, t.{type_column}",
-            [like, start, end],
-        )
+    columns["medical_claim"] = claims(
+        [None if text is None else json.loads(text) for text in columns["medical_claim"]]
     )
+    return columns
 
 
-def _recorded_months(
-    like: str, start: datetime.date, end: datetime.date, household_ids: numpy.ndarray
-) -> numpy.ndarray:
-    """Per household, how many months of the window carry any income or spending record."""
-    rows = _rows(
-        "SELECT u.household_id, COUNT(DISTINCT u.month) FROM ("
-        "SELECT household_id, month FROM registry_income UNION ALL "
-        "SELECT household_id, month FROM registry_expense) u "
-        "JOIN registry_household h ON h.id = u.household_id "
-        "WHERE h.region_id LIKE %s AND u.month BETWEEN %s AND %s GROUP BY u.household_id",
-        [like, start, end],
-    )
-    months = numpy.zeros(len(household_ids), dtype=numpy.int64)
-    if rows:
-        position = lookup(household_ids, [row[0] for row in rows])
-        months[position] = [int(row[1]) for row in rows]
-    return months
-
-
-def _assets(like: str) -> Assets:
-    return Assets.of(
-        _rows(
-            "SELECT a.household_id, a.asset_type, a.vehicle_type, COUNT(*), SUM(a.value_fen), "
-            "SUM(COALESCE(a.registered_capital_fen, 0)) "
-            "FROM registry_asset a JOIN registry_household h ON h.id = a.household_id "
-            "WHERE h.region_id LIKE %s GROUP BY a.household_id, a.asset_type, a.vehicle_type",
-            [like],
-        )
+def _money(database: duckdb.DuckDBPyConnection, table: str, window: dict) -> Money:
+    return Money(
+        *_columns(
+            database,
+            "SELECT t.household_id, COALESCE(t.member_id, $no_member), t.kind, "
+            f"SUM(t.amount_fen)::BIGINT FROM {table} t JOIN place p ON p.id = t.household_id "
+            "WHERE t.month BETWEEN $start AND $end GROUP BY t.household_id, t.member_id, t.kind",
+            {**window, "no_member": NO_MEMBER},
+        ).values()
     )
 
 
