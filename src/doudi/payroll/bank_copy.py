@@ -2,12 +2,13 @@
 
 The payment file's lines are written by the database (``COPY … TO STDOUT``), cell for cell as
 ``bank_files.payment_rows`` and ``bank_files.write`` make them: the same file, byte for byte.
-The result file is copied into a temporary table, checked there by two set-based statements
-and recorded by one ``UPDATE … FROM``. Only a file that passes every check of the exact reader
-(``bank_files.read_result`` and ``services._check_result``) is recorded this way; any other —
-a row COPY cannot read or that needs a closer look, a line unknown, twice or wrong — is left
-to that reader, which names each faulty row and field and records nothing. So there is one
-set of rules and one set of messages, and the bulk path is only ever stricter.
+The result file is copied into a temporary table and recorded by one ``UPDATE … FROM``,
+undone unless it recorded every line. Only a file that passes every
+check of the exact reader (``bank_files.read_result`` and ``services._check_result``) is
+recorded this way; any other — a row COPY cannot read or that needs a closer look, a line
+unknown, twice or wrong — is left to that reader, which names each faulty row and field and
+records nothing. So there is one set of rules and one set of messages, and the bulk path is
+only ever stricter.
 
 Both return None where they do not apply (another database, or a file left to the exact path).
 """
@@ -15,6 +16,7 @@ Both return None where they do not apply (another database, or a file left to th
 from __future__ import annotations
 
 import csv
+import re
 import sys
 
 import psycopg
@@ -43,6 +45,10 @@ from doudi.spreadsheets import FORMULA_PREFIXES, safe_cell
 NULL_MARKER = "\x01"
 
 
+# fen_to_yuan(…, grouped=False) of a positive amount, in SQL.
+YUAN = "(({0} / 100)::text || '.' || lpad(mod({0}, 100)::text, 2, '0'))"
+
+
 def _safe_sql(column: str) -> sql.Composable:
     """``safe_cell`` in SQL: text a spreadsheet would run as a formula gets an apostrophe."""
     prefixes = sql.SQL(", ").join(sql.Literal(prefix) for prefix in FORMULA_PREFIXES)
@@ -64,14 +70,14 @@ def payment_file(payroll: Payroll) -> bytes | None:
     # The id, amount and month are digits, a point and a dash between digits: never a formula.
     # The amount is positive (line_amount_positive).
     statement = sql.SQL(
-        """COPY (SELECT id, {name}, {card},
-                 (amount_fen / 100)::text || '.' || lpad((amount_fen % 100)::text, 2, '0'),
-                 to_char(pay_month, 'YYYY-MM'), CASE kind {kinds} ELSE kind END
+        """COPY (SELECT id, {name}, {card}, {yuan}, to_char(pay_month, 'YYYY-MM'),
+                 CASE kind {kinds} ELSE kind END
           FROM payroll_payrollline WHERE payroll_id = {payroll} ORDER BY id)
         TO STDOUT WITH (FORMAT csv, NULL {null})"""
     ).format(
         name=_safe_sql("payee_name"),
         card=_safe_sql("card"),
+        yuan=sql.SQL(YUAN.format("amount_fen")),
         kinds=kinds,
         payroll=sql.Literal(payroll.pk),
         null=sql.Literal(NULL_MARKER),
@@ -93,40 +99,45 @@ FAILED_WORDS = [word for word, status in STATUS_WORDS.items() if status == LineS
 
 RESULT_TABLE = "bank_result_rows"
 
-# The file's rows, each cell trimmed, in the order COPY read them.
-TRIMMED = f"""(SELECT btrim(COALESCE(line, ''), %(space)s) AS line,
-       btrim(COALESCE(card, ''), %(space)s) AS card,
-       btrim(COALESCE(amount, ''), %(space)s) AS amount,
-       btrim(COALESCE(status, ''), %(space)s) AS status,
-       btrim(COALESCE(reason, ''), %(space)s) AS reason
-FROM {RESULT_TABLE})"""
+RESULT_COLUMNS = ("line", "card", "amount", "status", "reason")
 
-# Rows the bulk path reads as the exact reader would: a line number, an amount "1234.56"
-# (anything else, the exact reader parses), a known result, a failure with its reason.
-WELL_FORMED = r"""line ~ '^[0-9]{1,18}$' AND amount ~ '^[0-9]{1,13}\.[0-9]{2}$'
-    AND (status = ANY(%(paid)s) OR (status = ANY(%(failed)s) AND reason <> ''))"""
+# A cell at whose edge there is a space (a tab, an ideographic space…), to be trimmed.
+EDGE_SPACE = re.compile(r"(?:^|,)[^\S\r\n]|[^\S\r\n](?:,|\r?$)", re.MULTILINE)
 
-COUNT_ROWS = f"""SELECT COUNT(*), COUNT(*) FILTER (WHERE NOT ({WELL_FORMED})) FROM {TRIMMED} r"""
 
-# A row naming a line of the payroll with its card and amount; ``r`` the row, ``l`` the line.
-MATCHES = """l.id = CAST(r.line AS bigint) AND l.payroll_id = %(payroll)s AND l.card = r.card
-  AND l.amount_fen = CAST(split_part(r.amount, '.', 1) AS bigint) * 100
-                     + CAST(split_part(r.amount, '.', 2) AS bigint)"""
+def _rows(trim: bool) -> str:
+    """The file's rows as the exact reader sees its cells: an empty cell empty (COPY reads it
+    as NULL), each cell trimmed where one needs it (trimming every cell costs more than the
+    rest of the checks)."""
+    cell = "btrim(COALESCE({0}, ''), %(space)s)" if trim else "COALESCE({0}, '')"
+    columns = ", ".join(f"{cell.format(name)} AS {name}" for name in RESULT_COLUMNS)
+    return f"(SELECT {columns} FROM {RESULT_TABLE})"
 
-# The lines the rows name: as many as the payroll's, each once, adding up to its total, or the
-# file is left to the exact reader.
-CHECK_MATCHED = f"""SELECT COUNT(*), COUNT(DISTINCT l.id), COALESCE(SUM(l.amount_fen), 0),
-       COUNT(*) FILTER (WHERE r.status = ANY(%(failed)s)),
-       COALESCE(SUM(l.amount_fen) FILTER (WHERE r.status = ANY(%(failed)s)), 0)
-FROM {TRIMMED} r JOIN payroll_payrollline l ON {MATCHES}"""
 
-# As the exact path records it: every line paid, the failed ones failed with the bank's reason.
-RECORD = f"""UPDATE payroll_payrollline l
-SET status = CASE WHEN r.status = ANY(%(failed)s) THEN '{LineStatus.FAILED}'
-                  ELSE '{LineStatus.PAID}' END,
-    bank_reason = CASE WHEN r.status = ANY(%(failed)s) THEN left(r.reason, 200)
-                       ELSE l.bank_reason END
-FROM {TRIMMED} r WHERE {MATCHES}"""
+# A known result, and a failure with its reason.
+WELL_FORMED = """(r.status = ANY(%(paid)s) OR (r.status = ANY(%(failed)s) AND r.reason <> ''))"""
+FAILED = "r.status = ANY(%(failed)s)"
+
+
+# As the exact path records it: every line paid, the failed ones failed with the bank's
+# reason; only from a row that names a line of the payroll and repeats its card and amount,
+# each as the payment file wrote them (a line number or amount written otherwise, "007" or
+# "377.0", is the exact reader's to read; one that is no number at all fails the cast). Of
+# as many rows as the payroll has lines, it updates them all only if each row names another
+# line: a row unknown, wrong or twice leaves a line out, and the update is undone. What it
+# recorded is counted in the same statement.
+def _record(rows: str) -> str:
+    return f"""WITH recorded AS (
+    UPDATE payroll_payrollline l
+    SET status = CASE WHEN {FAILED} THEN '{LineStatus.FAILED}' ELSE '{LineStatus.PAID}' END,
+        bank_reason = CASE WHEN {FAILED} THEN left(r.reason, 200) ELSE l.bank_reason END
+    FROM {rows} r
+    WHERE {WELL_FORMED} AND l.id = CAST(r.line AS bigint) AND l.payroll_id = %(payroll)s
+      AND r.line = l.id::text AND l.card = r.card AND r.amount = {YUAN.format("l.amount_fen")}
+    RETURNING l.amount_fen, l.status)
+SELECT COUNT(*), COALESCE(SUM(amount_fen), 0), COUNT(*) FILTER (WHERE status = 'failed'),
+       COALESCE(SUM(amount_fen) FILTER (WHERE status = 'failed'), 0)
+FROM recorded"""
 
 
 def record_result(payroll: Payroll, data: bytes) -> tuple[int, int] | None:
@@ -144,22 +155,24 @@ def record_result(payroll: Payroll, data: bytes) -> tuple[int, int] | None:
         "failed": FAILED_WORDS,
         "payroll": payroll.pk,
     }
+    rows = _rows(trim=EDGE_SPACE.search(body) is not None)
     with connection.cursor() as cursor:
-        if not _copy_in(cursor, body):
+        if _copy_in(cursor, body) != payroll.line_count:
             return None
         try:
-            cursor.execute(COUNT_ROWS, params)
-            rows, faulty = cursor.fetchone()
-            if faulty or rows != payroll.line_count:
-                return None
-            cursor.execute(CHECK_MATCHED, params)
-            matched, distinct, total, failed_lines, failed_fen = cursor.fetchone()
-            if not matched == distinct == payroll.line_count or total != payroll.total_fen:
-                return None
-            cursor.execute(RECORD, params)
-            return int(failed_fen), failed_lines
+            with transaction.atomic():
+                cursor.execute(_record(rows), params)
+                count, total, failed_lines, failed_fen = cursor.fetchone()
+                # Every line, once: then the rows add up to the lines, and the lines must
+                # add up to the payroll's total as the footer says.
+                if (count, total) != (payroll.line_count, payroll.total_fen):
+                    transaction.set_rollback(True)
+                    return None
+        except DatabaseError:  # a line number that is no number
+            return None
         finally:
-            cursor.execute(f"DROP TABLE {RESULT_TABLE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {RESULT_TABLE}")
+        return int(failed_fen), failed_lines
 
 
 def _body(data: bytes, payroll: Payroll) -> str | None:
@@ -190,9 +203,9 @@ def _body(data: bytes, payroll: Payroll) -> str | None:
     return text[first + 1 : last + 1]
 
 
-def _copy_in(cursor, body: str) -> bool:
-    """Copy the rows into a temporary table; False, with nothing left, if COPY refuses them (an
-    empty row, a row of more or fewer cells: the exact reader names it)."""
+def _copy_in(cursor, body: str) -> int | None:
+    """Copy the rows into a temporary table; how many. None, with nothing left, if COPY refuses
+    them (an empty row, a row of more or fewer cells: the exact reader names it)."""
     try:
         with transaction.atomic():
             cursor.execute(
@@ -201,8 +214,9 @@ def _copy_in(cursor, body: str) -> bool:
             )
             with cursor.cursor.copy(f"COPY {RESULT_TABLE} FROM STDIN WITH (FORMAT csv)") as copy:
                 copy.write(body)
+            copied = cursor.cursor.rowcount
             # Planned from what it holds, not from the size of an unanalysed table.
             cursor.execute(f"ANALYZE {RESULT_TABLE}")
     except (psycopg.Error, DatabaseError):
-        return False
-    return True
+        return None
+    return copied

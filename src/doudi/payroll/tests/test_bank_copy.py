@@ -125,6 +125,7 @@ def test_a_faulty_result_is_left_to_the_exact_reader_and_changes_nothing(
         lambda text: text.replace(",成功,", ',"成功",', 1),  # a quoted cell
         lambda text: text.replace("\n", "\n\n", 2),  # an empty row
         lambda text: text.replace("00,成功", "0,成功", 1),  # 377.0 yuan, not "377.00"
+        lambda text: text.replace("\n", "\n00", 1),  # line 0042, not 42
     ],
 )
 def test_a_result_the_bulk_path_does_not_read_is_recorded_by_the_exact_reader(
