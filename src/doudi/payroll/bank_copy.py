@@ -135,8 +135,9 @@ def _record(rows: str) -> str:
     WHERE {WELL_FORMED} AND l.id = CAST(r.line AS bigint) AND l.payroll_id = %(payroll)s
       AND r.line = l.id::text AND l.card = r.card AND r.amount = {YUAN.format("l.amount_fen")}
     RETURNING l.amount_fen, l.status)
-SELECT COUNT(*), COALESCE(SUM(amount_fen), 0), COUNT(*) FILTER (WHERE status = 'failed'),
-       COALESCE(SUM(amount_fen) FILTER (WHERE status = 'failed'), 0)
+SELECT COUNT(*), COALESCE(SUM(amount_fen), 0),
+       COUNT(*) FILTER (WHERE status = '{LineStatus.FAILED}'),
+       COALESCE(SUM(amount_fen) FILTER (WHERE status = '{LineStatus.FAILED}'), 0)
 FROM recorded"""
 
 
