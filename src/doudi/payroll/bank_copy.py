@@ -71,7 +71,7 @@ def payment_file(payroll: Payroll) -> bytes | None:
     # The amount is positive (line_amount_positive).
     statement = sql.SQL(
         """COPY (SELECT id, {name}, {card}, {yuan}, to_char(pay_month, 'YYYY-MM'),
-                 CASE kind {kinds} ELSE kind END
+                 CASE kind {kinds} ELSE {kind} END
           FROM payroll_payrollline WHERE payroll_id = {payroll} ORDER BY id)
         TO STDOUT WITH (FORMAT csv, NULL {null})"""
     ).format(
@@ -79,6 +79,7 @@ def payment_file(payroll: Payroll) -> bytes | None:
         card=_safe_sql("card"),
         yuan=sql.SQL(YUAN.format("amount_fen")),
         kinds=kinds,
+        kind=_safe_sql("kind"),
         payroll=sql.Literal(payroll.pk),
         null=sql.Literal(NULL_MARKER),
     )
