@@ -296,8 +296,14 @@ def _hold(deaths: list[Finding], month: datetime.date) -> int:
     by_household: dict[int, list[Benefit]] = {}
     for benefit in benefits:
         by_household.setdefault(benefit.household_id, []).append(benefit)
+    # By payee, through the payroll's unique guard: the lines' benefit column carries no index.
     latest = dict(
-        PayrollLine.objects.filter(benefit__in=benefits, kind=LineKind.REGULAR)
+        PayrollLine.objects.filter(
+            payee_id__in={benefit.payee_id for benefit in benefits},
+            benefit__in=[benefit.pk for benefit in benefits],
+            kind=LineKind.REGULAR,
+            reissue_of__isnull=True,
+        )
         .values("benefit_id")
         .annotate(last=Max("pay_month"))
         .values_list("benefit_id", "last")

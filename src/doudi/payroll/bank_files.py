@@ -46,14 +46,29 @@ STATUS_WORDS = {
     "failed": LineStatus.FAILED,
 }
 FORMATS = ("csv", "xlsx")
+BOM = "\ufeff"  # lets Excel read UTF-8
 PLAIN_AMOUNT = re.compile(r"(\d{1,13})\.(\d{2})")
+
+
+def payment_head(payroll: Payroll) -> list[list[str]]:
+    """The payment file's rows above its lines: the title and the header."""
+    title = ["发放批次", payroll.number, payroll.get_programme_display(), month_text(payroll.month)]
+    return [title, PAYMENT_HEADER]
+
+
+def payment_footer(payroll: Payroll) -> list[str]:
+    return [FOOTER, str(payroll.line_count), fen_to_yuan(payroll.total_fen, grouped=False)]
+
+
+def kind_words() -> dict[str, str]:
+    """Each kind of line as the payment file names it: the bank reads Chinese."""
+    return {value: str(label) for value, label in LineKind.choices}
 
 
 def payment_rows(payroll: Payroll, lines: Iterable[tuple]) -> Iterator[list[str]]:
     """``lines``: (id, name, card, amount_fen, pay_month, kind) in line order."""
-    yield ["发放批次", payroll.number, payroll.get_programme_display(), month_text(payroll.month)]
-    yield PAYMENT_HEADER
-    kinds = {value: str(label) for value, label in LineKind.choices}  # the bank reads Chinese
+    yield from payment_head(payroll)
+    kinds = kind_words()
     for line_id, name, card, amount_fen, pay_month, kind in lines:
         yield [
             str(line_id),
@@ -63,16 +78,21 @@ def payment_rows(payroll: Payroll, lines: Iterable[tuple]) -> Iterator[list[str]
             month_text(pay_month),
             kinds.get(kind, kind),
         ]
-    yield [FOOTER, str(payroll.line_count), fen_to_yuan(payroll.total_fen, grouped=False)]
+    yield payment_footer(payroll)
+
+
+def csv_text(rows: Iterable[list[str]]) -> str:
+    """``rows`` as CSV, every cell made safe (below)."""
+    out = io.StringIO()
+    csv.writer(out).writerows(safe_row(row) for row in rows)
+    return out.getvalue()
 
 
 def write(rows: Iterable[list[str]], file_format: str) -> bytes:
     # Names come from the registry as people typed them: every cell goes through safe_row so
     # that the bank's clerk opening the file never runs one as a formula.
     if file_format == "csv":
-        out = io.StringIO()
-        csv.writer(out).writerows(safe_row(row) for row in rows)
-        return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
+        return (BOM + csv_text(rows)).encode("utf-8")
     # The bank's format decides the cells (text, amounts as "1234.56"); the sheet only gets
     # the header frozen and columns wide enough to read, as every workbook Doudi writes.
     rows = iter(rows)
@@ -121,7 +141,7 @@ def read_result(data: bytes, file_format: str, *, max_rows: int | None = None) -
     parsed = [
         _result_row(number, cells, problems) for number, cells in enumerate(rows[1:-1], start=2)
     ]
-    footer_count, footer_total = _footer(rows[-1], len(rows), problems)
+    footer_count, footer_total = footer_totals(rows[-1], len(rows), problems)
     if problems:
         raise ValidationFailed(
             _("The result file was not read: %(count)d problems found."),
@@ -135,16 +155,7 @@ def _raw_rows(data: bytes, file_format: str, limit: int) -> Iterator[list[str]]:
     if file_format not in FORMATS:
         raise DoudiError(_("Upload a CSV or XLSX file."), field="file")
     if file_format == "csv":
-        if len(data) > MAX_XLSX_BYTES:
-            raise DoudiError(
-                _("The file is larger than %(max)d MB; split it into several files."),
-                field="file",
-                max=MAX_XLSX_BYTES // 2**20,
-            )
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise DoudiError(_("The CSV file is not UTF-8 text."), field="file") from None
+        text = csv_file_text(data)
         cap = row_limit(limit)
         for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
             if number > cap:
@@ -159,6 +170,19 @@ def _raw_rows(data: bytes, file_format: str, limit: int) -> Iterator[list[str]]:
                 yield ["" if value is None else str(value) for value in values]
     finally:
         book.close()
+
+
+def csv_file_text(data: bytes) -> str:
+    if len(data) > MAX_XLSX_BYTES:
+        raise DoudiError(
+            _("The file is larger than %(max)d MB; split it into several files."),
+            field="file",
+            max=MAX_XLSX_BYTES // 2**20,
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DoudiError(_("The CSV file is not UTF-8 text."), field="file") from None
 
 
 def _result_row(number: int, cells: list[str], problems: list[DoudiError]) -> ResultRow | None:
@@ -191,7 +215,8 @@ def _fen(text: str) -> int | None:
         return None
 
 
-def _footer(cells: list[str], row: int, problems: list[DoudiError]) -> tuple[int, int]:
+def footer_totals(cells: list[str], row: int, problems: list[DoudiError]) -> tuple[int, int]:
+    """The footer's count and total; (0, 0) and a problem when it does not give them."""
     cells = [cell.strip() for cell in cells] + ["", ""]
     try:
         return int(cells[1]), yuan_to_fen(cells[2])

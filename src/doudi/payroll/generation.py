@@ -72,8 +72,9 @@ UNLESS_PAID = """ON CONFLICT (payee_id, programme, pay_month)
     WHERE benefit_id IS NOT NULL AND reissue_of_id IS NULL AND NOT (kind = 'top_up')
 DO NOTHING"""
 
-# A line that failed is re-issued at most once: ``reissue_of`` is unique.
-UNLESS_REISSUED = "ON CONFLICT (reissue_of_id) DO NOTHING"
+# A line that failed is re-issued at most once: ``reissue_of`` is unique where set (the partial
+# index one_reissue_per_line, named by its column and condition).
+UNLESS_REISSUED = "ON CONFLICT (reissue_of_id) WHERE reissue_of_id IS NOT NULL DO NOTHING"
 
 # No hold on the benefit (campaigns.PaymentHold): a death found by a campaign stops every
 # payment of it from the next payroll, before the decision that ends it; ``b`` is the benefit id.
@@ -197,7 +198,7 @@ FROM grants_grantshare s
 JOIN registry_member m ON m.id = s.payee_id
 WHERE s.grant_id = %(grant)s AND s.region_id LIKE %(prefix)s
   AND m.social_security_card <> '' AND m.death_date IS NULL
-ON CONFLICT (grant_share_id) DO NOTHING
+ON CONFLICT (grant_share_id) WHERE grant_share_id IS NOT NULL DO NOTHING
 """
 
 

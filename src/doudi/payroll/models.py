@@ -126,6 +126,8 @@ class PayrollLine(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=LineKind.choices)
     programme = models.CharField(_("programme"), max_length=24, choices=PayrollProgramme.choices)
     pay_month = models.DateField(_("for month"))
+    # No index of its own: the lines of a benefit are read through its payee (the unique guard
+    # leads with it), and a million monthly lines would each write an entry read by no query.
     benefit = models.ForeignKey(
         Benefit,
         on_delete=models.PROTECT,
@@ -133,14 +135,18 @@ class PayrollLine(models.Model):
         blank=True,
         related_name="payroll_lines",
         db_constraint=False,
+        db_index=False,
     )
-    grant_share = models.OneToOneField(
+    # Unique where set (Meta): a unique index of the whole column would hold a null for every
+    # monthly line, written and never read.
+    grant_share = models.ForeignKey(
         "grants.GrantShare",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="payroll_line",
+        related_name="payroll_lines",
         db_constraint=False,
+        db_index=False,
     )
     # A stage of a temporary-assistance decision; its re-issue names the same stage. Looked up
     # through one_payment_per_stage: an index of its own would hold a null for every other line.
@@ -178,13 +184,15 @@ class PayrollLine(models.Model):
         _("status"), max_length=8, choices=LineStatus.choices, default=LineStatus.PENDING
     )
     bank_reason = models.CharField(_("bank's reason"), max_length=200, blank=True)
-    reissue_of = models.OneToOneField(
+    # Unique where set (Meta), as the grant share.
+    reissue_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="reissued_as",
+        related_name="reissues",
         db_constraint=False,
+        db_index=False,
     )
 
     class Meta:
@@ -225,6 +233,17 @@ class PayrollLine(models.Model):
                 fields=["benefit", "pay_month"],
                 condition=Q(kind=LineKind.TOP_UP) & Q(reissue_of__isnull=True),
                 name="one_top_up_per_benefit_month",
+            ),
+            # A failed line is re-issued at most once; a grant share is paid once.
+            models.UniqueConstraint(
+                fields=["reissue_of"],
+                condition=Q(reissue_of__isnull=False),
+                name="one_reissue_per_line",
+            ),
+            models.UniqueConstraint(
+                fields=["grant_share"],
+                condition=Q(grant_share__isnull=False),
+                name="one_payment_per_grant_share",
             ),
             # Each stage is paid once; a failed one by at most one re-issue, as above.
             models.UniqueConstraint(

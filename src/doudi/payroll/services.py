@@ -20,7 +20,7 @@ from doudi.dates import month_text
 from doudi.errors import CellError, DoudiError, ValidationFailed
 from doudi.grants.models import Grant, GrantState
 from doudi.money import fen_to_yuan, whole_fen
-from doudi.payroll import bank_files, generation, queries
+from doudi.payroll import bank_copy, bank_files, generation, queries
 from doudi.payroll.funds import budget_after
 from doudi.payroll.models import Budget, LineStatus, Payroll, PayrollProgramme, PayrollState
 from doudi.payroll.queries import LeftOut
@@ -270,6 +270,8 @@ def bank_file(actor: User, payroll_id: int, file_format: str) -> bytes:
         payroll = _step(actor, payroll_id, "send")
         _check_totals(payroll)
         _advance(actor, payroll, "send", format=file_format)
+    if file_format == "csv" and (done := bank_copy.payment_file(payroll)) is not None:
+        return done
     lines = (
         payroll.lines.order_by("id")
         .values_list("id", "payee_name", "card", "amount_fen", "pay_month", "kind")
@@ -283,6 +285,22 @@ def reconcile(actor: User, payroll_id: int, data: bytes, file_format: str) -> Pa
     """Read the bank's result file: every line paid or failed with the bank's reason. A file
     with wrong totals, an unknown line or card, or a line twice is refused whole."""
     payroll = _step(actor, payroll_id, "reconcile")
+    recorded = bank_copy.record_result(payroll, data) if file_format == "csv" else None
+    payroll.failed_fen, failed_lines = recorded or _record_result(payroll, data, file_format)
+    payroll.paid_fen = payroll.total_fen - payroll.failed_fen
+    return _advance(
+        actor,
+        payroll,
+        "reconcile",
+        paid_fen=payroll.paid_fen,
+        failed_fen=payroll.failed_fen,
+        failed_lines=failed_lines,
+    )
+
+
+def _record_result(payroll: Payroll, data: bytes, file_format: str) -> tuple[int, int]:
+    """Read the file row by row, refusing it whole with every faulty row and field named, or
+    record it; (failed fen, failed lines)."""
     result = bank_files.read_result(data, file_format, max_rows=payroll.line_count + 2)
     expected = {
         line_id: (card, amount)
@@ -301,16 +319,7 @@ def reconcile(actor: User, payroll_id: int, data: bytes, file_format: str) -> Pa
             payroll.lines.filter(id__in=ids[start : start + 900]).update(
                 status=LineStatus.FAILED, bank_reason=reason
             )
-    payroll.failed_fen = sum(row.amount_fen for row in failed)
-    payroll.paid_fen = payroll.total_fen - payroll.failed_fen
-    return _advance(
-        actor,
-        payroll,
-        "reconcile",
-        paid_fen=payroll.paid_fen,
-        failed_fen=payroll.failed_fen,
-        failed_lines=len(failed),
-    )
+    return sum(row.amount_fen for row in failed), len(failed)
 
 
 def _check_result(
