@@ -246,9 +246,9 @@ def _manifest() -> dict:
 def test_the_command_rebuilds_and_refreshes(households):
     out = io.StringIO()
     call_command("columnar", "rebuild", stdout=out)
-    assert out.getvalue().startswith("3 ")
+    assert out.getvalue().startswith("重新读取 3 户")
     call_command("columnar", "refresh", stdout=out)
-    assert "0 " in out.getvalue().splitlines()[-1]
+    assert out.getvalue().splitlines()[-1].startswith("重新读取 0 户")
     _agrees()
 
 
