@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "doudi.demo",
     "doudi.linkage",
     "doudi.campaigns",
+    "doudi.rechecks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("sources/", include("doudi.sources.urls")),
     path("linkage/", include("doudi.linkage.urls")),
     path("campaigns/", include("doudi.campaigns.urls")),
+    path("rechecks/", include("doudi.rechecks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/v1/", include("doudi.api.urls")),

@@ -93,6 +93,9 @@ class Permission(StrEnum):
     RUN_CAMPAIGNS = "campaigns.run"
     CLOSE_FINDINGS = "campaigns.close"
     VIEW_CAMPAIGNS = "campaigns.view"
+    # Periodic re-checks (复核, doudi.rechecks): the township or the county starts them for
+    # the households due.
+    START_RECHECKS = "rechecks.start"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -112,6 +115,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REQUEST_CHECKS,
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
+            Permission.START_RECHECKS,
         }
     ),
     Role.TOWNSHIP_REVIEWER: frozenset(
@@ -146,6 +150,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_CAMPAIGNS,
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
+            Permission.START_RECHECKS,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(
