@@ -13,7 +13,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -281,19 +281,23 @@ def submit(
     )
 
 
+def _one_of(value: str, choices: type[models.TextChoices], field: str) -> None:
+    if value not in choices.values:
+        raise DoudiError(
+            _("“%(value)s” is not one of: %(allowed)s."),
+            field=field,
+            value=value,
+            allowed=", ".join(choices.values),
+        )
+
+
 def _choices(programme: str, kind: str, channel: str) -> tuple[str, str, str]:
     for value, choices, field in (
         (programme, CaseProgramme, "programme"),
         (kind, CaseKind, "kind"),
         (channel, Channel, "channel"),
     ):
-        if value not in choices.values:
-            raise DoudiError(
-                _("“%(value)s” is not one of: %(allowed)s."),
-                field=field,
-                value=value,
-                allowed=", ".join(choices.values),
-            )
+        _one_of(value, choices, field)
     if programme in TEMPORARY and kind != CaseKind.APPLICATION:
         raise DoudiError(
             _("Temporary assistance is granted once; it is not changed or stopped."), field="kind"
@@ -652,13 +656,7 @@ def record_check(actor: User, case_id: int, *, result: str, findings: str = "") 
     """The county's conclusion on the check report. Findings left empty are the report's
     discrepancies, as the report lists them."""
     case = _begin(actor, case_id, Action.RECORD_CHECK)
-    if result not in CheckResult.values:
-        raise DoudiError(
-            _("“%(value)s” is not one of: %(allowed)s."),
-            field="result",
-            value=result,
-            allowed=", ".join(CheckResult.values),
-        )
+    _one_of(result, CheckResult, "result")
     check = case.data_checks.filter(answered_on__isnull=True).get()
     report = getattr(check, "report", None)
     findings = free_text(findings)
@@ -1048,13 +1046,7 @@ def decide_review(actor: User, case_id: int, *, outcome: str, reasons: str) -> C
     be the one the rules find: the decision keeps the policy engine's result."""
     case = _begin(actor, case_id, Action.DECIDE_REVIEW)
     _check_confirmer(actor, case)
-    if outcome not in ReviewOutcome.values:
-        raise DoudiError(
-            _("“%(value)s” is not one of: %(allowed)s."),
-            field="outcome",
-            value=outcome,
-            allowed=", ".join(ReviewOutcome.values),
-        )
+    _one_of(outcome, ReviewOutcome, "outcome")
     reasons = required_text(
         reasons, field="reasons", message=_("Write the reasons for the decision.")
     )

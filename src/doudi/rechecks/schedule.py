@@ -36,8 +36,8 @@ SEVERE_DISABILITY_GRADES = (1, 2)  # 一级、二级: not counted as able to wor
 
 
 class Cadence(models.TextChoices):
-    STABLE = "stable", _("Yearly: income stable")
-    IRREGULAR = "irregular", _("Every six months: irregular income or members able to work")
+    STABLE = "stable", _("Income stable")
+    IRREGULAR = "irregular", _("Irregular income or members able to work")
     EXTREME_HARDSHIP = "extreme_hardship", _("Extreme-hardship support")
 
 

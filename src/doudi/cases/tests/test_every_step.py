@@ -331,6 +331,18 @@ def household_for(programme: CaseProgramme, staff) -> tuple[int, int | None, dic
     return household.pk, None, facts
 
 
+def cast_of(staff, make_user) -> dict[str, User]:
+    """Who takes the steps, and who is asked before each what they are offered."""
+    return {
+        "handler": staff.handler,
+        "village": staff.village,
+        "reviewer": staff.reviewer,
+        "county": staff.county,
+        "county_colleague": staff.county_colleague,
+        "hukou": make_user(Role.TOWNSHIP_HANDLER, HUKOU_TOWNSHIP, "hukou_handler"),
+    }
+
+
 @pytest.mark.parametrize("face", [PageFace, ApiFace], ids=["page", "api"])
 @pytest.mark.parametrize("programme", list(PROCEDURES), ids=lambda p: p.value)
 def test_every_action_of_every_procedure_on_both_faces(programme, face, staff, clock, make_user):
@@ -339,14 +351,7 @@ def test_every_action_of_every_procedure_on_both_faces(programme, face, staff, c
     clock.at("2026-03-02")
     if PROCEDURES[programme].pay_first:
         move(staff.county, TOWNSHIP, "allocation", 300_000, reason="2026 年备用金")
-    cast = {
-        "handler": staff.handler,
-        "village": staff.village,
-        "reviewer": staff.reviewer,
-        "county": staff.county,
-        "county_colleague": staff.county_colleague,
-        "hukou": make_user(Role.TOWNSHIP_HANDLER, HUKOU_TOWNSHIP, "hukou_handler"),
-    }
+    cast = cast_of(staff, make_user)
     walk = Walk(face(), cast, clock)
     outcomes = []
     for plan in plans(programme, cast, member_id, facts):
@@ -421,16 +426,10 @@ def review_plans(
 
 @pytest.mark.parametrize("face", [PageFace, ApiFace], ids=["page", "api"])
 @pytest.mark.parametrize("programme", list(REVIEWS), ids=lambda p: p.value)
-def test_every_action_of_every_recheck_on_both_faces(programme, face, staff, clock):
+def test_every_action_of_every_recheck_on_both_faces(programme, face, staff, clock, make_user):
     clock.at("2026-01-05")
     household_id, member_id, facts = household_for(programme, staff)
-    cast = {
-        "handler": staff.handler,
-        "village": staff.village,
-        "reviewer": staff.reviewer,
-        "county": staff.county,
-        "county_colleague": staff.county_colleague,
-    }
+    cast = cast_of(staff, make_user)
     receiving(cast, household_id, member_id, programme, facts, clock)
     walk = Walk(face(), cast, clock)
     outcomes = []

@@ -134,6 +134,19 @@ def test_a_stopped_benefit_is_not_listed(staff, household, clock):
     assert listed(staff.handler, "2026-09-15", clock) == ([], [])
 
 
+def earning(staff, household, fen: int) -> None:
+    """The head found earning ``fen`` a month over the summer."""
+    head = household.members.get(relation="head")
+    for month in ("2026-06", "2026-07", "2026-08"):
+        add_money_fact(
+            staff.handler,
+            household.pk,
+            "income",
+            {"member": str(head.pk), "month": month, "type": "wage", "amount_fen": fen},
+            reason="复核发现收入",
+        )
+
+
 def reviewed(staff, case_id: int, day: str, outcome: str) -> Case:
     services.accept(staff.handler, case_id)
     investigate(staff, Case.objects.get(pk=case_id), day)
@@ -165,15 +178,7 @@ def test_a_recheck_finding_income_reduces_the_amount_from_next_month(staff, hous
     benefit = receiving(staff, household, clock)
     clock.at("2026-09-14")
     (case_id,) = start_rechecks(staff.handler)
-    head = household.members.get(relation="head")
-    for month in ("2026-06", "2026-07", "2026-08"):
-        add_money_fact(
-            staff.handler,
-            household.pk,
-            "income",
-            {"member": str(head.pk), "month": month, "type": "wage", "amount_fen": 20_000},
-            reason="复核发现零工收入",
-        )
+    earning(staff, household, 20_000)
     with refused("decide that"):
         reviewed(staff, case_id, "2026-09-14", ReviewOutcome.KEEP)
     case = services.decide_review(
@@ -190,15 +195,7 @@ def test_a_recheck_finding_income_above_the_line_stops_the_benefit(staff, househ
     benefit = receiving(staff, household, clock)
     clock.at("2026-09-14")
     (case_id,) = start_rechecks(staff.handler)
-    head = household.members.get(relation="head")
-    for month in ("2026-06", "2026-07", "2026-08"):
-        add_money_fact(
-            staff.handler,
-            household.pk,
-            "income",
-            {"member": str(head.pk), "month": month, "type": "wage", "amount_fen": 900_000},
-            reason="复核发现工资收入",
-        )
+    earning(staff, household, 900_000)
     case = reviewed(staff, case_id, "2026-09-14", ReviewOutcome.STOP)
     benefit.refresh_from_db()
     assert (benefit.end_month, benefit.ended_by) == (D("2026-09-01"), case.decision)
