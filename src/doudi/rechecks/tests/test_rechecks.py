@@ -10,14 +10,17 @@ import io
 import openpyxl
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
 from doudi.benefits.models import Benefit
 from doudi.cases import services
+from doudi.cases.documents import render
 from doudi.cases.models import Case
 from doudi.cases.procedures import CaseKind, ReviewOutcome, State
 from doudi.cases.tests.helpers import investigate, open_case, refused
+from doudi.cases.tests.test_documents import text_of
 from doudi.conftest import OUTSIDE_TOWNSHIP, household_form, member_form
 from doudi.errors import NotPermitted, OutsideJurisdiction
 from doudi.policy.models import RegionalValue, ValueStatus
@@ -201,6 +204,10 @@ def test_a_recheck_finding_income_above_the_line_stops_the_benefit(staff, househ
     assert (benefit.end_month, benefit.ended_by) == (D("2026-09-01"), case.decision)
     assert not Benefit.objects.filter(household=household, ended_by__isnull=True).exists()
     assert listed(staff.handler, "2027-03-15", clock) == ([], [])
+    text = text_of(render("approval", case))  # the household is told, with the reasons
+    with translation.override("zh-hans"):
+        stopped = str(ReviewOutcome.STOP.label)  # 停发
+    assert "复核决定通知书" in text and stopped in text and "2026年09月" in text
     # What it receives is nothing now: a new application, not another re-check.
     with refused("receives nothing"):
         open_case(staff, household, kind="review")
