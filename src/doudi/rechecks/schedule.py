@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.cases.procedures import CaseProgramme
 from doudi.errors import DoudiError
-from doudi.policy.standards import values_in_force
+from doudi.policy.standards import dated_values, values_in_force
 from doudi.registry.choices import Employment
 from doudi.registry.models import Member
 
@@ -69,15 +69,17 @@ def cadence_of(programme: str, able: bool) -> Cadence:
 
 
 class Intervals:
-    """The intervals in months, each place and day read once (one list can span many)."""
+    """The intervals in months: the parameters' values read once, and what is in force for
+    each county and day worked out once (one list spans many of both)."""
 
     def __init__(self) -> None:
+        self._values = dated_values(PREFIX)
         self._read: dict[tuple[str, datetime.date], dict] = {}
 
     def months(self, cadence: Cadence, place_code: str, day: datetime.date) -> int:
         county = place_code[:6].ljust(12, "0")
         if (county, day) not in self._read:
-            self._read[county, day] = values_in_force(PREFIX, county, day)
+            self._read[county, day] = values_in_force(PREFIX, county, day, self._values)
         value = self._read[county, day].get(PARAMETERS[cadence])
         if value is None:
             raise DoudiError(

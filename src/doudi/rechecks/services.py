@@ -60,7 +60,7 @@ def _start_batch(
         benefit.pk: benefit
         for benefit in recipients(actor, place_code)
         .filter(pk__in=wanted, open_case__isnull=True)
-        .select_related("decision__case")
+        .select_related("household", "member", "decision__case")
     }
     due = {row.benefit.pk: row.next_on for row in rows}
     cases = Case.objects.bulk_create(
