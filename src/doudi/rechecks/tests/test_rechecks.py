@@ -24,6 +24,7 @@ from doudi.cases.tests.test_documents import text_of
 from doudi.conftest import OUTSIDE_TOWNSHIP, household_form, member_form
 from doudi.errors import NotPermitted, OutsideJurisdiction
 from doudi.policy.models import RegionalValue, ValueStatus
+from doudi.rechecks import services as rechecks_services
 from doudi.rechecks.queries import recheck_lists
 from doudi.rechecks.schedule import Cadence
 from doudi.rechecks.services import start_rechecks
@@ -304,3 +305,42 @@ def test_the_page_lists_exports_and_starts(staff, household, clock):
     village.force_login(staff.village)
     assert 'data-testid="start"' not in village.get("/rechecks/").content.decode()
     assert village.post("/rechecks/start/", {"place": ""}).status_code == 403
+
+
+def test_a_start_interrupted_keeps_its_batches_and_the_next_completes_it(
+    staff, household, clock, monkeypatch
+):
+    clock.at("2026-01-05")
+    other, _ = create_household(
+        staff.handler,
+        household_form(
+            members=[
+                member_form("41082119800101003", "王五"),
+                member_form("41082119820202004", "赵六", relation="spouse"),
+            ],
+            incomes=[],
+        ),
+        reason="登记",
+    )
+    receiving(staff, household, clock)
+    receiving(staff, other, clock)
+    clock.at("2026-09-14")
+    monkeypatch.setattr(rechecks_services, "BATCH", 1)
+    opened = rechecks_services._case
+
+    def crash_on_the_second(actor, benefit, due_on, today):
+        if benefit.household_id == other.pk:
+            raise RuntimeError("the server stopped")
+        return opened(actor, benefit, due_on, today)
+
+    monkeypatch.setattr(rechecks_services, "_case", crash_on_the_second)
+    with pytest.raises(RuntimeError):
+        start_rechecks(staff.handler)
+    assert list(Case.objects.filter(kind="review").values_list("household", flat=True)) == [
+        household.pk
+    ]
+    monkeypatch.setattr(rechecks_services, "_case", opened)
+    (second,) = start_rechecks(staff.handler)
+    assert Case.objects.get(pk=second).household == other
+    assert Case.objects.filter(kind="review").count() == 2
+    assert AuditEvent.objects.filter(action="recheck.start").count() == 2
