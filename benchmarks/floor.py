@@ -20,7 +20,9 @@ different standards.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import duckdb
 import numpy
@@ -102,8 +104,8 @@ KEYS = (
 )  # the answers' programme codes
 # Inputs some population leaves out: the engine's default value stands in.
 PERSON_DEFAULTS = {
-    "medical_claim_type": "'none'",
-    "recorded_medical_category": "'not_recorded'",
+    "medical_claim_type": "0",  # the first value of an enumeration, as ``_arrow`` codes it
+    "recorded_medical_category": "0",
     "medical_total_cost": "0",
     "medical_paid_by_basic_insurance": "0",
     "medical_paid_by_critical_illness_insurance": "0",
@@ -111,7 +113,7 @@ PERSON_DEFAULTS = {
     "medical_assistance_received_this_year": "0",
 }
 HOUSEHOLD_DEFAULTS = {
-    "temporary_need_type": "'none'",
+    "temporary_need_type": "0",
     "temporary_need_severity": "0",
     "temporary_expense": "0",
     "temporary_already_granted_this_year": "0",
@@ -148,19 +150,33 @@ def parameter_table(system: DoudiSystem, month: datetime.date) -> tuple[pyarrow.
 def _arrow(
     system: DoudiSystem, columns: dict[str, numpy.ndarray], **extra: numpy.ndarray
 ) -> pyarrow.Table:
-    """The columns as Arrow, text as dictionary columns of the engine's enumeration: numpy
-    compares per value, as the engine encodes them (converting the text itself costs more)."""
+    """The columns as Arrow, text as the position of its value in the engine's enumeration, as
+    the engine encodes it: a hand-written query compares small integers, never carries text."""
     arrays = {}
     for name, values in {**extra, **columns}.items():
         values = numpy.asarray(values)
         if values.dtype.kind == "U":
-            names = [item.name for item in system.get_variable(name).possible_values]
+            names = _names(system, name)
             codes = numpy.zeros(len(values), dtype=numpy.int8)
             for code, item in enumerate(names[1:], start=1):
                 codes[values == item] = code
-            values = pyarrow.DictionaryArray.from_arrays(codes, pyarrow.array(names))
+            values = codes
         arrays[name] = values
     return pyarrow.table(arrays)
+
+
+def _names(system: DoudiSystem, variable: str) -> list[str]:
+    return [item.name for item in system.get_variable(variable).possible_values]
+
+
+def _coder(system: DoudiSystem):
+    """``code(variable, *names)``: the SQL list of those values' positions (see ``_arrow``)."""
+
+    def code(variable: str, *names: str) -> str:
+        values = _names(system, variable)
+        return ", ".join(str(values.index(name)) for name in names) or "NULL"
+
+    return code
 
 
 def _select(given: set[str], defaults: dict[str, str]) -> str:
@@ -195,7 +211,7 @@ def floor(
             hid=numpy.arange(population.household_count, dtype=numpy.int64),
         ),
     )
-    stages = _stages(month, n, set(population.persons), set(population.households))
+    stages = _stages(month, n, _coder(system), set(population.persons), set(population.households))
     # One statement: DuckDB keeps only the columns each stage needs and streams between them.
     query = "WITH " + ",\n".join(f"{stage})" for stage in stages)
     rows = con.execute(f"{query} SELECT programme, hh, pid, amount FROM answers").fetchnumpy()
@@ -215,8 +231,12 @@ def floor(
     return answers
 
 
-def _stages(month: datetime.date, n: dict, persons: set[str], households: set[str]) -> list:
-    stages = ", ".join(f"'{stage}'" for stage in n["continuing_stages"]) or "NULL"
+def _stages(
+    month: datetime.date, n: dict, c: Callable[..., str], persons: set[str], households: set[str]
+) -> list:
+    stages = c("education", *n["continuing_stages"])
+    claim, need = partial(c, "medical_claim_type"), partial(c, "temporary_need_type")
+    category = partial(c, "recorded_medical_category")  # the medical category, as recorded
     edge = n["minimum_living.edge_percent"]
     gradual = n["minimum_living.gradual_exit_months"]
     minor = n["minimum_living.minor_until"]
@@ -258,17 +278,18 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
         f"""p2 AS ( SELECT *,
           (age >= {n["work_ability.age_until"]} OR age < {n["work_ability.age_from"]}
            OR (disability_grade BETWEEN 1 AND 4 AND (
-             (disability_category IN ('intellectual', 'mental')
+             (disability_category IN ({c("disability_category", "intellectual", "mental")})
               AND disability_grade <= {n["work_ability.max_grade_intellectual_mental"]})
-             OR (disability_category = 'physical'
+             OR (disability_category = {c("disability_category", "physical")}
                  AND disability_grade <= {n["work_ability.max_grade_physical"]})
-             OR (disability_category = 'visual'
+             OR (disability_category = {c("disability_category", "visual")}
                  AND disability_grade <= {n["work_ability.max_grade_visual"]})))
            OR (was_extreme_hardship AND (age < {n["extreme_hardship.minors_kept_until"]}
                OR (in_school AND education IN ({stages})))))
           AND person_income < std AND assets_ok AND NOT has_capable_supporter AS conditions,
-          age < {minor} AND orphan_status <> 'none' AS meets_child,
-          child_guarantee_choice = 'extreme_hardship' AS chose_hardship
+          age < {minor} AND orphan_status <> {c("orphan_status", "none")} AS meets_child,
+          child_guarantee_choice = {c("child_guarantee_choice", "extreme_hardship")}
+            AS chose_hardship
         FROM p1""",
         f"""p3 AS ( SELECT *,
           conditions AND (NOT ({excludes} AND meets_child) OR chose_hardship) AS eh,
@@ -320,7 +341,8 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
               CASE WHEN severe THEN minimum_living__addon_percent__severe_disability ELSE 0 END
             ) // 100 ELSE 0 END AS addon,
           CASE WHEN h5.edge AND p3.in_ml AND (severe
-              OR (disability_grade = 3 AND disability_category IN ('intellectual', 'mental'))
+              OR (disability_grade = 3
+                  AND disability_category IN ({c("disability_category", "intellectual", "mental")}))
               OR serious_illness)
             THEN greatest(p3.std - person_income, 0) ELSE 0 END AS single_amount,
           CASE WHEN eh THEN (CASE WHEN h5.is_urban THEN extreme_hardship__basic_per_year__urban
@@ -329,7 +351,8 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
                    WHEN self_care_items_failed >= 1 THEN extreme_hardship__care__partly_lost
                    ELSE extreme_hardship__care__fully_able END
             ELSE 0 END AS eh_amount,
-          CASE WHEN care_setting = 'institution' THEN child_support__orphan_standard__institution
+          CASE WHEN care_setting = {c("care_setting", "institution")}
+               THEN child_support__orphan_standard__institution
                ELSE child_support__orphan_standard__family END AS orphan_standard,
           r.disability__living_subsidy, r.disability__care_subsidy,
           r.medical__outpatient_chronic__percent, r.medical__inpatient__percent,
@@ -345,9 +368,11 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
           ON a.hh = h5.hid""",
         # 5. Programmes that follow the 低保 result: the child guarantee, disability, medical.
         f"""p5 AS ( SELECT p4.*,
-          CASE WHEN age < {minor} AND orphan_status = 'orphan' AND NOT chose_eh
+          CASE WHEN age < {minor} AND orphan_status = {c("orphan_status", "orphan")}
+              AND NOT chose_eh
             THEN orphan_standard ELSE 0 END AS orphan_amount,
-          CASE WHEN age < {minor} AND orphan_status = 'de_facto_unsupported' AND NOT chose_eh
+          CASE WHEN age < {minor} AND NOT chose_eh
+              AND orphan_status = {c("orphan_status", "de_facto_unsupported")}
             THEN greatest(orphan_standard - (CASE WHEN in_ml
               THEN h6.ml_amount // greatest(h6.ml_members, 1) ELSE 0 END) - eh_amount, 0)
             ELSE 0 END AS de_facto_amount,
@@ -359,26 +384,33 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
             - medical_paid_by_critical_illness_insurance
             - medical_paid_by_supplementary_insurance, 0) AS residual,
           CASE medical_claim_type
-            WHEN 'outpatient_chronic' THEN medical__outpatient_chronic__percent
-            WHEN 'inpatient' THEN medical__inpatient__percent
-            WHEN 'catastrophic' THEN medical__catastrophic__percent ELSE 0 END AS by_type,
+            WHEN {claim("outpatient_chronic")} THEN medical__outpatient_chronic__percent
+            WHEN {claim("inpatient")} THEN medical__inpatient__percent
+            WHEN {claim("catastrophic")} THEN medical__catastrophic__percent
+            ELSE 0 END AS by_type,
           CASE medical_claim_type
-            WHEN 'outpatient_chronic' THEN medical__outpatient_chronic__annual_cap
-            WHEN 'inpatient' THEN medical__inpatient__annual_cap
-            WHEN 'catastrophic' THEN medical__catastrophic__annual_cap ELSE 0 END AS medical_cap
+            WHEN {claim("outpatient_chronic")}
+              THEN medical__outpatient_chronic__annual_cap
+            WHEN {claim("inpatient")} THEN medical__inpatient__annual_cap
+            WHEN {claim("catastrophic")} THEN medical__catastrophic__annual_cap
+            ELSE 0 END AS medical_cap
         FROM p4 JOIN (SELECT hid, ml_amount, ml_members FROM h6) h6 ON h6.hid = p4.hh""",
-        """p6 AS ( SELECT *,
-          CASE WHEN recorded_medical_category <> 'not_recorded' THEN recorded_medical_category
-               WHEN eh THEN 'extreme_hardship' WHEN in_minimum_living THEN 'minimum_living'
-               WHEN edge THEN 'edge' WHEN rigid_hardship THEN 'rigid_spending' ELSE 'none'
+        f"""p6 AS ( SELECT *,
+          CASE WHEN recorded_medical_category <> {category("not_recorded")}
+                 THEN recorded_medical_category
+               WHEN eh THEN {category("extreme_hardship")}
+               WHEN in_minimum_living THEN {category("minimum_living")}
+               WHEN edge THEN {category("edge")}
+               WHEN rigid_hardship THEN {category("rigid_spending")} ELSE {category("none")}
           END AS medical_category
         FROM p5""",
-        """p7 AS ( SELECT *,
-          CASE WHEN medical_category = 'extreme_hardship' THEN
-                 CASE WHEN medical_claim_type = 'outpatient_chronic' THEN by_type
+        f"""p7 AS ( SELECT *,
+          CASE WHEN medical_category = {category("extreme_hardship")} THEN
+                 CASE WHEN medical_claim_type = {claim("outpatient_chronic")} THEN by_type
                       ELSE greatest(by_type, medical__extreme_hardship_percent) END
-               WHEN medical_category IN ('minimum_living', 'poverty_registered') THEN by_type
-               WHEN medical_category IN ('edge', 'rigid_spending')
+               WHEN medical_category IN ({category("minimum_living", "poverty_registered")})
+                 THEN by_type
+               WHEN medical_category IN ({category("edge", "rigid_spending")})
                  THEN least(by_type, medical__edge_and_rigid_percent)
                ELSE 0 END AS medical_percent
         FROM p6""",
@@ -394,15 +426,17 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
             disaster__transitional_per_person * nb FROM h6 JOIN r USING (county)
           WHERE disaster_affected AND disaster__transitional_per_person * nb > 0
         UNION ALL SELECT {KEYS.index("temporary_assistance")}, hid, -1, amount FROM (
-          SELECT hid, nb, CASE WHEN (temporary_need_type = 'emergency'
+          SELECT hid, nb, CASE WHEN (temporary_need_type = {need("emergency")}
                                      AND temporary_need_severity BETWEEN 1 AND 3)
-                OR (temporary_need_type = 'expenditure' AND temporary_expense > 0)
+                OR (temporary_need_type = {need("expenditure")}
+                    AND temporary_expense > 0)
             THEN least(
-              CASE WHEN temporary_need_type = 'emergency' THEN std * CASE temporary_need_severity
+              CASE WHEN temporary_need_type = {need("emergency")}
+                THEN std * CASE temporary_need_severity
                   WHEN 1 THEN temporary__emergency_multiple__tier_1
                   WHEN 2 THEN temporary__emergency_multiple__tier_2
                   WHEN 3 THEN temporary__emergency_multiple__tier_3 ELSE 0 END ELSE 0 END
-              + CASE WHEN temporary_need_type = 'expenditure'
+              + CASE WHEN temporary_need_type = {need("expenditure")}
                   THEN greatest(temporary_expense, 0) * temporary__expenditure_share_percent
                        // 100 ELSE 0 END,
               greatest(temporary__cap_months * std - temporary_already_granted_this_year, 0))
@@ -427,7 +461,8 @@ def _stages(month: datetime.date, n: dict, persons: set[str], households: set[st
                                 greatest(medical_cap - medical_assistance_received_this_year, 0))
             AS amount FROM p7) m WHERE amount > 0
         UNION ALL SELECT {KEYS.index("medical_premium_subsidy")}, hh, pid, 0 FROM p7
-          WHERE medical_category IN ('extreme_hardship', 'minimum_living', 'poverty_registered')""",
+          WHERE medical_category
+            IN ({category("extreme_hardship", "minimum_living", "poverty_registered")})""",
     ]
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import openpyxl
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from openpyxl.cell import WriteOnlyCell
@@ -290,3 +291,10 @@ def add_table(
     kinds = [column.kind for column in columns]
     for row in itertools.chain(sample, converted):
         sheet.append([_cell(sheet, kind, value) for kind, value in zip(kinds, row, strict=False)])
+
+
+def xlsx_response(data: bytes, name: str) -> HttpResponse:
+    """The workbook ``data`` as a download named ``name`` (ASCII: no name or code of a person)."""
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -96,6 +96,10 @@ class Permission(StrEnum):
     # Periodic re-checks (复核, doudi.rechecks): the township or the county starts them for
     # the households due.
     START_RECHECKS = "rechecks.start"
+    # The monitored population (doudi.monitoring): townships and counties report who is at risk.
+    MANAGE_MONITORING = "monitoring.manage"
+    # The county decides a warning the township sent it, case by case (一事一议).
+    COORDINATE_WARNINGS = "warnings.coordinate"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -116,6 +120,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
             Permission.START_RECHECKS,
+            Permission.MANAGE_MONITORING,
         }
     ),
     Role.TOWNSHIP_REVIEWER: frozenset(
@@ -151,6 +156,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
             Permission.START_RECHECKS,
+            Permission.MANAGE_MONITORING,
+            Permission.COORDINATE_WARNINGS,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(

@@ -7,11 +7,14 @@ from doudi.campaigns import api as campaigns_api
 from doudi.cases import api as cases_api
 from doudi.cases.api import CaseViewSet
 from doudi.checks import api as checks_api
+from doudi.early_warning import api as early_warning_api
 from doudi.jobs import api as jobs_api
+from doudi.monitoring import api as monitoring_api
 from doudi.payroll import api as payroll_api
 from doudi.policy.api import EvaluateView
 from doudi.registry import api as registry_api
 from doudi.sources import api as sources_api
+from doudi.visits import api as visits_api
 
 router = SimpleRouter(trailing_slash=True)
 router.register("regions", views.RegionViewSet, basename="region")
@@ -28,6 +31,11 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
     path("evaluate", EvaluateView.as_view(), name="evaluate"),
+    path(
+        "households/<int:household_id>/chain/",
+        registry_api.HouseholdChainView.as_view(),
+        name="household-chain",
+    ),
     path(
         "facts/<str:kind>/<int:fact_id>/remove/",
         registry_api.FactRemoveView.as_view(),
@@ -47,6 +55,9 @@ urlpatterns = [
     *cases_api.urlpatterns,
     *campaigns_api.urlpatterns,
     *jobs_api.urlpatterns,
+    *monitoring_api.urlpatterns,
+    *early_warning_api.urlpatterns,
+    *visits_api.urlpatterns,
     *payroll_api.urlpatterns,
     *sources_api.urlpatterns,
     *router.urls,

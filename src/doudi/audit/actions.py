@@ -163,6 +163,16 @@ class AuditAction(models.TextChoices):
     # Matching people without a valid ID number
     LINKAGE_DECIDED = "linkage.decided", _("Record-to-member pair decided")
 
+    # The monitored low-income population (低收入人口库)
+    MONITORING_REFRESHED = "monitoring.refreshed", _("Monitored population brought up to date")
+    MONITORING_REPORTED = "monitoring.reported", _("Household reported as at risk")
+    MONITORING_REMOVED = "monitoring.removed", _("Reported household taken off the watch")
+    WARNINGS_RUN = "warnings.run", _("Daily warning run over the monitored population")
+    WARNING_RAISED_FROM_VISIT = "warnings.raised_from_visit", _("Warning raised from a visit")
+    WARNING_SENT_TO_COUNTY = "warnings.sent_to_county", _("Warning sent to the county (一事一议)")
+    WARNING_HANDLED = "warnings.handled", _("Warning handled and closed")
+    VISIT_RECORDED = "visits.recorded", _("Home visit recorded")
+
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
 
@@ -205,21 +215,30 @@ OBJECT_LABELS = {
     "evaluation_run": _("evaluation"),
     "finding": _("finding"),
     "grant": _("grant"),
+    "home_visit": _("home visit"),
     "household": _("household"),
     "household_import": _("household import"),
     "household_list": _("household list"),
     "id_number_lookup": _("ID number look-up"),
     "intake": _("window intake"),
     "job": _("background task"),
+    "linkage.reviewpair": _("pair of records to review"),
+    "monitored_entry": _("monitored household"),
+    "monitored_population": _("monitored population"),
     "need": _("need"),
     "payroll": _("payroll"),
+    "place_evaluation": _("whole-place evaluation"),
     "population": _("population"),
     "region": _("place"),
     "region_list": _("place list"),
     "regional_value": _("standard value"),
     "reserve_fund": _("reserve fund"),
     "standard_change": _("standard change"),
+    "standard_change_preview": _("preview of a standard change"),
     "user": _("account"),
+    "warning": _("warning"),
+    "warning_run": _("daily warning run"),
+    "what_if": _("what-if of a proposed value"),
 }
 
 

@@ -53,3 +53,15 @@ def benefits_of_household(
         .select_related("payee", "member", "decision__case")
         .order_by("programme", "id")
     )
+
+
+def benefits_ever_of_household(actor: User, household_id: int) -> QuerySet[Benefit]:
+    """Every benefit the household has had, in force or ended, the newest first."""
+    from doudi.benefits.models import Benefit
+
+    benefits = scope(actor, Benefit.objects.all(), Permission.VIEW_HOUSEHOLDS, "region__code")
+    return (
+        benefits.filter(household_id=household_id)
+        .select_related("member", "decision__case")
+        .order_by("-start_month", "-id")
+    )

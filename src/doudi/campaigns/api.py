@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from doudi.api.inputs import read_input
 from doudi.api.pagination import Pagination
 from doudi.campaigns import queries, services
 from doudi.campaigns.models import Campaign, Finding, FindingKind, FindingState, Outcome
@@ -145,12 +146,6 @@ class FindingDetailSerializer(FindingSerializer):
         return RecoverySerializer(queries.recoveries_of(finding), many=True).data
 
 
-def _read(serializer_class: type[serializers.Serializer], data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 # --------------------------------------------------------------------------- endpoints
 
 
@@ -165,7 +160,7 @@ class CampaignListView(APIView):
 
     @extend_schema(request=StartInput, responses={202: CampaignSerializer})
     def post(self, request: Request) -> Response:
-        place = _read(StartInput, request.data)["place"]
+        place = read_input(StartInput, request.data)["place"]
         campaign = services.start_campaign(request.user, place)
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_202_ACCEPTED)
 
@@ -183,7 +178,7 @@ class CampaignFindingsView(APIView):
     @extend_schema(parameters=[ID, FindingFilterInput], responses=FindingSerializer(many=True))
     def get(self, request: Request, campaign_id: int) -> Response:
         campaign = queries.campaign_for(request.user, campaign_id)
-        wanted = _read(FindingFilterInput, request.query_params)
+        wanted = read_input(FindingFilterInput, request.query_params)
         findings = queries.findings_of(request.user, campaign, **wanted)
         paginator = Pagination()
         page = paginator.paginate_queryset(findings, request)
@@ -211,7 +206,7 @@ class FindingDetailView(APIView):
 class CloseView(APIView):
     @extend_schema(parameters=[FINDING_ID], request=CloseInput, responses=FindingDetailSerializer)
     def post(self, request: Request, finding_id: int) -> Response:
-        body = _read(CloseInput, request.data)
+        body = read_input(CloseInput, request.data)
         finding = services.close_finding(request.user, finding_id, **body)
         return Response(FindingDetailSerializer(finding).data)
 

@@ -21,7 +21,7 @@ from doudi.errors import DoudiError
 from doudi.regions.models import Region
 from doudi.regions.queries import place_choices
 from doudi.sources.contracts import SOURCES
-from doudi.spreadsheets import XLSX_CONTENT_TYPE
+from doudi.spreadsheets import xlsx_response
 from doudi.web.refusals import labelled_messages, refuse
 
 REFRESH_SECONDS = 3
@@ -185,21 +185,17 @@ def tasks(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @login_required
 def results_xlsx(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = queries.campaign_for(request.user, campaign_id)
     data = exports.results_workbook(queries.results(request.user, campaign))
-    return _xlsx(data, f"campaign-{campaign.pk}-results.xlsx")
+    return xlsx_response(data, f"campaign-{campaign.pk}-results.xlsx")
 
 
 @login_required
 def findings_xlsx(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = queries.campaign_for(request.user, campaign_id)
     findings = queries.findings_of(request.user, campaign, **_filters(request))
-    return _xlsx(exports.findings_workbook(findings), f"campaign-{campaign.pk}-findings.xlsx")
+    return xlsx_response(
+        exports.findings_workbook(findings), f"campaign-{campaign.pk}-findings.xlsx"
+    )

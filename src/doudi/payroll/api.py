@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from doudi.api.inputs import read_input
 from doudi.api.pagination import Pagination
 from doudi.cases.api import StrictCharField
 from doudi.dates import parse_month
@@ -107,12 +108,6 @@ class PayrollDetailSerializer(PayrollSerializer):
         return LeftOutSerializer(rows, many=True).data
 
 
-def _read(serializer_class: type[serializers.Serializer], data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _detail(request: Request, payroll: Payroll, code: int = status.HTTP_200_OK) -> Response:
     payroll = queries.payroll_for(request.user, payroll.pk)
     return Response(PayrollDetailSerializer(payroll, context={"user": request.user}).data, code)
@@ -132,7 +127,7 @@ class PayrollListView(APIView):
 
     @extend_schema(request=PayrollGenerateInput, responses={201: PayrollDetailSerializer})
     def post(self, request: Request) -> Response:
-        body = _read(PayrollGenerateInput, request.data)
+        body = read_input(PayrollGenerateInput, request.data)
         payroll = services.generate(
             request.user, body["programme"], parse_month(body["month"]), body["place"]
         )
@@ -154,14 +149,14 @@ class SubmitView(APIView):
 class ApproveView(APIView):
     @extend_schema(parameters=[ID], request=PayrollApproveInput, responses=PayrollDetailSerializer)
     def post(self, request: Request, payroll_id: int) -> Response:
-        body = _read(PayrollApproveInput, request.data)
+        body = read_input(PayrollApproveInput, request.data)
         return _detail(request, services.approve(request.user, payroll_id, **body))
 
 
 class ReturnView(APIView):
     @extend_schema(parameters=[ID], request=PayrollReturnInput, responses=PayrollDetailSerializer)
     def post(self, request: Request, payroll_id: int) -> Response:
-        body = _read(PayrollReturnInput, request.data)
+        body = read_input(PayrollReturnInput, request.data)
         return _detail(request, services.return_to_civil_affairs(request.user, payroll_id, **body))
 
 

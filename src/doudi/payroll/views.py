@@ -26,7 +26,7 @@ from doudi.payroll.funds import budget_after
 from doudi.payroll.models import Payroll, PayrollProgramme, PayrollState
 from doudi.payroll.steps import STEPS
 from doudi.regions.queries import regions_visible_to
-from doudi.spreadsheets import MAX_XLSX_BYTES, XLSX_CONTENT_TYPE
+from doudi.spreadsheets import MAX_XLSX_BYTES, XLSX_CONTENT_TYPE, xlsx_response
 from doudi.text import is_digits
 from doudi.web.refusals import labelled_messages, refuse
 
@@ -238,9 +238,7 @@ def report_workbook(request: HttpRequest, payroll_id: int) -> HttpResponse:
         queries.report(queries.lines_of(request.user, payroll_id)),
         anchor_for_report(),
     )
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="report-{payroll_id}.xlsx"'
-    return response
+    return xlsx_response(data, f"report-{payroll_id}.xlsx")
 
 
 @login_required

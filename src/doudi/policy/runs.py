@@ -26,6 +26,7 @@ from doudi.errors import DoudiError
 from doudi.jobs.models import JobKind, JobState
 from doudi.jobs.progress import report
 from doudi.jobs.services import enqueue
+from doudi.monitoring.services import refresh as refresh_population
 from doudi.policy import queries
 from doudi.policy.batch import evaluate_all
 from doudi.policy.models import PlaceEvaluation, RegionalValue, WhatIfRun
@@ -192,6 +193,8 @@ def run_evaluation(actor: User, evaluation_id: int) -> PlaceEvaluation:
 
     def link(run) -> None:
         PlaceEvaluation.objects.filter(pk=evaluation.pk).update(run=run)
+        # The monitored population follows the run it comes from, in the same transaction.
+        refresh_population(actor, evaluation.place_id)
 
     evaluate_with_progress(actor, evaluation.month, evaluation.place_id, then=link)
     evaluation.refresh_from_db()

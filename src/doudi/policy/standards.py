@@ -34,6 +34,7 @@ UNIT_LABELS = {
     "month": _("months"),
     "months of the 低保 standard": _("months of the 低保 standard"),
     "percent": "%",
+    "severity": _("level (1 low, 3 high)"),
     "vehicle": _("vehicles"),
     "working day": _("working days"),
     "year": _("years of age"),

@@ -26,6 +26,7 @@ from doudi.audit.actions import action_label
 from doudi.dates import not_beyond, parse_date
 from doudi.errors import DoudiError
 from doudi.registry import queries, services
+from doudi.registry.chain import assistance_chain
 from doudi.registry.queries import HouseholdFilter
 
 
@@ -341,6 +342,26 @@ class FactRemoveView(APIView):
         data = _valid(ReasonSerializer, request.data)
         services.remove_money_fact(request.user, kind, fact_id, reason=data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ChainLinkSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    kind = serializers.CharField(
+        help_text="monitoring, warning, case, decision, benefit, payment or referral"
+    )
+    label = serializers.CharField()
+    text = serializers.CharField()
+    url = serializers.CharField(help_text="the page of the case, referral or warnings; or empty")
+
+
+class HouseholdChainView(APIView):
+    """The household's assistance chain (一户一条救助链), the newest first."""
+
+    @extend_schema(responses=ChainLinkSerializer(many=True))
+    def get(self, request: Request, household_id: int) -> Response:
+        queries.household_for(request.user, household_id)  # outside the jurisdiction: 404
+        links = assistance_chain(request.user, household_id)
+        return Response(ChainLinkSerializer(links, many=True).data)
 
 
 class AttachmentDownloadView(APIView):

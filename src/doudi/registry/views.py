@@ -22,6 +22,7 @@ from doudi.money import yuan_to_fen
 from doudi.regions.codes import Level
 from doudi.regions.queries import hukou_place_choices, place_choices, regions_visible_to
 from doudi.registry import choices, queries, services, whole_file
+from doudi.registry.chain import assistance_chain
 from doudi.registry.queries import HouseholdFilter
 from doudi.text import is_digits
 
@@ -188,6 +189,7 @@ def household_detail(
             "is_today": on == today and known_on == today,
             "versions": queries.versions_of(request.user, household_id)[:20],
             "attachments": queries.attachments_of(request.user, household_id),
+            "chain": assistance_chain(request.user, household_id),
             "file": whole_file.whole_file(
                 request.user, household_id, today, all_payments=request.GET.get("payments") == "all"
             ),

@@ -1,6 +1,7 @@
 """The whole file of a household (一户一档): its cases and decisions, benefits, payments,
-referrals and open findings, each read through its own app's jurisdiction-scoped query and shown
-only to a user whose role reads it; and what the rules find for it today."""
+referrals, open findings and its place in the monitored low-income population, each read through
+its own app's jurisdiction-scoped query and shown only to a user whose role reads it; and what the
+rules find for it today."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from doudi.campaigns.queries import open_findings_of_household
 from doudi.cases.queries import cases_of_household
 from doudi.errors import DoudiError
 from doudi.money import yuan_to_fen
+from doudi.monitoring.queries import entries_of_household
 from doudi.payroll.queries import Payment, payments_of_household
 from doudi.policy.queries import household_evaluation
 from doudi.window.queries import referrals_of_household
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from doudi.benefits.models import Benefit
     from doudi.campaigns.models import Finding
     from doudi.cases.models import Case
+    from doudi.monitoring.models import MonitoredEntry
     from doudi.window.models import Need
 
 # Payments shown before "all payments" is asked for.
@@ -39,6 +42,7 @@ class WholeFile:
     payment_count: int
     referrals: list[Need]
     findings: list[Finding] | None  # None: the user's role reads no campaign findings
+    monitoring: list[MonitoredEntry]  # in the low-income population, now and before
 
     @property
     def decided(self) -> list[Case]:
@@ -66,6 +70,7 @@ def whole_file(
         payment_count=count,
         referrals=list(referrals_of_household(actor, household_id)),
         findings=findings,
+        monitoring=list(entries_of_household(actor, household_id)),
     )
 
 

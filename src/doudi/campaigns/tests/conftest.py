@@ -14,8 +14,7 @@ from django.utils import timezone
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
 from doudi.benefits.models import Benefit
-from doudi.cases.models import Case, Decision, Outcome
-from doudi.cases.procedures import CaseKind, CaseProgramme, Channel, State
+from doudi.benefits.tests.factories import approved_benefit
 from doudi.demo import departments as dep
 from doudi.demo import population as pop
 from doudi.demo.bulk_load import load_population
@@ -28,7 +27,6 @@ from doudi.sources.tests.conftest import SAMPLES, private_snapshots  # noqa: F40
 CITY = "410800000000"
 HOUSEHOLDS = 300
 SEED = 410800
-MONTHLY_FEN = 50_000
 # The rules that find each planted truth in a campaign.
 FOUND_AS = {
     "death": "death_still_paid",
@@ -57,42 +55,6 @@ def member_of(population: pop.Population, index: int) -> Member:
     return Member.objects.select_related("household").get(id_number_hash=lookup_hash(number))
 
 
-def _benefit(actor: User, member: Member, start: datetime.date) -> Benefit:
-    """An approved 低保 benefit paid to ``member`` (the case's procedure is tested elsewhere)."""
-    household = member.household
-    case = Case.objects.create(
-        household=household,
-        region=household.region,
-        programme=CaseProgramme.MINIMUM_LIVING,
-        kind=CaseKind.APPLICATION,
-        channel=Channel.WINDOW,
-        submitted_by=actor,
-        submitted_on=start,
-        state=State.APPROVED,
-        closed_on=start,
-    )
-    decision = Decision.objects.create(
-        case=case,
-        outcome=Outcome.APPROVED,
-        decided_on=start,
-        decided_by=actor,
-        reasons="测试",
-        monthly_amount_fen=MONTHLY_FEN,
-        start_month=start,
-        notify_due_on=start,
-    )
-    Member.objects.filter(pk=member.pk).update(social_security_card=f"6217{member.pk:015d}")
-    return Benefit.objects.create(
-        decision=decision,
-        programme=CaseProgramme.MINIMUM_LIVING,
-        household=household,
-        region=household.region,
-        payee=member,
-        monthly_amount_fen=MONTHLY_FEN,
-        start_month=start,
-    )
-
-
 @pytest.fixture
 def world(make_user, private_snapshots) -> World:  # noqa: F811
     today = timezone.localdate()
@@ -111,7 +73,7 @@ def world(make_user, private_snapshots) -> World:  # noqa: F811
         for entry in manifest["planted"][kind]:
             member = members[entry["member"]]
             if member.household_id not in benefits:
-                benefits[member.household_id] = _benefit(city, member, start)
+                benefits[member.household_id] = approved_benefit(city, member, start)
     return World(city, manifest, members, benefits)
 
 

@@ -18,6 +18,7 @@ from doudi.demo.cases import load_demo_cases
 from doudi.demo.departments import write_departments
 from doudi.demo.history import load_demo_history
 from doudi.demo.loader import load_demo
+from doudi.demo.monitoring import load_demo_monitoring
 from doudi.demo.population import Population, generate
 from doudi.demo.recipients import (
     RECIPIENTS,
@@ -107,6 +108,10 @@ class Command(DoudiCommand):
         self.say(
             _("Demo cases opened on past working days: %(count)d created."),
             count=load_demo_history(),
+        )
+        self.say(
+            _("Low-income population: %(count)d households and categories monitored."),
+            count=load_demo_monitoring(),
         )
         if submit_grant_payroll():
             self.say(_("A one-off grant's payroll waits for finance's approval."))

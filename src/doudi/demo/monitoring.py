@@ -1,0 +1,87 @@
+"""The demo's monitored population: the county's whole-place evaluation of this month (which
+brings the population up to date, as every evaluation does), two households the township
+reports as at risk of returning to poverty, today's warning run over the departments' data and
+a grid worker's visit that raises one more."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from doudi.accounts.models import User
+from doudi.cases.models import Case
+from doudi.early_warning.models import EarlyWarning, WarningState
+from doudi.early_warning.services import (
+    apply_policy,
+    decide_by_county,
+    raise_from_visit,
+    refer,
+    run_daily,
+    send_to_county,
+    verify,
+)
+from doudi.jobs.services import run
+from doudi.monitoring.models import EntrySource, MonitoredEntry
+from doudi.monitoring.services import report_risk
+from doudi.policy.models import PlaceEvaluation
+from doudi.policy.runs import start_evaluation
+from doudi.registry.models import Household
+
+HANDLERS = ("handler", "handler2")  # the demo's two townships
+VISIT_NOTE = "走访发现：老人独居，冬季取暖困难，需尽快上门核实"
+AT_RISK = ("主要劳动力患重病住院，家庭收入骤减", "遭遇火灾，房屋受损，生活暂时困难")
+
+
+def _handle_some(county: User) -> None:
+    """One warning down each route, by the township that owns it; the rest stay to be handled."""
+    handlers = {user.region_id[:9]: user for user in User.objects.filter(username__in=HANDLERS)}
+    routes = [
+        lambda user, pk: apply_policy(
+            user, pk, programme="minimum_living", note="入户核实后代为申请低保"
+        ),
+        lambda user, pk: refer(user, pk, department="employment", note="转人社部门就业帮扶"),
+        lambda user, pk: decide_by_county(
+            county,
+            send_to_county(user, pk, note="支出较大，提请县级一事一议").pk,
+            note="县级研究同意临时救助",
+        ),
+        lambda user, pk: verify(user, pk, note="入户核实：已有稳定收入，无需救助"),
+    ]
+    # Households without a case first: the first route opens one.
+    warnings = sorted(
+        EarlyWarning.objects.filter(state=WarningState.OPEN),
+        key=lambda w: (Case.objects.filter(household_id=w.household_id).exists(), w.pk),
+    )
+    for warning, route in zip(warnings, routes, strict=False):
+        handler = handlers.get(warning.region_id[:9])
+        if handler is not None:
+            route(handler, warning.pk)
+
+
+def load_demo_monitoring() -> int:
+    """Evaluate the county and report the households at risk, once; return the entries open."""
+    county = User.objects.get(username="county")
+    if not PlaceEvaluation.objects.filter(place_id=county.region_id).exists():
+        evaluation = start_evaluation(county, county.region_id, timezone.localdate())
+        run(evaluation.job_id)  # as the worker does, now: the demo starts with its result
+    if not MonitoredEntry.objects.filter(source=EntrySource.REPORTED).exists():
+        handler = User.objects.get(username="handler")
+        quiet = (
+            Household.objects.filter(region__code__startswith=handler.jurisdiction_prefix)
+            .exclude(pk__in=MonitoredEntry.objects.values("household"))
+            .exclude(pk__in=Case.objects.values("household"))
+            .order_by("pk")
+        )
+        for household, reason in zip(quiet, AT_RISK, strict=False):
+            report_risk(handler, household.pk, reason)
+    if not EarlyWarning.objects.exists():
+        run_daily(None, county.region_id)
+        grid = User.objects.get(username="grid")
+        visited = (
+            MonitoredEntry.objects.filter(region__code__startswith=grid.jurisdiction_prefix)
+            .order_by("pk")
+            .first()
+        )
+        if visited is not None:
+            raise_from_visit(grid, visited.household_id, 2, VISIT_NOTE)
+        _handle_some(county)
+    return MonitoredEntry.objects.filter(left_on__isnull=True).count()
