@@ -21,6 +21,7 @@ import statistics
 import time
 
 from common import percentile, report, setup_django, timed
+from payroll_1m import SEED_SQL as PAYROLL_SEED
 
 COUNTY = "410821000000"
 SEED_SQL = [
@@ -39,14 +40,7 @@ SEED_SQL = [
               30000 + (c.household_id %% 50000),
               date_trunc('month', c.submitted_on + interval '1 month')::date, '{}', c.submitted_on
        FROM cases_case c""",
-    """INSERT INTO benefits_benefit (decision_id, programme, household_id, region_id, member_id,
-           payee_id, monthly_amount_fen, start_month)
-       SELECT d.id, 'minimum_living', c.household_id, c.region_id, NULL, head.id,
-              d.monthly_amount_fen, d.start_month
-       FROM cases_decision d JOIN cases_case c ON c.id = d.case_id
-       JOIN LATERAL (SELECT m.id FROM registry_member m WHERE m.household_id = c.household_id
-                     AND m.relation = 'head' AND m.left_on IS NULL ORDER BY m.id LIMIT 1) head
-         ON true""",
+    PAYROLL_SEED[3],  # a benefit for each decision, paid to the head, as payroll_1m.py does
     "VACUUM (ANALYZE) cases_case, cases_decision, benefits_benefit",
 ]
 

@@ -98,17 +98,22 @@ def test_yearly_where_income_is_stable(staff, clock):
     assert (row.cadence, row.months, row.next_on) == (Cadence.STABLE, 12, D("2027-03-10"))
 
 
-def test_a_county_may_set_quarterly_from_a_date(staff, household, clock, make_user):
+def adopted(staff, parameter: str, start: str, value: int, reference: str) -> None:
+    """修武县's own value of a parameter from ``start``, adopted."""
     RegionalValue.objects.create(
-        parameter="procedure.review.irregular_months",
+        parameter=parameter,
         region_id="410821000000",
-        start=D("2026-01-01"),
-        value=3,
-        reference="修武县民政局：收入不固定家庭每季度核查一次",
+        start=D(start),
+        value=value,
+        reference=f"修武县民政局：{reference}",
         document_number="修民〔2026〕1号",
         status=ValueStatus.ADOPTED,
         proposed_by=staff.county,
     )
+
+
+def test_a_county_may_set_quarterly_from_a_date(staff, household, clock, make_user):
+    adopted(staff, "procedure.review.irregular_months", "2026-01-01", 3, "每季度核查一次")
     receiving(staff, household, clock)
     assert listed(staff.handler, "2026-06-10", clock) == ([], [household.pk])
 
@@ -216,16 +221,7 @@ def test_a_recheck_finding_income_above_the_line_stops_the_benefit(staff, househ
 
 def test_a_recheck_after_the_standard_rose_increases_the_amount(staff, household, clock):
     benefit = receiving(staff, household, clock)
-    RegionalValue.objects.create(
-        parameter="minimum_living.standard.rural",
-        region_id="410821000000",
-        start=D("2026-07-01"),
-        value=40_000,
-        reference="修武县农村低保标准 400 元/人·月",
-        document_number="修民〔2026〕2号",
-        status=ValueStatus.ADOPTED,
-        proposed_by=staff.county,
-    )
+    adopted(staff, "minimum_living.standard.rural", "2026-07-01", 40_000, "400 元/人·月")
     clock.at("2026-09-14")
     (case_id,) = start_rechecks(staff.handler)
     case = reviewed(staff, case_id, "2026-09-14", ReviewOutcome.INCREASE)
