@@ -120,3 +120,9 @@ def month_before(month: datetime.date) -> datetime.date:
 def last_day(month: datetime.date) -> datetime.date:
     """The last day of the month ``month`` falls in."""
     return next_month(month) - datetime.timedelta(days=1)
+
+
+def months_after(day: datetime.date, count: int) -> datetime.date:
+    """The same day ``count`` months later, or that month's last day where it is shorter."""
+    first = add_months(day, count)
+    return first.replace(day=min(day.day, last_day(first).day))

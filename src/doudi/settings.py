@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "doudi.visits",
     "doudi.campaigns",
     "doudi.columnar",
+    "doudi.rechecks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -93,6 +93,9 @@ class Permission(StrEnum):
     RUN_CAMPAIGNS = "campaigns.run"
     CLOSE_FINDINGS = "campaigns.close"
     VIEW_CAMPAIGNS = "campaigns.view"
+    # Periodic re-checks (复核, doudi.rechecks): the township or the county starts them for
+    # the households due.
+    START_RECHECKS = "rechecks.start"
     # The monitored population (doudi.monitoring): townships and counties report who is at risk.
     MANAGE_MONITORING = "monitoring.manage"
     # The county decides a warning the township sent it, case by case (一事一议).
@@ -116,6 +119,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REQUEST_CHECKS,
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
+            Permission.START_RECHECKS,
             Permission.MANAGE_MONITORING,
         }
     ),
@@ -151,6 +155,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_CAMPAIGNS,
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
+            Permission.START_RECHECKS,
             Permission.MANAGE_MONITORING,
             Permission.COORDINATE_WARNINGS,
         }

@@ -110,6 +110,8 @@ class AuditAction(models.TextChoices):
     CASE_COMPLETE_PAPERS = "case.complete_papers", _("Case: papers completed")
     CASE_APPROVE = "case.approve", _("Case: approved")
     CASE_REFUSE = "case.refuse", _("Case: refused")
+    CASE_DECIDE_REVIEW = "case.decide_review", _("Case: re-check decided")
+    RECHECK_START = "recheck.start", _("Re-checks started for the households due")
     CASE_NOTIFY = "case.notify", _("Case: household told of the decision")
     CASE_WITHDRAW = "case.withdraw", _("Case: withdrawn")
     CASE_ANSWER_HUKOU_CHECK = "case.answer_hukou_check", _("Case: hukou place answered")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.benefits.models import Benefit
 from doudi.cases.models import Case, Decision, Outcome
-from doudi.cases.procedures import TEMPORARY, CaseKind
+from doudi.cases.procedures import TEMPORARY, ReviewOutcome
 from doudi.dates import month_before
 from doudi.errors import DoudiError
 from doudi.registry.choices import Relation
@@ -31,14 +31,17 @@ def current_benefit(case: Case) -> Benefit | None:
 
 
 def apply_decision(decision: Decision) -> Benefit | None:
-    """Create, replace or end the benefit the decision settles (monthly programmes only)."""
+    """Create, replace or end the benefit the decision settles (monthly programmes only); a
+    re-check that keeps the amount leaves the benefit as it is."""
     case = decision.case
     if decision.outcome != Outcome.APPROVED or case.programme in TEMPORARY:
         return None
     current = current_benefit(case)
-    if case.kind == CaseKind.TERMINATION:
+    if decision.ends_benefit or decision.review_outcome == ReviewOutcome.KEEP:
         if current is None:
             raise DoudiError(_("There is no benefit in force to stop."), field="kind")
+        if decision.review_outcome == ReviewOutcome.KEEP:
+            return current
         return _end(current, decision.end_month, decision)
     if current is not None:
         _end(current, month_before(decision.start_month), decision)

@@ -351,6 +351,7 @@ class DecisionSerializer(serializers.ModelSerializer):
         model = Decision
         fields = [
             "outcome",
+            "review_outcome",
             "decided_on",
             "decided_by",
             "reasons",

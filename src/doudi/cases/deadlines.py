@@ -14,7 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doudi.cases.models import Case
-from doudi.cases.procedures import LIMIT_NAMES, PROCEDURES, SHARED_LIMITS, CaseProgramme, Procedure
+from doudi.cases.procedures import (
+    LIMIT_NAMES,
+    PROCEDURES,
+    REVIEWS,
+    SHARED_LIMITS,
+    CaseKind,
+    CaseProgramme,
+    Procedure,
+)
 from doudi.errors import DoudiError
 from doudi.policy.standards import first_in_force, regional_parameters, values_in_force
 from doudi.workdays.calendar import WorkingCalendar
@@ -25,8 +33,9 @@ PREFIX = "procedure."
 
 def procedure_of(case: Case) -> Procedure:
     """The case's procedure with the time limits in force for its place on its acceptance day
-    (today for a case not yet accepted)."""
-    procedure = PROCEDURES[CaseProgramme(case.programme)]
+    (today for a case not yet accepted); a re-check has a procedure of its own."""
+    procedures = REVIEWS if case.kind == CaseKind.REVIEW else PROCEDURES
+    procedure = procedures[CaseProgramme(case.programme)]
     return limits_in_force(procedure, case.region_id, case.accepted_on or timezone.localdate())
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from fpdf import FPDF
 
 from doudi.cases.models import Case, Decision, Outcome
+from doudi.cases.procedures import CaseKind
 from doudi.cases.seal import office_of, sealed_by, signature_lines, township_office
 from doudi.errors import DoudiError
 from doudi.money import fen_to_yuan
@@ -36,6 +37,8 @@ TITLES = {
     "refusal": "不予批准通知书",
     "approval": "批准通知书",
 }
+# A re-check's decision may keep, raise, lower or stop: it is told as what it is.
+REVIEW_TITLE = "复核决定通知书"
 APPEAL = (
     "如对本决定不服，可自收到本通知书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
 )
@@ -68,7 +71,8 @@ def render(kind: str, case: Case) -> bytes:
         raise DoudiError(
             _("This case has no %(document)s yet."), field="kind", document=DOCUMENT_KINDS[kind]
         )
-    pdf = new_page(TITLES[kind], case)
+    reviewed = kind == "approval" and case.kind == CaseKind.REVIEW
+    pdf = new_page(REVIEW_TITLE if reviewed else TITLES[kind], case)
     with translation.override("zh-hans"):
         writer(pdf, case)
     return bytes(pdf.output())
@@ -240,6 +244,8 @@ def _approval(pdf: FPDF, case: Case) -> None:
         ("决定日期", decision.decided_on.isoformat()),
         ("理由", decision.reasons),
     ]
+    if decision.review_outcome:
+        rows.append(("复核结果", str(decision.get_review_outcome_display())))
     if decision.monthly_amount_fen is not None:
         rows.append(("月救助金额（元）", fen_to_yuan(decision.monthly_amount_fen)))
     if decision.start_month:

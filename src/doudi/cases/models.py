@@ -11,7 +11,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from doudi.cases.procedures import CLOSED_STATES, Action, CaseKind, CaseProgramme, Channel, State
+from doudi.cases.procedures import (
+    CLOSED_STATES,
+    Action,
+    CaseKind,
+    CaseProgramme,
+    Channel,
+    ReviewOutcome,
+    State,
+)
 from doudi.regions.models import Region
 from doudi.registry.models import Household, Member
 from doudi.reserve_fund.models import ReserveMovement
@@ -277,6 +285,10 @@ class Decision(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    # A re-check's decision is approved by the county, and says what it does to the benefit.
+    review_outcome = models.CharField(
+        _("re-check outcome"), max_length=8, choices=ReviewOutcome.choices, blank=True
+    )
     decided_on = models.DateField(_("decided"))
     decided_by = models.ForeignKey(
         STAFF, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
@@ -301,6 +313,11 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.outcome} {self.decided_on}"
+
+    @property
+    def ends_benefit(self) -> bool:
+        """A termination, or a re-check that stops the benefit."""
+        return self.case.kind == CaseKind.TERMINATION or self.review_outcome == ReviewOutcome.STOP
 
 
 class PaymentStage(models.Model):

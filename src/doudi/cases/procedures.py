@@ -39,6 +39,7 @@ class CaseKind(models.TextChoices):
     APPLICATION = "application", _("Application")
     CHANGE = "change", _("Change of amount")
     TERMINATION = "termination", _("Termination")
+    REVIEW = "review", _("Re-check (复核)")
 
 
 class Channel(models.TextChoices):
@@ -47,6 +48,7 @@ class Channel(models.TextChoices):
     PROXY = "proxy", _("By proxy (代办)")
     DISCOVERY = "discovery", _("Active discovery (主动发现)")
     BUREAU = "bureau", _("By civil affairs itself (提标)")
+    SCHEDULE = "schedule", _("Periodic re-check (定期复核)")
 
 
 class State(models.TextChoices):
@@ -59,12 +61,14 @@ class State(models.TextChoices):
     OBJECTED = "objected", _("Objection raised (异议)")
     AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation (待审核确认)")
     PAID_AWAITING_PAPERS = "paid_awaiting_papers", _("Paid first, papers to follow (先行救助)")
+    REVIEW_PROPOSED = "review_proposed", _("Awaiting the county's re-check decision")
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
+    REVIEWED = "reviewed", _("Re-check decided")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-CLOSED_STATES = frozenset({State.APPROVED, State.REFUSED, State.WITHDRAWN})
+CLOSED_STATES = frozenset({State.APPROVED, State.REFUSED, State.REVIEWED, State.WITHDRAWN})
 OPEN_STATES = frozenset(set(State) - CLOSED_STATES)
 
 
@@ -88,6 +92,7 @@ class Action(models.TextChoices):
     COMPLETE_PAPERS = "complete_papers", _("Complete the papers")
     APPROVE = "approve", _("Approve")
     REFUSE = "refuse", _("Refuse")
+    DECIDE_REVIEW = "decide_review", _("Decide the re-check")
     NOTIFY = "notify", _("Record that the household was told")
     WITHDRAW = "withdraw", _("Withdraw")
     ANSWER_HUKOU_CHECK = "answer_hukou_check", _("Answer as the hukou place (协助核实)")
@@ -117,7 +122,9 @@ EDGES: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.COMPLETE_PAPERS: (frozenset({State.PAID_AWAITING_PAPERS}), State.AWAITING_CONFIRMATION),
     Action.APPROVE: (frozenset({State.ON_NOTICE, State.AWAITING_CONFIRMATION}), State.APPROVED),
     Action.REFUSE: (frozenset({State.ON_NOTICE, State.AWAITING_CONFIRMATION}), State.REFUSED),
-    Action.NOTIFY: (frozenset({State.APPROVED, State.REFUSED}), None),
+    # A re-check waits in a state of its own, so that no approval or refusal is offered on it.
+    Action.DECIDE_REVIEW: (frozenset({State.REVIEW_PROPOSED}), State.REVIEWED),
+    Action.NOTIFY: (frozenset({State.APPROVED, State.REFUSED, State.REVIEWED}), None),
     Action.WITHDRAW: (OPEN_STATES, State.WITHDRAWN),
     Action.ANSWER_HUKOU_CHECK: (OPEN_STATES, None),
     Action.BULK_APPROVE: (frozenset({State.SUBMITTED}), State.APPROVED),
@@ -172,6 +179,7 @@ class Procedure:
     pay_first: bool
     limits: str  # the parameters ``procedure.<limits>.<limit name>``
     extendable: bool = False
+    review: bool = False  # a re-check of what the household receives, decided by the county
     investigation_limit: int | None = None
     data_check_limit: int | None = None
     confirmation_limit: int | None = None
@@ -200,6 +208,10 @@ class Procedure:
             left_out |= {Action.INVESTIGATE, Action.GIVE_OPINION}
         if not self.extendable:
             left_out.add(Action.EXTEND)
+        if self.review:
+            left_out |= {Action.APPROVE, Action.REFUSE}
+        else:
+            left_out.add(Action.DECIDE_REVIEW)
         return frozenset(set(Action) - left_out)
 
 
@@ -251,6 +263,33 @@ PROCEDURES: dict[CaseProgramme, Procedure] = {
 }
 
 
+class ReviewOutcome(models.TextChoices):
+    KEEP = "keep", _("Keep the amount")
+    INCREASE = "increase", _("Increase the amount")
+    REDUCE = "reduce", _("Reduce the amount")
+    STOP = "stop", _("Stop the benefit")
+
+
+# 复核: 最低生活保障审核确认办法 (民政部, 民发〔2021〕57号, 2021-06-11) — the township checks the
+# household's situation periodically and the county raises, lowers or stops the amount (增发、
+# 减发、停发); 特困人员认定办法 (民发〔2021〕43号) likewise for 特困. Investigation and a check
+# through the platform as for an application, then the township's opinion and the county's
+# decision; no public notice, as for changes. The time limits are the programme's own; how often
+# a household is re-checked is ``procedure.review.*`` (rechecks/schedule.py).
+REVIEWS: dict[CaseProgramme, Procedure] = {
+    programme: Procedure(
+        data_check=True,
+        public_notice=False,
+        spot_check_share=0.0,
+        pay_first=False,
+        limits=PROCEDURES[programme].limits,
+        extendable=PROCEDURES[programme].extendable,
+        review=True,
+    )
+    for programme in (CaseProgramme.MINIMUM_LIVING, CaseProgramme.EXTREME_HARDSHIP)
+}
+
+
 @dataclass(frozen=True)
 class BulkProcedure:
     """A change civil affairs itself makes for many households at once: each household gets a
@@ -273,6 +312,15 @@ STANDARD_CHANGE = BulkProcedure(
     kind=CaseKind.CHANGE,
     channel=Channel.BUREAU,
     steps=(Action.SUBMIT, Action.BULK_APPROVE),
+)
+
+# 定期复核: the households due are given a re-check case each, opened by civil affairs on its
+# schedule; the township then takes it through the re-check's procedure (REVIEWS) one by one.
+RECHECK_START = BulkProcedure(
+    programmes=frozenset(REVIEWS),
+    kind=CaseKind.REVIEW,
+    channel=Channel.SCHEDULE,
+    steps=(Action.SUBMIT,),
 )
 
 # Termination of 特困 is noticed like an approval; other changes and stops are not.

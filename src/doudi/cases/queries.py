@@ -139,7 +139,7 @@ def _step_open_to(actor: User, action: Action, today: datetime.date) -> Q | None
     never this user), as services decide it: confirmation where the power sits, after the
     notice, never by an investigator; the county's spot check of a case chosen for one, once;
     telling the household of a decision not yet told."""
-    if action in (Action.APPROVE, Action.REFUSE):
+    if action in (Action.APPROVE, Action.REFUSE, Action.DECIDE_REVIEW):
         # services._check_confirmer: the township confirms where delegated and emergency aid.
         township = Q(delegated=True) | Q(programme=CaseProgramme.TEMPORARY_EMERGENCY)
         here = {Level.TOWNSHIP: township, Level.COUNTY: ~township}.get(actor.region.level)

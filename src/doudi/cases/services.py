@@ -13,7 +13,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +22,7 @@ from doudi.accounts.models import User
 from doudi.accounts.roles import Permission, Role
 from doudi.audit.actions import audit_action
 from doudi.audit.services import record
-from doudi.benefits.services import apply_decision
+from doudi.benefits.services import apply_decision, current_benefit
 from doudi.cases import assessment
 from doudi.cases.deadlines import after, earliest, procedure_of, whole_procedure_due
 from doudi.cases.models import (
@@ -47,11 +47,13 @@ from doudi.cases.procedures import (
     ENGINE_PROGRAMME,
     NOTICED_TERMINATIONS,
     OPEN_STATES,
+    REVIEWS,
     TEMPORARY,
     Action,
     CaseKind,
     CaseProgramme,
     Channel,
+    ReviewOutcome,
     State,
 )
 from doudi.checks.models import CheckReport
@@ -78,10 +80,11 @@ ACTION_PERMISSION = {
     Action.SPOT_CHECK: Permission.CONFIRM_CASES,
     Action.APPROVE: Permission.CONFIRM_CASES,
     Action.REFUSE: Permission.CONFIRM_CASES,
+    Action.DECIDE_REVIEW: Permission.CONFIRM_CASES,
 }
 PER_PERSON = frozenset({CaseProgramme.EXTREME_HARDSHIP, CaseProgramme.DE_FACTO_UNSUPPORTED})
 FIELD_ROLES = frozenset({Role.VILLAGE_WORKER, Role.GRID_WORKER})
-CONFIRM_ACTIONS = frozenset({Action.APPROVE, Action.REFUSE})
+CONFIRM_ACTIONS = frozenset({Action.APPROVE, Action.REFUSE, Action.DECIDE_REVIEW})
 
 
 def _today() -> datetime.date:
@@ -278,22 +281,32 @@ def submit(
     )
 
 
+def _one_of(value: str, choices: type[models.TextChoices], field: str) -> None:
+    if value not in choices.values:
+        raise DoudiError(
+            _("“%(value)s” is not one of: %(allowed)s."),
+            field=field,
+            value=value,
+            allowed=", ".join(choices.values),
+        )
+
+
 def _choices(programme: str, kind: str, channel: str) -> tuple[str, str, str]:
     for value, choices, field in (
         (programme, CaseProgramme, "programme"),
         (kind, CaseKind, "kind"),
         (channel, Channel, "channel"),
     ):
-        if value not in choices.values:
-            raise DoudiError(
-                _("“%(value)s” is not one of: %(allowed)s."),
-                field=field,
-                value=value,
-                allowed=", ".join(choices.values),
-            )
+        _one_of(value, choices, field)
     if programme in TEMPORARY and kind != CaseKind.APPLICATION:
         raise DoudiError(
             _("Temporary assistance is granted once; it is not changed or stopped."), field="kind"
+        )
+    if kind == CaseKind.REVIEW and programme not in REVIEWS:
+        raise DoudiError(
+            _("%(programme)s has no periodic re-check."),
+            field="kind",
+            programme=CaseProgramme(programme).label,
         )
     return programme, kind, channel
 
@@ -322,7 +335,7 @@ def receiving(household: Household, programme: str, member=None) -> Decision | N
         .order_by("-decided_on", "-id")
         .first()
     )
-    return latest if latest and latest.case.kind != CaseKind.TERMINATION else None
+    return latest if latest and not latest.ends_benefit else None
 
 
 def _refuse_duplicate(household: Household, programme: str, kind: str, member) -> None:
@@ -427,7 +440,9 @@ def accept(actor: User, case_id: int) -> Case:
     procedure = procedure_of(case)
     today = _today()
     township = Region.objects.get(code=case.township_code)
-    case.accepted_on, case.delegated = today, township.confirms_cases
+    # A re-check is decided by the county even where applications are confirmed by the township.
+    delegated = township.confirms_cases and case.kind != CaseKind.REVIEW
+    case.accepted_on, case.delegated = today, delegated
     case.due_on = whole_procedure_due(case)
     case.step_due_on = (
         today
@@ -641,13 +656,7 @@ def record_check(actor: User, case_id: int, *, result: str, findings: str = "") 
     """The county's conclusion on the check report. Findings left empty are the report's
     discrepancies, as the report lists them."""
     case = _begin(actor, case_id, Action.RECORD_CHECK)
-    if result not in CheckResult.values:
-        raise DoudiError(
-            _("“%(value)s” is not one of: %(allowed)s."),
-            field="result",
-            value=result,
-            allowed=", ".join(CheckResult.values),
-        )
+    _one_of(result, CheckResult, "result")
     check = case.data_checks.filter(answered_on__isnull=True).get()
     report = getattr(check, "report", None)
     findings = free_text(findings)
@@ -731,7 +740,10 @@ def give_opinion(
             or (case.kind == CaseKind.TERMINATION and case.programme in NOTICED_TERMINATIONS)
         )
     )
-    if noticed:
+    if procedure.review:
+        step_due = after(today, procedure.confirmation_limit)
+        target = State.REVIEW_PROPOSED
+    elif noticed:
         starts = notice_starts_on or today
         if starts < today:
             raise DoudiError(_("A notice cannot start in the past."), field="notice_starts_on")
@@ -1004,19 +1016,95 @@ def approve(
     else:
         decision.monthly_amount_fen = found.monthly_amount_fen
         decision.start_month = next_month(today)
-    follow_up = None
-    if case.kind == CaseKind.TERMINATION and case.programme in FOLLOW_UP_AFTER:
-        follow_up = _follow_up(actor, case, found)
-        decision.reasons = f"{reasons}\n{_follow_up_sentence(case, follow_up)}"
-        decision.engine_result = {**found.result, "follow_up": _follow_up_record(follow_up)}
+    more = _follow_up_after_end(actor, case, found, decision)
     decision.save()
     if decision.total_amount_fen:
         _save_stages(decision, stages or [(today, decision.total_amount_fen)])
     benefit = apply_decision(decision)
-    more: dict[str, Any] = {"benefit": benefit.pk if benefit else None}
-    if case.kind == CaseKind.TERMINATION and case.programme in FOLLOW_UP_AFTER:
-        more["follow_up"] = _follow_up_record(follow_up)
-    return _close(actor, case, Action.APPROVE, decision, **more)
+    return _close(
+        actor, case, Action.APPROVE, decision, benefit=benefit.pk if benefit else None, **more
+    )
+
+
+def _follow_up_after_end(
+    actor: User, case: Case, found: assessment.Assessment, decision: Decision
+) -> dict[str, Any]:
+    """Where the decision ends a programme that is followed up (特困), open the follow-up case
+    and say so in the decision's reasons; what the case's step records of it."""
+    if not decision.ends_benefit or case.programme not in FOLLOW_UP_AFTER:
+        return {}
+    follow_up = _follow_up(actor, case, found)
+    decision.reasons = f"{decision.reasons}\n{_follow_up_sentence(case, follow_up)}"
+    decision.engine_result = {**found.result, "follow_up": _follow_up_record(follow_up)}
+    return {"follow_up": _follow_up_record(follow_up)}
+
+
+@transaction.atomic
+def decide_review(actor: User, case_id: int, *, outcome: str, reasons: str) -> Case:
+    """The county's decision on a re-check (复核): keep, increase or reduce the amount from next
+    month at the engine's amount, or stop the benefit after this month. The outcome chosen must
+    be the one the rules find: the decision keeps the policy engine's result."""
+    case = _begin(actor, case_id, Action.DECIDE_REVIEW)
+    _check_confirmer(actor, case)
+    _one_of(outcome, ReviewOutcome, "outcome")
+    reasons = required_text(
+        reasons, field="reasons", message=_("Write the reasons for the decision.")
+    )
+    today = _today()
+    current = current_benefit(case)
+    if current is None:
+        raise DoudiError(_("There is no benefit in force to re-check."), field="state")
+    found = assessment.assess(actor, case, next_month(today), today)
+    found_outcome = _review_outcome(found, current.monthly_amount_fen)
+    if outcome != found_outcome:
+        raise DoudiError(
+            _(
+                "The rules find “%(found)s” (%(amount)s yuan a month against %(now)s now); "
+                "decide that, or correct the facts first."
+            ),
+            field="outcome",
+            found=ReviewOutcome(found_outcome).label,
+            amount=fen_to_yuan(found.monthly_amount_fen if found.eligible else 0),
+            now=fen_to_yuan(current.monthly_amount_fen),
+        )
+    decision = Decision(
+        case=case,
+        outcome=Outcome.APPROVED,
+        review_outcome=outcome,
+        decided_on=today,
+        decided_by=actor,
+        reasons=reasons,
+        engine_result=found.result,
+        notify_due_on=after(today, procedure_of(case).refusal_notice_limit),
+        monthly_amount_fen=current.monthly_amount_fen,
+    )
+    if outcome == ReviewOutcome.STOP:
+        decision.monthly_amount_fen, decision.end_month = None, today.replace(day=1)
+    elif outcome != ReviewOutcome.KEEP:
+        decision.monthly_amount_fen = found.monthly_amount_fen
+        decision.start_month = next_month(today)
+    more = _follow_up_after_end(actor, case, found, decision)
+    decision.save()
+    benefit = apply_decision(decision)
+    return _close(
+        actor,
+        case,
+        Action.DECIDE_REVIEW,
+        decision,
+        outcome=outcome,
+        benefit=benefit.pk,
+        **more,
+    )
+
+
+def _review_outcome(found: assessment.Assessment, now_fen: int) -> ReviewOutcome:
+    if not found.eligible:
+        return ReviewOutcome.STOP
+    if found.monthly_amount_fen > now_fen:
+        return ReviewOutcome.INCREASE
+    if found.monthly_amount_fen < now_fen:
+        return ReviewOutcome.REDUCE
+    return ReviewOutcome.KEEP
 
 
 # 特困人员认定办法 (民政部, 民发〔2021〕43号, 2021-04-26): one whose 特困 support ends and who

@@ -26,10 +26,12 @@ from doudi.cases.procedures import (
     EDGES,
     ON_OCCASION_ACTIONS,
     PROCEDURES,
+    REVIEWS,
     Action,
     CaseKind,
     CaseProgramme,
     Channel,
+    ReviewOutcome,
     State,
 )
 
@@ -240,6 +242,14 @@ _STEPS = (
     ),
     Step(Action.REFUSE, services.refuse, (_text("reasons", _("reasons")),)),
     Step(
+        Action.DECIDE_REVIEW,
+        services.decide_review,
+        (
+            Field("outcome", Kind.CHOICE, _("outcome"), choices=ReviewOutcome),
+            _text("reasons", _("reasons")),
+        ),
+    ),
+    Step(
         Action.NOTIFY,
         services.notify,
         (_date("told_on", _("household told")), _text("how", _("how the household was told"))),
@@ -265,9 +275,10 @@ def waiting_for(actor: User) -> Waits:
     """For each programme and state, the steps of this table a case there waits for that the
     user's role may take (not the hukou place's, not those taken on occasion): the to-do
     list's cases. Where the power to confirm sits and who investigated are the database's
-    to tell (queries.awaiting)."""
+    to tell (queries.awaiting). A re-check waits in states of its own where its steps differ,
+    so one list per programme serves both its procedures."""
     waits: dict[tuple[CaseProgramme, State], list[Action]] = {}
-    for programme, procedure in PROCEDURES.items():
+    for programme, procedure in [*PROCEDURES.items(), *REVIEWS.items()]:
         for action, step in CASE_STEPS.items():
             if (
                 step.by_hukou_place
@@ -277,5 +288,7 @@ def waiting_for(actor: User) -> Waits:
             ):
                 continue
             for state in EDGES[action][0]:
-                waits.setdefault((programme, State(state)), []).append(action)
+                waiting = waits.setdefault((programme, State(state)), [])
+                if action not in waiting:
+                    waiting.append(action)
     return {key: tuple(actions) for key, actions in waits.items()}

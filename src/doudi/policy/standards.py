@@ -80,19 +80,25 @@ def rules_in_force(proposed: RegionalValue | None = None) -> DoudiSystem:
     return _system(counties, tuple(added))
 
 
-def values_in_force(
-    prefix: str, place_code: str, day: datetime.date
-) -> dict[str, DatedValue | None]:
-    """Every regional parameter named ``prefix…`` as in force for a place on a day — shipped
-    values and adopted ones, through the same chain as the engine (None: none in force).
-
-    For the rules that are not amounts of the engine, such as the procedures' time limits."""
-    names = [name for name in regional_parameters() if name.startswith(prefix)]
+def dated_values(prefix: str) -> list[DatedValue]:
+    """The shipped and the adopted values of every regional parameter named ``prefix…``."""
     adopted = RegionalValue.objects.filter(
         status=ValueStatus.ADOPTED, parameter__startswith=prefix
     ).order_by("start", "id")
     values = [v for v in _shipped()[0] if v.parameter.startswith(prefix)]
-    values += [dated_value(value) for value in adopted]
+    return values + [dated_value(value) for value in adopted]
+
+
+def values_in_force(
+    prefix: str, place_code: str, day: datetime.date, values: list[DatedValue] | None = None
+) -> dict[str, DatedValue | None]:
+    """Every regional parameter named ``prefix…`` as in force for a place on a day — shipped
+    values and adopted ones (``values``: as ``dated_values`` read them, for many places and
+    days), through the same chain as the engine (None: none in force).
+
+    For the rules that are not amounts of the engine, such as the procedures' time limits."""
+    names = [name for name in regional_parameters() if name.startswith(prefix)]
+    values = dated_values(prefix) if values is None else values
     return {
         name: in_force([v for v in values if v.parameter == name], place_code, day.isoformat())
         for name in names

@@ -7,6 +7,7 @@ is missing."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,10 +19,10 @@ from rest_framework.test import APIClient
 
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
-from doudi.cases import facts_form, steps
+from doudi.cases import facts_form, services, steps
 from doudi.cases.api import STEP_INPUTS
 from doudi.cases.models import Case
-from doudi.cases.procedures import BULK_ACTIONS, PROCEDURES, Action, CaseProgramme, State
+from doudi.cases.procedures import BULK_ACTIONS, PROCEDURES, REVIEWS, Action, CaseProgramme, State
 from doudi.conftest import api_as, household_form, member_form
 from doudi.errors import DoudiError
 from doudi.money import fen_to_yuan
@@ -330,6 +331,18 @@ def household_for(programme: CaseProgramme, staff) -> tuple[int, int | None, dic
     return household.pk, None, facts
 
 
+def cast_of(staff, make_user) -> dict[str, User]:
+    """Who takes the steps, and who is asked before each what they are offered."""
+    return {
+        "handler": staff.handler,
+        "village": staff.village,
+        "reviewer": staff.reviewer,
+        "county": staff.county,
+        "county_colleague": staff.county_colleague,
+        "hukou": make_user(Role.TOWNSHIP_HANDLER, HUKOU_TOWNSHIP, "hukou_handler"),
+    }
+
+
 @pytest.mark.parametrize("face", [PageFace, ApiFace], ids=["page", "api"])
 @pytest.mark.parametrize("programme", list(PROCEDURES), ids=lambda p: p.value)
 def test_every_action_of_every_procedure_on_both_faces(programme, face, staff, clock, make_user):
@@ -338,14 +351,7 @@ def test_every_action_of_every_procedure_on_both_faces(programme, face, staff, c
     clock.at("2026-03-02")
     if PROCEDURES[programme].pay_first:
         move(staff.county, TOWNSHIP, "allocation", 300_000, reason="2026 年备用金")
-    cast = {
-        "handler": staff.handler,
-        "village": staff.village,
-        "reviewer": staff.reviewer,
-        "county": staff.county,
-        "county_colleague": staff.county_colleague,
-        "hukou": make_user(Role.TOWNSHIP_HANDLER, HUKOU_TOWNSHIP, "hukou_handler"),
-    }
+    cast = cast_of(staff, make_user)
     walk = Walk(face(), cast, clock)
     outcomes = []
     for plan in plans(programme, cast, member_id, facts):
@@ -354,6 +360,85 @@ def test_every_action_of_every_procedure_on_both_faces(programme, face, staff, c
         outcomes.append(Case.objects.get(pk=walk.run(household_id, plan)).state)
     assert outcomes == [State.WITHDRAWN, State.REFUSED, State.APPROVED]
     assert walk.taken == PROCEDURES[programme].actions() | {Action.ANSWER_HUKOU_CHECK}
+
+
+def receiving(cast: dict[str, User], household_id: int, member_id, programme, facts, clock):
+    """The household (or person) granted the programme, through the services, on 2026-03-10."""
+    clock.at("2026-03-02")
+    handler, county = cast["handler"], cast["county"]
+    case = services.submit(
+        handler,
+        household_id,
+        programme.value,
+        channel="window",
+        member_id=member_id,
+        authorisation_signed_on=datetime.date(2026, 3, 1),
+    )
+    services.accept(handler, case.pk)
+    values = investigation(cast, "2026-03-02", facts)
+    services.investigate(handler, case.pk, **values | {"visited_on": datetime.date(2026, 3, 2)})
+    services.request_check(handler, case.pk)
+    services.record_check(county, case.pk, result="consistent")
+    case = services.give_opinion(handler, case.pk, recommends_approval=True, text="拟同意")
+    clock.at("2026-03-10")
+    if case.spot_check_selected:
+        services.spot_check(cast["county_colleague"], case.pk, agrees=True, findings="属实")
+    services.approve(county, case.pk, reasons="符合条件")
+
+
+def review_plans(
+    programme: CaseProgramme, cast: dict[str, User], member_id: int | None
+) -> list[Plan]:
+    """Withdrawn, and decided (kept) and told: between them, every action of the re-check."""
+    a = Action
+    today = "2026-03-16"
+    opening = {"programme": programme.value, "channel": "window", "kind": "review"}
+    opening |= {"member_id": member_id} if member_id else {}
+    withdrawn: Plan = [
+        ("handler", a.SUBMIT, opening | {"authorisation_signed_on": today}),
+        ("handler", a.WITHDRAW, {"reason": "误启动"}),
+    ]
+    decided: Plan = [
+        ("handler", a.SUBMIT, opening),
+        ("handler", a.FLAG_RELATIVE, {"relation": "村主任之子"}),
+        ("handler", a.LIST_MISSING, {"items": ["核对授权书"]}),
+        (
+            "handler",
+            a.RECEIVE_MATERIALS,
+            {"items": ["核对授权书"], "authorisation_signed_on": today},
+        ),
+        ("handler", a.ACCEPT, {}),
+    ]
+    if REVIEWS[programme].extendable:
+        decided.append(("handler", a.EXTEND, {"reason": "跨地区核实"}))
+    decided += [
+        ("handler", a.INVESTIGATE, investigation(cast, today)),
+        ("handler", a.REQUEST_CHECK, {}),
+        ("county", a.RECORD_CHECK, {"result": "consistent"}),
+        ("county", a.OBJECT_TO_CHECK, {"content": "对核对报告有异议", "evidence": "离职证明"}),
+        ("county", a.RECORD_CHECK, {"result": "consistent"}),
+        ("handler", a.GIVE_OPINION, {"recommends_approval": True, "text": "情况未变"}),
+        ("county", a.DECIDE_REVIEW, {"outcome": "keep", "reasons": "家庭情况未变，维持"}),
+        ("handler", a.NOTIFY, {"told_on": today, "how": "书面告知"}),
+    ]
+    return [withdrawn, decided]
+
+
+@pytest.mark.parametrize("face", [PageFace, ApiFace], ids=["page", "api"])
+@pytest.mark.parametrize("programme", list(REVIEWS), ids=lambda p: p.value)
+def test_every_action_of_every_recheck_on_both_faces(programme, face, staff, clock, make_user):
+    clock.at("2026-01-05")
+    household_id, member_id, facts = household_for(programme, staff)
+    cast = cast_of(staff, make_user)
+    receiving(cast, household_id, member_id, programme, facts, clock)
+    walk = Walk(face(), cast, clock)
+    outcomes = []
+    for plan in review_plans(programme, cast, member_id):
+        clock.at("2026-03-16")
+        walk.face.clients.clear()
+        outcomes.append(Case.objects.get(pk=walk.run(household_id, plan)).state)
+    assert outcomes == [State.WITHDRAWN, State.REVIEWED]
+    assert walk.taken == REVIEWS[programme].actions()
 
 
 def test_the_step_table_has_every_action_and_names_the_services_parameters():

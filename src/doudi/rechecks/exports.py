@@ -1,0 +1,55 @@
+"""The re-check lists as an Excel workbook, laid out by ``doudi.spreadsheets.add_table``: the
+overdue sheet, then the sheet of those due this month, ID numbers masked as on every page."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from doudi.rechecks.queries import RecheckLists, RecheckRow
+from doudi.spreadsheets import CellKind, Column, add_table, new_workbook, workbook_bytes
+
+
+def _columns() -> list[Column]:
+    return [
+        Column(_("household number"), CellKind.NUMBER),
+        Column(_("village or community")),
+        Column(_("division code"), CellKind.CODE),
+        Column(_("programme")),
+        Column(_("paid to")),
+        Column(_("ID number"), CellKind.CODE),  # masked already, as the registry keeps it
+        Column(_("monthly amount (yuan)"), CellKind.MONEY),
+        Column(_("last decision"), CellKind.DATE),
+        Column(_("re-check interval")),
+        Column(_("months"), CellKind.NUMBER),
+        Column(_("next re-check"), CellKind.DATE),
+        Column(_("re-check case"), CellKind.NUMBER),
+    ]
+
+
+def due_workbook(lists: RecheckLists, today: datetime.date) -> bytes:
+    columns = _columns()
+    book = new_workbook()
+    caption = [_("As of %(day)s") % {"day": today.isoformat()}]
+    add_table(book, _("Overdue"), columns, map(_row, lists.overdue), above=caption)
+    add_table(book, _("Due this month"), columns, map(_row, lists.due), above=caption)
+    return workbook_bytes(book)
+
+
+def _row(row: RecheckRow) -> list[object]:
+    benefit = row.benefit
+    return [
+        benefit.household_id,
+        benefit.region.name,
+        benefit.region_id,
+        benefit.get_programme_display(),
+        benefit.payee.name,
+        benefit.payee.id_number_masked,
+        benefit.monthly_amount_fen,
+        row.last_on,
+        row.cadence.label,
+        row.months,
+        row.next_on,
+        row.open_case_id,
+    ]

@@ -1,0 +1,44 @@
+"""The re-checks due on the to-do list of those who start them: the township and the county."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from doudi.accounts.jurisdiction import has_permission
+from doudi.accounts.roles import Permission
+from doudi.rechecks.queries import recheck_lists
+from doudi.web.home import TASK_LIMIT, Task, TaskList, register_tasks
+
+if TYPE_CHECKING:
+    from doudi.accounts.models import User
+
+
+@register_tasks
+def recheck_tasks(user: User, today: datetime.date) -> list[TaskList]:
+    if not has_permission(user, Permission.START_RECHECKS):
+        return []
+    lists = recheck_lists(user, today=today)
+    waiting = [row for row in lists.all if not row.open_case_id]
+    url = reverse("rechecks:due")
+    return [
+        TaskList(
+            title=_("Re-checks due"),
+            count=len(waiting),
+            overdue=sum(1 for row in waiting if row.next_on < today),
+            tasks=[
+                Task(
+                    step=_("Start the re-check"),
+                    subject=f"{row.benefit.payee.name} · {row.benefit.get_programme_display()}",
+                    url=url,
+                    due_on=row.next_on,
+                    overdue=row.next_on < today,
+                )
+                for row in waiting[:TASK_LIMIT]
+            ],
+            url=url,
+        )
+    ]

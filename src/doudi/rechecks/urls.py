@@ -1,0 +1,12 @@
+"""URLs of the re-check pages (views.py)."""
+
+from django.urls import path
+
+from doudi.rechecks import views
+
+app_name = "rechecks"
+urlpatterns = [
+    path("", views.due, name="due"),
+    path("due.xlsx", views.due_xlsx, name="due-xlsx"),
+    path("start/", views.start, name="start"),
+]

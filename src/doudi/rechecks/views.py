@@ -1,0 +1,70 @@
+"""The re-check pages: the place's overdue and due lists, their Excel export, and the bulk
+start. They only call queries.py, exports.py and services.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doudi.accounts.jurisdiction import has_permission
+from doudi.accounts.roles import Permission
+from doudi.errors import DoudiError
+from doudi.rechecks import exports, queries, services
+from doudi.regions.queries import place_choices
+from doudi.spreadsheets import XLSX_CONTENT_TYPE
+from doudi.web.refusals import labelled_messages, refuse
+
+FIELD_LABELS = {"place": _("place")}
+
+
+@login_required
+def due(request: HttpRequest) -> HttpResponse:
+    place = request.GET.get("place", "").strip()
+    today = timezone.localdate()
+    lists = queries.recheck_lists(request.user, place, today)
+    return render(
+        request,
+        "rechecks/due.html",
+        {
+            "lists": lists,
+            "today": today,
+            "place": place,
+            "places": place_choices(request.user),
+            "query": urlencode({"place": place}) if place else "",
+            "may_start": has_permission(request.user, Permission.START_RECHECKS),
+            "to_start": sum(1 for row in lists.all if not row.open_case_id),
+        },
+    )
+
+
+@login_required
+def due_xlsx(request: HttpRequest) -> HttpResponse:
+    place = request.GET.get("place", "").strip()
+    today = timezone.localdate()
+    data = exports.due_workbook(queries.recheck_lists(request.user, place, today), today)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="rechecks-{today:%Y-%m}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    place = request.POST.get("place", "").strip()
+    try:
+        started = services.start_rechecks(request.user, place)
+    except DoudiError as error:
+        if error.http_status != 400:
+            raise
+        refuse(request, *labelled_messages(error, FIELD_LABELS))
+    else:
+        messages.success(request, _("Re-check cases started: %(count)s.") % {"count": len(started)})
+    url = reverse("rechecks:due")
+    return redirect(f"{url}?{urlencode({'place': place})}" if place else url)
