@@ -67,16 +67,20 @@ def _kind_values(values: dict[str, int], kind: SignalKind, *names: str) -> list[
 
 
 def _signals(place_code: str, day: datetime.date, values: dict[str, int]) -> list:
-    windows = {}
-    for kind in signals.PERSON_SIGNALS:
-        if _kind_values(values, kind, "window", "severity", "deadline") is not None:
-            windows[kind] = values[f"{kind}.window"]
-    found = signals.person_signals(place_code, day, windows)
+    windows = {
+        kind: values[f"{kind}.window"]
+        for kind in signals.PERSON_SIGNALS
+        if _kind_values(values, kind, "window", "severity", "deadline") is not None
+    }
     medical = _kind_values(
         values, SignalKind.MEDICAL_COSTS, "share_percent", "severity", "deadline"
     )
+    seen = signals.watched(place_code, day) if windows or medical else None
+    if seen is None:
+        return []
+    found = signals.person_signals(place_code, day, windows, seen)
     if medical is not None:
-        found += signals.medical_signals(place_code, day, medical[0])
+        found += signals.medical_signals(place_code, day, medical[0], seen)
     return found
 
 

@@ -68,19 +68,32 @@ def monitored_households(place_code: str) -> pyarrow.Table:
     return pyarrow.table({"household_id": pyarrow.array(list(ids), pyarrow.int64())})
 
 
+@dataclass(frozen=True)
+class Watched:
+    """The place's monitored households and everyone in the place's households on the day,
+    read once for every signal."""
+
+    monitored: pyarrow.Table  # household_id
+    people: pyarrow.Table  # person_hash, household_id, member_id
+
+
+def watched(place_code: str, day: datetime.date) -> Watched | None:
+    monitored = monitored_households(place_code)
+    if not monitored.num_rows:
+        return None
+    people = registry_people(place_code, day).select(["person_hash", "household_id", "member_id"])
+    return Watched(monitored, people)
+
+
 def person_signals(
-    place_code: str, day: datetime.date, windows: dict[SignalKind, int]
+    place_code: str, day: datetime.date, windows: dict[SignalKind, int], seen: Watched
 ) -> list[Signal]:
     """The person-level signals whose window (days) is in force, one per household and kind:
     the member and date that raised it (the latest, if several)."""
-    monitored = monitored_households(place_code)
-    if not monitored.num_rows or not windows:
-        return []
-    people = registry_people(place_code, day).select(["person_hash", "household_id", "member_id"])
     found = []
     with duckdb.connect() as con:
-        con.register("monitored", monitored)
-        con.register("people", people)
+        con.register("monitored", seen.monitored)
+        con.register("people", seen.people)
         for kind, window in windows.items():
             source, condition, on = PERSON_SIGNALS[kind]
             delivery = latest_delivery(source, place_code)
@@ -102,18 +115,18 @@ def person_signals(
     return found
 
 
-def medical_signals(place_code: str, day: datetime.date, share_percent: int) -> list[Signal]:
+def medical_signals(
+    place_code: str, day: datetime.date, share_percent: int, seen: Watched
+) -> list[Signal]:
     """Monitored households whose out-of-pocket medical costs settled in the twelve months up
     to the day reach ``share_percent`` of the household's recorded income in those months."""
     delivery = latest_delivery("medical", place_code)
-    monitored = monitored_households(place_code)
-    if delivery is None or not monitored.num_rows:
+    if delivery is None:
         return []
     since = day - datetime.timedelta(days=YEAR_DAYS)
-    people = registry_people(place_code, day).select(["person_hash", "household_id"])
     with duckdb.connect() as con:
-        con.register("monitored", monitored)
-        con.register("people", people)
+        con.register("monitored", seen.monitored)
+        con.register("people", seen.people)
         con.register("s", read_snapshot(delivery))
         con.register("incomes", _incomes(since.replace(day=1), day))
         rows = con.execute(
