@@ -1,0 +1,187 @@
+"""The daily warning run over a million monitored households, beside its floor.
+
+    .venv/bin/python benchmarks/warnings_1m.py [--database doudi_bench] [--repeat 3] [--share 0.01]
+
+Uses the registry ``benchmarks/registry_1m.py`` leaves in PostgreSQL (run that first; this
+script migrates it). Once, it puts every household under monitoring (straight into the table:
+the refresh is tested elsewhere) and delivers, as the city's user, a day of each department's
+signals for ``--share`` of the members, through the check platform's ``deliver`` like any
+delivery: deaths, unemployment registrations and new grade 1–2 disability certificates within
+the windows, and medical settlements (half of them above the warning share of income). Then,
+``--repeat`` times, each in a transaction rolled back afterwards:
+
+  run    — early_warning.services.run_daily for the city: the parameters in force, the
+           monitored households, the place's members, every signal, the warnings, audit
+  floor  — the same signals by hand: one SQL read of the monitored households' members'
+           (hash, household) and one DuckDB statement over the four deliveries' snapshots
+
+Prints each median and spread, the peak memory and the ratio. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import statistics
+import time
+
+from common import report, setup_django
+
+SEED_ENTRIES = """
+    INSERT INTO monitoring_monitoredentry (household_id, region_id, category, source, run_id,
+        delivery_id, entered_by_id, entered_on, entry_reason, left_on, exit_reason, exit_note)
+    SELECT h.id, h.region_id, 'return_risk', 'reported', NULL, NULL, NULL, %s, 'benchmark',
+        NULL, '', ''
+    FROM registry_household h
+    WHERE NOT EXISTS (SELECT 1 FROM monitoring_monitoredentry e WHERE e.household_id = h.id)
+"""
+FLOOR = """
+    WITH people AS (SELECT * FROM people_table),
+    person AS (
+        SELECT 'death' AS kind, p.household_id FROM deaths s JOIN people p USING (person_hash)
+        WHERE s.cancellation = 'death' AND s.cancelled_on BETWEEN $since AND $day
+        UNION ALL SELECT 'unemployment', p.household_id FROM employment s
+        JOIN people p USING (person_hash)
+        WHERE s.registration = 'unemployed' AND s.registered_on BETWEEN $since AND $day
+        UNION ALL SELECT 'severe_disability', p.household_id FROM disability s
+        JOIN people p USING (person_hash)
+        WHERE s.state = 'valid' AND s.grade IN ('1', '2') AND s.issued_on BETWEEN $since AND $day
+    ),
+    paid AS (
+        SELECT p.household_id, sum(s.out_of_pocket_fen) AS paid FROM medical s
+        JOIN people p USING (person_hash) WHERE s.settled_on BETWEEN $year AND $day
+        GROUP BY p.household_id
+    )
+    SELECT count(*) FROM (
+        SELECT DISTINCT kind, household_id FROM person
+        UNION ALL SELECT 'medical_costs', household_id FROM paid WHERE paid > 0
+    )
+"""
+
+
+def _csv(header: str, rows: list[str]) -> bytes:
+    return "\n".join([header, *rows]).encode("utf-8")
+
+
+def seed(share: float, today: datetime.date) -> None:
+    from django.db import connection
+
+    from doudi.accounts.models import User
+    from doudi.registry.models import Member
+    from doudi.sources.models import Delivery
+    from doudi.sources.services import deliver
+
+    with connection.cursor() as cursor:
+        cursor.execute(SEED_ENTRIES, [today])
+        print(f"monitored households added: {cursor.rowcount:,}", flush=True)
+    if Delivery.objects.filter(filename__startswith="bench_").exists():
+        return
+    members = Member.objects.filter(left_on__isnull=True).order_by("?")
+    chosen = list(members[: int(Member.objects.count() * share)])
+    numbers = [member.reveal_id_number() for member in chosen]
+    quarter = len(numbers) // 4
+    recent = today - datetime.timedelta(days=3)
+    files = {
+        "deaths": _csv(
+            "公民身份号码,姓名,性别,出生日期,户籍地行政区划代码,注销类别,注销日期,数据日期",
+            [f"{n},某,男,,410800000000,死亡,{recent},{today}" for n in numbers[:quarter]],
+        ),
+        "employment": _csv(
+            "身份证号,姓名,登记类型,单位名称,登记日期,月工资(元),失业保险金(元/月)",
+            [f"{n},某,失业,,{recent},,1500.00" for n in numbers[quarter : 2 * quarter]],
+        ),
+        "disability": _csv(
+            "身份证号,姓名,残疾类别,残疾等级,发证日期,有效期至,证件状态",
+            [f"{n},某,肢体,一级,{recent},,有效" for n in numbers[2 * quarter : 3 * quarter]],
+        ),
+        "medical": _csv(
+            "身份证号,姓名,就诊类型,医疗机构,入院日期,出院日期,医疗总费用(元),基本医保支付(元),"
+            "大病保险支付(元),医疗救助支付(元),个人自付(元),结算日期",
+            [
+                f"{n},某,住院,焦作市人民医院,,,{paid},0.00,0.00,0.00,{paid},{recent}"
+                for i, n in enumerate(numbers[3 * quarter :])
+                for paid in [("90000.00" if i % 2 else "10.00")]
+            ],
+        ),
+    }
+    city = User.objects.get(username="city")
+    for source, data in files.items():
+        started = time.perf_counter()
+        deliver(city, source, data, f"bench_{source}.csv")
+        lines = data.count(b"\n")
+        print(
+            f"delivered {source}: {lines:,} rows in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+
+
+def floor(today: datetime.date) -> int:
+    import duckdb
+    import pyarrow
+    from django.db import connection
+
+    from doudi.sources.storage import latest_delivery, read_snapshot
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT m.id_number_hash, m.household_id FROM registry_member m"
+            " WHERE m.left_on IS NULL AND m.household_id IN"
+            " (SELECT household_id FROM monitoring_monitoredentry WHERE left_on IS NULL)"
+        )
+        rows = cursor.fetchall()
+    people = pyarrow.table(
+        {
+            "person_hash": pyarrow.array([r[0] for r in rows], pyarrow.string()),
+            "household_id": pyarrow.array([r[1] for r in rows], pyarrow.int64()),
+        }
+    )
+    with duckdb.connect() as con:
+        con.register("people_table", people)
+        for source in ("deaths", "employment", "disability", "medical"):
+            con.register(source, read_snapshot(latest_delivery(source)))
+        parameters = {
+            "since": today - datetime.timedelta(days=30),
+            "year": today - datetime.timedelta(days=365),
+            "day": today,
+        }
+        return con.execute(FLOOR, parameters).fetchone()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default="doudi_bench")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--share", type=float, default=0.01)
+    options = parser.parse_args()
+    setup_django(options.database)
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from doudi.accounts.models import User
+    from doudi.early_warning.services import run_daily
+
+    call_command("migrate", verbosity=0)
+    today = timezone.localdate()
+    seed(options.share, today)
+    city = User.objects.get(username="city")
+    run_times, floor_times, raised = [], [], 0
+    for _ in range(options.repeat):
+        with transaction.atomic():
+            started = time.perf_counter()
+            ran = run_daily(city, city.region_id, today)
+            run_times.append(time.perf_counter() - started)
+            transaction.set_rollback(True)
+        raised = sum(ran.raised.values())
+        started = time.perf_counter()
+        found = floor(today)
+        floor_times.append(time.perf_counter() - started)
+    report("run", run_times, f"{raised:,} warnings raised")
+    report("floor", floor_times, f"{found:,} signals (SQL read + one DuckDB statement)")
+    ratio = statistics.median(run_times) / statistics.median(floor_times)
+    print(f"ratio      {ratio:.2f}× the floor (aim: the run ≤ 30 s)")
+
+
+if __name__ == "__main__":
+    main()
