@@ -1,9 +1,11 @@
 """The demo's monitored population: the county's whole-place evaluation of this month (which
 brings the population up to date, as every evaluation does), two households the township
 reports as at risk of returning to poverty, today's warning run over the departments' data and
-a grid worker's visit that raises one more."""
+a grid worker's visit that raises one more and is due again in three days."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.utils import timezone
 
@@ -13,7 +15,6 @@ from doudi.early_warning.models import EarlyWarning, WarningState
 from doudi.early_warning.services import (
     apply_policy,
     decide_by_county,
-    raise_from_visit,
     refer,
     run_daily,
     send_to_county,
@@ -25,6 +26,7 @@ from doudi.monitoring.services import report_risk
 from doudi.policy.models import PlaceEvaluation
 from doudi.policy.runs import start_evaluation
 from doudi.registry.models import Household
+from doudi.visits.services import Checklist, record_visit
 
 HANDLERS = ("handler", "handler2")  # the demo's two townships
 VISIT_NOTE = "走访发现：老人独居，冬季取暖困难，需尽快上门核实"
@@ -82,6 +84,12 @@ def load_demo_monitoring() -> int:
             .first()
         )
         if visited is not None:
-            raise_from_visit(grid, visited.household_id, 2, VISIT_NOTE)
+            # A visit that finds a concern (its warning) and comes back in three days.
+            record_visit(
+                grid,
+                visited.household_id,
+                Checklist("concern", "fine", "none", note=VISIT_NOTE),
+                follow_up_on=timezone.localdate() + datetime.timedelta(days=3),
+            )
         _handle_some(county)
     return MonitoredEntry.objects.filter(left_on__isnull=True).count()

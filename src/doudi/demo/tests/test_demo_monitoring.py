@@ -7,9 +7,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from doudi.accounts.models import User
 from doudi.early_warning.models import EarlyWarning, SignalKind
 from doudi.monitoring.models import EntrySource, MonitoredCategory, MonitoredEntry
+from doudi.visits.queries import follow_ups_due
 
 
 @pytest.mark.slow
@@ -32,6 +35,8 @@ def test_the_demo_has_monitored_households_of_each_kind_and_loads_once():
     assert routes == {"apply_policy", "refer", "county", "verify"}
     assert EarlyWarning.objects.filter(state="open").exists()  # work waits on the first day
     assert SignalKind.VISIT in kinds and len(kinds) >= 2  # the departments' data raise some
+    grid = User.objects.get(username="grid")
+    assert follow_ups_due(grid, timezone.localdate()).exists()  # the grid worker has a visit due
     count, warnings = MonitoredEntry.objects.count(), EarlyWarning.objects.count()
     call_command("demo", "load", stdout=io.StringIO())
     assert MonitoredEntry.objects.count() == count and EarlyWarning.objects.count() == warnings
