@@ -18,7 +18,7 @@ from doudi.accounts.roles import Permission
 from doudi.errors import DoudiError
 from doudi.rechecks import exports, queries, services
 from doudi.regions.queries import place_choices
-from doudi.spreadsheets import XLSX_CONTENT_TYPE
+from doudi.spreadsheets import xlsx_response
 from doudi.web.refusals import labelled_messages, refuse
 
 FIELD_LABELS = {"place": _("place")}
@@ -49,9 +49,7 @@ def due_xlsx(request: HttpRequest) -> HttpResponse:
     place = request.GET.get("place", "").strip()
     today = timezone.localdate()
     data = exports.due_workbook(queries.recheck_lists(request.user, place, today), today)
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="rechecks-{today:%Y-%m}.xlsx"'
-    return response
+    return xlsx_response(data, f"rechecks-{today:%Y-%m}.xlsx")
 
 
 @login_required

@@ -340,3 +340,21 @@ def test_a_start_interrupted_keeps_its_batches_and_the_next_completes_it(
     assert Case.objects.get(pk=second).household == other
     assert Case.objects.filter(kind="review").count() == 2
     assert AuditEvent.objects.filter(action="recheck.start").count() == 2
+
+
+def test_the_api_lists_and_starts_as_the_page_does(staff, household, clock):
+    from doudi.conftest import api_as
+
+    receiving(staff, household, clock)
+    clock.at("2026-09-10")
+    lists = api_as(staff.handler).get("/api/v1/rechecks/due/").json()
+    (row,) = lists["due"]
+    assert row["household"] == household.pk and row["next_on"] == "2026-09-10"
+    assert row["open_case"] is None and lists["overdue"] == []
+    assert (
+        api_as(staff.village).post("/api/v1/rechecks/start/", {}, format="json").status_code == 403
+    )
+    started = api_as(staff.handler).post("/api/v1/rechecks/start/", {}, format="json").json()
+    assert Case.objects.get(pk=started["cases"][0]).kind == "review"
+    again = api_as(staff.handler).post("/api/v1/rechecks/start/", {}, format="json").json()
+    assert again == {"cases": []}

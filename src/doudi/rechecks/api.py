@@ -1,0 +1,67 @@
+"""Re-checks under /api/v1/rechecks: the overdue and due lists of the caller's places (or one
+place in them), and starting a re-check case for every listed household without one. Explicit
+input and output serializers; dates YYYY-MM-DD, amounts integer fen."""
+
+from __future__ import annotations
+
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from doudi.api.inputs import read_input
+from doudi.rechecks import queries, services
+
+
+class PlaceInput(serializers.Serializer):
+    place = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="a township or county code"
+    )
+
+
+class RowSerializer(serializers.Serializer):
+    benefit = serializers.IntegerField(source="benefit.pk")
+    household = serializers.IntegerField(source="benefit.household_id")
+    place = serializers.CharField(source="benefit.region_id")
+    programme = serializers.CharField(source="benefit.programme")
+    monthly_amount_fen = serializers.IntegerField(source="benefit.monthly_amount_fen")
+    cadence = serializers.CharField()
+    last_on = serializers.DateField(help_text="the last approved decision")
+    months = serializers.IntegerField(help_text="the interval in force")
+    next_on = serializers.DateField()
+    open_case = serializers.IntegerField(source="open_case_id", allow_null=True)
+
+
+class ListsSerializer(serializers.Serializer):
+    overdue = RowSerializer(many=True)
+    due = RowSerializer(many=True, help_text="due by the end of this month")
+
+
+class StartedSerializer(serializers.Serializer):
+    cases = serializers.ListField(child=serializers.IntegerField())
+
+
+class DueView(APIView):
+    @extend_schema(parameters=[PlaceInput], responses=ListsSerializer)
+    def get(self, request: Request) -> Response:
+        place = read_input(PlaceInput, request.query_params)["place"].strip()
+        lists = queries.recheck_lists(request.user, place, timezone.localdate())
+        return Response(ListsSerializer(lists).data)
+
+
+class StartView(APIView):
+    """A re-check case for every household listed (overdue or due) that has none open."""
+
+    @extend_schema(request=PlaceInput, responses=StartedSerializer)
+    def post(self, request: Request) -> Response:
+        place = read_input(PlaceInput, request.data)["place"].strip()
+        return Response({"cases": services.start_rechecks(request.user, place)})
+
+
+urlpatterns = [
+    path("rechecks/due/", DueView.as_view(), name="rechecks-due"),
+    path("rechecks/start/", StartView.as_view(), name="rechecks-start"),
+]
