@@ -13,8 +13,10 @@ from doudi.conftest import INSIDE_COUNTY, INSIDE_TOWNSHIP, INSIDE_VILLAGE, OUTSI
 from doudi.regions.queries import hukou_place_choices, place_choices
 
 SRC = Path(__file__).resolve().parents[2]
+# A hidden input carries a place already chosen (a list's filter into its bulk action).
 PLACE_INPUTS = re.compile(
-    r'<input[^>]*name="(place|places|region|hukou_region|hukou_region_code|residence_region)"'
+    r'<input(?![^>]*type="hidden")[^>]*'
+    r'name="(place|places|region|hukou_region|hukou_region_code|residence_region)"'
 )
 
 
