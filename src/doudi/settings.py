@@ -269,6 +269,8 @@ SPECTACULAR_SETTINGS = {
         "FindingKindEnum": "doudi.campaigns.models.FindingKind",
         "PayrollStateEnum": "doudi.payroll.models.PayrollState",
         "PayrollProgrammeEnum": "doudi.payroll.models.PayrollProgramme",
+        "VisitFindingEnum": "doudi.visits.models.Finding",
+        "WarningSeverityEnum": "doudi.early_warning.models.Severity",
     },
 }
 

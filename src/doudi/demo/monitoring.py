@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from doudi.accounts.models import User
@@ -20,6 +21,7 @@ from doudi.early_warning.services import (
     send_to_county,
     verify,
 )
+from doudi.errors import DoudiError
 from doudi.jobs.services import run
 from doudi.monitoring.models import EntrySource, MonitoredEntry
 from doudi.monitoring.services import report_risk
@@ -48,15 +50,22 @@ def _handle_some(county: User) -> None:
         ),
         lambda user, pk: verify(user, pk, note="入户核实：已有稳定收入，无需救助"),
     ]
-    # Households without a case first: the first route opens one.
-    warnings = sorted(
-        EarlyWarning.objects.filter(state=WarningState.OPEN),
-        key=lambda w: (Case.objects.filter(household_id=w.household_id).exists(), w.pk),
-    )
-    for warning, route in zip(warnings, routes, strict=False):
-        handler = handlers.get(warning.region_id[:9])
-        if handler is not None:
-            route(handler, warning.pk)
+    warnings = [
+        w
+        for w in EarlyWarning.objects.filter(state=WarningState.OPEN).order_by("pk")
+        if w.region_id[:9] in handlers
+    ]
+    for route in routes:
+        # The first warning the route can take: a household with a 低保 case open takes no
+        # second one, so opening a case may refuse it; the next is tried.
+        for warning in warnings:
+            try:
+                with transaction.atomic():
+                    route(handlers[warning.region_id[:9]], warning.pk)
+            except DoudiError:
+                continue
+            warnings.remove(warning)
+            break
 
 
 def load_demo_monitoring() -> int:

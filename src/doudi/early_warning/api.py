@@ -26,9 +26,9 @@ class WarningFilterInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SignalKind.values, required=False)
 
 
-class VisitInput(serializers.Serializer):
+class WarningVisitInput(serializers.Serializer):
     household = serializers.IntegerField()
-    severity = serializers.ChoiceField(choices=Severity.values)
+    severity = serializers.ChoiceField(choices=Severity.choices)
     note = StrictCharField(max_length=services.MAX_NOTE)
 
 
@@ -83,9 +83,9 @@ class WarningListView(APIView):
         data = WarningSerializer(page or [], many=True, context={"names": names}).data
         return paginator.get_paginated_response(data)
 
-    @extend_schema(request=VisitInput, responses={201: WarningSerializer})
+    @extend_schema(request=WarningVisitInput, responses={201: WarningSerializer})
     def post(self, request: Request) -> Response:
-        body = read_input(VisitInput, request.data)
+        body = read_input(WarningVisitInput, request.data)
         warning = services.raise_from_visit(
             request.user, body["household"], body["severity"], body["note"]
         )
@@ -105,7 +105,12 @@ class HandleView(APIView):
     """One of the handlings of ``early_warning.steps.HANDLINGS``; its body is that handling's
     input serializer (``note``; ``programme`` to open a case; ``department`` to refer)."""
 
-    @extend_schema(parameters=[WARNING_ID], request=NoteInput, responses=WarningSerializer)
+    @extend_schema(
+        operation_id="warnings_handle",
+        parameters=[WARNING_ID],
+        request=NoteInput,
+        responses=WarningSerializer,
+    )
     def post(self, request: Request, warning_id: int, name: str) -> Response:
         return Response(
             WarningSerializer(steps.take(request.user, warning_id, name, request.data)).data

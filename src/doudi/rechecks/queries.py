@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import scope
 from doudi.accounts.roles import Permission
@@ -24,8 +25,9 @@ from doudi.benefits.models import Benefit
 from doudi.cases.models import Case, Decision, Outcome
 from doudi.cases.procedures import OPEN_STATES, REVIEWS
 from doudi.dates import last_day, months_after
+from doudi.errors import DoudiError
 from doudi.rechecks.schedule import Cadence, Intervals, able_to_work, cadence_of
-from doudi.regions.codes import prefix_of
+from doudi.regions.codes import is_well_formed, prefix_of
 from doudi.registry.models import Member
 
 if TYPE_CHECKING:
@@ -83,6 +85,8 @@ def recipients(actor: User, place_code: str = "") -> QuerySet[Benefit]:
     """The benefits to re-check in the user's jurisdiction (or ``place_code`` in it), each with
     ``last_on``, ``able`` and ``open_case``."""
     benefits = scope(actor, Benefit.objects.all(), Permission.VIEW_CASES, "region__code")
+    if place_code and not is_well_formed(place_code):
+        raise DoudiError(_("Not a division code: %(code)s"), field="place", code=place_code)
     if place_code:
         benefits = benefits.filter(region__code__startswith=prefix_of(place_code))
     decided = _same_benefit(Decision.objects.filter(outcome=Outcome.APPROVED), "case__").order_by(

@@ -18,14 +18,14 @@ from doudi.visits import queries, services
 from doudi.visits.models import Finding, HomeVisit, IncomeChange
 
 
-class VisitInput(serializers.Serializer):
+class HomeVisitInput(serializers.Serializer):
     household = serializers.IntegerField()
-    living_conditions = serializers.ChoiceField(choices=Finding.values)
-    health = serializers.ChoiceField(choices=Finding.values)
-    income_change = serializers.ChoiceField(choices=IncomeChange.values)
+    living_conditions = serializers.ChoiceField(choices=Finding.choices)
+    health = serializers.ChoiceField(choices=Finding.choices)
+    income_change = serializers.ChoiceField(choices=IncomeChange.choices)
     needs = StrictCharField(required=False, allow_blank=True, default="", max_length=500)
     note = StrictCharField(required=False, allow_blank=True, default="", max_length=500)
-    severity = serializers.ChoiceField(choices=Severity.values, default=Severity.MEDIUM)
+    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MEDIUM)
     follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -52,9 +52,9 @@ class VisitSerializer(serializers.ModelSerializer):
 
 
 class VisitListView(APIView):
-    @extend_schema(request=VisitInput, responses={201: VisitSerializer})
+    @extend_schema(request=HomeVisitInput, responses={201: VisitSerializer})
     def post(self, request: Request) -> Response:
-        body = read_input(VisitInput, request.data)
+        body = read_input(HomeVisitInput, request.data)
         checklist = services.Checklist(
             **{
                 k: body[k]
