@@ -1,5 +1,5 @@
-"""The demo's monitored population: the county's whole-place evaluation of this month (which
-brings the population up to date, as every evaluation does), two households the township
+"""The demo's monitored population: the county's whole-place evaluation of this month and the
+population brought up to date from it and the benefits, two households the township
 reports as at risk of returning to poverty, today's warning run over the departments' data and
 a grid worker's visit that raises one more and is due again in three days."""
 
@@ -22,11 +22,10 @@ from doudi.early_warning.services import (
     verify,
 )
 from doudi.errors import DoudiError
-from doudi.jobs.services import run
 from doudi.monitoring.models import EntrySource, MonitoredEntry
-from doudi.monitoring.services import report_risk
-from doudi.policy.models import PlaceEvaluation
-from doudi.policy.runs import start_evaluation
+from doudi.monitoring.services import refresh, report_risk
+from doudi.policy.batch import evaluate_all
+from doudi.policy.models import EvaluationRun
 from doudi.registry.models import Household
 from doudi.visits.services import Checklist, record_visit
 
@@ -71,9 +70,11 @@ def _handle_some(county: User) -> None:
 def load_demo_monitoring() -> int:
     """Evaluate the county and report the households at risk, once; return the entries open."""
     county = User.objects.get(username="county")
-    if not PlaceEvaluation.objects.filter(place_id=county.region_id).exists():
-        evaluation = start_evaluation(county, county.region_id, timezone.localdate())
-        run(evaluation.job_id)  # as the worker does, now: the demo starts with its result
+    if not EvaluationRun.objects.filter(place_code=county.region_id).exists():
+        # In this process, not as a background job: the demo starts with its result, and no
+        # worker thread is left writing after the load has returned.
+        evaluate_all(county, timezone.localdate(), place_code=county.region_id)
+        refresh(county, county.region_id)
     if not MonitoredEntry.objects.filter(source=EntrySource.REPORTED).exists():
         handler = User.objects.get(username="handler")
         quiet = (
