@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doudi.accounts.jurisdiction import NOT_FOUND, require
+from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.roles import Permission
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
@@ -33,7 +33,7 @@ from doudi.early_warning.models import (
     SignalKind,
     WarningState,
 )
-from doudi.errors import DoudiError, OutsideJurisdiction
+from doudi.errors import DoudiError
 from doudi.policy.standards import values_in_force
 from doudi.registry.models import Household
 from doudi.window.services import record_intake
@@ -84,7 +84,7 @@ def _signals(place_code: str, day: datetime.date, values: dict[str, int]) -> lis
     return found
 
 
-def _open_warnings(place_code: str, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
+def _open_warnings(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
     households = sorted({household for household, _kind in keys})
     open_now = EarlyWarning.objects.filter(state__in=OPEN_STATES, household_id__in=households)
     return {(w.household_id, w.kind): w.pk for w in open_now.only("pk", "household_id", "kind")}
@@ -99,7 +99,7 @@ def run_daily(actor: User | None, place_code: str, day: datetime.date | None = N
     day = day or timezone.localdate()
     values = _parameters(place_code, day)
     found = _signals(place_code, day, values)
-    open_now = _open_warnings(place_code, [(s.household_id, s.kind) for s in found])
+    open_now = _open_warnings([(s.household_id, s.kind) for s in found])
     calendar = WorkingCalendar.current()
     households = Household.objects.in_bulk({s.household_id for s in found})
     new, repeated, ran = [], [], Ran()
@@ -153,10 +153,9 @@ def raise_from_visit(
         )
     if severity not in Severity.values:
         raise DoudiError(_("Choose a severity."), field="severity")
-    household = Household.objects.filter(pk=household_id).first()
-    if household is None:
-        raise OutsideJurisdiction(NOT_FOUND)
-    require(actor, Permission.EDIT_HOUSEHOLDS, household.region_id)
+    household = get_in_scope(
+        actor, Household.objects.all(), Permission.EDIT_HOUSEHOLDS, "region__code", pk=household_id
+    )
     day = day or timezone.localdate()
     warning = (
         EarlyWarning.objects.select_for_update()
@@ -200,12 +199,9 @@ def raise_from_visit(
 
 
 def _warning_for(actor: User, warning_id: int, permission: Permission) -> EarlyWarning:
-    require(actor, permission)
-    warning = EarlyWarning.objects.select_for_update().filter(pk=warning_id).first()
-    if warning is None:
-        raise OutsideJurisdiction(NOT_FOUND)
-    require(actor, permission, warning.region_id)
-    return warning
+    return get_in_scope(
+        actor, EarlyWarning.objects.select_for_update(), permission, "region__code", pk=warning_id
+    )
 
 
 def _handled_note(note: str) -> str:

@@ -18,14 +18,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doudi.accounts.jurisdiction import NOT_FOUND, require
+from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.roles import Permission
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.benefits.queries import in_force_sql
 from doudi.checks.people import registry_people
 from doudi.dates import parse_month
-from doudi.errors import DoudiError, OutsideJurisdiction
+from doudi.errors import DoudiError
 from doudi.monitoring.models import (
     FROM_BENEFITS,
     FROM_EVALUATION,
@@ -269,10 +269,13 @@ def report_risk(
     """Staff put a household under watch as at risk of returning to poverty (防止返贫)."""
     require(actor, Permission.MANAGE_MONITORING)
     reason = _reason(reason)
-    household = Household.objects.filter(pk=household_id).first()
-    if household is None:
-        raise OutsideJurisdiction(NOT_FOUND)
-    require(actor, Permission.MANAGE_MONITORING, household.region_id)
+    household = get_in_scope(
+        actor,
+        Household.objects.all(),
+        Permission.MANAGE_MONITORING,
+        "region__code",
+        pk=household_id,
+    )
     day = day or timezone.localdate()
     if not household.members.filter(left_on__isnull=True).exists():
         raise DoudiError(_("No member of this household is left."), field="household")
@@ -309,10 +312,13 @@ def remove(
     """Staff end a reported entry. A derived one leaves with its benefit or evaluation."""
     require(actor, Permission.MANAGE_MONITORING)
     reason = _reason(reason)
-    entry = MonitoredEntry.objects.select_for_update().filter(pk=entry_id).first()
-    if entry is None:
-        raise OutsideJurisdiction(NOT_FOUND)
-    require(actor, Permission.MANAGE_MONITORING, entry.region_id)
+    entry = get_in_scope(
+        actor,
+        MonitoredEntry.objects.select_for_update(),
+        Permission.MANAGE_MONITORING,
+        "region__code",
+        pk=entry_id,
+    )
     if entry.left_on is not None:
         raise DoudiError(_("This entry has already ended."))
     if entry.source != EntrySource.REPORTED:

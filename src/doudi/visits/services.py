@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from doudi.accounts.jurisdiction import NOT_FOUND, require
+from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.roles import Permission
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
 from doudi.early_warning.services import raise_from_visit
-from doudi.errors import DoudiError, OutsideJurisdiction
+from doudi.errors import DoudiError
 from doudi.registry.choices import AttachmentCategory
 from doudi.registry.models import Household
 from doudi.registry.services import add_attachment
@@ -94,10 +94,9 @@ def record_visit(
     """The worker's visit to a household of their places; a concern raises (or adds to) the
     household's visit warning."""
     require(actor, Permission.EDIT_HOUSEHOLDS)
-    household = Household.objects.filter(pk=household_id).first()
-    if household is None:
-        raise OutsideJurisdiction(NOT_FOUND)
-    require(actor, Permission.EDIT_HOUSEHOLDS, household.region_id)
+    household = get_in_scope(
+        actor, Household.objects.all(), Permission.EDIT_HOUSEHOLDS, "region__code", pk=household_id
+    )
     checklist = _checked(checklist)
     today = timezone.localdate()
     visit = HomeVisit.objects.create(
