@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from doudi.accounts.jurisdiction import NOT_FOUND, covers, has_permission
+from doudi.accounts.jurisdiction import NOT_FOUND, covers, has_permission, require
 from doudi.accounts.roles import Permission
 from doudi.api.errors import first_path
 from doudi.cases.api import StrictCharField
@@ -164,6 +164,7 @@ def take(user: User, name: str, object_id: int | None, data) -> Model | int:
     step = BY_NAME.get(name)
     if step is None or (step.on == NOTHING) != (object_id is None):
         raise OutsideJurisdiction(NOT_FOUND)
+    require(user, step.permission)  # who may not is refused before their input is read
     serializer = step.input(data=data)
     if not serializer.is_valid():
         raise DoudiError(

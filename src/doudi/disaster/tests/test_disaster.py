@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from doudi.accounts.roles import Role
 from doudi.audit.actions import AuditAction
 from doudi.audit.models import AuditEvent
-from doudi.conftest import INSIDE_COUNTY, INSIDE_TOWNSHIP, INSIDE_VILLAGE, valid_id_number
+from doudi.conftest import INSIDE_COUNTY, INSIDE_TOWNSHIP, valid_id_number
 from doudi.disaster import queries, services
 from doudi.disaster.models import ImpactReport, ReportState, WavePerson
 from doudi.disaster.tests.conftest import STRUCK, family, report
@@ -195,9 +195,10 @@ def test_the_winter_spring_list_pays_once_per_person_per_wave(staff, parties, fl
         staff.handler, wave.pk, event=flood.pk, per_person_fen=30_000
     )
     assert added == 1
-    assert services.assess_from_reports(
-        staff.handler, wave.pk, event=flood.pk, per_person_fen=30_000
-    ) == 0  # already listed
+    assert (
+        services.assess_from_reports(staff.handler, wave.pk, event=flood.pk, per_person_fen=30_000)
+        == 0
+    )  # already listed
     services.assess(staff.handler, wave.pk, household=poor.pk, per_person_fen=25_050)
     with pytest.raises(DoudiError) as refused:
         services.assess(staff.handler, wave.pk, household=poor.pk, per_person_fen=100)
