@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_verified_serious_impact_on_a_monitored_household_raises_a_warning(
-    staff, flood, clock  # noqa: F811
+    staff,
+    flood,  # noqa: F811
+    clock,
 ):
     hit, minor, waiting, old, unwatched = (family(staff, n, 2) for n in range(1, 6))
     for household in (hit, minor, waiting, old):
