@@ -23,7 +23,7 @@ NAME = OpenApiParameter(
 )
 
 
-class EventSerializer(serializers.ModelSerializer):
+class DisasterEventSerializer(serializers.ModelSerializer):
     recorded_by = serializers.CharField(source="region_id")
     places = serializers.SerializerMethodField()
 
@@ -36,7 +36,7 @@ class EventSerializer(serializers.ModelSerializer):
         return [p.region_id for p in event.places.all()]
 
 
-class FigureRowSerializer(serializers.Serializer):
+class DisasterFigureRowSerializer(serializers.Serializer):
     place = serializers.CharField(source="code")
     name = serializers.CharField()
     households = serializers.IntegerField()
@@ -47,12 +47,12 @@ class FigureRowSerializer(serializers.Serializer):
     paid_fen = serializers.IntegerField()
 
 
-class FiguresSerializer(serializers.Serializer):
-    rows = FigureRowSerializer(many=True)
-    total = FigureRowSerializer()
+class DisasterFiguresSerializer(serializers.Serializer):
+    rows = DisasterFigureRowSerializer(many=True)
+    total = DisasterFigureRowSerializer()
 
 
-class ReliefGrantSerializer(serializers.ModelSerializer):
+class ReliefGrantOutputSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="grant.name")
     state = serializers.CharField(source="grant.state")
     persons = serializers.IntegerField(source="grant.persons")
@@ -63,13 +63,13 @@ class ReliefGrantSerializer(serializers.ModelSerializer):
         fields = ["grant", "kind", "name", "state", "persons", "total_fen"]
 
 
-class EventDetailSerializer(serializers.Serializer):
-    event = EventSerializer()
-    figures = FiguresSerializer()
-    grants = ReliefGrantSerializer(many=True)
+class DisasterEventDetailSerializer(serializers.Serializer):
+    event = DisasterEventSerializer()
+    figures = DisasterFiguresSerializer()
+    grants = ReliefGrantOutputSerializer(many=True)
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ImpactReportSerializer(serializers.ModelSerializer):
     household_file_number = serializers.CharField(source="household.file_number")
     place = serializers.CharField(source="region_id")
 
@@ -81,7 +81,7 @@ class ReportSerializer(serializers.ModelSerializer):
                   "returned_reason"]  # fmt: skip
 
 
-class WaveSerializer(serializers.ModelSerializer):
+class ReliefWaveSerializer(serializers.ModelSerializer):
     run_by = serializers.CharField(source="region_id")
 
     class Meta:
@@ -89,7 +89,7 @@ class WaveSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "winter_of", "run_by"]
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class WaveEntrySerializer(serializers.ModelSerializer):
     household_file_number = serializers.CharField(source="household.file_number")
     place = serializers.CharField(source="region_id")
     persons = serializers.IntegerField(source="listed")
@@ -101,14 +101,14 @@ class EntrySerializer(serializers.ModelSerializer):
                   "per_person_fen", "source", "paid_by_grant"]  # fmt: skip
 
 
-class WaveDetailSerializer(serializers.Serializer):
-    wave = WaveSerializer()
-    figures = FiguresSerializer()
-    entries = EntrySerializer(many=True)
-    grants = ReliefGrantSerializer(many=True)
+class ReliefWaveDetailSerializer(serializers.Serializer):
+    wave = ReliefWaveSerializer()
+    figures = DisasterFiguresSerializer()
+    entries = WaveEntrySerializer(many=True)
+    grants = ReliefGrantOutputSerializer(many=True)
 
 
-class StepResultSerializer(serializers.Serializer):
+class DisasterStepResultSerializer(serializers.Serializer):
     object_type = serializers.ChoiceField(
         choices=["event", "wave", "impact_report", "wave_entry", "relief_grant", "count"]
     )
@@ -131,16 +131,16 @@ def _result(result: object) -> dict:
 
 
 class EventListView(APIView):
-    @extend_schema(responses=EventSerializer(many=True))
+    @extend_schema(responses=DisasterEventSerializer(many=True))
     def get(self, request: Request) -> Response:
         paginator = Pagination()
         events = queries.events_visible_to(request.user).prefetch_related("places")
         page = paginator.paginate_queryset(events, request)
-        return paginator.get_paginated_response(EventSerializer(page or [], many=True).data)
+        return paginator.get_paginated_response(DisasterEventSerializer(page or [], many=True).data)
 
 
 class EventDetailView(APIView):
-    @extend_schema(parameters=[OBJECT_ID], responses=EventDetailSerializer)
+    @extend_schema(parameters=[OBJECT_ID], responses=DisasterEventDetailSerializer)
     def get(self, request: Request, object_id: int) -> Response:
         event = queries.event_for(request.user, object_id)
         data = {
@@ -148,29 +148,29 @@ class EventDetailView(APIView):
             "figures": queries.event_figures(request.user, event),
             "grants": queries.relief_grants(request.user, event=event),
         }
-        return Response(EventDetailSerializer(data).data)
+        return Response(DisasterEventDetailSerializer(data).data)
 
 
 class ReportListView(APIView):
-    @extend_schema(parameters=[OBJECT_ID], responses=ReportSerializer(many=True))
+    @extend_schema(parameters=[OBJECT_ID], responses=ImpactReportSerializer(many=True))
     def get(self, request: Request, object_id: int) -> Response:
         event = queries.event_for(request.user, object_id)
         paginator = Pagination()
         reports = queries.reports_of(request.user, event).order_by("id")
         page = paginator.paginate_queryset(reports, request)
-        return paginator.get_paginated_response(ReportSerializer(page or [], many=True).data)
+        return paginator.get_paginated_response(ImpactReportSerializer(page or [], many=True).data)
 
 
 class WaveListView(APIView):
-    @extend_schema(responses=WaveSerializer(many=True))
+    @extend_schema(responses=ReliefWaveSerializer(many=True))
     def get(self, request: Request) -> Response:
         paginator = Pagination()
         page = paginator.paginate_queryset(queries.waves_visible_to(request.user), request)
-        return paginator.get_paginated_response(WaveSerializer(page or [], many=True).data)
+        return paginator.get_paginated_response(ReliefWaveSerializer(page or [], many=True).data)
 
 
 class WaveDetailView(APIView):
-    @extend_schema(parameters=[OBJECT_ID], responses=WaveDetailSerializer)
+    @extend_schema(parameters=[OBJECT_ID], responses=ReliefWaveDetailSerializer)
     def get(self, request: Request, object_id: int) -> Response:
         wave = queries.wave_for(request.user, object_id)
         entries = queries.entries_of(request.user, wave).annotate(listed=Count("persons"))
@@ -180,21 +180,22 @@ class WaveDetailView(APIView):
             "entries": entries.order_by("id")[:5000],
             "grants": queries.relief_grants(request.user, wave=wave),
         }
-        return Response(WaveDetailSerializer(data).data)
+        return Response(ReliefWaveDetailSerializer(data).data)
 
 
 class StepView(APIView):
-    """A step on nothing: ``create_event`` (EventInput) or ``create_wave`` (WaveInput)."""
+    """A step on nothing: ``create_event`` (DisasterEventInput) or ``create_wave``
+    (ReliefWaveInput)."""
 
     @extend_schema(
         operation_id="disaster_step",
         parameters=[NAME],
-        request=steps.EventInput,
-        responses={201: StepResultSerializer},
+        request=steps.DisasterEventInput,
+        responses={201: DisasterStepResultSerializer},
     )
     def post(self, request: Request, name: str) -> Response:
         result = steps.take(request.user, name, None, request.data)
-        return Response(StepResultSerializer(_result(result)).data, status=201)
+        return Response(DisasterStepResultSerializer(_result(result)).data, status=201)
 
 
 class ObjectStepView(APIView):
@@ -205,12 +206,12 @@ class ObjectStepView(APIView):
     @extend_schema(
         operation_id="disaster_object_step",
         parameters=[NAME, OBJECT_ID],
-        request=steps.ReportInput,
-        responses={200: StepResultSerializer},
+        request=steps.ImpactReportInput,
+        responses={200: DisasterStepResultSerializer},
     )
     def post(self, request: Request, name: str, object_id: int) -> Response:
         result = steps.take(request.user, name, object_id, request.data)
-        return Response(StepResultSerializer(_result(result)).data)
+        return Response(DisasterStepResultSerializer(_result(result)).data)
 
 
 urlpatterns = [

@@ -26,19 +26,19 @@ if TYPE_CHECKING:
     from doudi.accounts.models import User
 
 
-class ReasonInput(serializers.Serializer):
+class ReliefReasonInput(serializers.Serializer):
     reason = StrictCharField(max_length=300)
 
 
-class NoteInput(serializers.Serializer):
+class ImpactNoteInput(serializers.Serializer):
     note = StrictCharField(max_length=services.MAX_NOTE, required=False, allow_blank=True)
 
 
-class ReturnInput(serializers.Serializer):
+class ImpactReturnInput(serializers.Serializer):
     note = StrictCharField(max_length=services.MAX_NOTE)
 
 
-class EventInput(serializers.Serializer):
+class DisasterEventInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EventKind.values)
     name = StrictCharField(max_length=100)
     started_on = serializers.DateField()
@@ -47,12 +47,12 @@ class EventInput(serializers.Serializer):
     places = serializers.ListField(child=serializers.CharField(max_length=12), min_length=1)
 
 
-class WaveInput(serializers.Serializer):
+class ReliefWaveInput(serializers.Serializer):
     winter_of = serializers.IntegerField(min_value=2000, max_value=2200)
     name = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class ReportInput(serializers.Serializer):
+class ImpactReportInput(serializers.Serializer):
     household = serializers.IntegerField(min_value=1)
     house_collapsed = serializers.BooleanField(default=False)
     house_severely_damaged = serializers.BooleanField(default=False)
@@ -63,12 +63,12 @@ class ReportInput(serializers.Serializer):
     note = StrictCharField(max_length=services.MAX_NOTE, required=False, allow_blank=True)
 
 
-class CohortGrantInput(ReasonInput):
+class ReliefCohortGrantInput(ReliefReasonInput):
     amount_fen = serializers.IntegerField(min_value=1, max_value=10**11)
     in_force_on = serializers.DateField()
 
 
-class AssessInput(serializers.Serializer):
+class WaveAssessInput(serializers.Serializer):
     household = serializers.IntegerField(min_value=1)
     per_person_fen = serializers.IntegerField(min_value=1, max_value=10**9)
     persons = serializers.ListField(
@@ -77,7 +77,7 @@ class AssessInput(serializers.Serializer):
     note = StrictCharField(max_length=services.MAX_NOTE, required=False, allow_blank=True)
 
 
-class AssessFromReportsInput(serializers.Serializer):
+class WaveAssessFromReportsInput(serializers.Serializer):
     event = serializers.IntegerField(min_value=1)
     per_person_fen = serializers.IntegerField(min_value=1, max_value=10**9)
 
@@ -111,25 +111,25 @@ class Step:
 
 STEPS = (
     Step("create_event", _("Record a disaster event"), Permission.MANAGE_DISASTERS, NOTHING,
-         EventInput, services.create_event),
+         DisasterEventInput, services.create_event),
     Step("create_wave", _("Open a winter–spring relief wave"), Permission.MANAGE_DISASTERS,
-         NOTHING, WaveInput, services.create_wave),
+         NOTHING, ReliefWaveInput, services.create_wave),
     Step("report", _("Report a household's impact"), Permission.REPORT_IMPACTS, EVENT,
-         ReportInput, services.report_impact),
+         ImpactReportInput, services.report_impact),
     Step("transitional_grant", _("List the transitional aid for payment"),
-         Permission.MANAGE_DISASTERS, EVENT, ReasonInput, services.define_transitional_grant),
+         Permission.MANAGE_DISASTERS, EVENT, ReliefReasonInput, services.define_transitional_grant),
     Step("cohort_grant", _("Grant every 低保 and 特困 person of the places"),
-         Permission.MANAGE_DISASTERS, EVENT, CohortGrantInput, services.define_cohort_grant),
-    Step("verify", _("Verify the report"), Permission.VERIFY_IMPACTS, REPORT, NoteInput,
+         Permission.MANAGE_DISASTERS, EVENT, ReliefCohortGrantInput, services.define_cohort_grant),
+    Step("verify", _("Verify the report"), Permission.VERIFY_IMPACTS, REPORT, ImpactNoteInput,
          services.verify, _waiting),
-    Step("return", _("Return the report"), Permission.VERIFY_IMPACTS, REPORT, ReturnInput,
+    Step("return", _("Return the report"), Permission.VERIFY_IMPACTS, REPORT, ImpactReturnInput,
          services.return_report, _waiting),
     Step("assess", _("Put a household on the list"), Permission.ASSESS_NEEDS, WAVE,
-         AssessInput, services.assess),
+         WaveAssessInput, services.assess),
     Step("assess_from_reports", _("List the verified reports of an event"),
-         Permission.ASSESS_NEEDS, WAVE, AssessFromReportsInput, services.assess_from_reports),
+         Permission.ASSESS_NEEDS, WAVE, WaveAssessFromReportsInput, services.assess_from_reports),
     Step("wave_grant", _("List the wave for payment"), Permission.MANAGE_DISASTERS, WAVE,
-         ReasonInput, services.define_wave_grant),
+         ReliefReasonInput, services.define_wave_grant),
 )  # fmt: skip
 BY_NAME = {step.name: step for step in STEPS}
 
