@@ -200,8 +200,8 @@ class StepView(APIView):
 
 class ObjectStepView(APIView):
     """A step on an event (report, transitional_grant, cohort_grant), a report (verify,
-    return) or a wave (assess, assess_from_reports, wave_grant); its body is that step's input
-    serializer in ``disaster.steps``."""
+    return), a wave (assess, assess_from_reports, wave_grant) or a wave's entry (unlist); its
+    body is that step's input serializer in ``disaster.steps``."""
 
     @extend_schema(
         operation_id="disaster_object_step",

@@ -559,8 +559,9 @@ def assess_from_reports(actor: User, wave_id: int, *, event: int, per_person_fen
 
 
 @transaction.atomic
-def unlist(actor: User, entry_id: int, *, note: str) -> None:
-    """Take a household off the list before a grant listed it (assessed by mistake)."""
+def unlist(actor: User, entry_id: int, *, note: str) -> Wave:
+    """Take a household off the list before a grant listed it (assessed by mistake); the
+    wave."""
     reason = required_reason(note, field="note")
     entry = get_in_scope(
         actor,
@@ -583,6 +584,7 @@ def unlist(actor: User, entry_id: int, *, note: str) -> None:
         before={"household": entry.household_id, "persons": persons},
         reason=reason,
     )
+    return entry.wave
 
 
 @transaction.atomic

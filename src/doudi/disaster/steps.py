@@ -1,7 +1,8 @@
 """The one table of disaster relief's steps: the pages' forms and the API's endpoints are both
 read from it, and each is offered only to a user who may take it, on an object in a state it
 is taken from. A step acts on nothing (recording an event, opening a wave), on an event, on an
-impact report or on a wave; amounts are integer fen (the pages convert from yuan)."""
+impact report, on a wave or on a household of a wave's list; amounts are integer fen (the pages
+convert from yuan)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from doudi.accounts.roles import Permission
 from doudi.api.errors import first_path
 from doudi.cases.api import StrictCharField
 from doudi.disaster import queries, services
-from doudi.disaster.models import EventKind, ImpactReport, ReportState, ResponseLevel
+from doudi.disaster.models import EventKind, ImpactReport, ReportState, ResponseLevel, WaveEntry
 from doudi.errors import DoudiError, OutsideJurisdiction
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class WaveAssessFromReportsInput(serializers.Serializer):
     per_person_fen = serializers.IntegerField(min_value=1, max_value=10**9)
 
 
-NOTHING, EVENT, REPORT, WAVE = "nothing", "event", "report", "wave"
+NOTHING, EVENT, REPORT, WAVE, ENTRY = "nothing", "event", "report", "wave", "entry"
 
 
 def _always(_user: User, _obj: Any) -> bool:
@@ -96,6 +97,10 @@ def _waiting(user: User, report: ImpactReport) -> bool:
         and report.reported_by_id != user.pk
         and covers(user, report.region_id)
     )
+
+
+def _unlisted(user: User, entry: WaveEntry) -> bool:
+    return entry.share_id is None and covers(user, entry.region_id)
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,8 @@ STEPS = (
          WaveAssessInput, services.assess),
     Step("assess_from_reports", _("List the verified reports of an event"),
          Permission.ASSESS_NEEDS, WAVE, WaveAssessFromReportsInput, services.assess_from_reports),
+    Step("unlist", _("Take off the list"), Permission.ASSESS_NEEDS, ENTRY, ImpactReturnInput,
+         services.unlist, _unlisted),
     Step("wave_grant", _("List the wave for payment"), Permission.MANAGE_DISASTERS, WAVE,
          ReliefReasonInput, services.define_wave_grant),
 )  # fmt: skip
@@ -152,10 +159,11 @@ def _target(user: User, step: Step, object_id: int | None) -> Any:
         return queries.event_for(user, object_id)
     if step.on == WAVE:
         return queries.wave_for(user, object_id)
-    report = ImpactReport.objects.filter(pk=object_id).first()
-    if report is None or not covers(user, report.region_id):
+    model = ImpactReport if step.on == REPORT else WaveEntry
+    found = model.objects.filter(pk=object_id).first()
+    if found is None or not covers(user, found.region_id):
         raise OutsideJurisdiction(NOT_FOUND)
-    return report
+    return found
 
 
 def take(user: User, name: str, object_id: int | None, data) -> Model | int:

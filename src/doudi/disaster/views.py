@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from doudi.disaster import exports, queries, steps
-from doudi.disaster.models import Event, EventKind, ImpactReport, ResponseLevel, Wave
+from doudi.disaster.models import Event, EventKind, ImpactReport, ResponseLevel, Wave, WaveEntry
 from doudi.disaster.services import transitional_rows
 from doudi.errors import DoudiError
 from doudi.money import yuan_to_fen
@@ -105,7 +105,7 @@ def wave_detail(request: HttpRequest, wave_id: int) -> HttpResponse:
         {
             "wave": wave,
             "figures": queries.wave_figures(user, wave),
-            "entries": entries,
+            "entries": [(e, steps.offered(user, steps.ENTRY, e)) for e in entries],
             "steps": {s.name: s for s in steps.offered(user, steps.WAVE, wave)},
             "events": queries.events_visible_to(user)[:50],
             "grants": queries.relief_grants(user, wave=wave),
@@ -142,6 +142,10 @@ def _back_on_refusal(request: HttpRequest, name: str, object_id: int | None) -> 
         report = ImpactReport.objects.filter(pk=object_id).only("event_id").first()
         if report is not None:
             return redirect("disaster:event", report.event_id)
+    if object_id is not None and step is not None and step.on == steps.ENTRY:
+        entry = WaveEntry.objects.filter(pk=object_id).only("wave_id").first()
+        if entry is not None:
+            return redirect("disaster:wave", entry.wave_id)
     return _back(name, object_id, None)
 
 

@@ -26,7 +26,9 @@ def scene(staff, flood, make_user):
     services.verify(staff.handler, report(staff, flood, households[1], house_collapsed=True).pk)
     waiting = [report(staff, flood, households[n], no_livelihood=True) for n in (2, 3)]
     wave = services.create_wave(staff.county, winter_of=2026)
-    services.assess(staff.handler, wave.pk, household=households[4].pk, per_person_fen=10_000)
+    entry = services.assess(
+        staff.handler, wave.pk, household=households[4].pk, per_person_fen=10_000
+    )
     takers = {
         Permission.MANAGE_DISASTERS: staff.county,
         Permission.REPORT_IMPACTS: staff.village,
@@ -38,6 +40,7 @@ def scene(staff, flood, make_user):
         "wave": wave,
         "households": households,
         "waiting": {"verify": waiting[0], "return": waiting[1]},
+        "entry": entry,
         "takers": takers,
         "onlooker": make_user(Role.AUDITOR),
     }
@@ -49,6 +52,8 @@ def _target(scene, step) -> tuple[str, int | None]:
         return "/disaster/", None
     if step.on == steps.WAVE:
         return f"/disaster/waves/{scene['wave'].pk}/", scene["wave"].pk
+    if step.on == steps.ENTRY:
+        return f"/disaster/waves/{scene['wave'].pk}/", scene["entry"].pk
     event = scene["event"].pk
     if step.on == steps.REPORT:
         return f"/disaster/events/{event}/", scene["waiting"][step.name].pk
@@ -78,6 +83,7 @@ def _body(scene, name: str, page: bool) -> dict:
         "return": {"note": "请补充材料"},
         "assess": {"household": h[6].pk, **per_person},
         "assess_from_reports": {"event": scene["event"].pk, **per_person},
+        "unlist": {"note": "误录"},
         "wave_grant": {"reason": "冬春救助"},
     }[name]
 
