@@ -82,6 +82,7 @@ class ImpactReportSerializer(serializers.ModelSerializer):
 
 
 class ReliefWaveSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="title")
     run_by = serializers.CharField(source="region_id")
 
     class Meta:

@@ -76,7 +76,7 @@ def event_workbook(event: Event, figures: Figures, reports: Iterable[ImpactRepor
 
 def wave_workbook(wave: Wave, figures: Figures, entries: Iterable[WaveEntry]) -> bytes:
     book = new_workbook()
-    caption = [wave.name]
+    caption = [wave.title]
     add_table(
         book, _("Figures"), _figure_columns(False), _figure_rows(figures, False), above=caption
     )

@@ -156,7 +156,8 @@ class Wave(models.Model):
         Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("run by")
     )
     winter_of = models.PositiveSmallIntegerField(_("winter of"))
-    name = models.CharField(_("name"), max_length=100)
+    # Blank: the season's own name, in the reader's language (``title``).
+    name = models.CharField(_("name"), max_length=100, blank=True)
     created_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -168,7 +169,14 @@ class Wave(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.name or str(
+            _("Winter–spring relief %(first)d–%(second)d")
+            % {"first": self.winter_of, "second": self.winter_of + 1}
+        )
 
 
 class EntrySource(models.TextChoices):

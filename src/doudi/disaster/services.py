@@ -399,9 +399,7 @@ def create_wave(actor: User, *, winter_of: int, name: str = "") -> Wave:
     year = whole_number(winter_of, field="winter_of")
     if not 2000 <= year <= timezone.localdate().year + 1:
         raise DoudiError(_("Give the year the winter begins."), field="winter_of")
-    name = plain_text(name, field="name")[:100] or str(
-        _("Winter–spring relief %(first)d–%(second)d") % {"first": year, "second": year + 1}
-    )
+    name = plain_text(name, field="name")[:100]
     if Wave.objects.filter(region=actor.region, winter_of=year).exists():
         raise DoudiError(_("That season's wave is already open."), field="winter_of")
     wave = Wave.objects.create(region=actor.region, winter_of=year, name=name, created_by=actor)
@@ -411,7 +409,7 @@ def create_wave(actor: User, *, winter_of: int, name: str = "") -> Wave:
         object_type="winter_spring_wave",
         object_id=str(wave.pk),
         region_code=actor.region_id,
-        after={"winter_of": year, "name": name},
+        after={"winter_of": year, "name": wave.title},
     )
     return wave
 
@@ -610,7 +608,7 @@ def define_wave_grant(actor: User, wave_id: int, *, reason: str) -> ReliefGrant:
     )
     grant = grants.define_listed(
         actor,
-        name=wave.name,
+        name=wave.title,
         places=sorted({s.region_id for s in shares}),
         in_force_on=timezone.localdate(),
         reason=reason,

@@ -188,7 +188,7 @@ def test_the_winter_spring_list_pays_once_per_person_per_wave(staff, parties, fl
     hit, poor, other = family(staff, 1, 3), family(staff, 2, 2), family(staff, 3, 1)
     services.verify(staff.handler, report(staff, flood, hit, house_collapsed=True).pk)
     wave = services.create_wave(staff.county, winter_of=2026)
-    assert "2026" in wave.name and "2027" in wave.name
+    assert "2026" in wave.title and "2027" in wave.title
     with pytest.raises(DoudiError):
         services.create_wave(staff.county, winter_of=2026)
     added = services.assess_from_reports(
