@@ -35,12 +35,13 @@ from doudi.disaster.models import (
     WaveEntry,
     WavePerson,
 )
+from doudi.disaster.queries import event_for, wave_for
 from doudi.errors import DoudiError
 from doudi.grants import services as grants
-from doudi.grants.cohort import Share
+from doudi.grants.cohort import Share, in_places
 from doudi.grants.models import GrantShare, Per
 from doudi.money import whole_fen
-from doudi.regions.codes import Level, prefix_of
+from doudi.regions.codes import Level
 from doudi.regions.models import Region
 from doudi.registry.choices import Relation
 from doudi.registry.models import Household, Member
@@ -115,14 +116,6 @@ def create_event(
     return event
 
 
-def in_places(codes: Iterable[str], field: str = "region__code") -> Q:
-    """Rows whose place lies in one of ``codes`` (a township: any of its villages)."""
-    where = Q(pk__in=[])
-    for code in codes:
-        where |= Q(**{f"{field}__startswith": prefix_of(code)})
-    return where
-
-
 def place_codes(event: Event) -> list[str]:
     return list(event.places.values_list("region_id", flat=True))
 
@@ -178,7 +171,7 @@ def report_impact(
     """A village or township caseworker's report on one registry household of an affected
     place; a returned report is corrected and reported again, never doubled."""
     require(actor, Permission.REPORT_IMPACTS)
-    event = _visible_event(actor, event_id)
+    event = event_for(actor, event_id)
     found = get_in_scope(
         actor, Household.objects.all(), Permission.REPORT_IMPACTS, "region__code", pk=household
     )
@@ -279,12 +272,6 @@ def return_report(actor: User, report_id: int, *, note: str) -> ImpactReport:
     return report
 
 
-def _visible_event(actor: User, event_id: int) -> Event:
-    from doudi.disaster.queries import event_for
-
-    return event_for(actor, event_id)
-
-
 def transitional_rows(actor: User, event: Event) -> list[tuple[ImpactReport, int]]:
     """The verified reports of the actor's places entitled to transitional aid and not yet
     listed on a grant, each with its aid (the engine's, in fen)."""
@@ -348,7 +335,7 @@ def define_transitional_grant(actor: User, event_id: int, *, reason: str) -> Rel
     aid; finance approves it as it does every grant."""
     require(actor, Permission.MANAGE_DISASTERS)
     reason = required_reason(reason)
-    event = _visible_event(actor, event_id)
+    event = event_for(actor, event_id)
     rows = transitional_rows(actor, event)
     shares = _listed(
         [(r.household_id, r.region_id, r.persons_affected, amount) for r, amount in rows]
@@ -378,7 +365,7 @@ def define_cohort_grant(
     """A one-off grant to every 低保 and 特困 person of the event's places, chosen by the
     grants app's own cohort rule."""
     require(actor, Permission.MANAGE_DISASTERS)
-    event = _visible_event(actor, event_id)
+    event = event_for(actor, event_id)
     grant = grants.define(
         actor,
         name=str(_("%(event)s: one-off grant") % {"event": event.name}),
@@ -414,12 +401,6 @@ def create_wave(actor: User, *, winter_of: int, name: str = "") -> Wave:
     return wave
 
 
-def _wave_for(actor: User, wave_id: int) -> Wave:
-    from doudi.disaster.queries import wave_for
-
-    return wave_for(actor, wave_id)
-
-
 def _persons_free(wave: Wave, member_ids: list[int]) -> None:
     taken = (
         WavePerson.objects.filter(wave=wave, member_id__in=member_ids)
@@ -445,7 +426,7 @@ def assess(
     """Staff put one household on the wave's list with an amount per person; ``persons``:
     which living members (all, if not given)."""
     require(actor, Permission.ASSESS_NEEDS)
-    wave = _wave_for(actor, wave_id)
+    wave = wave_for(actor, wave_id)
     found = get_in_scope(
         actor, Household.objects.all(), Permission.ASSESS_NEEDS, "region__code", pk=household
     )
@@ -498,8 +479,8 @@ def assess_from_reports(actor: User, wave_id: int, *, event: int, per_person_fen
     the wave joins its list, with its living members not listed elsewhere on the wave; the
     number of households added."""
     require(actor, Permission.ASSESS_NEEDS)
-    wave = _wave_for(actor, wave_id)
-    found_event = _visible_event(actor, event)
+    wave = wave_for(actor, wave_id)
+    found_event = event_for(actor, event)
     amount = whole_fen(per_person_fen, field="per_person", positive=True)
     reports = dict(
         ImpactReport.objects.filter(
@@ -591,7 +572,7 @@ def define_wave_grant(actor: User, wave_id: int, *, reason: str) -> ReliefGrant:
     household gets its assessed amount per person times its listed persons."""
     require(actor, Permission.MANAGE_DISASTERS)
     reason = required_reason(reason)
-    wave = _wave_for(actor, wave_id)
+    wave = wave_for(actor, wave_id)
     entries = {
         e.household_id: e
         for e in WaveEntry.objects.filter(
