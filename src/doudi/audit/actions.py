@@ -220,6 +220,7 @@ OBJECT_LABELS = {
     "case": _("case"),
     "check_report": _("check report"),
     "delivery": _("department data delivery"),
+    "disaster_event": _("disaster event"),
     "evaluation_run": _("evaluation"),
     "finding": _("finding"),
     "grant": _("grant"),
@@ -228,6 +229,7 @@ OBJECT_LABELS = {
     "household_import": _("household import"),
     "household_list": _("household list"),
     "id_number_lookup": _("ID number look-up"),
+    "impact_report": _("impact report"),
     "intake": _("window intake"),
     "job": _("background task"),
     "linkage.reviewpair": _("pair of records to review"),
@@ -247,6 +249,7 @@ OBJECT_LABELS = {
     "warning": _("warning"),
     "warning_run": _("daily warning run"),
     "what_if": _("what-if of a proposed value"),
+    "winter_spring_wave": _("winter–spring relief wave"),
 }
 
 
