@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "doudi.campaigns",
     "doudi.columnar",
     "doudi.rechecks",
+    "doudi.disaster",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

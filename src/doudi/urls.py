@@ -24,6 +24,7 @@ urlpatterns = [
     path("visits/", include("doudi.visits.urls")),
     path("campaigns/", include("doudi.campaigns.urls")),
     path("rechecks/", include("doudi.rechecks.urls")),
+    path("disaster/", include("doudi.disaster.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/v1/", include("doudi.api.urls")),

@@ -100,12 +100,30 @@ class Permission(StrEnum):
     MANAGE_MONITORING = "monitoring.manage"
     # The county decides a warning the township sent it, case by case (一事一议).
     COORDINATE_WARNINGS = "warnings.coordinate"
+    # Disaster relief (doudi.disaster): the county or city records an event and defines its
+    # relief; the village or township reports each household's impact and another person of
+    # the township verifies it; the township and county assess winter–spring needs.
+    VIEW_DISASTERS = "disaster.view"
+    MANAGE_DISASTERS = "disaster.manage"
+    REPORT_IMPACTS = "disaster.report"
+    VERIFY_IMPACTS = "disaster.verify"
+    ASSESS_NEEDS = "disaster.assess"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
 # Everyone who works with households reads them; finance and the bank see payrolls instead.
-_CASEWORK = {*_EVERY_ROLE, Permission.VIEW_HOUSEHOLDS, Permission.VIEW_CASES}
-_FIELD_WORK = {*_CASEWORK, Permission.EDIT_HOUSEHOLDS, Permission.SUBMIT_CASES}
+_CASEWORK = {
+    *_EVERY_ROLE,
+    Permission.VIEW_HOUSEHOLDS,
+    Permission.VIEW_CASES,
+    Permission.VIEW_DISASTERS,
+}
+_FIELD_WORK = {
+    *_CASEWORK,
+    Permission.EDIT_HOUSEHOLDS,
+    Permission.SUBMIT_CASES,
+    Permission.REPORT_IMPACTS,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VILLAGE_WORKER: frozenset(_FIELD_WORK),
@@ -121,11 +139,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CLOSE_FINDINGS,
             Permission.START_RECHECKS,
             Permission.MANAGE_MONITORING,
+            Permission.VERIFY_IMPACTS,
+            Permission.ASSESS_NEEDS,
         }
     ),
     Role.TOWNSHIP_REVIEWER: frozenset(
         {
             *_CASEWORK,
+            Permission.VERIFY_IMPACTS,
             Permission.CONFIRM_CASES,
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
@@ -158,6 +179,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.START_RECHECKS,
             Permission.MANAGE_MONITORING,
             Permission.COORDINATE_WARNINGS,
+            Permission.MANAGE_DISASTERS,
+            Permission.ASSESS_NEEDS,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(
@@ -174,6 +197,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_DEPARTMENT_DATA,
             Permission.RUN_CAMPAIGNS,
             Permission.VIEW_CAMPAIGNS,
+            Permission.MANAGE_DISASTERS,
         }
     ),
     # Three-party control: finance approves payrolls and sets budgets, the bank pays.

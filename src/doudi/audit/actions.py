@@ -143,6 +143,14 @@ class AuditAction(models.TextChoices):
     PAYROLL_SET_BUDGET = "payroll.set_budget", _("Budget set")
     GRANT_DEFINE = "grant.define", _("One-off grant defined")
     GRANT_APPROVE = "grant.approve", _("One-off grant approved")
+    # Disaster relief (受灾人员救助)
+    DISASTER_EVENT_CREATE = "disaster.event_create", _("Disaster event recorded")
+    DISASTER_REPORT = "disaster.report", _("Disaster impact reported")
+    DISASTER_VERIFY = "disaster.verify", _("Disaster impact report verified")
+    DISASTER_RETURN = "disaster.return", _("Disaster impact report returned")
+    DISASTER_WAVE_CREATE = "disaster.wave_create", _("Winter–spring relief wave opened")
+    DISASTER_ASSESS = "disaster.assess", _("Winter–spring needs assessed")
+    DISASTER_UNLIST = "disaster.unlist", _("Winter–spring assessment entry removed")
     RESERVE_FUND_ALLOCATION = "reserve_fund.allocation", _("Reserve fund: allocation")
     RESERVE_FUND_PAYMENT = "reserve_fund.payment", _("Reserve fund: emergency payment")
     RESERVE_FUND_REPLENISHMENT = "reserve_fund.replenishment", _("Reserve fund: replenished")
@@ -212,6 +220,7 @@ OBJECT_LABELS = {
     "case": _("case"),
     "check_report": _("check report"),
     "delivery": _("department data delivery"),
+    "disaster_event": _("disaster event"),
     "evaluation_run": _("evaluation"),
     "finding": _("finding"),
     "grant": _("grant"),
@@ -220,6 +229,7 @@ OBJECT_LABELS = {
     "household_import": _("household import"),
     "household_list": _("household list"),
     "id_number_lookup": _("ID number look-up"),
+    "impact_report": _("impact report"),
     "intake": _("window intake"),
     "job": _("background task"),
     "linkage.reviewpair": _("pair of records to review"),
@@ -239,6 +249,7 @@ OBJECT_LABELS = {
     "warning": _("warning"),
     "warning_run": _("daily warning run"),
     "what_if": _("what-if of a proposed value"),
+    "winter_spring_wave": _("winter–spring relief wave"),
 }
 
 

@@ -20,6 +20,7 @@ class SignalKind(models.TextChoices):
     UNEMPLOYMENT = "unemployment", _("A member registered as unemployed")
     SEVERE_DISABILITY = "severe_disability", _("A member newly certified severely disabled")
     MEDICAL_COSTS = "medical_costs", _("Medical costs beyond a share of the income")
+    DISASTER = "disaster", _("Hit by a disaster (verified impact report)")
     VISIT = "visit", _("Found on a visit")
 
 

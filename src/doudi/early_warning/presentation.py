@@ -41,4 +41,9 @@ def describe(warning: EarlyWarning, names: dict[int, str]) -> str:
             "income": fen_to_yuan(facts["income_fen"]),
             "share": facts["share_percent"],
         }
+    if warning.kind == SignalKind.DISASTER:
+        return _("Impact of “%(event)s” verified on %(on)s") % {
+            "event": facts.get("event_name", ""),
+            "on": facts.get("on", ""),
+        }
     return "；".join(facts.get("notes", []))

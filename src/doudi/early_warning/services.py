@@ -75,10 +75,13 @@ def _signals(place_code: str, day: datetime.date, values: dict[str, int]) -> lis
     medical = _kind_values(
         values, SignalKind.MEDICAL_COSTS, "share_percent", "severity", "deadline"
     )
+    disaster = _kind_values(values, SignalKind.DISASTER, "window", "severity", "deadline")
+    # The disaster signal reads the system's own reports, no department's delivery.
+    found = signals.disaster_signals(place_code, day, disaster[0]) if disaster else []
     seen = signals.watched(place_code, day) if windows or medical else None
     if seen is None:
-        return []
-    found = signals.person_signals(place_code, day, windows, seen)
+        return found
+    found += signals.person_signals(place_code, day, windows, seen)
     if medical is not None:
         found += signals.medical_signals(place_code, day, medical[0], seen)
     return found

@@ -4,7 +4,9 @@ Each signal is one DuckDB statement over the delivery's snapshot and the place's
 their ID numbers' keyed hashes): a person of a monitored household who died, registered as
 unemployed or was certified grade 1–2 disabled within the parameter's window before the day, or
 a monitored household whose members paid out of pocket for medical care in the last twelve
-months at least the parameter's share of the household's income in those months. A person on a
+months at least the parameter's share of the household's income in those months, or a monitored
+household with a verified disaster impact report (house collapsed or severely damaged, no source
+of livelihood, a member injured or dead) verified within the window. A person on a
 delivery who is in no monitored household raises nothing here (the check platform's campaign
 looks for who is missing).
 """
@@ -19,6 +21,7 @@ import pyarrow
 from django.db import connection
 
 from doudi.checks.people import registry_people
+from doudi.disaster.models import SERIOUS, ImpactReport, ReportState
 from doudi.early_warning.models import SignalKind
 from doudi.monitoring.models import MonitoredEntry
 from doudi.regions.codes import prefix_of
@@ -53,7 +56,7 @@ class Signal:
     kind: SignalKind
     household_id: int
     facts: dict
-    delivery: Delivery
+    delivery: Delivery | None  # None: raised from the system's own records (a disaster report)
 
 
 def monitored_households(place_code: str) -> pyarrow.Table:
@@ -168,3 +171,33 @@ def _incomes(first_month: datetime.date, day: datetime.date) -> pyarrow.Table:
             "income": pyarrow.array([int(r[1]) for r in rows], pyarrow.int64()),
         }
     )
+
+
+def disaster_signals(place_code: str, day: datetime.date, window: int) -> list[Signal]:
+    """Monitored households of the place whose impact report — a serious impact — was verified
+    within ``window`` days before the day: one statement, the latest report per household."""
+    monitored = MonitoredEntry.objects.filter(
+        left_on__isnull=True, region__code__startswith=prefix_of(place_code)
+    ).values("household_id")
+    rows = (
+        ImpactReport.objects.filter(
+            SERIOUS,
+            state=ReportState.VERIFIED,
+            verified_on__range=(day - datetime.timedelta(days=window), day),
+            household_id__in=monitored,
+        )
+        .order_by("household_id", "-verified_on", "-id")
+        .values_list("household_id", "event_id", "event__name", "verified_on")
+    )
+    found: dict[int, Signal] = {}
+    for household, event, event_name, verified_on in rows:
+        found.setdefault(
+            household,
+            Signal(
+                SignalKind.DISASTER,
+                household,
+                {"event": event, "event_name": event_name, "on": verified_on.isoformat()},
+                None,
+            ),
+        )
+    return list(found.values())

@@ -23,10 +23,11 @@ class Share:
     amount_fen: int
 
 
-def _places(codes: list[str]) -> Q:
+def in_places(codes: list[str], field: str = "region__code") -> Q:
+    """Rows whose place (``field``) lies in one of ``codes`` (a township: any of its villages)."""
     where = Q(pk__in=[])
     for code in codes:
-        where |= Q(region__code__startswith=prefix_of(code))
+        where |= Q(**{f"{field}__startswith": prefix_of(code)})
     return where
 
 
@@ -35,7 +36,7 @@ def cohort(
 ) -> list[Share]:
     benefits = (
         Benefit.objects.in_force(on)
-        .filter(_places(places), programme__in=programmes)
+        .filter(in_places(places), programme__in=programmes)
         .values_list("household_id", "region_id", "member_id", "payee_id")
     )
     persons: dict[int, set[int]] = {}

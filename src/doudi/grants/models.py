@@ -18,6 +18,14 @@ STAFF = settings.AUTH_USER_MODEL
 class Per(models.TextChoices):
     PERSON = "person", _("Per person")
     HOUSEHOLD = "household", _("Per household")
+    # The shares were listed by the programme that defined the grant (a disaster's verified
+    # impact reports, a winter–spring needs assessment) and frozen with it: the grant's amount
+    # is then the listed total.
+    LISTED = "listed", _("As listed")
+
+
+# What a grant's own rule may choose; a listed grant is defined only by the programme it serves.
+BY_RULE = (Per.PERSON, Per.HOUSEHOLD)
 
 
 class GrantState(models.TextChoices):

@@ -14,7 +14,7 @@ from doudi.accounts.roles import Permission
 from doudi.dates import month_text, parse_month, required_date
 from doudi.errors import DoudiError
 from doudi.grants import queries, services
-from doudi.grants.models import GrantState, Per
+from doudi.grants.models import BY_RULE, GrantState
 from doudi.money import yuan_to_fen
 from doudi.payroll import services as payroll_services
 from doudi.payroll.models import PayrollProgramme
@@ -48,7 +48,7 @@ def grant_list(
             "can_define": has_permission(request.user, Permission.DEFINE_GRANTS),
             "programmes": services.MONTHLY,
             "labels": dict(PayrollProgramme.choices),
-            "per": Per.choices,
+            "per": [(p.value, p.label) for p in BY_RULE],
             "today": timezone.localdate().isoformat(),
         },
         status=status,

@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "perms_submit_cases": has_permission(user, Permission.SUBMIT_CASES),
         "perms_view_campaigns": has_permission(user, Permission.VIEW_CAMPAIGNS),
         "perms_start_rechecks": has_permission(user, Permission.START_RECHECKS),
+        "perms_view_disasters": has_permission(user, Permission.VIEW_DISASTERS),
         "perms_run_evaluation": has_permission(user, Permission.RUN_EVALUATION),
         "perms_view_department_data": has_permission(user, Permission.VIEW_DEPARTMENT_DATA),
     }
