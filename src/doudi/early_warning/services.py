@@ -75,13 +75,23 @@ def _signals(place_code: str, day: datetime.date, values: dict[str, int]) -> lis
     medical = _kind_values(
         values, SignalKind.MEDICAL_COSTS, "share_percent", "severity", "deadline"
     )
-    seen = signals.watched(place_code, day) if windows or medical else None
+    fall = _kind_values(values, SignalKind.INCOME_FALL, "share_percent", "severity", "deadline")
+    seen = signals.watched(place_code, day) if windows or medical or fall else None
     if seen is None:
         return []
     found = signals.person_signals(place_code, day, windows, seen)
     if medical is not None:
         found += signals.medical_signals(place_code, day, medical[0], seen)
+    if fall is not None:
+        found += signals.income_fall_signals(place_code, day, fall[0], seen)
     return found
+
+
+def _severity(values: dict[str, int], signal: signals.Signal) -> int:
+    """The kind's severity; a main earner's death takes its own where the place has one."""
+    if signal.facts.get("main_earner"):
+        return values.get(f"{signal.kind}.main_earner_severity", values[f"{signal.kind}.severity"])
+    return values[f"{signal.kind}.severity"]
 
 
 def _open_warnings(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
@@ -112,7 +122,7 @@ def run_daily(actor: User | None, place_code: str, day: datetime.date | None = N
                 household_id=signal.household_id,
                 region_id=households[signal.household_id].region_id,
                 kind=signal.kind,
-                severity=values[f"{signal.kind}.severity"],
+                severity=_severity(values, signal),
                 facts=signal.facts,
                 delivery=signal.delivery,
                 raised_on=day,
