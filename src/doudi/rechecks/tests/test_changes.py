@@ -25,6 +25,7 @@ from doudi.payroll import services as payroll
 from doudi.payroll.models import PayrollLine
 from doudi.payroll.tests.conftest import COUNTY, household_with_card
 from doudi.payroll.tests.test_payroll import result_csv, sent
+from doudi.rechecks.queries import recheck_lists
 from doudi.rechecks.services import start_rechecks
 from doudi.rechecks.tests.test_rechecks import earning, receiving, reviewed
 from doudi.registry.services import add_money_fact, create_household, end_membership
@@ -131,6 +132,9 @@ def test_income_above_the_line_gives_the_gradual_exit_for_its_months_then_the_st
     assert paid(parties, add_months(after, 1), clock) == []
     clock.at(after.replace(day=3).isoformat())
     assert services.receiving(household, "minimum_living") is None  # it may apply anew
+    assert household.pk not in [
+        row.benefit.household_id for row in recheck_lists(staff.handler).all
+    ]
     assert not payroll_queries.recoveries(parties.civil_affairs, COUNTY).exists()
 
 
