@@ -30,6 +30,7 @@ from doudi.checks.people import registry_people
 from doudi.early_warning.models import SignalKind
 from doudi.monitoring.models import MonitoredEntry
 from doudi.regions.codes import prefix_of
+from doudi.registry.choices import IncomeType
 from doudi.sources.contracts import SOURCES
 from doudi.sources.models import Delivery
 from doudi.sources.reading import snapshot_schema
@@ -222,20 +223,23 @@ def _incomes(first_month: datetime.date, day: datetime.date) -> pyarrow.Table:
 
 def _member_incomes(first_month: datetime.date, day: datetime.date) -> pyarrow.Table:
     """Each monitored household's recorded income in the months from ``first_month`` to
-    ``day`` by member (None: the household's own), and in how many distinct months the
-    household has income recorded."""
+    ``day`` by member (None: the household's own): all of it, its wages and its basic pension
+    (基础养老金, recorded though not counted); and in how many distinct months the household has
+    income recorded."""
     recorded = (
         "FROM registry_income WHERE month >= %s AND month <= %s AND household_id IN"
         " (SELECT household_id FROM monitoring_monitoredentry WHERE left_on IS NULL)"
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT i.household_id, i.member_id, SUM(i.amount_fen), n.months FROM registry_income"
-            " i JOIN (SELECT household_id, COUNT(DISTINCT month) AS months "
+            "SELECT i.household_id, i.member_id, SUM(i.amount_fen), SUM(CASE WHEN i.income_type"
+            " = %s THEN i.amount_fen ELSE 0 END), SUM(CASE WHEN i.income_type = %s"
+            " THEN i.amount_fen ELSE 0 END), n.months FROM registry_income i"
+            " JOIN (SELECT household_id, COUNT(DISTINCT month) AS months "
             f"{recorded} GROUP BY household_id) n ON n.household_id = i.household_id"
             " WHERE i.month >= %s AND i.month <= %s"
             " GROUP BY i.household_id, i.member_id, n.months",
-            [first_month, day, first_month, day],
+            [IncomeType.WAGE, IncomeType.CENTRAL_BASIC_PENSION, first_month, day, first_month, day],
         )
         rows = cursor.fetchall()
     return pyarrow.table(
@@ -243,16 +247,22 @@ def _member_incomes(first_month: datetime.date, day: datetime.date) -> pyarrow.T
             "household_id": pyarrow.array([r[0] for r in rows], pyarrow.int64()),
             "member_id": pyarrow.array([r[1] for r in rows], pyarrow.int64()),
             "income": pyarrow.array([int(r[2]) for r in rows], pyarrow.int64()),
-            "months": pyarrow.array([int(r[3]) for r in rows], pyarrow.int64()),
+            "wages": pyarrow.array([int(r[3]) for r in rows], pyarrow.int64()),
+            "pensions": pyarrow.array([int(r[4]) for r in rows], pyarrow.int64()),
+            "months": pyarrow.array([int(r[5]) for r in rows], pyarrow.int64()),
         }
     )
 
 
-# Each person's monthly income as the departments report it: the wage of their latest
-# employment registration (none if unemployed) or the tax office's wages a month, whichever is
-# larger (the same wage, seen twice); a pension in payment (a suspended or ended one counts as
-# nothing); and their other taxed income a month — over the tax periods ending in the twelve
-# months up to the day.
+# Each person's monthly income as the departments report it, against the same kinds on record.
+# Wages: the wage of their latest employment registration (none if unemployed) or the tax
+# office's wages and labour pay a month, whichever is larger (one wage seen twice), against the
+# wages on record — for a person on the employment or the tax delivery; a pension in payment (a
+# suspended or ended one counts as nothing) against the basic pension on record — for a person on
+# the pensions delivery (a transfer on record may be support from family, which no delivery
+# sees); and other taxed income a month (business, property), reported only.
+# Tax rows are spread over the months of their period, periods ending in the twelve months up to
+# the day. Incomes no delivery sees (farming, a wage paid in cash) are never read as a fall.
 REPORTED_INCOME = """
 WITH jobs AS (
     SELECT person_hash, arg_max(CASE WHEN registration = 'employed'
@@ -263,23 +273,30 @@ pays AS (
     FROM pensions WHERE start_month <= $day GROUP BY person_hash),
 taxed AS (
     SELECT person_hash,
-        sum(CASE WHEN income_item = '工资薪金所得' THEN monthly ELSE 0 END) AS wage,
-        sum(CASE WHEN income_item = '工资薪金所得' THEN 0 ELSE monthly END) AS other
+        sum(CASE WHEN income_item IN ('工资薪金所得', '劳务报酬所得') THEN monthly ELSE 0 END)
+            AS wage,
+        sum(CASE WHEN income_item IN ('工资薪金所得', '劳务报酬所得') THEN 0 ELSE monthly END)
+            AS other
     FROM (SELECT person_hash, income_item, income_fen // greatest(1, (year(period_end)
         - year(period_start)) * 12 + month(period_end) - month(period_start) + 1) AS monthly
         FROM tax WHERE period_end BETWEEN $since AND $day) GROUP BY person_hash),
 reported AS (
-    SELECT coalesce(j.person_hash, p.person_hash, t.person_hash) AS person_hash,
+    SELECT person_hash, j.person_hash IS NOT NULL OR t.person_hash IS NOT NULL AS on_wages,
+        p.person_hash IS NOT NULL AS on_pensions,
         greatest(coalesce(j.wage, 0), coalesce(t.wage, 0)) + coalesce(p.pension, 0)
         + coalesce(t.other, 0) AS income
     FROM jobs j FULL JOIN pays p USING (person_hash) FULL JOIN taxed t USING (person_hash))
 SELECT h.household_id, h.reported, h.recorded FROM (
-    SELECT p.household_id, sum(r.income) AS reported, any_value(o.recorded) AS recorded
-    FROM reported r JOIN (SELECT DISTINCT person_hash, household_id FROM people) p
+    SELECT p.household_id, sum(r.income) AS reported,
+        sum(CASE WHEN r.on_wages THEN coalesce(e.wages, 0) ELSE 0 END
+            + CASE WHEN r.on_pensions THEN coalesce(e.pensions, 0) ELSE 0 END)
+            // any_value(n.months) AS recorded
+    FROM reported r JOIN (SELECT DISTINCT person_hash, household_id, member_id FROM people) p
         USING (person_hash)
     JOIN monitored m ON m.household_id = p.household_id
-    JOIN (SELECT household_id, sum(income) // max(months) AS recorded FROM earnings
-        GROUP BY household_id) o ON o.household_id = p.household_id
+    JOIN (SELECT household_id, max(months) AS months FROM earnings GROUP BY household_id) n
+        ON n.household_id = p.household_id
+    LEFT JOIN earnings e ON e.household_id = p.household_id AND e.member_id = p.member_id
     GROUP BY p.household_id) h
 WHERE h.recorded > 0 AND h.reported * 100 <= h.recorded * (100 - $share)
 ORDER BY 1
@@ -291,9 +308,11 @@ def income_fall_signals(
     place_code: str, day: datetime.date, share_percent: int, seen: Watched
 ) -> list[Signal]:
     """Monitored households whose monthly income reported by the departments' latest
-    deliveries (employment, pensions, tax) is at least ``share_percent`` below their income on
-    record (the months recorded in the twelve up to the day, on average). Only households with
-    a member on one of those deliveries: a department that knows nobody reports nothing."""
+    deliveries (employment, pensions, tax) for their members on them is at least
+    ``share_percent`` below the same kinds on record for those members (``REPORTED_INCOME``;
+    over the months the household has income recorded in the twelve up to the day). Only
+    households with a member on one of those deliveries: a department that knows nobody
+    reports nothing."""
     deliveries = {key: latest_delivery(key, place_code) for key in INCOME_SOURCES}
     if not any(deliveries.values()):
         return []

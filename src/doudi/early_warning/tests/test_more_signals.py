@@ -154,7 +154,8 @@ def test_a_sharp_fall_in_income_raises_one_warning(staff, city):  # noqa: F811
     fallen = _household(staff.handler, "41082119800101003", monthly_income_fen=100_000)
     at_the_line = _household(staff.handler, "41082119800101005", monthly_income_fen=100_000)
     just_above = _household(staff.handler, "41082119800101007", monthly_income_fen=100_000)
-    suspended = _household(staff.handler, "41082119500101009", monthly_income_fen=100_000)
+    suspended = _with_income(staff.handler, "41082119500101009", "central_basic_pension")
+    farming = _with_income(staff.handler, "41082119500101019", "business")  # no delivery sees it
     taxed = _household(staff.handler, "41082119800101011", monthly_income_fen=100_000)
     stale_tax = _household(staff.handler, "41082119800101013", monthly_income_fen=100_000)
     nothing_on_record = _household(staff.handler, "41082119800101015")
@@ -165,6 +166,7 @@ def test_a_sharp_fall_in_income_raises_one_warning(staff, city):  # noqa: F811
         at_the_line,
         just_above,
         suspended,
+        farming,
         taxed,
         stale_tax,
         nothing_on_record,
@@ -183,7 +185,14 @@ def test_a_sharp_fall_in_income_raises_one_warning(staff, city):  # noqa: F811
         ),
         "e.csv",
     )
-    deliver(city, "pensions", _pensions([(_number(suspended), "900.00", "暂停发放")]), "p.csv")
+    deliver(
+        city,
+        "pensions",
+        _pensions(
+            [(_number(suspended), "900.00", "暂停发放"), (_number(farming), "100.00", "正常发放")]
+        ),
+        "p.csv",
+    )
     year_start = TODAY().replace(month=1, day=1)
     last_year = year_start.replace(year=year_start.year - 2)
     deliver(
@@ -210,6 +219,17 @@ def test_a_sharp_fall_in_income_raises_one_warning(staff, city):  # noqa: F811
 
     assert services.run_daily(staff.county, INSIDE_COUNTY).raised == {}
     assert EarlyWarning.objects.filter(kind=SignalKind.INCOME_FALL).count() == 3
+
+
+def _with_income(handler, first17: str, kind: str) -> Household:
+    """One person with 1,000 yuan a month of ``kind`` on record for the last three months."""
+    incomes = [
+        {"member": first17, "month": f"{month:%Y-%m}", "type": kind, "amount_fen": 100_000}
+        for month in _last_months(3)
+    ]
+    form = household_form(members=[member_form(first17, "周" + first17[-3:])], incomes=incomes)
+    household, _ = create_household(handler, form, reason="登记")
+    return household
 
 
 def _month_end(first: datetime.date, months: int) -> datetime.date:
