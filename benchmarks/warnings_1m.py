@@ -7,13 +7,17 @@ script migrates it). Once, it puts every household under monitoring (straight in
 the refresh is tested elsewhere) and delivers, as the city's user, a day of each department's
 signals for ``--share`` of the members, through the check platform's ``deliver`` like any
 delivery: deaths, unemployment registrations and new grade 1–2 disability certificates within
-the windows, and medical settlements (half of them above the warning share of income). Then,
+the windows, medical settlements (half of them above the warning share of income; each an
+inpatient stay, so a main earner's is also a serious illness) and students certified in
+hardship (特别困难). Then,
 ``--repeat`` times, each in a transaction rolled back afterwards:
 
   run    — early_warning.services.run_daily for the city: the parameters in force, the
            monitored households, the place's members, every signal, the warnings, audit
-  floor  — the same signals by hand: one SQL read of the monitored households' members'
-           (hash, household) and one DuckDB statement over the four deliveries' snapshots
+  floor  — the person-level signals and the medical costs by hand: one SQL read of the
+           monitored households' members' (hash, household) and one DuckDB statement over the
+           five deliveries' snapshots (the main earner's illness and the fall in income, which
+           also read the registry's incomes, are the run's alone)
 
 Prints each median and spread, the peak memory and the ratio. See docs/performance.md.
 """
@@ -46,6 +50,10 @@ FLOOR = """
         UNION ALL SELECT 'severe_disability', p.household_id FROM disability s
         JOIN people p USING (person_hash)
         WHERE s.state = 'valid' AND s.grade IN ('1', '2') AND s.issued_on BETWEEN $since AND $day
+        UNION ALL SELECT 'student_hardship', p.household_id FROM education s
+        JOIN people p USING (person_hash)
+        WHERE s.hardship_level IN ('especially', 'hardship')
+            AND s.certified_on BETWEEN $since AND $day
     ),
     paid AS (
         SELECT p.household_id, sum(s.out_of_pocket_fen) AS paid FROM medical s
@@ -57,6 +65,8 @@ FLOOR = """
         UNION ALL SELECT 'medical_costs', household_id FROM paid WHERE paid > 0
     )
 """
+
+SIGNAL_SOURCES = ("deaths", "employment", "disability", "medical", "education")
 
 
 def _csv(header: str, rows: list[str]) -> bytes:
@@ -74,12 +84,15 @@ def seed(share: float, today: datetime.date) -> None:
     with connection.cursor() as cursor:
         cursor.execute(SEED_ENTRIES, [today])
         print(f"monitored households added: {cursor.rowcount:,}", flush=True)
-    if Delivery.objects.filter(filename__startswith="bench_").exists():
+    delivered = set(
+        Delivery.objects.filter(filename__startswith="bench_").values_list("source", flat=True)
+    )
+    if delivered >= set(SIGNAL_SOURCES):
         return
     members = Member.objects.filter(left_on__isnull=True).order_by("?")
     chosen = list(members[: int(Member.objects.count() * share)])
     numbers = [member.reveal_id_number() for member in chosen]
-    quarter = len(numbers) // 4
+    quarter = len(numbers) // 5
     recent = today - datetime.timedelta(days=3)
     files = {
         "deaths": _csv(
@@ -99,13 +112,19 @@ def seed(share: float, today: datetime.date) -> None:
             "大病保险支付(元),医疗救助支付(元),个人自付(元),结算日期",
             [
                 f"{n},某,住院,焦作市人民医院,,,{paid},0.00,0.00,0.00,{paid},{recent}"
-                for i, n in enumerate(numbers[3 * quarter :])
+                for i, n in enumerate(numbers[3 * quarter : 4 * quarter])
                 for paid in [("90000.00" if i % 2 else "10.00")]
             ],
+        ),
+        "education": _csv(
+            "身份证号,姓名,学校,学段,认定等级,认定日期,资助项目",
+            [f"{n},某,某中学,高中,特别困难,{recent},国家助学金" for n in numbers[4 * quarter :]],
         ),
     }
     city = User.objects.get(username="city")
     for source, data in files.items():
+        if source in delivered:  # a database seeded before this source was added
+            continue
         started = time.perf_counter()
         deliver(city, source, data, f"bench_{source}.csv")
         lines = data.count(b"\n")
@@ -137,7 +156,7 @@ def floor(today: datetime.date) -> int:
     )
     with duckdb.connect() as con:
         con.register("people_table", people)
-        for source in ("deaths", "employment", "disability", "medical"):
+        for source in SIGNAL_SOURCES:
             con.register(source, read_snapshot(latest_delivery(source)))
         parameters = {
             "since": today - datetime.timedelta(days=30),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doudi.benefits.models import Benefit
@@ -25,6 +27,8 @@ def current_benefit(case: Case) -> Benefit | None:
             member=case.member,
             ended_by__isnull=True,
         )
+        # A benefit whose last month (a gradual exit's) is past is no longer current.
+        .filter(Q(end_month__isnull=True) | Q(end_month__gte=timezone.localdate().replace(day=1)))
         .order_by("-start_month")
         .first()
     )
@@ -37,10 +41,12 @@ def apply_decision(decision: Decision) -> Benefit | None:
     if decision.outcome != Outcome.APPROVED or case.programme in TEMPORARY:
         return None
     current = current_benefit(case)
-    if decision.ends_benefit or decision.review_outcome == ReviewOutcome.KEEP:
+    # A re-check that keeps the amount for a gradual exit has a first month: a new benefit.
+    keeps = decision.review_outcome == ReviewOutcome.KEEP and decision.start_month is None
+    if decision.ends_benefit or keeps:
         if current is None:
             raise DoudiError(_("There is no benefit in force to stop."), field="kind")
-        if decision.review_outcome == ReviewOutcome.KEEP:
+        if keeps:
             return current
         return _end(current, decision.end_month, decision)
     if current is not None:
@@ -54,6 +60,7 @@ def apply_decision(decision: Decision) -> Benefit | None:
         payee=case.member or _head(case),
         monthly_amount_fen=decision.monthly_amount_fen,
         start_month=decision.start_month,
+        end_month=decision.end_month,  # a gradual exit's last month, decided
     )
 
 

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.cases.models import Case
 from doudi.cases.procedures import ENGINE_PROGRAMME, CaseProgramme
-from doudi.dates import month_text
+from doudi.dates import add_months, month_text
 from doudi.errors import DoudiError
 from doudi.identity.numbers import mask
 from doudi.money import yuan_to_fen
-from doudi.policy.columns import with_received
+from doudi.policy.columns import GRADUAL_EXIT_TEST, with_received
 from doudi.policy.evaluation import evaluate_form, refusal_for
 from doudi.policy.inputs import population_from_form
 from doudi.policy.programmes import unmet_conditions
@@ -136,3 +136,31 @@ def _the_member(case: Case, programme: dict[str, Any]) -> dict[str, Any]:
         field="member",
         name=case.member.name,
     )
+
+
+def gradual_exit_last_month(found: Assessment, start: datetime.date) -> datetime.date | None:
+    """The last month of the gradual exit (渐退期) the engine found the household in, for a
+    decision paying from ``start``: the months the parameter allows less those already granted
+    (both named in the test's answer). None where the engine found no gradual exit. The
+    decision fixes it, so that the stop after the exit is decided and told, not assumed."""
+    answer = next(
+        (p for p in found.result.get("programmes", []) if p["programme"] == "minimum_living"),
+        None,
+    )
+    test = next(
+        (r for r in (answer or {}).get("reasons", []) if r["test"] == GRADUAL_EXIT_TEST), None
+    )
+    if test is None or not test["passed"]:
+        return None
+    allowed = next(
+        (
+            p["value"]
+            for p in test["parameters"]
+            if p["name"] == "minimum_living.gradual_exit_months"
+        ),
+        None,
+    )
+    used = test["values"].get("gradual_exit_months_used") or 0
+    if allowed is None:
+        return None
+    return add_months(start, max(int(allowed) - int(used), 1) - 1)

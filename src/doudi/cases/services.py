@@ -335,7 +335,12 @@ def receiving(household: Household, programme: str, member=None) -> Decision | N
         .order_by("-decided_on", "-id")
         .first()
     )
-    return latest if latest and not latest.ends_benefit else None
+    if latest is None or latest.ends_benefit:
+        return None
+    # A decision with a last month (a gradual exit) receives nothing once that month is past.
+    if latest.end_month is not None and latest.end_month < _today().replace(day=1):
+        return None
+    return latest
 
 
 def _refuse_duplicate(household: Household, programme: str, kind: str, member) -> None:
@@ -990,18 +995,21 @@ def approve(
         reasons, field="reasons", message=_("Write the reasons for the decision.")
     )
     today = _today()
-    found = assessment.assess(actor, case, next_month(today), today)
+    # A household whose members have all died or left has nobody for the rules to assess: its
+    # stop needs no answer from them (and there is nobody to follow up).
+    empty = case.kind == CaseKind.TERMINATION and not _anyone_left(case)
+    found = None if empty else assessment.assess(actor, case, next_month(today), today)
     decision = Decision(
         case=case,
         outcome=Outcome.APPROVED,
         decided_on=today,
         decided_by=actor,
         reasons=reasons,
-        engine_result=found.result,
+        engine_result=found.result if found else {},
         notify_due_on=after(today, procedure_of(case).refusal_notice_limit),
     )
     if case.kind == CaseKind.TERMINATION:
-        decision.end_month = today.replace(day=1)
+        decision.end_month = _stop_month(case, today)
     elif not found.eligible and case.programme != CaseProgramme.TEMPORARY_EMERGENCY:
         raise DoudiError(
             _(
@@ -1016,6 +1024,7 @@ def approve(
     else:
         decision.monthly_amount_fen = found.monthly_amount_fen
         decision.start_month = next_month(today)
+        decision.end_month = assessment.gradual_exit_last_month(found, decision.start_month)
     more = _follow_up_after_end(actor, case, found, decision)
     decision.save()
     if decision.total_amount_fen:
@@ -1026,12 +1035,32 @@ def approve(
     )
 
 
+def _stop_month(case: Case, today: datetime.date) -> datetime.date:
+    """The last month a stop pays: this month; or, where the person the benefit pays for died
+    (for a household's benefit: its last member, nobody being left), the month of the death —
+    the benefit stops from the next month, and what a payroll paid for a later month is listed
+    for recovery (``payroll.queries.recoveries``)."""
+    this_month = today.replace(day=1)
+    if case.member is not None:
+        death = case.member.death_date
+    elif _anyone_left(case):
+        return this_month
+    else:
+        last = case.household.members.order_by("-left_on", "-id").first()
+        death = last.death_date if last else None
+    return this_month if death is None else min(this_month, death.replace(day=1))
+
+
+def _anyone_left(case: Case) -> bool:
+    return case.household.members.filter(left_on__isnull=True).exists()
+
+
 def _follow_up_after_end(
-    actor: User, case: Case, found: assessment.Assessment, decision: Decision
+    actor: User, case: Case, found: assessment.Assessment | None, decision: Decision
 ) -> dict[str, Any]:
     """Where the decision ends a programme that is followed up (特困), open the follow-up case
     and say so in the decision's reasons; what the case's step records of it."""
-    if not decision.ends_benefit or case.programme not in FOLLOW_UP_AFTER:
+    if found is None or not decision.ends_benefit or case.programme not in FOLLOW_UP_AFTER:
         return {}
     follow_up = _follow_up(actor, case, found)
     decision.reasons = f"{decision.reasons}\n{_follow_up_sentence(case, follow_up)}"
@@ -1079,10 +1108,14 @@ def decide_review(actor: User, case_id: int, *, outcome: str, reasons: str) -> C
         monthly_amount_fen=current.monthly_amount_fen,
     )
     if outcome == ReviewOutcome.STOP:
-        decision.monthly_amount_fen, decision.end_month = None, today.replace(day=1)
+        decision.monthly_amount_fen, decision.end_month = None, _stop_month(case, today)
     elif outcome != ReviewOutcome.KEEP:
         decision.monthly_amount_fen = found.monthly_amount_fen
         decision.start_month = next_month(today)
+    elif (last := assessment.gradual_exit_last_month(found, next_month(today))) is not None:
+        # Kept only for the gradual exit: the same amount from next month up to its last
+        # month, so that the exit ends by this decision and the household is told when.
+        decision.start_month, decision.end_month = next_month(today), last
     more = _follow_up_after_end(actor, case, found, decision)
     decision.save()
     benefit = apply_decision(decision)

@@ -1,7 +1,9 @@
 """The demo's monitored population: the county's whole-place evaluation of this month and the
 population brought up to date from it and the benefits, two households the township
-reports as at risk of returning to poverty, today's warning run over the departments' data and
-a grid worker's visit that raises one more and is due again in three days."""
+reports as at risk of returning to poverty, the education bureau's certification of students in
+hardship (two school-age members of monitored households), today's warning run over the
+departments' data and a grid worker's visit that raises one more and is due again in three
+days."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from doudi.accounts.models import User
 from doudi.cases.models import Case
+from doudi.dates import months_after
 from doudi.early_warning.models import EarlyWarning, WarningState
 from doudi.early_warning.services import (
     apply_policy,
@@ -26,12 +29,40 @@ from doudi.monitoring.models import EntrySource, MonitoredEntry
 from doudi.monitoring.services import refresh, report_risk
 from doudi.policy.batch import evaluate_all
 from doudi.policy.models import EvaluationRun
-from doudi.registry.models import Household
+from doudi.registry.models import Household, Member
+from doudi.sources.contracts import EDUCATION
+from doudi.sources.services import deliver
 from doudi.visits.services import Checklist, record_visit
 
 HANDLERS = ("handler", "handler2")  # the demo's two townships
 VISIT_NOTE = "走访发现：老人独居，冬季取暖困难，需尽快上门核实"
 AT_RISK = ("主要劳动力患重病住院，家庭收入骤减", "遭遇火灾，房屋受损，生活暂时困难")
+STUDENTS = (("特别困难", "国家助学金"), ("困难", "生活补助"))
+SCHOOL_AGE = (6, 22)  # from primary school to the end of a first degree, in years
+
+
+def _deliver_students(today: datetime.date) -> None:
+    """The education bureau's latest certifications: the first school-age members of
+    monitored households, delivered once by the city user like any department's file."""
+    youngest = months_after(today, -12 * SCHOOL_AGE[0])
+    oldest = months_after(today, -12 * SCHOOL_AGE[1])
+    members = (
+        Member.objects.filter(
+            household__in=MonitoredEntry.objects.filter(left_on__isnull=True).values("household"),
+            left_on__isnull=True,
+            birth_date__range=(oldest, youngest),
+        )
+        .exclude(id_number_hash="")
+        .order_by("pk")[: len(STUDENTS)]
+    )
+    certified = today - datetime.timedelta(days=7)
+    rows = [
+        f"{member.reveal_id_number()},{member.name},修武县第一中学,高中,{level},{certified},{aid}"
+        for member, (level, aid) in zip(members, STUDENTS, strict=False)
+    ]
+    if rows:
+        data = "\n".join([",".join(EDUCATION.latest.headers), *rows]).encode("utf-8")
+        deliver(User.objects.get(username="city"), EDUCATION.key, data, "教育_困难学生认定.csv")
 
 
 def _handle_some(county: User) -> None:
@@ -86,6 +117,7 @@ def load_demo_monitoring() -> int:
         for household, reason in zip(quiet, AT_RISK, strict=False):
             report_risk(handler, household.pk, reason)
     if not EarlyWarning.objects.exists():
+        _deliver_students(timezone.localdate())
         run_daily(None, county.region_id)
         grid = User.objects.get(username="grid")
         visited = (

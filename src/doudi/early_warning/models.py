@@ -21,6 +21,9 @@ class SignalKind(models.TextChoices):
     SEVERE_DISABILITY = "severe_disability", _("A member newly certified severely disabled")
     MEDICAL_COSTS = "medical_costs", _("Medical costs beyond a share of the income")
     DISASTER = "disaster", _("Hit by a disaster (verified impact report)")
+    MAIN_EARNER_ILLNESS = "main_earner_illness", _("The main earner seriously ill")
+    INCOME_FALL = "income_fall", _("A sharp fall in income")
+    STUDENT_HARDSHIP = "student_hardship", _("A student certified in hardship")
     VISIT = "visit", _("Found on a visit")
 
 

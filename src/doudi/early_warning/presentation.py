@@ -17,7 +17,14 @@ PERSON_FACTS = {
     SignalKind.SEVERE_DISABILITY: gettext_lazy(
         "%(name)s: grade 1–2 disability certificate issued on %(on)s"
     ),
+    SignalKind.MAIN_EARNER_ILLNESS: gettext_lazy(
+        "%(name)s, the main earner: inpatient or major-illness settlement on %(on)s"
+    ),
+    SignalKind.STUDENT_HARDSHIP: gettext_lazy(
+        "%(name)s: certified as a student of a family in financial hardship on %(on)s"
+    ),
 }
+MAIN_EARNER_DEATH = gettext_lazy("%(name)s, the main earner: death recorded on %(on)s")
 
 
 def member_names(warnings: Iterable[EarlyWarning]) -> dict[int, str]:
@@ -28,7 +35,8 @@ def member_names(warnings: Iterable[EarlyWarning]) -> dict[int, str]:
 def describe(warning: EarlyWarning, names: dict[int, str]) -> str:
     facts = warning.facts
     if warning.kind in PERSON_FACTS:
-        return str(PERSON_FACTS[SignalKind(warning.kind)]) % {
+        words = MAIN_EARNER_DEATH if facts.get("main_earner") else PERSON_FACTS[warning.kind]
+        return str(words) % {
             "name": names.get(facts.get("member"), ""),
             "on": facts.get("on", ""),
         }
@@ -45,5 +53,14 @@ def describe(warning: EarlyWarning, names: dict[int, str]) -> str:
         return _("Impact of “%(event)s” verified on %(on)s") % {
             "event": facts.get("event_name", ""),
             "on": facts.get("on", ""),
+        }
+    if warning.kind == SignalKind.INCOME_FALL:
+        return _(
+            "Income reported by the departments: %(reported)s yuan a month; on record: "
+            "%(recorded)s yuan a month (warning at a fall of %(share)s%%)."
+        ) % {
+            "reported": fen_to_yuan(facts["reported_fen"]),
+            "recorded": fen_to_yuan(facts["recorded_fen"]),
+            "share": facts["share_percent"],
         }
     return "；".join(facts.get("notes", []))

@@ -78,13 +78,23 @@ def _signals(place_code: str, day: datetime.date, values: dict[str, int]) -> lis
     disaster = _kind_values(values, SignalKind.DISASTER, "window", "severity", "deadline")
     # The disaster signal reads the system's own reports, no department's delivery.
     found = signals.disaster_signals(place_code, day, disaster[0]) if disaster else []
-    seen = signals.watched(place_code, day) if windows or medical else None
+    fall = _kind_values(values, SignalKind.INCOME_FALL, "share_percent", "severity", "deadline")
+    seen = signals.watched(place_code, day) if windows or medical or fall else None
     if seen is None:
         return found
     found += signals.person_signals(place_code, day, windows, seen)
     if medical is not None:
         found += signals.medical_signals(place_code, day, medical[0], seen)
+    if fall is not None:
+        found += signals.income_fall_signals(place_code, day, fall[0], seen)
     return found
+
+
+def _severity(values: dict[str, int], signal: signals.Signal) -> int:
+    """The kind's severity; a main earner's death takes its own where the place has one."""
+    if signal.facts.get("main_earner"):
+        return values.get(f"{signal.kind}.main_earner_severity", values[f"{signal.kind}.severity"])
+    return values[f"{signal.kind}.severity"]
 
 
 def _open_warnings(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
@@ -115,7 +125,7 @@ def run_daily(actor: User | None, place_code: str, day: datetime.date | None = N
                 household_id=signal.household_id,
                 region_id=households[signal.household_id].region_id,
                 kind=signal.kind,
-                severity=values[f"{signal.kind}.severity"],
+                severity=_severity(values, signal),
                 facts=signal.facts,
                 delivery=signal.delivery,
                 raised_on=day,

@@ -114,6 +114,8 @@ def recipients(actor: User, place_code: str = "") -> QuerySet[Benefit]:
     )
     return (
         benefits.filter(ended_by__isnull=True, programme__in=list(REVIEWS))
+        # A gradual exit's benefit is not re-checked once its last month is past: it has ended.
+        .filter(Q(end_month__isnull=True) | Q(end_month__gte=timezone.localdate().replace(day=1)))
         .filter(
             Q(member__isnull=True)
             | Q(member__left_on__isnull=True, member__death_date__isnull=True)

@@ -478,6 +478,32 @@ TAX = Source(
     title=_("Income tax"),
 )
 
+# 家庭经济困难学生认定 (教育部等六部门《关于做好家庭经济困难学生认定工作的指导意见》,
+# 教财〔2018〕16号, 2018-10-30): three grades of hardship, certified by the school each year.
+EDUCATION = Source(
+    "education",
+    "教育局学生资助管理中心",
+    (
+        Contract(
+            1,
+            (
+                _id("身份证号"),
+                _name(),
+                _text("学校", "school", required=True),
+                _text("学段", "stage", required=True),
+                _choice(
+                    "认定等级",
+                    "hardship_level",
+                    {"特别困难": "especially", "困难": "hardship", "一般困难": "general"},
+                ),
+                _date("认定日期", "certified_on"),
+                _text("资助项目", "aid"),
+            ),
+        ),
+    ),
+    title=_("Students certified in financial hardship"),
+)
+
 SOURCES: Mapping[str, Source] = MappingProxyType(
     {
         source.key: source
@@ -494,6 +520,7 @@ SOURCES: Mapping[str, Source] = MappingProxyType(
             POVERTY_MONITORING,
             BANK,
             TAX,
+            EDUCATION,
         )
     }
 )

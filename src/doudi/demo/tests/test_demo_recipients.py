@@ -105,12 +105,13 @@ def test_a_grant_s_payroll_waits_for_finance(demo):
     assert list(payroll_queries.awaiting(finance)) == [waiting]
 
 
-def test_twelve_deliveries_and_their_files(demo, private_var_dir):
+def test_twelve_department_files_and_the_certified_students_delivered(demo, private_var_dir):
     deliveries = Delivery.objects.all()
+    # The education bureau's students come from the monitoring demo, not from the files.
     assert sorted(deliveries.values_list("source", flat=True)) == sorted(
-        dep.SOURCE_OF_FILE.values()
+        [*dep.SOURCE_OF_FILE.values(), "education"]
     )
-    assert AuditEvent.objects.filter(action="source.delivered", actor_username="city").count() == 12
+    assert AuditEvent.objects.filter(action="source.delivered", actor_username="city").count() == 13
     folder = private_var_dir / "demo-departments"
     assert {path.name for path in folder.iterdir()} == {*dep.FILE_NAMES, "planted.json"}
     # A county user uploads one again, as on the page.

@@ -148,7 +148,8 @@ def test_unemployment_and_medical_costs_beyond_the_share_raise_their_warnings(
         "m.csv",
     )
     ran = services.run_daily(staff.county, INSIDE_COUNTY)
-    assert ran.raised == {"unemployment": 1, "medical_costs": 1}
+    # Both stays were their household's main earner's (test_more_signals.py): their illness too.
+    assert ran.raised == {"unemployment": 1, "medical_costs": 1, "main_earner_illness": 2}
     medical = EarlyWarning.objects.get(kind=SignalKind.MEDICAL_COSTS)
     assert medical.household == costly
     assert medical.facts == {"paid_fen": 150_000, "income_fen": 300_000, "share_percent": 50}

@@ -1,4 +1,4 @@
-"""Each test keeps its snapshots in its own folder, and names the twelve sample exports."""
+"""Each test keeps its snapshots in its own folder, and names the sample exports."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ SAMPLES = {
     "poverty_monitoring": "乡村振兴_监测对象.csv",
     "bank": "银行_存款.csv",
     "tax": "税务_个人所得.csv",
+    "education": "教育_困难学生认定.csv",
 }
 
 
