@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from doudi.benefits.queries import in_force_sql
 from doudi.dates import month_before, next_month
@@ -71,6 +71,15 @@ NOT_YET_PAID = f"""NOT EXISTS (
 UNLESS_PAID = """ON CONFLICT (payee_id, programme, pay_month)
     WHERE benefit_id IS NOT NULL AND reissue_of_id IS NULL AND NOT (kind = 'top_up')
 DO NOTHING"""
+
+# The same test asked of the same index before the line is written, a probe per line (LIMIT 1
+# OFFSET 0 keeps it a subquery of its own, never an anti-join planned from statistics): a
+# plain insert then costs half of one that arbitrates each line against the guard (``ON
+# CONFLICT`` writes each line as a speculative insertion and confirms it, docs/performance.md).
+# The probe cannot see a line written by this statement or by a transaction not yet
+# committed: such a line breaks the unique index, the insert is undone, and UNLESS_PAID
+# decides instead (``_write``).
+PROBED = "AND NOT EXISTS (SELECT 1 FROM payroll_payrollline done WHERE {first} LIMIT 1 OFFSET 0)"
 
 # A line that failed is re-issued at most once: ``reissue_of`` is unique where set (the partial
 # index one_reissue_per_line, named by its column and condition).
@@ -113,7 +122,8 @@ WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
   AND b.monthly_amount_fen > 0
   AND {PAYABLE.format(m="%(month)s")}
   AND {NOT_HELD.format(b="b.id")}
-{UNLESS_PAID}
+  {{probed}}
+{{unless_paid}}
 """
 
 ARREARS = f"""
@@ -130,7 +140,8 @@ WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
   AND b.monthly_amount_fen > 0
   AND {PAYABLE.format(m="earlier.month")}
   AND {NOT_HELD.format(b="b.id")}
-{UNLESS_PAID}
+  {{probed}}
+{{unless_paid}}
 """
 
 # The day a timestamp falls on (in the database's time zone, UTC: never later than the bureau's
@@ -352,15 +363,47 @@ def fill(payroll: Payroll, prefix: str) -> tuple[int, int]:
         statements = (REISSUES, STAGES.format(month_of=MONTH_OF[connection.vendor]))
     else:
         day_of_first = DAY_OF[connection.vendor].format("earlier.first_at")
-        statements = (REISSUES, REGULAR, ARREARS, TOP_UPS.format(day_of_first=day_of_first))
+        statements = (
+            REISSUES,
+            _probed(REGULAR, "%(month)s"),
+            _probed(ARREARS, "earlier.month"),
+            TOP_UPS.format(day_of_first=day_of_first),
+        )
     with connection.cursor() as cursor:
         _index_plans(cursor, "off")
         for statement in statements:
-            cursor.execute(statement, params)
+            _write(cursor, statement, params)
         cursor.execute(TOTALS, params)
         count, total = cursor.fetchone()
         _index_plans(cursor, "DEFAULT")
     return int(count), int(total or 0)  # PostgreSQL sums a bigint as a numeric
+
+
+def _probed(statement: str, month: str) -> tuple[str, str]:
+    """The statement that skips whoever is paid by probing the unique guard, and the one
+    arbitrated by it; ``month`` is the month paid, as the statement names it."""
+    probed = PROBED.format(first=FIRST_PAYMENT.format(m=month))
+    return (
+        statement.format(probed=probed, unless_paid=""),
+        statement.format(probed="", unless_paid=UNLESS_PAID),
+    )
+
+
+def _write(cursor, statement: str | tuple[str, str], params: dict) -> None:
+    """Run one statement; of a probed pair, the probing one first. If a line it writes breaks
+    the unique guard — a second benefit of one payee for the same month in this very
+    statement, or a generation of the same place that had not committed when it probed — it
+    is undone (a savepoint) and the arbitrated one runs instead: it waits for that
+    generation, then skips whoever it paid. Nobody is paid twice either way."""
+    if isinstance(statement, str):
+        cursor.execute(statement, params)
+        return
+    probed, arbitrated = statement
+    try:
+        with transaction.atomic():
+            cursor.execute(probed, params)
+    except IntegrityError:
+        cursor.execute(arbitrated, params)
 
 
 # On PostgreSQL, while the lines are written, every join probes an index and nothing is
