@@ -1,15 +1,18 @@
 """Filling a payroll's lines in the database, set-based (INSERT … SELECT): a million benefits
 never pass through Python one by one.
 
-Four statements. None of them reads the lines already written to find who is paid: each lets
-the unique index that guards the payment skip it (``ON CONFLICT … DO NOTHING``), so no plan
-depends on what the planner believes the line table holds. An anti-join (``NOT EXISTS``) over
-the lines did: on a database whose statistics were stale (the table emptied, autovacuum off),
-the second county's payroll was planned as a nested loop over every line inserted before it,
-and the run grew with the square of the lines (docs/performance.md). The guard's first column is
-the payee, so each probe reads one person's entries. (The stages of a temporary-assistance
-payroll keep their ``NOT EXISTS``, shared with the follow-up list, probed through the stage's own
-unique index.)
+Four statements. None of them plans its reading of the lines already written from statistics:
+whoever is paid is found by one probe of the unique index that guards the payment per line
+written — a subquery of its own (``PROBED``) for the monthly payment and the arrears, the
+index's own arbitration (``ON CONFLICT … DO NOTHING``) for the rest — so no plan depends on what
+the planner believes the line table holds. An anti-join (``NOT EXISTS``) over the lines did: on
+a database whose statistics were stale (the table emptied, autovacuum off), the second county's
+payroll was planned as a nested loop over every line inserted before it, and the run grew with
+the square of the lines (docs/performance.md). The guard's first column is the payee, so each
+probe reads one person's entries. The guard stays the last word: a line the probe could not see
+breaks it, and the statement is run again arbitrated by it (``_write``). (The stages of a
+temporary-assistance payroll keep their ``NOT EXISTS``, shared with the follow-up list, probed
+through the stage's own unique index.)
 
 1. one re-issue of each line that failed in an earlier payroll of the same place and programme;
 2. this month's payment of every benefit in force, to a payee alive, still a member, with a card;
