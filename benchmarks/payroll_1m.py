@@ -45,9 +45,9 @@ SEED_SQL = [
               %(actor)s, %(decided)s, 'benchmark', '[]', '', 'approved', %(decided)s, false, '',
               false, '{}', %(decided)s, now()
        FROM registry_household h""",
-    """INSERT INTO cases_decision (case_id, outcome, decided_on, decided_by_id, reasons,
-           monthly_amount_fen, start_month, engine_result, notify_due_on)
-       SELECT c.id, 'approved', %(decided)s, %(actor)s, 'benchmark',
+    """INSERT INTO cases_decision (case_id, outcome, review_outcome, decided_on, decided_by_id,
+           reasons, monthly_amount_fen, start_month, engine_result, notify_due_on)
+       SELECT c.id, 'approved', '', %(decided)s, %(actor)s, 'benchmark',
               30000 + (c.household_id %% 50000), %(start)s, '{}', %(decided)s
        FROM cases_case c""",
     """INSERT INTO benefits_benefit (decision_id, programme, household_id, region_id, member_id,

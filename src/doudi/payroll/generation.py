@@ -1,15 +1,18 @@
 """Filling a payroll's lines in the database, set-based (INSERT … SELECT): a million benefits
 never pass through Python one by one.
 
-Four statements. None of them reads the lines already written to find who is paid: each lets
-the unique index that guards the payment skip it (``ON CONFLICT … DO NOTHING``), so no plan
-depends on what the planner believes the line table holds. An anti-join (``NOT EXISTS``) over
-the lines did: on a database whose statistics were stale (the table emptied, autovacuum off),
-the second county's payroll was planned as a nested loop over every line inserted before it,
-and the run grew with the square of the lines (docs/performance.md). The guard's first column is
-the payee, so each probe reads one person's entries. (The stages of a temporary-assistance
-payroll keep their ``NOT EXISTS``, shared with the follow-up list, probed through the stage's own
-unique index.)
+Four statements. None of them plans its reading of the lines already written from statistics:
+whoever is paid is found by one probe of the unique index that guards the payment per line
+written — a subquery of its own (``PROBED``) for the monthly payment and the arrears, the
+index's own arbitration (``ON CONFLICT … DO NOTHING``) for the rest — so no plan depends on what
+the planner believes the line table holds. An anti-join (``NOT EXISTS``) over the lines did: on
+a database whose statistics were stale (the table emptied, autovacuum off), the second county's
+payroll was planned as a nested loop over every line inserted before it, and the run grew with
+the square of the lines (docs/performance.md). The guard's first column is the payee, so each
+probe reads one person's entries. The guard stays the last word: a line the probe could not see
+breaks it, and the statement is run again arbitrated by it (``_write``). (The stages of a
+temporary-assistance payroll keep their ``NOT EXISTS``, shared with the follow-up list, probed
+through the stage's own unique index.)
 
 1. one re-issue of each line that failed in an earlier payroll of the same place and programme;
 2. this month's payment of every benefit in force, to a payee alive, still a member, with a card;
@@ -32,7 +35,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from doudi.benefits.queries import in_force_sql
 from doudi.dates import month_before, next_month
@@ -71,6 +74,15 @@ NOT_YET_PAID = f"""NOT EXISTS (
 UNLESS_PAID = """ON CONFLICT (payee_id, programme, pay_month)
     WHERE benefit_id IS NOT NULL AND reissue_of_id IS NULL AND NOT (kind = 'top_up')
 DO NOTHING"""
+
+# The same test asked of the same index before the line is written, a probe per line (LIMIT 1
+# OFFSET 0 keeps it a subquery of its own, never an anti-join planned from statistics): a
+# plain insert then costs half of one that arbitrates each line against the guard (``ON
+# CONFLICT`` writes each line as a speculative insertion and confirms it, docs/performance.md).
+# The probe cannot see a line written by this statement or by a transaction not yet
+# committed: such a line breaks the unique index, the insert is undone, and UNLESS_PAID
+# decides instead (``_write``).
+PROBED = "AND NOT EXISTS (SELECT 1 FROM payroll_payrollline done WHERE {first} LIMIT 1 OFFSET 0)"
 
 # A line that failed is re-issued at most once: ``reissue_of`` is unique where set (the partial
 # index one_reissue_per_line, named by its column and condition).
@@ -113,7 +125,8 @@ WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
   AND b.monthly_amount_fen > 0
   AND {PAYABLE.format(m="%(month)s")}
   AND {NOT_HELD.format(b="b.id")}
-{UNLESS_PAID}
+  {{probed}}
+{{unless_paid}}
 """
 
 ARREARS = f"""
@@ -130,7 +143,8 @@ WHERE b.programme = %(programme)s AND b.region_id LIKE %(prefix)s
   AND b.monthly_amount_fen > 0
   AND {PAYABLE.format(m="earlier.month")}
   AND {NOT_HELD.format(b="b.id")}
-{UNLESS_PAID}
+  {{probed}}
+{{unless_paid}}
 """
 
 # The day a timestamp falls on (in the database's time zone, UTC: never later than the bureau's
@@ -352,15 +366,47 @@ def fill(payroll: Payroll, prefix: str) -> tuple[int, int]:
         statements = (REISSUES, STAGES.format(month_of=MONTH_OF[connection.vendor]))
     else:
         day_of_first = DAY_OF[connection.vendor].format("earlier.first_at")
-        statements = (REISSUES, REGULAR, ARREARS, TOP_UPS.format(day_of_first=day_of_first))
+        statements = (
+            REISSUES,
+            _probed(REGULAR, "%(month)s"),
+            _probed(ARREARS, "earlier.month"),
+            TOP_UPS.format(day_of_first=day_of_first),
+        )
     with connection.cursor() as cursor:
         _index_plans(cursor, "off")
         for statement in statements:
-            cursor.execute(statement, params)
+            _write(cursor, statement, params)
         cursor.execute(TOTALS, params)
         count, total = cursor.fetchone()
         _index_plans(cursor, "DEFAULT")
     return int(count), int(total or 0)  # PostgreSQL sums a bigint as a numeric
+
+
+def _probed(statement: str, month: str) -> tuple[str, str]:
+    """The statement that skips whoever is paid by probing the unique guard, and the one
+    arbitrated by it; ``month`` is the month paid, as the statement names it."""
+    probed = PROBED.format(first=FIRST_PAYMENT.format(m=month))
+    return (
+        statement.format(probed=probed, unless_paid=""),
+        statement.format(probed="", unless_paid=UNLESS_PAID),
+    )
+
+
+def _write(cursor, statement: str | tuple[str, str], params: dict) -> None:
+    """Run one statement; of a probed pair, the probing one first. If a line it writes breaks
+    the unique guard — a second benefit of one payee for the same month in this very
+    statement, or a generation of the same place that had not committed when it probed — it
+    is undone (a savepoint) and the arbitrated one runs instead: it waits for that
+    generation, then skips whoever it paid. Nobody is paid twice either way."""
+    if isinstance(statement, str):
+        cursor.execute(statement, params)
+        return
+    probed, arbitrated = statement
+    try:
+        with transaction.atomic():
+            cursor.execute(probed, params)
+    except IntegrityError:
+        cursor.execute(arbitrated, params)
 
 
 # On PostgreSQL, while the lines are written, every join probes an index and nothing is

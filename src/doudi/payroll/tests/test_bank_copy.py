@@ -147,3 +147,19 @@ def test_a_footer_that_does_not_add_up_is_refused_by_the_exact_reader(parties, o
     with pytest.raises(DoudiError):
         services.reconcile(parties.bank, payroll.pk, data, "csv")
     assert set(payroll.lines.values_list("status", flat=True)) == {LineStatus.PENDING}
+
+
+def test_the_result_rewrites_no_index(parties, on_benefit, clock):
+    """Half of each page of lines is left free and no index holds the status or the bank's
+    reason: recording the result updates every line in place (HOT), no index written."""
+    clock.at("2026-03-25")
+    payroll = sent(parties)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'payroll_payrollline'")
+        assert cursor.fetchone()[0] == ["fillfactor=50"]
+        services.reconcile(parties.bank, payroll.pk, result_csv(payroll), "csv")
+        cursor.execute(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
+            "WHERE relname = 'payroll_payrollline'"
+        )
+        assert cursor.fetchone() == (payroll.line_count, payroll.line_count)

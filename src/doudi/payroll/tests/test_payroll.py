@@ -335,3 +335,17 @@ def test_the_unique_index_is_the_last_guard(parties, on_benefit, clock):
     with pytest.raises(IntegrityError), transaction.atomic():
         copy(kind=LineKind.REISSUE, reissue_of_id=line.pk).save()
     assert PayrollLine.objects.filter(payee_id=line.payee_id).count() == 2
+
+
+def test_a_payee_of_two_benefits_in_one_statement_is_paid_once(parties, on_benefit, clock):
+    """The probe of the guard cannot see a line of its own statement: a payee with two benefits
+    of the programme in force (which the cases never make) breaks the unique index, the
+    probing insert is undone, and the guard itself skips the second."""
+    from doudi.benefits.models import Benefit
+
+    Benefit.objects.filter(pk=on_benefit[1].pk).update(payee_id=on_benefit[0].payee_id)
+    clock.at("2026-03-25")
+    april = services.generate(parties.civil_affairs, "minimum_living", APRIL, COUNTY)
+    assert april.line_count == 2
+    assert april.lines.filter(payee_id=on_benefit[0].payee_id).count() == 1
+    assert april.total_fen == sum(line.amount_fen for line in april.lines.all())
