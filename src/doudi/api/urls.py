@@ -12,6 +12,7 @@ from doudi.jobs import api as jobs_api
 from doudi.monitoring import api as monitoring_api
 from doudi.payroll import api as payroll_api
 from doudi.policy.api import EvaluateView
+from doudi.notices import api as notices_api
 from doudi.rechecks import api as rechecks_api
 from doudi.registry import api as registry_api
 from doudi.sources import api as sources_api
@@ -60,6 +61,7 @@ urlpatterns = [
     *early_warning_api.urlpatterns,
     *visits_api.urlpatterns,
     *rechecks_api.urlpatterns,
+    *notices_api.urlpatterns,
     *payroll_api.urlpatterns,
     *sources_api.urlpatterns,
     *router.urls,
