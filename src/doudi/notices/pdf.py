@@ -20,7 +20,7 @@ WIDTHS = (28, 20, 52, 26, 30, 34)
 
 def _headers() -> tuple[str, ...]:
     return (
-        gettext("name"),
+        gettext("name (partly hidden)"),
         gettext("household size"),
         gettext("programme"),
         gettext("item"),
