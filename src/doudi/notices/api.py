@@ -5,6 +5,7 @@ serializers; dates YYYY-MM-DD."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import path, reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,11 +16,12 @@ from rest_framework.views import APIView
 
 from doudi.api.inputs import read_input
 from doudi.api.pagination import Pagination
-from doudi.notices import queries, steps
+from doudi.notices import cards, queries, steps
 from doudi.notices.models import NoticeBoard, ObjectionState, PublicObjection
 from doudi.notices.steps import AnswerInput
 
 OBJECTION_ID = OpenApiParameter("objection_id", int, OpenApiParameter.PATH)
+HOUSEHOLD_ID = OpenApiParameter("household_id", int, OpenApiParameter.PATH)
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="a village's code")
 
 
@@ -89,6 +91,37 @@ class BoardSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(
             reverse("public_notices:notice", args=[board.token])
         )
+
+
+class CardLineSerializer(serializers.Serializer):
+    programme = serializers.CharField()
+    monthly_amount = serializers.CharField(help_text="yuan, two decimals")
+    from_month = serializers.DateField()
+    reasons = serializers.CharField()
+    conditions = serializers.ListField(child=serializers.CharField(), help_text="found met")
+    next_recheck = serializers.DateField(allow_null=True)
+
+
+class CardSerializer(serializers.Serializer):
+    household = serializers.IntegerField(source="household.pk")
+    file_number = serializers.CharField(source="household.file_number")
+    head = serializers.CharField()
+    village = serializers.CharField()
+    office = serializers.CharField()
+    hotline = serializers.SerializerMethodField()
+    lines = CardLineSerializer(many=True)
+
+    def get_hotline(self, card: cards.Card) -> str:
+        return settings.DOUDI_HOTLINE
+
+
+class CardView(APIView):
+    """The household's 明白卡: what it receives now, from when, why, and its next re-check."""
+
+    @extend_schema(parameters=[HOUSEHOLD_ID], responses=CardSerializer(many=True))
+    def get(self, request: Request, household_id: int) -> Response:
+        found = cards.card_of(request.user, household_id, timezone.localdate())
+        return Response(CardSerializer(found, many=True).data)
 
 
 class VillageListView(APIView):
@@ -168,6 +201,7 @@ urlpatterns = [
         IssueLinkView.as_view(),
         name="notices-issue-link",
     ),
+    path("notices/cards/<int:household_id>/", CardView.as_view(), name="notices-card"),
     path("notices/objections/", ObjectionListView.as_view(), name="notices-objections"),
     path(
         "notices/objections/<int:objection_id>/<slug:name>/",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from doudi.errors import DoudiError
-from doudi.notices import pdf, qr, queries, services, steps
+from doudi.notices import cards, pdf, qr, queries, services, steps
 from doudi.notices.models import NoticeBoard, ObjectionState
 from doudi.web.refusals import labelled_messages, refuse
 
@@ -165,6 +165,26 @@ def village_pdf(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="notice-{village.code}.pdf"'
     return response
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def village_cards(request: HttpRequest, code: str) -> HttpResponse:
+    """The 明白卡 of every household of the village receiving now, one per page."""
+    village = queries.village(request.user, code)
+    found = cards.cards_of_village(request.user, village.code, timezone.localdate())
+    return _pdf(cards.render(found), f"cards-{village.code}.pdf")
+
+
+@login_required
+def household_card(request: HttpRequest, household_id: int) -> HttpResponse:
+    found = cards.card_of(request.user, household_id, timezone.localdate())
+    return _pdf(cards.render(found), f"card-{household_id}.pdf")
 
 
 @login_required

@@ -117,15 +117,11 @@ def recheck_lists(
 ) -> RecheckLists:
     """The overdue re-checks (the longest overdue first) and those due by the end of the month."""
     today = today or timezone.localdate()
-    intervals = Intervals()
-    found: dict[int, tuple[Cadence, datetime.date, int, datetime.date, int | None]] = {}
-    # Plain values first, and whole records only for the few listed: a county has thousands.
-    for pk, programme, place, last_on, able, open_case in _read(recipients(actor, place_code)):
-        cadence = cadence_of(programme, able)
-        months = intervals.months(cadence, place, last_on)
-        next_on = months_after(last_on, months)
-        if next_on <= last_day(today):
-            found[pk] = (cadence, last_on, months, next_on, open_case)
+    found = {
+        pk: facts
+        for pk, facts in _schedule(recipients(actor, place_code)).items()
+        if facts[3] <= last_day(today)
+    }
     shown = Benefit.objects.select_related("region", "payee").only(*SHOWN).in_bulk(list(found))
     rows = sorted(
         (RecheckRow(shown[pk], *facts) for pk, facts in found.items()),
@@ -135,6 +131,25 @@ def recheck_lists(
         overdue=[row for row in rows if row.next_on < today],
         due=[row for row in rows if row.next_on >= today],
     )
+
+
+def next_rechecks(actor: User, place_code: str = "") -> dict[int, datetime.date]:
+    """Each re-checked benefit's next re-check date, by benefit id (the household's 明白卡)."""
+    return {pk: facts[3] for pk, facts in _schedule(recipients(actor, place_code)).items()}
+
+
+def _schedule(
+    benefits: QuerySet[Benefit],
+) -> dict[int, tuple[Cadence, datetime.date, int, datetime.date, int | None]]:
+    """Each benefit's cadence, last decision, interval, next date and open case, read as plain
+    values first: a county has thousands."""
+    intervals = Intervals()
+    found = {}
+    for pk, programme, place, last_on, able, open_case in _read(benefits):
+        cadence = cadence_of(programme, able)
+        months = intervals.months(cadence, place, last_on)
+        found[pk] = (cadence, last_on, months, months_after(last_on, months), open_case)
+    return found
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.test import Client
 
 from doudi.audit.models import AuditEvent
 from doudi.benefits.models import Benefit
+from doudi.cases import services as case_services
 from doudi.cases.models import Case, Decision
 from doudi.cases.procedures import State
 from doudi.cases.tests.test_documents import text_of
@@ -280,3 +281,29 @@ def test_the_staff_page_api_and_pdf_show_the_same_masked_lines(staff, household,
     head = household.members.get(relation="head")
     assert name in text and head.name not in text
     assert head.reveal_id_number() not in text
+
+
+def test_the_card_tells_what_when_why_the_next_re_check_rights_and_hotline(
+    settings, staff, household, on_notice, clock
+):
+    settings.DOUDI_HOTLINE = "0391-12349"
+    clock.at("2026-03-03")
+    case_services.approve(staff.county, on_notice.pk, reasons="符合条件，准予保障。")
+    clock.at("2026-04-02")
+    client = Client()
+    client.force_login(staff.handler)
+    response = client.get(f"/notices/cards/{household.pk}.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = text_of(response.content)
+    for expected in ("最低生活保障", "2026年04月", "符合条件，准予保障。", "行政复议", "六十日"):
+        assert expected in text, expected
+    assert "0391-12349" in text and "人民政府" in text
+    assert household.members.get(relation="head").reveal_id_number() not in text
+    card = api_as(staff.handler).get(f"/api/v1/notices/cards/{household.pk}/").json()[0]
+    assert card["lines"][0]["from_month"] == "2026-04-01"
+    assert card["lines"][0]["next_recheck"]  # 低保 is re-checked on a schedule
+    assert card["lines"][0]["conditions"]
+    batch = text_of(client.get(f"/notices/{INSIDE_VILLAGE}/cards.pdf").content)
+    assert "符合条件，准予保障。" in batch
+    elsewhere = api_as(staff.village)
+    assert elsewhere.get(f"/api/v1/notices/cards/{household.pk}/").status_code == 200
