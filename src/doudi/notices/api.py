@@ -37,7 +37,7 @@ class VillageSerializer(serializers.Serializer):
         return board.issued_on.isoformat() if board else None
 
 
-class LineSerializer(serializers.Serializer):
+class NoticeLineSerializer(serializers.Serializer):
     ref = serializers.CharField(help_text="c<case> on the 7-day notice, b<benefit> long-term")
     name = serializers.CharField(help_text="masked")
     household_size = serializers.IntegerField()
@@ -52,15 +52,15 @@ class NoticeSerializer(serializers.Serializer):
     village = serializers.CharField(source="village.code")
     month = serializers.DateField()
     link = serializers.CharField(allow_blank=True)
-    proposed = LineSerializer(many=True)
-    long_term = LineSerializer(many=True)
+    proposed = NoticeLineSerializer(many=True)
+    long_term = NoticeLineSerializer(many=True)
 
 
 class ObjectionFilterInput(serializers.Serializer):
     state = serializers.ChoiceField(choices=ObjectionState.values, required=False, default="")
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class PublicObjectionSerializer(serializers.ModelSerializer):
     place = serializers.CharField(source="region_id")
 
     class Meta:
@@ -93,7 +93,7 @@ class BoardSerializer(serializers.Serializer):
         )
 
 
-class CardLineSerializer(serializers.Serializer):
+class HouseholdCardLineSerializer(serializers.Serializer):
     programme = serializers.CharField()
     monthly_amount = serializers.CharField(help_text="yuan, two decimals")
     from_month = serializers.DateField()
@@ -102,14 +102,14 @@ class CardLineSerializer(serializers.Serializer):
     next_recheck = serializers.DateField(allow_null=True)
 
 
-class CardSerializer(serializers.Serializer):
+class HouseholdCardSerializer(serializers.Serializer):
     household = serializers.IntegerField(source="household.pk")
     file_number = serializers.CharField(source="household.file_number")
     head = serializers.CharField()
     village = serializers.CharField()
     office = serializers.CharField()
     hotline = serializers.SerializerMethodField()
-    lines = CardLineSerializer(many=True)
+    lines = HouseholdCardLineSerializer(many=True)
 
     def get_hotline(self, card: cards.Card) -> str:
         return settings.DOUDI_HOTLINE
@@ -118,10 +118,10 @@ class CardSerializer(serializers.Serializer):
 class CardView(APIView):
     """The household's 明白卡: what it receives now, from when, why, and its next re-check."""
 
-    @extend_schema(parameters=[HOUSEHOLD_ID], responses=CardSerializer(many=True))
+    @extend_schema(parameters=[HOUSEHOLD_ID], responses=HouseholdCardSerializer(many=True))
     def get(self, request: Request, household_id: int) -> Response:
         found = cards.card_of(request.user, household_id, timezone.localdate())
-        return Response(CardSerializer(found, many=True).data)
+        return Response(HouseholdCardSerializer(found, many=True).data)
 
 
 class VillageListView(APIView):
@@ -170,12 +170,16 @@ class IssueLinkView(APIView):
 
 
 class ObjectionListView(APIView):
-    @extend_schema(parameters=[ObjectionFilterInput], responses=ObjectionSerializer(many=True))
+    @extend_schema(
+        parameters=[ObjectionFilterInput], responses=PublicObjectionSerializer(many=True)
+    )
     def get(self, request: Request) -> Response:
         state = read_input(ObjectionFilterInput, request.query_params)["state"]
         paginator = Pagination()
         page = paginator.paginate_queryset(queries.objections(request.user, state), request)
-        return paginator.get_paginated_response(ObjectionSerializer(page or [], many=True).data)
+        return paginator.get_paginated_response(
+            PublicObjectionSerializer(page or [], many=True).data
+        )
 
 
 class ObjectionStepView(APIView):
@@ -186,11 +190,11 @@ class ObjectionStepView(APIView):
         operation_id="notices_objection_step",
         parameters=[OBJECTION_ID],
         request=AnswerInput,
-        responses=ObjectionSerializer,
+        responses=PublicObjectionSerializer,
     )
     def post(self, request: Request, objection_id: int, name: str) -> Response:
         objection = steps.take(request.user, objection_id, name, request.data)
-        return Response(ObjectionSerializer(objection).data)
+        return Response(PublicObjectionSerializer(objection).data)
 
 
 urlpatterns = [

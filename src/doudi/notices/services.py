@@ -93,7 +93,8 @@ def _objection_fields(name: object, phone: object, text: object) -> tuple[str, s
     text = required_text(text, field="text", message=_("Write what you object to."))
     if len(text) > MAX_OBJECTION:
         raise DoudiError(_("Write at most %(most)s characters."), field="text", most=MAX_OBJECTION)
-    plain_text(text, field="text")
+    text = text.replace("\r\n", "\n")
+    plain_text(text.replace("\n", " "), field="text")  # line breaks are the only control kept
     return name, phone, text
 
 

@@ -123,13 +123,19 @@ def test_an_objection_from_the_public_page_reaches_its_case_and_is_recorded_on_i
 ):
     response = Client().post(
         f"/notice/{board.token}/objection/",
-        {"ref": f"c{on_notice.pk}", "text": "其子女在外务工收入较高。", "phone": "13800000000"},
+        {
+            "ref": f"c{on_notice.pk}",
+            "text": "其子女在外务工收入较高。\r\n请核实。",
+            "phone": "13800000000",
+        },
     )
     assert response.status_code == 302 and response["Location"].endswith("?lodged=1")
     objection = on_notice.public_objections.get()
     assert (objection.state, objection.notice, objection.name) == ("open", "proposed", "")
     event = AuditEvent.objects.get(action="notices.objection_lodged")
-    assert event.actor_username and event.channel == "web" and "13800000000" not in str(event.after)
+    assert (
+        event.actor_id is None and event.channel == "web" and "13800000000" not in str(event.after)
+    )
     client = Client()
     client.force_login(staff.handler)
     assert "其子女在外务工收入较高" in client.get("/notices/objections/").content.decode()
@@ -138,7 +144,7 @@ def test_an_objection_from_the_public_page_reaches_its_case_and_is_recorded_on_i
     services.record_on_case(staff.handler, objection.pk, answer="转入异议处理，重新调查")
     on_notice.refresh_from_db()
     assert on_notice.state == State.OBJECTED
-    assert on_notice.objections.get().content == "其子女在外务工收入较高。"
+    assert on_notice.objections.get().content == "其子女在外务工收入较高。\n请核实。"
     assert on_notice.objections.get().received_on == objection.received_on
     objection.refresh_from_db()
     assert objection.state == ObjectionState.RECORDED
@@ -151,6 +157,7 @@ def test_an_objection_from_the_public_page_reaches_its_case_and_is_recorded_on_i
     [
         ("text", {"text": "   "}),
         ("text", {"text": "多" * 1001}),
+        ("text", {"text": "有异议\u202e"}),
         ("phone", {"text": "有异议", "phone": "abc"}),
         ("name", {"text": "有异议", "name": "张" * 31}),
         ("ref", {"text": "有异议", "ref": "c999999"}),
