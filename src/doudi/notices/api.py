@@ -125,6 +125,8 @@ class CardView(APIView):
 
 
 class VillageListView(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=VillageSerializer(many=True))
     def get(self, request: Request) -> Response:
         paginator = Pagination()
@@ -170,6 +172,8 @@ class IssueLinkView(APIView):
 
 
 class ObjectionListView(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[ObjectionFilterInput], responses=PublicObjectionSerializer(many=True)
     )

@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils.translation import gettext
 
 from doudi.audit.models import AuditEvent
 from doudi.benefits.models import Benefit
@@ -22,6 +23,7 @@ from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
 from doudi.notices import queries, services, steps
 from doudi.notices.models import ObjectionState, PublicObjection
 from doudi.notices.views import FIELD_LABELS
+from doudi.registry.services import end_membership
 
 pytestmark = pytest.mark.django_db
 
@@ -314,3 +316,24 @@ def test_the_card_tells_what_when_why_the_next_re_check_rights_and_hotline(
     assert "符合条件，准予保障。" in batch
     elsewhere = api_as(staff.village)
     assert elsewhere.get(f"/api/v1/notices/cards/{household.pk}/").status_code == 200
+
+
+def test_a_member_who_died_is_not_counted_and_a_notice_ended_is_gone(staff, household, board):
+    spouse = household.members.get(relation="spouse")
+    line = queries.notice_of(board.region, datetime.date(2026, 2, 25)).proposed[0]
+    assert (line.household_size, line.name, line.monthly_amount) == (2, "张*", "—")
+    assert line.item == gettext("proposed approval")
+    end_membership(
+        staff.handler,
+        spouse.pk,
+        left_on=datetime.date(2026, 2, 25),
+        leave_reason="death",
+        reason="死亡",
+        death_date=datetime.date(2026, 2, 24),
+    )
+    assert (
+        queries.notice_of(board.region, datetime.date(2026, 2, 25)).proposed[0].household_size == 1
+    )
+    # The last day of the notice is on it; the day after, nothing is left to object to.
+    assert queries.notice_of(board.region, datetime.date(2026, 3, 2)).proposed
+    assert not queries.notice_of(board.region, datetime.date(2026, 3, 3)).proposed
