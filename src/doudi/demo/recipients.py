@@ -31,7 +31,7 @@ from doudi.benefits.models import Benefit
 from doudi.cases import deadlines
 from doudi.cases import services as case_services
 from doudi.cases.models import Case
-from doudi.dates import month_before, month_text, next_month
+from doudi.dates import last_day, month_before, month_text, months_after, next_month
 from doudi.demo import departments
 from doudi.demo.cases import demo_case_households
 from doudi.demo.population import Population
@@ -43,6 +43,7 @@ from doudi.payroll import bank_files
 from doudi.payroll import services as payroll
 from doudi.payroll.models import Payroll, PayrollProgramme
 from doudi.policy.evaluation import evaluate_form
+from doudi.rechecks.schedule import Cadence, Intervals, able_to_work, cadence_of
 from doudi.registry.models import Household, Member
 from doudi.registry.queries import household_form
 from doudi.registry.services import update_member
@@ -76,10 +77,11 @@ class Schedule:
     notified: datetime.date
 
 
-def schedule(today: datetime.date) -> Schedule:
-    """The latest schedule whose approval falls before the first day of last month."""
+def schedule(today: datetime.date, before: datetime.date | None = None) -> Schedule:
+    """The latest schedule whose approval falls before ``before``, by default the first day of
+    last month."""
     calendar = WorkingCalendar.current()
-    limit = month_before(today.replace(day=1))
+    limit = before or month_before(today.replace(day=1))
     start = limit - datetime.timedelta(days=21)
     while True:
         start = start if calendar.is_working_day(start) else calendar.add_working_days(start, 1)
@@ -165,12 +167,47 @@ def load_demo_recipients(today: datetime.date | None = None) -> list[Benefit]:
     households = eligible_households(
         staff["county"], days.submitted, next_month(days.approved), RECIPIENTS
     )
-    benefits = [_walk(staff, household, days) for household in households]
+    # The last two were approved long ago: one falls due for its re-check (复核) this month,
+    # one is overdue.
+    recheck = dict(zip((h.pk for h in households[-2:]), ("overdue", "due"), strict=False))
+    benefits = [
+        _walk(
+            staff,
+            household,
+            _recheck_schedule(today, household, recheck[household.pk])
+            if household.pk in recheck
+            else days,
+        )
+        for household in households
+    ]
     for benefit in benefits:
         _give_card(staff["handler"], benefit.payee)
     if benefits:
         pay_month(month_before(today.replace(day=1)))
     return benefits
+
+
+def _recheck_schedule(today: datetime.date, household: Household, when: str) -> Schedule:
+    """A schedule whose approval makes the household's next re-check fall due by the end of
+    this month (``due``) or a month ago (``overdue``), by the interval of its cadence."""
+    able = (
+        Household.objects.filter(pk=household.pk)
+        .annotate(able=able_to_work("pk"))
+        .values_list("able", flat=True)
+        .get()
+    )
+    months = Intervals().months(cadence_of(PROGRAMME, able), household.region_id, today)
+    if when == "due":
+        return schedule(today, months_after(last_day(today), -months) + datetime.timedelta(days=1))
+    return schedule(today, months_after(today, -months - 1))
+
+
+def registration_day(today: datetime.date) -> datetime.date:
+    """The day the demo registry is registered: the first submission of the overdue re-check's
+    schedule at the longest interval, the earliest any recipient's walk can need."""
+    intervals = Intervals()
+    longest = max(intervals.months(cadence, COUNTY, today) for cadence in Cadence)
+    return schedule(today, months_after(today, -longest - 1)).submitted
 
 
 def _walk(staff: dict[str, User], household: Household, days: Schedule) -> Benefit:

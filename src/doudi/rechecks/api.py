@@ -23,11 +23,11 @@ class PlaceInput(serializers.Serializer):
 
 
 class RowSerializer(serializers.Serializer):
-    benefit = serializers.IntegerField(source="benefit.pk")
-    household = serializers.IntegerField(source="benefit.household_id")
-    place = serializers.CharField(source="benefit.region_id")
-    programme = serializers.CharField(source="benefit.programme")
-    monthly_amount_fen = serializers.IntegerField(source="benefit.monthly_amount_fen")
+    benefit = serializers.IntegerField(source="benefit_id")
+    household = serializers.IntegerField(source="household_id")
+    place = serializers.CharField(source="region_id")
+    programme = serializers.CharField()
+    monthly_amount_fen = serializers.IntegerField()
     cadence = serializers.CharField()
     last_on = serializers.DateField(help_text="the last approved decision")
     months = serializers.IntegerField(help_text="the interval in force")

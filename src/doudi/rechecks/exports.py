@@ -38,15 +38,14 @@ def due_workbook(lists: RecheckLists, today: datetime.date) -> bytes:
 
 
 def _row(row: RecheckRow) -> list[object]:
-    benefit = row.benefit
     return [
-        benefit.household_id,
-        benefit.region.name,
-        benefit.region_id,
-        benefit.get_programme_display(),
-        benefit.payee.name,
-        benefit.payee.id_number_masked,
-        benefit.monthly_amount_fen,
+        row.household_id,
+        row.place_name,
+        row.region_id,
+        row.programme_label,
+        row.payee_name,
+        row.payee_id_number_masked,
+        row.monthly_amount_fen,
         row.last_on,
         row.cadence.label,
         row.months,

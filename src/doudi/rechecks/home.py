@@ -32,7 +32,7 @@ def recheck_tasks(user: User, today: datetime.date) -> list[TaskList]:
             tasks=[
                 Task(
                     step=_("Start the re-check"),
-                    subject=f"{row.benefit.payee.name} · {row.benefit.get_programme_display()}",
+                    subject=f"{row.payee_name} · {row.programme_label}",
                     url=url,
                     due_on=row.next_on,
                     overdue=row.next_on < today,

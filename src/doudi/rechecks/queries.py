@@ -23,7 +23,7 @@ from doudi.accounts.jurisdiction import scope
 from doudi.accounts.roles import Permission
 from doudi.benefits.models import Benefit
 from doudi.cases.models import Case, Decision, Outcome
-from doudi.cases.procedures import OPEN_STATES, REVIEWS
+from doudi.cases.procedures import OPEN_STATES, REVIEWS, CaseProgramme
 from doudi.dates import last_day, months_after
 from doudi.errors import DoudiError
 from doudi.rechecks.schedule import Cadence, Intervals, able_to_work, cadence_of
@@ -34,25 +34,41 @@ if TYPE_CHECKING:
     from doudi.accounts.models import User
 
 
-# What the lists and the export show of a benefit.
-SHOWN = (
-    "household_id",
-    "programme",
-    "monthly_amount_fen",
-    "region__name",
-    "payee__name",
-    "payee__id_number_masked",
-)
-
-
 @dataclass(frozen=True)
 class RecheckRow:
-    benefit: Benefit
+    """One benefit to re-check, as the lists and the export show it: plain values read with its
+    facts, since a county lists thousands (records would cost more than the query)."""
+
+    benefit_id: int
+    household_id: int
+    programme: str
+    region_id: str
+    place_name: str
+    payee_name: str
+    payee_id_number_masked: str
+    monthly_amount_fen: int
     cadence: Cadence
     last_on: datetime.date
     months: int
     next_on: datetime.date
     open_case_id: int | None
+
+    @property
+    def programme_label(self) -> str:
+        return str(CaseProgramme(self.programme).label)
+
+
+# A listed benefit's fields, in RecheckRow's order.
+SHOWN = (
+    "pk",
+    "household_id",
+    "programme",
+    "region_id",
+    "region__name",
+    "payee__name",
+    "payee__id_number_masked",
+    "monthly_amount_fen",
+)
 
 
 @dataclass(frozen=True)
@@ -117,15 +133,17 @@ def recheck_lists(
 ) -> RecheckLists:
     """The overdue re-checks (the longest overdue first) and those due by the end of the month."""
     today = today or timezone.localdate()
+    until = last_day(today)
     found = {
         pk: facts
         for pk, facts in _schedule(recipients(actor, place_code)).items()
-        if facts[3] <= last_day(today)
+        if facts[3] <= until
     }
-    shown = Benefit.objects.select_related("region", "payee").only(*SHOWN).in_bulk(list(found))
+    # What is shown, only for the listed, as plain values: a county lists thousands.
+    shown = Benefit.objects.filter(pk__in=list(found)).values_list(*SHOWN)
     rows = sorted(
-        (RecheckRow(shown[pk], *facts) for pk, facts in found.items()),
-        key=lambda row: (row.next_on, row.benefit.pk),
+        (RecheckRow(*values, *found[values[0]]) for values in list(shown)),
+        key=lambda row: (row.next_on, row.benefit_id),
     )
     return RecheckLists(
         overdue=[row for row in rows if row.next_on < today],
@@ -141,14 +159,17 @@ def next_rechecks(actor: User, place_code: str = "") -> dict[int, datetime.date]
 def _schedule(
     benefits: QuerySet[Benefit],
 ) -> dict[int, tuple[Cadence, datetime.date, int, datetime.date, int | None]]:
-    """Each benefit's cadence, last decision, interval, next date and open case, read as plain
-    values first: a county has thousands."""
+    """Each benefit's cadence, last decision, interval, next date and open case."""
     intervals = Intervals()
+    next_dates: dict[tuple[datetime.date, int], datetime.date] = {}  # a county shares few days
     found = {}
-    for pk, programme, place, last_on, able, open_case in _read(benefits):
+    for pk, programme, place, able, last_on, open_case in _read(benefits):
         cadence = cadence_of(programme, able)
         months = intervals.months(cadence, place, last_on)
-        found[pk] = (cadence, last_on, months, months_after(last_on, months), open_case)
+        next_on = next_dates.get((last_on, months))
+        if next_on is None:
+            next_on = next_dates[last_on, months] = months_after(last_on, months)
+        found[pk] = (cadence, last_on, months, next_on, open_case)
     return found
 
 
@@ -160,6 +181,7 @@ def _read(benefits: QuerySet[Benefit]) -> list[tuple]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit TO off")
-    return list(
-        benefits.values_list("pk", "programme", "region_id", "last_on", "able", "open_case")
+    facts = benefits.order_by().values_list(
+        "pk", "programme", "region_id", "able", "last_on", "open_case"
     )
+    return list(facts)

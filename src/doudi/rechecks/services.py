@@ -52,7 +52,7 @@ def start_rechecks(actor: User, place_code: str = "") -> list[int]:
 def _start_batch(
     actor: User, rows: list[RecheckRow], place_code: str, today: datetime.date
 ) -> list[int]:
-    wanted = [row.benefit.pk for row in rows]
+    wanted = [row.benefit_id for row in rows]
     # Locked, then read again: a start running beside this one waits, and then finds the cases
     # this one opened.
     list(Benefit.objects.select_for_update().filter(pk__in=wanted).values_list("pk"))
@@ -62,7 +62,7 @@ def _start_batch(
         .filter(pk__in=wanted, open_case__isnull=True)
         .select_related("household", "member", "decision__case")
     }
-    due = {row.benefit.pk: row.next_on for row in rows}
+    due = {row.benefit_id: row.next_on for row in rows}
     cases = Case.objects.bulk_create(
         _case(actor, benefit, due[pk], today) for pk, benefit in sorted(still.items())
     )

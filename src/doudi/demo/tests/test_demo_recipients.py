@@ -21,13 +21,14 @@ from doudi.campaigns.services import close_finding, start_campaign
 from doudi.cases import deadlines
 from doudi.cases import services as case_services
 from doudi.cases.models import Case
-from doudi.dates import month_before
+from doudi.dates import last_day, month_before
 from doudi.demo import departments as dep
 from doudi.demo import recipients
 from doudi.demo.management.commands import demo as command
 from doudi.jobs.services import run
 from doudi.payroll import queries as payroll_queries
 from doudi.payroll.models import LineStatus, Payroll, PayrollState
+from doudi.rechecks.queries import recheck_lists
 from doudi.registry.services import end_membership
 from doudi.sources.models import Delivery
 from doudi.sources.services import receive
@@ -202,3 +203,13 @@ def test_the_schedule_keeps_the_limits_and_approves_before_last_month(today):
     assert days.approved > days.opinion + datetime.timedelta(days=6)  # the notice is over
     assert days.approved < last_month and days.notified < today
     assert calendar.working_days_between(days.submitted, days.approved) <= 30
+
+
+def test_two_recipients_are_due_for_their_re_check(demo):
+    """Approved long ago: one overdue, one due by the end of the month (or, late in a month
+    whose last days the schedule could not reach, overdue too)."""
+    lists = recheck_lists(User.objects.get(username="county"))
+    assert len(lists.all) == 2 and lists.overdue
+    for row in lists.all:
+        assert row.next_on <= last_day(timezone.localdate())
+        assert row.open_case_id is None  # nothing started: the county starts them

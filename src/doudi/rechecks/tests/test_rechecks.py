@@ -65,8 +65,8 @@ def listed(user, day: str, clock) -> tuple[list[int], list[int]]:
     clock.at(day)
     lists = recheck_lists(user)
     return (
-        [row.benefit.household_id for row in lists.overdue],
-        [row.benefit.household_id for row in lists.due],
+        [row.household_id for row in lists.overdue],
+        [row.household_id for row in lists.due],
     )
 
 
@@ -74,7 +74,7 @@ def test_next_recheck_six_months_after_the_decision_where_members_can_work(staff
     benefit = receiving(staff, household, clock)  # decided 2026-03-10; both members farm
     (row,) = [r for r in recheck_lists(staff.handler, today=D("2026-09-10")).due]
     assert (row.cadence, row.months, row.last_on) == (Cadence.IRREGULAR, 6, D("2026-03-10"))
-    assert row.benefit == benefit and row.next_on == D("2026-09-10")
+    assert row.benefit_id == benefit.pk and row.next_on == D("2026-09-10")
 
     assert listed(staff.handler, "2026-08-31", clock) == ([], [])  # not yet due
     assert listed(staff.handler, "2026-09-01", clock) == ([], [household.pk])  # due this month

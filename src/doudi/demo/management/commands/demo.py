@@ -24,6 +24,7 @@ from doudi.demo.recipients import (
     RECIPIENTS,
     deliver_demo_departments,
     load_demo_recipients,
+    registration_day,
     schedule,
     submit_grant_payroll,
 )
@@ -33,7 +34,7 @@ from doudi.registry.models import Household
 # and search, small enough to load in a few seconds on SQLite.
 DEMO_HOUSEHOLDS = 3000
 DEMO_SEED = 410800
-REGISTERED_AT = datetime.time(8)  # the demo registry's households, on its recipients' first day
+REGISTERED_AT = datetime.time(8)  # the hour the demo registry is registered
 PROGRESS_FROM = 100_000  # households; smaller populations load in seconds, without a report
 
 
@@ -98,9 +99,13 @@ class Command(DoudiCommand):
             return
         population = None
         if not Household.objects.exists():
-            # Registered on the day the demo recipients' cases begin (demo.recipients).
-            first = schedule(timezone.localdate()).submitted
-            registered = timezone.make_aware(datetime.datetime.combine(first, REGISTERED_AT))
+            # The facts as of the day the demo recipients' cases begin, registered before the
+            # earliest of them (demo.recipients).
+            today = timezone.localdate()
+            first = schedule(today).submitted
+            registered = timezone.make_aware(
+                datetime.datetime.combine(registration_day(today), REGISTERED_AT)
+            )
             population = self.populate(DEMO_HOUSEHOLDS, DEMO_SEED, first, registered)
             # Before the demo cases, so that the checks they request read the deliveries.
             self.recipients(population)
