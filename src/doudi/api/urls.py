@@ -10,9 +10,9 @@ from doudi.checks import api as checks_api
 from doudi.early_warning import api as early_warning_api
 from doudi.jobs import api as jobs_api
 from doudi.monitoring import api as monitoring_api
+from doudi.notices import api as notices_api
 from doudi.payroll import api as payroll_api
 from doudi.policy.api import EvaluateView
-from doudi.notices import api as notices_api
 from doudi.rechecks import api as rechecks_api
 from doudi.registry import api as registry_api
 from doudi.sources import api as sources_api
