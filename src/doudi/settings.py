@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "doudi.columnar",
     "doudi.rechecks",
     "doudi.disaster",
+    "doudi.notices",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -279,6 +280,13 @@ SPECTACULAR_SETTINGS = {
 # an hour (by typing or importing their ID numbers) before look-ups are refused (registry.clashes).
 # The count is read from the audit trail, so all workers, the API and the CLI share it.
 DOUDI_OUTSIDE_LOOKUPS_PER_HOUR = int(os.environ.get("DOUDI_OUTSIDE_LOOKUPS_PER_HOUR", "10"))
+# Objections one network may lodge a day from the public notices (doudi.notices), and the
+# public notice pages it may read a minute.
+DOUDI_PUBLIC_OBJECTIONS_PER_DAY = int(os.environ.get("DOUDI_PUBLIC_OBJECTIONS_PER_DAY", "5"))
+DOUDI_PUBLIC_PAGES_PER_MINUTE = int(os.environ.get("DOUDI_PUBLIC_PAGES_PER_MINUTE", "60"))
+# The hotline printed on every household's 明白卡 (社会救助服务热线); 12345 is the government's
+# service line, which takes social-assistance calls where the bureau has no line of its own.
+DOUDI_HOTLINE = os.environ.get("DOUDI_HOTLINE", "12345")
 
 # Every handler masks ID numbers (identity.logging): this one by its filter, Django's default
 # ones and any other by web.apps.WebConfig.ready, gunicorn's by the logger class of doudi serve.

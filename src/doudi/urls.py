@@ -25,6 +25,9 @@ urlpatterns = [
     path("campaigns/", include("doudi.campaigns.urls")),
     path("rechecks/", include("doudi.rechecks.urls")),
     path("disaster/", include("doudi.disaster.urls")),
+    path("notices/", include("doudi.notices.urls")),
+    # The public notice of a village (公示), without log-in, by its random token.
+    path("notice/", include("doudi.notices.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/v1/", include("doudi.api.urls")),

@@ -181,6 +181,15 @@ class AuditAction(models.TextChoices):
     WARNING_HANDLED = "warnings.handled", _("Warning handled and closed")
     VISIT_RECORDED = "visits.recorded", _("Home visit recorded")
 
+    # Public notices (公示, doudi.notices)
+    NOTICE_LINK_ISSUED = "notices.link_issued", _("Public notice link of a village issued")
+    NOTICE_OBJECTION_LODGED = "notices.objection_lodged", _("Objection lodged from a public notice")
+    NOTICE_OBJECTION_RECORDED = (
+        "notices.objection_recorded",
+        _("Public objection recorded on its case"),
+    )
+    NOTICE_OBJECTION_ANSWERED = "notices.objection_answered", _("Public objection answered")
+
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
 
@@ -236,8 +245,10 @@ OBJECT_LABELS = {
     "monitored_entry": _("monitored household"),
     "monitored_population": _("monitored population"),
     "need": _("need"),
+    "notice_board": _("public notice link"),
     "payroll": _("payroll"),
     "place_evaluation": _("whole-place evaluation"),
+    "public_objection": _("objection from the public notice"),
     "population": _("population"),
     "region": _("place"),
     "region_list": _("place list"),

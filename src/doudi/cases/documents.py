@@ -79,6 +79,14 @@ def render(kind: str, case: Case) -> bytes:
 
 
 def new_page(title: str, case: Case) -> FPDF:
+    pdf = blank_document(title)
+    pdf.cell(0, 8, f"编号：{case.file_number}", align="R", new_x="LMARGIN", new_y="NEXT")
+    return pdf
+
+
+def blank_document(title: str) -> FPDF:
+    """An A4 document with the embedded Chinese font and its title: a case's documents, the
+    check report and the village's public notice (notices.pdf) start here."""
     font = Path(settings.CJK_FONT)
     if not font.is_file():
         raise DoudiError(
@@ -96,7 +104,6 @@ def new_page(title: str, case: Case) -> FPDF:
     pdf.set_font(FONT, size=18)
     pdf.cell(0, 14, title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=10)
-    pdf.cell(0, 8, f"编号：{case.file_number}", align="R", new_x="LMARGIN", new_y="NEXT")
     return pdf
 
 

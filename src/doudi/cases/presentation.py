@@ -36,7 +36,7 @@ from doudi.checks.presentation import discrepancy_text
 from doudi.dates import next_month
 from doudi.errors import DoudiError
 from doudi.identity.numbers import mask
-from doudi.policy.programmes import unmet_conditions
+from doudi.policy.programmes import met_conditions, unmet_conditions
 from doudi.regions.codes import Level, ancestor_at, is_well_formed, prefix_of
 from doudi.registry.models import Member
 from doudi.registry.queries import heads_of
@@ -333,6 +333,15 @@ def engine_summary(decision: Decision | None) -> EngineSummary | None:
     if entry is None:
         return None
     return EngineSummary(bool(entry.get("eligible")), unmet_conditions(entry.get("reasons", [])))
+
+
+def conditions_met(decision: Decision | None) -> list[str]:
+    """The conditions the engine found met when the case was decided, in their labels: why
+    the household receives, in plain words (the household's 明白卡, notices.cards)."""
+    if decision is None or not decision.engine_result or "error" in decision.engine_result:
+        return []
+    entry = _engine_entry(decision.case, decision.engine_result)
+    return met_conditions(entry.get("reasons", [])) if entry else []
 
 
 def _engine_entry(case: Case, result: dict[str, Any]) -> dict[str, Any] | None:

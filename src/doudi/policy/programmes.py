@@ -312,3 +312,12 @@ def unmet_conditions(reasons: list[dict]) -> list[str]:
         for reason in reasons
         if not reason.get("passed") and reason.get("test") not in _NOT_CONDITIONS
     ]
+
+
+def met_conditions(reasons: list[dict]) -> list[str]:
+    """The labels of the conditions found met: why a household receives (its 明白卡)."""
+    return [
+        str(reason.get("label", ""))
+        for reason in reasons
+        if reason.get("passed") and reason.get("test") not in _NOT_CONDITIONS
+    ]

@@ -135,18 +135,12 @@ def recheck_lists(
 ) -> RecheckLists:
     """The overdue re-checks (the longest overdue first) and those due by the end of the month."""
     today = today or timezone.localdate()
-    intervals = Intervals()
     until = last_day(today)
-    next_dates: dict[tuple[datetime.date, int], datetime.date] = {}  # a county shares few days
-    found: dict[int, tuple[Cadence, datetime.date, int, datetime.date, int | None]] = {}
-    for pk, programme, place, able, last_on, open_case in _read(recipients(actor, place_code)):
-        cadence = cadence_of(programme, able)
-        months = intervals.months(cadence, place, last_on)
-        next_on = next_dates.get((last_on, months))
-        if next_on is None:
-            next_on = next_dates[last_on, months] = months_after(last_on, months)
-        if next_on <= until:
-            found[pk] = (cadence, last_on, months, next_on, open_case)
+    found = {
+        pk: facts
+        for pk, facts in _schedule(recipients(actor, place_code)).items()
+        if facts[3] <= until
+    }
     # What is shown, only for the listed, as plain values: a county lists thousands.
     shown = Benefit.objects.filter(pk__in=list(found)).values_list(*SHOWN)
     rows = sorted(
@@ -157,6 +151,28 @@ def recheck_lists(
         overdue=[row for row in rows if row.next_on < today],
         due=[row for row in rows if row.next_on >= today],
     )
+
+
+def next_rechecks(actor: User, place_code: str = "") -> dict[int, datetime.date]:
+    """Each re-checked benefit's next re-check date, by benefit id (the household's 明白卡)."""
+    return {pk: facts[3] for pk, facts in _schedule(recipients(actor, place_code)).items()}
+
+
+def _schedule(
+    benefits: QuerySet[Benefit],
+) -> dict[int, tuple[Cadence, datetime.date, int, datetime.date, int | None]]:
+    """Each benefit's cadence, last decision, interval, next date and open case."""
+    intervals = Intervals()
+    next_dates: dict[tuple[datetime.date, int], datetime.date] = {}  # a county shares few days
+    found = {}
+    for pk, programme, place, able, last_on, open_case in _read(benefits):
+        cadence = cadence_of(programme, able)
+        months = intervals.months(cadence, place, last_on)
+        next_on = next_dates.get((last_on, months))
+        if next_on is None:
+            next_on = next_dates[last_on, months] = months_after(last_on, months)
+        found[pk] = (cadence, last_on, months, next_on, open_case)
+    return found
 
 
 @transaction.atomic
