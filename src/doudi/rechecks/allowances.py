@@ -19,7 +19,6 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pyarrow
 import pyarrow.compute as pc
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -34,7 +33,7 @@ from doudi.regions.codes import is_well_formed, prefix_of
 from doudi.registry.choices import OrphanStatus
 from doudi.registry.models import Member
 from doudi.sources.models import Delivery
-from doudi.sources.storage import latest_delivery, read_snapshot
+from doudi.sources.storage import latest_delivery, read_snapshot_rows
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -171,33 +170,41 @@ def expiring_certificates(
     delivery = latest_delivery("disability", place_code or actor.region_id)
     if delivery is None:
         return [], None
-    until = _latest_validity(read_snapshot(delivery))
-    expiring = pc.filter(
-        until,
-        pc.and_(
-            pc.greater_equal(until["valid_until"], pyarrow.scalar(month, pyarrow.date32())),
-            pc.less_equal(until["valid_until"], pyarrow.scalar(last_day(month), pyarrow.date32())),
-        ),
-    )
-    ends = dict(
-        zip(expiring["person_hash"].to_pylist(), expiring["valid_until"].to_pylist(), strict=True)
-    )
+    ends = _expiring(delivery, month)
     found = members.filter(id_number_hash__in=list(ends)).select_related("household__region")
     rows = [_row(member, "disability", ends[member.id_number_hash], month) for member in found]
     return sorted(rows, key=lambda row: (row.reason_on, row.member_id)), delivery
 
 
-def _latest_validity(snapshot: pyarrow.Table) -> pyarrow.Table:
-    """Each person's latest certificate date among the valid ones delivered (columnar: a
-    county's delivery holds tens of thousands of certificates)."""
-    valid = snapshot.filter(
-        pc.and_(pc.is_valid(snapshot["person_hash"]), pc.equal(snapshot["state"], "valid"))
+def _expiring(delivery: Delivery, month: datetime.date) -> dict[str, datetime.date]:
+    """Each person with a valid certificate expiring in ``month`` and none valid after it (a
+    renewal), with the date: two filtered reads of the snapshot, columnar — a county's
+    delivery holds tens of thousands of certificates, the to-do list asks on every visit."""
+    columns = ["person_hash", "valid_until"]
+    valid = pc.field("state") == "valid"
+    ending = read_snapshot_rows(
+        delivery,
+        columns,
+        valid & (pc.field("valid_until") >= month) & (pc.field("valid_until") <= last_day(month)),
     )
-    latest = valid.group_by("person_hash").aggregate([("valid_until", "max")])
-    latest = pyarrow.table(
-        {"person_hash": latest["person_hash"], "valid_until": latest["valid_until_max"]}
+    ending = ending.filter(pc.is_valid(ending["person_hash"]))
+    if not ending.num_rows:
+        return {}
+    hashes = pc.unique(ending["person_hash"])
+    renewed = read_snapshot_rows(
+        delivery,
+        ["person_hash"],
+        valid & (pc.field("valid_until") > last_day(month)) & pc.field("person_hash").isin(hashes),
     )
-    return latest.filter(pc.is_valid(latest["valid_until"]))
+    ending = ending.filter(
+        pc.invert(
+            pc.is_in(ending["person_hash"], value_set=renewed["person_hash"].combine_chunks())
+        )
+    )
+    latest = ending.group_by("person_hash").aggregate([("valid_until", "max")])
+    return dict(
+        zip(latest["person_hash"].to_pylist(), latest["valid_until_max"].to_pylist(), strict=True)
+    )
 
 
 def ending_lists(
