@@ -40,7 +40,7 @@ def last_month_of(birth: datetime.date, years: int) -> datetime.date:
     return datetime.date(year, birth.month, 1)
 
 
-def _child(person, period, parameters) -> numpy.ndarray:
+def child_allowance_age(person, period, parameters) -> numpy.ndarray:
     """Still within the allowance's age: the month is not after the last month."""
     adult_at = parameters(period).minimum_living.minor_until
     years = numpy.where(
@@ -79,7 +79,7 @@ class orphan_allowance(FenVariable):
 
     def formula(person, period, parameters):
         orphan = (
-            _child(person, period, parameters)
+            child_allowance_age(person, period, parameters)
             & (person("orphan_status", period) == OrphanStatus.orphan)
             & ~person("chose_extreme_hardship_over_child_guarantee", period)
         )
@@ -96,7 +96,7 @@ class de_facto_unsupported_allowance(FenVariable):
     def formula(person, period, parameters):
         household = person.household
         unsupported = (
-            _child(person, period, parameters)
+            child_allowance_age(person, period, parameters)
             & (person("orphan_status", period) == OrphanStatus.de_facto_unsupported)
             & ~person("chose_extreme_hardship_over_child_guarantee", period)
         )
