@@ -56,6 +56,7 @@ REGIONAL = (
     "extreme_hardship.care.fully_lost",
     "child_support.orphan_standard.institution",
     "child_support.orphan_standard.family",
+    "child_support.in_school_until",
     "disability.living_subsidy",
     "disability.care_subsidy",
     "disaster.transitional_per_person",
@@ -253,6 +254,18 @@ def _stages(
         f"(month(birth_date) > {start.month} OR "
         f"(month(birth_date) = {start.month} AND day(birth_date) > {start.day}))"
     )
+    # The child allowances: through the month of the 18th birthday (a student's: of the local
+    # in-school limit), a 29 February birthday being 1 March in a year without one.
+    until = (
+        f"(year(birth_date) + CASE WHEN in_school THEN greatest("
+        f"r.child_support__in_school_until, {minor}) ELSE {minor} END)"
+    )
+    no_leap = f"NOT (({until} % 4 = 0 AND {until} % 100 <> 0) OR {until} % 400 = 0)"
+    child_months = (
+        f"({start.year * 12 + start.month - 1} <= {until} * 12 + month(birth_date) - 1"
+        f" + CASE WHEN month(birth_date) = 2 AND day(birth_date) = 29 AND {no_leap}"
+        " THEN 1 ELSE 0 END)"
+    )
     return [
         # 1. Households with their county's values, counted members and the asset tests.
         f"""h1 AS (
@@ -273,8 +286,9 @@ def _stages(
         SELECT p.*, {_select(persons, PERSON_DEFAULTS)}, h2.std, h2.assets_ok, h2.county,
           year(DATE '{start.isoformat()}') - year(birth_date)
             - CASE WHEN {to_come} THEN 1 ELSE 0 END AS age,
-          disability_grade BETWEEN 1 AND 2 AS severe
-        FROM p JOIN h2 ON h2.hid = p.hh""",
+          disability_grade BETWEEN 1 AND 2 AS severe,
+          {child_months} AS child_age_ok
+        FROM p JOIN h2 ON h2.hid = p.hh JOIN r ON r.county = h2.county""",
         f"""p2 AS ( SELECT *,
           (age >= {n["work_ability.age_until"]} OR age < {n["work_ability.age_from"]}
            OR (disability_grade BETWEEN 1 AND 4 AND (
@@ -287,7 +301,7 @@ def _stages(
            OR (was_extreme_hardship AND (age < {n["extreme_hardship.minors_kept_until"]}
                OR (in_school AND education IN ({stages})))))
           AND person_income < std AND assets_ok AND NOT has_capable_supporter AS conditions,
-          age < {minor} AND orphan_status <> {c("orphan_status", "none")} AS meets_child,
+          child_age_ok AND orphan_status <> {c("orphan_status", "none")} AS meets_child,
           child_guarantee_choice = {c("child_guarantee_choice", "extreme_hardship")}
             AS chose_hardship
         FROM p1""",
@@ -368,10 +382,10 @@ def _stages(
           ON a.hh = h5.hid""",
         # 5. Programmes that follow the 低保 result: the child guarantee, disability, medical.
         f"""p5 AS ( SELECT p4.*,
-          CASE WHEN age < {minor} AND orphan_status = {c("orphan_status", "orphan")}
+          CASE WHEN child_age_ok AND orphan_status = {c("orphan_status", "orphan")}
               AND NOT chose_eh
             THEN orphan_standard ELSE 0 END AS orphan_amount,
-          CASE WHEN age < {minor} AND NOT chose_eh
+          CASE WHEN child_age_ok AND NOT chose_eh
               AND orphan_status = {c("orphan_status", "de_facto_unsupported")}
             THEN greatest(orphan_standard - (CASE WHEN in_ml
               THEN h6.ml_amount // greatest(h6.ml_members, 1) ELSE 0 END) - eh_amount, 0)

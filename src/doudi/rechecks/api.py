@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from doudi.api.inputs import read_input
-from doudi.rechecks import queries, services
+from doudi.dates import parse_month
+from doudi.rechecks import allowances, queries, services
 
 
 class PlaceInput(serializers.Serializer):
@@ -61,7 +62,50 @@ class StartView(APIView):
         return Response({"cases": services.start_rechecks(request.user, place)})
 
 
+class EndingInput(PlaceInput):
+    month = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="the last month paid, YYYY-MM (next month by default)",
+    )
+
+
+class EndingRowSerializer(serializers.Serializer):
+    member = serializers.IntegerField(source="member_id")
+    household = serializers.IntegerField(source="household_id")
+    place = serializers.CharField(source="region_id")
+    name = serializers.CharField()
+    id_number_masked = serializers.CharField()
+    allowance = serializers.ChoiceField(choices=sorted(allowances.ALLOWANCE_LABELS))
+    reason_on = serializers.DateField(help_text="the birthday, or the day the certificate expires")
+    last_month = serializers.DateField(help_text="the first day of the last month paid")
+    stops_from = serializers.DateField(help_text="the first day of the first month not paid")
+    disability_grade = serializers.IntegerField(allow_null=True)
+
+
+class EndingListsSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="the first day of the last month paid")
+    children = EndingRowSerializer(many=True, help_text="orphans and de facto unsupported children")
+    certificates = EndingRowSerializer(many=True, help_text="disability certificates expiring")
+    delivery = serializers.IntegerField(
+        source="delivery.pk", allow_null=True, help_text="the disability federation's delivery read"
+    )
+
+
+class EndingView(APIView):
+    """Allowances whose last month is the one asked: nothing is stopped here, a decision does."""
+
+    @extend_schema(parameters=[EndingInput], responses=EndingListsSerializer)
+    def get(self, request: Request) -> Response:
+        data = read_input(EndingInput, request.query_params)
+        month = parse_month(data["month"]) if data["month"].strip() else None
+        lists = allowances.ending_lists(request.user, data["place"].strip(), month)
+        return Response(EndingListsSerializer(lists).data)
+
+
 urlpatterns = [
     path("rechecks/due/", DueView.as_view(), name="rechecks-due"),
     path("rechecks/start/", StartView.as_view(), name="rechecks-start"),
+    path("rechecks/allowances-ending/", EndingView.as_view(), name="rechecks-ending"),
 ]

@@ -1,5 +1,6 @@
 """The re-check lists as an Excel workbook, laid out by ``doudi.spreadsheets.add_table``: the
-overdue sheet, then the sheet of those due this month, ID numbers masked as on every page."""
+overdue sheet, then the sheet of those due this month, ID numbers masked as on every page; and
+the allowances ending by the calendar (the children's sheet, then the certificates')."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from doudi.rechecks.allowances import EndingLists, EndingRow
 from doudi.rechecks.queries import RecheckLists, RecheckRow
 from doudi.spreadsheets import CellKind, Column, add_table, new_workbook, workbook_bytes
 
@@ -51,4 +53,52 @@ def _row(row: RecheckRow) -> list[object]:
         row.months,
         row.next_on,
         row.open_case_id,
+    ]
+
+
+def _ending_columns(reason: str) -> list[Column]:
+    return [
+        Column(_("household number"), CellKind.NUMBER),
+        Column(_("village or community")),
+        Column(_("division code"), CellKind.CODE),
+        Column(_("name")),
+        Column(_("ID number"), CellKind.CODE),  # masked already, as the registry keeps it
+        Column(_("allowance")),
+        Column(reason, CellKind.DATE),
+        Column(_("last month paid")),
+        Column(_("stops from")),
+    ]
+
+
+def ending_workbook(lists: EndingLists) -> bytes:
+    book = new_workbook()
+    caption = [_("Last month paid: %(month)s") % {"month": f"{lists.month:%Y-%m}"}]
+    add_table(
+        book,
+        _("Children turning 18"),
+        _ending_columns(_("birthday")),
+        map(_ending_row, lists.children),
+        above=caption,
+    )
+    add_table(
+        book,
+        _("Certificates expiring"),
+        _ending_columns(_("certificate valid until")),
+        map(_ending_row, lists.certificates),
+        above=caption,
+    )
+    return workbook_bytes(book)
+
+
+def _ending_row(row: EndingRow) -> list[object]:
+    return [
+        row.household_id,
+        row.place_name,
+        row.region_id,
+        row.name,
+        row.id_number_masked,
+        row.allowance_label,
+        row.reason_on,
+        f"{row.last_month:%Y-%m}",
+        f"{row.stops_from:%Y-%m}",
     ]

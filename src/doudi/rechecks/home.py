@@ -1,4 +1,5 @@
-"""The re-checks due on the to-do list of those who start them: the township and the county."""
+"""The re-checks due on the to-do list of those who start them: the township and the county;
+and, for those who open cases, the allowances whose last month is next month."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from doudi.accounts.jurisdiction import has_permission
 from doudi.accounts.roles import Permission
+from doudi.dates import last_day, next_month
+from doudi.rechecks.allowances import ending_lists
 from doudi.rechecks.queries import recheck_lists
 from doudi.web.home import TASK_LIMIT, Task, TaskList, register_tasks
 
@@ -38,6 +41,32 @@ def recheck_tasks(user: User, today: datetime.date) -> list[TaskList]:
                     overdue=row.next_on < today,
                 )
                 for row in waiting[:TASK_LIMIT]
+            ],
+            url=url,
+        )
+    ]
+
+
+@register_tasks
+def ending_tasks(user: User, today: datetime.date) -> list[TaskList]:
+    if not has_permission(user, Permission.SUBMIT_CASES):
+        return []
+    lists = ending_lists(user, month=next_month(today.replace(day=1)))
+    rows = [*lists.children, *lists.certificates]
+    url = reverse("rechecks:ending")
+    return [
+        TaskList(
+            title=_("Allowances ending next month"),
+            count=len(rows),
+            overdue=0,
+            tasks=[
+                Task(
+                    step=_("Decide on the stop"),
+                    subject=f"{row.name} · {row.allowance_label}",
+                    url=url,
+                    due_on=last_day(row.last_month),
+                )
+                for row in rows[:TASK_LIMIT]
             ],
             url=url,
         )

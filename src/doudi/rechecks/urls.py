@@ -9,4 +9,6 @@ urlpatterns = [
     path("", views.due, name="due"),
     path("due.xlsx", views.due_xlsx, name="due-xlsx"),
     path("start/", views.start, name="start"),
+    path("allowances-ending/", views.ending, name="ending"),
+    path("allowances-ending.xlsx", views.ending_xlsx, name="ending-xlsx"),
 ]

@@ -1,5 +1,6 @@
 """The re-check pages: the place's overdue and due lists, their Excel export, and the bulk
-start. They only call queries.py, exports.py and services.py."""
+start; the allowances ending by the calendar and their export. They only call queries.py,
+allowances.py, exports.py and services.py."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import has_permission
 from doudi.accounts.roles import Permission
+from doudi.dates import parse_month
 from doudi.errors import DoudiError
-from doudi.rechecks import exports, queries, services
+from doudi.rechecks import allowances, exports, queries, services
 from doudi.regions.queries import place_choices
 from doudi.spreadsheets import xlsx_response
 from doudi.web.refusals import labelled_messages, refuse
@@ -66,3 +68,35 @@ def start(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Re-check cases started: %(count)s.") % {"count": len(started)})
     url = reverse("rechecks:due")
     return redirect(f"{url}?{urlencode({'place': place})}" if place else url)
+
+
+def _ending(request: HttpRequest) -> tuple[str, allowances.EndingLists]:
+    place = request.GET.get("place", "").strip()
+    typed = request.GET.get("month", "").strip()
+    month = parse_month(typed) if typed else None
+    return place, allowances.ending_lists(request.user, place, month)
+
+
+@login_required
+def ending(request: HttpRequest) -> HttpResponse:
+    place, lists = _ending(request)
+    query = {"place": place, "month": f"{lists.month:%Y-%m}"}
+    return render(
+        request,
+        "rechecks/ending.html",
+        {
+            "lists": lists,
+            "place": place,
+            "places": place_choices(request.user),
+            "query": urlencode(query),
+            "may_open": has_permission(request.user, Permission.SUBMIT_CASES),
+        },
+    )
+
+
+@login_required
+def ending_xlsx(request: HttpRequest) -> HttpResponse:
+    _place, lists = _ending(request)
+    return xlsx_response(
+        exports.ending_workbook(lists), f"allowances-ending-{lists.month:%Y-%m}.xlsx"
+    )

@@ -143,6 +143,14 @@ class Member(ProtectedIdNumber):
                 condition=~Q(social_security_card=""),
                 name="member_payee_card",
             ),
+            # The allowances ending by the calendar read the few orphans and de facto
+            # unsupported children by birth date, on every visit of the to-do list: this small
+            # index, not the whole member table (rechecks/allowances.py, docs/performance.md).
+            models.Index(
+                fields=["birth_date"],
+                condition=Q(orphan_status__in=["orphan", "de_facto_unsupported"]),
+                name="member_child_allowance",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -77,6 +77,14 @@ def read_snapshot(delivery: Delivery) -> pa.Table:
     return table.take(pc.sort_indices(table, sort_keys=[("row", "ascending")]))
 
 
+def read_snapshot_rows(delivery: Delivery, columns: list[str], filters: pc.Expression) -> pa.Table:
+    """Only ``columns`` of the rows matching ``filters``, the file's row groups filtered while
+    read: for a question about a few rows of a large snapshot (no order promised)."""
+    filesystem, root = _root()
+    path = f"{root}/{delivery.snapshot_path}"
+    return pq.read_table(path, columns=columns, filters=filters, filesystem=filesystem)
+
+
 def snapshot_location(delivery: Delivery) -> str:
     """Where an engine reads the delivery's snapshot: a local path, or the URI under
     ``DOUDI_SNAPSHOT_URI``."""

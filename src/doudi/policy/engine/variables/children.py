@@ -1,13 +1,24 @@
-"""孤儿 and 事实无人抚养儿童: the basic living allowance for children without parents' care."""
+"""孤儿 and 事实无人抚养儿童: the basic living allowance for children without parents' care.
+
+The allowance is paid through the month of the 18th birthday and ends the month after it; one
+recorded as still in school keeps it through the month of the birthday that
+``child_support.in_school_until`` names (民发〔2019〕62号). Born on 29 February: in a year
+without one the birthday is 1 March (as ``age`` counts it), so the last month is March.
+The due lists (``doudi.rechecks.allowances``) read the same rule through ``last_month_of``.
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime
+
 import numpy
+from openfisca_core.errors import ParameterNotFoundError
 from openfisca_core.periods import MONTH
 
 from doudi.policy.engine.base import FenVariable
 from doudi.policy.engine.entities import Person
-from doudi.policy.engine.variables.common import regional
+from doudi.policy.engine.variables.common import civil_date, regional
 from doudi.policy.engine.variables.inputs import CareSetting, OrphanStatus
 
 
@@ -21,8 +32,39 @@ def _standard(person, period, parameters) -> numpy.ndarray:
     return numpy.where(in_institution, institution, family)
 
 
-def _child(person, period, parameters) -> numpy.ndarray:
-    return person("age", period) < parameters(period).minimum_living.minor_until
+def last_month_of(birth: datetime.date, years: int) -> datetime.date:
+    """The last month (its first day) of an allowance kept until the birthday of ``years``."""
+    year = birth.year + years
+    if (birth.month, birth.day) == (2, 29) and not calendar.isleap(year):
+        return datetime.date(year, 3, 1)
+    return datetime.date(year, birth.month, 1)
+
+
+def child_allowance_age(person, period, parameters) -> numpy.ndarray:
+    """Still within the allowance's age: the month is not after the last month."""
+    adult_at = parameters(period).minimum_living.minor_until
+    years = numpy.where(
+        person("in_school", period),
+        _in_school_until(person, period, parameters, adult_at),
+        adult_at,
+    )
+    year, month, day = civil_date(person("birth_date", period))
+    until = year + years
+    no_leap_day = (until % 4 != 0) | ((until % 100 == 0) & (until % 400 != 0))
+    last = until * 12 + month - 1 + ((month == 2) & (day == 29) & no_leap_day)
+    return period.start.year * 12 + period.start.month - 1 <= last
+
+
+def _in_school_until(person, period, parameters, adult_at: int) -> numpy.ndarray | int:
+    """The age to which a student keeps the allowance; the adult age where no continuation
+    is in force (before the 2019 opinion, or a place without a value)."""
+    if not numpy.asarray(person("in_school", period)).any():
+        return adult_at  # the regional look-up is for students only
+    try:
+        limit = regional(person.household, period, parameters, "child_support.in_school_until")
+    except ParameterNotFoundError:
+        return adult_at
+    return numpy.maximum(limit, adult_at)
 
 
 class orphan_allowance(FenVariable):
@@ -37,7 +79,7 @@ class orphan_allowance(FenVariable):
 
     def formula(person, period, parameters):
         orphan = (
-            _child(person, period, parameters)
+            child_allowance_age(person, period, parameters)
             & (person("orphan_status", period) == OrphanStatus.orphan)
             & ~person("chose_extreme_hardship_over_child_guarantee", period)
         )
@@ -54,7 +96,7 @@ class de_facto_unsupported_allowance(FenVariable):
     def formula(person, period, parameters):
         household = person.household
         unsupported = (
-            _child(person, period, parameters)
+            child_allowance_age(person, period, parameters)
             & (person("orphan_status", period) == OrphanStatus.de_facto_unsupported)
             & ~person("chose_extreme_hardship_over_child_guarantee", period)
         )

@@ -18,6 +18,7 @@ from openfisca_core.variables import Variable
 
 from doudi.policy.engine.base import FenVariable
 from doudi.policy.engine.entities import Person
+from doudi.policy.engine.variables.children import child_allowance_age
 from doudi.policy.engine.variables.common import per_urban_rural, regional
 from doudi.policy.engine.variables.inputs import ChildGuaranteeChoice, OrphanStatus, SchoolStage
 
@@ -99,12 +100,12 @@ class meets_child_guarantee_conditions(Variable):
     value_type = bool
     entity = Person
     definition_period = MONTH
-    label = "A minor established as an orphan or a de facto unsupported child"
+    label = "An orphan or de facto unsupported child within the child allowance's age"
 
     def formula(person, period, parameters):
         status = person("orphan_status", period)
-        minor = person("age", period) < parameters(period).minimum_living.minor_until
-        return minor & (status != OrphanStatus.none)
+        # The child allowance's own age rule: one of them, never both, in its last month too.
+        return child_allowance_age(person, period, parameters) & (status != OrphanStatus.none)
 
 
 class test_not_in_child_guarantee(Variable):
