@@ -132,6 +132,8 @@ def _result(result: object) -> dict:
 
 
 class EventListView(APIView):
+    pagination_class = Pagination  # documented as the paged answer it gives
+
     @extend_schema(responses=DisasterEventSerializer(many=True))
     def get(self, request: Request) -> Response:
         paginator = Pagination()
@@ -153,6 +155,8 @@ class EventDetailView(APIView):
 
 
 class ReportListView(APIView):
+    pagination_class = Pagination  # documented as the paged answer it gives
+
     @extend_schema(parameters=[OBJECT_ID], responses=ImpactReportSerializer(many=True))
     def get(self, request: Request, object_id: int) -> Response:
         event = queries.event_for(request.user, object_id)
@@ -163,6 +167,8 @@ class ReportListView(APIView):
 
 
 class WaveListView(APIView):
+    pagination_class = Pagination  # documented as the paged answer it gives
+
     @extend_schema(responses=ReliefWaveSerializer(many=True))
     def get(self, request: Request) -> Response:
         paginator = Pagination()
