@@ -284,6 +284,10 @@ DOUDI_OUTSIDE_LOOKUPS_PER_HOUR = int(os.environ.get("DOUDI_OUTSIDE_LOOKUPS_PER_H
 # public notice pages it may read a minute.
 DOUDI_PUBLIC_OBJECTIONS_PER_DAY = int(os.environ.get("DOUDI_PUBLIC_OBJECTIONS_PER_DAY", "5"))
 DOUDI_PUBLIC_PAGES_PER_MINUTE = int(os.environ.get("DOUDI_PUBLIC_PAGES_PER_MINUTE", "60"))
+# Behind the proxy every request comes from the proxy's address, which would put the whole public
+# under one bound: the header the proxy sets to the client's address (it must overwrite what the
+# client sent, as nginx's `proxy_set_header X-Real-IP $remote_addr` does). Empty: REMOTE_ADDR.
+DOUDI_CLIENT_ADDRESS_HEADER = os.environ.get("DOUDI_CLIENT_ADDRESS_HEADER", "")
 # The hotline printed on every household's 明白卡 (社会救助服务热线); 12345 is the government's
 # service line, which takes social-assistance calls where the bureau has no line of its own.
 DOUDI_HOTLINE = os.environ.get("DOUDI_HOTLINE", "12345")

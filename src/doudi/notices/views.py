@@ -37,6 +37,13 @@ FIELD_LABELS = {
 
 
 def _sender(request: HttpRequest) -> str:
+    """The client's address: the proxy's header where one is set (DOUDI_CLIENT_ADDRESS_HEADER),
+    otherwise the connection's."""
+    header = settings.DOUDI_CLIENT_ADDRESS_HEADER
+    if header:
+        given = request.META.get("HTTP_" + header.upper().replace("-", "_"), "").strip()
+        if given:
+            return given
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -209,6 +209,19 @@ def test_public_reads_are_bounded_per_minute(settings, board):
     assert [client.get(f"/notice/{board.token}/").status_code for _ in range(3)] == [200, 200, 429]
 
 
+def test_behind_the_proxy_each_client_is_bounded_by_the_address_the_proxy_gives(settings, board):
+    settings.DOUDI_PUBLIC_PAGES_PER_MINUTE = 1
+    settings.DOUDI_CLIENT_ADDRESS_HEADER = "X-Real-IP"
+    url = f"/notice/{board.token}/"
+    proxy = Client(REMOTE_ADDR="10.9.9.9")  # no other test reads from it
+    assert proxy.get(url, HTTP_X_REAL_IP="7.7.7.1").status_code == 200
+    assert proxy.get(url, HTTP_X_REAL_IP="7.7.7.2").status_code == 200  # another client
+    assert proxy.get(url, HTTP_X_REAL_IP="7.7.7.1").status_code == 429
+    settings.DOUDI_CLIENT_ADDRESS_HEADER = ""  # no header trusted: the connection's address
+    assert proxy.get(url, HTTP_X_REAL_IP="7.7.7.3").status_code == 200
+    assert proxy.get(url, HTTP_X_REAL_IP="7.7.7.4").status_code == 429
+
+
 def test_every_step_is_offered_on_the_page_and_the_api_to_who_may_take_it(staff, on_notice, board):
     """Walks the one table: each step's form is on the page for the township, absent for the
     village worker, and its API endpoint takes the same input."""
