@@ -1,0 +1,176 @@
+"""The hotline under /api/v1/hotline: the lists of tickets, one ticket, the month's figures,
+and every step of ``hotline.steps.STEPS`` (``steps/<name>/`` for a step on nothing,
+``steps/<name>/<id>/`` on a ticket). Explicit input and output serializers; the caller's name
+and phone are given masked, as on the pages; dates YYYY-MM-DD."""
+
+from __future__ import annotations
+
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from doudi.api.inputs import read_input
+from doudi.api.pagination import Pagination
+from doudi.dates import parse_month
+from doudi.hotline import queries, steps
+from doudi.hotline.models import Ticket
+from doudi.notices.masking import mask_name, mask_phone
+
+OBJECT_ID = OpenApiParameter("object_id", int, OpenApiParameter.PATH)
+NAME = OpenApiParameter(
+    "name", str, OpenApiParameter.PATH, enum=[s.name for s in steps.STEPS], description="step"
+)
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    township = serializers.CharField(source="region_id")
+    caller_name = serializers.SerializerMethodField(help_text="masked")
+    caller_phone = serializers.SerializerMethodField(help_text="masked")
+    answered_on_time = serializers.BooleanField(allow_null=True, read_only=True)
+    referred_to_supervision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "source", "category", "township", "household", "caller_name",
+                  "caller_phone", "content", "external_number", "received_on", "deadline_days",
+                  "deadline_reference", "due_on", "state", "escalated_on", "answer",
+                  "satisfaction", "closed_on", "answered_on_time", "case", "warning",
+                  "referred_to_supervision", "referred_to_supervision_on",
+                  "supervision_note"]  # fmt: skip
+
+    def get_caller_name(self, ticket: Ticket) -> str:
+        return mask_name(ticket.caller_name) if ticket.caller_name else ""
+
+    def get_caller_phone(self, ticket: Ticket) -> str:
+        return mask_phone(ticket.caller_phone)
+
+    def get_referred_to_supervision(self, ticket: Ticket) -> bool:
+        return ticket.referred_to_supervision_on is not None
+
+
+class TicketListInput(serializers.Serializer):
+    list = serializers.ChoiceField(choices=queries.LISTS, required=False, default="open")
+
+
+class SatisfactionSerializer(serializers.Serializer):
+    satisfied = serializers.IntegerField()
+    fairly = serializers.IntegerField()
+    not_satisfied = serializers.IntegerField()
+    not_reached = serializers.IntegerField()
+
+
+class FigureRowSerializer(serializers.Serializer):
+    township = serializers.CharField(source="code", allow_blank=True)
+    name = serializers.CharField(allow_blank=True)
+    category = serializers.CharField(allow_blank=True)
+    received = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    on_time = serializers.IntegerField(help_text="closed by the due date")
+    open_overdue = serializers.IntegerField(help_text="still open past the due date today")
+    escalated = serializers.IntegerField()
+    satisfaction = SatisfactionSerializer()
+
+
+class FiguresSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    rows = FigureRowSerializer(many=True, help_text="by township and category")
+    by_category = FigureRowSerializer(many=True)
+    total = FigureRowSerializer()
+
+
+class FiguresInput(serializers.Serializer):
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, help_text="YYYY-MM")
+
+
+class HotlineStepResultSerializer(serializers.Serializer):
+    object_type = serializers.ChoiceField(choices=["ticket", "count"])
+    id = serializers.IntegerField(allow_null=True)
+    count = serializers.IntegerField(allow_null=True, help_text="tickets escalated")
+
+
+def _result(result: Ticket | int) -> dict:
+    if isinstance(result, int):
+        return {"object_type": "count", "id": None, "count": result}
+    return {"object_type": "ticket", "id": result.pk, "count": None}
+
+
+class TicketListView(APIView):
+    pagination_class = Pagination  # documented as the paged answer it gives
+
+    @extend_schema(parameters=[TicketListInput], responses=TicketSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        chosen = read_input(TicketListInput, request.query_params)["list"]
+        paginator = Pagination()
+        rows = queries.listed(request.user, chosen, timezone.localdate())
+        page = paginator.paginate_queryset(rows, request)
+        return paginator.get_paginated_response(TicketSerializer(page or [], many=True).data)
+
+
+class TicketDetailView(APIView):
+    @extend_schema(parameters=[OBJECT_ID], responses=TicketSerializer)
+    def get(self, request: Request, object_id: int) -> Response:
+        return Response(TicketSerializer(queries.ticket(request.user, object_id)).data)
+
+
+class FiguresView(APIView):
+    """The month's tickets received, closed, answered on time, by township and category."""
+
+    @extend_schema(parameters=[FiguresInput], responses=FiguresSerializer)
+    def get(self, request: Request) -> Response:
+        given = read_input(FiguresInput, request.query_params).get("month")
+        today = timezone.localdate()
+        month = parse_month(given) if given else today.replace(day=1)
+        found = queries.monthly_figures(request.user, month, today)
+        data = {
+            "month": found.month,
+            "rows": found.rows,
+            "by_category": queries.by_category(found),
+            "total": found.total,
+        }
+        return Response(FiguresSerializer(data).data)
+
+
+class StepView(APIView):
+    """A step on nothing: ``receive`` (ReceiveInput) or ``escalate`` (no body)."""
+
+    @extend_schema(
+        operation_id="hotline_step",
+        parameters=[NAME],
+        request=steps.ReceiveInput,
+        responses={201: HotlineStepResultSerializer},
+    )
+    def post(self, request: Request, name: str) -> Response:
+        result = steps.take(request.user, name, None, request.data)
+        return Response(HotlineStepResultSerializer(_result(result)).data, status=201)
+
+
+class ObjectStepView(APIView):
+    """A step on a ticket (reassign, open_case, raise_warning, refer_to_supervision, close);
+    its body is that step's input serializer in ``hotline.steps``."""
+
+    @extend_schema(
+        operation_id="hotline_object_step",
+        parameters=[NAME, OBJECT_ID],
+        request=steps.CloseInput,
+        responses={200: TicketSerializer},
+    )
+    def post(self, request: Request, name: str, object_id: int) -> Response:
+        result = steps.take(request.user, name, object_id, request.data)
+        return Response(TicketSerializer(result).data)
+
+
+urlpatterns = [
+    path("hotline/tickets/", TicketListView.as_view(), name="hotline-tickets"),
+    path("hotline/tickets/<int:object_id>/", TicketDetailView.as_view(), name="hotline-ticket"),
+    path("hotline/figures/", FiguresView.as_view(), name="hotline-figures"),
+    path("hotline/steps/<slug:name>/", StepView.as_view(), name="hotline-step"),
+    path(
+        "hotline/steps/<slug:name>/<int:object_id>/",
+        ObjectStepView.as_view(),
+        name="hotline-object-step",
+    ),
+]

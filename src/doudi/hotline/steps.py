@@ -1,0 +1,184 @@
+"""The one table of the hotline's steps: the pages' forms and the API's endpoints are both read
+from it, and each is offered only to a user who may take it, on a ticket in a state it is
+taken from. A step acts on nothing (receiving a ticket, the escalation run) or on a ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from doudi.accounts.jurisdiction import NOT_FOUND, covers, has_permission, require
+from doudi.accounts.roles import Permission
+from doudi.api.errors import first_path
+from doudi.cases.api import StrictCharField
+from doudi.cases.procedures import CaseProgramme
+from doudi.early_warning.models import Severity
+from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
+from doudi.hotline import queries, services
+from doudi.hotline.models import (
+    MAX_ANSWER,
+    MAX_CONTENT,
+    MAX_NAME,
+    MAX_PHONE,
+    OPEN_STATES,
+    Category,
+    Satisfaction,
+    Ticket,
+)
+from doudi.regions.codes import Level, level_of
+
+if TYPE_CHECKING:
+    from doudi.accounts.models import User
+
+# A case opened from a call: the programmes applied for without a stated amount.
+CASE_PROGRAMMES = (CaseProgramme.MINIMUM_LIVING, CaseProgramme.EXTREME_HARDSHIP)
+
+
+class ReceiveInput(serializers.Serializer):
+    source = serializers.ChoiceField(choices=[str(s) for s in services.STAFF_SOURCES])
+    category = serializers.ChoiceField(choices=Category.values)
+    content = StrictCharField(max_length=MAX_CONTENT)
+    township = StrictCharField(max_length=12, required=False, allow_blank=True, default="")
+    household = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, allow_null=True, default=None
+    )
+    caller_name = StrictCharField(max_length=MAX_NAME, required=False, allow_blank=True)
+    caller_phone = StrictCharField(max_length=MAX_PHONE, required=False, allow_blank=True)
+    external_number = StrictCharField(max_length=40, required=False, allow_blank=True)
+    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class NoInput(serializers.Serializer):
+    pass
+
+
+class ReassignInput(serializers.Serializer):
+    township = StrictCharField(max_length=12)
+    reason = StrictCharField(max_length=services.MAX_NOTE)
+
+
+class OpenCaseInput(serializers.Serializer):
+    programme = serializers.ChoiceField(choices=[str(p) for p in CASE_PROGRAMMES])
+    note = StrictCharField(max_length=services.MAX_NOTE)
+
+
+class RaiseWarningInput(serializers.Serializer):
+    severity = serializers.ChoiceField(choices=Severity.values)
+    note = StrictCharField(max_length=services.MAX_NOTE)
+
+
+class NoteInput(serializers.Serializer):
+    note = StrictCharField(max_length=services.MAX_NOTE)
+
+
+class CloseInput(serializers.Serializer):
+    answer = StrictCharField(max_length=MAX_ANSWER)
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.values)
+
+
+NOTHING, TICKET = "nothing", "ticket"
+
+
+def _always(_user: User, _obj: Any) -> bool:
+    return True
+
+
+def _county(user: User, _obj: Any = None) -> bool:
+    return level_of(user.region_id) in (Level.COUNTY, Level.CITY, Level.PROVINCE)
+
+
+def _open(user: User, ticket: Ticket) -> bool:
+    return ticket.state in OPEN_STATES and covers(user, ticket.region_id)
+
+
+def _reassignable(user: User, ticket: Ticket) -> bool:
+    return _open(user, ticket) and ticket.household_id is None and _county(user)
+
+
+def _case_can_open(user: User, ticket: Ticket) -> bool:
+    return (
+        _open(user, ticket)
+        and ticket.household_id is not None
+        and ticket.case_id is None
+        and has_permission(user, Permission.SUBMIT_CASES)
+    )
+
+
+def _warning_can_rise(user: User, ticket: Ticket) -> bool:
+    return (
+        _open(user, ticket)
+        and ticket.household_id is not None
+        and ticket.warning_id is None
+        and has_permission(user, Permission.EDIT_HOUSEHOLDS)
+    )
+
+
+def _referable(user: User, ticket: Ticket) -> bool:
+    return _open(user, ticket) and ticket.referred_to_supervision_on is None
+
+
+def _escalate_now(user: User, **_data: Any) -> int:
+    return services.escalate_overdue(user, user.region_id)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # the URL's and the API's segment
+    label: Promise
+    permission: Permission
+    on: str  # what it acts on: nothing or a ticket
+    input: type[serializers.Serializer]
+    service: Callable[..., Ticket | int]
+    when: Callable[[User, Any], bool] = _always
+
+
+STEPS = (
+    Step("receive", _("Record a ticket"), Permission.HANDLE_HOTLINE, NOTHING, ReceiveInput,
+         services.receive),
+    Step("escalate", _("Escalate the overdue tickets now"), Permission.HANDLE_HOTLINE, NOTHING,
+         NoInput, _escalate_now, _county),
+    Step("reassign", _("Give to another township"), Permission.HANDLE_HOTLINE, TICKET,
+         ReassignInput, services.reassign, _reassignable),
+    Step("open_case", _("Open an application"), Permission.HANDLE_HOTLINE, TICKET,
+         OpenCaseInput, services.open_case, _case_can_open),
+    Step("raise_warning", _("Raise a warning"), Permission.HANDLE_HOTLINE, TICKET,
+         RaiseWarningInput, services.raise_warning, _warning_can_rise),
+    Step("refer_to_supervision", _("Refer to supervision"), Permission.HANDLE_HOTLINE, TICKET,
+         NoteInput, services.refer_to_supervision, _referable),
+    Step("close", _("Answer and close"), Permission.HANDLE_HOTLINE, TICKET, CloseInput,
+         services.close, _open),
+)  # fmt: skip
+BY_NAME = {step.name: step for step in STEPS}
+
+
+def offered(user: User, on: str, obj: Any = None) -> list[Step]:
+    return [
+        step
+        for step in STEPS
+        if step.on == on and has_permission(user, step.permission) and step.when(user, obj)
+    ]
+
+
+def take(user: User, name: str, object_id: int | None, data: Any) -> Ticket | int:
+    """Read ``data`` through the step's input serializer and call its service; a refused field
+    is named the same way on the page and in the API."""
+    step = BY_NAME.get(name)
+    if step is None or (step.on == NOTHING) != (object_id is None):
+        raise OutsideJurisdiction(NOT_FOUND)
+    require(user, step.permission)  # who may not is refused before their input is read
+    serializer = step.input(data=data)
+    if not serializer.is_valid():
+        raise DoudiError(
+            _("Some fields are missing or invalid."), field=first_path(serializer.errors)
+        )
+    if step.on == NOTHING:
+        if not step.when(user, None):
+            raise NotPermitted(_("Your role does not allow this action."))
+        return step.service(user, **serializer.validated_data)
+    target = queries.ticket(user, object_id)
+    return step.service(user, target.pk, **serializer.validated_data)
