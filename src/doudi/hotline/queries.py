@@ -28,7 +28,7 @@ def tickets(user: User) -> QuerySet[Ticket]:
         user,
         Ticket.objects.select_related("region", "household", "case", "warning"),
         Permission.VIEW_HOTLINE,
-        "region_id",
+        "region__code",
     )
 
 
@@ -37,7 +37,7 @@ def ticket(user: User, ticket_id: int) -> Ticket:
         user,
         Ticket.objects.select_related("region", "household", "case", "warning"),
         Permission.VIEW_HOTLINE,
-        "region_id",
+        "region__code",
         pk=ticket_id,
     )
 

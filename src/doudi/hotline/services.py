@@ -128,7 +128,7 @@ def _choice(value: str, allowed, field: str) -> str:
 
 def _township(actor: User, code: str, household: Household | None) -> Region:
     """The township that owns the ticket: the household's when one is named, else the chosen
-    one, inside the actor's places."""
+    one (a township user's own by default), inside the actor's places."""
     if household is not None:
         owner = ancestor_at(household.region_id, Level.TOWNSHIP)
         if code and code != owner:
@@ -136,6 +136,8 @@ def _township(actor: User, code: str, household: Household | None) -> Region:
                 _("The household lives in another township; choose its own."), field="township"
             )
         code = owner
+    if not code and level_of(actor.region_id) == Level.TOWNSHIP:
+        code = actor.region_id  # a township's own call
     if not code:
         raise DoudiError(_("Choose the township that owns the ticket."), field="township")
     township = Region.objects.filter(code=code, level=Level.TOWNSHIP).first()
@@ -278,7 +280,7 @@ def _open_ticket(actor: User, ticket_id: int) -> Ticket:
         actor,
         Ticket.objects.select_for_update(of=("self",)).select_related("household"),
         Permission.HANDLE_HOTLINE,
-        "region_id",
+        "region__code",
         pk=ticket_id,
     )
     if ticket.state not in OPEN_STATES:
@@ -433,7 +435,7 @@ def escalate_overdue(actor: User | None, place_code: str, day: datetime.date | N
         require(actor, Permission.HANDLE_HOTLINE, place_code)
     day = day or _today()
     overdue = Ticket.objects.filter(
-        state=TicketState.OPEN, due_on__lt=day, region_id__startswith=prefix_of(place_code)
+        state=TicketState.OPEN, due_on__lt=day, region__code__startswith=prefix_of(place_code)
     )
     escalated = overdue.update(state=TicketState.ESCALATED, escalated_on=day)
     record(

@@ -88,7 +88,7 @@ def entry(
 
 
 def mask_phone(phone: str) -> str:
-    """13812345678 → 138****5678, 0391-1234567 → 039*****567: the first three and the last
+    """13812345678 → 138****5678, 0391-123456 → 039****456: the first three and the last
     four digits of a mobile (three of a shorter number) kept, the rest hidden; a caller is
     recognised on a list without the number being read off it. Empty stays empty."""
     digits = "".join(ch for ch in phone if ch.isdigit())
