@@ -20,8 +20,12 @@ pytestmark = pytest.mark.django_db
 def scene(staff, households, make_user):
     other = Region.objects.filter(level="township", code__startswith="410821").exclude(
         code=INSIDE_TOWNSHIP).values_list("code", flat=True).first()  # fmt: skip
-    tickets = {step.name: call(staff, household=households[1].pk if step.name in (
-        "open_case", "raise_warning") else None) for step in steps.STEPS if step.on == steps.TICKET}  # fmt: skip
+    known = ("open_case", "raise_warning")  # the steps that need the ticket's household
+    tickets = {
+        step.name: call(staff, household=households[1].pk if step.name in known else None)
+        for step in steps.STEPS
+        if step.on == steps.TICKET
+    }
     return {"tickets": tickets, "households": households, "other": other,
             "onlooker": make_user(Role.AUDITOR)}  # fmt: skip
 
