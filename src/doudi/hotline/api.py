@@ -26,7 +26,7 @@ NAME = OpenApiParameter(
 )
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class HotlineTicketSerializer(serializers.ModelSerializer):
     township = serializers.CharField(source="region_id")
     caller_name = serializers.SerializerMethodField(help_text="masked")
     caller_phone = serializers.SerializerMethodField(help_text="masked")
@@ -52,18 +52,18 @@ class TicketSerializer(serializers.ModelSerializer):
         return ticket.referred_to_supervision_on is not None
 
 
-class TicketListInput(serializers.Serializer):
+class HotlineTicketListInput(serializers.Serializer):
     list = serializers.ChoiceField(choices=queries.LISTS, required=False, default="open")
 
 
-class SatisfactionSerializer(serializers.Serializer):
+class HotlineSatisfactionSerializer(serializers.Serializer):
     satisfied = serializers.IntegerField()
     fairly = serializers.IntegerField()
     not_satisfied = serializers.IntegerField()
     not_reached = serializers.IntegerField()
 
 
-class FigureRowSerializer(serializers.Serializer):
+class HotlineFigureRowSerializer(serializers.Serializer):
     township = serializers.CharField(source="code", allow_blank=True)
     name = serializers.CharField(allow_blank=True)
     category = serializers.CharField(allow_blank=True)
@@ -72,17 +72,17 @@ class FigureRowSerializer(serializers.Serializer):
     on_time = serializers.IntegerField(help_text="closed by the due date")
     open_overdue = serializers.IntegerField(help_text="still open past the due date today")
     escalated = serializers.IntegerField()
-    satisfaction = SatisfactionSerializer()
+    satisfaction = HotlineSatisfactionSerializer()
 
 
-class FiguresSerializer(serializers.Serializer):
+class HotlineFiguresSerializer(serializers.Serializer):
     month = serializers.DateField()
-    rows = FigureRowSerializer(many=True, help_text="by township and category")
-    by_category = FigureRowSerializer(many=True)
-    total = FigureRowSerializer()
+    rows = HotlineFigureRowSerializer(many=True, help_text="by township and category")
+    by_category = HotlineFigureRowSerializer(many=True)
+    total = HotlineFigureRowSerializer()
 
 
-class FiguresInput(serializers.Serializer):
+class HotlineFiguresInput(serializers.Serializer):
     month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, help_text="YYYY-MM")
 
 
@@ -101,27 +101,29 @@ def _result(result: Ticket | int) -> dict:
 class TicketListView(APIView):
     pagination_class = Pagination  # documented as the paged answer it gives
 
-    @extend_schema(parameters=[TicketListInput], responses=TicketSerializer(many=True))
+    @extend_schema(
+        parameters=[HotlineTicketListInput], responses=HotlineTicketSerializer(many=True)
+    )
     def get(self, request: Request) -> Response:
-        chosen = read_input(TicketListInput, request.query_params)["list"]
+        chosen = read_input(HotlineTicketListInput, request.query_params)["list"]
         paginator = Pagination()
         rows = queries.listed(request.user, chosen, timezone.localdate())
         page = paginator.paginate_queryset(rows, request)
-        return paginator.get_paginated_response(TicketSerializer(page or [], many=True).data)
+        return paginator.get_paginated_response(HotlineTicketSerializer(page or [], many=True).data)
 
 
 class TicketDetailView(APIView):
-    @extend_schema(parameters=[OBJECT_ID], responses=TicketSerializer)
+    @extend_schema(parameters=[OBJECT_ID], responses=HotlineTicketSerializer)
     def get(self, request: Request, object_id: int) -> Response:
-        return Response(TicketSerializer(queries.ticket(request.user, object_id)).data)
+        return Response(HotlineTicketSerializer(queries.ticket(request.user, object_id)).data)
 
 
 class FiguresView(APIView):
     """The month's tickets received, closed, answered on time, by township and category."""
 
-    @extend_schema(parameters=[FiguresInput], responses=FiguresSerializer)
+    @extend_schema(parameters=[HotlineFiguresInput], responses=HotlineFiguresSerializer)
     def get(self, request: Request) -> Response:
-        given = read_input(FiguresInput, request.query_params).get("month")
+        given = read_input(HotlineFiguresInput, request.query_params).get("month")
         today = timezone.localdate()
         month = parse_month(given) if given else today.replace(day=1)
         found = queries.monthly_figures(request.user, month, today)
@@ -131,16 +133,16 @@ class FiguresView(APIView):
             "by_category": queries.by_category(found),
             "total": found.total,
         }
-        return Response(FiguresSerializer(data).data)
+        return Response(HotlineFiguresSerializer(data).data)
 
 
 class StepView(APIView):
-    """A step on nothing: ``receive`` (ReceiveInput) or ``escalate`` (no body)."""
+    """A step on nothing: ``receive`` (TicketReceiveInput) or ``escalate`` (no body)."""
 
     @extend_schema(
         operation_id="hotline_step",
         parameters=[NAME],
-        request=steps.ReceiveInput,
+        request=steps.TicketReceiveInput,
         responses={201: HotlineStepResultSerializer},
     )
     def post(self, request: Request, name: str) -> Response:
@@ -155,12 +157,12 @@ class ObjectStepView(APIView):
     @extend_schema(
         operation_id="hotline_object_step",
         parameters=[NAME, OBJECT_ID],
-        request=steps.CloseInput,
-        responses={200: TicketSerializer},
+        request=steps.TicketCloseInput,
+        responses={200: HotlineTicketSerializer},
     )
     def post(self, request: Request, name: str, object_id: int) -> Response:
         result = steps.take(request.user, name, object_id, request.data)
-        return Response(TicketSerializer(result).data)
+        return Response(HotlineTicketSerializer(result).data)
 
 
 urlpatterns = [

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 CASE_PROGRAMMES = (CaseProgramme.MINIMUM_LIVING, CaseProgramme.EXTREME_HARDSHIP)
 
 
-class ReceiveInput(serializers.Serializer):
+class TicketReceiveInput(serializers.Serializer):
     source = serializers.ChoiceField(choices=[str(s) for s in services.STAFF_SOURCES])
     category = serializers.ChoiceField(choices=Category.values)
     content = StrictCharField(max_length=MAX_CONTENT)
@@ -53,30 +53,30 @@ class ReceiveInput(serializers.Serializer):
     received_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class NoInput(serializers.Serializer):
+class TicketNoInput(serializers.Serializer):
     pass
 
 
-class ReassignInput(serializers.Serializer):
+class TicketReassignInput(serializers.Serializer):
     township = StrictCharField(max_length=12)
     reason = StrictCharField(max_length=services.MAX_NOTE)
 
 
-class OpenCaseInput(serializers.Serializer):
+class TicketOpenCaseInput(serializers.Serializer):
     programme = serializers.ChoiceField(choices=[str(p) for p in CASE_PROGRAMMES])
     note = StrictCharField(max_length=services.MAX_NOTE)
 
 
-class RaiseWarningInput(serializers.Serializer):
+class TicketRaiseWarningInput(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.values)
     note = StrictCharField(max_length=services.MAX_NOTE)
 
 
-class NoteInput(serializers.Serializer):
+class TicketNoteInput(serializers.Serializer):
     note = StrictCharField(max_length=services.MAX_NOTE)
 
 
-class CloseInput(serializers.Serializer):
+class TicketCloseInput(serializers.Serializer):
     answer = StrictCharField(max_length=MAX_ANSWER)
     satisfaction = serializers.ChoiceField(choices=Satisfaction.values)
 
@@ -138,19 +138,19 @@ class Step:
 
 
 STEPS = (
-    Step("receive", _("Record a ticket"), Permission.HANDLE_HOTLINE, NOTHING, ReceiveInput,
+    Step("receive", _("Record a ticket"), Permission.HANDLE_HOTLINE, NOTHING, TicketReceiveInput,
          services.receive),
     Step("escalate", _("Escalate the overdue tickets now"), Permission.HANDLE_HOTLINE, NOTHING,
-         NoInput, _escalate_now, _county),
+         TicketNoInput, _escalate_now, _county),
     Step("reassign", _("Give to another township"), Permission.HANDLE_HOTLINE, TICKET,
-         ReassignInput, services.reassign, _reassignable),
+         TicketReassignInput, services.reassign, _reassignable),
     Step("open_case", _("Open an application"), Permission.HANDLE_HOTLINE, TICKET,
-         OpenCaseInput, services.open_case, _case_can_open),
+         TicketOpenCaseInput, services.open_case, _case_can_open),
     Step("raise_warning", _("Raise a warning"), Permission.HANDLE_HOTLINE, TICKET,
-         RaiseWarningInput, services.raise_warning, _warning_can_rise),
+         TicketRaiseWarningInput, services.raise_warning, _warning_can_rise),
     Step("refer_to_supervision", _("Refer to supervision"), Permission.HANDLE_HOTLINE, TICKET,
-         NoteInput, services.refer_to_supervision, _referable),
-    Step("close", _("Answer and close"), Permission.HANDLE_HOTLINE, TICKET, CloseInput,
+         TicketNoteInput, services.refer_to_supervision, _referable),
+    Step("close", _("Answer and close"), Permission.HANDLE_HOTLINE, TICKET, TicketCloseInput,
          services.close, _open),
 )  # fmt: skip
 BY_NAME = {step.name: step for step in STEPS}
