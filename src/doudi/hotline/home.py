@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from doudi.accounts.jurisdiction import has_permission
 from doudi.accounts.roles import Permission
 from doudi.hotline.queries import listed
+from doudi.regions.codes import Level, level_of
 from doudi.web.home import TASK_LIMIT, Task, TaskList, register_tasks
 
 if TYPE_CHECKING:
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 def ticket_tasks(user: User, today: datetime.date) -> list[TaskList]:
     if not has_permission(user, Permission.HANDLE_HOTLINE):
         return []
-    waiting = listed(user, "open", today)
+    # The township handles its open tickets; above it, the county takes those escalated to it.
+    township = level_of(user.region_id) == Level.TOWNSHIP
+    waiting = listed(user, "open" if township else "escalated", today)
     count = waiting.count()
     if not count:
         return []
@@ -33,7 +36,9 @@ def ticket_tasks(user: User, today: datetime.date) -> list[TaskList]:
     overdue = waiting.filter(due_on__lt=today).count()
     return [
         TaskList(
-            title=_("Hotline tickets"),
+            title=_("Hotline tickets")
+            if township
+            else _("Hotline tickets escalated to the county"),
             count=count,
             overdue=overdue,
             tasks=[
@@ -46,6 +51,6 @@ def ticket_tasks(user: User, today: datetime.date) -> list[TaskList]:
                 )
                 for t in waiting.order_by(late, "due_on", "id")[:TASK_LIMIT]
             ],
-            url=reverse("hotline:list") + "?list=open",
+            url=reverse("hotline:list") + ("?list=open" if township else "?list=escalated"),
         )
     ]

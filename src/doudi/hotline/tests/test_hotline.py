@@ -301,3 +301,17 @@ def test_the_months_figures_on_the_page_in_the_workbook_and_the_api(staff, frida
     assert data["total"]["on_time"] == 1 and data["total"]["received"] == 3
     assert api_as(staff.county).get("/api/v1/hotline/figures/?month=bad").status_code == 400
     assert queries.monthly_figures(staff.county, D(2026, 8, 1), D(2026, 9, 14)).total.received == 0
+
+
+def test_the_to_do_lists_the_townships_open_tickets_and_the_countys_escalated_ones(
+    staff, friday, clock
+):
+    enquiry = call(staff, "enquiry")
+    call(staff, "complaint")
+    client = Client()
+    client.force_login(staff.handler)
+    assert f"/hotline/{enquiry.pk}/" in client.get("/").content.decode()
+    client.force_login(staff.county)
+    assert f"/hotline/{enquiry.pk}/" not in client.get("/").content.decode()
+    services.escalate_overdue(None, staff.county.region_id, D(2026, 9, 9))
+    assert f"/hotline/{enquiry.pk}/" in client.get("/").content.decode()
