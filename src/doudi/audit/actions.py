@@ -200,6 +200,7 @@ class AuditAction(models.TextChoices):
         "hotline.ticket_reassigned",
         _("Hotline ticket given to another township"),
     )
+    HOTLINE_HOUSEHOLD_LINKED = "hotline.household_linked", _("Household named on a hotline ticket")
     HOTLINE_CASE_OPENED = "hotline.case_opened", _("Case opened from a hotline ticket")
     HOTLINE_WARNING_RAISED = "hotline.warning_raised", _("Warning raised from a hotline ticket")
     HOTLINE_SUPERVISION_REFERRED = (

@@ -151,8 +151,9 @@ class StepView(APIView):
 
 
 class ObjectStepView(APIView):
-    """A step on a ticket (reassign, open_case, raise_warning, refer_to_supervision, close);
-    its body is that step's input serializer in ``hotline.steps``."""
+    """A step on a ticket (link_household, reassign, open_case, raise_warning,
+    refer_to_supervision, close); its body is that step's input serializer in
+    ``hotline.steps``."""
 
     @extend_schema(
         operation_id="hotline_object_step",

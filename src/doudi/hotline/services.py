@@ -1,5 +1,6 @@
 """Every change of a hotline ticket: received from a call, a letter or the 12345 line (staff)
-or lodged from a public notice page (a resident); given to another township; a case opened, a
+or lodged from a public notice page (a resident); its household named; given to another
+township; a case opened, a
 warning raised or a referral to supervision made from it; answered and closed with the
 caller's satisfaction; and the daily escalation of overdue tickets to the county. Each in one
 transaction with one audit event.
@@ -306,6 +307,33 @@ def _household_needed(ticket: Ticket) -> Household:
             field="household",
         )
     return ticket.household
+
+
+@transaction.atomic
+def link_household(actor: User, ticket_id: int, *, household: int, note: str) -> Ticket:
+    """The household a ticket is about, found after it was received (a message from the public
+    page names no file): it must lie in the ticket's township."""
+    ticket = _open_ticket(actor, ticket_id)
+    if ticket.household_id is not None:
+        raise DoudiError(_("The ticket's household is already known."), field="household")
+    note = _note(note)
+    found = get_in_scope(
+        actor, Household.objects.all(), Permission.VIEW_HOUSEHOLDS, "region__code", pk=household
+    )
+    if ancestor_at(found.region_id, Level.TOWNSHIP) != ticket.region_id:
+        raise DoudiError(
+            _("The household lives in another township; choose its own."), field="household"
+        )
+    ticket.household = found
+    ticket.save(update_fields=["household"])
+    _audit(
+        actor,
+        AuditAction.HOTLINE_HOUSEHOLD_LINKED,
+        ticket,
+        after={"household": found.pk},
+        reason=note,
+    )
+    return ticket
 
 
 @transaction.atomic

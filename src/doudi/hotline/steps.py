@@ -57,6 +57,11 @@ class TicketNoInput(serializers.Serializer):
     pass
 
 
+class TicketLinkHouseholdInput(serializers.Serializer):
+    household = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    note = StrictCharField(max_length=services.MAX_NOTE)
+
+
 class TicketReassignInput(serializers.Serializer):
     township = StrictCharField(max_length=12)
     reason = StrictCharField(max_length=services.MAX_NOTE)
@@ -94,6 +99,10 @@ def _county(user: User, _obj: Any = None) -> bool:
 
 def _open(user: User, ticket: Ticket) -> bool:
     return ticket.state in OPEN_STATES and covers(user, ticket.region_id)
+
+
+def _unlinked(user: User, ticket: Ticket) -> bool:
+    return _open(user, ticket) and ticket.household_id is None
 
 
 def _reassignable(user: User, ticket: Ticket) -> bool:
@@ -142,6 +151,8 @@ STEPS = (
          services.receive),
     Step("escalate", _("Escalate the overdue tickets now"), Permission.HANDLE_HOTLINE, NOTHING,
          TicketNoInput, _escalate_now, _county),
+    Step("link_household", _("Name the household"), Permission.HANDLE_HOTLINE, TICKET,
+         TicketLinkHouseholdInput, services.link_household, _unlinked),
     Step("reassign", _("Give to another township"), Permission.HANDLE_HOTLINE, TICKET,
          TicketReassignInput, services.reassign, _reassignable),
     Step("open_case", _("Open an application"), Permission.HANDLE_HOTLINE, TICKET,

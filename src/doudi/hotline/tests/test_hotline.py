@@ -315,3 +315,17 @@ def test_the_to_do_lists_the_townships_open_tickets_and_the_countys_escalated_on
     assert f"/hotline/{enquiry.pk}/" not in client.get("/").content.decode()
     services.escalate_overdue(None, staff.county.region_id, D(2026, 9, 9))
     assert f"/hotline/{enquiry.pk}/" in client.get("/").content.decode()
+
+
+def test_the_household_named_later_must_be_of_the_tickets_township(staff, households, make_user):
+    ticket = call(staff, "complaint")
+    elsewhere = make_user(Role.TOWNSHIP_HANDLER, OUTSIDE_TOWNSHIP, "elsewhere")
+    with pytest.raises(OutsideJurisdiction):
+        services.link_household(elsewhere, ticket.pk, household=households[1].pk, note="x")
+    linked = services.link_household(
+        staff.handler, ticket.pk, household=households[1].pk, note="来电人为户主"
+    )
+    assert linked.household_id == households[1].pk
+    with pytest.raises(DoudiError) as refused:
+        services.link_household(staff.handler, ticket.pk, household=households[2].pk, note="x")
+    assert refused.value.field == "household"

@@ -39,6 +39,7 @@ def _body(scene, name):
         "receive": {"source": "letter", "category": "enquiry", "content": "来信咨询",
                     "township": INSIDE_TOWNSHIP},
         "escalate": {},
+        "link_household": {"household": scene["households"][2].pk, "note": "经核实为该户"},
         "reassign": {"township": scene["other"] or INSIDE_TOWNSHIP, "reason": "属地"},
         "open_case": {"programme": "minimum_living", "note": "来电求助"},
         "raise_warning": {"severity": 2, "note": "困难"},
@@ -74,6 +75,8 @@ def test_every_step_is_offered_on_its_page_and_the_api_to_who_may_take_it(scene,
     assert closed.state == "closed"
     assert Ticket.objects.get(pk=scene["tickets"]["open_case"].pk).case_id is not None
     assert Ticket.objects.get(pk=scene["tickets"]["raise_warning"].pk).warning_id is not None
+    linked = Ticket.objects.get(pk=scene["tickets"]["link_household"].pk)
+    assert linked.household_id == scene["households"][2].pk
 
 
 def test_who_may_not_is_refused_on_the_pages_and_the_api(scene, staff, make_user):
