@@ -208,6 +208,8 @@ class AuditAction(models.TextChoices):
         _("Hotline ticket referred to supervision"),
     )
     HOTLINE_TICKET_CLOSED = "hotline.ticket_closed", _("Hotline ticket answered and closed")
+    HOTLINE_DUTY_SCHEDULED = "hotline.duty_scheduled", _("Hotline duty scheduled")
+    HOTLINE_DUTY_REMOVED = "hotline.duty_removed", _("Hotline duty taken off the roster")
     HOTLINE_ESCALATION_RUN = (
         "hotline.escalation_run",
         _("Overdue hotline tickets escalated to the county"),
@@ -258,6 +260,7 @@ OBJECT_LABELS = {
     "grant": _("grant"),
     "home_visit": _("home visit"),
     "hotline_run": _("hotline escalation run"),
+    "hotline_shift": _("hotline duty shift"),
     "hotline_ticket": _("hotline ticket"),
     "household": _("household"),
     "household_import": _("household import"),

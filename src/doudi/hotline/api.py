@@ -17,7 +17,7 @@ from doudi.api.inputs import read_input
 from doudi.api.pagination import Pagination
 from doudi.dates import parse_month
 from doudi.hotline import queries, steps
-from doudi.hotline.models import Ticket
+from doudi.hotline.models import DutyShift, Ticket
 from doudi.notices.masking import mask_name, mask_phone
 
 OBJECT_ID = OpenApiParameter("object_id", int, OpenApiParameter.PATH)
@@ -87,15 +87,37 @@ class HotlineFiguresInput(serializers.Serializer):
 
 
 class HotlineStepResultSerializer(serializers.Serializer):
-    object_type = serializers.ChoiceField(choices=["ticket", "count"])
-    id = serializers.IntegerField(allow_null=True)
+    object_type = serializers.ChoiceField(choices=["ticket", "duty_shift", "count"])
+    id = serializers.IntegerField(allow_null=True, help_text="the ticket or shift (removed)")
     count = serializers.IntegerField(allow_null=True, help_text="tickets escalated")
 
 
-def _result(result: Ticket | int) -> dict:
+def _result(name: str, result: Ticket | DutyShift | int) -> dict:
+    if name == "remove_duty":
+        return {"object_type": "duty_shift", "id": result, "count": None}
     if isinstance(result, int):
         return {"object_type": "count", "id": None, "count": result}
-    return {"object_type": "ticket", "id": result.pk, "count": None}
+    kind = "duty_shift" if isinstance(result, DutyShift) else "ticket"
+    return {"object_type": kind, "id": result.pk, "count": None}
+
+
+class DutyShiftSerializer(serializers.ModelSerializer):
+    place = serializers.CharField(source="region_id")
+    staff = serializers.CharField(source="staff.username")
+    staff_name = serializers.CharField(source="staff.full_name")
+
+    class Meta:
+        model = DutyShift
+        fields = ["id", "place", "day", "staff", "staff_name", "hours"]
+
+
+class DutyRosterView(APIView):
+    """Who is on duty in the caller's places, today and the next 13 days."""
+
+    @extend_schema(responses=DutyShiftSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        rows = queries.roster(request.user, timezone.localdate())
+        return Response(DutyShiftSerializer(rows, many=True).data)
 
 
 class TicketListView(APIView):
@@ -137,7 +159,8 @@ class FiguresView(APIView):
 
 
 class StepView(APIView):
-    """A step on nothing: ``receive`` (TicketReceiveInput) or ``escalate`` (no body)."""
+    """A step on nothing: ``receive`` (TicketReceiveInput), ``escalate`` (no body) or
+    ``schedule_duty`` (DutyScheduleInput)."""
 
     @extend_schema(
         operation_id="hotline_step",
@@ -147,29 +170,30 @@ class StepView(APIView):
     )
     def post(self, request: Request, name: str) -> Response:
         result = steps.take(request.user, name, None, request.data)
-        return Response(HotlineStepResultSerializer(_result(result)).data, status=201)
+        return Response(HotlineStepResultSerializer(_result(name, result)).data, status=201)
 
 
 class ObjectStepView(APIView):
     """A step on a ticket (link_household, reassign, open_case, raise_warning,
-    refer_to_supervision, close); its body is that step's input serializer in
-    ``hotline.steps``."""
+    refer_to_supervision, close) or a duty shift (remove_duty, no body); its body is that
+    step's input serializer in ``hotline.steps``."""
 
     @extend_schema(
         operation_id="hotline_object_step",
         parameters=[NAME, OBJECT_ID],
         request=steps.TicketCloseInput,
-        responses={200: HotlineTicketSerializer},
+        responses={200: HotlineStepResultSerializer},
     )
     def post(self, request: Request, name: str, object_id: int) -> Response:
         result = steps.take(request.user, name, object_id, request.data)
-        return Response(HotlineTicketSerializer(result).data)
+        return Response(HotlineStepResultSerializer(_result(name, result)).data)
 
 
 urlpatterns = [
     path("hotline/tickets/", TicketListView.as_view(), name="hotline-tickets"),
     path("hotline/tickets/<int:object_id>/", TicketDetailView.as_view(), name="hotline-ticket"),
     path("hotline/figures/", FiguresView.as_view(), name="hotline-figures"),
+    path("hotline/duty/", DutyRosterView.as_view(), name="hotline-duty"),
     path("hotline/steps/<slug:name>/", StepView.as_view(), name="hotline-step"),
     path(
         "hotline/steps/<slug:name>/<int:object_id>/",

@@ -135,3 +135,30 @@ class Ticket(models.Model):
         if self.closed_on is None:
             return None
         return self.closed_on <= self.due_on
+
+
+class DutyShift(models.Model):
+    """Who answers the hotline on a day (热线值守): one member of the township's or county's
+    staff, with the hours, scheduled by a colleague of the same place."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="hotline_shifts", verbose_name=_("place")
+    )
+    day = models.DateField(_("day"))
+    staff = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, related_name="hotline_shifts", verbose_name=_("on duty")
+    )
+    hours = models.CharField(_("hours"), max_length=40)
+    scheduled_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("hotline duty shift")
+        ordering = ["day", "region_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "day", "staff"], name="hotline_shift_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.day} {self.staff_id}"

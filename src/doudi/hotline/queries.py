@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, F, Q, QuerySet
 
 from doudi.accounts.jurisdiction import get_in_scope, scope
-from doudi.accounts.roles import Permission
+from doudi.accounts.models import User as Staff
+from doudi.accounts.roles import ROLE_PERMISSIONS, Permission
 from doudi.dates import add_months
-from doudi.hotline.models import OPEN_STATES, Category, Satisfaction, Ticket, TicketState
+from doudi.hotline.models import OPEN_STATES, Category, DutyShift, Satisfaction, Ticket, TicketState
 from doudi.hotline.services import at_risk_days
 from doudi.regions.models import Region
 from doudi.workdays.calendar import WorkingCalendar
@@ -154,3 +155,25 @@ def by_category(figures: Figures) -> list[FigureRow]:
         for value in Satisfaction.values:
             target.satisfaction[value] += row.satisfaction[value]
     return list(out.values())
+
+
+def roster(user: User, since: datetime.date, days: int = 14) -> QuerySet[DutyShift]:
+    """The duty shifts of the user's places from ``since`` for ``days`` days."""
+    return scope(
+        user,
+        DutyShift.objects.select_related("region", "staff"),
+        Permission.VIEW_HOTLINE,
+        "region__code",
+    ).filter(day__gte=since, day__lt=since + datetime.timedelta(days=days))
+
+
+def colleagues(user: User) -> QuerySet:
+    """Who of the user's own place may be put on duty."""
+    roles = [r for r, granted in ROLE_PERMISSIONS.items() if Permission.HANDLE_HOTLINE in granted]
+    return Staff.objects.filter(region_id=user.region_id, is_active=True, role__in=roles)
+
+
+def shift(user: User, shift_id: int) -> DutyShift:
+    return get_in_scope(
+        user, DutyShift.objects.all(), Permission.VIEW_HOTLINE, "region__code", pk=shift_id
+    )

@@ -20,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doudi.accounts.jurisdiction import get_in_scope, require
+from doudi.accounts.jurisdiction import get_in_scope, has_permission, require
+from doudi.accounts.models import User as Staff
 from doudi.accounts.roles import Permission
 from doudi.audit.actions import AuditAction
 from doudi.audit.services import record
@@ -35,6 +36,7 @@ from doudi.hotline.models import (
     MAX_PHONE,
     OPEN_STATES,
     Category,
+    DutyShift,
     Satisfaction,
     Source,
     Ticket,
@@ -475,3 +477,59 @@ def escalate_overdue(actor: User | None, place_code: str, day: datetime.date | N
         after={"day": day.isoformat(), "escalated": escalated},
     )
     return escalated
+
+
+# --- the duty roster (热线值守) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_duty(actor: User, *, day: datetime.date, staff: str, hours: str) -> DutyShift:
+    """A colleague of the actor's own place answers the hotline on a day (today or later)."""
+    require(actor, Permission.HANDLE_HOTLINE)
+    if day < _today():
+        raise DoudiError(_("A duty is scheduled for today or a later day."), field="day")
+    hours = plain_text(hours, field="hours", required=True, message=_("Give the hours."))[:40]
+    colleague = Staff.objects.filter(username=staff, region_id=actor.region_id, is_active=True)
+    colleague = colleague.first()
+    if colleague is None or not has_permission(colleague, Permission.HANDLE_HOTLINE):
+        raise DoudiError(
+            _("Choose a colleague of your place who handles the hotline."), field="staff"
+        )
+    if DutyShift.objects.filter(region_id=actor.region_id, day=day, staff=colleague).exists():
+        raise DoudiError(_("This colleague is already on duty that day."), field="day")
+    shift = DutyShift.objects.create(
+        region_id=actor.region_id, day=day, staff=colleague, hours=hours, scheduled_by=actor
+    )
+    record(
+        actor=actor,
+        action=AuditAction.HOTLINE_DUTY_SCHEDULED,
+        object_type="hotline_shift",
+        object_id=str(shift.pk),
+        region_code=actor.region_id,
+        after={"day": day.isoformat(), "staff": colleague.username, "hours": hours},
+    )
+    return shift
+
+
+@transaction.atomic
+def remove_duty(actor: User, shift_id: int) -> int:
+    """A shift not yet past taken off the roster; the number of the shift removed."""
+    shift = get_in_scope(
+        actor,
+        DutyShift.objects.select_for_update(),
+        Permission.HANDLE_HOTLINE,
+        "region__code",
+        pk=shift_id,
+    )
+    if shift.day < _today():
+        raise DoudiError(_("A past duty stays on the roster."), field="day")
+    record(
+        actor=actor,
+        action=AuditAction.HOTLINE_DUTY_REMOVED,
+        object_type="hotline_shift",
+        object_id=str(shift.pk),
+        region_code=shift.region_id,
+        before={"day": shift.day.isoformat(), "staff": shift.staff.username},
+    )
+    shift.delete()
+    return shift_id

@@ -1,6 +1,7 @@
 """The one table of the hotline's steps: the pages' forms and the API's endpoints are both read
 from it, and each is offered only to a user who may take it, on a ticket in a state it is
-taken from. A step acts on nothing (receiving a ticket, the escalation run) or on a ticket."""
+taken from. A step acts on nothing (receiving a ticket, the escalation run, a duty shift), on a
+ticket or on a shift of the duty roster."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -27,6 +29,7 @@ from doudi.hotline.models import (
     MAX_PHONE,
     OPEN_STATES,
     Category,
+    DutyShift,
     Satisfaction,
     Ticket,
 )
@@ -51,6 +54,12 @@ class TicketReceiveInput(serializers.Serializer):
     caller_phone = StrictCharField(max_length=MAX_PHONE, required=False, allow_blank=True)
     external_number = StrictCharField(max_length=40, required=False, allow_blank=True)
     received_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DutyScheduleInput(serializers.Serializer):
+    day = serializers.DateField()
+    staff = StrictCharField(max_length=150, help_text="the colleague's user name")
+    hours = StrictCharField(max_length=40)
 
 
 class TicketNoInput(serializers.Serializer):
@@ -86,7 +95,7 @@ class TicketCloseInput(serializers.Serializer):
     satisfaction = serializers.ChoiceField(choices=Satisfaction.values)
 
 
-NOTHING, TICKET = "nothing", "ticket"
+NOTHING, TICKET, SHIFT = "nothing", "ticket", "shift"
 
 
 def _always(_user: User, _obj: Any) -> bool:
@@ -131,6 +140,10 @@ def _referable(user: User, ticket: Ticket) -> bool:
     return _open(user, ticket) and ticket.referred_to_supervision_on is None
 
 
+def _future_shift(user: User, shift: DutyShift) -> bool:
+    return shift.day >= timezone.localdate() and covers(user, shift.region_id)
+
+
 def _escalate_now(user: User, **_data: Any) -> int:
     return services.escalate_overdue(user, user.region_id)
 
@@ -142,7 +155,7 @@ class Step:
     permission: Permission
     on: str  # what it acts on: nothing or a ticket
     input: type[serializers.Serializer]
-    service: Callable[..., Ticket | int]
+    service: Callable[..., Ticket | DutyShift | int]
     when: Callable[[User, Any], bool] = _always
 
 
@@ -151,6 +164,10 @@ STEPS = (
          services.receive),
     Step("escalate", _("Escalate the overdue tickets now"), Permission.HANDLE_HOTLINE, NOTHING,
          TicketNoInput, _escalate_now, _county),
+    Step("schedule_duty", _("Put a colleague on duty"), Permission.HANDLE_HOTLINE, NOTHING,
+         DutyScheduleInput, services.schedule_duty),
+    Step("remove_duty", _("Take off the roster"), Permission.HANDLE_HOTLINE, SHIFT,
+         TicketNoInput, services.remove_duty, _future_shift),
     Step("link_household", _("Name the household"), Permission.HANDLE_HOTLINE, TICKET,
          TicketLinkHouseholdInput, services.link_household, _unlinked),
     Step("reassign", _("Give to another township"), Permission.HANDLE_HOTLINE, TICKET,
@@ -175,7 +192,7 @@ def offered(user: User, on: str, obj: Any = None) -> list[Step]:
     ]
 
 
-def take(user: User, name: str, object_id: int | None, data: Any) -> Ticket | int:
+def take(user: User, name: str, object_id: int | None, data: Any) -> Ticket | DutyShift | int:
     """Read ``data`` through the step's input serializer and call its service; a refused field
     is named the same way on the page and in the API."""
     step = BY_NAME.get(name)
@@ -191,5 +208,7 @@ def take(user: User, name: str, object_id: int | None, data: Any) -> Ticket | in
         if not step.when(user, None):
             raise NotPermitted(_("Your role does not allow this action."))
         return step.service(user, **serializer.validated_data)
+    if step.on == SHIFT:
+        return step.service(user, queries.shift(user, object_id).pk)
     target = queries.ticket(user, object_id)
     return step.service(user, target.pk, **serializer.validated_data)

@@ -47,6 +47,9 @@ FIELD_LABELS = {
     "satisfaction": gettext_lazy("caller's satisfaction"),
     "state": gettext_lazy("state"),
     "month": gettext_lazy("month"),
+    "day": gettext_lazy("day"),
+    "staff": gettext_lazy("on duty"),
+    "hours": gettext_lazy("hours"),
 }
 LIST_LABELS = {
     "open": gettext_lazy("Not yet closed"),
@@ -81,7 +84,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "rows": [(t, masked_caller(t)) for t in page.object_list],
             "chosen": chosen,
             "lists": list(LIST_LABELS.items()),
-            "steps": steps.offered(user, steps.NOTHING),
+            "steps": [s for s in steps.offered(user, steps.NOTHING) if s.name not in DUTY_STEPS],
             "sources": [(s.value, s.label) for s in Source if s in STAFF_SOURCES],
             "categories": Category.choices,
             "townships": place_choices(user, (Level.TOWNSHIP,)),
@@ -152,6 +155,27 @@ def figures_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def duty(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    return render(
+        request,
+        "hotline/duty.html",
+        {
+            "shifts": [
+                (s, steps.offered(user, steps.SHIFT, s)) for s in queries.roster(user, today)
+            ],
+            "steps": [s for s in steps.offered(user, steps.NOTHING) if s.name == "schedule_duty"],
+            "colleagues": queries.colleagues(user) if steps.offered(user, steps.NOTHING) else [],
+            "today": today,
+        },
+    )
+
+
+DUTY_STEPS = ("schedule_duty", "remove_duty")
+
+
+@login_required
 @require_POST
 def take(request: HttpRequest, name: str, object_id: int | None = None) -> HttpResponse:
     try:
@@ -160,6 +184,8 @@ def take(request: HttpRequest, name: str, object_id: int | None = None) -> HttpR
         if error.http_status != 400:
             raise  # not permitted, or not found: answered as such by the middleware
         refuse(request, *labelled_messages(error, FIELD_LABELS))
+        if name in DUTY_STEPS:
+            return redirect("hotline:duty")
         if object_id is not None:
             return redirect("hotline:ticket", object_id)
         return redirect("hotline:list")

@@ -329,3 +329,28 @@ def test_the_household_named_later_must_be_of_the_tickets_township(staff, househ
     with pytest.raises(DoudiError) as refused:
         services.link_household(staff.handler, ticket.pk, household=households[2].pk, note="x")
     assert refused.value.field == "household"
+
+
+def test_the_duty_roster(staff, friday, make_user):
+    colleague = make_user(Role.TOWNSHIP_HANDLER, INSIDE_TOWNSHIP, "colleague")
+    shift = services.schedule_duty(
+        staff.handler, day=D(2026, 9, 7), staff="colleague", hours="08:30–17:30"
+    )
+    assert (shift.region_id, shift.staff_id) == (INSIDE_TOWNSHIP, colleague.pk)
+    with pytest.raises(DoudiError) as refused:
+        services.schedule_duty(staff.handler, day=D(2026, 9, 7), staff="colleague", hours="全天")
+    assert refused.value.field == "day"
+    for day, who, field in [
+        (D(2026, 9, 3), "colleague", "day"),  # past
+        (D(2026, 9, 8), staff.reviewer.username, "staff"),  # reviewers do not handle tickets
+        (D(2026, 9, 8), staff.county.username, "staff"),  # not of the same place
+    ]:
+        with pytest.raises(DoudiError) as refused:
+            services.schedule_duty(staff.handler, day=day, staff=who, hours="全天")
+        assert refused.value.field == field
+    assert [s.pk for s in queries.roster(staff.county, D(2026, 9, 4))] == [shift.pk]
+    other_county = make_user(Role.COUNTY_APPROVER, OUTSIDE_COUNTY, "other_county")
+    with pytest.raises(OutsideJurisdiction):
+        services.remove_duty(other_county, shift.pk)
+    assert services.remove_duty(staff.handler, shift.pk) == shift.pk
+    assert not queries.roster(staff.county, D(2026, 9, 4)).exists()

@@ -3,13 +3,15 @@ it, absent for one that may not, and its API endpoint takes the same input."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 
 from doudi.accounts.roles import Role
 from doudi.conftest import INSIDE_TOWNSHIP, api_as
-from doudi.hotline import steps
-from doudi.hotline.models import Ticket
+from doudi.hotline import services, steps
+from doudi.hotline.models import DutyShift, Ticket
 from doudi.hotline.tests.conftest import call
 from doudi.regions.models import Region
 
@@ -26,7 +28,10 @@ def scene(staff, households, make_user):
         for step in steps.STEPS
         if step.on == steps.TICKET
     }
-    return {"tickets": tickets, "households": households, "other": other,
+    make_user(Role.TOWNSHIP_HANDLER, INSIDE_TOWNSHIP, "colleague")
+    shift = services.schedule_duty(staff.handler, day=datetime.date(2026, 9, 8),
+                                   staff="colleague", hours="全天")  # fmt: skip
+    return {"tickets": tickets, "households": households, "other": other, "shift": shift,
             "onlooker": make_user(Role.AUDITOR)}  # fmt: skip
 
 
@@ -39,6 +44,8 @@ def _body(scene, name):
         "receive": {"source": "letter", "category": "enquiry", "content": "来信咨询",
                     "township": INSIDE_TOWNSHIP},
         "escalate": {},
+        "schedule_duty": {"day": "2026-09-09", "staff": "colleague", "hours": "08:30–17:30"},
+        "remove_duty": {},
         "link_household": {"household": scene["households"][2].pk, "note": "经核实为该户"},
         "reassign": {"township": scene["other"] or INSIDE_TOWNSHIP, "reason": "属地"},
         "open_case": {"programme": "minimum_living", "note": "来电求助"},
@@ -54,8 +61,11 @@ def test_every_step_is_offered_on_its_page_and_the_api_to_who_may_take_it(scene,
         if step.name == "reassign" and scene["other"] is None:
             continue
         ticket = scene["tickets"].get(step.name)
+        target = scene["shift"] if step.on == steps.SHIFT else ticket
         page = f"/hotline/{ticket.pk}/" if ticket else "/hotline/"
-        action = f"/hotline/steps/{step.name}/" + (f"{ticket.pk}/" if ticket else "")
+        if step.name in ("schedule_duty", "remove_duty"):
+            page = "/hotline/duty/"
+        action = f"/hotline/steps/{step.name}/" + (f"{target.pk}/" if target else "")
         client.force_login(scene["onlooker"])
         assert f'action="{action}"' not in client.get(page).content.decode(), step.name
         taker = _taker(staff, step)
@@ -75,6 +85,8 @@ def test_every_step_is_offered_on_its_page_and_the_api_to_who_may_take_it(scene,
     assert closed.state == "closed"
     assert Ticket.objects.get(pk=scene["tickets"]["open_case"].pk).case_id is not None
     assert Ticket.objects.get(pk=scene["tickets"]["raise_warning"].pk).warning_id is not None
+    assert not DutyShift.objects.filter(pk=scene["shift"].pk).exists()
+    assert DutyShift.objects.filter(day=datetime.date(2026, 9, 9)).count() == 1
     linked = Ticket.objects.get(pk=scene["tickets"]["link_household"].pk)
     assert linked.household_id == scene["households"][2].pk
 
