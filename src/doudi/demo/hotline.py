@@ -1,7 +1,7 @@
 """The demo's service hotline: four tickets of 示例镇 — an enquiry left unanswered past its
 deadline and escalated to the county by the daily run, a 12345 complaint about a known
 household answered and closed with the caller satisfied, a letter reporting favouritism
-referred to supervision, and today's call asking for help to apply."""
+referred to supervision, and today's call asking for help to apply; and the township handler on duty today."""
 
 from __future__ import annotations
 
@@ -80,5 +80,8 @@ def load_demo_hotline() -> int:
         caller_name="孙国庆",
         caller_phone="13700000003",
         township=TOWNSHIP,
+    )
+    services.schedule_duty(
+        handler, day=timezone.localdate(), staff=handler.username, hours="08:30–17:30"
     )
     return 4 if overdue.pk else 0

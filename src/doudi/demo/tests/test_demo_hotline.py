@@ -9,7 +9,7 @@ from doudi.accounts.models import User
 from doudi.conftest import household_form, member_form
 from doudi.demo.hotline import load_demo_hotline
 from doudi.demo.loader import load_demo
-from doudi.hotline.models import Ticket
+from doudi.hotline.models import DutyShift, Ticket
 from doudi.registry.services import create_household
 
 
@@ -25,4 +25,5 @@ def test_the_demo_hotline_has_an_escalated_and_a_satisfied_ticket():
     closed = Ticket.objects.get(state="closed")
     assert closed.satisfaction == "satisfied" and closed.household_id is not None
     assert Ticket.objects.filter(referred_to_supervision_on__isnull=False).count() == 1
+    assert DutyShift.objects.get().staff == handler
     assert load_demo_hotline() == 0 and Ticket.objects.count() == 4
