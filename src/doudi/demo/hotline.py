@@ -1,7 +1,8 @@
 """The demo's service hotline: four tickets of 示例镇 — an enquiry left unanswered past its
 deadline and escalated to the county by the daily run, a 12345 complaint about a known
 household answered and closed with the caller satisfied, a letter reporting favouritism
-referred to supervision, and today's call asking for help to apply; and the township handler on duty today."""
+referred to supervision, and today's call asking for help to apply; and the township handler
+on duty today."""
 
 from __future__ import annotations
 
