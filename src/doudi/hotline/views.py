@@ -179,7 +179,7 @@ DUTY_STEPS = ("schedule_duty", "remove_duty")
 @require_POST
 def take(request: HttpRequest, name: str, object_id: int | None = None) -> HttpResponse:
     try:
-        result = steps.take(request.user, name, object_id, request.POST.dict())
+        result = steps.take(request.user, name, object_id, request.POST)
     except DoudiError as error:
         if error.http_status != 400:
             raise  # not permitted, or not found: answered as such by the middleware

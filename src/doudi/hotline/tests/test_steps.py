@@ -124,3 +124,18 @@ def test_a_refused_step_names_the_field_on_the_page(scene, staff):
     )  # fmt: skip
     page = response.content.decode()
     assert "caller's phone" in page or "来电人电话" in page
+
+
+def test_the_pages_form_as_sent_with_its_empty_fields(scene, staff):
+    client = Client()
+    client.force_login(staff.handler)
+    response = client.post(
+        "/hotline/steps/receive/",
+        {"source": "call", "category": "enquiry", "content": "咨询低保标准", "township": "",
+         "household": "", "caller_name": "", "caller_phone": "", "external_number": "",
+         "received_on": ""},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content
+    ticket = Ticket.objects.order_by("-id").first()
+    assert response["Location"] == f"/hotline/{ticket.pk}/"
+    assert (ticket.region_id, ticket.household_id) == (INSIDE_TOWNSHIP, None)
