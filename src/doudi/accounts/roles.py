@@ -108,6 +108,10 @@ class Permission(StrEnum):
     REPORT_IMPACTS = "disaster.report"
     VERIFY_IMPACTS = "disaster.verify"
     ASSESS_NEEDS = "disaster.assess"
+    # The service hotline (doudi.hotline): the township and the county take and handle tickets
+    # in their places; reviewers, the city and auditors read them.
+    VIEW_HOTLINE = "hotline.view"
+    HANDLE_HOTLINE = "hotline.handle"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -141,11 +145,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_MONITORING,
             Permission.VERIFY_IMPACTS,
             Permission.ASSESS_NEEDS,
+            Permission.VIEW_HOTLINE,
+            Permission.HANDLE_HOTLINE,
         }
     ),
     Role.TOWNSHIP_REVIEWER: frozenset(
         {
             *_CASEWORK,
+            Permission.VIEW_HOTLINE,
             Permission.VERIFY_IMPACTS,
             Permission.CONFIRM_CASES,
             Permission.VIEW_CAMPAIGNS,
@@ -181,6 +188,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COORDINATE_WARNINGS,
             Permission.MANAGE_DISASTERS,
             Permission.ASSESS_NEEDS,
+            Permission.VIEW_HOTLINE,
+            Permission.HANDLE_HOTLINE,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(
@@ -198,6 +207,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_CAMPAIGNS,
             Permission.VIEW_CAMPAIGNS,
             Permission.MANAGE_DISASTERS,
+            Permission.VIEW_HOTLINE,
         }
     ),
     # Three-party control: finance approves payrolls and sets budgets, the bank pays.
@@ -222,6 +232,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_FUNDS,
             Permission.VIEW_DEPARTMENT_DATA,
             Permission.VIEW_CAMPAIGNS,
+            Permission.VIEW_HOTLINE,
         }
     ),
     # 三员分立 (docs/decisions/0003-security.md). The system administrator runs the system:

@@ -18,6 +18,7 @@ from doudi.demo.cases import load_demo_cases
 from doudi.demo.departments import write_departments
 from doudi.demo.disaster import load_demo_disaster
 from doudi.demo.history import load_demo_history
+from doudi.demo.hotline import load_demo_hotline
 from doudi.demo.loader import load_demo
 from doudi.demo.monitoring import load_demo_monitoring
 from doudi.demo.population import Population, generate
@@ -123,6 +124,7 @@ class Command(DoudiCommand):
             _("A flood in the demo county: %(count)d impact reports created."),
             count=load_demo_disaster(),
         )
+        self.say(_("The service hotline: %(count)d tickets created."), count=load_demo_hotline())
         if submit_grant_payroll():
             self.say(_("A one-off grant's payroll waits for finance's approval."))
 
