@@ -108,6 +108,12 @@ class Permission(StrEnum):
     REPORT_IMPACTS = "disaster.report"
     VERIFY_IMPACTS = "disaster.verify"
     ASSESS_NEEDS = "disaster.assess"
+    # Medical assistance (doudi.medical): the township or county records the claims (by hand
+    # or from the medical-insurance bureau's settlement file); the county approves them, lists
+    # what it owes the hospitals or pays the persons, and makes the premium-subsidy list.
+    VIEW_MEDICAL = "medical.view"
+    RECORD_MEDICAL_CLAIMS = "medical.record"
+    APPROVE_MEDICAL_CLAIMS = "medical.approve"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -117,6 +123,7 @@ _CASEWORK = {
     Permission.VIEW_HOUSEHOLDS,
     Permission.VIEW_CASES,
     Permission.VIEW_DISASTERS,
+    Permission.VIEW_MEDICAL,
 }
 _FIELD_WORK = {
     *_CASEWORK,
@@ -141,6 +148,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_MONITORING,
             Permission.VERIFY_IMPACTS,
             Permission.ASSESS_NEEDS,
+            Permission.RECORD_MEDICAL_CLAIMS,
         }
     ),
     Role.TOWNSHIP_REVIEWER: frozenset(
@@ -181,6 +189,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COORDINATE_WARNINGS,
             Permission.MANAGE_DISASTERS,
             Permission.ASSESS_NEEDS,
+            Permission.RECORD_MEDICAL_CLAIMS,
+            Permission.APPROVE_MEDICAL_CLAIMS,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(

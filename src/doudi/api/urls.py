@@ -10,6 +10,7 @@ from doudi.checks import api as checks_api
 from doudi.disaster import api as disaster_api
 from doudi.early_warning import api as early_warning_api
 from doudi.jobs import api as jobs_api
+from doudi.medical import api as medical_api
 from doudi.monitoring import api as monitoring_api
 from doudi.notices import api as notices_api
 from doudi.payroll import api as payroll_api
@@ -63,6 +64,7 @@ urlpatterns = [
     *visits_api.urlpatterns,
     *rechecks_api.urlpatterns,
     *disaster_api.urlpatterns,
+    *medical_api.urlpatterns,
     *notices_api.urlpatterns,
     *payroll_api.urlpatterns,
     *sources_api.urlpatterns,

@@ -190,6 +190,21 @@ class AuditAction(models.TextChoices):
     )
     NOTICE_OBJECTION_ANSWERED = "notices.objection_answered", _("Public objection answered")
 
+    # Medical assistance (医疗救助, doudi.medical)
+    MEDICAL_CLAIM_RECORD = "medical.claim_record", _("Medical-assistance claim recorded")
+    MEDICAL_CLAIMS_IMPORT = "medical.claims_import", _("Settlement file of medical claims imported")
+    MEDICAL_CLAIM_APPROVE = "medical.claim_approve", _("Medical-assistance claim approved")
+    MEDICAL_CLAIM_REJECT = "medical.claim_reject", _("Medical-assistance claim rejected")
+    MEDICAL_HOSPITAL_SETTLE = (
+        "medical.hospital_settle",
+        _("One-stop settlements listed as owed to a hospital"),
+    )
+    MEDICAL_PREMIUM_LIST = "medical.premium_list", _("Premium-subsidy list of a year made")
+    MEDICAL_PREMIUM_FILE = (
+        "medical.premium_file",
+        _("Premium-subsidy file for the medical-insurance bureau downloaded"),
+    )
+
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MedicalConfig(AppConfig):
+    name = "doudi.medical"
+    verbose_name = _("Medical assistance")
