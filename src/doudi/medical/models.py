@@ -173,4 +173,3 @@ class PremiumEntry(models.Model):
                 fields=["premium_list", "person_hash"], name="each_person_once_a_premium_list"
             )
         ]
-

@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 
 
 def claims_visible_to(actor: User) -> QuerySet[Claim]:
-    return scope(actor, Claim.objects.all(), Permission.VIEW_MEDICAL, "region__code").select_related(
-        "member", "region"
-    )
+    return scope(
+        actor, Claim.objects.all(), Permission.VIEW_MEDICAL, "region__code"
+    ).select_related("member", "region")
 
 
 def claim_for(actor: User, claim_id: int) -> Claim:

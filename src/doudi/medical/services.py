@@ -352,9 +352,7 @@ def record_claim(
     )
     member = _person(actor, id_number)
     if _taken([row.settlement_number]):
-        raise DoudiError(
-            _("This settlement is already recorded."), field="settlement_number"
-        )
+        raise DoudiError(_("This settlement is already recorded."), field="settlement_number")
     claim = _build(actor, [(row, member)], ClaimSource.HAND)[0]
     claim.save()
     _audit_claim(actor, claim, AuditAction.MEDICAL_CLAIM_RECORD, after=_claim_after(claim))
@@ -394,9 +392,9 @@ def import_claims(actor: User, rows: list[tuple[int, ClaimRow, dict[str, str]]])
             checked = _checked(row, today)
             if checked.settlement_number in seen:
                 raise DoudiError(
-                    _("The settlement is also on row %(row)d."),
+                    _("The settlement is also on row %(first)d."),
                     field="settlement_number",
-                    row=seen[checked.settlement_number],
+                    first=seen[checked.settlement_number],
                 )
             if checked.settlement_number in taken:
                 raise DoudiError(
@@ -564,9 +562,7 @@ def pay_persons(actor: User, *, reason: str):
         shares=shares,
         about={"medical_claims": len(claims)},
     )
-    share_of = dict(
-        GrantShare.objects.filter(grant=grant).values_list("household_id", "id")
-    )
+    share_of = dict(GrantShare.objects.filter(grant=grant).values_list("household_id", "id"))
     for claim in claims:
         claim.share_id = share_of[claim.household_id]
         claim.state = ClaimState.LISTED
@@ -590,9 +586,7 @@ def premium_persons(prefix: str, year: int) -> list[tuple[int, str, str, str]]:
         region__code__startswith=prefix,
         programme__in=PREMIUM_CATEGORIES,
     )
-    own = benefits.filter(member__isnull=False).values_list(
-        "member_id", "programme", "region_id"
-    )
+    own = benefits.filter(member__isnull=False).values_list("member_id", "programme", "region_id")
     whole = benefits.filter(member__isnull=True).values_list(
         "household_id", "programme", "region_id"
     )

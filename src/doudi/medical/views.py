@@ -182,9 +182,7 @@ def import_file(request: HttpRequest) -> HttpResponse:
             raise
         refuse(request, *labelled_messages(error, FIELD_LABELS))
         return redirect("medical:list")
-    messages.success(
-        request, _("%(count)d claims imported.") % {"count": len(claims)}
-    )
+    messages.success(request, _("%(count)d claims imported.") % {"count": len(claims)})
     return redirect("medical:list")
 
 

@@ -77,4 +77,3 @@ def claim_body(member: Member, settlement: str, **overrides) -> dict:
         "supplementary_fen": 50_000,
         **overrides,
     }
-

@@ -57,14 +57,14 @@ def test_three_claims_in_a_year_stop_exactly_at_the_annual_cap(staff, people):
     for n, day in enumerate((1, 2, 3, 4), start=1):
         claim = services.record_claim(
             staff.handler,
-            **claim_body(
-                people.dibao, f"JS-{n}", settled_on=datetime.date(2026, day, 10)
-            ),
+            **claim_body(people.dibao, f"JS-{n}", settled_on=datetime.date(2026, day, 10)),
         )
         answers.append((claim.received_before_fen, claim.assistance_fen))
     # 490,000 + 490,000 leave 20,000 fen of the 1,000,000 cap: the third gets that, the fourth 0.
     assert answers == [(0, 490_000), (490_000, 490_000), (980_000, 20_000), (CAP, 0)]
-    total = sum(c.assistance_fen for c in Claim.objects.filter(person_hash=people.dibao.id_number_hash))
+    total = sum(
+        c.assistance_fen for c in Claim.objects.filter(person_hash=people.dibao.id_number_hash)
+    )
     assert total == CAP
     # Another kind has its own cap; another year starts again.
     outpatient = services.record_claim(
@@ -83,9 +83,7 @@ def test_the_cap_follows_the_person_into_a_new_household(staff, people):
     services.record_claim(staff.handler, **claim_body(people.dibao_spouse, "JS-B"))
     # The spouse leaves and founds a household of her own, still on 低保 there.
     Member.objects.filter(pk=people.dibao_spouse.pk).update(left_on=datetime.date(2026, 5, 1))
-    (moved,) = household(
-        staff, [member_form("41082119720202002", "李医", joined_on="2026-05-01")]
-    )
+    (moved,) = household(staff, [member_form("41082119720202002", "李医", joined_on="2026-05-01")])
     approved_benefit(staff.county, moved, datetime.date(2026, 5, 1))
     third = services.record_claim(
         staff.handler, **claim_body(moved, "JS-C", settled_on=datetime.date(2026, 6, 1))
@@ -118,9 +116,10 @@ def test_bad_input_names_the_field_and_stores_nothing(staff, people, change, fie
     with pytest.raises(DoudiError) as refused:
         services.record_claim(staff.handler, **claim_body(people.dibao, "JS-1", **change))
     assert refused.value.field == field
-    assert not Claim.objects.exists() and not AuditEvent.objects.filter(
-        action="medical.claim_record"
-    ).exists()
+    assert (
+        not Claim.objects.exists()
+        and not AuditEvent.objects.filter(action="medical.claim_record").exists()
+    )
 
 
 def test_who_may_not_and_who_is_elsewhere(staff, people, make_user):
@@ -167,7 +166,7 @@ def test_the_settlement_file_imports_in_order_under_the_cap(staff, people):
             _row(people.dibao, "F-3", "2026-03-03"),
             _row(people.dibao, "F-1", "2026-03-01"),
             _row(people.dibao, "F-2", "2026-03-02"),
-            _row(people.tekun, "F-4", kind="门诊慢特病", total="1234.56", paid_to="本人"),
+            _row(people.tekun, "F-4", kind="门诊慢特病", total="5234.56", paid_to="本人"),
         ]
     )
     claims = services.import_claims(staff.handler, settlement_file.read(data))
@@ -178,10 +177,11 @@ def test_the_settlement_file_imports_in_order_under_the_cap(staff, people):
         490_000,
         20_000,
     ]
-    # 1,234.56 less 3,000 of insurance is nothing left: the chain paid it all.
-    assert by_number["F-4"].residual_fen == 0 and by_number["F-4"].paid_to == "person"
+    # 5,234.56 less 3,000 of insurance leaves 2,234.56; outpatient 10 % for every category.
+    assert (by_number["F-4"].residual_fen, by_number["F-4"].assistance_fen) == (223_456, 22_345)
+    assert by_number["F-4"].paid_to == "person"
     event = AuditEvent.objects.get(action="medical.claims_import")
-    assert event.after == {"claims": 4, "assistance_fen": 1_000_000}
+    assert event.after == {"claims": 4, "assistance_fen": 1_022_345}
 
 
 def test_a_faulty_file_names_each_row_and_column_and_stores_nothing(staff, people):
@@ -216,9 +216,7 @@ def test_a_faulty_file_names_each_row_and_column_and_stores_nothing(staff, peopl
     assert wrong.value.field == "file"
 
 
-def test_the_hospitals_are_owed_a_file_each_and_the_persons_are_paid_by_the_payroll(
-    staff, people
-):
+def test_the_hospitals_are_owed_a_file_each_and_the_persons_are_paid_by_the_payroll(staff, people):
     hospital = {"paid_to": "hospital"}
     a = services.record_claim(staff.handler, **claim_body(people.dibao, "H-1", **hospital))
     b = services.record_claim(
@@ -249,9 +247,7 @@ def test_the_premium_list_lists_each_eligible_person_once(staff, people):
     # The 特困 person is on 低保 too; the spouse moved to a household of her own, on 低保 there.
     approved_benefit(staff.county, people.tekun, datetime.date(2026, 1, 1))
     Member.objects.filter(pk=people.dibao_spouse.pk).update(left_on=datetime.date(2026, 5, 1))
-    (moved,) = household(
-        staff, [member_form("41082119720202002", "李医", joined_on="2026-05-01")]
-    )
+    (moved,) = household(staff, [member_form("41082119720202002", "李医", joined_on="2026-05-01")])
     approved_benefit(staff.county, moved, datetime.date(2026, 5, 1))
     premium_list = services.create_premium_list(staff.county, year=2026)
     entries = list(PremiumEntry.objects.filter(premium_list=premium_list))

@@ -57,7 +57,9 @@ def test_the_batch_agrees_with_evaluating_each_household(make_user, households):
         for programme in evaluate_form(form, "2022-03")["programmes"]:
             if programme.get("members"):
                 amount = sum(
-                    int((m.get("monthly_amount") or m.get("yearly_amount", "0.00")).replace(".", ""))
+                    int(
+                        (m.get("monthly_amount") or m.get("yearly_amount", "0.00")).replace(".", "")
+                    )
                     for m in programme["members"]
                     if m["eligible"]
                 )
