@@ -85,8 +85,9 @@ def hospital_workbook(settlement: HospitalSettlement, claims: Iterable[Claim]) -
         f"{settlement.hospital} · {settlement.created_on.isoformat()} · "
         + _("%(claims)d claims") % {"claims": settlement.claims}
     ]
-    columns = _claim_columns()[:8] + [_claim_columns()[16]]
-    rows = [_claim_row(c)[:8] + [c.assistance_fen] for c in claims]
+    every = _claim_columns()
+    columns = [*every[:8], every[16]]
+    rows = [[*_claim_row(c)[:8], c.assistance_fen] for c in claims]
     rows.append([_("Total"), "", "", "", "", "", None, "", settlement.total_fen])
     add_table(book, _("Owed to the hospital"), columns, rows, above=caption)
     return workbook_bytes(book)

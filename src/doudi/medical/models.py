@@ -69,6 +69,9 @@ class HospitalSettlement(models.Model):
         verbose_name = _("hospital settlement")
         ordering = ["-created_on", "-id"]
 
+    def __str__(self) -> str:
+        return self.hospital
+
 
 class Claim(models.Model):
     settlement_number = models.CharField(_("settlement number"), max_length=40, unique=True)
@@ -130,13 +133,13 @@ class Claim(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.settlement_number
+
     @property
     def left_fen(self) -> int:
         """What is left after medical assistance: for temporary assistance, then charity."""
         return self.residual_fen - self.assistance_fen
-
-    def __str__(self) -> str:
-        return self.settlement_number
 
 
 class PremiumList(models.Model):
@@ -157,6 +160,9 @@ class PremiumList(models.Model):
             models.UniqueConstraint(fields=["region", "year"], name="one_premium_list_a_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year}"
+
 
 class PremiumEntry(models.Model):
     premium_list = models.ForeignKey(PremiumList, on_delete=models.PROTECT, related_name="entries")
@@ -173,3 +179,6 @@ class PremiumEntry(models.Model):
                 fields=["premium_list", "person_hash"], name="each_person_once_a_premium_list"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.premium_list_id} {self.member_id}"

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from doudi.accounts.roles import Role
 from doudi.benefits.tests.factories import approved_benefit
 from doudi.cases.procedures import CaseProgramme
-from doudi.accounts.roles import Role
 from doudi.conftest import OUTSIDE_TOWNSHIP, OUTSIDE_VILLAGE, household_form, member_form
 from doudi.registry.models import Member
 from doudi.registry.services import create_household

@@ -13,7 +13,6 @@ import pytest
 from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
 from doudi.benefits.tests.factories import approved_benefit
-from doudi.cases.procedures import CaseProgramme
 from doudi.conftest import api_as, member_form
 from doudi.errors import DoudiError, NotPermitted, ValidationFailed
 from doudi.grants.models import GrantShare
@@ -203,8 +202,13 @@ def test_a_faulty_file_names_each_row_and_column_and_stores_nothing(staff, peopl
     found = {(p.row, p.column) for p in problems}
     assert found == {(5, "就诊类别"), (7, "医疗总费用"), (8, "结算日期")}
     # The rows that read, checked against the registry and the claims before: all or nothing.
-    rows = settlement_file.read(_file([_row(people.dibao, "F-1"), _row(people.dibao, "F-1"),
-                                       _row(people.dibao, "TAKEN"), _row(people.outside, "F-6")]))  # fmt: skip
+    faulty = [
+        _row(people.dibao, "F-1"),
+        _row(people.dibao, "F-1"),
+        _row(people.dibao, "TAKEN"),
+        _row(people.outside, "F-6"),
+    ]
+    rows = settlement_file.read(_file(faulty))
     with pytest.raises(ValidationFailed) as refused:
         services.import_claims(staff.handler, rows)
     found = {(p.row, p.column) for p in refused.value.problems}
