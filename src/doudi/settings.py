@@ -274,6 +274,8 @@ SPECTACULAR_SETTINGS = {
         "PayrollProgrammeEnum": "doudi.payroll.models.PayrollProgramme",
         "VisitFindingEnum": "doudi.visits.models.Finding",
         "WarningSeverityEnum": "doudi.early_warning.models.Severity",
+        "MedicalClaimKindEnum": "doudi.medical.models.ClaimKind",
+        "MedicalCategoryEnum": "doudi.medical.models.Category",
     },
 }
 

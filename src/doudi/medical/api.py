@@ -64,7 +64,7 @@ class MedicalClaimDetailSerializer(serializers.Serializer):
 
 
 class MedicalFigureSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ClaimKind.values)
+    kind = serializers.ChoiceField(choices=ClaimKind.choices)
     claims = serializers.IntegerField()
     persons = serializers.IntegerField()
     assistance_fen = serializers.IntegerField()
