@@ -17,6 +17,7 @@ from doudi.demo.bulk_load import load_population
 from doudi.demo.cases import load_demo_cases
 from doudi.demo.departments import write_departments
 from doudi.demo.disaster import load_demo_disaster
+from doudi.demo.medical import load_demo_medical
 from doudi.demo.history import load_demo_history
 from doudi.demo.loader import load_demo
 from doudi.demo.monitoring import load_demo_monitoring
@@ -122,6 +123,10 @@ class Command(DoudiCommand):
         self.say(
             _("A flood in the demo county: %(count)d impact reports created."),
             count=load_demo_disaster(),
+        )
+        self.say(
+            _("Medical assistance: %(count)d claims of this year created."),
+            count=load_demo_medical(),
         )
         if submit_grant_payroll():
             self.say(_("A one-off grant's payroll waits for finance's approval."))
