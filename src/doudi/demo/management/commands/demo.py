@@ -17,9 +17,9 @@ from doudi.demo.bulk_load import load_population
 from doudi.demo.cases import load_demo_cases
 from doudi.demo.departments import write_departments
 from doudi.demo.disaster import load_demo_disaster
-from doudi.demo.medical import load_demo_medical
 from doudi.demo.history import load_demo_history
 from doudi.demo.loader import load_demo
+from doudi.demo.medical import load_demo_medical
 from doudi.demo.monitoring import load_demo_monitoring
 from doudi.demo.population import Population, generate
 from doudi.demo.recipients import (
