@@ -19,17 +19,18 @@ from doudi.registry.models import Member
 HOSPITAL = "焦作市人民医院"
 
 
-def _persons(handler: User) -> list[Member]:
-    """The heads of three households on 低保 in the handler's township this month."""
+def _persons(handler: User) -> tuple[list[Member], datetime.date]:
+    """The heads of three households on 低保 in the handler's township this month, and the
+    latest month one of their benefits began (the claims are settled after it)."""
     month = timezone.localdate().replace(day=1)
-    households = (
+    benefits = list(
         Benefit.objects.filter(in_force(month))
         .filter(programme="minimum_living", region__code__startswith=handler.jurisdiction_prefix)
         .order_by("household_id")
-        .values_list("household_id", flat=True)[:3]
+        .values_list("household_id", "start_month")[:3]
     )
     persons = []
-    for household_id in households:
+    for household_id, _start in benefits:
         member = (
             Member.objects.filter(household_id=household_id, left_on__isnull=True)
             .exclude(id_number_ciphertext="")
@@ -38,7 +39,7 @@ def _persons(handler: User) -> list[Member]:
         )
         if member is not None:
             persons.append(member)
-    return persons
+    return persons, max((start for _h, start in benefits), default=month)
 
 
 def load_demo_medical() -> int:
@@ -48,17 +49,19 @@ def load_demo_medical() -> int:
     county, handler = (User.objects.filter(username=name).first() for name in ("county", "handler"))
     if county is None or handler is None:
         return 0
-    persons = _persons(handler)
+    persons, receiving_since = _persons(handler)
     if len(persons) < 3:
         return 0
     today = timezone.localdate()
+    earliest = max(today.replace(month=1, day=1), receiving_since)
 
     def day(back: int) -> datetime.date:
-        return max(today.replace(month=1, day=1), today - datetime.timedelta(days=back))
+        """``back`` days ago, but not before the year nor before the benefits began."""
+        return min(today, max(earliest, today - datetime.timedelta(days=back)))
 
     capped, outpatient, waiting = persons
     claims = []
-    for n, (back, total) in enumerate(((90, 1_000_000), (60, 800_000), (30, 800_000)), 1):
+    for n, (back, total) in enumerate(((28, 1_000_000), (21, 800_000), (14, 800_000)), 1):
         claims.append(
             services.record_claim(
                 handler,
@@ -79,7 +82,7 @@ def load_demo_medical() -> int:
             handler,
             id_number=outpatient.reveal_id_number(),
             settlement_number=f"MZ{today.year}000001",
-            settled_on=day(20),
+            settled_on=day(10),
             kind="outpatient_chronic",
             hospital="修武县人民医院",
             paid_to="person",
@@ -94,7 +97,7 @@ def load_demo_medical() -> int:
             handler,
             id_number=waiting.reveal_id_number(),
             settlement_number=f"ZD{today.year}000001",
-            settled_on=day(7),
+            settled_on=day(5),
             kind="catastrophic",
             hospital=HOSPITAL,
             paid_to="hospital",

@@ -128,22 +128,43 @@ def _checked(row: ClaimRow, today: datetime.date) -> ClaimRow:
     )
 
 
-def _person(actor: User, id_number: str) -> Member:
-    """The person's active membership, in the actor's jurisdiction."""
-    try:
-        number = parse_id_number(str(id_number or ""))
-    except DoudiError as error:
-        raise DoudiError(error.message, field="id_number", **error.params) from None
-    member = (
-        Member.objects.filter(id_number_hash=lookup_hash(number.value), left_on__isnull=True)
+NOT_REGISTERED = _("No one with this ID number is registered in your jurisdiction.")
+
+
+def _people(actor: User, id_numbers: list[str]) -> list[Member | DoudiError]:
+    """Each person's active membership in the actor's jurisdiction, or the refusal naming
+    ``id_number``: one look-up for all of them."""
+    hashes: list[str | DoudiError] = []
+    for raw in id_numbers:
+        try:
+            hashes.append(lookup_hash(parse_id_number(str(raw or "")).value))
+        except DoudiError as error:
+            hashes.append(DoudiError(error.message, field="id_number", **error.params))
+    wanted = [h for h in hashes if isinstance(h, str)]
+    members = {
+        m.id_number_hash: m
+        for m in Member.objects.filter(id_number_hash__in=wanted, left_on__isnull=True)
         .select_related("household")
-        .first()
-    )
-    if member is None or not covers(actor, member.household.region_id):
-        raise DoudiError(
-            _("No one with this ID number is registered in your jurisdiction."), field="id_number"
-        )
-    return member
+        .iterator(chunk_size=5000)
+    }
+    answer: list[Member | DoudiError] = []
+    for found in hashes:
+        if isinstance(found, DoudiError):
+            answer.append(found)
+            continue
+        member = members.get(found)
+        if member is None or not covers(actor, member.household.region_id):
+            answer.append(DoudiError(NOT_REGISTERED, field="id_number"))
+        else:
+            answer.append(member)
+    return answer
+
+
+def _person(actor: User, id_number: str) -> Member:
+    (found,) = _people(actor, [id_number])
+    if isinstance(found, DoudiError):
+        raise found
+    return found
 
 
 def categories(members: Iterable[Member], on: datetime.date) -> dict[int, str]:
@@ -205,7 +226,7 @@ def _build(actor: User, rows: list[tuple[ClaimRow, Member]], source: str) -> lis
     for month, members in by_month.items():
         for member_id, value in categories(members, month).items():
             category[(member_id, month)] = value
-    claims: list[Claim] = []
+    claims: list[tuple[rule.ClaimInput, ClaimRow, Member, tuple[str, int, str]]] = []
     today = timezone.localdate()
     # The engine answers claim by claim in the order recorded, each after those before it;
     # a person's claims in one file follow each other, so each waits for the one before.
@@ -222,7 +243,7 @@ def _build(actor: User, rows: list[tuple[ClaimRow, Member]], source: str) -> lis
             supplementary_fen=row.supplementary_fen,
             received_before_fen=received.get(key, 0),
         )
-        claims.append((inputs, row, member, key))  # type: ignore[arg-type]
+        claims.append((inputs, row, member, key))
     answers = _answer_in_order(claims, received)
     built = []
     for (inputs, row, member, _key), answer in zip(claims, answers, strict=True):
@@ -387,7 +408,8 @@ def import_claims(actor: User, rows: list[tuple[int, ClaimRow, dict[str, str]]])
     good: list[tuple[ClaimRow, Member]] = []
     seen: dict[str, int] = {}
     taken = _taken([str(r.settlement_number or "").strip() for _n, r, _h in rows])
-    for number, row, headers in rows:
+    people = _people(actor, [r.id_number for _n, r, _h in rows])
+    for (number, row, headers), person in zip(rows, people, strict=True):
         try:
             checked = _checked(row, today)
             if checked.settlement_number in seen:
@@ -401,7 +423,9 @@ def import_claims(actor: User, rows: list[tuple[int, ClaimRow, dict[str, str]]])
                     _("This settlement is already recorded."), field="settlement_number"
                 )
             seen[checked.settlement_number] = number
-            good.append((checked, _person(actor, row.id_number)))
+            if isinstance(person, DoudiError):
+                raise person
+            good.append((checked, person))
         except DoudiError as error:
             column = headers.get(error.field or "", error.field or "")
             problems.append(
