@@ -5,6 +5,7 @@ hold the figures, no page shows a code."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import openpyxl
@@ -169,6 +170,21 @@ def test_who_may_not_is_refused_on_the_pages_and_the_api(scene, staff, make_user
     assert client.get(f"/medical/claims/{waiting}/").status_code == 404
     assert county.post("/api/v1/medical/steps/nonsense/", {}, format="json").status_code == 404
     assert county.post("/api/v1/medical/steps/approve/", {}, format="json").status_code == 404
+
+
+def test_the_claims_waiting_are_on_the_county_s_to_do_list(scene, staff):
+    # The function the home page calls (the factory's benefits lack what the re-check
+    # lists of the same page read).
+    from doudi.medical.home import claim_tasks
+
+    today = datetime.date(2026, 8, 3)
+    (waiting,) = claim_tasks(staff.county, today)
+    urls = {task.url for task in waiting.tasks}
+    assert waiting.count == 2 and f"/medical/claims/{scene['waiting']['approve'].pk}/" in urls
+    assert claim_tasks(staff.handler, today) == []  # who may not approve has nothing to do
+    mine = services.record_claim(staff.county, **claim_body(scene["people"].nobody, "M-1"))
+    (waiting,) = claim_tasks(staff.county, today)
+    assert f"/medical/claims/{mine.pk}/" not in {task.url for task in waiting.tasks}
 
 
 def test_a_refused_step_names_the_field_on_the_page(scene, staff):
