@@ -274,3 +274,32 @@ def test_the_premium_list_lists_each_eligible_person_once(staff, people):
         {number(people.dibao), number(people.tekun), number(moved)}
     )
     assert AuditEvent.objects.filter(action="medical.premium_file").count() == 1
+
+
+def test_the_person_is_paid_exactly_the_claims_through_the_payroll(staff, people, make_user):
+    """The grant pay_persons defines is approved by finance and paid by the payroll like every
+    one-off grant: the payroll's total is the approved claims' assistance to the fen."""
+    from doudi.conftest import INSIDE_COUNTY
+    from doudi.grants import services as grant_services
+    from doudi.payroll import services as payroll
+    from doudi.payroll.tests.test_payroll import result_csv
+
+    finance, bank = make_user(Role.FINANCE_OFFICER), make_user(Role.BANK_OPERATOR)
+    Member.objects.filter(pk=people.tekun.pk).update(social_security_card="6217000000000099")
+    for n in (1, 2):
+        claim = services.record_claim(
+            staff.handler, **claim_body(people.tekun, f"P-{n}", paid_to="person")
+        )
+        services.approve(staff.county, claim.pk)
+    grant = services.pay_persons(staff.county, reason="医疗救助发放")
+    grant_services.approve(finance, grant.pk)
+    made = payroll.generate(
+        staff.county, "one_off_grant", datetime.date(2026, 8, 1), INSIDE_COUNTY, grant_id=grant.pk
+    )
+    payroll.submit(staff.county, made.pk)
+    payroll.approve(finance, made.pk)
+    payroll.bank_file(bank, made.pk, "csv")
+    made.refresh_from_db()
+    payroll.reconcile(bank, made.pk, result_csv(made), "csv")
+    # 特困, 100 %: 700,000 fen, then the remaining 300,000 of the 1,000,000 cap.
+    assert made.total_fen == 1_000_000
