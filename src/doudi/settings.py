@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "doudi.columnar",
     "doudi.rechecks",
     "doudi.disaster",
+    "doudi.medical",
     "doudi.notices",
     "doudi.hotline",
     "django.contrib.admin",
@@ -274,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "PayrollProgrammeEnum": "doudi.payroll.models.PayrollProgramme",
         "VisitFindingEnum": "doudi.visits.models.Finding",
         "WarningSeverityEnum": "doudi.early_warning.models.Severity",
+        "MedicalClaimKindEnum": "doudi.medical.models.ClaimKind",
+        "MedicalCategoryEnum": "doudi.medical.models.Category",
     },
 }
 

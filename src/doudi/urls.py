@@ -25,6 +25,7 @@ urlpatterns = [
     path("campaigns/", include("doudi.campaigns.urls")),
     path("rechecks/", include("doudi.rechecks.urls")),
     path("disaster/", include("doudi.disaster.urls")),
+    path("medical/", include("doudi.medical.urls")),
     path("notices/", include("doudi.notices.urls")),
     path("hotline/", include("doudi.hotline.urls")),
     # The public notice of a village (公示), without log-in, by its random token.

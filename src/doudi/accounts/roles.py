@@ -112,6 +112,12 @@ class Permission(StrEnum):
     # in their places; reviewers, the city and auditors read them.
     VIEW_HOTLINE = "hotline.view"
     HANDLE_HOTLINE = "hotline.handle"
+    # Medical assistance (doudi.medical): the township or county records the claims (by hand
+    # or from the medical-insurance bureau's settlement file); the county approves them, lists
+    # what it owes the hospitals or pays the persons, and makes the premium-subsidy list.
+    VIEW_MEDICAL = "medical.view"
+    RECORD_MEDICAL_CLAIMS = "medical.record"
+    APPROVE_MEDICAL_CLAIMS = "medical.approve"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -121,6 +127,7 @@ _CASEWORK = {
     Permission.VIEW_HOUSEHOLDS,
     Permission.VIEW_CASES,
     Permission.VIEW_DISASTERS,
+    Permission.VIEW_MEDICAL,
 }
 _FIELD_WORK = {
     *_CASEWORK,
@@ -147,6 +154,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ASSESS_NEEDS,
             Permission.VIEW_HOTLINE,
             Permission.HANDLE_HOTLINE,
+            Permission.RECORD_MEDICAL_CLAIMS,
         }
     ),
     Role.TOWNSHIP_REVIEWER: frozenset(
@@ -190,6 +198,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ASSESS_NEEDS,
             Permission.VIEW_HOTLINE,
             Permission.HANDLE_HOTLINE,
+            Permission.RECORD_MEDICAL_CLAIMS,
+            Permission.APPROVE_MEDICAL_CLAIMS,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(

@@ -11,6 +11,7 @@ from doudi.disaster import api as disaster_api
 from doudi.early_warning import api as early_warning_api
 from doudi.hotline import api as hotline_api
 from doudi.jobs import api as jobs_api
+from doudi.medical import api as medical_api
 from doudi.monitoring import api as monitoring_api
 from doudi.notices import api as notices_api
 from doudi.payroll import api as payroll_api
@@ -64,6 +65,7 @@ urlpatterns = [
     *visits_api.urlpatterns,
     *rechecks_api.urlpatterns,
     *disaster_api.urlpatterns,
+    *medical_api.urlpatterns,
     *notices_api.urlpatterns,
     *hotline_api.urlpatterns,
     *payroll_api.urlpatterns,

@@ -215,6 +215,21 @@ class AuditAction(models.TextChoices):
         _("Overdue hotline tickets escalated to the county"),
     )
 
+    # Medical assistance (医疗救助, doudi.medical)
+    MEDICAL_CLAIM_RECORD = "medical.claim_record", _("Medical-assistance claim recorded")
+    MEDICAL_CLAIMS_IMPORT = "medical.claims_import", _("Settlement file of medical claims imported")
+    MEDICAL_CLAIM_APPROVE = "medical.claim_approve", _("Medical-assistance claim approved")
+    MEDICAL_CLAIM_REJECT = "medical.claim_reject", _("Medical-assistance claim rejected")
+    MEDICAL_HOSPITAL_SETTLE = (
+        "medical.hospital_settle",
+        _("One-stop settlements listed as owed to a hospital"),
+    )
+    MEDICAL_PREMIUM_LIST = "medical.premium_list", _("Premium-subsidy list of a year made")
+    MEDICAL_PREMIUM_FILE = (
+        "medical.premium_file",
+        _("Premium-subsidy file for the medical-insurance bureau downloaded"),
+    )
+
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
 
@@ -262,6 +277,7 @@ OBJECT_LABELS = {
     "hotline_run": _("hotline escalation run"),
     "hotline_shift": _("hotline duty shift"),
     "hotline_ticket": _("hotline ticket"),
+    "hospital_settlement": _("hospital settlement"),
     "household": _("household"),
     "household_import": _("household import"),
     "household_list": _("household list"),
@@ -270,6 +286,7 @@ OBJECT_LABELS = {
     "intake": _("window intake"),
     "job": _("background task"),
     "linkage.reviewpair": _("pair of records to review"),
+    "medical_claim": _("medical claim"),
     "monitored_entry": _("monitored household"),
     "monitored_population": _("monitored population"),
     "need": _("need"),
@@ -278,6 +295,7 @@ OBJECT_LABELS = {
     "place_evaluation": _("whole-place evaluation"),
     "public_objection": _("objection from the public notice"),
     "population": _("population"),
+    "premium_list": _("premium-subsidy list"),
     "region": _("place"),
     "region_list": _("place list"),
     "regional_value": _("standard value"),

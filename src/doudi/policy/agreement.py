@@ -281,7 +281,9 @@ def single_answers(actor: User, household_id: int, month: datetime.date) -> Answ
         )
         for member, entry in entries:
             if entry.get("eligible"):
-                amount = yuan_to_fen(entry.get("monthly_amount", "0"))
+                amount = yuan_to_fen(
+                    entry.get("monthly_amount") or entry.get("yearly_amount") or "0"
+                )
                 answers[(programme["programme"], member)] = amount
     return answers
 

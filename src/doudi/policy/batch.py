@@ -138,11 +138,9 @@ def _chunk(
 def _answer(
     simulation, programme: Programme, period: str
 ) -> tuple[numpy.ndarray | None, numpy.ndarray]:
-    amount = (
-        simulation.calculate(programme.amount, period).astype(numpy.int64)
-        if programme.amount
-        else None
-    )
+    # A yearly amount (资助参保) is stored as it is: not left at zero for want of a monthly one.
+    name = programme.amount or programme.yearly_amount
+    amount = simulation.calculate(name, period).astype(numpy.int64) if name else None
     eligible = (
         simulation.calculate(programme.eligible, period).astype(bool)
         if programme.eligible

@@ -165,6 +165,9 @@ class _Context:
         decision: dict[str, Any] = {"eligible": eligible}
         if programme.amount:
             decision["monthly_amount"] = fen_to_yuan(amount_fen, grouped=False)
+        if programme.yearly_amount:
+            yearly = int(self.simulation.calculate(programme.yearly_amount, self.period)[index])
+            decision["yearly_amount"] = fen_to_yuan(yearly, grouped=False)
         decision["reasons"] = [self.reason(test, index) for test in programme.tests]
         return decision
 

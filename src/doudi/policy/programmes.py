@@ -29,8 +29,11 @@ class Programme:
     label: object
     per_person: bool
     eligible: str | None  # a boolean variable; None: eligible when the amount is above zero
-    amount: str | None
+    amount: str | None  # a monthly amount
     tests: tuple[NamedTest, ...] = ()
+    # A programme paid otherwise than monthly (资助参保's yearly premium): the amount a whole-place
+    # evaluation stores for each person, shown with no monthly sum.
+    yearly_amount: str | None = None
 
 
 STANDARD = f"minimum_living.standard.{URBAN_RURAL}"
@@ -294,6 +297,7 @@ PROGRAMMES = (
                 ("medical.individual_premium", "medical.premium_subsidy"),
             ),
         ),
+        yearly_amount="medical_premium_subsidy",
     ),
 )
 

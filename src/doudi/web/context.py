@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "perms_start_rechecks": has_permission(user, Permission.START_RECHECKS),
         "perms_view_disasters": has_permission(user, Permission.VIEW_DISASTERS),
         "perms_view_hotline": has_permission(user, Permission.VIEW_HOTLINE),
+        "perms_view_medical": has_permission(user, Permission.VIEW_MEDICAL),
         "perms_run_evaluation": has_permission(user, Permission.RUN_EVALUATION),
         "perms_view_department_data": has_permission(user, Permission.VIEW_DEPARTMENT_DATA),
     }

@@ -57,7 +57,9 @@ def test_the_batch_agrees_with_evaluating_each_household(make_user, households):
         for programme in evaluate_form(form, "2022-03")["programmes"]:
             if programme.get("members"):
                 amount = sum(
-                    int(m.get("monthly_amount", "0.00").replace(".", ""))
+                    int(
+                        (m.get("monthly_amount") or m.get("yearly_amount", "0.00")).replace(".", "")
+                    )
                     for m in programme["members"]
                     if m["eligible"]
                 )
@@ -130,3 +132,14 @@ def test_the_command_prints_each_programme_without_a_rule(make_user, households,
     in_force = io.StringIO()
     call_command("evaluate_all", "--month", "2022-03", "--user", "county", stdout=in_force)
     assert len(in_force.getvalue().splitlines()) == 1  # every programme answered
+
+
+def test_the_premium_subsidy_is_stored_with_its_yearly_amount(make_user, households):
+    """资助参保 has no monthly amount: the run stores its yearly one, not zero."""
+    run = batch.evaluate_all(make_user(Role.COUNTY_APPROVER), MARCH)
+    amounts = list(
+        EvaluationResult.objects.filter(run=run, programme="medical_premium_subsidy").values_list(
+            "amount_fen", flat=True
+        )
+    )
+    assert amounts and all(amount > 0 for amount in amounts)

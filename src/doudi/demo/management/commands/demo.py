@@ -20,6 +20,7 @@ from doudi.demo.disaster import load_demo_disaster
 from doudi.demo.history import load_demo_history
 from doudi.demo.hotline import load_demo_hotline
 from doudi.demo.loader import load_demo
+from doudi.demo.medical import load_demo_medical
 from doudi.demo.monitoring import load_demo_monitoring
 from doudi.demo.population import Population, generate
 from doudi.demo.recipients import (
@@ -125,6 +126,10 @@ class Command(DoudiCommand):
             count=load_demo_disaster(),
         )
         self.say(_("The service hotline: %(count)d tickets created."), count=load_demo_hotline())
+        self.say(
+            _("Medical assistance: %(count)d claims of this year created."),
+            count=load_demo_medical(),
+        )
         if submit_grant_payroll():
             self.say(_("A one-off grant's payroll waits for finance's approval."))
 
