@@ -15,9 +15,10 @@ from doudi.cases.queries import deadline_lists
 from doudi.cases.tests.helpers import investigate, open_case, refused
 from doudi.conftest import household_form, member_form
 from doudi.errors import DoudiError
+from doudi.regions.models import Region
 from doudi.registry.services import create_household
 from doudi.reserve_fund.models import ReserveFund, ReserveMovement
-from doudi.reserve_fund.services import move
+from doudi.reserve_fund.services import move, township_limit_fen
 
 pytestmark = pytest.mark.django_db
 D = datetime.date.fromisoformat
@@ -228,3 +229,99 @@ def test_the_county_spot_checks_at_least_thirty_percent(staff, elder, clock):
         services.withdraw(staff.handler, case.pk, reason="为下一件腾出")
     assert min(shares) >= 0.3
     assert Case.objects.filter(spot_check_selected=True).count() == 3
+
+
+def _expenditure_before_confirmation(staff, household, clock, expense_fen: int) -> Case:
+    clock.at("2026-03-02")
+    case = open_case(
+        staff, household, "temporary_expenditure", requested_amount_fen=500_000, need="住院"
+    )
+    need = {"type": "expenditure", "expense_fen": expense_fen}
+    checked(staff, case, "2026-03-02", facts={"household": {"temporary_need": need}})
+    services.give_opinion(staff.handler, case.pk, recommends_approval=True, text="拟救助")
+    clock.at("2026-03-10")
+    return Case.objects.get(pk=case.pk)
+
+
+def _rule_and_need(staff, case: Case) -> tuple[int, int]:
+    found = assess(staff.county, case, D("2026-04-01"), D("2026-03-10"))
+    return found.monthly_amount_fen, services._uncapped_need_fen(found)
+
+
+def test_above_the_rules_only_case_by_case_and_only_by_the_county(staff, household, clock):
+    """一事一议: a need above the yearly cap. The rules' amount is the cap; more is granted only
+    when the county marks the decision case by case, and never more than the need computed."""
+    case = _expenditure_before_confirmation(staff, household, clock, 50_000_000)
+    rule, need = _rule_and_need(staff, case)
+    assert need > rule > 0
+    with refused("case by case"):
+        services.approve(staff.county, case.pk, reasons="x", amount_fen=rule + 1)
+    with refused("more than the need"):
+        services.approve(
+            staff.county, case.pk, reasons="x", amount_fen=need + 1, case_by_case=True
+        )
+    case = services.approve(
+        staff.county, case.pk, reasons="一事一议：县级审批", amount_fen=need, case_by_case=True
+    )
+    assert case.decision.total_amount_fen == need
+
+
+def test_a_township_may_not_approve_above_its_limit(staff, household, clock):
+    """Where the township confirms (审核确认权下放), it approves small amounts only: above its
+    limit, and case by case, the county decides."""
+    Region.objects.filter(code=TOWNSHIP).update(confirms_cases=True)
+    case = _expenditure_before_confirmation(staff, household, clock, 50_000_000)
+    assert case.delegated
+    rule, need = _rule_and_need(staff, case)
+    limit = township_limit_fen(TOWNSHIP)
+    assert rule > limit
+    with refused("the county must approve it"):
+        services.approve(staff.reviewer, case.pk, reasons="x", amount_fen=limit + 1)
+    with pytest.raises(DoudiError) as caught:
+        services.approve(
+            staff.reviewer, case.pk, reasons="x", amount_fen=need, case_by_case=True
+        )
+    assert caught.value.field == "case_by_case"
+    assert Case.objects.get(pk=case.pk).state == State.ON_NOTICE  # nothing changed
+    case = services.approve(
+        staff.county, case.pk, reasons="超出乡镇审批额度，县级审批", amount_fen=limit + 1
+    )
+    assert case.decision.total_amount_fen == limit + 1
+
+
+def test_a_township_approves_a_small_amount_itself(staff, household, clock):
+    Region.objects.filter(code=TOWNSHIP).update(confirms_cases=True)
+    case = _expenditure_before_confirmation(staff, household, clock, 2_000_000)
+    limit = township_limit_fen(TOWNSHIP)
+    case = services.approve(staff.reviewer, case.pk, reasons="小额救助", amount_fen=limit)
+    assert case.decision.total_amount_fen == limit
+
+
+def test_a_referral_to_charity_is_tracked_until_its_outcome(staff, household, clock):
+    from doudi.window import queries as window_queries
+    from doudi.window.services import answer_referral
+
+    case = _expenditure_before_confirmation(staff, household, clock, 2_000_000)
+    rule, _need = _rule_and_need(staff, case)
+    case = services.approve(staff.county, case.pk, reasons="救助", amount_fen=rule)
+    with refused("Name the charity"):
+        services.refer_to_charity(staff.handler, case.pk, organisation=" ", need="缺口")
+    with refused("cannot be done"):  # an open case is not referred: the assistance goes on
+        other = open_case(staff, household, "temporary_emergency", requested_amount_fen=1)
+        services.refer_to_charity(staff.handler, other.pk, organisation="慈善总会", need="x")
+    case = services.refer_to_charity(
+        staff.handler, case.pk, organisation="县慈善总会", need="医疗费仍有缺口 3 万元"
+    )
+    referral = case.window_needs.get()
+    assert (referral.department, referral.department_name, referral.sent_on) == (
+        "charity",
+        "县慈善总会",
+        D("2026-03-10"),
+    )
+    assert referral.due_on == D("2026-03-24")  # 10 working days
+    assert case.transitions.last().details["need"] == referral.pk
+    with refused("already referred"):
+        services.refer_to_charity(staff.handler, case.pk, organisation="另一家", need="x")
+    assert referral in window_queries.open_referrals(staff.handler)
+    answer_referral(staff.handler, referral.pk, answer="慈善总会资助 2 万元", answered_on=D("2026-03-10"))
+    assert referral not in window_queries.open_referrals(staff.handler)
