@@ -8,6 +8,7 @@ from doudi.cases import api as cases_api
 from doudi.cases.api import CaseViewSet
 from doudi.checks import api as checks_api
 from doudi.disaster import api as disaster_api
+from doudi.reserve_fund import api as reserve_fund_api
 from doudi.early_warning import api as early_warning_api
 from doudi.jobs import api as jobs_api
 from doudi.monitoring import api as monitoring_api
@@ -63,6 +64,7 @@ urlpatterns = [
     *visits_api.urlpatterns,
     *rechecks_api.urlpatterns,
     *disaster_api.urlpatterns,
+    *reserve_fund_api.urlpatterns,
     *notices_api.urlpatterns,
     *payroll_api.urlpatterns,
     *sources_api.urlpatterns,

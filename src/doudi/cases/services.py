@@ -1431,9 +1431,7 @@ def stop_stages(actor: User, case_id: int, *, reason: str) -> Case:
 
 
 @transaction.atomic
-def refer_to_charity(
-    actor: User, case_id: int, *, organisation: str, need: str
-) -> Case:
+def refer_to_charity(actor: User, case_id: int, *, organisation: str, need: str) -> Case:
     """The assistance has ended and the need remains: refer the household to charity
     assistance (慈善救助), a referral of the one window tracked until the organisation answers."""
     from doudi.window.services import charity_referral  # the window builds on cases

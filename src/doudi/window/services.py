@@ -363,9 +363,7 @@ def charity_referral(actor: User, case: Any, *, organisation: str, need: str) ->
         field="organisation",
         message=_("Name the charity organisation the household is referred to."),
     )[:100]
-    description = required_text(
-        need, field="need", message=_("Write down the need that remains.")
-    )
+    description = required_text(need, field="need", message=_("Write down the need that remains."))
     today = _today()
     intake = Intake.objects.create(
         household=case.household,

@@ -257,9 +257,7 @@ def test_above_the_rules_only_case_by_case_and_only_by_the_county(staff, househo
     with refused("case by case"):
         services.approve(staff.county, case.pk, reasons="x", amount_fen=rule + 1)
     with refused("more than the need"):
-        services.approve(
-            staff.county, case.pk, reasons="x", amount_fen=need + 1, case_by_case=True
-        )
+        services.approve(staff.county, case.pk, reasons="x", amount_fen=need + 1, case_by_case=True)
     case = services.approve(
         staff.county, case.pk, reasons="一事一议：县级审批", amount_fen=need, case_by_case=True
     )
@@ -278,9 +276,7 @@ def test_a_township_may_not_approve_above_its_limit(staff, household, clock):
     with refused("the county must approve it"):
         services.approve(staff.reviewer, case.pk, reasons="x", amount_fen=limit + 1)
     with pytest.raises(DoudiError) as caught:
-        services.approve(
-            staff.reviewer, case.pk, reasons="x", amount_fen=need, case_by_case=True
-        )
+        services.approve(staff.reviewer, case.pk, reasons="x", amount_fen=need, case_by_case=True)
     assert caught.value.field == "case_by_case"
     assert Case.objects.get(pk=case.pk).state == State.ON_NOTICE  # nothing changed
     case = services.approve(
@@ -323,5 +319,7 @@ def test_a_referral_to_charity_is_tracked_until_its_outcome(staff, household, cl
     with refused("already referred"):
         services.refer_to_charity(staff.handler, case.pk, organisation="另一家", need="x")
     assert referral in window_queries.open_referrals(staff.handler)
-    answer_referral(staff.handler, referral.pk, answer="慈善总会资助 2 万元", answered_on=D("2026-03-10"))
+    answer_referral(
+        staff.handler, referral.pk, answer="慈善总会资助 2 万元", answered_on=D("2026-03-10")
+    )
     assert referral not in window_queries.open_referrals(staff.handler)

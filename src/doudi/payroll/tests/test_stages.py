@@ -232,7 +232,9 @@ def test_a_staged_grant_pays_each_stage_in_its_month_and_nothing_after_a_stop(
         "stages": [2, 3],
         "stopped_fen": april_stage.amount_fen + may_stage.amount_fen,
     }
-    stopped = set(PaymentStage.objects.filter(stopped_on=D("2026-04-20")).values_list("pk", flat=True))
+    stopped = set(
+        PaymentStage.objects.filter(stopped_on=D("2026-04-20")).values_list("pk", flat=True)
+    )
     assert stopped == {april_stage.pk, may_stage.pk}
     with pytest.raises(DoudiError) as caught:  # nothing left to stop
         cases.stop_stages(staff.county, case.pk, reason="再次停止")
