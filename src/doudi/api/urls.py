@@ -8,7 +8,6 @@ from doudi.cases import api as cases_api
 from doudi.cases.api import CaseViewSet
 from doudi.checks import api as checks_api
 from doudi.disaster import api as disaster_api
-from doudi.reserve_fund import api as reserve_fund_api
 from doudi.early_warning import api as early_warning_api
 from doudi.jobs import api as jobs_api
 from doudi.monitoring import api as monitoring_api
@@ -17,6 +16,7 @@ from doudi.payroll import api as payroll_api
 from doudi.policy.api import EvaluateView
 from doudi.rechecks import api as rechecks_api
 from doudi.registry import api as registry_api
+from doudi.reserve_fund import api as reserve_fund_api
 from doudi.sources import api as sources_api
 from doudi.visits import api as visits_api
 

@@ -323,3 +323,44 @@ def test_a_referral_to_charity_is_tracked_until_its_outcome(staff, household, cl
         staff.handler, referral.pk, answer="慈善总会资助 2 万元", answered_on=D("2026-03-10")
     )
     assert referral not in window_queries.open_referrals(staff.handler)
+
+
+def test_the_staged_payments_page_and_export_show_each_stage_and_the_stop(
+    staff, household, clock, make_user
+):
+    import io
+
+    import openpyxl
+    from django.test import Client
+
+    from doudi.accounts.roles import Role
+
+    case = _expenditure_before_confirmation(staff, household, clock, 2_000_000)
+    rule, _need = _rule_and_need(staff, case)
+    first = rule // 2
+    services.approve(
+        staff.county,
+        case.pk,
+        reasons="分两次",
+        amount_fen=rule,
+        stages=[(D("2026-03-10"), first), (D("2026-04-10"), rule - first)],
+    )
+    services.stop_stages(staff.county, case.pk, reason="收入恢复")
+    client = Client()
+    client.force_login(staff.handler)
+    march = client.get("/cases/stages/", {"month": "2026-03"}).content.decode()
+    assert march.count('data-testid="stage-status"') == 1
+    april = client.get("/cases/stages/", {"month": "2026-04"}).content.decode()
+    assert '<td data-testid="stage-status">已停止</td>' in april or "Stopped" in april
+    detail = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="stage-stopped"' in detail
+    assert client.get("/cases/stages/", {"month": "2026-13"}).status_code == 400
+    export = client.get("/cases/stages.xlsx", {"month": "2026-04"})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert [(r[4], r[6]) for r in rows] == [(2, (rule - first) / 100)]
+    assert rows[0][8] is not None  # the day it was stopped
+    outsider = Client()
+    outsider.force_login(make_user(Role.COUNTY_APPROVER, "410825000000", "wenxian"))
+    elsewhere = outsider.get("/cases/stages/", {"month": "2026-04"}).content.decode()
+    assert 'data-testid="stage-status"' not in elsewhere  # another county's stages unseen

@@ -173,9 +173,7 @@ def test_every_step_on_both_faces_offered_to_exactly_who_may_take_it(spent, face
             assert found == (who == takers[name]), (who, name)
         body = {"reason": "审核"}
         if face == "page":
-            response = _web(cast["county"]).post(
-                f"/reserve-fund/steps/{name}/{request_id}/", body
-            )
+            response = _web(cast["county"]).post(f"/reserve-fund/steps/{name}/{request_id}/", body)
             assert response.status_code == 302
         else:
             response = api_as(cast["county"]).post(
