@@ -19,6 +19,7 @@ from doudi.registry import api as registry_api
 from doudi.reserve_fund import api as reserve_fund_api
 from doudi.sources import api as sources_api
 from doudi.visits import api as visits_api
+from doudi.window import api as window_api
 
 router = SimpleRouter(trailing_slash=True)
 router.register("regions", views.RegionViewSet, basename="region")
@@ -65,6 +66,7 @@ urlpatterns = [
     *rechecks_api.urlpatterns,
     *disaster_api.urlpatterns,
     *reserve_fund_api.urlpatterns,
+    *window_api.urlpatterns,
     *notices_api.urlpatterns,
     *payroll_api.urlpatterns,
     *sources_api.urlpatterns,

@@ -364,3 +364,46 @@ def test_the_staged_payments_page_and_export_show_each_stage_and_the_stop(
     outsider.force_login(make_user(Role.COUNTY_APPROVER, "410825000000", "wenxian"))
     elsewhere = outsider.get("/cases/stages/", {"month": "2026-04"}).content.decode()
     assert 'data-testid="stage-status"' not in elsewhere  # another county's stages unseen
+
+
+def test_a_charity_referral_through_the_api_its_outcome_recorded_by_the_township(
+    staff, household, clock, make_user
+):
+    from doudi.accounts.roles import Role
+    from doudi.conftest import api_as
+
+    case = _expenditure_before_confirmation(staff, household, clock, 2_000_000)
+    services.refuse(staff.county, case.pk, reasons="已获其他救助")
+    handler = api_as(staff.handler)
+    body = {"organisation": "县慈善总会", "need": "仍有医疗费缺口"}
+    url = f"/api/v1/cases/{case.pk}/actions/refer_to_charity/"
+    assert "refer_to_charity" in handler.get(f"/api/v1/cases/{case.pk}/").json()["steps"]
+    assert api_as(staff.county).post(url, body, format="json").status_code == 403
+    assert handler.post(url, {"organisation": ""}, format="json").status_code == 400
+    assert handler.post(url, body, format="json").status_code == 200
+    assert "refer_to_charity" not in handler.get(f"/api/v1/cases/{case.pk}/").json()["steps"]
+    listed = handler.get("/api/v1/window/referrals/").json()["results"]
+    assert [(r["case"], r["department"]) for r in listed] == [(case.pk, "charity")]
+    referral = listed[0]["id"]
+    answer = f"/api/v1/window/referrals/{referral}/answer/"
+    elsewhere = make_user(Role.TOWNSHIP_HANDLER, "410821901000", "neighbour")
+    assert api_as(elsewhere).get("/api/v1/window/referrals/").json()["results"] == []
+    assert api_as(elsewhere).post(answer, {"answer": "x"}, format="json").status_code == 404
+    assert (
+        api_as(make_user(Role.AUDITOR)).post(answer, {"answer": "x"}, format="json").status_code
+        == 403
+    )
+    assert handler.post(answer, {"answer": ""}, format="json").status_code == 400
+    done = handler.post(answer, {"answer": "资助 1 万元"}, format="json")
+    assert done.status_code == 200 and done.json()["answer"] == "资助 1 万元"
+    assert handler.get("/api/v1/window/referrals/").json()["results"] == []
+    page = client_for(staff.handler).get(f"/cases/{case.pk}/").content.decode()
+    assert "资助 1 万元" in page.split('data-testid="charity-outcome"')[1][:200]
+
+
+def client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
