@@ -211,3 +211,18 @@ def test_the_requests_export_lists_each_request_and_its_payments(spent):
     elsewhere = _web(spent["other_county"]).get("/reserve-fund/requests.xlsx")
     other = openpyxl.load_workbook(io.BytesIO(elsewhere.content)).worksheets[0]
     assert request.pk not in [c.value for row in other.iter_rows(min_row=3) for c in row[:1]]
+
+
+def test_a_waiting_request_is_on_the_countys_to_do_list_only(spent):
+    request = request_replenishment(spent["handler"], TOWNSHIP, note="申请")
+    home = _web(spent["county"]).get("/").content.decode()
+    assert f"/reserve-fund/requests/{request.pk}/" in home
+    assert (
+        f"/reserve-fund/requests/{request.pk}/"
+        not in _web(spent["handler"]).get("/").content.decode()
+    )
+    approve_replenishment(spent["county"], request.pk, reason="同意")
+    assert (
+        f"/reserve-fund/requests/{request.pk}/"
+        not in _web(spent["county"]).get("/").content.decode()
+    )
