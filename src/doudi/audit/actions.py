@@ -267,6 +267,7 @@ OBJECT_LABELS = {
     "region": _("place"),
     "region_list": _("place list"),
     "regional_value": _("standard value"),
+    "replenishment_request": _("replenishment request"),
     "reserve_fund": _("reserve fund"),
     "standard_change": _("standard change"),
     "standard_change_preview": _("preview of a standard change"),
