@@ -18,8 +18,10 @@ from doudi.payroll import api as payroll_api
 from doudi.policy.api import EvaluateView
 from doudi.rechecks import api as rechecks_api
 from doudi.registry import api as registry_api
+from doudi.reserve_fund import api as reserve_fund_api
 from doudi.sources import api as sources_api
 from doudi.visits import api as visits_api
+from doudi.window import api as window_api
 
 router = SimpleRouter(trailing_slash=True)
 router.register("regions", views.RegionViewSet, basename="region")
@@ -66,6 +68,8 @@ urlpatterns = [
     *rechecks_api.urlpatterns,
     *disaster_api.urlpatterns,
     *medical_api.urlpatterns,
+    *reserve_fund_api.urlpatterns,
+    *window_api.urlpatterns,
     *notices_api.urlpatterns,
     *hotline_api.urlpatterns,
     *payroll_api.urlpatterns,

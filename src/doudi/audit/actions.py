@@ -115,6 +115,8 @@ class AuditAction(models.TextChoices):
     CASE_NOTIFY = "case.notify", _("Case: household told of the decision")
     CASE_WITHDRAW = "case.withdraw", _("Case: withdrawn")
     CASE_ANSWER_HUKOU_CHECK = "case.answer_hukou_check", _("Case: hukou place answered")
+    CASE_STOP_STAGES = "case.stop_stages", _("Case: stages not yet paid stopped")
+    CASE_REFER_TO_CHARITY = "case.refer_to_charity", _("Case: referred to charity assistance")
 
     # The one window
     WINDOW_INTAKE = "window.intake", _("One window: request received")
@@ -155,6 +157,18 @@ class AuditAction(models.TextChoices):
     RESERVE_FUND_PAYMENT = "reserve_fund.payment", _("Reserve fund: emergency payment")
     RESERVE_FUND_REPLENISHMENT = "reserve_fund.replenishment", _("Reserve fund: replenished")
     RESERVE_FUND_RETURN = "reserve_fund.return", _("Reserve fund: returned to the county")
+    RESERVE_FUND_REQUEST = (
+        "reserve_fund.replenishment_requested",
+        _("Reserve fund: replenishment requested"),
+    )
+    RESERVE_FUND_REQUEST_APPROVED = (
+        "reserve_fund.replenishment_approved",
+        _("Reserve fund: replenishment request approved and paid in"),
+    )
+    RESERVE_FUND_REQUEST_REFUSED = (
+        "reserve_fund.replenishment_refused",
+        _("Reserve fund: replenishment request refused"),
+    )
 
     # Departments' data for the check platform
     SOURCE_DELIVERED = "source.delivered", _("Department data delivered")
@@ -299,6 +313,7 @@ OBJECT_LABELS = {
     "region": _("place"),
     "region_list": _("place list"),
     "regional_value": _("standard value"),
+    "replenishment_request": _("replenishment request"),
     "reserve_fund": _("reserve fund"),
     "standard_change": _("standard change"),
     "standard_change_preview": _("preview of a standard change"),

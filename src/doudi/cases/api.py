@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from django.urls import path
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
@@ -25,7 +26,7 @@ from doudi.accounts.jurisdiction import require
 from doudi.accounts.roles import Permission
 from doudi.api.fields import DateField
 from doudi.api.pagination import Pagination
-from doudi.cases import presentation, queries, steps
+from doudi.cases import presentation, queries, stages, steps
 from doudi.cases.models import (
     Case,
     DataCheck,
@@ -40,7 +41,7 @@ from doudi.cases.models import (
 )
 from doudi.cases.procedures import Action, CaseProgramme, State
 from doudi.cases.steps import Kind
-from doudi.dates import parse_date
+from doudi.dates import parse_date, parse_month
 from doudi.errors import DoudiError
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
@@ -560,6 +561,41 @@ class CaseViewSet(viewsets.ViewSet):
         return Response(HukouCheckSerializer(rows, many=True, context={"actor": request.user}).data)
 
 
+class StagedPaymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    case = serializers.IntegerField(source="decision.case_id")
+    case_file_number = serializers.CharField(source="decision.case.file_number")
+    programme = serializers.CharField(source="decision.case.programme")
+    place = serializers.CharField(source="decision.case.region_id")
+    sequence = serializers.IntegerField()
+    due_on = serializers.DateField()
+    amount_fen = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=list(stages.STATUS_LABELS))
+    stopped_on = serializers.DateField(allow_null=True)
+
+
+STAGE_MONTH = OpenApiParameter("month", str, description="YYYY-MM (empty: this month)")
+
+
+class StagedPaymentsView(APIView):
+    """GET /cases/stages/?month=YYYY-MM&place=: the stages of temporary-assistance grants due in
+    the month, with what became of each (paid, with the bank, failed, stopped, due)."""
+
+    pagination_class = Pagination  # documented as the paged answer it gives
+
+    @extend_schema(
+        parameters=[STAGE_MONTH, PlaceInput], responses=StagedPaymentSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        require(request.user, Permission.VIEW_CASES)
+        typed = request.query_params.get("month", "").strip()
+        month = parse_month(typed) if typed else localdate().replace(day=1)
+        place = presentation.place_code(request.query_params.get("place", ""))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(stages.stages_due(request.user, month, place), request)
+        return paginator.get_paginated_response(StagedPaymentSerializer(page or [], many=True).data)
+
+
 class StepView(APIView):
     """POST /cases/{id}/actions/{step}/: one step, its body read by the step's serializer."""
 
@@ -618,6 +654,7 @@ class UnknownStepView(APIView):
 
 # Included by doudi/api/urls.py: one endpoint per step, then the refusal of any other name.
 urlpatterns = [
+    path("cases/stages/", StagedPaymentsView.as_view(), name="case-stages"),
     *(
         path(
             f"cases/<int:pk>/actions/{action.value}/",

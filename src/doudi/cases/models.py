@@ -327,6 +327,8 @@ class PaymentStage(models.Model):
     sequence = models.PositiveSmallIntegerField()
     due_on = models.DateField(_("pay on"))
     amount_fen = models.BigIntegerField(_("amount (fen)"))
+    # A stop (Action.STOP_STAGES) cancels the stages no payroll has taken: never paid after it.
+    stopped_on = models.DateField(_("stopped"), null=True, blank=True)
 
     class Meta:
         ordering = ["decision_id", "sequence"]

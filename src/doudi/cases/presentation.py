@@ -197,6 +197,11 @@ def _hold(actor: User, case: Case, action: Action) -> DoudiError | object | None
             case.notice_ends_on is not None and case.notice_ends_on < localdate()
         ),
         Action.NOTIFY: lambda: _notified(case),
+        Action.STOP_STAGES: lambda: (
+            services.level_refusal(actor, case) is not None
+            or not services.stages_to_stop(case).exists()
+        ),
+        Action.REFER_TO_CHARITY: lambda: case.window_needs.filter(department="charity").exists(),
         # Only a check with a report (the platform's) can be objected to and checked again.
         Action.OBJECT_TO_CHECK: lambda: (
             not case.data_checks.filter(answered_on__isnull=False, report__isnull=False).exists()

@@ -97,6 +97,8 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
     ANSWER_HUKOU_CHECK = "answer_hukou_check", _("Answer as the hukou place (协助核实)")
     BULK_APPROVE = "bulk_approve", _("Approve with a standard change (提标)")
+    STOP_STAGES = "stop_stages", _("Stop the stages not yet paid")
+    REFER_TO_CHARITY = "refer_to_charity", _("Refer to charity assistance (慈善救助)")
 
 
 # From which states each action may be taken, and where it leads (None: the state stays).
@@ -128,6 +130,11 @@ EDGES: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.WITHDRAW: (OPEN_STATES, State.WITHDRAWN),
     Action.ANSWER_HUKOU_CHECK: (OPEN_STATES, None),
     Action.BULK_APPROVE: (frozenset({State.SUBMITTED}), State.APPROVED),
+    # 一次审批、分阶段救助: a stop cancels the stages no payroll has taken yet; the case stays
+    # approved, what was paid stays paid.
+    Action.STOP_STAGES: (frozenset({State.APPROVED}), None),
+    # The assistance has ended (granted or refused) and the need remains: 慈善救助.
+    Action.REFER_TO_CHARITY: (frozenset({State.APPROVED, State.REFUSED}), None),
 }
 # Taken by another township (the hukou place), not by the one handling the case.
 OTHER_PLACE_ACTIONS = frozenset({Action.ANSWER_HUKOU_CHECK})
@@ -143,6 +150,8 @@ ON_OCCASION_ACTIONS = frozenset(
         Action.OBJECT,
         Action.EXTEND,
         Action.WITHDRAW,
+        Action.STOP_STAGES,
+        Action.REFER_TO_CHARITY,
     }
 )
 # Taken only by a bulk procedure (below) over many cases at once, never on one case's page.
@@ -180,6 +189,8 @@ class Procedure:
     limits: str  # the parameters ``procedure.<limits>.<limit name>``
     extendable: bool = False
     review: bool = False  # a re-check of what the household receives, decided by the county
+    staged: bool = False  # one approval paid in stages through the payroll (may be stopped)
+    charity_referral: bool = False  # referred to charity assistance when it ends
     investigation_limit: int | None = None
     data_check_limit: int | None = None
     confirmation_limit: int | None = None
@@ -208,6 +219,10 @@ class Procedure:
             left_out |= {Action.INVESTIGATE, Action.GIVE_OPINION}
         if not self.extendable:
             left_out.add(Action.EXTEND)
+        if not self.staged:
+            left_out.add(Action.STOP_STAGES)
+        if not self.charity_referral:
+            left_out.add(Action.REFER_TO_CHARITY)
         if self.review:
             left_out |= {Action.APPROVE, Action.REFUSE}
         else:
@@ -250,6 +265,7 @@ PROCEDURES: dict[CaseProgramme, Procedure] = {
         spot_check_share=0.0,
         pay_first=True,
         limits="temporary_emergency",
+        charity_referral=True,
     ),
     # 支出型: the full procedure, with time limits like those of 低保 (local examples).
     CaseProgramme.TEMPORARY_EXPENDITURE: Procedure(
@@ -259,6 +275,8 @@ PROCEDURES: dict[CaseProgramme, Procedure] = {
         pay_first=False,
         limits="temporary_expenditure",
         extendable=True,
+        staged=True,
+        charity_referral=True,
     ),
 }
 

@@ -234,3 +234,9 @@ def preview_for(actor: User, preview_id: int) -> ChangePreview:
         "place__code",
         pk=preview_id,
     )
+
+
+def charity_referral(case: Case):
+    """The case's referral to charity assistance (慈善救助), if made (read once the case itself
+    was read in scope): a referral of the one window, with its outcome once answered."""
+    return case.window_needs.filter(route="referral", department="charity").first()

@@ -65,7 +65,7 @@ from doudi.money import fen_to_yuan, whole_fen, yuan_to_fen
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
 from doudi.registry.models import Household
-from doudi.reserve_fund.services import move
+from doudi.reserve_fund.services import move, township_limit_fen
 from doudi.text import free_text, plain_text, required_reason, required_text
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ ACTION_PERMISSION = {
     Action.APPROVE: Permission.CONFIRM_CASES,
     Action.REFUSE: Permission.CONFIRM_CASES,
     Action.DECIDE_REVIEW: Permission.CONFIRM_CASES,
+    Action.STOP_STAGES: Permission.CONFIRM_CASES,
 }
 PER_PERSON = frozenset({CaseProgramme.EXTREME_HARDSHIP, CaseProgramme.DE_FACTO_UNSUPPORTED})
 FIELD_ROLES = frozenset({Role.VILLAGE_WORKER, Role.GRID_WORKER})
@@ -909,8 +910,11 @@ def _check_confirmer(actor: User, case: Case) -> None:
     """Confirmation where the power sits; never by an investigator; a relative's case only
     with a home visit on record; a case chosen for a spot check only after it."""
     township_confirms = case.delegated or case.programme == CaseProgramme.TEMPORARY_EMERGENCY
-    wanted = Level.TOWNSHIP if township_confirms else Level.COUNTY
-    if actor.region.level != wanted:
+    wanted = {Level.TOWNSHIP if township_confirms else Level.COUNTY}
+    if case.delegated and case.programme == CaseProgramme.TEMPORARY_EXPENDITURE:
+        # The township approves small amounts; the county what lies above its limit (一事一议).
+        wanted.add(Level.COUNTY)
+    if actor.region.level not in wanted:
         raise DoudiError(
             _("This case is confirmed by the township, where the power is delegated.")
             if township_confirms
@@ -985,10 +989,13 @@ def approve(
     reasons: str,
     amount_fen: int | None = None,
     stages: list[tuple[datetime.date, int]] | None = None,
+    case_by_case: bool = False,
 ) -> Case:
     """Confirm the case. A monthly benefit runs from next month at the engine's amount; a
-    termination stops after this month; temporary assistance pays ``amount_fen`` (no more than
-    the engine allows) in one or more stages."""
+    termination stops after this month; temporary assistance pays ``amount_fen`` in one or more
+    stages: no more than the engine allows, or — ``case_by_case`` (一事一议), by the county
+    only — up to the need the rule computed before the yearly cap; a township never more than
+    its limit (``temporary.township_limit``)."""
     case = _begin(actor, case_id, Action.APPROVE)
     _check_confirmer(actor, case)
     reasons = required_text(
@@ -1020,7 +1027,7 @@ def approve(
             tests="、".join(found.failed_tests) or "—",
         )
     elif case.programme in TEMPORARY:
-        decision.total_amount_fen = _temporary_total(case, found, amount_fen)
+        decision.total_amount_fen = _temporary_total(actor, case, found, amount_fen, case_by_case)
     else:
         decision.monthly_amount_fen = found.monthly_amount_fen
         decision.start_month = next_month(today)
@@ -1253,19 +1260,69 @@ def _follow_up_sentence(case: Case, follow_up: Case | None) -> str:
         )
 
 
-def _temporary_total(case: Case, found: assessment.Assessment, amount_fen: int | None) -> int:
+def _temporary_total(
+    actor: User,
+    case: Case,
+    found: assessment.Assessment,
+    amount_fen: int | None,
+    case_by_case: bool,
+) -> int:
     if case.programme == CaseProgramme.TEMPORARY_EMERGENCY:
         return case.emergency_payment.movement.amount_fen
     if not amount_fen or amount_fen <= 0:
         raise DoudiError(_("State the amount granted."), field="amount")
     if amount_fen > found.monthly_amount_fen:
-        raise DoudiError(
-            _("%(amount)s yuan is more than the rules allow for this need (%(cap)s yuan)."),
-            field="amount",
-            amount=fen_to_yuan(amount_fen),
-            cap=fen_to_yuan(found.monthly_amount_fen),
-        )
+        need = _uncapped_need_fen(found)
+        if not case_by_case:
+            raise DoudiError(
+                _(
+                    "%(amount)s yuan is more than the rules allow for this need (%(cap)s yuan); "
+                    "more only case by case (一事一议), by the county."
+                ),
+                field="amount",
+                amount=fen_to_yuan(amount_fen),
+                cap=fen_to_yuan(found.monthly_amount_fen),
+            )
+        if actor.region.level != Level.COUNTY:
+            raise DoudiError(
+                _(
+                    "An amount above the rules (一事一议) is decided by the county "
+                    "civil-affairs bureau; a township may not approve it."
+                ),
+                field="case_by_case",
+            )
+        if amount_fen > need:
+            raise DoudiError(
+                _("%(amount)s yuan is more than the need the rules computed (%(need)s yuan)."),
+                field="amount",
+                amount=fen_to_yuan(amount_fen),
+                need=fen_to_yuan(need),
+            )
+    if actor.region.level == Level.TOWNSHIP:
+        limit = township_limit_fen(case.township_code)
+        if limit is not None and amount_fen > limit:
+            raise DoudiError(
+                _(
+                    "%(amount)s yuan is above the township's limit of %(limit)s yuan; "
+                    "the county must approve it."
+                ),
+                field="amount",
+                amount=fen_to_yuan(amount_fen),
+                limit=fen_to_yuan(limit),
+            )
     return amount_fen
+
+
+def _uncapped_need_fen(found: assessment.Assessment) -> int:
+    """What the rule computes for the need before the yearly cap (the 一事一议 test's value)."""
+    for programme in found.result.get("programmes", []):
+        if programme.get("programme") != "temporary_assistance":
+            continue
+        for reason in programme.get("reasons", []):
+            value = reason.get("values", {}).get("temporary_assistance_uncapped")
+            if value is not None:
+                return yuan_to_fen(str(value))
+    return found.monthly_amount_fen
 
 
 def _save_stages(decision: Decision, stages: list[tuple[datetime.date, int]]) -> None:
@@ -1321,6 +1378,76 @@ def _close(actor: User, case: Case, action: Action, decision: Decision, **more: 
             "start_month": _iso(decision.start_month),
             "end_month": _iso(decision.end_month),
             **more,
+        },
+    )
+
+
+# --- after a temporary-assistance decision -----------------------------------------------------
+
+
+def stages_to_stop(case: Case) -> models.QuerySet[PaymentStage]:
+    """The stages of the case's decision no payroll has taken (or only as a failed line) and
+    not stopped yet: what a stop cancels."""
+    return PaymentStage.objects.filter(
+        decision__case=case, decision__outcome=Outcome.APPROVED, stopped_on__isnull=True
+    ).exclude(payroll_lines__status__in=("pending", "paid"))
+
+
+def level_refusal(actor: User, case: Case) -> DoudiError | None:
+    """Who decided may stop: the county, or the township where it confirms."""
+    wanted = {Level.COUNTY}
+    if case.delegated or case.programme == CaseProgramme.TEMPORARY_EMERGENCY:
+        wanted.add(Level.TOWNSHIP)
+    if actor.region.level not in wanted:
+        return DoudiError(
+            _("The stages are stopped by whoever may confirm the case."), field="actor"
+        )
+    return None
+
+
+@transaction.atomic
+def stop_stages(actor: User, case_id: int, *, reason: str) -> Case:
+    """Stop a staged grant (终止): the stages not yet taken by a payroll are cancelled and never
+    paid; those already paid or with the bank stay as they are."""
+    case = _begin(actor, case_id, Action.STOP_STAGES)
+    if (refusal := level_refusal(actor, case)) is not None:
+        raise refusal
+    reason = required_reason(reason)
+    stopped = list(stages_to_stop(case).order_by("sequence"))
+    if not stopped:
+        raise DoudiError(_("No stage is left to stop: all were paid."), field="state")
+    today = _today()
+    PaymentStage.objects.filter(pk__in=[s.pk for s in stopped]).update(stopped_on=today)
+    return _finish(
+        actor,
+        case,
+        Action.STOP_STAGES,
+        reason=reason,
+        details={
+            "stages": [s.sequence for s in stopped],
+            "stopped_fen": sum(s.amount_fen for s in stopped),
+        },
+    )
+
+
+@transaction.atomic
+def refer_to_charity(actor: User, case_id: int, *, organisation: str, need: str) -> Case:
+    """The assistance has ended and the need remains: refer the household to charity
+    assistance (慈善救助), a referral of the one window tracked until the organisation answers."""
+    from doudi.window.services import charity_referral  # the window builds on cases
+
+    case = _begin(actor, case_id, Action.REFER_TO_CHARITY)
+    referral = charity_referral(actor, case, organisation=organisation, need=need)
+    return _finish(
+        actor,
+        case,
+        Action.REFER_TO_CHARITY,
+        reason=referral.description,
+        details={
+            "need": referral.pk,
+            "intake": referral.intake_id,
+            "organisation": referral.department_name,
+            "answer_due_on": _iso(referral.due_on),
         },
     )
 

@@ -238,6 +238,12 @@ _STEPS = (
                 _("payment stages: a date and an amount in yuan per line (empty: all today)"),
                 required=False,
             ),
+            Field(
+                "case_by_case",
+                Kind.CHECK,
+                _("above the rules' amount, decided case by case (一事一议; county only)"),
+                required=False,
+            ),
         ),
     ),
     Step(Action.REFUSE, services.refuse, (_text("reasons", _("reasons")),)),
@@ -255,6 +261,15 @@ _STEPS = (
         (_date("told_on", _("household told")), _text("how", _("how the household was told"))),
     ),
     Step(Action.WITHDRAW, services.withdraw, (REASON,)),
+    Step(Action.STOP_STAGES, services.stop_stages, (REASON,)),
+    Step(
+        Action.REFER_TO_CHARITY,
+        services.refer_to_charity,
+        (
+            _text("organisation", _("charity organisation")),
+            _text("need", _("the need that remains")),
+        ),
+    ),
 )
 STEPS: dict[Action, Step] = {step.action: step for step in _STEPS}
 # The steps taken on a case that exists (opening one is its own page and endpoint).

@@ -20,6 +20,8 @@ urlpatterns = [
     ),
     path("new/<int:household_id>/", views.open_case, name="open"),
     path("hukou/", views.hukou_checks, name="hukou"),
+    path("stages/", views.staged_payments, name="stages"),
+    path("stages.xlsx", views.staged_payments_export, name="stages_export"),
     path("<int:case_id>/", views.detail, name="detail"),
     path("<int:case_id>/documents/<str:kind>.pdf", views.document, name="document"),
     path("<int:case_id>/<str:action>/", views.step, name="step"),

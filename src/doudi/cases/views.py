@@ -16,19 +16,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from doudi.accounts.jurisdiction import has_permission, require
 from doudi.accounts.roles import Permission
-from doudi.cases import documents, facts_form, presentation, queries, steps
+from doudi.cases import documents, facts_form, presentation, queries, stages, steps
 from doudi.cases.models import Case
 from doudi.cases.procedures import Action, CaseKind, CaseProgramme, Channel, State
-from doudi.dates import parse_date, required_date
+from doudi.dates import month_text, parse_date, parse_month, required_date
 from doudi.errors import DoudiError, NotPermitted, OutsideJurisdiction
 from doudi.money import yuan_to_fen
 from doudi.regions.queries import hukou_place_choices, place_choices
 from doudi.registry.queries import household_for
+from doudi.spreadsheets import xlsx_response
 from doudi.text import is_digits
 
 # ------------------------------------------------------------------------ reading the forms
@@ -226,6 +228,7 @@ def _detail_page(
             "engine": presentation.engine_summary(decision),
             "finding": presentation.current_finding(request.user, case),
             "stages": decision.stages.all() if decision else [],
+            "charity": queries.charity_referral(case),
             "payment": getattr(case, "emergency_payment", None),
             "hukou_check": getattr(case, "hukou_check", None),
             "documents": presentation.document_kinds(case),
@@ -358,3 +361,40 @@ def open_case(request: HttpRequest, household_id: int) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+# ------------------------------------------------------------------ staged payments due
+
+
+def _stages_wanted(request: HttpRequest) -> tuple[datetime.date, str]:
+    typed = request.GET.get("month", "").strip()
+    month = parse_month(typed) if typed else localdate().replace(day=1)
+    return month, request.GET.get("place", "").strip()
+
+
+@login_required
+def staged_payments(request: HttpRequest) -> HttpResponse:
+    """The stages of temporary-assistance grants due in a month, with what became of each."""
+    require(request.user, Permission.VIEW_CASES)
+    month, place = _stages_wanted(request)
+    found = list(stages.stages_due(request.user, month, place)[:1000])
+    return render(
+        request,
+        "cases/stages.html",
+        {
+            "rows": [(s, stages.status_label(s)) for s in found],
+            "month": month_text(month),
+            "place": place,
+            "places": place_choices(request.user),
+            "total_fen": sum(s.amount_fen for s in found),
+            "query": urlencode({"month": month_text(month), "place": place}),
+        },
+    )
+
+
+@login_required
+def staged_payments_export(request: HttpRequest) -> HttpResponse:
+    require(request.user, Permission.VIEW_CASES)
+    month, place = _stages_wanted(request)
+    data = stages.stages_workbook(month, stages.stages_due(request.user, month, place))
+    return xlsx_response(data, f"staged-payments-{month:%Y-%m}.xlsx")

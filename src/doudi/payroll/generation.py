@@ -28,7 +28,8 @@ A temporary-assistance payroll holds, after the re-issues, the stages of approve
 (一次审批、分阶段救助) due in its month — and any earlier stage still unpaid, decided after its
 month's payroll was made — each once (a partial unique index on the stage), to the person
 concerned or else the household's head. A stage of an emergency case is not paid again: the
-emergency payment (先行救助) from the township's reserve fund already paid it.
+emergency payment (先行救助) from the township's reserve fund already paid it. A stage stopped
+(``stopped_on``: the grant was stopped) is neither paid nor re-issued.
 """
 
 from __future__ import annotations
@@ -97,6 +98,10 @@ NOT_HELD = """NOT EXISTS (
     SELECT 1 FROM campaigns_paymenthold hold
     WHERE hold.benefit_id = {b} AND hold.released_on IS NULL LIMIT 1 OFFSET 0)"""
 
+# A failed stage of a grant stopped since is not re-issued: nothing is paid after a stop.
+NOT_STOPPED = """(f.stage_id IS NULL OR NOT EXISTS (
+    SELECT 1 FROM cases_paymentstage st WHERE st.id = f.stage_id AND st.stopped_on IS NOT NULL))"""
+
 REISSUES = f"""
 INSERT INTO payroll_payrollline ({LINE_COLUMNS})
 SELECT %(payroll)s, 'reissue', f.programme, f.pay_month, f.benefit_id, NULL, f.household_id,
@@ -110,6 +115,7 @@ WHERE p.programme = %(programme)s AND p.region_id = %(region)s
   AND f.status = 'failed' AND p.id <> %(payroll)s
   AND {PAYABLE.format(m="f.pay_month")}
   AND {NOT_HELD.format(b="f.benefit_id")}
+  AND {NOT_STOPPED}
 {UNLESS_REISSUED}
 """
 
@@ -240,7 +246,7 @@ JOIN cases_decision d ON d.id = s.decision_id
 JOIN cases_case c ON c.id = d.case_id
 JOIN registry_member m ON m.id = {STAGE_PAYEE}
 WHERE d.outcome = 'approved' AND c.region_id LIKE %(prefix)s
-  AND s.due_on < %(next_month)s
+  AND s.due_on < %(next_month)s AND s.stopped_on IS NULL
   AND NOT EXISTS (SELECT 1 FROM cases_emergencypayment e WHERE e.case_id = c.id)
   AND NOT EXISTS (
       SELECT 1 FROM payroll_payrollline done

@@ -1,17 +1,20 @@
 """Moving money in and out of a township's reserve fund: one transaction and one audit event
-each, the fund row locked, the balance never below zero, payments within the township's limit."""
+each, the fund row locked, the balance never below zero, payments within the township's limit.
+The county replenishes a township's fund from the township's request showing its spending
+(the emergency payments since the last replenishment)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doudi.accounts.jurisdiction import require
+from doudi.accounts.jurisdiction import get_in_scope, require
 from doudi.accounts.roles import Permission
-from doudi.audit.actions import audit_action
+from doudi.audit.actions import AuditAction, audit_action
 from doudi.audit.services import record
 from doudi.errors import DoudiError
 from doudi.money import fen_to_yuan, whole_fen
@@ -19,8 +22,14 @@ from doudi.policy.engine.regional import in_force
 from doudi.policy.standards import rules_in_force
 from doudi.regions.codes import Level
 from doudi.regions.models import Region
-from doudi.reserve_fund.models import MovementKind, ReserveFund, ReserveMovement
-from doudi.text import free_text, required_reason
+from doudi.reserve_fund.models import (
+    MovementKind,
+    ReplenishmentRequest,
+    RequestState,
+    ReserveFund,
+    ReserveMovement,
+)
+from doudi.text import free_text, required_reason, required_text
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -50,6 +59,31 @@ def move(
     if kind not in MovementKind.values:
         raise DoudiError(_("Unknown kind of movement."), field="kind")
     require(actor, PERMISSIONS[MovementKind(kind)], township_code)
+    township = _township(township_code)
+    amount_fen = whole_fen(amount_fen, field="amount", positive=True)
+    reason = required_reason(reason)
+    fund = _locked_fund(township)
+    before = fund.balance_fen
+    movement = _write(actor, fund, kind, amount_fen, reason, recipient)
+    record(
+        actor=actor,
+        action=audit_action(f"reserve_fund.{kind}"),
+        object_type="reserve_fund",
+        object_id=township.code,
+        region_code=township.code,
+        before={"balance_fen": before},
+        after={
+            "balance_fen": fund.balance_fen,
+            "movement": movement.pk,
+            "amount_fen": amount_fen,
+            "recipient": movement.recipient,
+        },
+        reason=movement.reason,
+    )
+    return movement
+
+
+def _township(township_code: str) -> Region:
     township = Region.objects.filter(code=township_code, level=Level.TOWNSHIP).first()
     if township is None:
         raise DoudiError(
@@ -57,12 +91,20 @@ def move(
             field="township",
             code=township_code,
         )
-    amount_fen = whole_fen(amount_fen, field="amount", positive=True)
-    reason = required_reason(reason)
+    return township
+
+
+def _locked_fund(township: Region) -> ReserveFund:
     ReserveFund.objects.get_or_create(township=township)
-    fund = ReserveFund.objects.select_for_update().get(township=township)
+    return ReserveFund.objects.select_for_update().get(township=township)
+
+
+def _write(
+    actor: User, fund: ReserveFund, kind: str, amount_fen: int, reason: str, recipient: str
+) -> ReserveMovement:
+    """The movement on the locked fund, its limits checked; the caller writes the audit event."""
     if kind == MovementKind.PAYMENT:
-        limit = township_limit_fen(township.code)
+        limit = township_limit_fen(fund.township_id)
         if limit is not None and amount_fen > limit:
             raise DoudiError(
                 _(
@@ -84,10 +126,9 @@ def move(
             balance=fen_to_yuan(fund.balance_fen),
             amount=fen_to_yuan(amount_fen),
         )
-    before = fund.balance_fen
     fund.balance_fen += change
     fund.save(update_fields=["balance_fen"])
-    movement = ReserveMovement.objects.create(
+    return ReserveMovement.objects.create(
         fund=fund,
         kind=kind,
         amount_fen=amount_fen,
@@ -96,19 +137,142 @@ def move(
         reason=reason[:300],
         recorded_by=actor,
     )
+
+
+# --- replenishment requests (备用金补充申请) ---------------------------------------------------
+
+
+def unlisted_payments(township_code: str) -> QuerySet[ReserveMovement]:
+    """The township's emergency payments since its last replenishment: on no request that is
+    waiting or was approved (a refused request lets its payments be listed again)."""
+    return (
+        ReserveMovement.objects.filter(fund__township_id=township_code, kind=MovementKind.PAYMENT)
+        .exclude(replenishment_requests__state__in=(RequestState.SUBMITTED, RequestState.APPROVED))
+        .order_by("id")
+    )
+
+
+@transaction.atomic
+def request_replenishment(actor: User, township: str, *, note: str) -> ReplenishmentRequest:
+    """The township asks the county to replenish its fund by what it paid out since the last
+    replenishment: every such payment listed, their sum the amount asked for."""
+    require(actor, Permission.PAY_FROM_RESERVE, township)
+    place = _township(township)
+    if actor.region.level != Level.TOWNSHIP:
+        raise DoudiError(
+            _("A replenishment is requested by the township that holds the fund."),
+            field="actor",
+        )
+    note = required_text(note, field="note", message=_("Write a note for the county."))[:300]
+    fund = _locked_fund(place)
+    if fund.requests.filter(state=RequestState.SUBMITTED).exists():
+        raise DoudiError(
+            _("A request of this township is waiting for the county's decision."),
+            field="township",
+        )
+    payments = list(unlisted_payments(place.code))
+    if not payments:
+        raise DoudiError(
+            _("No emergency payment was made since the last replenishment; nothing to ask for."),
+            field="township",
+        )
+    request = ReplenishmentRequest.objects.create(
+        fund=fund,
+        amount_fen=sum(p.amount_fen for p in payments),
+        note=note,
+        submitted_on=timezone.localdate(),
+        submitted_by=actor,
+    )
+    request.payments.set(payments)
     record(
         actor=actor,
-        action=audit_action(f"reserve_fund.{kind}"),
-        object_type="reserve_fund",
-        object_id=township.code,
-        region_code=township.code,
-        before={"balance_fen": before},
+        action=AuditAction.RESERVE_FUND_REQUEST,
+        object_type="replenishment_request",
+        object_id=str(request.pk),
+        region_code=place.code,
+        before=None,
         after={
+            "amount_fen": request.amount_fen,
+            "payments": [p.pk for p in payments],
             "balance_fen": fund.balance_fen,
-            "movement": movement.pk,
-            "amount_fen": amount_fen,
-            "recipient": movement.recipient,
         },
-        reason=movement.reason,
+        reason=note,
     )
-    return movement
+    return request
+
+
+def _open_request(actor: User, request_id: int) -> ReplenishmentRequest:
+    request = get_in_scope(
+        actor,
+        ReplenishmentRequest.objects.select_for_update(of=("self",)).select_related("fund"),
+        Permission.FUND_RESERVE,
+        "fund__township__code",
+        pk=request_id,
+    )
+    require(actor, Permission.FUND_RESERVE, request.fund.township_id)
+    if request.state != RequestState.SUBMITTED:
+        raise DoudiError(
+            _("This request was already decided (%(state)s)."),
+            field="state",
+            state=request.get_state_display(),
+        )
+    return request
+
+
+@transaction.atomic
+def approve_replenishment(actor: User, request_id: int, *, reason: str) -> ReplenishmentRequest:
+    """The county approves: the replenishment of the amount asked for is written to the fund,
+    in this transaction, with this one audit event."""
+    request = _open_request(actor, request_id)
+    reason = required_reason(reason)
+    fund = ReserveFund.objects.select_for_update().get(pk=request.fund_id)
+    before = fund.balance_fen
+    movement = _write(
+        actor,
+        fund,
+        MovementKind.REPLENISHMENT,
+        request.amount_fen,
+        reason,
+        str(_("replenishment request %(number)s")) % {"number": request.pk},
+    )
+    request.state, request.movement = RequestState.APPROVED, movement
+    request.decided_on, request.decided_by = timezone.localdate(), actor
+    request.decision_reason = reason[:300]
+    request.save()
+    record(
+        actor=actor,
+        action=AuditAction.RESERVE_FUND_REQUEST_APPROVED,
+        object_type="replenishment_request",
+        object_id=str(request.pk),
+        region_code=fund.township_id,
+        before={"state": RequestState.SUBMITTED, "balance_fen": before},
+        after={
+            "state": request.state,
+            "movement": movement.pk,
+            "amount_fen": movement.amount_fen,
+            "balance_fen": fund.balance_fen,
+        },
+        reason=request.decision_reason,
+    )
+    return request
+
+
+@transaction.atomic
+def refuse_replenishment(actor: User, request_id: int, *, reason: str) -> ReplenishmentRequest:
+    """The county refuses, with its reason; the payments may be listed on a new request."""
+    request = _open_request(actor, request_id)
+    request.decision_reason = required_reason(reason)[:300]
+    request.state = RequestState.REFUSED
+    request.decided_on, request.decided_by = timezone.localdate(), actor
+    request.save()
+    record(
+        actor=actor,
+        action=AuditAction.RESERVE_FUND_REQUEST_REFUSED,
+        object_type="replenishment_request",
+        object_id=str(request.pk),
+        region_code=request.fund.township_id,
+        before={"state": RequestState.SUBMITTED},
+        after={"state": request.state},
+        reason=request.decision_reason,
+    )
+    return request

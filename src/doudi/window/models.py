@@ -75,6 +75,9 @@ class Department(models.TextChoices):
     HOUSING = "housing", _("Housing and construction (住建)")
     EMPLOYMENT = "employment", _("Human resources and employment (人社/就业)")
     MEDICAL_INSURANCE = "medical_insurance", _("Medical insurance (医保)")
+    # 慈善救助: the last link of the chain, when temporary assistance has ended and need remains
+    # (cases.services.refer_to_charity).
+    CHARITY = "charity", _("Charity assistance (慈善救助)")
     OTHER = "other", _("Other department")
 
 

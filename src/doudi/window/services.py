@@ -346,3 +346,42 @@ def answer_referral(actor: User, need_id: int, *, answer: str, answered_on: date
         reason=text,
     )
     return need
+
+
+def charity_referral(actor: User, case: Any, *, organisation: str, need: str) -> Need:
+    """A referral of the case's household to charity assistance (慈善救助), as the window
+    refers to a department: recorded on an intake of its own, due in REFERRAL_LIMIT working
+    days, answered with its outcome (``answer_referral``). No audit event of its own: the case's
+    step (cases.services.refer_to_charity) writes the one event, naming it."""
+    if case.window_needs.filter(department=Department.CHARITY).exists():
+        raise DoudiError(
+            _("The household was already referred to charity assistance for this case."),
+            field="state",
+        )
+    organisation = required_text(
+        organisation,
+        field="organisation",
+        message=_("Name the charity organisation the household is referred to."),
+    )[:100]
+    description = required_text(need, field="need", message=_("Write down the need that remains."))
+    today = _today()
+    intake = Intake.objects.create(
+        household=case.household,
+        region=case.household.region,
+        channel=case.channel,
+        received_on=today,
+        received_by=actor,
+        note=str(_("Referred after temporary assistance, case %(number)s"))
+        % {"number": case.file_number},
+    )
+    return Need.objects.create(
+        intake=intake,
+        position=0,
+        description=description,
+        route=Route.REFERRAL,
+        case=case,
+        department=Department.CHARITY,
+        department_name=organisation,
+        sent_on=today,
+        due_on=WorkingCalendar.current().add_working_days(today, REFERRAL_LIMIT),
+    )

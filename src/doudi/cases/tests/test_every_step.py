@@ -294,6 +294,11 @@ def plans(
         ]
         approval |= {"amount_fen": 20_000, "stages": stages}
     approved += [*spot, (confirmer, a.APPROVE, approval), ("handler", a.NOTIFY, told)]
+    if procedure.staged:
+        approved.append((confirmer, a.STOP_STAGES, {"reason": "家庭收入恢复，停止后续救助"}))
+    if procedure.charity_referral:
+        charity = {"organisation": "县慈善总会", "need": "救助结束后仍有医疗费缺口"}
+        approved.append(("handler", a.REFER_TO_CHARITY, charity))
     return [withdrawn, refused, approved]
 
 

@@ -15,9 +15,10 @@ from doudi.cases.queries import deadline_lists
 from doudi.cases.tests.helpers import investigate, open_case, refused
 from doudi.conftest import household_form, member_form
 from doudi.errors import DoudiError
+from doudi.regions.models import Region
 from doudi.registry.services import create_household
 from doudi.reserve_fund.models import ReserveFund, ReserveMovement
-from doudi.reserve_fund.services import move
+from doudi.reserve_fund.services import move, township_limit_fen
 
 pytestmark = pytest.mark.django_db
 D = datetime.date.fromisoformat
@@ -228,3 +229,181 @@ def test_the_county_spot_checks_at_least_thirty_percent(staff, elder, clock):
         services.withdraw(staff.handler, case.pk, reason="为下一件腾出")
     assert min(shares) >= 0.3
     assert Case.objects.filter(spot_check_selected=True).count() == 3
+
+
+def _expenditure_before_confirmation(staff, household, clock, expense_fen: int) -> Case:
+    clock.at("2026-03-02")
+    case = open_case(
+        staff, household, "temporary_expenditure", requested_amount_fen=500_000, need="住院"
+    )
+    need = {"type": "expenditure", "expense_fen": expense_fen}
+    checked(staff, case, "2026-03-02", facts={"household": {"temporary_need": need}})
+    services.give_opinion(staff.handler, case.pk, recommends_approval=True, text="拟救助")
+    clock.at("2026-03-10")
+    return Case.objects.get(pk=case.pk)
+
+
+def _rule_and_need(staff, case: Case) -> tuple[int, int]:
+    found = assess(staff.county, case, D("2026-04-01"), D("2026-03-10"))
+    return found.monthly_amount_fen, services._uncapped_need_fen(found)
+
+
+def test_above_the_rules_only_case_by_case_and_only_by_the_county(staff, household, clock):
+    """一事一议: a need above the yearly cap. The rules' amount is the cap; more is granted only
+    when the county marks the decision case by case, and never more than the need computed."""
+    case = _expenditure_before_confirmation(staff, household, clock, 50_000_000)
+    rule, need = _rule_and_need(staff, case)
+    assert need > rule > 0
+    with refused("case by case"):
+        services.approve(staff.county, case.pk, reasons="x", amount_fen=rule + 1)
+    with refused("more than the need"):
+        services.approve(staff.county, case.pk, reasons="x", amount_fen=need + 1, case_by_case=True)
+    case = services.approve(
+        staff.county, case.pk, reasons="一事一议：县级审批", amount_fen=need, case_by_case=True
+    )
+    assert case.decision.total_amount_fen == need
+
+
+def test_a_township_may_not_approve_above_its_limit(staff, household, clock):
+    """Where the township confirms (审核确认权下放), it approves small amounts only: above its
+    limit, and case by case, the county decides."""
+    Region.objects.filter(code=TOWNSHIP).update(confirms_cases=True)
+    case = _expenditure_before_confirmation(staff, household, clock, 50_000_000)
+    assert case.delegated
+    rule, need = _rule_and_need(staff, case)
+    limit = township_limit_fen(TOWNSHIP)
+    assert rule > limit
+    with refused("the county must approve it"):
+        services.approve(staff.reviewer, case.pk, reasons="x", amount_fen=limit + 1)
+    with pytest.raises(DoudiError) as caught:
+        services.approve(staff.reviewer, case.pk, reasons="x", amount_fen=need, case_by_case=True)
+    assert caught.value.field == "case_by_case"
+    assert Case.objects.get(pk=case.pk).state == State.ON_NOTICE  # nothing changed
+    case = services.approve(
+        staff.county, case.pk, reasons="超出乡镇审批额度，县级审批", amount_fen=limit + 1
+    )
+    assert case.decision.total_amount_fen == limit + 1
+
+
+def test_a_township_approves_a_small_amount_itself(staff, household, clock):
+    Region.objects.filter(code=TOWNSHIP).update(confirms_cases=True)
+    case = _expenditure_before_confirmation(staff, household, clock, 2_000_000)
+    limit = township_limit_fen(TOWNSHIP)
+    case = services.approve(staff.reviewer, case.pk, reasons="小额救助", amount_fen=limit)
+    assert case.decision.total_amount_fen == limit
+
+
+def test_a_referral_to_charity_is_tracked_until_its_outcome(staff, household, clock):
+    from doudi.window import queries as window_queries
+    from doudi.window.services import answer_referral
+
+    case = _expenditure_before_confirmation(staff, household, clock, 2_000_000)
+    rule, _need = _rule_and_need(staff, case)
+    case = services.approve(staff.county, case.pk, reasons="救助", amount_fen=rule)
+    with refused("Name the charity"):
+        services.refer_to_charity(staff.handler, case.pk, organisation=" ", need="缺口")
+    with refused("cannot be done"):  # an open case is not referred: the assistance goes on
+        other = open_case(staff, household, "temporary_emergency", requested_amount_fen=1)
+        services.refer_to_charity(staff.handler, other.pk, organisation="慈善总会", need="x")
+    case = services.refer_to_charity(
+        staff.handler, case.pk, organisation="县慈善总会", need="医疗费仍有缺口 3 万元"
+    )
+    referral = case.window_needs.get()
+    assert (referral.department, referral.department_name, referral.sent_on) == (
+        "charity",
+        "县慈善总会",
+        D("2026-03-10"),
+    )
+    assert referral.due_on == D("2026-03-24")  # 10 working days
+    assert case.transitions.last().details["need"] == referral.pk
+    with refused("already referred"):
+        services.refer_to_charity(staff.handler, case.pk, organisation="另一家", need="x")
+    assert referral in window_queries.open_referrals(staff.handler)
+    answer_referral(
+        staff.handler, referral.pk, answer="慈善总会资助 2 万元", answered_on=D("2026-03-10")
+    )
+    assert referral not in window_queries.open_referrals(staff.handler)
+
+
+def test_the_staged_payments_page_and_export_show_each_stage_and_the_stop(
+    staff, household, clock, make_user
+):
+    import io
+
+    import openpyxl
+    from django.test import Client
+
+    from doudi.accounts.roles import Role
+
+    case = _expenditure_before_confirmation(staff, household, clock, 2_000_000)
+    rule, _need = _rule_and_need(staff, case)
+    first = rule // 2
+    services.approve(
+        staff.county,
+        case.pk,
+        reasons="分两次",
+        amount_fen=rule,
+        stages=[(D("2026-03-10"), first), (D("2026-04-10"), rule - first)],
+    )
+    services.stop_stages(staff.county, case.pk, reason="收入恢复")
+    client = Client()
+    client.force_login(staff.handler)
+    march = client.get("/cases/stages/", {"month": "2026-03"}).content.decode()
+    assert march.count('data-testid="stage-status"') == 1
+    april = client.get("/cases/stages/", {"month": "2026-04"}).content.decode()
+    assert '<td data-testid="stage-status">已停止</td>' in april or "Stopped" in april
+    detail = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="stage-stopped"' in detail
+    assert client.get("/cases/stages/", {"month": "2026-13"}).status_code == 400
+    export = client.get("/cases/stages.xlsx", {"month": "2026-04"})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert [(r[4], r[6]) for r in rows] == [(2, (rule - first) / 100)]
+    assert rows[0][8] is not None  # the day it was stopped
+    outsider = Client()
+    outsider.force_login(make_user(Role.COUNTY_APPROVER, "410825000000", "wenxian"))
+    elsewhere = outsider.get("/cases/stages/", {"month": "2026-04"}).content.decode()
+    assert 'data-testid="stage-status"' not in elsewhere  # another county's stages unseen
+
+
+def test_a_charity_referral_through_the_api_its_outcome_recorded_by_the_township(
+    staff, household, clock, make_user
+):
+    from doudi.accounts.roles import Role
+    from doudi.conftest import api_as
+
+    case = _expenditure_before_confirmation(staff, household, clock, 2_000_000)
+    services.refuse(staff.county, case.pk, reasons="已获其他救助")
+    handler = api_as(staff.handler)
+    body = {"organisation": "县慈善总会", "need": "仍有医疗费缺口"}
+    url = f"/api/v1/cases/{case.pk}/actions/refer_to_charity/"
+    assert "refer_to_charity" in handler.get(f"/api/v1/cases/{case.pk}/").json()["steps"]
+    assert api_as(staff.county).post(url, body, format="json").status_code == 403
+    assert handler.post(url, {"organisation": ""}, format="json").status_code == 400
+    assert handler.post(url, body, format="json").status_code == 200
+    assert "refer_to_charity" not in handler.get(f"/api/v1/cases/{case.pk}/").json()["steps"]
+    listed = handler.get("/api/v1/window/referrals/").json()["results"]
+    assert [(r["case"], r["department"]) for r in listed] == [(case.pk, "charity")]
+    referral = listed[0]["id"]
+    answer = f"/api/v1/window/referrals/{referral}/answer/"
+    elsewhere = make_user(Role.TOWNSHIP_HANDLER, "410821901000", "neighbour")
+    assert api_as(elsewhere).get("/api/v1/window/referrals/").json()["results"] == []
+    assert api_as(elsewhere).post(answer, {"answer": "x"}, format="json").status_code == 404
+    assert (
+        api_as(make_user(Role.AUDITOR)).post(answer, {"answer": "x"}, format="json").status_code
+        == 403
+    )
+    assert handler.post(answer, {"answer": ""}, format="json").status_code == 400
+    done = handler.post(answer, {"answer": "资助 1 万元"}, format="json")
+    assert done.status_code == 200 and done.json()["answer"] == "资助 1 万元"
+    assert handler.get("/api/v1/window/referrals/").json()["results"] == []
+    page = client_for(staff.handler).get(f"/cases/{case.pk}/").content.decode()
+    assert "资助 1 万元" in page.split('data-testid="charity-outcome"')[1][:200]
+
+
+def client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -201,3 +201,62 @@ def test_a_stage_whose_payee_has_no_card_is_listed_with_why_and_paid_once_a_card
     assert queries.left_out(parties.civil_affairs, TEMPORARY, APRIL, COUNTY) == []
     with pytest.raises(DoudiError):  # paid once
         services.generate(parties.civil_affairs, TEMPORARY, APRIL, COUNTY)
+
+
+def test_a_staged_grant_pays_each_stage_in_its_month_and_nothing_after_a_stop(
+    staff, parties, clock
+):
+    """Three stages, March to May: March's is paid in March, April's fails at the bank; the
+    county stops the grant in April: April's failed stage is not re-issued, May's never paid."""
+    household = registered(staff, clock, 7)
+    case = staged(staff, household, clock, ["2026-03-10", "2026-04-10", "2026-05-10"])
+    march_stage, april_stage, may_stage = case.decision.stages.all()
+    march = services.generate(parties.civil_affairs, TEMPORARY, MARCH, COUNTY)
+    assert list(march.lines.values_list("stage", "pay_month")) == [(march_stage.pk, MARCH)]
+    paid_through(parties, march)
+    clock.at("2026-04-01")
+    april = services.generate(parties.civil_affairs, TEMPORARY, APRIL, COUNTY)
+    line = april.lines.get()
+    assert (line.stage_id, line.pay_month) == (april_stage.pk, APRIL)
+    paid_through(parties, april, failed={line.pk: "账户已冻结"})
+
+    clock.at("2026-04-20")
+    with pytest.raises(DoudiError) as caught:  # a township may not stop what the county decided
+        cases.stop_stages(staff.reviewer, case.pk, reason="收入恢复")
+    assert caught.value.field == "actor"
+    with pytest.raises(DoudiError) as caught:  # a stop needs its reason
+        cases.stop_stages(staff.county, case.pk, reason=" ")
+    assert PaymentStage.objects.filter(stopped_on__isnull=False).count() == 0
+    case = cases.stop_stages(staff.county, case.pk, reason="家庭收入恢复，停止后续救助")
+    assert case.transitions.last().details == {
+        "stages": [2, 3],
+        "stopped_fen": april_stage.amount_fen + may_stage.amount_fen,
+    }
+    stopped = set(
+        PaymentStage.objects.filter(stopped_on=D("2026-04-20")).values_list("pk", flat=True)
+    )
+    assert stopped == {april_stage.pk, may_stage.pk}
+    with pytest.raises(DoudiError) as caught:  # nothing left to stop
+        cases.stop_stages(staff.county, case.pk, reason="再次停止")
+    assert caught.value.field == "state"
+
+    clock.at("2026-05-02")
+    may = D("2026-05-01")
+    with pytest.raises(DoudiError):  # neither the failed April stage nor May's: nothing to pay
+        services.generate(parties.civil_affairs, TEMPORARY, may, COUNTY)
+    paid = PayrollLine.objects.filter(status=LineStatus.PAID)
+    assert list(paid.values_list("stage", flat=True)) == [march_stage.pk]
+    assert PayrollLine.objects.filter(stage=may_stage).count() == 0
+
+
+def test_a_stop_leaves_a_stage_with_the_bank_as_it_is(staff, parties, clock):
+    household = registered(staff, clock, 7)
+    case = staged(staff, household, clock, ["2026-03-10", "2026-04-10"])
+    first, second = case.decision.stages.all()
+    services.generate(parties.civil_affairs, TEMPORARY, MARCH, COUNTY)  # March's stage pending
+    case = cases.stop_stages(staff.county, case.pk, reason="停止")
+    assert case.transitions.last().details["stages"] == [2]
+    assert PaymentStage.objects.get(pk=first.pk).stopped_on is None
+    with pytest.raises(DoudiError):
+        services.generate(parties.civil_affairs, TEMPORARY, APRIL, COUNTY)
+    assert not PayrollLine.objects.filter(stage=second).exists()

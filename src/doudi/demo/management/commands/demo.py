@@ -31,6 +31,7 @@ from doudi.demo.recipients import (
     schedule,
     submit_grant_payroll,
 )
+from doudi.demo.temporary import load_demo_temporary
 from doudi.registry.models import Household
 
 # What `doudi demo load` (and so `make run`) puts into an empty registry: big enough to page
@@ -116,6 +117,13 @@ class Command(DoudiCommand):
         self.say(
             _("Demo cases opened on past working days: %(count)d created."),
             count=load_demo_history(),
+        )
+        self.say(
+            _(
+                "Temporary assistance: %(count)d staged grants, charity referrals and "
+                "replenishment requests created."
+            ),
+            count=load_demo_temporary(),
         )
         self.say(
             _("Low-income population: %(count)d households and categories monitored."),
