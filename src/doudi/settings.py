@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "doudi.columnar",
     "doudi.rechecks",
     "doudi.disaster",
+    "doudi.supervision",
     "doudi.notices",
     "django.contrib.admin",
     "django.contrib.auth",

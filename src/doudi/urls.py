@@ -25,6 +25,7 @@ urlpatterns = [
     path("campaigns/", include("doudi.campaigns.urls")),
     path("rechecks/", include("doudi.rechecks.urls")),
     path("disaster/", include("doudi.disaster.urls")),
+    path("supervision/", include("doudi.supervision.urls")),
     path("notices/", include("doudi.notices.urls")),
     # The public notice of a village (公示), without log-in, by its random token.
     path("notice/", include("doudi.notices.public_urls")),

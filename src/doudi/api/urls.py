@@ -17,6 +17,7 @@ from doudi.policy.api import EvaluateView
 from doudi.rechecks import api as rechecks_api
 from doudi.registry import api as registry_api
 from doudi.sources import api as sources_api
+from doudi.supervision import api as supervision_api
 from doudi.visits import api as visits_api
 
 router = SimpleRouter(trailing_slash=True)
@@ -63,6 +64,7 @@ urlpatterns = [
     *visits_api.urlpatterns,
     *rechecks_api.urlpatterns,
     *disaster_api.urlpatterns,
+    *supervision_api.urlpatterns,
     *notices_api.urlpatterns,
     *payroll_api.urlpatterns,
     *sources_api.urlpatterns,

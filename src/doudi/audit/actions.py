@@ -156,6 +156,19 @@ class AuditAction(models.TextChoices):
     RESERVE_FUND_REPLENISHMENT = "reserve_fund.replenishment", _("Reserve fund: replenished")
     RESERVE_FUND_RETURN = "reserve_fund.return", _("Reserve fund: returned to the county")
 
+    # Supervision (监督检查)
+    SUPERVISION_PLAN_CREATE = "supervision.plan_create", _("Inspection plan made")
+    SUPERVISION_SAMPLE_DRAW = "supervision.sample_draw", _("Spot-check sample drawn")
+    SUPERVISION_ITEM_CHECK = "supervision.item_check", _("Sampled item checked")
+    SUPERVISION_FINDING_RAISE = "supervision.finding_raise", _("Supervision finding raised")
+    SUPERVISION_RECTIFICATION_ADD = "supervision.rectification_add", _("Rectification task set")
+    SUPERVISION_RECTIFICATION_DONE = (
+        "supervision.rectification_done",
+        _("Rectification reported done"),
+    )
+    SUPERVISION_RELATIVE_DECLARE = "supervision.relative_declare", _("Close relative declared")
+    SUPERVISION_RELATIVE_END = "supervision.relative_end", _("Close relative's entry ended")
+
     # Departments' data for the check platform
     SOURCE_DELIVERED = "source.delivered", _("Department data delivered")
     # The open interface for exchange (DCI)
