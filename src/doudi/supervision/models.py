@@ -42,6 +42,9 @@ class Plan(models.Model):
         verbose_name = _("inspection plan")
         ordering = ["-period_start", "-id"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class SampleKind(models.TextChoices):
     CASES = "cases", _("Cases decided in the period")
@@ -64,6 +67,9 @@ class Sample(models.Model):
     class Meta:
         verbose_name = _("spot-check sample")
         ordering = ["plan_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}/{self.seed}"
 
 
 class Answer(models.TextChoices):
@@ -107,6 +113,9 @@ class SampleItem(models.Model):
             models.UniqueConstraint(fields=["sample", "rank"], name="supervision_item_rank"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.sample_id}/{self.rank}"
+
 
 class Origin(models.TextChoices):
     INSPECTION = "inspection", _("Inspection")
@@ -146,6 +155,9 @@ class Finding(models.Model):
         verbose_name = _("supervision finding")
         ordering = ["-raised_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.pk}"
+
 
 class Rectification(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="rectifications")
@@ -167,6 +179,9 @@ class Rectification(models.Model):
         verbose_name = _("rectification task")
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["done_on", "due_on"], name="supervision_rect_open")]
+
+    def __str__(self) -> str:
+        return self.task
 
 
 class Position(models.TextChoices):
@@ -196,3 +211,6 @@ class RelativeDeclaration(models.Model):
     class Meta:
         verbose_name = _("close relative declaration")
         ordering = ["region_id", "-declared_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.pk}"

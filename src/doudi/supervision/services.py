@@ -84,6 +84,7 @@ def create_plan(
         raise DoudiError(_("Choose a county or township of your jurisdiction."), field="place")
     if period_end < period_start:
         raise DoudiError(_("The period cannot end before it starts."), field="period_end")
+    inspectors = plain_text(inspectors, field="inspectors", required=True)[:200]
     if kind == PlanKind.HALF_YEARLY:
         if _half_of(period_start) != _half_of(period_end):
             raise DoudiError(
@@ -103,7 +104,6 @@ def create_plan(
                 _("This place already has its half-yearly inspection for that half-year."),
                 field="period_start",
             )
-    inspectors = plain_text(inspectors, field="inspectors", required=True)[:200]
     plan = Plan.objects.create(
         kind=kind,
         title=title,
@@ -302,10 +302,7 @@ def raise_finding(
         found_household = Household.objects.filter(pk=household).first()
         if found_household is None or not covers(actor, found_household.region_id):
             raise DoudiError(NOT_FOUND, field="household")
-    if plan is not None:
-        plan_obj = queries.plan_for(actor, plan)
-    else:
-        plan_obj = None
+    plan_obj = queries.plan_for(actor, plan) if plan is not None else None
     if found_household is not None:
         township = ancestor_at(found_household.region_id, Level.TOWNSHIP)
     region = Region.objects.filter(code=township).first() if township else None
