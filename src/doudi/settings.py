@@ -274,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "PayrollProgrammeEnum": "doudi.payroll.models.PayrollProgramme",
         "VisitFindingEnum": "doudi.visits.models.Finding",
         "WarningSeverityEnum": "doudi.early_warning.models.Severity",
+        "ChecklistAnswerEnum": "doudi.supervision.models.CHECK_ANSWERS",
     },
 }
 

@@ -19,7 +19,6 @@ from doudi.api.pagination import Pagination
 from doudi.supervision import queries, steps
 from doudi.supervision.models import (
     CHECKLIST,
-    Answer,
     Finding,
     Plan,
     Rectification,
@@ -56,7 +55,7 @@ class SpotCheckSampleSerializer(serializers.ModelSerializer):
 class ChecklistAnswersSerializer(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         return {
-            name: serializers.ChoiceField(choices=Answer.values, help_text=str(label), default="")
+            name: serializers.CharField(help_text=f"{label}: yes, no, na or empty (not checked)")
             for name, label in CHECKLIST
         }
 

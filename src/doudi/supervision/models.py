@@ -79,6 +79,9 @@ class Answer(models.TextChoices):
     NOT_APPLICABLE = "na", _("Not applicable")
 
 
+# The answers a check gives (the API's ChecklistAnswerEnum).
+CHECK_ANSWERS = [Answer.YES.value, Answer.NO.value, Answer.NOT_APPLICABLE.value]
+
 # The checklist of each sampled item: the field names of the check step, in order.
 CHECKLIST = (
     ("documents_complete", _("documents complete")),

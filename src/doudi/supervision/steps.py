@@ -23,8 +23,8 @@ from doudi.errors import DoudiError, OutsideJurisdiction
 from doudi.supervision import queries, services
 from doudi.supervision.draw import MAX_SEED
 from doudi.supervision.models import (
+    CHECK_ANSWERS,
     CHECKLIST,
-    Answer,
     PlanKind,
     Position,
     Rectification,
@@ -35,9 +35,6 @@ from doudi.supervision.models import (
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
-
-ANSWERS = [Answer.YES, Answer.NO, Answer.NOT_APPLICABLE]
-
 
 class PlanInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PlanKind.values)
@@ -61,7 +58,7 @@ class ChecklistInput(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         for name, label in CHECKLIST:
-            fields[name] = serializers.ChoiceField(choices=ANSWERS, help_text=str(label))
+            fields[name] = serializers.ChoiceField(choices=CHECK_ANSWERS, help_text=str(label))
         return fields
 
 

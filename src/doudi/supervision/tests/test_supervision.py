@@ -192,8 +192,10 @@ def test_the_relatives_register_shows_what_each_declared_household_receives(scen
     assert rows[0].monthly_fen == benefit.monthly_amount_fen > 0
     assert [b.programme for b in rows[0].benefits] == ["minimum_living"]
     with refused("position"):
-        services.declare_relative(staff.handler, household=benefit.household_id, relative_name="a",
-                                  relation="b", official_name="c", position="boss", post="d")  # fmt: skip
+        services.declare_relative(
+            staff.handler, household=benefit.household_id, relative_name="a", relation="b",
+            official_name="c", position="boss", post="d",
+        )  # fmt: skip
     services.end_declaration(staff.handler, entry.pk, reason="已辞去村干部职务")
     assert queries.relatives_report(scene.auditor, datetime.date(2026, 6, 1)) == []
     with refused("already ended"):
