@@ -36,6 +36,7 @@ from doudi.supervision.models import (
 if TYPE_CHECKING:
     from doudi.accounts.models import User
 
+
 class PlanInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PlanKind.values)
     title = StrictCharField(max_length=100)

@@ -121,9 +121,7 @@ def test_every_step_is_offered_on_its_page_and_the_api_to_who_may_take_it(walk):
             follow = client.get(response["Location"]).content.decode()
             assert "errorlist" not in follow and 'class="error' not in follow, step.name
         else:
-            response = api_as(taker).post(
-                f"/api/v1{action}", _body(walk, step.name), format="json"
-            )
+            response = api_as(taker).post(f"/api/v1{action}", _body(walk, step.name), format="json")
             assert response.status_code in (200, 201), (step.name, response.content)
     assert walk["tasks"][0].__class__.objects.get(pk=walk["tasks"][0].pk).done_on is not None
 

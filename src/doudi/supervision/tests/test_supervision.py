@@ -225,7 +225,7 @@ def test_the_inspected_township_does_not_see_the_plans(scene, staff, client):
     client.force_login(staff.handler)
     assert client.get(f"/supervision/plans/{scene.plan.pk}/").status_code == 403
     assert client.get("/supervision/findings/").status_code == 200
-    assert "data-testid=\"plans\"" not in client.get("/supervision/").content.decode()
+    assert 'data-testid="plans"' not in client.get("/supervision/").content.decode()
 
 
 def test_another_jurisdiction_finds_nothing(scene, staff, make_user):

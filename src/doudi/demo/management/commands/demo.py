@@ -29,6 +29,7 @@ from doudi.demo.recipients import (
     schedule,
     submit_grant_payroll,
 )
+from doudi.demo.supervision import load_demo_supervision
 from doudi.registry.models import Household
 
 # What `doudi demo load` (and so `make run`) puts into an empty registry: big enough to page
@@ -122,6 +123,10 @@ class Command(DoudiCommand):
         self.say(
             _("A flood in the demo county: %(count)d impact reports created."),
             count=load_demo_disaster(),
+        )
+        self.say(
+            _("A half-yearly inspection: %(count)d households drawn for its spot check."),
+            count=load_demo_supervision(),
         )
         if submit_grant_payroll():
             self.say(_("A one-off grant's payroll waits for finance's approval."))
