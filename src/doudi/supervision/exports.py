@@ -62,7 +62,7 @@ def findings_workbook(rectifications: Iterable[Rectification], today: datetime.d
         Column(_("rectification task")),
         Column(_("set on"), CellKind.DATE),
         Column(_("working days allowed"), CellKind.NUMBER),
-        Column(_("due"), CellKind.DATE),
+        Column(_("rectify by"), CellKind.DATE),
         Column(_("done on"), CellKind.DATE),
         Column(_("what was done")),
         Column(_("overdue")),

@@ -60,7 +60,7 @@ class Sample(models.Model):
     seed = models.BigIntegerField(_("seed"))
     share_percent = models.PositiveSmallIntegerField(_("share (%)"))
     minimum = models.PositiveIntegerField(_("at least, per township"))
-    population = models.PositiveIntegerField(_("population"))
+    population = models.PositiveIntegerField(_("drawn from"))
     drawn_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
     drawn_on = models.DateField(_("drawn on"))
 
@@ -152,7 +152,7 @@ class Finding(models.Model):
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
     description = models.TextField(_("what was found"))
     raised_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
-    raised_on = models.DateField(_("raised on"))
+    raised_on = models.DateField(_("found on"))
 
     class Meta:
         verbose_name = _("supervision finding")
@@ -171,7 +171,7 @@ class Rectification(models.Model):
     task = models.CharField(_("rectification task"), max_length=300)
     set_on = models.DateField(_("set on"))
     working_days = models.PositiveSmallIntegerField(_("working days allowed"))
-    due_on = models.DateField(_("due"))
+    due_on = models.DateField(_("rectify by"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_by = models.ForeignKey(
         STAFF, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
