@@ -261,3 +261,16 @@ def test_the_workbooks_hold_the_sample_with_its_checklist_and_the_findings(scene
     lines = list(findings.worksheets[0].values)
     assert len(lines) == 1 + Rectification.objects.count() == 2
     assert lines[1][6] == "补发"
+
+
+def test_the_townships_open_tasks_are_on_its_to_do_list_overdue_first(scene, staff, client):
+    from doudi.supervision.home import rectification_tasks
+
+    services.raise_plan_finding(staff.county, scene.plan.pk, township=INSIDE_TOWNSHIP,
+                                description="台账不全", task="补齐台账")  # fmt: skip
+    due = Rectification.objects.get().due_on
+    [tasks] = rectification_tasks(staff.handler, due + datetime.timedelta(days=1))
+    assert tasks.count == 1 and tasks.overdue == 1 and tasks.tasks[0].subject == "补齐台账"
+    assert rectification_tasks(scene.discipline, due) == []  # the reader has nothing to do
+    client.force_login(staff.handler)
+    assert "补齐台账" in client.get("/").content.decode()
