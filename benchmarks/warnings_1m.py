@@ -14,10 +14,13 @@ hardship (特别困难). Then,
 
   run    — early_warning.services.run_daily for the city: the parameters in force, the
            monitored households, the place's members, every signal, the warnings, audit
-  floor  — the person-level signals and the medical costs by hand: one SQL read of the
-           monitored households' members' (hash, household) and one DuckDB statement over the
-           five deliveries' snapshots (the main earner's illness and the fall in income, which
-           also read the registry's incomes, are the run's alone)
+  floor  — every department's signal by hand: two SQL reads (the monitored households'
+           members; their incomes on record in the twelve months by member) and two DuckDB
+           statements over the deliveries' snapshots — the person-level signals, the main
+           earner's illness and the medical costs against income in one, the fall in income
+           (the run's own statement, signals.REPORTED_INCOME) in the other — with the windows
+           and shares in force; the disaster signal reads the system's own reports, the run's
+           alone
 
 Prints each median and spread, the peak memory and the ratio. See docs/performance.md.
 """
@@ -40,21 +43,32 @@ SEED_ENTRIES = """
     WHERE NOT EXISTS (SELECT 1 FROM monitoring_monitoredentry e WHERE e.household_id = h.id)
 """
 FLOOR = """
-    WITH people AS (SELECT * FROM people_table),
+    WITH earners AS (
+        SELECT household_id, arg_max(member_id, income) AS member_id FROM (
+            SELECT household_id, member_id, income FROM earnings
+            WHERE member_id IS NOT NULL AND income > 0 ORDER BY member_id DESC)
+        GROUP BY household_id
+    ),
     person AS (
         SELECT 'death' AS kind, p.household_id FROM deaths s JOIN people p USING (person_hash)
-        WHERE s.cancellation = 'death' AND s.cancelled_on BETWEEN $since AND $day
+        WHERE s.cancellation = 'death' AND s.cancelled_on BETWEEN $death AND $day
         UNION ALL SELECT 'unemployment', p.household_id FROM employment s
         JOIN people p USING (person_hash)
-        WHERE s.registration = 'unemployed' AND s.registered_on BETWEEN $since AND $day
+        WHERE s.registration = 'unemployed' AND s.registered_on BETWEEN $unemployment AND $day
         UNION ALL SELECT 'severe_disability', p.household_id FROM disability s
         JOIN people p USING (person_hash)
-        WHERE s.state = 'valid' AND s.grade IN ('1', '2') AND s.issued_on BETWEEN $since AND $day
+        WHERE s.state = 'valid' AND s.grade IN ('1', '2')
+            AND s.issued_on BETWEEN $severe_disability AND $day
         UNION ALL SELECT 'student_hardship', p.household_id FROM education s
         JOIN people p USING (person_hash)
         WHERE s.hardship_level IN ('especially', 'hardship')
-            AND s.certified_on BETWEEN $since AND $day
+            AND s.certified_on BETWEEN $student_hardship AND $day
+        UNION ALL SELECT 'main_earner_illness', p.household_id FROM medical s
+        JOIN people p USING (person_hash) JOIN earners e USING (household_id, member_id)
+        WHERE (s.visit_kind = '住院' OR s.critical_illness_fen > 0)
+            AND s.settled_on BETWEEN $main_earner_illness AND $day
     ),
+    incomes AS (SELECT household_id, sum(income) AS income FROM earnings GROUP BY household_id),
     paid AS (
         SELECT p.household_id, sum(s.out_of_pocket_fen) AS paid FROM medical s
         JOIN people p USING (person_hash) WHERE s.settled_on BETWEEN $year AND $day
@@ -62,8 +76,23 @@ FLOOR = """
     )
     SELECT count(*) FROM (
         SELECT DISTINCT kind, household_id FROM person
-        UNION ALL SELECT 'medical_costs', household_id FROM paid WHERE paid > 0
+        UNION ALL SELECT 'medical_costs', household_id FROM paid
+        LEFT JOIN incomes USING (household_id)
+        WHERE paid > 0 AND paid * 100 >= $medical_share * coalesce(income, 0)
     )
+"""
+# Members' incomes on record in the twelve months, by member (NULL: the household's own), and
+# the months recorded: what the main earner, the medical share and the fall in income read.
+EARNINGS = """
+    SELECT i.household_id, i.member_id, SUM(i.amount_fen), SUM(CASE WHEN i.income_type = 'wage'
+        THEN i.amount_fen ELSE 0 END), SUM(CASE WHEN i.income_type = 'central_basic_pension'
+        THEN i.amount_fen ELSE 0 END), MAX(n.months)
+    FROM registry_income i JOIN (
+        SELECT household_id, COUNT(DISTINCT month) AS months FROM registry_income
+        WHERE month >= %(since)s AND month <= %(day)s GROUP BY household_id) n USING (household_id)
+    WHERE i.month >= %(since)s AND i.month <= %(day)s AND i.household_id IN
+        (SELECT household_id FROM monitoring_monitoredentry WHERE left_on IS NULL)
+    GROUP BY i.household_id, i.member_id
 """
 
 SIGNAL_SOURCES = ("deaths", "employment", "disability", "medical", "education")
@@ -134,36 +163,74 @@ def seed(share: float, today: datetime.date) -> None:
         )
 
 
-def floor(today: datetime.date) -> int:
+def floor(today: datetime.date, values: dict[str, int]) -> int:
     import duckdb
-    import pyarrow
     from django.db import connection
 
+    from doudi.early_warning.signals import REPORTED_INCOME
+    from doudi.sources.contracts import SOURCES
+    from doudi.sources.reading import snapshot_schema
     from doudi.sources.storage import latest_delivery, read_snapshot
 
+    since = (today - datetime.timedelta(days=365)).replace(day=1)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT m.id_number_hash, m.household_id FROM registry_member m"
+            "SELECT m.id_number_hash, m.household_id, m.id FROM registry_member m"
             " WHERE m.left_on IS NULL AND m.household_id IN"
             " (SELECT household_id FROM monitoring_monitoredentry WHERE left_on IS NULL)"
         )
-        rows = cursor.fetchall()
-    people = pyarrow.table(
+        people = _columns(cursor.fetchall(), ["person_hash", "household_id", "member_id"])
+        cursor.execute(EARNINGS, {"since": since, "day": today})
+        earnings = _columns(
+            cursor.fetchall(),
+            ["household_id", "member_id", "income", "wages", "pensions", "months"],
+        )
+    with duckdb.connect() as con:
+        con.register("people", people)
+        con.register("earnings", earnings)
+        con.register("monitored", people.select(["household_id"]))
+        for source in (*SIGNAL_SOURCES, "pensions", "tax"):
+            delivery = latest_delivery(source)
+            table = (
+                read_snapshot(delivery)
+                if delivery
+                else snapshot_schema(SOURCES[source].latest).empty_table()
+            )
+            con.register(source, table)
+        kinds = ("death", "unemployment", "severe_disability", "student_hardship")
+        windows = {
+            kind: today - datetime.timedelta(days=values[f"{kind}.window"])
+            for kind in (*kinds, "main_earner_illness")
+        }
+        year = today - datetime.timedelta(days=365)
+        signals = con.execute(
+            FLOOR,
+            {
+                **windows,
+                "day": today,
+                "year": year,
+                "medical_share": values["medical_costs.share_percent"],
+            },
+        ).fetchone()[0]
+        falls = con.execute(
+            f"SELECT count(*) FROM ({REPORTED_INCOME})",
+            {"since": year, "day": today, "share": values["income_fall.share_percent"]},
+        ).fetchone()[0]
+        return signals + falls
+
+
+def _columns(rows: list[tuple], names: list[str]):
+    import pyarrow
+
+    return pyarrow.table(
         {
-            "person_hash": pyarrow.array([r[0] for r in rows], pyarrow.string()),
-            "household_id": pyarrow.array([r[1] for r in rows], pyarrow.int64()),
+            name: pyarrow.array(
+                [row[index] for row in rows],
+                pyarrow.string() if name == "person_hash" else pyarrow.int64(),
+            )
+            for index, name in enumerate(names)
         }
     )
-    with duckdb.connect() as con:
-        con.register("people_table", people)
-        for source in SIGNAL_SOURCES:
-            con.register(source, read_snapshot(latest_delivery(source)))
-        parameters = {
-            "since": today - datetime.timedelta(days=30),
-            "year": today - datetime.timedelta(days=365),
-            "day": today,
-        }
-        return con.execute(FLOOR, parameters).fetchone()[0]
 
 
 def main() -> None:
@@ -179,12 +246,13 @@ def main() -> None:
     from django.utils import timezone
 
     from doudi.accounts.models import User
-    from doudi.early_warning.services import run_daily
+    from doudi.early_warning.services import run_daily, warning_values
 
     call_command("migrate", verbosity=0)
     today = timezone.localdate()
     seed(options.share, today)
     city = User.objects.get(username="city")
+    values = warning_values(city.region_id, today)
     run_times, floor_times, raised = [], [], 0
     for _ in range(options.repeat):
         with transaction.atomic():
@@ -194,7 +262,7 @@ def main() -> None:
             transaction.set_rollback(True)
         raised = sum(ran.raised.values())
         started = time.perf_counter()
-        found = floor(today)
+        found = floor(today, values)
         floor_times.append(time.perf_counter() - started)
     report("run", run_times, f"{raised:,} warnings raised")
     report("floor", floor_times, f"{found:,} signals (SQL read + one DuckDB statement)")

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "doudi.disaster",
     "doudi.supervision",
     "doudi.notices",
+    "doudi.hotline",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

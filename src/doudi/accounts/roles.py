@@ -120,6 +120,10 @@ class Permission(StrEnum):
     INSPECT = "supervision.inspect"
     RECTIFY = "supervision.rectify"
     DECLARE_RELATIVES = "supervision.declare_relatives"
+    # The service hotline (doudi.hotline): the township and the county take and handle tickets
+    # in their places; reviewers, the city and auditors read them.
+    VIEW_HOTLINE = "hotline.view"
+    HANDLE_HOTLINE = "hotline.handle"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -156,11 +160,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_SUPERVISION,
             Permission.RECTIFY,
             Permission.DECLARE_RELATIVES,
+            Permission.VIEW_HOTLINE,
+            Permission.HANDLE_HOTLINE,
         }
     ),
     Role.TOWNSHIP_REVIEWER: frozenset(
         {
             *_CASEWORK,
+            Permission.VIEW_HOTLINE,
             Permission.VERIFY_IMPACTS,
             Permission.CONFIRM_CASES,
             Permission.VIEW_CAMPAIGNS,
@@ -202,6 +209,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PLANS,
             Permission.INSPECT,
             Permission.DECLARE_RELATIVES,
+            Permission.VIEW_HOTLINE,
+            Permission.HANDLE_HOTLINE,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(
@@ -222,6 +231,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_SUPERVISION,
             Permission.VIEW_PLANS,
             Permission.INSPECT,
+            Permission.VIEW_HOTLINE,
         }
     ),
     # Three-party control: finance approves payrolls and sets budgets, the bank pays.
@@ -246,6 +256,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_FUNDS,
             Permission.VIEW_DEPARTMENT_DATA,
             Permission.VIEW_CAMPAIGNS,
+            Permission.VIEW_HOTLINE,
             Permission.VIEW_SUPERVISION,
             Permission.VIEW_PLANS,
         }
@@ -259,6 +270,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_CAMPAIGNS,
             Permission.VIEW_SUPERVISION,
             Permission.VIEW_PLANS,
+            Permission.VIEW_HOTLINE,
         }
     ),
     # 三员分立 (docs/decisions/0003-security.md). The system administrator runs the system:

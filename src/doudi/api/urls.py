@@ -9,6 +9,7 @@ from doudi.cases.api import CaseViewSet
 from doudi.checks import api as checks_api
 from doudi.disaster import api as disaster_api
 from doudi.early_warning import api as early_warning_api
+from doudi.hotline import api as hotline_api
 from doudi.jobs import api as jobs_api
 from doudi.monitoring import api as monitoring_api
 from doudi.notices import api as notices_api
@@ -66,6 +67,7 @@ urlpatterns = [
     *disaster_api.urlpatterns,
     *supervision_api.urlpatterns,
     *notices_api.urlpatterns,
+    *hotline_api.urlpatterns,
     *payroll_api.urlpatterns,
     *sources_api.urlpatterns,
     *router.urls,

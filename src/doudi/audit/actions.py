@@ -203,6 +203,31 @@ class AuditAction(models.TextChoices):
     )
     NOTICE_OBJECTION_ANSWERED = "notices.objection_answered", _("Public objection answered")
 
+    # The service hotline (社会救助服务热线, doudi.hotline)
+    HOTLINE_TICKET_RECEIVED = "hotline.ticket_received", _("Hotline ticket received")
+    HOTLINE_TICKET_LODGED = (
+        "hotline.ticket_lodged",
+        _("Enquiry or complaint lodged from a public notice"),
+    )
+    HOTLINE_TICKET_REASSIGNED = (
+        "hotline.ticket_reassigned",
+        _("Hotline ticket given to another township"),
+    )
+    HOTLINE_HOUSEHOLD_LINKED = "hotline.household_linked", _("Household named on a hotline ticket")
+    HOTLINE_CASE_OPENED = "hotline.case_opened", _("Case opened from a hotline ticket")
+    HOTLINE_WARNING_RAISED = "hotline.warning_raised", _("Warning raised from a hotline ticket")
+    HOTLINE_SUPERVISION_REFERRED = (
+        "hotline.supervision_referred",
+        _("Hotline ticket referred to supervision"),
+    )
+    HOTLINE_TICKET_CLOSED = "hotline.ticket_closed", _("Hotline ticket answered and closed")
+    HOTLINE_DUTY_SCHEDULED = "hotline.duty_scheduled", _("Hotline duty scheduled")
+    HOTLINE_DUTY_REMOVED = "hotline.duty_removed", _("Hotline duty taken off the roster")
+    HOTLINE_ESCALATION_RUN = (
+        "hotline.escalation_run",
+        _("Overdue hotline tickets escalated to the county"),
+    )
+
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
 
@@ -247,6 +272,9 @@ OBJECT_LABELS = {
     "finding": _("finding"),
     "grant": _("grant"),
     "home_visit": _("home visit"),
+    "hotline_run": _("hotline escalation run"),
+    "hotline_shift": _("hotline duty shift"),
+    "hotline_ticket": _("hotline ticket"),
     "household": _("household"),
     "household_import": _("household import"),
     "household_list": _("household list"),

@@ -133,6 +133,7 @@ class RecoverySerializer(serializers.Serializer):
     pay_month = serializers.DateField()
     payee_name = serializers.CharField()
     amount_fen = serializers.IntegerField(help_text=FEN)
+    to_recover_fen = serializers.IntegerField(help_text=FEN)
 
 
 class FindingDetailSerializer(FindingSerializer):

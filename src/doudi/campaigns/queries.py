@@ -14,7 +14,7 @@ from doudi.accounts.jurisdiction import NOT_FOUND, get_in_scope, require, scope
 from doudi.accounts.roles import Permission
 from doudi.campaigns.models import DEATH_KINDS, Campaign, Finding, FindingKind, FindingState
 from doudi.errors import OutsideJurisdiction
-from doudi.payroll.models import LineStatus, PayrollLine
+from doudi.payroll.models import PayrollLine
 from doudi.payroll.queries import recovery_lines
 from doudi.regions.codes import is_well_formed, parent_code, prefix_of
 
@@ -137,18 +137,9 @@ def recoveries_of(finding: Finding) -> QuerySet[PayrollLine]:
     department reported, before the registry records it. ``finding`` was read in the user's
     scope, so the township sees what to recover."""
     lines = PayrollLine.objects.filter(household_id=finding.household_id)
-    recorded = recovery_lines(lines)
     if finding.kind not in DEATH_KINDS or not finding.member_id or not finding.detail:
-        return recorded
-    reported = lines.filter(
-        status=LineStatus.PAID,
-        benefit__isnull=False,
-        payee_id=finding.member_id,
-        pay_month__gt=datetime.date.fromisoformat(finding.detail),
+        return recovery_lines(lines)
+    reported = Q(
+        payee_id=finding.member_id, pay_month__gt=datetime.date.fromisoformat(finding.detail)
     )
-    either = Q(pk__in=recorded.values("pk")) | Q(pk__in=reported.values("pk"))
-    return (
-        lines.filter(either)
-        .select_related("benefit", "payee", "payroll")
-        .order_by("pay_month", "id")
-    )
+    return recovery_lines(lines, also_whole=reported)

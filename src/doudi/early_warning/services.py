@@ -52,7 +52,7 @@ class Ran:
     merged: int = 0  # signals that found their warning open
 
 
-def _parameters(place_code: str, day: datetime.date) -> dict[str, int]:
+def warning_values(place_code: str, day: datetime.date) -> dict[str, int]:
     """The ``warning.*`` values in force, without the prefix; a kind left without is off."""
     return {
         name.removeprefix(PREFIX): int(value.value)
@@ -110,7 +110,7 @@ def run_daily(actor: User | None, place_code: str, day: datetime.date | None = N
     if actor is not None:
         require(actor, Permission.RUN_EVALUATION, place_code)
     day = day or timezone.localdate()
-    values = _parameters(place_code, day)
+    values = warning_values(place_code, day)
     found = _signals(place_code, day, values)
     open_now = _open_warnings([(s.household_id, s.kind) for s in found])
     calendar = WorkingCalendar.current()
@@ -176,7 +176,7 @@ def raise_from_visit(
         .first()
     )
     if warning is None:
-        deadline = _parameters(household.region_id, day).get(f"{SignalKind.VISIT}.deadline")
+        deadline = warning_values(household.region_id, day).get(f"{SignalKind.VISIT}.deadline")
         if deadline is None:
             raise DoudiError(_("No deadline for a visit's warning is in force here."))
         warning = EarlyWarning.objects.create(

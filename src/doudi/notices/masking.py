@@ -85,3 +85,16 @@ def entry(
         village=public_text(village),
         notice_ends_on=notice_ends_on,
     )
+
+
+def mask_phone(phone: str) -> str:
+    """13812345678 → 138****5678, 0391-123456 → 039****456: the first three and the last
+    four digits of a mobile (three of a shorter number) kept, the rest hidden; a caller is
+    recognised on a list without the number being read off it. Empty stays empty."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not digits:
+        return ""
+    if len(digits) <= 6:
+        return MASK * (len(digits) - 2) + digits[-2:] if len(digits) > 2 else MASK * len(digits)
+    tail = 4 if len(digits) >= 11 else 3
+    return digits[:3] + MASK * (len(digits) - 3 - tail) + digits[-tail:]

@@ -8,4 +8,5 @@ app_name = "public_notices"
 urlpatterns = [
     path("<slug:token>/", views.public_notice, name="notice"),
     path("<slug:token>/objection/", views.public_objection, name="objection"),
+    path("<slug:token>/enquiry/", views.public_enquiry, name="enquiry"),
 ]

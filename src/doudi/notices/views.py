@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from doudi.errors import DoudiError
+from doudi.hotline.models import Category
+from doudi.hotline.services import PUBLIC_CATEGORIES, lodge_from_public_page
 from doudi.notices import cards, pdf, qr, queries, services, steps
 from doudi.notices.models import NoticeBoard, ObjectionState
 from doudi.web.refusals import labelled_messages, refuse
@@ -60,8 +62,18 @@ def _too_many(request: HttpRequest) -> bool:
     return count > settings.DOUDI_PUBLIC_PAGES_PER_MINUTE
 
 
+def _enquiry_categories() -> list[tuple[str, str]]:
+    labels = dict(Category.choices)
+    return [(str(c), labels[c]) for c in PUBLIC_CATEGORIES]
+
+
 def _public_page(
-    request: HttpRequest, board: NoticeBoard, *, errors: list[str] | None = None, status: int = 200
+    request: HttpRequest,
+    board: NoticeBoard,
+    *,
+    errors: list[str] | None = None,
+    enquiry_errors: list[str] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     notice = queries.notice_of(board.region, timezone.localdate())
     long_term = Paginator(notice.long_term, queries.PUBLIC_PAGE_LINES).get_page(
@@ -80,7 +92,11 @@ def _public_page(
             "chosen": request.POST.get("ref") or request.GET.get("ref", ""),
             "errors": errors or [],
             "lodged": request.GET.get("lodged") == "1",
+            "asked": request.GET.get("asked") == "1",
             "typed": request.POST if errors else {},
+            "enquiry_errors": enquiry_errors or [],
+            "enquiry_typed": request.POST if enquiry_errors else {},
+            "enquiry_categories": _enquiry_categories(),
         },
         status=status,
     )
@@ -124,6 +140,47 @@ def public_objection(request: HttpRequest, token: str) -> HttpResponse:
             request, board, errors=labelled_messages(error, FIELD_LABELS), status=400
         )
     return redirect(reverse("public_notices:notice", args=[token]) + "?lodged=1")
+
+
+ENQUIRY_LABELS = {
+    "category": gettext_lazy("what it is about"),
+    "name": gettext_lazy("your name"),
+    "phone": gettext_lazy("your phone"),
+    "caller_name": gettext_lazy("your name"),
+    "caller_phone": gettext_lazy("your phone"),
+    "text": gettext_lazy("your message"),
+}
+
+
+@require_POST
+def public_enquiry(request: HttpRequest, token: str) -> HttpResponse:
+    """An enquiry or complaint to the service hotline from the public page: a ticket of the
+    village's township (hotline.services.lodge_from_public_page), under the page's bounds."""
+    if _too_many(request):
+        return _gone(request, 429)
+    try:
+        board = queries.board_by_token(token)
+    except DoudiError:
+        return _gone(request)
+    try:
+        lodge_from_public_page(
+            token,
+            category=request.POST.get("category", ""),
+            name=request.POST.get("name", ""),
+            phone=request.POST.get("phone", ""),
+            text=request.POST.get("text", ""),
+            address=_sender(request),
+        )
+    except DoudiError as error:
+        if error.http_status != 400:
+            raise
+        return _public_page(
+            request,
+            board,
+            enquiry_errors=labelled_messages(error, ENQUIRY_LABELS),
+            status=400,
+        )
+    return redirect(reverse("public_notices:notice", args=[token]) + "?asked=1#enquiry")
 
 
 # --- staff --------------------------------------------------------------------------------------

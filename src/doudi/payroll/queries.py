@@ -7,11 +7,24 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.jurisdiction import get_in_scope, has_permission, require, scope
 from doudi.accounts.roles import Permission
+from doudi.benefits.models import Benefit
 from doudi.cases.models import PaymentStage
 from doudi.dates import parse_month
 from doudi.payroll import generation
@@ -154,15 +167,52 @@ def recoveries(actor: User, place_code: str) -> QuerySet[PayrollLine]:
     return recovery_lines(lines.filter(region__code__startswith=prefix_of(place_code)))
 
 
-def recovery_lines(lines: QuerySet[PayrollLine]) -> QuerySet[PayrollLine]:
-    """Of ``lines`` (already scoped by the caller), those paid for a month after the benefit
-    stopped or the payee died."""
+def recovery_lines(
+    lines: QuerySet[PayrollLine], also_whole: Q | None = None
+) -> QuerySet[PayrollLine]:
+    """Of ``lines`` (already scoped by the caller), those that paid more than was due, each with
+    what is owed (``to_recover_fen``): the whole line for a month after the benefit stopped or
+    the payee died (or that ``also_whole`` names); for a month after a member's death that the
+    household's amount still counted them in, the difference from the amount the next decision
+    set without them."""
+    whole = Q(benefit__end_month__lt=F("pay_month")) | Q(payee__death_date__lt=F("pay_month"))
+    if also_whole is not None:
+        whole |= also_whole
     return (
         lines.select_related("benefit", "payee", "payroll")
         .filter(status=LineStatus.PAID, benefit__isnull=False)
-        .filter(Q(benefit__end_month__lt=F("pay_month")) | Q(payee__death_date__lt=F("pay_month")))
+        .annotate(
+            to_recover_fen=Case(
+                When(whole, then=F("amount_fen")),
+                When(
+                    Q(benefit__ended_by__isnull=False) & Exists(_counted_and_died()),
+                    then=F("amount_fen") - Subquery(_amount_decided_after()),
+                ),
+                default=Value(0),
+            )
+        )
+        .filter(to_recover_fen__gt=0)
         .order_by("pay_month", "id")
     )
+
+
+def _counted_and_died() -> QuerySet[Member]:
+    """Members of the line's household who died while still in it, after its benefit began,
+    before the month the line paid for and before the decision that ended that benefit."""
+    return Member.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=F("death_date")),
+        household_id=OuterRef("household_id"),
+        death_date__gte=OuterRef("benefit__start_month"),
+        death_date__lt=OuterRef("pay_month"),
+        death_date__lte=OuterRef("benefit__ended_by__decided_on"),
+    )
+
+
+def _amount_decided_after() -> QuerySet[Benefit]:
+    """The monthly amount of the benefit the decision ending the line's benefit put in its place."""
+    return Benefit.objects.filter(decision_id=OuterRef("benefit__ended_by_id")).values(
+        "monthly_amount_fen"
+    )[:1]
 
 
 @dataclass(frozen=True)
@@ -234,7 +284,7 @@ class Payment:
 
     line: PayrollLine
     reissued: bool  # failed, and paid again by a re-issue
-    to_recover: bool  # paid for a month after the benefit stopped or the payee died
+    to_recover: bool  # paid more than was due (recovery_lines)
 
 
 def payments_of_household(

@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "perms_view_disasters": has_permission(user, Permission.VIEW_DISASTERS),
         "perms_view_supervision": has_permission(user, Permission.VIEW_SUPERVISION),
         "perms_view_plans": has_permission(user, Permission.VIEW_PLANS),
+        "perms_view_hotline": has_permission(user, Permission.VIEW_HOTLINE),
         "perms_run_evaluation": has_permission(user, Permission.RUN_EVALUATION),
         "perms_view_department_data": has_permission(user, Permission.VIEW_DEPARTMENT_DATA),
     }

@@ -172,6 +172,40 @@ def test_a_death_stops_the_benefit_from_the_next_month_and_lists_the_recovery(
     ]
 
 
+def test_a_members_death_lowers_the_amount_and_lists_what_was_paid_for_them_since(
+    staff, parties, working_household, clock
+):
+    """A household of two: the wife dies in April; the May payment already made still counts
+    her. The change case sets the amount for one from June, and the part of May paid for her is
+    listed for recovery — not the whole line, nor April, the month she died in."""
+    household = working_household
+    before = on_minimum_living(staff, household, clock)
+    paid(parties, APRIL, clock)
+    (may,) = paid(parties, MAY, clock)
+
+    clock.at("2026-05-06")
+    wife = household.members.get(relation="spouse")
+    end_membership(
+        staff.handler,
+        wife.pk,
+        left_on=D("2026-04-20"),
+        leave_reason="death",
+        death_date=D("2026-04-20"),
+        reason="村委会报告死亡",
+    )
+    change = decided(staff, open_case(staff, household, kind="change"), "2026-05-06", clock)
+    after = change.decision.benefit
+    assert after.start_month == JUNE
+    assert 0 < after.monthly_amount_fen < before.monthly_amount_fen
+    (june,) = paid(parties, JUNE, clock)
+    assert june.amount_fen == after.monthly_amount_fen
+
+    owed = list(payroll_queries.recoveries(parties.civil_affairs, COUNTY))
+    assert [(line.pk, line.to_recover_fen) for line in owed] == [
+        (may.pk, before.monthly_amount_fen - after.monthly_amount_fen)
+    ]
+
+
 def test_a_stop_for_a_death_in_this_month_pays_this_month(staff, parties, clock):
     clock.at("2026-01-05")
     household = household_with_card(staff, 2)

@@ -18,6 +18,7 @@ from doudi.demo.cases import load_demo_cases
 from doudi.demo.departments import write_departments
 from doudi.demo.disaster import load_demo_disaster
 from doudi.demo.history import load_demo_history
+from doudi.demo.hotline import load_demo_hotline
 from doudi.demo.loader import load_demo
 from doudi.demo.monitoring import load_demo_monitoring
 from doudi.demo.population import Population, generate
@@ -128,6 +129,7 @@ class Command(DoudiCommand):
             _("A half-yearly inspection: %(count)d households drawn for its spot check."),
             count=load_demo_supervision(),
         )
+        self.say(_("The service hotline: %(count)d tickets created."), count=load_demo_hotline())
         if submit_grant_payroll():
             self.say(_("A one-off grant's payroll waits for finance's approval."))
 
