@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "doudi.rechecks",
     "doudi.disaster",
     "doudi.medical",
+    "doudi.supervision",
     "doudi.notices",
     "doudi.hotline",
     "django.contrib.admin",
@@ -277,6 +278,7 @@ SPECTACULAR_SETTINGS = {
         "WarningSeverityEnum": "doudi.early_warning.models.Severity",
         "MedicalClaimKindEnum": "doudi.medical.models.ClaimKind",
         "MedicalCategoryEnum": "doudi.medical.models.Category",
+        "ChecklistAnswerEnum": "doudi.supervision.models.CHECK_ANSWERS",
     },
 }
 

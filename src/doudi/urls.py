@@ -26,6 +26,7 @@ urlpatterns = [
     path("rechecks/", include("doudi.rechecks.urls")),
     path("disaster/", include("doudi.disaster.urls")),
     path("medical/", include("doudi.medical.urls")),
+    path("supervision/", include("doudi.supervision.urls")),
     path("notices/", include("doudi.notices.urls")),
     path("hotline/", include("doudi.hotline.urls")),
     # The public notice of a village (公示), without log-in, by its random token.

@@ -24,6 +24,8 @@ class Role(models.TextChoices):
     FINANCE_OFFICER = "finance_officer", _("Finance officer")
     BANK_OPERATOR = "bank_operator", _("Bank operator")
     AUDITOR = "auditor", _("Auditor (read-only)")
+    # 纪检监察: reads the supervision of its county or city (and what it rests on), changes nothing.
+    DISCIPLINE_INSPECTOR = "discipline_inspector", _("Discipline inspector (read-only)")
     # The three administrators of 等保 2.0 level 3 (三员分立), none able to do another's work.
     SYSTEM_ADMIN = "system_admin", _("System administrator")
     SECURITY_ADMIN = "security_admin", _("Security administrator")
@@ -47,6 +49,7 @@ ROLE_LEVELS: dict[Role, frozenset[Level]] = {
     Role.FINANCE_OFFICER: frozenset({Level.COUNTY, Level.CITY}),
     Role.BANK_OPERATOR: frozenset({Level.COUNTY, Level.CITY}),
     Role.AUDITOR: frozenset({Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP}),
+    Role.DISCIPLINE_INSPECTOR: frozenset({Level.CITY, Level.COUNTY}),
     Role.SYSTEM_ADMIN: frozenset({Level.PROVINCE, Level.CITY, Level.COUNTY}),
     Role.SECURITY_ADMIN: frozenset({Level.PROVINCE, Level.CITY, Level.COUNTY}),
     Role.AUDIT_ADMIN: frozenset({Level.PROVINCE, Level.CITY, Level.COUNTY}),
@@ -108,6 +111,15 @@ class Permission(StrEnum):
     REPORT_IMPACTS = "disaster.report"
     VERIFY_IMPACTS = "disaster.verify"
     ASSESS_NEEDS = "disaster.assess"
+    # Supervision (监督检查, doudi.supervision): the county or city plans inspections, draws
+    # samples, checks them and raises findings; the township rectifies what is found of it and
+    # declares its staff's and cadres' close relatives receiving; the auditor and the discipline
+    # inspector read all of it.
+    VIEW_SUPERVISION = "supervision.view"  # findings, rectifications, the relatives register
+    VIEW_PLANS = "supervision.view_plans"  # the plans and their samples: not the inspected's
+    INSPECT = "supervision.inspect"
+    RECTIFY = "supervision.rectify"
+    DECLARE_RELATIVES = "supervision.declare_relatives"
     # The service hotline (doudi.hotline): the township and the county take and handle tickets
     # in their places; reviewers, the city and auditors read them.
     VIEW_HOTLINE = "hotline.view"
@@ -152,6 +164,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_MONITORING,
             Permission.VERIFY_IMPACTS,
             Permission.ASSESS_NEEDS,
+            Permission.VIEW_SUPERVISION,
+            Permission.RECTIFY,
+            Permission.DECLARE_RELATIVES,
             Permission.VIEW_HOTLINE,
             Permission.HANDLE_HOTLINE,
             Permission.RECORD_MEDICAL_CLAIMS,
@@ -165,6 +180,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONFIRM_CASES,
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
+            Permission.VIEW_SUPERVISION,
+            Permission.RECTIFY,
         }
     ),
     Role.COUNTY_APPROVER: frozenset(
@@ -196,6 +213,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COORDINATE_WARNINGS,
             Permission.MANAGE_DISASTERS,
             Permission.ASSESS_NEEDS,
+            Permission.VIEW_SUPERVISION,
+            Permission.VIEW_PLANS,
+            Permission.INSPECT,
+            Permission.DECLARE_RELATIVES,
             Permission.VIEW_HOTLINE,
             Permission.HANDLE_HOTLINE,
             Permission.RECORD_MEDICAL_CLAIMS,
@@ -217,6 +238,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_CAMPAIGNS,
             Permission.VIEW_CAMPAIGNS,
             Permission.MANAGE_DISASTERS,
+            Permission.VIEW_SUPERVISION,
+            Permission.VIEW_PLANS,
+            Permission.INSPECT,
             Permission.VIEW_HOTLINE,
         }
     ),
@@ -242,6 +266,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_FUNDS,
             Permission.VIEW_DEPARTMENT_DATA,
             Permission.VIEW_CAMPAIGNS,
+            Permission.VIEW_HOTLINE,
+            Permission.VIEW_SUPERVISION,
+            Permission.VIEW_PLANS,
+        }
+    ),
+    # The discipline inspector (纪检监察) reads what the auditor reads of the casework and the
+    # supervision — plans, samples, findings, the relatives register — and may change nothing.
+    Role.DISCIPLINE_INSPECTOR: frozenset(
+        {
+            *_CASEWORK,
+            Permission.VIEW_PAYROLLS,
+            Permission.VIEW_CAMPAIGNS,
+            Permission.VIEW_SUPERVISION,
+            Permission.VIEW_PLANS,
             Permission.VIEW_HOTLINE,
         }
     ),

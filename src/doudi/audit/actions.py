@@ -170,6 +170,19 @@ class AuditAction(models.TextChoices):
         _("Reserve fund: replenishment request refused"),
     )
 
+    # Supervision (监督检查)
+    SUPERVISION_PLAN_CREATE = "supervision.plan_create", _("Inspection plan made")
+    SUPERVISION_SAMPLE_DRAW = "supervision.sample_draw", _("Spot-check sample drawn")
+    SUPERVISION_ITEM_CHECK = "supervision.item_check", _("Sampled item checked")
+    SUPERVISION_FINDING_RAISE = "supervision.finding_raise", _("Supervision finding raised")
+    SUPERVISION_RECTIFICATION_ADD = "supervision.rectification_add", _("Rectification task set")
+    SUPERVISION_RECTIFICATION_DONE = (
+        "supervision.rectification_done",
+        _("Rectification reported done"),
+    )
+    SUPERVISION_RELATIVE_DECLARE = "supervision.relative_declare", _("Close relative declared")
+    SUPERVISION_RELATIVE_END = "supervision.relative_end", _("Close relative's entry ended")
+
     # Departments' data for the check platform
     SOURCE_DELIVERED = "source.delivered", _("Department data delivered")
     # The open interface for exchange (DCI)
@@ -297,6 +310,7 @@ OBJECT_LABELS = {
     "household_list": _("household list"),
     "id_number_lookup": _("ID number look-up"),
     "impact_report": _("impact report"),
+    "inspection_plan": _("inspection plan"),
     "intake": _("window intake"),
     "job": _("background task"),
     "linkage.reviewpair": _("pair of records to review"),
@@ -308,6 +322,11 @@ OBJECT_LABELS = {
     "payroll": _("payroll"),
     "place_evaluation": _("whole-place evaluation"),
     "public_objection": _("objection from the public notice"),
+    "rectification": _("rectification task"),
+    "relative_declaration": _("close relative declaration"),
+    "sampled_item": _("sampled item"),
+    "spot_check_sample": _("spot-check sample"),
+    "supervision_finding": _("supervision finding"),
     "population": _("population"),
     "premium_list": _("premium-subsidy list"),
     "region": _("place"),

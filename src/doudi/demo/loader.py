@@ -34,6 +34,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("city", Role.CITY_SUPERVISOR, JIAOZUO, "演示市局督导"),
     DemoAccount("auditor", Role.AUDITOR, JIAOZUO, "演示审计员"),
     DemoAccount("county", Role.COUNTY_APPROVER, "410821000000", "演示县民政审批"),
+    DemoAccount("discipline", Role.DISCIPLINE_INSPECTOR, "410821000000", "演示纪检监察"),
     DemoAccount("finance", Role.FINANCE_OFFICER, "410821000000", "演示财政"),
     DemoAccount("bank", Role.BANK_OPERATOR, "410821000000", "演示银行"),
     DemoAccount("handler", Role.TOWNSHIP_HANDLER, "410821902000", "演示乡镇经办"),

@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "perms_view_campaigns": has_permission(user, Permission.VIEW_CAMPAIGNS),
         "perms_start_rechecks": has_permission(user, Permission.START_RECHECKS),
         "perms_view_disasters": has_permission(user, Permission.VIEW_DISASTERS),
+        "perms_view_supervision": has_permission(user, Permission.VIEW_SUPERVISION),
+        "perms_view_plans": has_permission(user, Permission.VIEW_PLANS),
         "perms_view_hotline": has_permission(user, Permission.VIEW_HOTLINE),
         "perms_view_medical": has_permission(user, Permission.VIEW_MEDICAL),
         "perms_run_evaluation": has_permission(user, Permission.RUN_EVALUATION),

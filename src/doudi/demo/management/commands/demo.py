@@ -32,6 +32,7 @@ from doudi.demo.recipients import (
     submit_grant_payroll,
 )
 from doudi.demo.temporary import load_demo_temporary
+from doudi.demo.supervision import load_demo_supervision
 from doudi.registry.models import Household
 
 # What `doudi demo load` (and so `make run`) puts into an empty registry: big enough to page
@@ -132,6 +133,10 @@ class Command(DoudiCommand):
         self.say(
             _("A flood in the demo county: %(count)d impact reports created."),
             count=load_demo_disaster(),
+        )
+        self.say(
+            _("A half-yearly inspection: %(count)d households drawn for its spot check."),
+            count=load_demo_supervision(),
         )
         self.say(_("The service hotline: %(count)d tickets created."), count=load_demo_hotline())
         self.say(
