@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "doudi.rechecks",
     "doudi.disaster",
     "doudi.notices",
+    "doudi.statistics",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

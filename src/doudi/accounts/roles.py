@@ -108,6 +108,9 @@ class Permission(StrEnum):
     REPORT_IMPACTS = "disaster.report"
     VERIFY_IMPACTS = "disaster.verify"
     ASSESS_NEEDS = "disaster.assess"
+    # Statistics and dashboards (doudi.statistics): figures of a place and the places below,
+    # read by civil affairs from the township up, finance and the auditors.
+    VIEW_STATISTICS = "statistics.view"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -141,6 +144,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_MONITORING,
             Permission.VERIFY_IMPACTS,
             Permission.ASSESS_NEEDS,
+            Permission.VIEW_STATISTICS,
         }
     ),
     Role.TOWNSHIP_REVIEWER: frozenset(
@@ -150,6 +154,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONFIRM_CASES,
             Permission.VIEW_CAMPAIGNS,
             Permission.CLOSE_FINDINGS,
+            Permission.VIEW_STATISTICS,
         }
     ),
     Role.COUNTY_APPROVER: frozenset(
@@ -181,6 +186,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COORDINATE_WARNINGS,
             Permission.MANAGE_DISASTERS,
             Permission.ASSESS_NEEDS,
+            Permission.VIEW_STATISTICS,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(
@@ -198,6 +204,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_CAMPAIGNS,
             Permission.VIEW_CAMPAIGNS,
             Permission.MANAGE_DISASTERS,
+            Permission.VIEW_STATISTICS,
         }
     ),
     # Three-party control: finance approves payrolls and sets budgets, the bank pays.
@@ -208,6 +215,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_FUNDS,
             Permission.APPROVE_PAYROLL,
             Permission.SET_BUDGETS,
+            Permission.VIEW_STATISTICS,
         }
     ),
     Role.BANK_OPERATOR: frozenset(
@@ -222,6 +230,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_FUNDS,
             Permission.VIEW_DEPARTMENT_DATA,
             Permission.VIEW_CAMPAIGNS,
+            Permission.VIEW_STATISTICS,
         }
     ),
     # 三员分立 (docs/decisions/0003-security.md). The system administrator runs the system:

@@ -190,6 +190,9 @@ class AuditAction(models.TextChoices):
     )
     NOTICE_OBJECTION_ANSWERED = "notices.objection_answered", _("Public objection answered")
 
+    # Statistics (统计, doudi.statistics)
+    STATISTICS_REFRESHED = "statistics.refreshed", _("Statistics of a place computed anew")
+
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")
 
