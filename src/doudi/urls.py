@@ -26,6 +26,7 @@ urlpatterns = [
     path("rechecks/", include("doudi.rechecks.urls")),
     path("disaster/", include("doudi.disaster.urls")),
     path("notices/", include("doudi.notices.urls")),
+    path("statistics/", include("doudi.statistics.urls")),
     # The public notice of a village (公示), without log-in, by its random token.
     path("notice/", include("doudi.notices.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

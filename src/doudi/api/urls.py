@@ -17,6 +17,7 @@ from doudi.policy.api import EvaluateView
 from doudi.rechecks import api as rechecks_api
 from doudi.registry import api as registry_api
 from doudi.sources import api as sources_api
+from doudi.statistics import api as statistics_api
 from doudi.visits import api as visits_api
 
 router = SimpleRouter(trailing_slash=True)
@@ -64,6 +65,7 @@ urlpatterns = [
     *rechecks_api.urlpatterns,
     *disaster_api.urlpatterns,
     *notices_api.urlpatterns,
+    *statistics_api.urlpatterns,
     *payroll_api.urlpatterns,
     *sources_api.urlpatterns,
     *router.urls,

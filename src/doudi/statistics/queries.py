@@ -63,6 +63,8 @@ class PlaceRow:
 @dataclass(frozen=True)
 class Dashboard:
     place: Region
+    # The places between the user's own and this one, top first: the way back up.
+    above: list[Region]
     month: datetime.date
     months: list[datetime.date]
     programmes: list[str]
@@ -180,8 +182,10 @@ def dashboard(
         trend[figure.programme][months.index(figure.month)].add(figure)
     own, children = _own_and_children(place, month)
     prefix = prefix_of(place.code)
+    above_codes = [c for c in ancestors(place.code) if c.startswith(actor.jurisdiction_prefix)]
     return Dashboard(
         place=place,
+        above=list(Region.objects.filter(code__in=above_codes).order_by("code")),
         month=month,
         months=months,
         programmes=programmes,
@@ -248,12 +252,16 @@ def _warnings(prefix: str) -> dict:
     }
 
 
-def monthly_report(actor: User, code: str, month: datetime.date) -> tuple[Region, list[PlaceRow]]:
-    """The rows of the monthly report: each child place, then the place itself (合计)."""
+def monthly_report(
+    actor: User, code: str, month: datetime.date | None
+) -> tuple[Region, datetime.date, list[PlaceRow]]:
+    """The rows of a month's report (by default the latest): each child place, then the place
+    itself (合计)."""
     place = _place(actor, code)
-    own, children = _own_and_children(place, month.replace(day=1))
+    month = (month or latest_month(place.code)).replace(day=1)
+    own, children = _own_and_children(place, month)
     own.name = place.name
-    return place, [*children, own]
+    return place, month, [*children, own]
 
 
 def programmes_of(rows: list[PlaceRow]) -> list[str]:

@@ -23,5 +23,6 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "perms_start_rechecks": has_permission(user, Permission.START_RECHECKS),
         "perms_view_disasters": has_permission(user, Permission.VIEW_DISASTERS),
         "perms_run_evaluation": has_permission(user, Permission.RUN_EVALUATION),
+        "perms_view_statistics": has_permission(user, Permission.VIEW_STATISTICS),
         "perms_view_department_data": has_permission(user, Permission.VIEW_DEPARTMENT_DATA),
     }
