@@ -41,7 +41,7 @@ SELECT '{level}', {code}, {parent}, month, programme,
        SUM(pending_fen)
 FROM statistics_payrollfigure
 WHERE month IN ({months}) AND region_code LIKE %s
-GROUP BY {code}, month, programme
+GROUP BY {group}month, programme
 """
 
 
@@ -78,6 +78,8 @@ def _roll_up(prefix: str, months: list[datetime.date]) -> None:
                     level=level.value,
                     code=_padded(SEGMENT_ENDS[level]),
                     parent=parent,
+                    # PostgreSQL groups by the place above as well (no constant, though).
+                    group=f"{_padded(SEGMENT_ENDS[level])}, " + (f"{parent}, " if index else ""),
                     months=marks,
                 )
             )
