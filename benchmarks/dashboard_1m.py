@@ -244,12 +244,13 @@ def _run(options: argparse.Namespace) -> None:
                 cursor.fetchall()
 
     floor_refresh_times, _ = timed(floor_refresh, 3)
+    ratio = statistics.median(refresh_times) / statistics.median(floor_refresh_times)
     report(
         "refresh",
         refresh_times,
         f"all {payrolls} payrolls, {statistics.median(refresh_times) / payrolls * 1000:.0f} ms a "
         f"payroll; floor (each payroll's lines summed) {statistics.median(floor_refresh_times):.2f}"
-        f" s, ratio {statistics.median(refresh_times) / statistics.median(floor_refresh_times):.2f}",
+        f" s, ratio {ratio:.2f}",
     )
 
     user = User.objects.get(username="county")

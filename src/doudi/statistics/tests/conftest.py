@@ -14,6 +14,7 @@ import pytest
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
 from doudi.payroll.models import LineKind, LineStatus, Payroll, PayrollLine, PayrollState
+from doudi.payroll.tests.conftest import on_benefit, parties  # noqa: F401  (the real payroll steps)
 from doudi.regions.models import Region
 from doudi.statistics import refresh
 

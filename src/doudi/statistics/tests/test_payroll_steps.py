@@ -7,7 +7,7 @@ import pytest
 
 from doudi.payroll import services
 from doudi.payroll.models import Payroll
-from doudi.payroll.tests.conftest import APRIL, COUNTY, on_benefit, parties  # noqa: F401
+from doudi.payroll.tests.conftest import APRIL, COUNTY
 from doudi.payroll.tests.test_payroll import result_csv, sent
 from doudi.regions.codes import Level
 from doudi.statistics.models import Figure
