@@ -15,6 +15,7 @@ import datetime
 from django.db import connection
 
 from doudi.regions.codes import CODE_LENGTH, LEVELS, SEGMENT_ENDS, Level, prefix_of
+from doudi.regions.models import Region
 
 MEASURES = "recipients, households, lines, paid_fen, failed_fen, pending_fen"
 
@@ -61,6 +62,14 @@ def _level_prefixes(prefix: str) -> list[tuple[Level, str]]:
 def _roll_up(prefix: str, months: list[datetime.date]) -> None:
     if not months:
         return
+    # Two payrolls of one province refreshed at once would both rewrite the city's and the
+    # province's rows: the second waits here, on the province's row, for the first to commit,
+    # and then sums what the first wrote (a no-op on SQLite, which writes one at a time).
+    list(
+        Region.objects.select_for_update()
+        .filter(code=prefix[:2].ljust(CODE_LENGTH, "0"))
+        .values_list("code", flat=True)
+    )
     marks = ", ".join(["%s"] * len(months))
     levels = _level_prefixes(prefix)
     with connection.cursor() as cursor:
