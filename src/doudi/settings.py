@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "doudi.supervision",
     "doudi.notices",
     "doudi.hotline",
+    "doudi.statistics",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("supervision/", include("doudi.supervision.urls")),
     path("notices/", include("doudi.notices.urls")),
     path("hotline/", include("doudi.hotline.urls")),
+    path("statistics/", include("doudi.statistics.urls")),
     # The public notice of a village (公示), without log-in, by its random token.
     path("notice/", include("doudi.notices.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

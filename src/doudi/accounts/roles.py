@@ -130,6 +130,9 @@ class Permission(StrEnum):
     VIEW_MEDICAL = "medical.view"
     RECORD_MEDICAL_CLAIMS = "medical.record"
     APPROVE_MEDICAL_CLAIMS = "medical.approve"
+    # Statistics and dashboards (doudi.statistics): figures of a place and the places below,
+    # read by civil affairs from the township up, finance and the auditors.
+    VIEW_STATISTICS = "statistics.view"
 
 
 _EVERY_ROLE = {Permission.VIEW_REGIONS}
@@ -170,6 +173,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_HOTLINE,
             Permission.HANDLE_HOTLINE,
             Permission.RECORD_MEDICAL_CLAIMS,
+            Permission.VIEW_STATISTICS,
         }
     ),
     Role.TOWNSHIP_REVIEWER: frozenset(
@@ -182,6 +186,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CLOSE_FINDINGS,
             Permission.VIEW_SUPERVISION,
             Permission.RECTIFY,
+            Permission.VIEW_STATISTICS,
         }
     ),
     Role.COUNTY_APPROVER: frozenset(
@@ -221,6 +226,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.HANDLE_HOTLINE,
             Permission.RECORD_MEDICAL_CLAIMS,
             Permission.APPROVE_MEDICAL_CLAIMS,
+            Permission.VIEW_STATISTICS,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(
@@ -242,6 +248,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PLANS,
             Permission.INSPECT,
             Permission.VIEW_HOTLINE,
+            Permission.VIEW_STATISTICS,
         }
     ),
     # Three-party control: finance approves payrolls and sets budgets, the bank pays.
@@ -252,6 +259,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_FUNDS,
             Permission.APPROVE_PAYROLL,
             Permission.SET_BUDGETS,
+            Permission.VIEW_STATISTICS,
         }
     ),
     Role.BANK_OPERATOR: frozenset(
@@ -269,6 +277,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_HOTLINE,
             Permission.VIEW_SUPERVISION,
             Permission.VIEW_PLANS,
+            Permission.VIEW_STATISTICS,
         }
     ),
     # The discipline inspector (纪检监察) reads what the auditor reads of the casework and the
@@ -281,6 +290,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_SUPERVISION,
             Permission.VIEW_PLANS,
             Permission.VIEW_HOTLINE,
+            Permission.VIEW_STATISTICS,
         }
     ),
     # 三员分立 (docs/decisions/0003-security.md). The system administrator runs the system:

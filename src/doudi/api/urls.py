@@ -21,6 +21,7 @@ from doudi.registry import api as registry_api
 from doudi.reserve_fund import api as reserve_fund_api
 from doudi.sources import api as sources_api
 from doudi.supervision import api as supervision_api
+from doudi.statistics import api as statistics_api
 from doudi.visits import api as visits_api
 from doudi.window import api as window_api
 
@@ -74,6 +75,7 @@ urlpatterns = [
     *supervision_api.urlpatterns,
     *notices_api.urlpatterns,
     *hotline_api.urlpatterns,
+    *statistics_api.urlpatterns,
     *payroll_api.urlpatterns,
     *sources_api.urlpatterns,
     *router.urls,

@@ -256,6 +256,8 @@ class AuditAction(models.TextChoices):
         "medical.premium_file",
         _("Premium-subsidy file for the medical-insurance bureau downloaded"),
     )
+    # Statistics (统计, doudi.statistics)
+    STATISTICS_REFRESHED = "statistics.refreshed", _("Statistics of a place computed anew")
 
     # Demo data
     DEMO_GENERATE = "demo.generate", _("Synthetic population generated")

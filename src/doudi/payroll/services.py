@@ -27,6 +27,7 @@ from doudi.payroll.queries import LeftOut
 from doudi.payroll.steps import STEPS
 from doudi.regions.codes import Level, prefix_of
 from doudi.regions.models import Region
+from doudi.statistics import refresh as statistics
 from doudi.text import free_text, required_reason
 
 if TYPE_CHECKING:
@@ -119,6 +120,8 @@ def generate(
     if not payroll.line_count:
         _refuse_empty(actor, payroll)
     payroll.save(update_fields=["line_count", "total_fen"])
+    # The figures of the dashboards, in the same transaction (docs/statistics.md).
+    statistics.refresh_payroll(payroll.pk, payroll.region_id)
     _audit(actor, payroll, "generate", None)
     return payroll
 
@@ -288,6 +291,7 @@ def reconcile(actor: User, payroll_id: int, data: bytes, file_format: str) -> Pa
     recorded = bank_copy.record_result(payroll, data) if file_format == "csv" else None
     payroll.failed_fen, failed_lines = recorded or _record_result(payroll, data, file_format)
     payroll.paid_fen = payroll.total_fen - payroll.failed_fen
+    statistics.refresh_payroll(payroll.pk, payroll.region_id)
     return _advance(
         actor,
         payroll,

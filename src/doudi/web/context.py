@@ -27,5 +27,6 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "perms_view_hotline": has_permission(user, Permission.VIEW_HOTLINE),
         "perms_view_medical": has_permission(user, Permission.VIEW_MEDICAL),
         "perms_run_evaluation": has_permission(user, Permission.RUN_EVALUATION),
+        "perms_view_statistics": has_permission(user, Permission.VIEW_STATISTICS),
         "perms_view_department_data": has_permission(user, Permission.VIEW_DEPARTMENT_DATA),
     }
