@@ -40,7 +40,9 @@ SEED_ENTRIES = """
     SELECT h.id, h.region_id, 'return_risk', 'reported', NULL, NULL, NULL, %s, 'benchmark',
         NULL, '', ''
     FROM registry_household h
-    WHERE NOT EXISTS (SELECT 1 FROM monitoring_monitoredentry e WHERE e.household_id = h.id)
+    -- NOT IN: the subquery is hashed once. NOT EXISTS, planned over the empty table's missing
+    -- statistics, rescans the table it is filling for every household.
+    WHERE h.id NOT IN (SELECT household_id FROM monitoring_monitoredentry)
 """
 FLOOR = """
     WITH earners AS (
@@ -265,7 +267,7 @@ def main() -> None:
         found = floor(today, values)
         floor_times.append(time.perf_counter() - started)
     report("run", run_times, f"{raised:,} warnings raised")
-    report("floor", floor_times, f"{found:,} signals (SQL read + one DuckDB statement)")
+    report("floor", floor_times, f"{found:,} signals (two SQL reads + two DuckDB statements)")
     ratio = statistics.median(run_times) / statistics.median(floor_times)
     print(f"ratio      {ratio:.2f}× the floor (aim: the run ≤ 30 s)")
 

@@ -20,7 +20,9 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "doudi"
 CATALOGUE = PACKAGE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-DOUDI = [sys.executable, "-m", "doudi"]
+# -P: run from inside the package, its own directory must not shadow the standard library
+# (doudi/statistics beside the stdlib statistics).
+DOUDI = [sys.executable, "-P", "-m", "doudi"]
 
 
 def _run(*arguments: str) -> None:

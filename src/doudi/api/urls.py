@@ -20,8 +20,8 @@ from doudi.rechecks import api as rechecks_api
 from doudi.registry import api as registry_api
 from doudi.reserve_fund import api as reserve_fund_api
 from doudi.sources import api as sources_api
-from doudi.supervision import api as supervision_api
 from doudi.statistics import api as statistics_api
+from doudi.supervision import api as supervision_api
 from doudi.visits import api as visits_api
 from doudi.window import api as window_api
 

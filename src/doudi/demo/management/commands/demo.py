@@ -31,8 +31,8 @@ from doudi.demo.recipients import (
     schedule,
     submit_grant_payroll,
 )
-from doudi.demo.temporary import load_demo_temporary
 from doudi.demo.supervision import load_demo_supervision
+from doudi.demo.temporary import load_demo_temporary
 from doudi.registry.models import Household
 
 # What `doudi demo load` (and so `make run`) puts into an empty registry: big enough to page
