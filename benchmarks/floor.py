@@ -474,7 +474,10 @@ def _stages(
           SELECT hh, pid, least(residual * medical_percent // 100,
                                 greatest(medical_cap - medical_assistance_received_this_year, 0))
             AS amount FROM p7) m WHERE amount > 0
-        UNION ALL SELECT {KEYS.index("medical_premium_subsidy")}, hh, pid, 0 FROM p7
+        UNION ALL SELECT {KEYS.index("medical_premium_subsidy")}, hh, pid,
+          CASE WHEN medical_category = {category("extreme_hardship")}
+               THEN medical__individual_premium
+               ELSE least(medical__premium_subsidy, medical__individual_premium) END FROM p7
           WHERE medical_category
             IN ({category("extreme_hardship", "minimum_living", "poverty_registered")})""",
     ]

@@ -351,7 +351,7 @@ def test_the_staged_payments_page_and_export_show_each_stage_and_the_stop(
     march = client.get("/cases/stages/", {"month": "2026-03"}).content.decode()
     assert march.count('data-testid="stage-status"') == 1
     april = client.get("/cases/stages/", {"month": "2026-04"}).content.decode()
-    assert '<td data-testid="stage-status">已停止</td>' in april or "Stopped" in april
+    assert '<td data-testid="stage-status">已终止</td>' in april
     detail = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'data-testid="stage-stopped"' in detail
     assert client.get("/cases/stages/", {"month": "2026-13"}).status_code == 400
