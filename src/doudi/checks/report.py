@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow
 from django.db.models import QuerySet
 
-from doudi.checks.engine import Snapshot
+from doudi.checks.engine import DuckDBEngine, Snapshot
 from doudi.checks.rules import RULES
 from doudi.dates import add_months, parse_month
 from doudi.registry.choices import ExpenseType
@@ -37,12 +37,10 @@ def member_rows(
     the row number; the common fields and the hash left out), in file order."""
     if not hashes or not snapshots:
         return {}
-    import duckdb
-
     found: dict[str, dict[str, list[dict[str, Any]]]] = {}
     marks = ", ".join("?" for _ in hashes)
     left_out = ", ".join(field for field in COMMON_FIELDS if field not in {"row", "person_hash"})
-    with duckdb.connect(config={"memory_limit": "1GB", "threads": 2}) as connection:
+    with DuckDBEngine().connection() as connection:
         for key, snapshot in snapshots.items():
             table = connection.sql(
                 f"SELECT * EXCLUDE ({left_out}) FROM read_parquet(?) "

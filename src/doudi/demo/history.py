@@ -195,7 +195,11 @@ def _eligible(
     for member in form["members"]:
         member.update(stated.get(member["key"], {}))
     wanted = ENGINE_PROGRAMME[CaseProgramme(programme)]
-    answer = next(p for p in evaluate_form(form, month)["programmes"] if p["programme"] == wanted)
+    answer = next(
+        p
+        for p in evaluate_form(form, month, only=(wanted,))["programmes"]
+        if p["programme"] == wanted
+    )
     if "members" not in answer:
         return bool(answer.get("eligible"))
     person = _eldest(household)

@@ -141,7 +141,7 @@ def eligible_households(
         form = household_form(actor, household.pk, on=on, reveal_id_numbers=True)
         answer = next(
             p
-            for p in evaluate_form(form, month_text(month))["programmes"]
+            for p in evaluate_form(form, month_text(month), only=(PROGRAMME,))["programmes"]
             if p["programme"] == PROGRAMME
         )
         if answer.get("eligible"):

@@ -27,9 +27,12 @@ from doudi.registry.choices import Relation
 from doudi.registry.form_input import MemberInput
 
 
-def evaluate_form(form: dict[str, Any], month_typed: str) -> dict[str, Any]:
+def evaluate_form(
+    form: dict[str, Any], month_typed: str, only: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Evaluate a household JSON form for a month: eligible or not, monthly amounts in yuan,
-    and each programme's named tests with the values and parameters they compared."""
+    and each programme's named tests with the values and parameters they compared. ``only``
+    names the programmes wanted (all when empty): the engine computes what they need alone."""
     month = parse_month(month_typed)
     system = rules_in_force()
     columns, data = columns_from_form(form, month, system.county_keys)
@@ -46,7 +49,8 @@ def evaluate_form(form: dict[str, Any], month_typed: str) -> dict[str, Any]:
     members = members_on(form, data, month)
     # Each programme answers on its own: one whose rules are not in force this month says
     # which parameter it lacks, and the others still answer.
-    programmes = [context.answer(p, members) for p in PROGRAMMES]
+    wanted = [p for p in PROGRAMMES if not only or p.key in only]
+    programmes = [context.answer(p, members) for p in wanted]
     if context.first_missing is not None and all("missing" in p for p in programmes):
         raise missing_error(context.first_missing, month)  # no rule at all: the month is wrong
     answer = {

@@ -242,3 +242,14 @@ def test_a_refusal_names_only_the_conditions_not_met(places):
     assert unmet_conditions(dibao["reasons"]) == ["Financial assets within the limit"]
     exit_test = next(r for r in dibao["reasons"] if r["test"] == "minimum_living_gradual_exit")
     assert not exit_test["passed"]  # listed among the reasons, but not as a cause
+
+
+def test_only_the_programmes_asked_for_answer_and_answer_as_in_the_whole(places):
+    whole = evaluate_form(_form(), "2022-03")
+    only = evaluate_form(_form(), "2022-03", only=("minimum_living", "disability_care_subsidy"))
+    assert [p["programme"] for p in only["programmes"]] == [
+        "minimum_living",
+        "disability_care_subsidy",
+    ]
+    for answer in only["programmes"]:
+        assert answer == _programme(whole, answer["programme"])
