@@ -264,9 +264,7 @@ def build(tables: Tables, county_keys: tuple[str, ...]) -> RegistryColumns:
             [value or "none" for value in members["disability_category"]]
         ),
         "disability_grade": members["disability_grade"].astype(numpy.int64),
-        "disability_certificate_valid_until": _certificate_ends(
-            members["certificate_valid_until"]
-        ),
+        "disability_certificate_valid_until": _certificate_ends(members["certificate_valid_until"]),
         "serious_illness": members["serious_illness"].astype(bool),
         "self_care_items_failed": members["self_care"].astype(numpy.int64),
         "in_school": members["in_school"].astype(bool),

@@ -31,7 +31,10 @@ def last_valid_days(table: pa.Table) -> dict[str, datetime.date | None]:
     """Each person's last valid day by the delivery (None: a valid certificate without end)."""
     table = table.select(["person_hash", "valid_until", "state"])
     table = table.filter(
-        pc.is_valid(table["person_hash"]) & pc.is_in(table["state"], pa.array(["valid", "expired"]))
+        pc.and_(
+            pc.is_valid(table["person_hash"]),
+            pc.is_in(table["state"], value_set=pa.array(["valid", "expired"])),
+        )
     )
     endless = table.filter(
         pc.and_(pc.equal(table["state"], "valid"), pc.is_null(table["valid_until"]))

@@ -36,11 +36,6 @@ def _stored_member(member: Member) -> dict[str, Any]:
         "phone": member.phone,
         "disability_category": member.disability_category,
         "disability_grade": member.disability_grade,
-        "disability_certificate_valid_until": (
-            member.disability_certificate_valid_until.isoformat()
-            if member.disability_certificate_valid_until
-            else None
-        ),
         "serious_illness": member.serious_illness,
         "self_care_failed": list(member.self_care_failed),
         "education": member.education,

@@ -19,7 +19,10 @@ from doudi.conftest import (
     member_form,
     valid_id_number,
 )
+from doudi.audit.models import AuditEvent
 from doudi.errors import DoudiError, NotPermitted
+from doudi.policy import batch
+from doudi.policy.agreement import batch_answers, single_answers
 from doudi.policy.engine.variables.children import last_month_of
 from doudi.rechecks.allowances import ending_lists, latest_birth
 from doudi.registry.models import Member
@@ -109,7 +112,7 @@ def test_the_dead_and_the_departed_are_not_listed(staff):
 def _certificates(county, rows: list[tuple[str, str, str]], day: str) -> None:
     """A disability federation delivery: (first17, valid until, state)."""
     lines = ["身份证号,姓名,残疾类别,残疾等级,发证日期,有效期至,证件状态"]
-    states = {"valid": "有效", "expired": "过期"}
+    states = {"valid": "有效", "expired": "过期", "cancelled": "注销"}
     for first17, until, state in rows:
         lines.append(
             f"{valid_id_number(first17)},某人,肢体,二级,2016-01-01,{until},{states[state]}"
@@ -196,3 +199,41 @@ def test_the_page_exports_and_api(staff, clock, make_user):
     reviewer.force_login(staff.reviewer)  # sees the list, opens no case
     page = reviewer.get("/rechecks/allowances-ending/?month=2026-03").content.decode()
     assert f'data-member="{child.pk}"' in page and "/cases/new/" not in page
+
+
+CARE = "disability_care_subsidy"
+
+
+def _care(actor, member: Member, month: str) -> tuple[int, int]:
+    """The care subsidy of ``member`` for ``month``: (evaluated alone, the whole-place run)."""
+    single = single_answers(actor, member.household_id, D(month)).get((CARE, member.pk), 0)
+    whole = batch_answers(batch.evaluate_all(actor, D(month)))[member.household_id]
+    return single, whole.get((CARE, member.pk), 0)
+
+
+def test_the_care_subsidy_stops_the_month_after_the_certificate_and_a_late_renewal_pays(staff):
+    """A certificate valid through 31 October pays October and not November; renewed by a
+    delivery of 5 December, December pays again — alone and in the whole-place run alike."""
+    expiring, renewed, endless = _disabled(staff)
+    paid = _care(staff.county, expiring, "2026-10-01")
+    assert paid[0] > 0 and paid == (paid[0], paid[0])  # no delivery yet: the grade stands
+    _certificates(
+        staff.county,
+        [
+            (DISABLED[0], "2026-10-31", "expired"),
+            (DISABLED[1], "2026-11-01", "valid"),  # its last day in November: November paid
+            (DISABLED[2], "", "valid"),  # no end delivered
+        ],
+        "2026-11-02",
+    )
+    assert Member.objects.get(pk=expiring.pk).disability_certificate_valid_until == D("2026-10-31")
+    assert Member.objects.get(pk=endless.pk).disability_certificate_valid_until is None
+    assert _care(staff.county, expiring, "2026-10-01") == paid
+    assert _care(staff.county, expiring, "2026-11-01") == (0, 0)
+    assert _care(staff.county, renewed, "2026-11-01") == paid
+    assert _care(staff.county, renewed, "2026-12-01") == (0, 0)
+    assert _care(staff.county, endless, "2036-12-01") == paid
+    _certificates(staff.county, [(DISABLED[0], "2036-10-31", "valid")], "2026-12-05")
+    assert _care(staff.county, expiring, "2026-12-01") == paid
+    event = AuditEvent.objects.filter(action="source.delivered").latest("pk")
+    assert event.after["certificate_dates_changed"] == 1
