@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from doudi.accounts.roles import Role
+from doudi.audit.models import AuditEvent
 from doudi.conftest import (
     INSIDE_COUNTY,
     OUTSIDE_TOWNSHIP,
@@ -19,7 +20,6 @@ from doudi.conftest import (
     member_form,
     valid_id_number,
 )
-from doudi.audit.models import AuditEvent
 from doudi.errors import DoudiError, NotPermitted
 from doudi.policy import batch
 from doudi.policy.agreement import batch_answers, single_answers
