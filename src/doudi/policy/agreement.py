@@ -8,7 +8,8 @@ another member named head in the same change, and — as data written before the
 one head per household — some heads died with nobody named; a disability delivery gives the
 severely disabled and half the others a certificate ending on either side of the month's
 bounds. Then one whole-place run (``batch.evaluate_all``) is compared, household by household,
-with ``evaluate_form`` on the household's form as the registry gives it. Used by the slow test and benchmarks/agreement_100k.py.
+with ``evaluate_form`` on the household's form as the registry gives it. Used by the slow test
+and benchmarks/agreement_100k.py.
 """
 
 from __future__ import annotations
