@@ -8,7 +8,7 @@ The assistance is the engine's (``rule.assess_claims``): the ratio of what the i
 left, within the annual cap of the claim's kind less what the person received this calendar
 year for that kind — every claim of the person not rejected, whichever household they were in,
 counted in the order recorded. So the claim that reaches the cap gets only what remains, and the
-next gets nothing."""
+next gets nothing; a rejection frees its share for the undecided claims after it."""
 
 from __future__ import annotations
 
@@ -482,23 +482,71 @@ def approve(actor: User, claim_id: int, *, note: str = "") -> Claim:
 
 @transaction.atomic
 def reject(actor: User, claim_id: int, *, reason: str) -> Claim:
-    """A rejected claim counts no more under the annual cap (the claims after it keep what
-    they were given: never more than the cap)."""
+    """A rejected claim counts no more under the annual cap: the person's later claims of the
+    year and kind are answered again in the order recorded, each after what those before it
+    (not rejected) received — a claim not yet decided gets the room freed; one already
+    approved keeps its amount (it may be paid), and the audit event names it."""
     claim = _decidable(actor, claim_id)
     claim.state = ClaimState.REJECTED
     claim.decided_by = actor
     claim.decided_on = timezone.localdate()
     claim.reason = required_reason(reason)[:300]
     claim.save(update_fields=["state", "decided_by", "decided_on", "reason"])
+    recomputed, kept = _answer_again_after(claim)
     _audit_claim(
         actor,
         claim,
         AuditAction.MEDICAL_CLAIM_REJECT,
         before={"state": ClaimState.RECORDED},
-        after={"state": claim.state},
+        after={"state": claim.state, "recomputed": recomputed, "kept_as_decided": kept},
         reason=claim.reason,
     )
     return claim
+
+
+RECOMPUTED = ("received_before_fen", "annual_cap_fen", "uncapped_fen", "percent", "assistance_fen")
+
+
+def _answer_again_after(rejected: Claim) -> tuple[list[dict], list[int]]:
+    """The later claims of the rejected one's person, year and kind, answered again one after
+    another: (each undecided claim whose amount changed, before and after; the approved ones)."""
+    same = Claim.objects.filter(
+        person_hash=rejected.person_hash, year=rejected.year, kind=rejected.kind
+    ).exclude(state=ClaimState.REJECTED)
+    received = int(same.filter(pk__lt=rejected.pk).aggregate(t=Sum("assistance_fen"))["t"] or 0)
+    recomputed: list[dict] = []
+    kept: list[int] = []
+    for later in same.filter(pk__gt=rejected.pk).select_for_update().order_by("pk"):
+        if later.state != ClaimState.RECORDED:
+            kept.append(later.pk)
+            received += later.assistance_fen
+            continue
+        (answer,) = rule.assess_claims([_claim_input(later, received)])
+        before = later.assistance_fen
+        later.received_before_fen = received
+        later.annual_cap_fen = answer.annual_cap_fen
+        later.uncapped_fen = answer.uncapped_fen
+        later.percent = answer.percent
+        later.assistance_fen = answer.assistance_fen
+        later.save(update_fields=list(RECOMPUTED))
+        received += later.assistance_fen
+        if later.assistance_fen != before:
+            recomputed.append({"claim": later.pk, "before": before, "after": later.assistance_fen})
+    return recomputed, kept
+
+
+def _claim_input(claim: Claim, received_before_fen: int) -> rule.ClaimInput:
+    return rule.ClaimInput(
+        region_code=claim.region_id,
+        settled_on=claim.settled_on,
+        kind=claim.kind,
+        category=claim.category,
+        total_cost_fen=claim.total_cost_fen,
+        basic_fen=claim.basic_fen,
+        critical_fen=claim.critical_fen,
+        supplementary_fen=claim.supplementary_fen,
+        received_before_fen=received_before_fen,
+    )
 
 
 def _approved(actor: User, paid_to: str):

@@ -98,6 +98,64 @@ def test_a_rejected_claim_frees_its_room(staff, people):
     assert second.received_before_fen == 0
 
 
+def _three(staff, people, costs=(1_000_000, 1_000_000, 1_000_000)) -> list[Claim]:
+    return [
+        services.record_claim(
+            staff.handler,
+            **claim_body(
+                people.dibao,
+                f"JS-{n}",
+                settled_on=datetime.date(2026, n, 10),
+                total_cost_fen=cost,
+            ),
+        )
+        for n, cost in enumerate(costs, start=1)
+    ]
+
+
+def test_a_rejected_second_claim_gives_the_third_what_the_cap_leaves(staff, people):
+    first, second, third = _three(staff, people)
+    assert third.assistance_fen == 20_000  # 490,000 + 490,000 before it
+    services.reject(staff.county, second.pk, reason="重复结算")
+    third.refresh_from_db()
+    assert (third.received_before_fen, third.assistance_fen) == (490_000, 490_000)
+    kept = Claim.objects.exclude(state=ClaimState.REJECTED)
+    assert sum(c.assistance_fen for c in kept) == 980_000 <= CAP
+    event = AuditEvent.objects.get(action="medical.claim_reject")
+    assert event.after["recomputed"] == [{"claim": third.pk, "before": 20_000, "after": 490_000}]
+    assert event.after["kept_as_decided"] == []
+    first.refresh_from_db()
+    assert first.assistance_fen == 490_000  # before the rejected one: unchanged
+
+
+def test_a_rejection_fills_the_cap_exactly_and_an_approved_claim_keeps_its_amount(
+    staff, people, make_user
+):
+    # 1,000,000 of residual at 70 % would be 700,000: the first two reach the cap to the fen.
+    first, second, third = _three(staff, people, (1_300_000, 1_300_000, 1_300_000))
+    assert (first.assistance_fen, second.assistance_fen, third.assistance_fen) == (
+        700_000,
+        300_000,
+        0,
+    )
+    services.approve(staff.county, third.pk)  # decided on 0 before the rejection
+    fourth = services.record_claim(
+        staff.handler,
+        **claim_body(people.dibao, "JS-4", settled_on=datetime.date(2026, 4, 10)),
+    )
+    assert fourth.assistance_fen == 0
+    services.reject(staff.county, second.pk, reason="不符合")
+    third.refresh_from_db()
+    fourth.refresh_from_db()
+    # The approved third keeps its 0; the undecided fourth takes the freed 300,000 exactly.
+    assert third.assistance_fen == 0
+    assert (fourth.received_before_fen, fourth.assistance_fen) == (700_000, 300_000)
+    kept = Claim.objects.exclude(state=ClaimState.REJECTED)
+    assert sum(c.assistance_fen for c in kept) == CAP
+    event = AuditEvent.objects.get(action="medical.claim_reject")
+    assert event.after["kept_as_decided"] == [third.pk]
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
