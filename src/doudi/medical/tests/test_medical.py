@@ -19,6 +19,7 @@ from doudi.grants.models import GrantShare
 from doudi.medical import services, settlement_file
 from doudi.medical.models import Claim, ClaimState, HospitalSettlement, PremiumEntry
 from doudi.medical.tests.conftest import claim_body, household, number
+from doudi.monitoring.models import MonitoredEntry
 from doudi.registry.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,47 @@ def test_a_rejection_fills_the_cap_exactly_and_an_approved_claim_keeps_its_amoun
     assert sum(c.assistance_fen for c in kept) == CAP
     event = AuditEvent.objects.get(action="medical.claim_reject")
     assert event.after["kept_as_decided"] == [third.pk]
+
+
+@pytest.mark.parametrize(
+    ("category", "settled_on", "expected"),
+    [
+        ("edge", "2026-01-31", ("none", 0)),  # the day before the entry
+        ("edge", "2026-02-01", ("edge", 350_000)),  # 50 %, not the 70 % of 低保
+        ("rigid_spending", "2026-05-31", ("rigid_spending", 350_000)),
+        ("rigid_spending", "2026-06-01", ("none", 0)),  # the day it left
+        ("return_risk", "2026-03-01", ("none", 0)),  # no category of medical assistance
+    ],
+)
+def test_the_monitored_population_claims_by_the_entry_in_force_that_day(
+    staff, people, category, settled_on, expected
+):
+    MonitoredEntry.objects.create(
+        household_id=people.nobody.household_id,
+        region_id=people.nobody.household.region_id,
+        category=category,
+        source="reported",
+        entered_on=datetime.date(2026, 2, 1),
+        left_on=datetime.date(2026, 6, 1),
+        exit_reason="removed",
+    )
+    claim = services.record_claim(
+        staff.handler,
+        **claim_body(people.nobody, "JS-M", settled_on=datetime.date.fromisoformat(settled_on)),
+    )
+    assert (claim.category, claim.assistance_fen) == expected
+
+
+def test_benefits_come_before_the_monitored_population(staff, people):
+    MonitoredEntry.objects.create(
+        household_id=people.dibao.household_id,
+        region_id=people.dibao.household.region_id,
+        category="edge",
+        source="reported",
+        entered_on=datetime.date(2025, 1, 1),
+    )
+    claim = services.record_claim(staff.handler, **claim_body(people.dibao, "JS-D"))
+    assert (claim.category, claim.assistance_fen) == ("minimum_living", 490_000)
 
 
 @pytest.mark.parametrize(
