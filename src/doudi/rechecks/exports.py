@@ -87,6 +87,12 @@ def ending_workbook(lists: EndingLists) -> bytes:
         map(_ending_row, lists.certificates),
         above=caption,
     )
+    add_table(
+        book,
+        _("Disability grade changes"),
+        [*_ending_columns(_("new certificate issued on")), Column(_("new grade"))],
+        ([*_ending_row(row), row.new_grade] for row in lists.grade_changes),
+    )
     return workbook_bytes(book)
 
 

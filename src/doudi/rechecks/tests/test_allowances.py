@@ -109,13 +109,14 @@ def test_the_dead_and_the_departed_are_not_listed(staff):
     assert listed_children(staff.handler, "2026-03-01") == []
 
 
-def _certificates(county, rows: list[tuple[str, str, str]], day: str) -> None:
-    """A disability federation delivery: (first17, valid until, state)."""
+def _certificates(county, rows: list[tuple], day: str) -> None:
+    """A disability federation delivery: (first17, valid until, state[, grade, issued on])."""
     lines = ["身份证号,姓名,残疾类别,残疾等级,发证日期,有效期至,证件状态"]
     states = {"valid": "有效", "expired": "过期", "cancelled": "注销"}
-    for first17, until, state in rows:
+    for first17, until, state, *more in rows:
+        grade, issued = more or ("二级", "2016-01-01")
         lines.append(
-            f"{valid_id_number(first17)},某人,肢体,二级,2016-01-01,{until},{states[state]}"
+            f"{valid_id_number(first17)},某人,肢体,{grade},{issued},{until},{states[state]}"
         )
     deliver(county, "disability", "\n".join(lines).encode(), "c.csv", delivered_on=D(day))
 
@@ -237,3 +238,33 @@ def test_the_care_subsidy_stops_the_month_after_the_certificate_and_a_late_renew
     assert _care(staff.county, expiring, "2026-12-01") == paid
     event = AuditEvent.objects.filter(action="source.delivered").latest("pk")
     assert event.after["certificate_dates_changed"] == 1
+
+
+def test_grade_changes_that_gain_or_lose_the_care_subsidy_are_listed(staff):
+    down, same, up = _disabled(staff)  # all grade 2 in the registry
+    Member.objects.filter(pk=up.pk).update(disability_grade=4)
+    _certificates(
+        staff.county,
+        [
+            (DISABLED[0], "2026-01-01", "expired", "二级", "2016-01-01"),
+            (DISABLED[0], "2036-09-30", "valid", "三级", "2026-09-30"),  # 2 → 3: care lost
+            (DISABLED[1], "2036-09-01", "valid", "一级", "2026-09-01"),  # 2 → 1: still severe
+            (DISABLED[2], "2036-08-01", "valid", "二级", "2026-08-01"),  # 4 → 2: care gained
+            (DISABLED[2], "2020-01-01", "expired", "四级", "2010-01-01"),
+        ],
+        "2026-10-02",
+    )
+    lists = ending_lists(staff.handler, month=D("2026-11-01"))
+    changes = [(r.name, r.disability_grade, r.new_grade, r.stops_from) for r in lists.grade_changes]
+    assert changes == [("未到期", 4, 2, D("2026-09-01")), ("到期", 2, 3, D("2026-10-01"))]
+    client = Client()
+    client.force_login(staff.handler)
+    page = client.get("/rechecks/allowances-ending/").content.decode()
+    section = page.split('data-testid="grade-changes"')[1]
+    assert f'data-member="{down.pk}"' in section and f'data-member="{same.pk}"' not in section
+    data = api_as(staff.handler).get("/api/v1/rechecks/allowances-ending/").json()
+    assert [row["new_grade"] for row in data["grade_changes"]] == [2, 3]
+    response = client.get("/rechecks/allowances-ending.xlsx?month=2026-11")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[2]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[-1] for row in rows] == [2, 3]
