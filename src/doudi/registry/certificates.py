@@ -39,7 +39,8 @@ def last_valid_days(table: pa.Table) -> dict[str, datetime.date | None]:
     endless = table.filter(
         pc.and_(pc.equal(table["state"], "valid"), pc.is_null(table["valid_until"]))
     )
-    latest = table.group_by("person_hash").aggregate([("valid_until", "max")])
+    dated = table.filter(pc.is_valid(table["valid_until"]))  # an expired one without a date
+    latest = dated.group_by("person_hash").aggregate([("valid_until", "max")])
     days: dict[str, datetime.date | None] = dict(
         zip(latest["person_hash"].to_pylist(), latest["valid_until_max"].to_pylist(), strict=True)
     )
