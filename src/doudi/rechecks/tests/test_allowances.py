@@ -14,6 +14,7 @@ from doudi.accounts.roles import Role
 from doudi.audit.models import AuditEvent
 from doudi.conftest import (
     INSIDE_COUNTY,
+    OUTSIDE_COUNTY,
     OUTSIDE_TOWNSHIP,
     api_as,
     household_form,
@@ -268,3 +269,24 @@ def test_grade_changes_that_gain_or_lose_the_care_subsidy_are_listed(staff):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[2]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [row[-1] for row in rows] == [2, 3]
+
+
+def test_a_cancelled_certificate_and_another_countys_delivery_change_no_date(staff, make_user):
+    first, second, _third = _disabled(staff)
+    _certificates(staff.county, [(DISABLED[0], "2030-01-31", "valid")], "2026-09-01")
+    _certificates(
+        staff.county,
+        [
+            (DISABLED[0], "2040-01-31", "cancelled"),  # a cancellation: decided on the grade
+            (DISABLED[1], "", "expired"),  # no date to go by
+        ],
+        "2026-09-02",
+    )
+    elsewhere = make_user(Role.COUNTY_APPROVER, OUTSIDE_COUNTY, "elsewhere")
+    _certificates(elsewhere, [(DISABLED[1], "2026-01-31", "valid")], "2026-09-03")
+    dates = dict(
+        Member.objects.filter(pk__in=[first.pk, second.pk]).values_list(
+            "pk", "disability_certificate_valid_until"
+        )
+    )
+    assert dates == {first.pk: D("2030-01-31"), second.pk: None}
