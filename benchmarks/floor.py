@@ -28,6 +28,7 @@ import duckdb
 import numpy
 import pyarrow
 
+from doudi.dates import add_months
 from doudi.policy.engine.regional import DatedValue, _vector
 from doudi.policy.engine.system import DoudiSystem
 from doudi.policy.engine.variables.inputs import SchoolStage
@@ -287,6 +288,7 @@ def _stages(
           year(DATE '{start.isoformat()}') - year(birth_date)
             - CASE WHEN {to_come} THEN 1 ELSE 0 END AS age,
           disability_grade BETWEEN 1 AND 2 AS severe,
+          disability_certificate_valid_until >= DATE '{start.isoformat()}' AS certified,
           {child_months} AS child_age_ok
         FROM p JOIN h2 ON h2.hid = p.hh JOIN r ON r.county = h2.county""",
         f"""p2 AS ( SELECT *,
@@ -465,11 +467,11 @@ def _stages(
           WHERE de_facto_amount > 0
         UNION ALL SELECT {KEYS.index("disability_living_subsidy")}, hh, pid,
           disability__living_subsidy
-          FROM p7 WHERE disability_grade BETWEEN 1 AND 4 AND in_minimum_living
+          FROM p7 WHERE disability_grade BETWEEN 1 AND 4 AND in_minimum_living AND certified
             AND disability__living_subsidy > 0
         UNION ALL SELECT {KEYS.index("disability_care_subsidy")}, hh, pid, disability__care_subsidy
           FROM p7
-          WHERE severe AND disability__care_subsidy > 0
+          WHERE severe AND certified AND disability__care_subsidy > 0
         UNION ALL SELECT {KEYS.index("medical_assistance")}, hh, pid, amount FROM (
           SELECT hh, pid, least(residual * medical_percent // 100,
                                 greatest(medical_cap - medical_assistance_received_this_year, 0))
@@ -504,6 +506,17 @@ def system_for_generated() -> DoudiSystem:
 class Generated:
     tables: Tables
     columns: RegistryColumns
+
+
+def certificate_ends(rng: numpy.random.Generator, m: int, month: datetime.date) -> numpy.ndarray:
+    """Certificates' last valid days around ``month``: most none delivered (NaT), some the last
+    day before the month, its first or last day, or years ahead."""
+    first = numpy.datetime64(month, "D")
+    after = numpy.datetime64(add_months(month, 1), "D")
+    ends = numpy.array(
+        ["NaT", first - 1, first, after - 1, after, first + 3650], dtype="datetime64[D]"
+    )
+    return ends[rng.choice(len(ends), m, p=[0.5, 0.1, 0.1, 0.1, 0.1, 0.1])]
 
 
 def generate(households: int, month: datetime.date, seed: int = 14) -> Generated:
@@ -569,6 +582,7 @@ def generate(households: int, month: datetime.date, seed: int = 14) -> Generated
         "left_on": left_on,
         "disability_category": category.astype(object),
         "disability_grade": grade.astype(numpy.int64),
+        "certificate_valid_until": certificate_ends(rng, m, month),
         "serious_illness": rng.random(m) < 0.05,
         "self_care": numpy.where(rng.random(m) < 0.1, rng.integers(0, 7, m), 0),
         "in_school": in_school,

@@ -56,6 +56,7 @@ MEMBERS = pyarrow.schema(
         ("birth_date", pyarrow.date32()),
         ("disability_category", pyarrow.string()),
         ("disability_grade", pyarrow.int64()),
+        ("disability_certificate_valid_until", pyarrow.date32()),
         ("serious_illness", pyarrow.bool_()),
         ("self_care", pyarrow.int64()),
         ("in_school", pyarrow.bool_()),
@@ -106,6 +107,7 @@ def _sources() -> dict[str, tuple[str, pyarrow.Schema]]:
         "members": (
             "SELECT m.id, m.household_id, m.relation, m.birth_date, "
             "COALESCE(m.disability_category, ''), COALESCE(m.disability_grade, 0), "
+            "m.disability_certificate_valid_until, "
             f"m.serious_illness <> '', {_self_care()}, m.in_school, m.excluded_reason <> '', "
             "m.has_capable_supporter, m.orphan_status, m.care_setting, "
             "CAST(m.medical_claim AS TEXT), COALESCE(m.education, ''), m.joined_on, m.left_on, "
@@ -130,6 +132,9 @@ HOUSEHOLDS_SQL = (
 )
 TABLES = ("members", "incomes", "expenses", "assets")
 FILES = ("households", "base", "delta")  # what a manifest names in the folder
+# The tables' columns as this code writes them: a snapshot written with other columns is read
+# whole again (a column added to the registry is in no older file).
+LAYOUT = 2
 
 
 def folder() -> Path:
@@ -182,10 +187,11 @@ def _manifest() -> dict | None:
 
 def _refresh() -> dict:
     manifest, fingerprint = _manifest(), _fingerprint()
-    if manifest is not None and manifest.get("fingerprint") == fingerprint:
+    current = manifest is not None and manifest.get("layout") == LAYOUT
+    if current and manifest.get("fingerprint") == fingerprint:
         return {**manifest, "changed": 0}
     households = _households(folder() / f"households-{uuid.uuid4().hex}.parquet")
-    if manifest is None:
+    if manifest is None or manifest.get("layout") != LAYOUT:
         return _build(households, fingerprint)
     with duckdb.connect() as database:
         changed = _changed(database, manifest, households)
@@ -239,7 +245,7 @@ def _build(households: Path, fingerprint: list[str]) -> dict:
 def _commit(files: dict, fingerprint: list[str], changed: int) -> dict:
     """Make the manifest of ``files`` the one in force (atomically), then remove the files
     it no longer names."""
-    manifest = {**files, "fingerprint": fingerprint}
+    manifest = {**files, "fingerprint": fingerprint, "layout": LAYOUT}
     named = [folder() / files[name] for name in FILES if files[name]]
     for path in named:  # on disk before the manifest that names them, even on a power loss
         for file in path.iterdir() if path.is_dir() else [path]:

@@ -8,7 +8,7 @@ The assistance is the engine's (``rule.assess_claims``): the ratio of what the i
 left, within the annual cap of the claim's kind less what the person received this calendar
 year for that kind — every claim of the person not rejected, whichever household they were in,
 counted in the order recorded. So the claim that reaches the cap gets only what remains, and the
-next gets nothing."""
+next gets nothing; a rejection frees its share for the undecided claims after it."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ from doudi.medical.models import (
     PremiumList,
 )
 from doudi.medical.queries import claim_for
+from doudi.monitoring.models import MonitoredCategory, MonitoredEntry
 from doudi.payroll.funds import county_of
 from doudi.regions.codes import Level
 from doudi.registry.models import Member
@@ -169,7 +170,9 @@ def _person(actor: User, id_number: str) -> Member:
 
 def categories(members: Iterable[Member], on: datetime.date) -> dict[int, str]:
     """Each member's category from the benefits in force in the month of ``on``: 特困 first,
-    then 低保 (the whole household's benefit or the member's own); otherwise none."""
+    then 低保 (the whole household's benefit or the member's own); else from the household's
+    entries of the monitored population in force on ``on`` (doudi.monitoring): 低保边缘, then
+    刚性支出困难; otherwise none."""
     members = list(members)
     month = on.replace(day=1)
     benefits = Benefit.objects.filter(in_force(month)).filter(
@@ -186,16 +189,33 @@ def categories(members: Iterable[Member], on: datetime.date) -> dict[int, str]:
             household_held[household_id].add(programme)
         else:
             held[member_id].add(programme)
+    monitored = MonitoredEntry.objects.filter(
+        household_id__in={m.household_id for m in members},
+        category__in=[MonitoredCategory.EDGE, MonitoredCategory.RIGID_SPENDING],
+        entered_on__lte=on,
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+    for category, household_id in monitored.values_list("category", "household_id"):
+        household_held[household_id].add(category)
     answer = {}
     for member in members:
         programmes = held[member.pk] | household_held[member.household_id]
-        for category in (Category.EXTREME_HARDSHIP, Category.MINIMUM_LIVING):
+        for category in CATEGORY_ORDER:
             if category in programmes:
                 answer[member.pk] = str(category)
                 break
         else:
             answer[member.pk] = str(Category.NONE)
     return answer
+
+
+# The category a claim takes where a person is in several: 特困, 低保, then the monitored
+# population's 低保边缘 and 刚性支出困难 (the engine's MedicalCategory codes are the same).
+CATEGORY_ORDER = (
+    Category.EXTREME_HARDSHIP,
+    Category.MINIMUM_LIVING,
+    Category.EDGE,
+    Category.RIGID_SPENDING,
+)
 
 
 def person_key(member: Member) -> str:
@@ -219,13 +239,14 @@ def _build(actor: User, rows: list[tuple[ClaimRow, Member]], source: str) -> lis
     # One at a time per person: two claims recorded at once must not both take the cap's room.
     list(Member.objects.select_for_update().filter(id_number_hash__in=keys).values_list("pk"))
     received = _received(keys, {r.settled_on.year for r, _m in rows})
-    by_month: dict[datetime.date, list[Member]] = defaultdict(list)
+    # The category in force on the claim's day: the monitored population changes any day.
+    by_day: dict[datetime.date, list[Member]] = defaultdict(list)
     for row, member in rows:
-        by_month[row.settled_on.replace(day=1)].append(member)
+        by_day[row.settled_on].append(member)
     category: dict[tuple[int, datetime.date], str] = {}
-    for month, members in by_month.items():
-        for member_id, value in categories(members, month).items():
-            category[(member_id, month)] = value
+    for day, members in by_day.items():
+        for member_id, value in categories(members, day).items():
+            category[(member_id, day)] = value
     claims: list[tuple[rule.ClaimInput, ClaimRow, Member, tuple[str, int, str]]] = []
     today = timezone.localdate()
     # The engine answers claim by claim in the order recorded, each after those before it;
@@ -236,7 +257,7 @@ def _build(actor: User, rows: list[tuple[ClaimRow, Member]], source: str) -> lis
             region_code=member.household.region_id,
             settled_on=row.settled_on,
             kind=row.kind,
-            category=category[(member.pk, row.settled_on.replace(day=1))],
+            category=category[(member.pk, row.settled_on)],
             total_cost_fen=row.total_cost_fen,
             basic_fen=row.basic_fen,
             critical_fen=row.critical_fen,
@@ -482,23 +503,71 @@ def approve(actor: User, claim_id: int, *, note: str = "") -> Claim:
 
 @transaction.atomic
 def reject(actor: User, claim_id: int, *, reason: str) -> Claim:
-    """A rejected claim counts no more under the annual cap (the claims after it keep what
-    they were given: never more than the cap)."""
+    """A rejected claim counts no more under the annual cap: the person's later claims of the
+    year and kind are answered again in the order recorded, each after what those before it
+    (not rejected) received — a claim not yet decided gets the room freed; one already
+    approved keeps its amount (it may be paid), and the audit event names it."""
     claim = _decidable(actor, claim_id)
     claim.state = ClaimState.REJECTED
     claim.decided_by = actor
     claim.decided_on = timezone.localdate()
     claim.reason = required_reason(reason)[:300]
     claim.save(update_fields=["state", "decided_by", "decided_on", "reason"])
+    recomputed, kept = _answer_again_after(claim)
     _audit_claim(
         actor,
         claim,
         AuditAction.MEDICAL_CLAIM_REJECT,
         before={"state": ClaimState.RECORDED},
-        after={"state": claim.state},
+        after={"state": claim.state, "recomputed": recomputed, "kept_as_decided": kept},
         reason=claim.reason,
     )
     return claim
+
+
+RECOMPUTED = ("received_before_fen", "annual_cap_fen", "uncapped_fen", "percent", "assistance_fen")
+
+
+def _answer_again_after(rejected: Claim) -> tuple[list[dict], list[int]]:
+    """The later claims of the rejected one's person, year and kind, answered again one after
+    another: (each undecided claim whose amount changed, before and after; the approved ones)."""
+    same = Claim.objects.filter(
+        person_hash=rejected.person_hash, year=rejected.year, kind=rejected.kind
+    ).exclude(state=ClaimState.REJECTED)
+    received = int(same.filter(pk__lt=rejected.pk).aggregate(t=Sum("assistance_fen"))["t"] or 0)
+    recomputed: list[dict] = []
+    kept: list[int] = []
+    for later in same.filter(pk__gt=rejected.pk).select_for_update().order_by("pk"):
+        if later.state != ClaimState.RECORDED:
+            kept.append(later.pk)
+            received += later.assistance_fen
+            continue
+        (answer,) = rule.assess_claims([_claim_input(later, received)])
+        before = later.assistance_fen
+        later.received_before_fen = received
+        later.annual_cap_fen = answer.annual_cap_fen
+        later.uncapped_fen = answer.uncapped_fen
+        later.percent = answer.percent
+        later.assistance_fen = answer.assistance_fen
+        later.save(update_fields=list(RECOMPUTED))
+        received += later.assistance_fen
+        if later.assistance_fen != before:
+            recomputed.append({"claim": later.pk, "before": before, "after": later.assistance_fen})
+    return recomputed, kept
+
+
+def _claim_input(claim: Claim, received_before_fen: int) -> rule.ClaimInput:
+    return rule.ClaimInput(
+        region_code=claim.region_id,
+        settled_on=claim.settled_on,
+        kind=claim.kind,
+        category=claim.category,
+        total_cost_fen=claim.total_cost_fen,
+        basic_fen=claim.basic_fen,
+        critical_fen=claim.critical_fen,
+        supplementary_fen=claim.supplementary_fen,
+        received_before_fen=received_before_fen,
+    )
 
 
 def _approved(actor: User, paid_to: str):

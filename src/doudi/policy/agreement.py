@@ -5,9 +5,11 @@ the registry's own services the way a year of casework changes it: members move 
 some households lose every member, members are added later to older households (so their
 ids are out of household order) with an income of their own, heads die or move out with
 another member named head in the same change, and — as data written before the registry kept
-one head per household — some heads died with nobody named. Then one whole-place run
-(``batch.evaluate_all``) is compared, household by household, with ``evaluate_form`` on the
-household's form as the registry gives it. Used by the slow test and benchmarks/agreement_100k.py.
+one head per household — some heads died with nobody named; a disability delivery gives the
+severely disabled and half the others a certificate ending on either side of the month's
+bounds. Then one whole-place run (``batch.evaluate_all``) is compared, household by household,
+with ``evaluate_form`` on the household's form as the registry gives it. Used by the slow test
+and benchmarks/agreement_100k.py.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy
+import pyarrow as pa
 from django.utils import timezone
 from stdnum.cn import ric
 
@@ -31,6 +34,7 @@ from doudi.policy.evaluation import evaluate_form
 from doudi.policy.inputs import members_on
 from doudi.policy.models import EvaluationResult, EvaluationRun
 from doudi.registry import services as registry
+from doudi.registry.certificates import take_certificate_dates
 from doudi.registry.choices import LeaveReason, Relation
 from doudi.registry.form_input import parse_household
 from doudi.registry.models import Household, Member
@@ -48,6 +52,9 @@ class Changes:
     heads_died: int = 0  # the head died, and another member was named head in the same change
     heads_left: int = 0  # the head moved out, a successor named likewise
     headless: int = 0  # the head died and nobody was named, as the registry once allowed
+    # Disabled members given a certificate's last valid day by a delivery: before the month,
+    # its first or last day, or years ahead.
+    certificates: int = 0
 
 
 @dataclass
@@ -140,7 +147,40 @@ def change_population(
                 changes.died += 1
             else:
                 changes.emptied += 1
+    changes.certificates = _deliver_certificates(rng, month)
     return changes
+
+
+def _deliver_certificates(rng: numpy.random.Generator, month: datetime.date) -> int:
+    """The severely disabled and half the others named by a disability delivery, each county's
+    on its own, with a last valid day on either side of the month's bounds
+    (registry.certificates)."""
+    ends = [
+        month - datetime.timedelta(days=1),
+        month,
+        add_months(month, 1) - datetime.timedelta(days=1),
+        add_months(month, 1),
+        add_months(month, 120),
+    ]
+    by_county: dict[str, list[tuple[str, datetime.date]]] = defaultdict(list)
+    disabled = Member.objects.filter(disability_grade__isnull=False).order_by("id")
+    for person, region, grade in disabled.values_list(
+        "id_number_hash", "household__region_id", "disability_grade"
+    ):
+        # Every other one named; the severely disabled (the care subsidy) each in turn.
+        if grade <= 2 or rng.random() < 0.5:
+            by_county[region[:6].ljust(12, "0")].append((person, ends[rng.integers(len(ends))]))
+    changed = 0
+    for county, rows in by_county.items():
+        table = pa.table(
+            {
+                "person_hash": [person for person, _day in rows],
+                "valid_until": pa.array([day for _person, day in rows], pa.date32()),
+                "state": ["valid" if day >= month else "expired" for _person, day in rows],
+            }
+        )
+        changed += take_certificate_dates(table, county)
+    return changed
 
 
 def _replace_head(

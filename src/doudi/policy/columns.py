@@ -150,6 +150,7 @@ def _members(database: duckdb.DuckDBPyConnection, month: datetime.date) -> dict[
         database,
         "SELECT m.id, m.household_id AS household, m.relation, m.birth_date, "
         "m.disability_category, m.disability_grade, m.serious_illness, m.self_care, "
+        "m.disability_certificate_valid_until AS certificate_valid_until, "
         "m.in_school, m.excluded, m.has_capable_supporter, m.orphan_status, m.care_setting, "
         "m.medical_claim, COALESCE(NULLIF(m.education, ''), 'none') AS education, m.left_on "
         "FROM members m JOIN place p ON p.id = m.household_id "

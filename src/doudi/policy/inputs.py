@@ -259,6 +259,9 @@ def form_tables(
         "left_on": numpy.array([m.left_on for m in members], dtype="datetime64[D]"),
         "disability_category": numpy.array([m.disability_category for m in members], object),
         "disability_grade": numpy.array([m.disability_grade or 0 for m in members]),
+        "certificate_valid_until": numpy.array(
+            [m.disability_certificate_valid_until for m in members], dtype="datetime64[D]"
+        ),
         "serious_illness": numpy.array([bool(m.serious_illness) for m in members]),
         "self_care": numpy.array([len(m.self_care_failed) for m in members]),
         "in_school": numpy.array([m.in_school for m in members]),

@@ -21,6 +21,7 @@ import numpy
 from doudi.dates import add_months
 from doudi.policy.engine.regional import county_key
 from doudi.policy.engine.simulate import Population
+from doudi.policy.engine.variables.inputs import NO_CERTIFICATE_END
 from doudi.regions.models import Classification
 from doudi.registry.choices import (
     COUNTED_INCOME_TYPES,
@@ -151,7 +152,9 @@ class Tables:
     """One month's facts. ``households`` columns: id, region, classification, recorded_months
     and HOUSEHOLD_FACTS; ``members`` (those current on the month's first day): id, household,
     relation, birth_date, left_on (the membership's end, later than the month's first day;
-    NaT while it lasts), disability_category, disability_grade, serious_illness, self_care,
+    NaT while it lasts), disability_category, disability_grade, certificate_valid_until (the
+    disability certificate's last valid day; NaT where none is delivered), serious_illness,
+    self_care,
     in_school, education, excluded, medical_claim (see ``claims``) and MEMBER_FACTS.
     ``household_requests``: what one case asks (a temporary need), engine variables as is."""
 
@@ -230,6 +233,12 @@ def _asset_columns(assets: Assets, household_ids: numpy.ndarray) -> dict[str, nu
     }
 
 
+def _certificate_ends(days: numpy.ndarray) -> numpy.ndarray:
+    """The certificates' last valid days, the engine's no-end date where none is delivered."""
+    days = numpy.asarray(days, dtype="datetime64[D]")
+    return numpy.where(numpy.isnat(days), numpy.datetime64(NO_CERTIFICATE_END, "D"), days)
+
+
 def build(tables: Tables, county_keys: tuple[str, ...]) -> RegistryColumns:
     """The engine's input columns from the month's tables: the one builder of both paths."""
     household_order = numpy.argsort(tables.households["id"], kind="stable")
@@ -255,6 +264,7 @@ def build(tables: Tables, county_keys: tuple[str, ...]) -> RegistryColumns:
             [value or "none" for value in members["disability_category"]]
         ),
         "disability_grade": members["disability_grade"].astype(numpy.int64),
+        "disability_certificate_valid_until": _certificate_ends(members["certificate_valid_until"]),
         "serious_illness": members["serious_illness"].astype(bool),
         "self_care_items_failed": members["self_care"].astype(numpy.int64),
         "in_school": members["in_school"].astype(bool),

@@ -6,7 +6,9 @@
   rule (``policy.engine.variables.children``), read here as a range of birth dates.
 - A disability subsidy follows the certificate: the disability federation's latest delivery
   (``doudi.sources``, source ``disability``) gives each certificate's ``valid_until``; a renewed
-  certificate (a later date for the same person) is no longer listed.
+  certificate (a later date for the same person) is no longer listed. A member whose latest
+  valid certificate gains or loses the care subsidy against the registry's grade (1–2 becoming
+  3–4, or the reverse) is listed too, with the new grade, from the month after its issue day.
 
 Listed: the month given (next month by default) is the allowance's last. Nothing ends here: a
 stop is taken by a decision, so a row links to opening the change or termination case.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import pyarrow.compute as pc
@@ -56,6 +58,7 @@ class EndingRow:
     reason_on: datetime.date  # the birthday, or the day the certificate expires
     last_month: datetime.date
     disability_grade: int | None = None
+    new_grade: int | None = None  # a grade change: the grade the latest certificate gives
 
     @property
     def allowance_label(self) -> str:
@@ -70,7 +73,9 @@ ALLOWANCE_LABELS = {
     OrphanStatus.ORPHAN.value: _("Orphans' basic living allowance"),
     OrphanStatus.DE_FACTO_UNSUPPORTED.value: _("De facto unsupported child's allowance"),
     "disability": _("Disability living and care subsidies"),
+    "care_subsidy": _("Severe disability care subsidy"),
 }
+SEVERE = (1, 2)  # the grades of the care subsidy (重度残疾人护理补贴)
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,8 @@ class EndingLists:
     certificates: list[EndingRow]
     # The disability federation's delivery read, or None where the place has none yet.
     delivery: Delivery | None
+    # Members whose latest valid certificate moves them into or out of grades 1–2.
+    grade_changes: list[EndingRow] = field(default_factory=list)
 
 
 def latest_birth(month: datetime.date, years: int) -> datetime.date:
@@ -207,6 +214,38 @@ def _expiring(delivery: Delivery, month: datetime.date) -> dict[str, datetime.da
     )
 
 
+def grade_changes(actor: User, place_code: str, delivery: Delivery | None) -> list[EndingRow]:
+    """Members whose latest valid certificate in ``delivery`` (the latest issued) gives a grade
+    that gains or loses the care subsidy against the registry's grade (1–2 becoming 3–4, or
+    the reverse): the subsidy changes from the month after that certificate's issue day,
+    whatever month is listed — the registry's grade is corrected by a decision."""
+    if delivery is None:
+        return []
+    valid = read_snapshot_rows(
+        delivery, ["person_hash", "grade", "issued_on"], pc.field("state") == "valid"
+    )
+    valid = valid.filter(pc.and_(pc.is_valid(valid["person_hash"]), pc.is_valid(valid["grade"])))
+    valid = valid.sort_by([("person_hash", "ascending"), ("issued_on", "ascending")])
+    latest = {
+        person: (int(grade), issued)
+        for person, grade, issued in zip(
+            *(valid[name].to_pylist() for name in ("person_hash", "grade", "issued_on")),
+            strict=True,
+        )
+    }
+    members = _members(actor, place_code).filter(
+        disability_grade__isnull=False, id_number_hash__in=list(latest)
+    )
+    rows = []
+    for member in members.select_related("household__region"):
+        grade, issued = latest[member.id_number_hash]
+        if (grade in SEVERE) == (member.disability_grade in SEVERE) or issued is None:
+            continue
+        row = _row(member, "care_subsidy", issued, issued.replace(day=1))
+        rows.append(replace(row, new_grade=grade))
+    return sorted(rows, key=lambda row: (row.reason_on, row.member_id))
+
+
 def ending_lists(
     actor: User, place_code: str = "", month: datetime.date | None = None
 ) -> EndingLists:
@@ -214,4 +253,10 @@ def ending_lists(
     by default: a month ahead for the decision)."""
     month = month or next_month(timezone.localdate().replace(day=1))
     certificates, delivery = expiring_certificates(actor, month, place_code)
-    return EndingLists(month, ending_children(actor, month, place_code), certificates, delivery)
+    return EndingLists(
+        month,
+        ending_children(actor, month, place_code),
+        certificates,
+        delivery,
+        grade_changes(actor, place_code, delivery),
+    )

@@ -82,12 +82,19 @@ class EndingRowSerializer(serializers.Serializer):
     last_month = serializers.DateField(help_text="the first day of the last month paid")
     stops_from = serializers.DateField(help_text="the first day of the first month not paid")
     disability_grade = serializers.IntegerField(allow_null=True)
+    new_grade = serializers.IntegerField(
+        allow_null=True, help_text="a grade change: the grade of the latest valid certificate"
+    )
 
 
 class EndingListsSerializer(serializers.Serializer):
     month = serializers.DateField(help_text="the first day of the last month paid")
     children = EndingRowSerializer(many=True, help_text="orphans and de facto unsupported children")
     certificates = EndingRowSerializer(many=True, help_text="disability certificates expiring")
+    grade_changes = EndingRowSerializer(
+        many=True,
+        help_text="members whose latest certificate gains or loses the care subsidy (grades 1-2)",
+    )
     delivery = serializers.IntegerField(
         source="delivery.pk", allow_null=True, help_text="the disability federation's delivery read"
     )

@@ -56,7 +56,7 @@ def _row(row: RecheckRow) -> list[object]:
     ]
 
 
-def _ending_columns(reason: str) -> list[Column]:
+def _ending_columns(reason: str, last: str | None = None, after: str | None = None) -> list[Column]:
     return [
         Column(_("household number"), CellKind.NUMBER),
         Column(_("village or community")),
@@ -65,8 +65,8 @@ def _ending_columns(reason: str) -> list[Column]:
         Column(_("ID number"), CellKind.CODE),  # masked already, as the registry keeps it
         Column(_("allowance")),
         Column(reason, CellKind.DATE),
-        Column(_("last month paid")),
-        Column(_("stops from")),
+        Column(last or _("last month paid")),
+        Column(after or _("stops from")),
     ]
 
 
@@ -86,6 +86,19 @@ def ending_workbook(lists: EndingLists) -> bytes:
         _ending_columns(_("certificate valid until")),
         map(_ending_row, lists.certificates),
         above=caption,
+    )
+    add_table(
+        book,
+        _("Disability grade changes"),
+        [
+            *_ending_columns(
+                _("new certificate issued on"),
+                _("last month at the old grade"),
+                _("changes from"),
+            ),
+            Column(_("new grade")),
+        ],
+        ([*_ending_row(row), row.new_grade] for row in lists.grade_changes),
     )
     return workbook_bytes(book)
 

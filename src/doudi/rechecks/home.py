@@ -52,7 +52,7 @@ def ending_tasks(user: User, today: datetime.date) -> list[TaskList]:
     if not has_permission(user, Permission.SUBMIT_CASES):
         return []
     lists = ending_lists(user, month=next_month(today.replace(day=1)))
-    rows = [*lists.children, *lists.certificates]
+    rows = [*lists.children, *lists.certificates, *lists.grade_changes]
     url = reverse("rechecks:ending")
     return [
         TaskList(

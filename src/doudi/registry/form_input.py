@@ -75,6 +75,9 @@ class MemberInput:
     orphan_status: str = OrphanStatus.NONE
     care_setting: str = CareSetting.HOME
     medical_claim: dict[str, Any] | None = None
+    # Delivered by the disability federation (registry.certificates), never saved from a form:
+    # read for the evaluation of a stored household.
+    disability_certificate_valid_until: datetime.date | None = None
 
 
 @dataclass
@@ -355,6 +358,7 @@ def parse_member(
         orphan_status=r.choice("orphan_status", OrphanStatus, default=OrphanStatus.NONE),
         care_setting=r.choice("care_setting", CareSetting, default=CareSetting.HOME),
         medical_claim=_medical_claim(r),
+        disability_certificate_valid_until=r.date("disability_certificate_valid_until"),
     )
     if id_number is not None:
         _check_member_dates(r, member, today)

@@ -85,6 +85,12 @@ class Member(ProtectedIdNumber):
     disability_grade = models.PositiveSmallIntegerField(
         _("disability grade"), null=True, blank=True
     )
+    # The certificate's last valid day, as the disability federation's latest delivery gives it
+    # (registry.certificates): kept in step by each delivery, never typed; None while no delivery
+    # has named the person (the recorded grade stands).
+    disability_certificate_valid_until = models.DateField(
+        _("disability certificate valid until"), null=True, blank=True
+    )
     serious_illness = models.CharField(_("recognised serious illness"), max_length=100, blank=True)
     self_care_failed = models.JSONField(_("self-care items failed"), default=list, blank=True)
     education = models.CharField(_("schooling"), max_length=12, choices=Education.choices)

@@ -116,8 +116,25 @@ def household_form(
             day=known_on.isoformat(),
         )
     return render_form(
-        version.form, on, version=version.version, reveal_id_numbers=reveal_id_numbers
+        with_certificates(version.form, household),
+        on,
+        version=version.version,
+        reveal_id_numbers=reveal_id_numbers,
     )
+
+
+def with_certificates(form: dict[str, Any], household: Household) -> dict[str, Any]:
+    """The form with each member's disability certificate validity as last delivered
+    (registry.certificates): a delivered fact kept outside the versions, read as the
+    whole-place run reads it — the latest, whatever the day asked."""
+    delivered = dict(household.members.values_list("pk", "disability_certificate_valid_until"))
+    members = []
+    for member in form["members"]:
+        until = delivered.get(int(member["key"])) if str(member["key"]).isdigit() else None
+        members.append(
+            {**member, "disability_certificate_valid_until": until.isoformat() if until else None}
+        )
+    return {**form, "members": members}
 
 
 def versions_of(actor: User, household_id: int) -> QuerySet[HouseholdVersion]:

@@ -20,6 +20,7 @@ from doudi.identity.numbers import mask_id_numbers
 from doudi.jobs import progress
 from doudi.jobs import services as jobs
 from doudi.jobs.models import Job, JobKind
+from doudi.registry.certificates import take_certificate_dates
 from doudi.sources import storage
 from doudi.sources.contracts import get_source
 from doudi.sources.models import Delivery
@@ -29,6 +30,9 @@ MAX_FILENAME = 255
 # A department's export of a county runs to tens of megabytes; a city's larger files go by
 # the command line (doudi sources load), which has no such limit.
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+# The disability federation's certificates: each delivery keeps the members' certificate
+# validity in step (registry.certificates), in the delivery's transaction.
+CERTIFICATES = "disability"
 
 
 def deliver(
@@ -74,6 +78,11 @@ def deliver(
             storage.write_snapshot(reading.table, written)
             delivery.snapshot_path = written
             delivery.save(update_fields=["snapshot_path"])
+            taken = {}
+            if source.key == CERTIFICATES:
+                taken["certificate_dates_changed"] = take_certificate_dates(
+                    reading.table, actor.region_id
+                )
             record(
                 actor=actor,
                 action=AuditAction.SOURCE_DELIVERED,
@@ -88,6 +97,7 @@ def deliver(
                     "sha256": digest,
                     "rows": reading.rows,
                     "rows_without_valid_id": reading.rows_without_valid_id,
+                    **taken,
                 },
             )
     except BaseException:

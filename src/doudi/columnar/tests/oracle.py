@@ -64,7 +64,8 @@ def _members(like: str, month: datetime.date) -> dict[str, numpy.ndarray]:
         "SELECT m.id, m.household_id, m.relation, m.birth_date, m.disability_category, "
         f"m.disability_grade, m.serious_illness <> '', {length}(m.self_care_failed), "
         "m.in_school, m.excluded_reason <> '', m.has_capable_supporter, m.orphan_status, "
-        "m.care_setting, m.medical_claim, m.education, m.left_on FROM registry_member m "
+        "m.care_setting, m.medical_claim, m.education, m.left_on, "
+        "m.disability_certificate_valid_until FROM registry_member m "
         "JOIN registry_household h ON h.id = m.household_id "
         "WHERE h.region_id LIKE %s AND m.joined_on <= %s "
         "AND (m.left_on IS NULL OR m.left_on > %s) ORDER BY m.household_id, m.id",
@@ -87,6 +88,7 @@ def _members(like: str, month: datetime.date) -> dict[str, numpy.ndarray]:
         "medical_claim": claims([_json(row[13]) for row in rows]),
         "education": numpy.array([row[14] or "none" for row in rows], dtype=object),
         "left_on": numpy.array([row[15] for row in rows], dtype="datetime64[D]"),
+        "certificate_valid_until": numpy.array([row[16] for row in rows], dtype="datetime64[D]"),
     }
 
 

@@ -19,6 +19,7 @@ from doudi.grants.models import GrantShare
 from doudi.medical import services, settlement_file
 from doudi.medical.models import Claim, ClaimState, HospitalSettlement, PremiumEntry
 from doudi.medical.tests.conftest import claim_body, household, number
+from doudi.monitoring.models import MonitoredEntry
 from doudi.registry.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,105 @@ def test_a_rejected_claim_frees_its_room(staff, people):
     services.reject(staff.county, first.pk, reason="重复结算")
     second = services.record_claim(staff.handler, **claim_body(people.dibao, "JS-2"))
     assert second.received_before_fen == 0
+
+
+def _three(staff, people, costs=(1_000_000, 1_000_000, 1_000_000)) -> list[Claim]:
+    return [
+        services.record_claim(
+            staff.handler,
+            **claim_body(
+                people.dibao,
+                f"JS-{n}",
+                settled_on=datetime.date(2026, n, 10),
+                total_cost_fen=cost,
+            ),
+        )
+        for n, cost in enumerate(costs, start=1)
+    ]
+
+
+def test_a_rejected_second_claim_gives_the_third_what_the_cap_leaves(staff, people):
+    first, second, third = _three(staff, people)
+    assert third.assistance_fen == 20_000  # 490,000 + 490,000 before it
+    services.reject(staff.county, second.pk, reason="重复结算")
+    third.refresh_from_db()
+    assert (third.received_before_fen, third.assistance_fen) == (490_000, 490_000)
+    kept = Claim.objects.exclude(state=ClaimState.REJECTED)
+    assert sum(c.assistance_fen for c in kept) == 980_000 <= CAP
+    event = AuditEvent.objects.get(action="medical.claim_reject")
+    assert event.after["recomputed"] == [{"claim": third.pk, "before": 20_000, "after": 490_000}]
+    assert event.after["kept_as_decided"] == []
+    first.refresh_from_db()
+    assert first.assistance_fen == 490_000  # before the rejected one: unchanged
+
+
+def test_a_rejection_fills_the_cap_exactly_and_an_approved_claim_keeps_its_amount(
+    staff, people, make_user
+):
+    # 1,000,000 of residual at 70 % would be 700,000: the first two reach the cap to the fen.
+    first, second, third = _three(staff, people, (1_300_000, 1_300_000, 1_300_000))
+    assert (first.assistance_fen, second.assistance_fen, third.assistance_fen) == (
+        700_000,
+        300_000,
+        0,
+    )
+    services.approve(staff.county, third.pk)  # decided on 0 before the rejection
+    fourth = services.record_claim(
+        staff.handler,
+        **claim_body(people.dibao, "JS-4", settled_on=datetime.date(2026, 4, 10)),
+    )
+    assert fourth.assistance_fen == 0
+    services.reject(staff.county, second.pk, reason="不符合")
+    third.refresh_from_db()
+    fourth.refresh_from_db()
+    # The approved third keeps its 0; the undecided fourth takes the freed 300,000 exactly.
+    assert third.assistance_fen == 0
+    assert (fourth.received_before_fen, fourth.assistance_fen) == (700_000, 300_000)
+    kept = Claim.objects.exclude(state=ClaimState.REJECTED)
+    assert sum(c.assistance_fen for c in kept) == CAP
+    event = AuditEvent.objects.get(action="medical.claim_reject")
+    assert event.after["kept_as_decided"] == [third.pk]
+
+
+@pytest.mark.parametrize(
+    ("category", "settled_on", "expected"),
+    [
+        ("edge", "2026-01-31", ("none", 0)),  # the day before the entry
+        ("edge", "2026-02-01", ("edge", 350_000)),  # 50 %, not the 70 % of 低保
+        ("rigid_spending", "2026-05-31", ("rigid_spending", 350_000)),
+        ("rigid_spending", "2026-06-01", ("none", 0)),  # the day it left
+        ("return_risk", "2026-03-01", ("none", 0)),  # no category of medical assistance
+    ],
+)
+def test_the_monitored_population_claims_by_the_entry_in_force_that_day(
+    staff, people, category, settled_on, expected
+):
+    MonitoredEntry.objects.create(
+        household_id=people.nobody.household_id,
+        region_id=people.nobody.household.region_id,
+        category=category,
+        source="reported",
+        entered_on=datetime.date(2026, 2, 1),
+        left_on=datetime.date(2026, 6, 1),
+        exit_reason="removed",
+    )
+    claim = services.record_claim(
+        staff.handler,
+        **claim_body(people.nobody, "JS-M", settled_on=datetime.date.fromisoformat(settled_on)),
+    )
+    assert (claim.category, claim.assistance_fen) == expected
+
+
+def test_benefits_come_before_the_monitored_population(staff, people):
+    MonitoredEntry.objects.create(
+        household_id=people.dibao.household_id,
+        region_id=people.dibao.household.region_id,
+        category="edge",
+        source="reported",
+        entered_on=datetime.date(2025, 1, 1),
+    )
+    claim = services.record_claim(staff.handler, **claim_body(people.dibao, "JS-D"))
+    assert (claim.category, claim.assistance_fen) == ("minimum_living", 490_000)
 
 
 @pytest.mark.parametrize(

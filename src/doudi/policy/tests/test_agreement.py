@@ -93,6 +93,11 @@ def changed_population(make_user):
     changes = agreement.change_population(numpy.random.default_rng(7), MONTH, share=0.08)
     assert changes.departed and changes.died and changes.emptied and changes.added
     assert changes.heads_died and changes.heads_left and changes.headless
+    assert changes.certificates
+    expired = Member.objects.filter(
+        disability_grade__lte=2, disability_certificate_valid_until__lt=MONTH, left_on=None
+    )
+    assert expired.exists()  # a care subsidy the certificate stops
     return make_user(Role.CITY_SUPERVISOR), changes
 
 

@@ -11,8 +11,10 @@ import pytest
 from django.test import Client
 
 from doudi.accounts.roles import Role
+from doudi.audit.models import AuditEvent
 from doudi.conftest import (
     INSIDE_COUNTY,
+    OUTSIDE_COUNTY,
     OUTSIDE_TOWNSHIP,
     api_as,
     household_form,
@@ -20,6 +22,8 @@ from doudi.conftest import (
     valid_id_number,
 )
 from doudi.errors import DoudiError, NotPermitted
+from doudi.policy import batch
+from doudi.policy.agreement import batch_answers, single_answers
 from doudi.policy.engine.variables.children import last_month_of
 from doudi.rechecks.allowances import ending_lists, latest_birth
 from doudi.registry.models import Member
@@ -106,13 +110,14 @@ def test_the_dead_and_the_departed_are_not_listed(staff):
     assert listed_children(staff.handler, "2026-03-01") == []
 
 
-def _certificates(county, rows: list[tuple[str, str, str]], day: str) -> None:
-    """A disability federation delivery: (first17, valid until, state)."""
+def _certificates(county, rows: list[tuple], day: str) -> None:
+    """A disability federation delivery: (first17, valid until, state[, grade, issued on])."""
     lines = ["身份证号,姓名,残疾类别,残疾等级,发证日期,有效期至,证件状态"]
-    states = {"valid": "有效", "expired": "过期"}
-    for first17, until, state in rows:
+    states = {"valid": "有效", "expired": "过期", "cancelled": "注销"}
+    for first17, until, state, *more in rows:
+        grade, issued = more or ("二级", "2016-01-01")
         lines.append(
-            f"{valid_id_number(first17)},某人,肢体,二级,2016-01-01,{until},{states[state]}"
+            f"{valid_id_number(first17)},某人,肢体,{grade},{issued},{until},{states[state]}"
         )
     deliver(county, "disability", "\n".join(lines).encode(), "c.csv", delivered_on=D(day))
 
@@ -196,3 +201,92 @@ def test_the_page_exports_and_api(staff, clock, make_user):
     reviewer.force_login(staff.reviewer)  # sees the list, opens no case
     page = reviewer.get("/rechecks/allowances-ending/?month=2026-03").content.decode()
     assert f'data-member="{child.pk}"' in page and "/cases/new/" not in page
+
+
+CARE = "disability_care_subsidy"
+
+
+def _care(actor, member: Member, month: str) -> tuple[int, int]:
+    """The care subsidy of ``member`` for ``month``: (evaluated alone, the whole-place run)."""
+    single = single_answers(actor, member.household_id, D(month)).get((CARE, member.pk), 0)
+    whole = batch_answers(batch.evaluate_all(actor, D(month)))[member.household_id]
+    return single, whole.get((CARE, member.pk), 0)
+
+
+def test_the_care_subsidy_stops_the_month_after_the_certificate_and_a_late_renewal_pays(staff):
+    """A certificate valid through 31 October pays October and not November; renewed by a
+    delivery of 5 December, December pays again — alone and in the whole-place run alike."""
+    expiring, renewed, endless = _disabled(staff)
+    paid = _care(staff.county, expiring, "2026-10-01")
+    assert paid[0] > 0 and paid == (paid[0], paid[0])  # no delivery yet: the grade stands
+    _certificates(
+        staff.county,
+        [
+            (DISABLED[0], "2026-10-31", "expired"),
+            (DISABLED[1], "2026-11-01", "valid"),  # its last day in November: November paid
+            (DISABLED[2], "", "valid"),  # no end delivered
+        ],
+        "2026-11-02",
+    )
+    assert Member.objects.get(pk=expiring.pk).disability_certificate_valid_until == D("2026-10-31")
+    assert Member.objects.get(pk=endless.pk).disability_certificate_valid_until is None
+    assert _care(staff.county, expiring, "2026-10-01") == paid
+    assert _care(staff.county, expiring, "2026-11-01") == (0, 0)
+    assert _care(staff.county, renewed, "2026-11-01") == paid
+    assert _care(staff.county, renewed, "2026-12-01") == (0, 0)
+    assert _care(staff.county, endless, "2036-12-01") == paid
+    _certificates(staff.county, [(DISABLED[0], "2036-10-31", "valid")], "2026-12-05")
+    assert _care(staff.county, expiring, "2026-12-01") == paid
+    event = AuditEvent.objects.filter(action="source.delivered").latest("pk")
+    assert event.after["certificate_dates_changed"] == 1
+
+
+def test_grade_changes_that_gain_or_lose_the_care_subsidy_are_listed(staff):
+    down, same, up = _disabled(staff)  # all grade 2 in the registry
+    Member.objects.filter(pk=up.pk).update(disability_grade=4)
+    _certificates(
+        staff.county,
+        [
+            (DISABLED[0], "2026-01-01", "expired", "二级", "2016-01-01"),
+            (DISABLED[0], "2036-09-30", "valid", "三级", "2026-09-30"),  # 2 → 3: care lost
+            (DISABLED[1], "2036-09-01", "valid", "一级", "2026-09-01"),  # 2 → 1: still severe
+            (DISABLED[2], "2036-08-01", "valid", "二级", "2026-08-01"),  # 4 → 2: care gained
+            (DISABLED[2], "2020-01-01", "expired", "四级", "2010-01-01"),
+        ],
+        "2026-10-02",
+    )
+    lists = ending_lists(staff.handler, month=D("2026-11-01"))
+    changes = [(r.name, r.disability_grade, r.new_grade, r.stops_from) for r in lists.grade_changes]
+    assert changes == [("未到期", 4, 2, D("2026-09-01")), ("到期", 2, 3, D("2026-10-01"))]
+    client = Client()
+    client.force_login(staff.handler)
+    page = client.get("/rechecks/allowances-ending/").content.decode()
+    section = page.split('data-testid="grade-changes"')[1]
+    assert f'data-member="{down.pk}"' in section and f'data-member="{same.pk}"' not in section
+    data = api_as(staff.handler).get("/api/v1/rechecks/allowances-ending/").json()
+    assert [row["new_grade"] for row in data["grade_changes"]] == [2, 3]
+    response = client.get("/rechecks/allowances-ending.xlsx?month=2026-11")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[2]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[-1] for row in rows] == [2, 3]
+
+
+def test_a_cancelled_certificate_and_another_countys_delivery_change_no_date(staff, make_user):
+    first, second, _third = _disabled(staff)
+    _certificates(staff.county, [(DISABLED[0], "2030-01-31", "valid")], "2026-09-01")
+    _certificates(
+        staff.county,
+        [
+            (DISABLED[0], "2040-01-31", "cancelled"),  # a cancellation: decided on the grade
+            (DISABLED[1], "", "expired"),  # no date to go by
+        ],
+        "2026-09-02",
+    )
+    elsewhere = make_user(Role.COUNTY_APPROVER, OUTSIDE_COUNTY, "elsewhere")
+    _certificates(elsewhere, [(DISABLED[1], "2026-01-31", "valid")], "2026-09-03")
+    dates = dict(
+        Member.objects.filter(pk__in=[first.pk, second.pk]).values_list(
+            "pk", "disability_certificate_valid_until"
+        )
+    )
+    assert dates == {first.pk: D("2030-01-31"), second.pk: None}

@@ -109,6 +109,26 @@ class severely_disabled(Variable):
         return (grade >= 1) & (grade <= 2)
 
 
+class disability_certificate_valid(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = (
+        "The disability certificate is valid in the month: its last valid day is in the month or "
+        "later (the subsidies stop from the month after it)"
+    )
+    reference = (
+        "国务院《关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见》"
+        "（国发〔2015〕52号，2015-09-22）：补贴对象为持有第二代《中华人民共和国残疾人证》者"
+    )
+
+    def formula(person, period, parameters):
+        until = numpy.asarray(
+            person("disability_certificate_valid_until", period), dtype="datetime64[D]"
+        )
+        return until >= numpy.datetime64(period.start.date, "D")
+
+
 class self_care_level(Variable):
     value_type = int
     entity = Person

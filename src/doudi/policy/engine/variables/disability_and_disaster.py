@@ -15,14 +15,15 @@ class disability_living_subsidy(FenVariable):
     entity = Person
     definition_period = MONTH
     label = (
-        "困难残疾人生活补贴: a disabled member of a 低保 household or on 单人保, as recorded (fen)"
+        "困难残疾人生活补贴: a disabled member of a 低保 household or on 单人保, as recorded, "
+        "while the certificate is valid (fen)"
     )
     reference = "焦作市民政局《焦作市2018年民政行业脱贫攻坚工作方案》（2018-05-17）：每人每月60元"
 
     def formula(person, period, parameters):
         household = person.household
         grade = person("disability_grade", period)
-        disabled = (grade >= 1) & (grade <= 4)
+        disabled = (grade >= 1) & (grade <= 4) & person("disability_certificate_valid", period)
         guessed = disabled & ~household("minimum_living_recorded", period)
         # The engine's 低保 result is asked for only where a disabled person has no record.
         poor = person(
@@ -36,13 +37,14 @@ class disability_care_subsidy(FenVariable):
     value_type = int
     entity = Person
     definition_period = MONTH
-    label = "重度残疾人护理补贴: disability grade 1 or 2 (fen)"
+    label = "重度残疾人护理补贴: disability grade 1 or 2, while the certificate is valid (fen)"
     reference = "焦作市民政局《焦作市2018年民政行业脱贫攻坚工作方案》（2018-05-17）：每人每月60元"
 
     def formula(person, period, parameters):
         household = person.household
         amount = regional(household, period, parameters, "disability.care_subsidy")
-        return numpy.where(person("severely_disabled", period), amount, 0)
+        paid = person("severely_disabled", period) & person("disability_certificate_valid", period)
+        return numpy.where(paid, amount, 0)
 
 
 class disaster_transitional_aid(FenVariable):

@@ -89,6 +89,20 @@ class disability_grade(Variable):
     label = "Disability grade 1–4 (0: none)"
 
 
+NO_CERTIFICATE_END = date(9999, 12, 31)
+
+
+class disability_certificate_valid_until(Variable):
+    value_type = date
+    default_value = NO_CERTIFICATE_END
+    entity = Person
+    definition_period = MONTH
+    label = (
+        "The disability certificate's last valid day, as the disability federation delivered it "
+        "(9999-12-31: no end delivered)"
+    )
+
+
 class serious_illness(Variable):
     value_type = bool
     entity = Person
