@@ -3,8 +3,8 @@ sample with its items and their checklists, the findings, a finding with its rec
 tasks, the overdue tasks, the hotline tickets referred to supervision (those awaiting a
 decision, and one of them), the relatives register with the benefits of each declared household,
 and every step of ``supervision.steps.STEPS`` (``steps/<name>/`` for a step on nothing,
-``steps/<name>/<id>/`` on a plan, item, finding, task, register entry or referred ticket). Explicit input and
-output serializers; amounts are integer fen, dates YYYY-MM-DD."""
+``steps/<name>/<id>/`` on a plan, item, finding, task, register entry or referred ticket).
+Explicit input and output serializers; amounts are integer fen, dates YYYY-MM-DD."""
 
 from __future__ import annotations
 

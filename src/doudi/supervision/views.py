@@ -1,8 +1,9 @@
 """Supervision pages: the plans, a plan (its samples and findings), a sample (its items), an item
 (its checklist), the findings and the overdue rectifications, a finding (its tasks and the
 hotline ticket it comes from), the hotline tickets referred to supervision (待立项的热线转办)
-and one of them, and the relatives register with its report; the steps' forms read from ``steps.STEPS``, the Excel
-exports. Refusals are shown above the page the step returns to, naming the field."""
+and one of them, and the relatives register with its report; the steps' forms read from
+``steps.STEPS``, the Excel exports. Refusals are shown above the page the step returns to,
+naming the field."""
 
 from __future__ import annotations
 
