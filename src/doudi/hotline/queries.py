@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from doudi.accounts.jurisdiction import get_in_scope, scope
+from doudi.accounts.jurisdiction import get_in_scope, has_permission, scope
 from doudi.accounts.models import User as Staff
 from doudi.accounts.roles import ROLE_PERMISSIONS, Permission
 from doudi.dates import add_months
@@ -45,6 +45,14 @@ def ticket(user: User, ticket_id: int) -> Ticket:
         "region__code",
         pk=ticket_id,
     )
+
+
+def tickets_of_household(user: User, household_id: int) -> QuerySet[Ticket]:
+    """The tickets naming a household, for its assistance chain: none for a reader of the
+    household who does not read the hotline."""
+    if not has_permission(user, Permission.VIEW_HOTLINE):
+        return Ticket.objects.none()
+    return tickets(user).filter(household_id=household_id)
 
 
 def at_risk_until(user: User, day: datetime.date) -> datetime.date:

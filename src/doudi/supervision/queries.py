@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from doudi.accounts.jurisdiction import NOT_FOUND, require, scope
+from doudi.accounts.jurisdiction import NOT_FOUND, has_permission, require, scope
 from doudi.accounts.roles import Permission
 from doudi.benefits.models import Benefit
 from doudi.cases.models import Case
@@ -118,6 +118,14 @@ def finding_for(actor: User, finding_id: int) -> Finding:
     if finding is None:
         raise OutsideJurisdiction(NOT_FOUND)
     return finding
+
+
+def findings_of_household(actor: User, household_id: int) -> QuerySet[Finding]:
+    """The findings about a household, for its assistance chain: none for a reader of the
+    household who does not read supervision."""
+    if not has_permission(actor, Permission.VIEW_SUPERVISION):
+        return Finding.objects.none()
+    return findings_visible_to(actor).filter(household_id=household_id)
 
 
 def rectifications_visible_to(actor: User) -> QuerySet[Rectification]:
