@@ -39,6 +39,12 @@ def test_a_referred_ticket_becomes_a_finding_named_on_both_pages(scene, staff):
         staff.handler, source="call", category="enquiry", content="咨询政策"
     )
     assert list(queries.pending_referrals(staff.county)) == [ticket]
+    inspector = Client()
+    inspector.force_login(staff.county)  # on the inspector's to-do list and the referrals page
+    assert f'href="/supervision/referrals/{ticket.pk}/"' in inspector.get("/").content.decode()
+    listed = inspector.get("/supervision/referrals/").content.decode()
+    assert f'href="/supervision/referrals/{ticket.pk}/"' in listed
+    assert "13812345678" not in listed and "王小明" not in listed
     events = AuditEvent.objects.count()
     finding = services.raise_ticket_finding(
         staff.county, ticket.pk, description="核实属实：亲属未备案", task="补办备案并复核"
