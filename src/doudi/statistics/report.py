@@ -73,10 +73,10 @@ def _hotline_sheets(
     book: Workbook, place: Region, month: datetime.date, hotline: queries.HotlineFigures
 ) -> None:
     columns = [
-        Column(_("received"), CellKind.NUMBER),
-        Column(_("closed"), CellKind.NUMBER),
+        Column(_("tickets received"), CellKind.NUMBER),
+        Column(_("tickets closed"), CellKind.NUMBER),
         Column(_("answered on time"), CellKind.NUMBER),
-        Column(_("open past the due date"), CellKind.NUMBER),
+        Column(_("open past due"), CellKind.NUMBER),
         Column(_("escalated to the county"), CellKind.NUMBER),
     ]
     caption = [

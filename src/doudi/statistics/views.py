@@ -30,9 +30,9 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     data["labels"] = {
         "money": _("paid (yuan)"),
         "recipients": _("recipients"),
-        "received": _("received"),
+        "received": _("tickets received"),
         "on_time": _("answered on time"),
-        "open_overdue": _("open past the due date"),
+        "open_overdue": _("open past due"),
         "tickets": _("tickets"),
     }
     rows = [
