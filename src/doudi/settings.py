@@ -280,6 +280,9 @@ SPECTACULAR_SETTINGS = {
         "MedicalClaimKindEnum": "doudi.medical.models.ClaimKind",
         "MedicalCategoryEnum": "doudi.medical.models.Category",
         "ChecklistAnswerEnum": "doudi.supervision.models.CHECK_ANSWERS",
+        # A hotline ticket's, in the hotline's answers and in supervision's referrals.
+        "HotlineCategoryEnum": "doudi.hotline.models.Category",
+        "HotlineTicketStateEnum": "doudi.hotline.models.TicketState",
     },
 }
 

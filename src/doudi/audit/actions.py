@@ -182,6 +182,10 @@ class AuditAction(models.TextChoices):
     )
     SUPERVISION_RELATIVE_DECLARE = "supervision.relative_declare", _("Close relative declared")
     SUPERVISION_RELATIVE_END = "supervision.relative_end", _("Close relative's entry ended")
+    SUPERVISION_REFERRAL_DECLINE = (
+        "supervision.referral_decline",
+        _("Hotline referral declined: nothing to find"),
+    )
 
     # Departments' data for the check platform
     SOURCE_DELIVERED = "source.delivered", _("Department data delivered")

@@ -40,7 +40,8 @@ class HotlineTicketSerializer(serializers.ModelSerializer):
                   "deadline_reference", "due_on", "state", "escalated_on", "answer",
                   "satisfaction", "closed_on", "answered_on_time", "case", "warning",
                   "referred_to_supervision", "referred_to_supervision_on",
-                  "supervision_note"]  # fmt: skip
+                  "supervision_note", "finding", "supervision_declined_on",
+                  "supervision_decline_reason"]  # fmt: skip
 
     def get_caller_name(self, ticket: Ticket) -> str:
         return mask_name(ticket.caller_name) if ticket.caller_name else ""

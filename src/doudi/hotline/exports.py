@@ -13,8 +13,8 @@ from doudi.spreadsheets import CellKind, Column, add_table, new_workbook, workbo
 
 def _counts() -> list[Column]:
     return [
-        Column(_("received"), CellKind.NUMBER),
-        Column(_("closed"), CellKind.NUMBER),
+        Column(_("tickets received"), CellKind.NUMBER),
+        Column(_("tickets closed"), CellKind.NUMBER),
         Column(_("answered on time"), CellKind.NUMBER),
         Column(_("open past due"), CellKind.NUMBER),
         Column(_("escalated to the county"), CellKind.NUMBER),

@@ -14,6 +14,7 @@ from doudi.cases.models import Case
 from doudi.early_warning.models import EarlyWarning
 from doudi.regions.models import Region
 from doudi.registry.models import Household
+from doudi.supervision.models import Finding
 
 STAFF = settings.AUTH_USER_MODEL
 MAX_CONTENT = 1000
@@ -121,6 +122,17 @@ class Ticket(models.Model):
         _("referred to supervision"), null=True, blank=True
     )
     supervision_note = models.TextField(_("why it was referred to supervision"), blank=True)
+    # What supervision made of the referral: the finding it raised, or why it found nothing.
+    finding = models.OneToOneField(
+        Finding,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hotline_ticket",
+        verbose_name=_("supervision finding raised"),
+    )
+    supervision_declined_on = models.DateField(_("declined by supervision"), null=True, blank=True)
+    supervision_decline_reason = models.TextField(_("why supervision found nothing"), blank=True)
 
     class Meta:
         verbose_name = _("hotline ticket")

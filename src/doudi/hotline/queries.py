@@ -1,5 +1,7 @@
 """Reads of the hotline, each scoped to the user's places: the tickets (by state), the at-risk
-and overdue lists, one ticket, and the month's figures by category and township."""
+and overdue lists, one ticket, and the month's figures by category and township; and the
+figures of a place by township, month and category, which the dashboards read
+(doudi.statistics)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
-from doudi.accounts.jurisdiction import get_in_scope, scope
+from doudi.accounts.jurisdiction import get_in_scope, has_permission, scope
 from doudi.accounts.models import User as Staff
 from doudi.accounts.roles import ROLE_PERMISSIONS, Permission
 from doudi.dates import add_months
 from doudi.hotline.models import OPEN_STATES, Category, DutyShift, Satisfaction, Ticket, TicketState
 from doudi.hotline.services import at_risk_days
+from doudi.regions.codes import prefix_of
 from doudi.regions.models import Region
 from doudi.workdays.calendar import WorkingCalendar
 
@@ -27,7 +31,7 @@ LISTS = ("open", "at_risk", "overdue", "escalated", "closed", "all")
 def tickets(user: User) -> QuerySet[Ticket]:
     return scope(
         user,
-        Ticket.objects.select_related("region", "household", "case", "warning"),
+        Ticket.objects.select_related("region", "household", "case", "warning", "finding"),
         Permission.VIEW_HOTLINE,
         "region__code",
     )
@@ -36,11 +40,19 @@ def tickets(user: User) -> QuerySet[Ticket]:
 def ticket(user: User, ticket_id: int) -> Ticket:
     return get_in_scope(
         user,
-        Ticket.objects.select_related("region", "household", "case", "warning"),
+        Ticket.objects.select_related("region", "household", "case", "warning", "finding"),
         Permission.VIEW_HOTLINE,
         "region__code",
         pk=ticket_id,
     )
+
+
+def tickets_of_household(user: User, household_id: int) -> QuerySet[Ticket]:
+    """The tickets naming a household, for its assistance chain: none for a reader of the
+    household who does not read the hotline."""
+    if not has_permission(user, Permission.VIEW_HOTLINE):
+        return Ticket.objects.none()
+    return tickets(user).filter(household_id=household_id)
 
 
 def at_risk_until(user: User, day: datetime.date) -> datetime.date:
@@ -89,6 +101,40 @@ class Figures:
     total: FigureRow
 
 
+FIGURES = ("received", "closed", "on_time", "open_overdue", "escalated")
+
+
+def _counts(day: datetime.date) -> dict[str, Count]:
+    """The figures of a group of tickets: received, closed, closed by the due date, still
+    open past it on ``day``, escalated to the county."""
+    return {
+        "received": Count("id"),
+        "closed": Count("id", filter=Q(state=TicketState.CLOSED)),
+        "on_time": Count("id", filter=Q(state=TicketState.CLOSED, closed_on__lte=F("due_on"))),
+        "open_overdue": Count("id", filter=Q(state__in=OPEN_STATES, due_on__lt=day)),
+        "escalated": Count("id", filter=Q(escalated_on__isnull=False)),
+    }
+
+
+def place_figures(
+    code: str, since: datetime.date, until: datetime.date, day: datetime.date
+) -> list[dict]:
+    """The tickets of the place ``code`` received from ``since`` to before ``until``, counted
+    by township, month received and category (``FIGURES``, still open past their due date
+    on ``day``): one grouped query over the place's tickets. The caller has checked that the
+    reader may read the place's figures."""
+    return list(
+        Ticket.objects.filter(
+            region__code__startswith=prefix_of(code), received_on__gte=since, received_on__lt=until
+        )
+        .annotate(month=TruncMonth("received_on"))
+        .order_by()
+        .values("region_id", "month", "category")
+        .annotate(**_counts(day))
+        .order_by("region_id", "month", "category")
+    )
+
+
 def monthly_figures(user: User, month: datetime.date, day: datetime.date) -> Figures:
     """The tickets received in ``month``, by township and category: how many, how many closed
     and closed by their due date, how many still open past it (on ``day``), escalated, and
@@ -101,14 +147,7 @@ def monthly_figures(user: User, month: datetime.date, day: datetime.date) -> Fig
     grouped = (
         received.order_by()
         .values("region_id", "category")
-        .annotate(
-            received=Count("id"),
-            closed=Count("id", filter=Q(state=TicketState.CLOSED)),
-            on_time=Count("id", filter=Q(state=TicketState.CLOSED, closed_on__lte=F("due_on"))),
-            open_overdue=Count("id", filter=Q(state__in=OPEN_STATES, due_on__lt=day)),
-            escalated=Count("id", filter=Q(escalated_on__isnull=False)),
-            **satisfaction,
-        )
+        .annotate(**_counts(day), **satisfaction)
         .order_by("region_id", "category")
     )
     names = dict(
@@ -133,7 +172,7 @@ def monthly_figures(user: User, month: datetime.date, day: datetime.date) -> Fig
             satisfaction={v: group[f"s_{v}"] for v in Satisfaction.values},
         )
         rows.append(row)
-        for name in ("received", "closed", "on_time", "open_overdue", "escalated"):
+        for name in FIGURES:
             setattr(total, name, getattr(total, name) + getattr(row, name))
         for value in Satisfaction.values:
             total.satisfaction[value] += row.satisfaction[value]
@@ -150,7 +189,7 @@ def by_category(figures: Figures) -> list[FigureRow]:
     }  # fmt: skip
     for row in figures.rows:
         target = out[row.category]
-        for name in ("received", "closed", "on_time", "open_overdue", "escalated"):
+        for name in FIGURES:
             setattr(target, name, getattr(target, name) + getattr(row, name))
         for value in Satisfaction.values:
             target.satisfaction[value] += row.satisfaction[value]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from doudi.accounts.jurisdiction import require
+from doudi.accounts.jurisdiction import covers, has_permission, require
 from doudi.accounts.roles import Permission
 from doudi.dates import month_text, parse_month
 from doudi.errors import DoudiError
@@ -104,6 +104,8 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         {
             "ticket": ticket,
             "caller": masked_caller(ticket),
+            "reads_finding": has_permission(user, Permission.VIEW_SUPERVISION)
+            and covers(user, ticket.region_id),
             "steps": steps.offered(user, steps.TICKET, ticket),
             "programmes": [(p.value, p.label) for p in steps.CASE_PROGRAMMES],
             "satisfactions": Satisfaction.choices,

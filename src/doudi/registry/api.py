@@ -347,11 +347,14 @@ class FactRemoveView(APIView):
 class ChainLinkSerializer(serializers.Serializer):
     day = serializers.DateField()
     kind = serializers.CharField(
-        help_text="monitoring, warning, case, decision, benefit, payment or referral"
+        help_text="monitoring, warning, case, decision, benefit, payment, referral, ticket or "
+        "finding"
     )
     label = serializers.CharField()
     text = serializers.CharField()
-    url = serializers.CharField(help_text="the page of the case, referral or warnings; or empty")
+    url = serializers.CharField(
+        help_text="the page of the case, referral, warnings, ticket or finding; or empty"
+    )
 
 
 class HouseholdChainView(APIView):

@@ -1,7 +1,8 @@
 """One assistance chain per household (一户一条救助链): every entry into and out of the monitored
-population, warning, case and decision, benefit, payment and referral of the household on one
-timeline, the newest first — each read through its own app's jurisdiction-scoped query, so a
-reader sees what their role reads and nothing is missed or paid twice unseen."""
+population, warning, case and decision, benefit, payment and referral of the household, the
+hotline tickets naming it and the supervision findings about it, on one timeline, the newest
+first — each read through its own app's jurisdiction-scoped query, so a reader sees what their
+role reads and nothing is missed or paid twice unseen."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from doudi.benefits.queries import benefits_ever_of_household
 from doudi.cases.queries import cases_of_household
 from doudi.early_warning.presentation import describe, member_names
 from doudi.early_warning.queries import warnings_of_household
+from doudi.hotline.queries import tickets_of_household
 from doudi.money import fen_to_yuan
 from doudi.monitoring.queries import entries_of_household
 from doudi.payroll.queries import payments_of_household
+from doudi.supervision.queries import findings_of_household
 from doudi.window.queries import referrals_of_household
 
 if TYPE_CHECKING:
@@ -28,7 +31,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Link:
     day: datetime.date
-    kind: str  # monitoring, warning, case, decision, benefit, payment, referral
+    # monitoring, warning, case, decision, benefit, payment, referral, ticket, finding
+    kind: str
     label: str
     text: str
     url: str = ""
@@ -42,6 +46,8 @@ def assistance_chain(actor: User, household_id: int) -> list[Link]:
         *_benefits(actor, household_id),
         *_payments(actor, household_id),
         *_referrals(actor, household_id),
+        *_tickets(actor, household_id),
+        *_findings(actor, household_id),
     ]
     return sorted(links, key=lambda link: link.day, reverse=True)
 
@@ -131,4 +137,28 @@ def _referrals(actor: User, household_id: int) -> list[Link]:
         if need.answered_on:
             text = f"{department}：{need.answer}"
             links.append(Link(need.answered_on, "referral", _("Referral answered"), text, url))
+    return links
+
+
+def _tickets(actor: User, household_id: int) -> list[Link]:
+    links = []
+    for ticket in tickets_of_household(actor, household_id):
+        url = reverse("hotline:ticket", args=[ticket.pk])
+        text = f"{ticket.get_category_display()}：{ticket.content[:100]}"
+        links.append(Link(ticket.received_on, "ticket", _("Hotline ticket"), text, url))
+        if ticket.closed_on:
+            text = f"{ticket.get_category_display()}：{ticket.answer[:100]}"
+            links.append(Link(ticket.closed_on, "ticket", _("Hotline ticket answered"), text, url))
+    return links
+
+
+def _findings(actor: User, household_id: int) -> list[Link]:
+    links = []
+    for finding in findings_of_household(actor, household_id):
+        url = reverse("supervision:finding", args=[finding.pk])
+        text = (
+            f"{finding.get_origin_display()}，{finding.get_severity_display()}："
+            + (finding.description[:100])
+        )
+        links.append(Link(finding.raised_on, "finding", _("Supervision finding"), text, url))
     return links

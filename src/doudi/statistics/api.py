@@ -1,6 +1,7 @@
 """Statistics under /api/v1/statistics: a place's dashboard figures (its own by programme for
 the month and over twelve months, its children's, the counts of its payrolls, cases and
-warnings). Explicit input and output serializers; money is integer fen, months YYYY-MM."""
+warnings, and its hotline tickets by month, category and place below). Explicit input and
+output serializers; money is integer fen, months YYYY-MM."""
 
 from __future__ import annotations
 
@@ -50,6 +51,34 @@ class StatisticsCountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class HotlineMeasuresSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    on_time = serializers.IntegerField(help_text="closed by the due date")
+    open_overdue = serializers.IntegerField(help_text="still open past the due date today")
+    escalated = serializers.IntegerField()
+
+
+class HotlineMonthSerializer(HotlineMeasuresSerializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+
+
+class HotlineCategorySerializer(HotlineMeasuresSerializer):
+    category = serializers.CharField()
+
+
+class HotlinePlaceSerializer(HotlineMeasuresSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class HotlineDashboardSerializer(serializers.Serializer):
+    month = HotlineMeasuresSerializer(help_text="tickets received in the month")
+    trend = HotlineMonthSerializer(many=True, help_text="the place's last 12 months")
+    by_category = HotlineCategorySerializer(many=True)
+    children = HotlinePlaceSerializer(many=True, help_text="the places below, a county or up")
+
+
 class DashboardSerializer(serializers.Serializer):
     place = serializers.CharField(source="place.code")
     name = serializers.CharField(source="place.name")
@@ -65,10 +94,31 @@ class DashboardSerializer(serializers.Serializer):
     warnings_by_route = StatisticsCountSerializer(many=True)
     warnings_open = serializers.IntegerField()
     warnings_with_county = serializers.IntegerField()
+    hotline = HotlineDashboardSerializer(allow_null=True, help_text="none for a village")
 
 
 def _counts(pairs: list[tuple[str, int]]) -> list[dict]:
     return [{"label": label, "count": count} for label, count in pairs]
+
+
+def _hotline(board: queries.Dashboard) -> dict | None:
+    hotline = board.hotline
+    if hotline is None:
+        return None
+    return {
+        "month": hotline.month,
+        "trend": [
+            {**vars(measures), "month": month.strftime("%Y-%m")}
+            for month, measures in zip(board.months, hotline.trend, strict=True)
+        ],
+        "by_category": [
+            {**vars(measures), "category": value} for value, _label, measures in hotline.by_category
+        ],
+        "children": [
+            {**vars(child.measures), "code": child.code, "name": child.name}
+            for child in hotline.children
+        ],
+    }
 
 
 def _data(board: queries.Dashboard) -> dict:
@@ -90,6 +140,7 @@ def _data(board: queries.Dashboard) -> dict:
         "warnings_by_route": _counts(board.warnings_by_route),
         "warnings_open": board.warnings_open,
         "warnings_with_county": board.warnings_with_county,
+        "hotline": _hotline(board),
     }
 
 

@@ -1,7 +1,8 @@
 """Reads of the figures, scoped to the user's places: a place's dashboard (its own figures
 by programme and month over a year, its children's for the month, and the live counts of its
-payrolls, cases and warnings) and the rows of the monthly report. The payment figures come
-from ``Figure`` only — no read scans the payroll lines (docs/statistics.md)."""
+payrolls, cases and warnings, and its hotline figures) and the rows of the monthly report. The
+payment figures come from ``Figure`` only — no read scans the payroll lines; the hotline's are
+one grouped query over the place's tickets, which are few (docs/statistics.md)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ from doudi.cases.procedures import OPEN_STATES, State
 from doudi.dates import add_months
 from doudi.early_warning.models import EarlyWarning, HandlingRoute, WarningState
 from doudi.errors import OutsideJurisdiction
+from doudi.hotline.models import Category
+from doudi.hotline.queries import place_figures
 from doudi.payroll.models import Payroll, PayrollProgramme, PayrollState
-from doudi.regions.codes import LEVELS, ancestors, level_of, prefix_of
+from doudi.regions.codes import LEVELS, Level, ancestor_at, ancestors, level_of, prefix_of
 from doudi.regions.models import Region
 from doudi.statistics.models import Figure
 
@@ -45,6 +48,42 @@ class Measures:
     def add(self, row: Figure | Measures) -> None:
         for name in MEASURES:
             setattr(self, name, getattr(self, name) + getattr(row, name))
+
+
+@dataclass
+class HotlineMeasures:
+    """Hotline tickets received in a month: how many, closed, closed by their due date, still
+    open past it today, escalated to the county (doudi.hotline)."""
+
+    received: int = 0
+    closed: int = 0
+    on_time: int = 0
+    open_overdue: int = 0
+    escalated: int = 0
+
+    def add(self, row: dict | HotlineMeasures) -> None:
+        for name in vars(self):
+            value = row[name] if isinstance(row, dict) else getattr(row, name)
+            setattr(self, name, getattr(self, name) + value)
+
+
+@dataclass(frozen=True)
+class HotlinePlace:
+    code: str
+    name: str
+    measures: HotlineMeasures
+
+
+@dataclass(frozen=True)
+class HotlineFigures:
+    """A place's hotline figures: per month of the trend, per category of the month, and per
+    place below of the month (the townships' summed up to the place below, for a county or
+    higher). Every figure is a count, so each place's is the sum of its townships'."""
+
+    trend: list[HotlineMeasures]
+    month: HotlineMeasures
+    by_category: list[tuple[str, str, HotlineMeasures]]
+    children: list[HotlinePlace]
 
 
 @dataclass
@@ -82,6 +121,8 @@ class Dashboard:
     warnings_by_route: list[tuple[str, int]]
     warnings_open: int
     warnings_with_county: int
+    # None for a village: a ticket belongs to its township.
+    hotline: HotlineFigures | None = None
 
     @property
     def programme_labels(self) -> list[str]:
@@ -104,6 +145,12 @@ class Dashboard:
                 "names": [child.name for child in self.children],
                 "paid": [child.total.paid_fen / 100 for child in self.children],
             },
+            "hotline": {
+                name: [getattr(row, name) for row in self.hotline.trend]
+                for name in ("received", "on_time", "open_overdue")
+            }
+            if self.hotline is not None
+            else None,
         }
 
 
@@ -195,6 +242,39 @@ def dashboard(
         payrolls_by_state=_payrolls(place.code, months),
         **_cases(prefix, today),
         **_warnings(prefix),
+        hotline=hotline_figures(place, months, today),
+    )
+
+
+def hotline_figures(
+    place: Region, months: list[datetime.date], today: datetime.date
+) -> HotlineFigures | None:
+    """The place's hotline figures over ``months`` (the last one the month shown), from one
+    grouped query over its tickets; None for a village."""
+    level = level_of(place.code)
+    if LEVELS.index(level) > LEVELS.index(Level.TOWNSHIP):
+        return None
+    month = months[-1]
+    rows = place_figures(place.code, months[0], add_months(month, 1), today)
+    trend = [HotlineMeasures() for _ in months]
+    categories = {value: HotlineMeasures() for value in Category.values}
+    child_level = LEVELS[LEVELS.index(level) + 1] if level != Level.TOWNSHIP else None
+    children: dict[str, HotlineMeasures] = defaultdict(HotlineMeasures)
+    for row in rows:
+        received = row["month"]
+        trend[months.index(received)].add(row)
+        if received == month:
+            categories[row["category"]].add(row)
+            if child_level is not None:
+                children[ancestor_at(row["region_id"], child_level)].add(row)
+    names = dict(Region.objects.filter(code__in=children).values_list("code", "name"))
+    return HotlineFigures(
+        trend=trend,
+        month=trend[-1],
+        by_category=[(value, str(label), categories[value]) for value, label in Category.choices],
+        children=[
+            HotlinePlace(code, names.get(code, ""), children[code]) for code in sorted(children)
+        ],
     )
 
 

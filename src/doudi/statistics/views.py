@@ -27,7 +27,14 @@ def own_dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     board = queries.dashboard(request.user, code, _month(request))
     data = board.chart_data()
-    data["labels"] = {"money": _("paid (yuan)"), "recipients": _("recipients")}
+    data["labels"] = {
+        "money": _("paid (yuan)"),
+        "recipients": _("recipients"),
+        "received": _("tickets received"),
+        "on_time": _("answered on time"),
+        "open_overdue": _("open past due"),
+        "tickets": _("tickets"),
+    }
     rows = [
         (programme, label, board.own.by_programme.get(programme, queries.Measures()))
         for programme, label in zip(board.programmes, board.programme_labels, strict=True)

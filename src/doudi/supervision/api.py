@@ -1,9 +1,10 @@
 """Supervision under /api/v1/supervision: the plans, a plan with its samples and findings, a
 sample with its items and their checklists, the findings, a finding with its rectification
-tasks, the overdue tasks, the relatives register with the benefits of each declared household,
+tasks, the overdue tasks, the hotline tickets referred to supervision (those awaiting a
+decision, and one of them), the relatives register with the benefits of each declared household,
 and every step of ``supervision.steps.STEPS`` (``steps/<name>/`` for a step on nothing,
-``steps/<name>/<id>/`` on a plan, item, finding, task or register entry). Explicit input and
-output serializers; amounts are integer fen, dates YYYY-MM-DD."""
+``steps/<name>/<id>/`` on a plan, item, finding, task, register entry or referred ticket).
+Explicit input and output serializers; amounts are integer fen, dates YYYY-MM-DD."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from doudi.api.pagination import Pagination
+from doudi.hotline.models import Ticket
+from doudi.notices.masking import mask_name, mask_phone
 from doudi.supervision import queries, steps
 from doudi.supervision.models import (
     CHECKLIST,
@@ -81,11 +84,35 @@ class SpotCheckSampleDetailSerializer(serializers.Serializer):
 
 class SupervisionFindingSerializer(serializers.ModelSerializer):
     township = serializers.CharField(source="region_id")
+    hotline_ticket = serializers.SerializerMethodField(help_text="the ticket it was raised from")
 
     class Meta:
         model = Finding
         fields = ["id", "township", "origin", "origin_reference", "plan", "item", "household",
-                  "severity", "description", "raised_on"]  # fmt: skip
+                  "severity", "description", "raised_on", "hotline_ticket"]  # fmt: skip
+
+    def get_hotline_ticket(self, finding: Finding) -> int | None:
+        ticket = getattr(finding, "hotline_ticket", None)
+        return ticket.pk if ticket is not None else None
+
+
+class HotlineReferralSerializer(serializers.ModelSerializer):
+    township = serializers.CharField(source="region_id")
+    caller_name = serializers.SerializerMethodField(help_text="masked")
+    caller_phone = serializers.SerializerMethodField(help_text="masked")
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "township", "category", "household", "caller_name", "caller_phone",
+                  "content", "received_on", "state", "referred_to_supervision_on",
+                  "supervision_note", "finding", "supervision_declined_on",
+                  "supervision_decline_reason"]  # fmt: skip
+
+    def get_caller_name(self, ticket: Ticket) -> str:
+        return mask_name(ticket.caller_name) if ticket.caller_name else ""
+
+    def get_caller_phone(self, ticket: Ticket) -> str:
+        return mask_phone(ticket.caller_phone)
 
 
 class InspectionPlanDetailSerializer(serializers.Serializer):
@@ -146,13 +173,14 @@ class RelativesReportSerializer(serializers.Serializer):
 
 class SupervisionStepResultSerializer(serializers.Serializer):
     object_type = serializers.ChoiceField(
-        choices=["plan", "sample", "item", "finding", "rectification", "declaration"]
+        choices=["plan", "sample", "item", "finding", "rectification", "declaration", "referral"]
     )
     id = serializers.IntegerField()
 
 
 KINDS = {Plan: "plan", Sample: "sample", SampleItem: "item", Finding: "finding",
-         Rectification: "rectification", RelativeDeclaration: "declaration"}  # fmt: skip
+         Rectification: "rectification", RelativeDeclaration: "declaration",
+         Ticket: "referral"}  # fmt: skip
 
 
 def _result(result: object) -> dict:
@@ -228,6 +256,28 @@ class OverdueRectificationsView(APIView):
         return paginator.get_paginated_response(RectificationSerializer(page or [], many=True).data)
 
 
+class ReferralListView(APIView):
+    """The hotline tickets referred to supervision awaiting a decision (待立项的热线转办)."""
+
+    pagination_class = Pagination  # documented as the paged answer it gives
+
+    @extend_schema(responses=HotlineReferralSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(queries.pending_referrals(request.user), request)
+        return paginator.get_paginated_response(
+            HotlineReferralSerializer(page or [], many=True).data
+        )
+
+
+class ReferralDetailView(APIView):
+    @extend_schema(parameters=[OBJECT_ID], responses=HotlineReferralSerializer)
+    def get(self, request: Request, object_id: int) -> Response:
+        return Response(
+            HotlineReferralSerializer(queries.referral_for(request.user, object_id)).data
+        )
+
+
 class RelativesReportView(APIView):
     @extend_schema(responses=RelativesReportSerializer)
     def get(self, request: Request) -> Response:
@@ -258,8 +308,9 @@ class StepView(APIView):
 class ObjectStepView(APIView):
     """A step on a plan (draw_sample, raise_plan_finding), a sampled item (check_item,
     raise_item_finding), a finding (add_rectification), a rectification task
-    (complete_rectification) or a register entry (end_declaration); its body is that step's
-    input serializer in ``supervision.steps``."""
+    (complete_rectification), a register entry (end_declaration) or a hotline ticket referred
+    to supervision (raise_ticket_finding, decline_referral); its body is that step's input
+    serializer in ``supervision.steps``."""
 
     @extend_schema(
         operation_id="supervision_object_step",
@@ -290,6 +341,12 @@ urlpatterns = [
         "supervision/rectifications/overdue/",
         OverdueRectificationsView.as_view(),
         name="supervision-overdue",
+    ),
+    path("supervision/referrals/", ReferralListView.as_view(), name="supervision-referrals"),
+    path(
+        "supervision/referrals/<int:object_id>/",
+        ReferralDetailView.as_view(),
+        name="supervision-referral",
     ),
     path("supervision/relatives/", RelativesReportView.as_view(), name="supervision-relatives"),
     path("supervision/steps/<slug:name>/", StepView.as_view(), name="supervision-step"),

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from doudi.accounts.jurisdiction import NOT_FOUND, require, scope
+from doudi.accounts.jurisdiction import NOT_FOUND, has_permission, require, scope
 from doudi.accounts.roles import Permission
 from doudi.benefits.models import Benefit
 from doudi.cases.models import Case
 from doudi.errors import OutsideJurisdiction
+from doudi.hotline.models import Ticket
 from doudi.supervision.models import (
     Finding,
     Plan,
@@ -77,10 +78,39 @@ def item_for(actor: User, item_id: int) -> SampleItem:
     return item
 
 
+def referrals_visible_to(actor: User) -> QuerySet[Ticket]:
+    """The hotline tickets referred to supervision in the actor's places, as the inspecting
+    side (the plans' readers) sees them: the newest referral first."""
+    return (
+        scope(
+            actor,
+            Ticket.objects.filter(referred_to_supervision_on__isnull=False),
+            Permission.VIEW_PLANS,
+            "region__code",
+        )
+        .select_related("region", "household", "finding")
+        .order_by("-referred_to_supervision_on", "-id")
+    )
+
+
+def pending_referrals(actor: User) -> QuerySet[Ticket]:
+    """The referrals awaiting a decision (待立项): no finding raised from them, none declined."""
+    return referrals_visible_to(actor).filter(
+        finding__isnull=True, supervision_declined_on__isnull=True
+    )
+
+
+def referral_for(actor: User, ticket_id: int) -> Ticket:
+    found = referrals_visible_to(actor).filter(pk=ticket_id).first()
+    if found is None:
+        raise OutsideJurisdiction(NOT_FOUND)
+    return found
+
+
 def findings_visible_to(actor: User) -> QuerySet[Finding]:
     return scope(
         actor, Finding.objects.all(), Permission.VIEW_SUPERVISION, "region__code"
-    ).select_related("region", "household", "raised_by", "plan")
+    ).select_related("region", "household", "raised_by", "plan", "hotline_ticket")
 
 
 def finding_for(actor: User, finding_id: int) -> Finding:
@@ -88,6 +118,14 @@ def finding_for(actor: User, finding_id: int) -> Finding:
     if finding is None:
         raise OutsideJurisdiction(NOT_FOUND)
     return finding
+
+
+def findings_of_household(actor: User, household_id: int) -> QuerySet[Finding]:
+    """The findings about a household, for its assistance chain: none for a reader of the
+    household who does not read supervision."""
+    if not has_permission(actor, Permission.VIEW_SUPERVISION):
+        return Finding.objects.none()
+    return findings_visible_to(actor).filter(household_id=household_id)
 
 
 def rectifications_visible_to(actor: User) -> QuerySet[Rectification]:

@@ -20,6 +20,7 @@ from doudi.benefits.models import Benefit
 from doudi.cases.models import Case
 from doudi.cases.procedures import State
 from doudi.errors import DoudiError
+from doudi.hotline.models import Ticket
 from doudi.regions.codes import Level, ancestor_at, prefix_of
 from doudi.regions.models import Region
 from doudi.registry.models import Household
@@ -380,6 +381,68 @@ def raise_item_finding(
         origin=Origin.SPOT_CHECK,
         item=item_id,
     )
+
+
+def _pending_referral(actor: User, ticket_id: int) -> Ticket:
+    """The referred ticket, locked, if supervision has not yet decided on it."""
+    require(actor, Permission.INSPECT)
+    ticket = queries.referral_for(actor, ticket_id)
+    ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
+    if ticket.finding_id is not None:
+        raise DoudiError(_("A finding was already raised from this ticket."), field="state")
+    if ticket.supervision_declined_on is not None:
+        raise DoudiError(
+            _("This referral was declined on %(day)s."),
+            field="state",
+            day=ticket.supervision_declined_on.isoformat(),
+        )
+    return ticket
+
+
+def ticket_reference(ticket: Ticket) -> str:
+    """How a finding names the hotline ticket it comes from."""
+    return f"热线工单 {ticket.pk}"
+
+
+@transaction.atomic
+def raise_ticket_finding(
+    actor: User, ticket_id: int, *, description: str, task: str, severity: str = Severity.GENERAL
+) -> Finding:
+    """A finding from a hotline ticket referred to supervision (待立项的热线转办): owned by the
+    township of the ticket (its household's), the ticket named as its origin and linked to it.
+    One audit event, the finding's."""
+    ticket = _pending_referral(actor, ticket_id)
+    finding = raise_finding(
+        actor,
+        township=ticket.region_id,
+        household=ticket.household_id,
+        description=description,
+        task=task,
+        severity=severity,
+        origin=Origin.HOTLINE,
+        origin_reference=ticket_reference(ticket),
+    )
+    ticket.finding = finding
+    ticket.save(update_fields=["finding"])
+    return finding
+
+
+@transaction.atomic
+def decline_referral(actor: User, ticket_id: int, *, reason: str) -> Ticket:
+    """Nothing to find in a referred ticket: supervision says why, and the ticket keeps it."""
+    ticket = _pending_referral(actor, ticket_id)
+    ticket.supervision_decline_reason = required_reason(reason)[:MAX_TEXT]
+    ticket.supervision_declined_on = timezone.localdate()
+    ticket.save(update_fields=["supervision_decline_reason", "supervision_declined_on"])
+    record(
+        actor=actor,
+        action=AuditAction.SUPERVISION_REFERRAL_DECLINE,
+        object_type="hotline_ticket",
+        object_id=str(ticket.pk),
+        region_code=ticket.region_id,
+        reason=ticket.supervision_decline_reason,
+    )
+    return ticket
 
 
 @transaction.atomic

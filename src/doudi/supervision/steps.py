@@ -1,7 +1,8 @@
 """The one table of supervision's steps: the pages' forms and the API's endpoints are both read
 from it, and each is offered only to a user who may take it, on an object in a state it is
 taken from. A step acts on nothing (making a plan, declaring a relative), on a plan, a sampled
-item, a finding, a rectification task or an entry of the relatives register. The auditor and
+item, a finding, a rectification task, an entry of the relatives register or a hotline ticket
+referred to supervision (raising a finding from it, or declining it), once. The auditor and
 the discipline inspector hold none of the steps' permissions: they read, and change nothing."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from doudi.accounts.roles import Permission
 from doudi.api.errors import first_path
 from doudi.cases.api import StrictCharField
 from doudi.errors import DoudiError, OutsideJurisdiction
+from doudi.hotline.models import Ticket
 from doudi.supervision import queries, services
 from doudi.supervision.draw import MAX_SEED
 from doudi.supervision.models import (
@@ -95,8 +97,12 @@ class EndDeclarationInput(serializers.Serializer):
     reason = StrictCharField(max_length=services.MAX_TEXT)
 
 
-NOTHING, PLAN, ITEM, FINDING, RECTIFICATION, DECLARATION = (
-    "nothing", "plan", "item", "finding", "rectification", "declaration",
+class DeclineReferralInput(serializers.Serializer):
+    reason = StrictCharField(max_length=services.MAX_TEXT)
+
+
+NOTHING, PLAN, ITEM, FINDING, RECTIFICATION, DECLARATION, REFERRAL = (
+    "nothing", "plan", "item", "finding", "rectification", "declaration", "referral",
 )  # fmt: skip
 
 
@@ -110,6 +116,14 @@ def _open(user: User, rectification: Rectification) -> bool:
 
 def _current(user: User, entry: RelativeDeclaration) -> bool:
     return entry.ended_on is None and covers(user, entry.region_id)
+
+
+def _undecided(user: User, ticket: Ticket) -> bool:
+    return (
+        ticket.finding_id is None
+        and ticket.supervision_declined_on is None
+        and covers(user, ticket.region_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -142,6 +156,10 @@ STEPS = (
          RECTIFICATION, RectificationDoneInput, services.complete_rectification, _open),
     Step("end_declaration", _("End the entry"), Permission.DECLARE_RELATIVES, DECLARATION,
          EndDeclarationInput, services.end_declaration, _current),
+    Step("raise_ticket_finding", _("Raise a finding from the referred ticket"),
+         Permission.INSPECT, REFERRAL, FindingInput, services.raise_ticket_finding, _undecided),
+    Step("decline_referral", _("Nothing to find: decline the referral"), Permission.INSPECT,
+         REFERRAL, DeclineReferralInput, services.decline_referral, _undecided),
 )  # fmt: skip
 BY_NAME = {step.name: step for step in STEPS}
 
@@ -160,6 +178,7 @@ _TARGETS: dict[str, Callable[[User, int], Model]] = {
     FINDING: queries.finding_for,
     RECTIFICATION: queries.rectification_for,
     DECLARATION: queries.declaration_for,
+    REFERRAL: queries.referral_for,
 }
 
 

@@ -1,7 +1,9 @@
 """Supervision pages: the plans, a plan (its samples and findings), a sample (its items), an item
-(its checklist), the findings and the overdue rectifications, a finding (its tasks), and the
-relatives register with its report; the steps' forms read from ``steps.STEPS``, the Excel
-exports. Refusals are shown above the page the step returns to, naming the field."""
+(its checklist), the findings and the overdue rectifications, a finding (its tasks and the
+hotline ticket it comes from), the hotline tickets referred to supervision (待立项的热线转办)
+and one of them, and the relatives register with its report; the steps' forms read from
+``steps.STEPS``, the Excel exports. Refusals are shown above the page the step returns to,
+naming the field."""
 
 from __future__ import annotations
 
@@ -14,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from doudi.accounts.jurisdiction import has_permission
+from doudi.accounts.jurisdiction import covers, has_permission
 from doudi.accounts.roles import Permission
 from doudi.errors import DoudiError
+from doudi.hotline.views import masked_caller
 from doudi.regions.codes import Level
 from doudi.regions.queries import place_choices
 from doudi.spreadsheets import xlsx_response
@@ -59,6 +62,7 @@ FIELD_LABELS = {
     "position": gettext_lazy("position"),
     "post": gettext_lazy("post held"),
     "reason": gettext_lazy("reason"),
+    "state": gettext_lazy("state"),
     **dict(CHECKLIST),
 }
 ANSWER_CHOICES = [(a.value, a.label) for a in (Answer.YES, Answer.NO, Answer.NOT_APPLICABLE)]
@@ -78,6 +82,11 @@ def index(request: HttpRequest) -> HttpResponse:
             "plans": plans,
             "reads_plans": has_permission(user, Permission.VIEW_PLANS),
             "open_count": queries.open_rectifications(user).count(),
+            "pending_referrals": (
+                queries.pending_referrals(user).count()
+                if has_permission(user, Permission.VIEW_PLANS)
+                else 0
+            ),
             "overdue_count": queries.overdue_rectifications(user, today).count(),
             "steps": steps.offered(user, steps.NOTHING),
             "kinds": PlanKind.choices,
@@ -159,6 +168,7 @@ def finding_detail(request: HttpRequest, finding_id: int) -> HttpResponse:
     user = request.user
     finding = queries.finding_for(user, finding_id)
     rectifications = queries.rectifications_visible_to(user).filter(finding=finding)
+    ticket = getattr(finding, "hotline_ticket", None)
     return render(
         request,
         "supervision/finding.html",
@@ -169,7 +179,42 @@ def finding_detail(request: HttpRequest, finding_id: int) -> HttpResponse:
             ],
             "steps": {s.name: s for s in steps.offered(user, steps.FINDING, finding)},
             "reads_plans": has_permission(user, Permission.VIEW_PLANS),
+            "ticket": ticket,
+            "reads_ticket": ticket is not None
+            and has_permission(user, Permission.VIEW_HOTLINE)
+            and covers(user, ticket.region_id),
             "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    pending = queries.pending_referrals(user)
+    decided = queries.referrals_visible_to(user).exclude(pk__in=pending.values("pk"))
+    return render(
+        request,
+        "supervision/referrals.html",
+        {
+            "pending": [(t, masked_caller(t)) for t in pending[:200]],
+            "decided": [(t, masked_caller(t)) for t in decided[:100]],
+        },
+    )
+
+
+@login_required
+def referral_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    user = request.user
+    ticket = queries.referral_for(user, ticket_id)
+    return render(
+        request,
+        "supervision/referral.html",
+        {
+            "ticket": ticket,
+            "caller": masked_caller(ticket),
+            "steps": {s.name: s for s in steps.offered(user, steps.REFERRAL, ticket)},
+            "severities": Severity.choices,
         },
     )
 
@@ -213,6 +258,8 @@ def _back(name: str, object_id: int | None, result: object) -> HttpResponse:
             return redirect("supervision:finding", found.finding_id)
     if on == steps.DECLARATION:
         return redirect("supervision:relatives")
+    if on == steps.REFERRAL and object_id is not None:
+        return redirect("supervision:referral", object_id)
     if hasattr(result, "pk") and name == "create_plan":
         return redirect("supervision:plan", result.pk)
     return redirect("supervision:index")

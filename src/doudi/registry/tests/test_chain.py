@@ -11,9 +11,11 @@ from doudi.accounts.roles import Role
 from doudi.benefits.tests.factories import approved_benefit
 from doudi.conftest import INSIDE_COUNTY, api_as, household_form
 from doudi.early_warning import services as warnings
+from doudi.hotline import services as hotline
 from doudi.monitoring import services as monitoring
 from doudi.registry.chain import assistance_chain
 from doudi.registry.services import create_household
+from doudi.supervision import services as supervision
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,26 @@ def test_the_chain_holds_every_link_newest_first_and_only_for_its_readers(staff,
     outsider = make_user(Role.TOWNSHIP_REVIEWER, "410825902000", "outside_reviewer")
     assert api_as(outsider).get(f"/api/v1/households/{household.pk}/chain/").status_code == 404
     assert assistance_chain(outsider, household.pk) == []
+
+
+def test_the_chain_holds_the_hotline_tickets_and_findings_for_who_reads_them(staff, clock):
+    clock.at("2026-06-15")
+    household, _warnings = create_household(staff.handler, household_form(), reason="登记")
+    ticket = hotline.receive(staff.handler, source="call", category="report",
+                             content="举报家中有车仍享受低保", household=household.pk)  # fmt: skip
+    hotline.refer_to_supervision(staff.handler, ticket.pk, note="转监督检查")
+    finding = supervision.raise_ticket_finding(
+        staff.county, ticket.pk, description="核实家中有小轿车一辆", task="复核家庭财产"
+    )
+    links = {link.kind: link for link in assistance_chain(staff.reviewer, household.pk)}
+    assert links["ticket"].url == f"/hotline/{ticket.pk}/" and "有车" in links["ticket"].text
+    assert links["finding"].url == f"/supervision/findings/{finding.pk}/"
+    client = Client()
+    client.force_login(staff.handler)
+    page = client.get(f"/households/{household.pk}/").content.decode()
+    assert f'href="/supervision/findings/{finding.pk}/"' in page
+    assert f'href="/hotline/{ticket.pk}/"' in page
+    # The village worker reads the household, neither the hotline nor supervision.
+    answer = api_as(staff.village).get(f"/api/v1/households/{household.pk}/chain/")
+    assert answer.status_code == 200
+    assert not {row["kind"] for row in answer.json()} & {"ticket", "finding"}

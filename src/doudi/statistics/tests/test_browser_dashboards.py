@@ -1,6 +1,6 @@
 """In Chromium, on the fresh demo: the township's, the county's and the city's dashboards,
-their figures and their charts drawn by ECharts from the project's own static files; the
-screenshots are kept."""
+their figures (the hotline's among them) and their charts drawn by ECharts from the project's
+own static files; the screenshots are kept."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ def test_each_level_opens_its_dashboard_with_its_charts(live_server, monkeypatch
             expect(page.locator("[data-testid=dashboard-place]")).to_contain_text(place)
             expect(page.locator("#chart-money[data-drawn='1'] canvas").first).to_be_visible()
             assert page.locator("[data-testid=own-figures] tbody tr").count() >= 1
+            expect(page.locator("#chart-hotline[data-drawn='1'] canvas").first).to_be_visible()
+            assert page.locator("[data-testid=hotline-categories] tbody tr").count() == 5
             page.screenshot(path=str(shots / f"dashboard_{username}.png"), full_page=True)
             # Last month's payroll was paid through the three parties on the demo.
             page.fill("#id_month", last_month)

@@ -12,14 +12,16 @@ from doudi.audit.models import AuditEvent
 from doudi.conftest import INSIDE_COUNTY, INSIDE_TOWNSHIP, api_as
 from doudi.supervision import services, steps
 from doudi.supervision.tests.conftest import ALL_YES
+from doudi.supervision.tests.test_referrals import referred
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def walk(scene, staff):
-    """A sample with two items (one for each item step), a finding with two open tasks, and
-    two register entries."""
+    """A sample with two items (one for each item step), a finding with two open tasks, two
+    register entries and two hotline tickets referred to supervision (one for each step on a
+    referral)."""
     sample = services.draw_sample(
         staff.county, scene.plan.pk, kind="households", seed=11, share_percent=100, minimum=0
     )
@@ -42,6 +44,10 @@ def walk(scene, staff):
         "tasks": [finding.rectifications.order_by("id").first(), second],
         "entries": entries,
         "households": households,
+        "referrals": {
+            "raise_ticket_finding": referred(staff, households[0]),
+            "decline_referral": referred(staff, content="反映评议不公"),
+        },
         "takers": {
             Permission.INSPECT: staff.county,
             Permission.RECTIFY: staff.handler,
@@ -65,6 +71,9 @@ def _target(walk, step, number: int) -> tuple[str, int | None]:
         return f"/supervision/findings/{walk['finding'].pk}/", walk["finding"].pk
     if step.on == steps.RECTIFICATION:
         return f"/supervision/findings/{walk['finding'].pk}/", walk["tasks"][0].pk
+    if step.on == steps.REFERRAL:
+        ticket = walk["referrals"][step.name]
+        return f"/supervision/referrals/{ticket.pk}/", ticket.pk
     return "/supervision/relatives/", walk["entries"][0].pk
 
 
@@ -98,6 +107,8 @@ def _body(walk, name: str) -> dict:
         "add_rectification": {"task": "复查"},
         "complete_rectification": {"outcome": "已补齐"},
         "end_declaration": {"reason": "调离"},
+        "raise_ticket_finding": {"description": "举报属实", "task": "清退", "severity": "serious"},
+        "decline_referral": {"reason": "经核查无问题"},
     }[name]
 
 

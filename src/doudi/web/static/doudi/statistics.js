@@ -33,4 +33,15 @@
     yAxis: { type: "value", name: labels.money },
     series: [{ name: labels.money, type: "bar", data: data.children.paid }],
   });
+  if (data.hotline) {
+    draw("chart-hotline", {
+      legend: { top: 0 },
+      grid: { left: 70, right: 20, top: 40, bottom: 30 },
+      xAxis: { type: "category", data: data.months },
+      yAxis: { type: "value", name: labels.tickets, minInterval: 1 },
+      series: ["received", "on_time", "open_overdue"].map(function (measure) {
+        return { name: labels[measure], type: "bar", data: data.hotline[measure] };
+      }),
+    });
+  }
 })();
