@@ -129,6 +129,11 @@ HOUSEHOLDS_SQL = (
     "FROM registry_household h"
 )
 TABLES = ("members", "incomes", "expenses", "assets")
+# A member ``m`` of the view ``members`` on the day ``$day``: joined, not left, not dead.
+MEMBER_ON_DAY = (
+    "m.joined_on <= $day AND (m.left_on IS NULL OR m.left_on > $day)"
+    " AND (m.death_date IS NULL OR m.death_date > $day)"
+)
 FILES = ("households", "base", "delta")  # what a manifest names in the folder
 
 
