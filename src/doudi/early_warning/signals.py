@@ -17,6 +17,9 @@ The main earner (主要劳动力) of a household is the member with the largest 
 the registry in the twelve months up to the day (the lower member id on a tie); a household
 with no member's income on record has none. A death of the main earner is marked so in the
 death signal's facts (``main_earner``), and takes its own severity where the place has one.
+
+The registry's side — the members on the day, their incomes on record — is read once per run from
+the registry's columnar snapshot (``doudi.columnar``), brought up to date first (``watched``).
 """
 
 from __future__ import annotations
