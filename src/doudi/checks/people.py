@@ -115,9 +115,7 @@ def registry_people(place_code: str, day: datetime.date) -> pyarrow.Table:
                 "WHERE b.household_id = m.household_id AND (b.member_id IS NULL "
                 "OR b.member_id = m.id)) AS receives "
                 "FROM members m JOIN households h ON h.id = m.household_id "
-                "WHERE starts_with(h.region_id, $prefix) AND m.joined_on <= $day "
-                "AND (m.left_on IS NULL OR m.left_on > $day) "
-                "AND (m.death_date IS NULL OR m.death_date > $day) "
+                f"WHERE starts_with(h.region_id, $prefix) AND {snapshot.MEMBER_ON_DAY} "
                 "ORDER BY m.household_id, m.id",
                 params={"prefix": prefix, "day": day},
             )

@@ -131,6 +131,11 @@ HOUSEHOLDS_SQL = (
     "FROM registry_household h"
 )
 TABLES = ("members", "incomes", "expenses", "assets")
+# A member ``m`` of the view ``members`` on the day ``$day``: joined, not left, not dead.
+MEMBER_ON_DAY = (
+    "m.joined_on <= $day AND (m.left_on IS NULL OR m.left_on > $day)"
+    " AND (m.death_date IS NULL OR m.death_date > $day)"
+)
 FILES = ("households", "base", "delta")  # what a manifest names in the folder
 # The tables' columns as this code writes them: a snapshot written with other columns is read
 # whole again (a column added to the registry is in no older file).

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 PREFIX = "warning."
 MAX_NOTE = 500
+BATCH = 10_000  # households named in one statement
 
 
 @dataclass
@@ -103,6 +104,15 @@ def _open_warnings(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int
     return {(w.household_id, w.kind): w.pk for w in open_now.only("pk", "household_id", "kind")}
 
 
+def _regions(households: set[int]) -> dict[int, str]:
+    """Each household's place (the warning's owner), in batches SQLite's statements can hold."""
+    ids, regions = sorted(households), {}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        regions.update(Household.objects.filter(pk__in=chunk).values_list("pk", "region_id"))
+    return regions
+
+
 @transaction.atomic
 def run_daily(actor: User | None, place_code: str, day: datetime.date | None = None) -> Ran:
     """Today's signals over the place's monitored households; ``actor`` None is the system's
@@ -114,7 +124,11 @@ def run_daily(actor: User | None, place_code: str, day: datetime.date | None = N
     found = _signals(place_code, day, values)
     open_now = _open_warnings([(s.household_id, s.kind) for s in found])
     calendar = WorkingCalendar.current()
-    households = Household.objects.in_bulk({s.household_id for s in found})
+    due_on = {  # one deadline per kind: each counted once, not once per warning
+        kind: calendar.add_working_days(day, values[f"{kind}.deadline"])
+        for kind in {s.kind for s in found}
+    }
+    regions = _regions({s.household_id for s in found})
     new, repeated, ran = [], [], Ran()
     for signal in found:
         if (signal.household_id, signal.kind) in open_now:
@@ -123,13 +137,13 @@ def run_daily(actor: User | None, place_code: str, day: datetime.date | None = N
         new.append(
             EarlyWarning(
                 household_id=signal.household_id,
-                region_id=households[signal.household_id].region_id,
+                region_id=regions[signal.household_id],
                 kind=signal.kind,
                 severity=_severity(values, signal),
                 facts=signal.facts,
                 delivery=signal.delivery,
                 raised_on=day,
-                due_on=calendar.add_working_days(day, values[f"{signal.kind}.deadline"]),
+                due_on=due_on[signal.kind],
                 last_seen_on=day,
             )
         )

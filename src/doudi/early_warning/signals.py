@@ -17,6 +17,9 @@ The main earner (主要劳动力) of a household is the member with the largest 
 the registry in the twelve months up to the day (the lower member id on a tie); a household
 with no member's income on record has none. A death of the main earner is marked so in the
 death signal's facts (``main_earner``), and takes its own severity where the place has one.
+
+The registry's side — the members on the day, their incomes on record — is read once per run from
+the registry's columnar snapshot (``doudi.columnar``), brought up to date first (``watched``).
 """
 
 from __future__ import annotations
@@ -26,9 +29,8 @@ from dataclasses import dataclass
 
 import duckdb
 import pyarrow
-from django.db import connection
 
-from doudi.checks.people import registry_people
+from doudi.columnar import snapshot
 from doudi.disaster.models import SERIOUS, ImpactReport, ReportState
 from doudi.early_warning.models import SignalKind
 from doudi.monitoring.models import MonitoredEntry
@@ -100,22 +102,63 @@ def monitored_households(place_code: str) -> pyarrow.Table:
 
 @dataclass(frozen=True)
 class Watched:
-    """The place's monitored households, everyone in the place's households on the day and
-    the monitored households' members' incomes on record in the twelve months up to the day,
-    read once for every signal."""
+    """The place's monitored households, their members on the day and their members' incomes
+    on record in the twelve months up to the day, read once for every signal."""
 
     monitored: pyarrow.Table  # household_id
     people: pyarrow.Table  # person_hash, household_id, member_id
-    earnings: pyarrow.Table  # household_id, member_id, income, months
+    earnings: pyarrow.Table  # household_id, member_id, income, wages, pensions, months
+
+
+# The members on the day of the monitored households of the place (``$prefix``), by their ID
+# numbers' keyed hashes (none: no valid ID number).
+WATCHED_PEOPLE = (
+    "SELECT NULLIF(m.id_number_hash, '') AS person_hash, m.household_id, m.id AS member_id"
+    " FROM members m JOIN households h ON h.id = m.household_id"
+    " WHERE m.household_id IN (SELECT household_id FROM monitored)"
+    f" AND starts_with(h.region_id, $prefix) AND {snapshot.MEMBER_ON_DAY}"
+)
+# Each monitored household's recorded income in the months from ``$since`` to ``$day`` by
+# member (NULL: the household's own): all of it, its wages and its basic pension (基础养老金,
+# recorded though not counted); and in how many distinct months the household has income
+# recorded.
+EARNINGS = """
+WITH recorded AS (
+    SELECT household_id, member_id, kind, month, amount_fen FROM incomes
+    WHERE month BETWEEN $since AND $day
+        AND household_id IN (SELECT household_id FROM monitored))
+SELECT r.household_id, r.member_id, CAST(sum(r.amount_fen) AS BIGINT) AS income,
+    CAST(sum(CASE WHEN r.kind = $wage THEN r.amount_fen ELSE 0 END) AS BIGINT) AS wages,
+    CAST(sum(CASE WHEN r.kind = $pension THEN r.amount_fen ELSE 0 END) AS BIGINT) AS pensions,
+    n.months
+FROM recorded r JOIN (SELECT household_id, count(DISTINCT month) AS months FROM recorded
+    GROUP BY household_id) n ON n.household_id = r.household_id
+GROUP BY r.household_id, r.member_id, n.months
+"""
 
 
 def watched(place_code: str, day: datetime.date) -> Watched | None:
+    """What every signal reads of the registry, from its columnar snapshot brought up to date
+    (``doudi.columnar``): one refresh, one read."""
     monitored = monitored_households(place_code)
     if not monitored.num_rows:
         return None
-    people = registry_people(place_code, day).select(["person_hash", "household_id", "member_id"])
     since = (day - datetime.timedelta(days=YEAR_DAYS)).replace(day=1)
-    return Watched(monitored, people, _member_incomes(since, day))
+    with snapshot.reading() as database:
+        database.register("monitored", monitored)
+        people = database.sql(
+            WATCHED_PEOPLE, params={"prefix": prefix_of(place_code), "day": day}
+        ).to_arrow_table()
+        earnings = database.sql(
+            EARNINGS,
+            params={
+                "since": since,
+                "day": day,
+                "wage": IncomeType.WAGE.value,
+                "pension": IncomeType.CENTRAL_BASIC_PENSION.value,
+            },
+        ).to_arrow_table()
+    return Watched(monitored, people, earnings)
 
 
 # The main earner of each household: the member with the largest income on record (``earnings``).
@@ -181,10 +224,12 @@ def medical_signals(
     with duckdb.connect() as con:
         con.register("monitored", seen.monitored)
         con.register("people", seen.people)
+        con.register("earnings", seen.earnings)
         con.register("s", read_snapshot(delivery))
-        con.register("incomes", _incomes(since.replace(day=1), day))
         rows = con.execute(
-            "WITH paid AS (SELECT p.household_id, sum(s.out_of_pocket_fen) AS paid"
+            "WITH incomes AS (SELECT household_id, sum(income) AS income FROM earnings"
+            " GROUP BY household_id),"
+            " paid AS (SELECT p.household_id, sum(s.out_of_pocket_fen) AS paid"
             " FROM s JOIN (SELECT DISTINCT person_hash, household_id FROM people) p"
             " USING (person_hash) JOIN monitored m ON m.household_id = p.household_id"
             " WHERE s.settled_on BETWEEN $since AND $day GROUP BY p.household_id)"
@@ -203,25 +248,6 @@ def medical_signals(
         )
         for household, paid, income in rows
     ]
-
-
-def _incomes(first_month: datetime.date, day: datetime.date) -> pyarrow.Table:
-    """Each monitored household's recorded income in the months from ``first_month`` to
-    ``day``."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT household_id, SUM(amount_fen) FROM registry_income"
-            " WHERE month >= %s AND month <= %s AND household_id IN (SELECT household_id FROM"
-            " monitoring_monitoredentry WHERE left_on IS NULL) GROUP BY household_id",
-            [first_month, day],
-        )
-        rows = cursor.fetchall()
-    return pyarrow.table(
-        {
-            "household_id": pyarrow.array([r[0] for r in rows], pyarrow.int64()),
-            "income": pyarrow.array([int(r[1]) for r in rows], pyarrow.int64()),
-        }
-    )
 
 
 def disaster_signals(place_code: str, day: datetime.date, window: int) -> list[Signal]:
@@ -252,39 +278,6 @@ def disaster_signals(place_code: str, day: datetime.date, window: int) -> list[S
             ),
         )
     return list(found.values())
-
-
-def _member_incomes(first_month: datetime.date, day: datetime.date) -> pyarrow.Table:
-    """Each monitored household's recorded income in the months from ``first_month`` to
-    ``day`` by member (None: the household's own): all of it, its wages and its basic pension
-    (基础养老金, recorded though not counted); and in how many distinct months the household has
-    income recorded."""
-    recorded = (
-        "FROM registry_income WHERE month >= %s AND month <= %s AND household_id IN"
-        " (SELECT household_id FROM monitoring_monitoredentry WHERE left_on IS NULL)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT i.household_id, i.member_id, SUM(i.amount_fen), SUM(CASE WHEN i.income_type"
-            " = %s THEN i.amount_fen ELSE 0 END), SUM(CASE WHEN i.income_type = %s"
-            " THEN i.amount_fen ELSE 0 END), n.months FROM registry_income i"
-            " JOIN (SELECT household_id, COUNT(DISTINCT month) AS months "
-            f"{recorded} GROUP BY household_id) n ON n.household_id = i.household_id"
-            " WHERE i.month >= %s AND i.month <= %s"
-            " GROUP BY i.household_id, i.member_id, n.months",
-            [IncomeType.WAGE, IncomeType.CENTRAL_BASIC_PENSION, first_month, day, first_month, day],
-        )
-        rows = cursor.fetchall()
-    return pyarrow.table(
-        {
-            "household_id": pyarrow.array([r[0] for r in rows], pyarrow.int64()),
-            "member_id": pyarrow.array([r[1] for r in rows], pyarrow.int64()),
-            "income": pyarrow.array([int(r[2]) for r in rows], pyarrow.int64()),
-            "wages": pyarrow.array([int(r[3]) for r in rows], pyarrow.int64()),
-            "pensions": pyarrow.array([int(r[4]) for r in rows], pyarrow.int64()),
-            "months": pyarrow.array([int(r[5]) for r in rows], pyarrow.int64()),
-        }
-    )
 
 
 # Each person's monthly income as the departments report it, against the same kinds on record.
