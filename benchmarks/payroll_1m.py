@@ -186,7 +186,8 @@ def _run(options: argparse.Namespace) -> None:
             + ", ".join(
                 f"{name} {times[-1]:.1f} s (floor {floors[name][-1]:.1f} s)"
                 for name, times in timings.items()
-            ),
+            )
+            + f"; load {_load()}",
             flush=True,
         )
     lines = PayrollLine.objects.count()
@@ -204,7 +205,13 @@ def _run(options: argparse.Namespace) -> None:
             f"floor {floor:.2f} s ({min(floors[name]):.2f}–"
             f"{max(floors[name]):.2f})  ratio {ratio:.1f}×",
         )
-    print(f"load average at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average at the end: {_load()}")
+
+
+def _load() -> str:
+    """The machine's load average over 1, 5 and 15 minutes (a shared machine: see
+    docs/performance.md)."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _floor_generate(month: datetime.date) -> float:
