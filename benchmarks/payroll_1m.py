@@ -19,8 +19,10 @@ Beside each, in the same run, its floor — the same work by hand-written SQL, n
   bank file  — COPY of the same columns of every line, in line order, to CSV
   result     — one UPDATE of every line's status and reason, committed
 
-Each is printed as median and spread, with the process's peak memory, the floor's median and the
-ratio of the medians. See docs/performance.md.
+Each run prints its three figures beside their floors and the machine's load average (the
+machine is shared: docs/performance.md puts ratios first). At the end each step is printed as
+median and spread, with the process's peak memory, the floor's median and the ratio of the
+medians. See docs/performance.md.
 """
 
 from __future__ import annotations
