@@ -19,8 +19,10 @@ Beside each, in the same run, its floor — the same work by hand-written SQL, n
   bank file  — COPY of the same columns of every line, in line order, to CSV
   result     — one UPDATE of every line's status and reason, committed
 
-Each is printed as median and spread, with the process's peak memory, the floor's median and the
-ratio of the medians. See docs/performance.md.
+Each run prints its three figures beside their floors and the machine's load average (the
+machine is shared: docs/performance.md puts ratios first). At the end each step is printed as
+median and spread, with the process's peak memory, the floor's median and the ratio of the
+medians. See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -186,7 +188,8 @@ def _run(options: argparse.Namespace) -> None:
             + ", ".join(
                 f"{name} {times[-1]:.1f} s (floor {floors[name][-1]:.1f} s)"
                 for name, times in timings.items()
-            ),
+            )
+            + f"; load {_load()}",
             flush=True,
         )
     lines = PayrollLine.objects.count()
@@ -204,7 +207,13 @@ def _run(options: argparse.Namespace) -> None:
             f"floor {floor:.2f} s ({min(floors[name]):.2f}–"
             f"{max(floors[name]):.2f})  ratio {ratio:.1f}×",
         )
-    print(f"load average at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average at the end: {_load()}")
+
+
+def _load() -> str:
+    """The machine's load average over 1, 5 and 15 minutes (a shared machine: see
+    docs/performance.md)."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _floor_generate(month: datetime.date) -> float:

@@ -379,12 +379,12 @@ def fill(payroll: Payroll, prefix: str) -> tuple[int, int]:
             TOP_UPS.format(day_of_first=day_of_first),
         )
     with connection.cursor() as cursor:
-        _index_plans(cursor, "off")
+        index_plans(cursor, "off")
         for statement in statements:
             _write(cursor, statement, params)
         cursor.execute(TOTALS, params)
         count, total = cursor.fetchone()
-        _index_plans(cursor, "DEFAULT")
+        index_plans(cursor, "DEFAULT")
     return int(count), int(total or 0)  # PostgreSQL sums a bigint as a numeric
 
 
@@ -419,11 +419,12 @@ def _write(cursor, statement: str | tuple[str, str], params: dict) -> None:
 # compiled: the planner then has no plan to choose whose cost grows with what it wrongly
 # believes a table holds (a hash join over all 2.8 million members for a county's 100,000
 # payees, or a nested loop over a table it thinks empty), so each statement costs what it
-# writes, with statistics or without (docs/performance.md). Local to the transaction.
+# writes, with statistics or without (docs/performance.md). Local to the transaction. The bank's
+# result is recorded the same way (``bank_copy.record_result``).
 INDEX_PLANS = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin", "jit")
 
 
-def _index_plans(cursor, value: str) -> None:
+def index_plans(cursor, value: str) -> None:
     if connection.vendor == "postgresql":
         for setting in INDEX_PLANS:
             cursor.execute(f"SET LOCAL {setting} TO {value}")

@@ -79,6 +79,20 @@ def test_a_clean_result_is_recorded_in_bulk(parties, on_benefit, clock):
         assert cursor.fetchone() == (None,)
 
 
+@pytest.mark.parametrize(
+    ("reason", "recorded"),
+    [("账户 冻结", "账户 冻结"), ("账户冻结\u3000", "账户冻结"), ("\t账户冻结", "账户冻结")],
+)
+def test_a_cell_is_trimmed_only_at_its_edges(parties, on_benefit, clock, reason, recorded):
+    clock.at("2026-03-25")
+    payroll = sent(parties)
+    first = payroll.lines.order_by("id").first()
+    data = result_csv(payroll, failed={first.pk: reason})
+    assert bank_copy.record_result(payroll, data) == (first.amount_fen, 1)
+    first.refresh_from_db()
+    assert first.bank_reason == recorded
+
+
 def _rows(payroll: Payroll) -> list[list[str]]:
     return [
         [str(line.pk), line.card, f"{line.amount_fen / 100:.2f}", "成功", ""]

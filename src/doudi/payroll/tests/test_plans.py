@@ -17,6 +17,7 @@ from doudi.benefits.models import Benefit
 from doudi.payroll import services
 from doudi.payroll.models import PayrollLine
 from doudi.payroll.tests.conftest import APRIL, COUNTY, MAY
+from doudi.payroll.tests.test_payroll import result_csv, sent
 
 pytestmark = [
     pytest.mark.django_db,
@@ -30,11 +31,12 @@ OTHER_COUNTY = "410825000000"
 OTHER_VILLAGE = "410825902001"
 
 
-def _explained(plans: list[tuple[str, dict]]):
-    """Runs each INSERT of payroll lines after explaining it with the same parameters."""
+def _explained(plans: list[tuple[str, dict]], start: str = f"INSERT INTO {LINES}"):
+    """Runs each statement that starts with ``start`` (an INSERT of payroll lines) after
+    explaining it with the same parameters."""
 
     def wrapper(execute, sql, params, many, context):
-        if sql.lstrip().startswith(f"INSERT INTO {LINES}"):
+        if sql.lstrip().startswith(start):
             raw = context["cursor"].cursor
             raw.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plans.append((sql, raw.fetchone()[0][0]["Plan"]))
@@ -111,3 +113,25 @@ def _indexes_read(node: dict, table: str) -> set[str | None]:
     for child in node.get("Plans", []):
         found |= _indexes_read(child, table)
     return found
+
+
+def test_the_result_is_planned_as_probes_on_tables_without_statistics(parties, on_benefit, clock):
+    """The bank's rows, copied into a table never analysed, and the lines, their statistics
+    deleted: however they are joined, each side only probes the other's index (a planner that
+    believed the payroll held one line scanned every row once per line)."""
+    clock.at("2026-03-25")
+    payroll = sent(parties)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM pg_statistic WHERE starelid = '{LINES}'::regclass")
+    plans: list[tuple[str, dict]] = []
+    with connection.execute_wrapper(_explained(plans, "WITH recorded AS (")):
+        services.reconcile(parties.bank, payroll.pk, result_csv(payroll), "csv")
+    assert set(payroll.lines.values_list("status", flat=True)) == {"paid"}
+    [(_sql, plan)] = plans
+    scans = _scans(plan)
+    assert not [scan for scan in scans if scan[1:] == ("Seq Scan", True)], plan
+    assert {table for table, _, _ in scans} == {LINES, "bank_result_rows"}, plan
+    assert _indexes_read(plan, LINES) <= {f"{LINES}_pkey", PAYROLL_INDEX}, plan
+
+
+PAYROLL_INDEX = "payroll_payrollline_payroll_id_51a02b5a"
