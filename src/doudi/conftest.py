@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connections
 from django.test import TransactionTestCase
@@ -195,3 +197,24 @@ def household_form(region: str = INSIDE_VILLAGE, members: list | None = None, **
         ],
         **overrides,
     }
+
+
+def deliver_certificates(county: User, rows: list[tuple], day: str) -> None:
+    """A disability federation delivery (source ``disability``) by ``county`` on ``day``:
+    (first17, valid until, state[, grade, issued on]) a row; state valid, expired or cancelled."""
+    from doudi.sources.services import deliver
+
+    lines = ["身份证号,姓名,残疾类别,残疾等级,发证日期,有效期至,证件状态"]
+    states = {"valid": "有效", "expired": "过期", "cancelled": "注销"}
+    for first17, until, state, *more in rows:
+        grade, issued = more or ("二级", "2016-01-01")
+        lines.append(
+            f"{valid_id_number(first17)},某人,肢体,{grade},{issued},{until},{states[state]}"
+        )
+    deliver(
+        county,
+        "disability",
+        "\n".join(lines).encode(),
+        "c.csv",
+        delivered_on=datetime.date.fromisoformat(day),
+    )

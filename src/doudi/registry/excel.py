@@ -883,6 +883,8 @@ EXPORT_COLUMNS = (
     ExportColumn("电话（脱敏）", CellKind.PHONE),
     ExportColumn("残疾类别"),
     ExportColumn("残疾等级", CellKind.NUMBER),
+    # As the disability federation last delivered it (registry.certificates), never typed.
+    ExportColumn("残疾人证有效期至", CellKind.DATE),
     ExportColumn("重大疾病"),
     ExportColumn("生活自理失能项"),
     ExportColumn("文化程度"),
@@ -939,6 +941,7 @@ def _export_member(member: Any, today: datetime.date) -> list[Any]:
         member.phone,
         zh_label(DisabilityCategory, member.disability_category),
         member.disability_grade,
+        _certificate_until(member),
         member.serious_illness,
         "、".join(zh_label(SelfCareItem, item) for item in member.self_care_failed),
         zh_label(Education, member.education),
@@ -949,3 +952,10 @@ def _export_member(member: Any, today: datetime.date) -> list[Any]:
         member.social_security_card,
         zh_label(ExclusionReason, member.excluded_reason),
     ]
+
+
+def _certificate_until(member: Any) -> datetime.date | str | None:
+    """The certificate's last valid day; 未报送 for a disabled member no delivery has named."""
+    if member.disability_certificate_valid_until:
+        return member.disability_certificate_valid_until
+    return "未报送" if member.disability_category else None

@@ -185,6 +185,7 @@ def household_detail(
             "form": form,
             "member_names": names,
             "on": on,
+            "on_iso": on.isoformat(),  # beside the certificates' ISO days (_certificate.html)
             "known_on": known_on,
             "is_today": on == today and known_on == today,
             "versions": queries.versions_of(request.user, household_id)[:20],
@@ -264,6 +265,7 @@ def _member_page(request: HttpRequest, household, member, save) -> HttpResponse:
         {
             "household": household,
             "member": member,
+            "today_iso": timezone.localdate().isoformat(),  # for _certificate.html
             "values": request.POST if request.method == "POST" else _member_values(member),
             "errors": errors,
             **_member_choices(),

@@ -13,7 +13,7 @@ from doudi.cases import bulk
 from doudi.cases.assessment import assess
 from doudi.cases.models import Case, Decision, Outcome
 from doudi.cases.procedures import Channel, State
-from doudi.conftest import household_form, member_form
+from doudi.conftest import deliver_certificates, household_form, member_form
 from doudi.errors import ValidationFailed
 from doudi.policy import batch, services
 from doudi.policy.agreement import batch_answers, single_answers
@@ -446,3 +446,47 @@ def test_a_standard_change_during_the_exit_neither_restarts_nor_stops_its_count(
         ]
         == 6
     )
+
+
+LIVING = "disability_living_subsidy"
+DISABLED_ALONE = "41082119820101002"
+
+
+def test_the_living_subsidy_stops_the_month_after_the_certificate_alone_and_in_the_run(make_user):
+    """困难残疾人生活补贴 needs 低保 on record: a certificate valid through 31 July pays July and
+    not August, in the typed form's evaluation, the household evaluated alone and the whole-place
+    run alike; a certificate whose last day is 1 August still pays August."""
+    handler = make_user(Role.TOWNSHIP_HANDLER, "410821901000", username="street_handler")
+    county = make_user(Role.COUNTY_APPROVER)
+    member = member_form(
+        DISABLED_ALONE, "乙", hukou_type="urban", disability_category="physical", disability_grade=1
+    )
+    form = household_form(region=URBAN_COMMUNITY, members=[member], incomes=[])
+    household = registry.create_household(handler, form)[0]
+    person = household.members.get()
+    _receives(household, county, 60000, datetime.date(2022, 1, 1))
+    august = datetime.date(2022, 8, 1)
+
+    def paid(month: datetime.date) -> tuple[int, int]:
+        single = single_answers(county, household.pk, month).get((LIVING, person.pk), 0)
+        whole = batch_answers(batch.evaluate_all(county, month))[household.pk]
+        return single, whole.get((LIVING, person.pk), 0)
+
+    subsidy = paid(august)
+    assert subsidy[0] > 0 and subsidy == (subsidy[0], subsidy[0])  # no delivery: the grade stands
+    deliver_certificates(county, [(DISABLED_ALONE, "2022-07-31", "expired")], "2022-08-02")
+    assert paid(JULY) == subsidy
+    assert paid(august) == (0, 0)
+
+    typed = {**form, "minimum_living": {"receiving": True, "current_amount_fen": 60000}}
+
+    def typed_pays(until: str, month: str) -> list[bool]:
+        typed["members"] = [{**member, "disability_certificate_valid_until": until}]
+        programme = next(
+            p for p in evaluate_form(typed, month)["programmes"] if p["programme"] == LIVING
+        )
+        return [m["eligible"] for m in programme["members"]]
+
+    assert typed_pays("2022-07-31", "2022-07") == [True]
+    assert typed_pays("2022-07-31", "2022-08") == [False]
+    assert typed_pays("2022-08-01", "2022-08") == [True]

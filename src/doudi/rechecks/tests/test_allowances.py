@@ -17,6 +17,7 @@ from doudi.conftest import (
     OUTSIDE_COUNTY,
     OUTSIDE_TOWNSHIP,
     api_as,
+    deliver_certificates,
     household_form,
     member_form,
     valid_id_number,
@@ -28,7 +29,6 @@ from doudi.policy.engine.variables.children import last_month_of
 from doudi.rechecks.allowances import ending_lists, latest_birth
 from doudi.registry.models import Member
 from doudi.registry.services import create_household
-from doudi.sources.services import deliver
 
 D = datetime.date.fromisoformat
 HEAD = "41082119500101001"
@@ -110,18 +110,6 @@ def test_the_dead_and_the_departed_are_not_listed(staff):
     assert listed_children(staff.handler, "2026-03-01") == []
 
 
-def _certificates(county, rows: list[tuple], day: str) -> None:
-    """A disability federation delivery: (first17, valid until, state[, grade, issued on])."""
-    lines = ["身份证号,姓名,残疾类别,残疾等级,发证日期,有效期至,证件状态"]
-    states = {"valid": "有效", "expired": "过期", "cancelled": "注销"}
-    for first17, until, state, *more in rows:
-        grade, issued = more or ("二级", "2016-01-01")
-        lines.append(
-            f"{valid_id_number(first17)},某人,肢体,{grade},{issued},{until},{states[state]}"
-        )
-    deliver(county, "disability", "\n".join(lines).encode(), "c.csv", delivered_on=D(day))
-
-
 DISABLED = ("41082119800101021", "41082119800101032", "41082119800101043")
 
 
@@ -138,7 +126,7 @@ def _disabled(staff) -> list[Member]:
 def test_a_certificate_expiring_next_month_is_listed_and_a_renewed_one_is_not(staff):
     _disabled(staff)
     assert ending_lists(staff.handler, month=D("2026-10-01")).delivery is None
-    _certificates(
+    deliver_certificates(
         staff.county,
         [
             (DISABLED[0], "2026-10-15", "valid"),
@@ -152,7 +140,7 @@ def test_a_certificate_expiring_next_month_is_listed_and_a_renewed_one_is_not(st
     assert [(row.name, row.reason_on) for row in lists.certificates] == [("到期", D("2026-10-15"))]
     assert lists.certificates[0].stops_from == D("2026-11-01")
     # A later delivery with the first one renewed: no longer listed.
-    _certificates(staff.county, [(DISABLED[0], "2036-10-15", "valid")], "2026-09-20")
+    deliver_certificates(staff.county, [(DISABLED[0], "2036-10-15", "valid")], "2026-09-20")
     assert ending_lists(staff.handler, month=D("2026-10-01")).certificates == []
 
 
@@ -219,7 +207,7 @@ def test_the_care_subsidy_stops_the_month_after_the_certificate_and_a_late_renew
     expiring, renewed, endless = _disabled(staff)
     paid = _care(staff.county, expiring, "2026-10-01")
     assert paid[0] > 0 and paid == (paid[0], paid[0])  # no delivery yet: the grade stands
-    _certificates(
+    deliver_certificates(
         staff.county,
         [
             (DISABLED[0], "2026-10-31", "expired"),
@@ -235,7 +223,7 @@ def test_the_care_subsidy_stops_the_month_after_the_certificate_and_a_late_renew
     assert _care(staff.county, renewed, "2026-11-01") == paid
     assert _care(staff.county, renewed, "2026-12-01") == (0, 0)
     assert _care(staff.county, endless, "2036-12-01") == paid
-    _certificates(staff.county, [(DISABLED[0], "2036-10-31", "valid")], "2026-12-05")
+    deliver_certificates(staff.county, [(DISABLED[0], "2036-10-31", "valid")], "2026-12-05")
     assert _care(staff.county, expiring, "2026-12-01") == paid
     event = AuditEvent.objects.filter(action="source.delivered").latest("pk")
     assert event.after["certificate_dates_changed"] == 1
@@ -244,7 +232,7 @@ def test_the_care_subsidy_stops_the_month_after_the_certificate_and_a_late_renew
 def test_grade_changes_that_gain_or_lose_the_care_subsidy_are_listed(staff):
     down, same, up = _disabled(staff)  # all grade 2 in the registry
     Member.objects.filter(pk=up.pk).update(disability_grade=4)
-    _certificates(
+    deliver_certificates(
         staff.county,
         [
             (DISABLED[0], "2026-01-01", "expired", "二级", "2016-01-01"),
@@ -273,8 +261,8 @@ def test_grade_changes_that_gain_or_lose_the_care_subsidy_are_listed(staff):
 
 def test_a_cancelled_certificate_and_another_countys_delivery_change_no_date(staff, make_user):
     first, second, _third = _disabled(staff)
-    _certificates(staff.county, [(DISABLED[0], "2030-01-31", "valid")], "2026-09-01")
-    _certificates(
+    deliver_certificates(staff.county, [(DISABLED[0], "2030-01-31", "valid")], "2026-09-01")
+    deliver_certificates(
         staff.county,
         [
             (DISABLED[0], "2040-01-31", "cancelled"),  # a cancellation: decided on the grade
@@ -283,7 +271,7 @@ def test_a_cancelled_certificate_and_another_countys_delivery_change_no_date(sta
         "2026-09-02",
     )
     elsewhere = make_user(Role.COUNTY_APPROVER, OUTSIDE_COUNTY, "elsewhere")
-    _certificates(elsewhere, [(DISABLED[1], "2026-01-31", "valid")], "2026-09-03")
+    deliver_certificates(elsewhere, [(DISABLED[1], "2026-01-31", "valid")], "2026-09-03")
     dates = dict(
         Member.objects.filter(pk__in=[first.pk, second.pk]).values_list(
             "pk", "disability_certificate_valid_until"
