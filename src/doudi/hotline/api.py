@@ -26,10 +26,22 @@ NAME = OpenApiParameter(
 )
 
 
-class HotlineTicketSerializer(serializers.ModelSerializer):
+# The base of each ticket serializer, here and in the supervision's referrals.
+class MaskedCallerSerializer(serializers.ModelSerializer):
+    """A hotline ticket, its caller's name and phone masked as on every page."""
+
     township = serializers.CharField(source="region_id")
     caller_name = serializers.SerializerMethodField(help_text="masked")
     caller_phone = serializers.SerializerMethodField(help_text="masked")
+
+    def get_caller_name(self, ticket: Ticket) -> str:
+        return mask_name(ticket.caller_name) if ticket.caller_name else ""
+
+    def get_caller_phone(self, ticket: Ticket) -> str:
+        return mask_phone(ticket.caller_phone)
+
+
+class HotlineTicketSerializer(MaskedCallerSerializer):
     answered_on_time = serializers.BooleanField(allow_null=True, read_only=True)
     referred_to_supervision = serializers.SerializerMethodField()
 
@@ -42,12 +54,6 @@ class HotlineTicketSerializer(serializers.ModelSerializer):
                   "referred_to_supervision", "referred_to_supervision_on",
                   "supervision_note", "finding", "supervision_declined_on",
                   "supervision_decline_reason"]  # fmt: skip
-
-    def get_caller_name(self, ticket: Ticket) -> str:
-        return mask_name(ticket.caller_name) if ticket.caller_name else ""
-
-    def get_caller_phone(self, ticket: Ticket) -> str:
-        return mask_phone(ticket.caller_phone)
 
     def get_referred_to_supervision(self, ticket: Ticket) -> bool:
         return ticket.referred_to_supervision_on is not None

@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from doudi.api.pagination import Pagination
+from doudi.hotline.api import MaskedCallerSerializer
 from doudi.hotline.models import Ticket
-from doudi.notices.masking import mask_name, mask_phone
 from doudi.supervision import queries, steps
 from doudi.supervision.models import (
     CHECKLIST,
@@ -96,23 +96,13 @@ class SupervisionFindingSerializer(serializers.ModelSerializer):
         return ticket.pk if ticket is not None else None
 
 
-class HotlineReferralSerializer(serializers.ModelSerializer):
-    township = serializers.CharField(source="region_id")
-    caller_name = serializers.SerializerMethodField(help_text="masked")
-    caller_phone = serializers.SerializerMethodField(help_text="masked")
-
+class HotlineReferralSerializer(MaskedCallerSerializer):
     class Meta:
         model = Ticket
         fields = ["id", "township", "category", "household", "caller_name", "caller_phone",
                   "content", "received_on", "state", "referred_to_supervision_on",
                   "supervision_note", "finding", "supervision_declined_on",
                   "supervision_decline_reason"]  # fmt: skip
-
-    def get_caller_name(self, ticket: Ticket) -> str:
-        return mask_name(ticket.caller_name) if ticket.caller_name else ""
-
-    def get_caller_phone(self, ticket: Ticket) -> str:
-        return mask_phone(ticket.caller_phone)
 
 
 class InspectionPlanDetailSerializer(serializers.Serializer):
